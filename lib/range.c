@@ -1,0 +1,124 @@
+/*
+ * range: Nagios threshold ranges. See range.h.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "duration.h"
+#include "numfmt.h"
+#include "range.h"
+
+static bool parse_end(const char *s, size_t n, int flags, double *v,
+		      char *err, size_t errlen)
+{
+	char tmp[MS_RANGE_TEXT_MAX];
+
+	if (ms_parse_decimal(s, n, v))
+		return true;
+	if ((flags & MS_RANGE_DURATION) && n > 0 && n < sizeof(tmp) && s[0] != '-') {
+		char derr[128];
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+		if (ms_duration_parse(tmp, v, derr, sizeof(derr)))
+			return true;
+	}
+	if (n == 0)
+		snprintf(err, errlen, "a number is missing");
+	else
+		snprintf(err, errlen, "'%.*s' is not a %s", (int)(n > 40 ? 40 : n), s,
+			 (flags & MS_RANGE_DURATION) ? "number or duration (30s, 5m, 4h, 2d)"
+						     : "number");
+	return false;
+}
+
+/* The text perfdata shows: start omitted when 0, '~' when -inf. */
+static void normalize(struct ms_range *r)
+{
+	char a[MS_NUMBER_MAX], b[MS_NUMBER_MAX];
+	const char *at = r->inside ? "@" : "";
+
+	if (isinf(r->start))
+		snprintf(r->text, sizeof(r->text), "%s~:%s", at,
+			 isinf(r->end) ? "" : ms_format_number(b, r->end));
+	else if (isinf(r->end))
+		snprintf(r->text, sizeof(r->text), "%s%s:", at, ms_format_number(a, r->start));
+	else if (r->start == 0 && !r->inside)
+		snprintf(r->text, sizeof(r->text), "%s", ms_format_number(b, r->end));
+	else
+		snprintf(r->text, sizeof(r->text), "%s%s:%s", at,
+			 ms_format_number(a, r->start), ms_format_number(b, r->end));
+}
+
+bool ms_range_parse(const char *s, int flags, struct ms_range *r,
+		    char *err, size_t errlen)
+{
+	const char *p = s;
+	size_t len = strlen(s);
+
+	memset(r, 0, sizeof(*r));
+	r->start = 0;
+	r->end = INFINITY;
+	if (len == 0) {
+		snprintf(err, errlen, "the range is empty");
+		return false;
+	}
+	if (len >= MS_RANGE_TEXT_MAX) {
+		snprintf(err, errlen, "the range is longer than %d characters",
+			 MS_RANGE_TEXT_MAX - 1);
+		return false;
+	}
+	if (*p == '@') {
+		r->inside = true;
+		p++;
+	}
+	const char *colon = strchr(p, ':');
+	if (colon && strchr(colon + 1, ':')) {
+		snprintf(err, errlen, "more than one ':' (use START:END)");
+		return false;
+	}
+	if (colon == NULL) {
+		/* "10" means 0:10 */
+		if (!parse_end(p, strlen(p), flags, &r->end, err, errlen))
+			return false;
+	} else {
+		size_t slen = (size_t)(colon - p);
+		if (slen == 1 && p[0] == '~')
+			r->start = -INFINITY;
+		else if (slen == 0) {
+			snprintf(err, errlen, "nothing before ':' (use ~:END for no lower bound)");
+			return false;
+		} else if (!parse_end(p, slen, flags, &r->start, err, errlen))
+			return false;
+		const char *e = colon + 1;
+		if (*e != '\0' && !parse_end(e, strlen(e), flags, &r->end, err, errlen))
+			return false;
+	}
+	if (r->start > r->end) {
+		char a[MS_NUMBER_MAX], b[MS_NUMBER_MAX];
+		snprintf(err, errlen, "start %s is greater than end %s",
+			 ms_format_number(a, r->start), ms_format_number(b, r->end));
+		return false;
+	}
+	normalize(r);
+	return true;
+}
+
+bool ms_range_alerts(const struct ms_range *r, double value)
+{
+	if (isnan(value))
+		return true;
+	bool within = value >= r->start && value <= r->end;
+	return r->inside ? within : !within;
+}
+
+enum ms_state ms_thresholds_state(const struct ms_thresholds *t, double value)
+{
+	if (t->has_critical && ms_range_alerts(&t->critical, value))
+		return MS_CRITICAL;
+	if (t->has_warning && ms_range_alerts(&t->warning, value))
+		return MS_WARNING;
+	return MS_OK;
+}

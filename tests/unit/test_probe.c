@@ -1,0 +1,100 @@
+/* Unit tests: probes in child processes (lib/probe.c). */
+#include "config.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "probe.h"
+#include "suites.h"
+
+static int answer(void *arg, int fd)
+{
+	const char *text = arg;
+	ssize_t rc = write(fd, text, strlen(text));
+
+	(void)rc;
+	return 7;
+}
+
+static _Noreturn int hang(void *arg, int fd)
+{
+	(void)arg;
+	(void)fd;
+	for (;;)
+		pause();
+}
+
+START_TEST(answer_and_status)
+{
+	struct ms_probe p;
+
+	ms_probe_start(&p, answer, "statfs ok");
+	ck_assert_int_eq(p.state, MS_PROBE_RUNNING);
+	ms_probe_wait(&p, 1, ms_now_ms() + 5000);
+	ck_assert_int_eq(p.state, MS_PROBE_DONE);
+	ck_assert_int_eq(p.exit_status, 7);
+	ck_assert_str_eq(ms_buf_str(&p.answer), "statfs ok");
+	ck_assert_int_ge(p.ended_ms, p.started_ms);
+	ms_probe_free(&p);
+}
+END_TEST
+
+START_TEST(hung_probe_is_left_behind_in_time)
+{
+	struct ms_probe p[3];
+
+	ms_probe_start(&p[0], answer, "first");
+	ms_probe_start(&p[1], hang, NULL);
+	ms_probe_start(&p[2], answer, "third");
+	int64_t start = ms_now_ms();
+	ms_probe_wait(p, 3, start + 300);
+	int64_t took = ms_now_ms() - start;
+	/* the hung one does not delay the answers of the others */
+	ck_assert_int_eq(p[0].state, MS_PROBE_DONE);
+	ck_assert_int_eq(p[2].state, MS_PROBE_DONE);
+	ck_assert_str_eq(ms_buf_str(&p[2].answer), "third");
+	ck_assert_int_eq(p[1].state, MS_PROBE_TIMED_OUT);
+	ck_assert_int_gt(p[1].pid, 0);
+	ck_assert_int_lt(took, 3000);
+	for (int i = 0; i < 3; i++)
+		ms_probe_free(&p[i]);
+}
+END_TEST
+
+static int crash(void *arg, int fd)
+{
+	(void)arg;
+	(void)fd;
+	signal(SIGABRT, SIG_DFL);
+	abort();
+}
+
+START_TEST(crash_is_a_failure)
+{
+	struct ms_probe p;
+
+	ms_probe_start(&p, crash, NULL);
+	ms_probe_wait(&p, 1, ms_now_ms() + 5000);
+	ck_assert_int_eq(p.state, MS_PROBE_FAILED);
+	ck_assert_int_eq(p.term_signal, SIGABRT);
+	ms_probe_free(&p);
+}
+END_TEST
+
+Suite *probe_suite(void)
+{
+	Suite *s = suite_create("probe");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, answer_and_status);
+	tcase_add_test(tc, hung_probe_is_left_behind_in_time);
+	tcase_add_test(tc, crash_is_a_failure);
+	suite_add_tcase(s, tc);
+	return s;
+}

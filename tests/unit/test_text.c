@@ -1,0 +1,53 @@
+/* Unit tests: text hygiene (lib/text.c). */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+#include "text.h"
+
+START_TEST(utf8_validation)
+{
+	ck_assert(ms_utf8_valid("plain", 5));
+	ck_assert(ms_utf8_valid("gr\xC3\xBC\xC3\x9F", 6));
+	ck_assert(ms_utf8_valid("\xF0\x9F\x93\xAC", 4));
+	ck_assert(!ms_utf8_valid("\xC0\xAF", 2));	  /* overlong '/' */
+	ck_assert(!ms_utf8_valid("\xED\xA0\x80", 3));	  /* surrogate */
+	ck_assert(!ms_utf8_valid("\xF4\x90\x80\x80", 4)); /* > U+10FFFF */
+	ck_assert(!ms_utf8_valid("\xE2\x82", 2));	  /* cut short */
+	ck_assert(!ms_utf8_valid("a\0b", 3));
+}
+END_TEST
+
+START_TEST(one_clean_line)
+{
+	char *s = ms_text_clean("a|b\nc\td\r\x01\xFF" "e", 11);
+
+	ck_assert_str_eq(s, "a/b c d  " MS_REPLACEMENT_CHAR "e");
+	free(s);
+}
+END_TEST
+
+START_TEST(xml_safe_keeps_whitespace)
+{
+	struct ms_buf b = MS_BUF_INIT;
+
+	ms_text_add_xml_safe(&b, "a\tb\nc\x01\x1b[0m|\xC3", 12);
+	ck_assert_str_eq(ms_buf_str(&b), "a\tb\nc[0m|" MS_REPLACEMENT_CHAR);
+	ms_buf_free(&b);
+}
+END_TEST
+
+Suite *text_suite(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, utf8_validation);
+	tcase_add_test(tc, one_clean_line);
+	tcase_add_test(tc, xml_safe_keeps_whitespace);
+	suite_add_tcase(s, tc);
+	return s;
+}
