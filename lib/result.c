@@ -225,10 +225,17 @@ static void write_classic(const struct ms_result *r, FILE *out)
 	ms_buf_free(&item);
 }
 
-/* A finite number, or null for the infinite end of a range / NaN. */
+/*
+ * A number, or null for the infinite end of a range and NaN. Whole numbers
+ * are JSON integers, so a count reads 1234 and not 1234.0.
+ */
 static json_t *json_number(double v)
 {
-	return isfinite(v) ? json_real(v) : json_null();
+	if (!isfinite(v))
+		return json_null();
+	if (v == trunc(v) && fabs(v) < 9007199254740992.0) /* 2^53: exact as an integer */
+		return json_integer((json_int_t)v);
+	return json_real(v);
 }
 
 static json_t *json_range(const struct ms_range *range)

@@ -1,0 +1,79 @@
+#!/bin/sh
+# run-tests.sh: the whole mailstatus test suite, from a fresh Debian 12
+# machine (as root) or a developer's checkout.
+#
+#   1. installs the missing Debian packages (build and test dependencies),
+#   2. builds in build/default with -Werror, runs `make check` (the check
+#      unit tests and the plugin contract test) and the integration tests
+#      (tests/integration/NN-*.sh, against real servers they start),
+#   3. builds again in build/sanitize with ASan+UBSan and runs the same,
+#   4. runs `make distcheck`.
+#
+# Exits non-zero when anything fails; the last line counts the checks.
+set -u
+top=$(cd "$(dirname "$0")" && pwd)
+cd "$top"
+mkdir -p build/logs
+
+stages_failed=0
+passed=0
+failed=0
+
+# stage NAME COMMAND...: runs one stage, shows and keeps its output.
+stage() {
+	name=$1
+	shift
+	log="build/logs/$name.log"
+	echo "=== $name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	count "$log"
+	if [ "$rc" -eq 0 ]; then
+		echo "=== $name: passed"
+	else
+		echo "=== $name: FAILED (exit $rc; log in $log)"
+		stages_failed=$((stages_failed + 1))
+	fi
+	return "$rc"
+}
+
+# Adds the checks a stage's log reports to the totals.
+count() {
+	eval "$(awk '
+		/^[0-9]+%: Checks: / { gsub(/,/, ""); c += $3; f += $5 + $7 }
+		/^# FAIL: / || /^# ERROR: / { f += $3 }
+		/^ok: / { c++ }
+		/^FAIL: / && !/^FAIL: tests\// { f++ }
+		END { printf "passed=$((passed + %d)); failed=$((failed + %d))\n", c - f, f }
+	' "$1")"
+}
+
+# make check, then the tests' own logs (check's summary, each ok/FAIL line)
+make_check() {
+	make -C "$1" check VERBOSE=1
+	rc=$?
+	cat "$1"/tests/unit/unit_tests.log "$1"/tests/*.log 2>/dev/null | grep -a -E '^[0-9]+%: Checks:|^ok: |^FAIL: '
+	return $rc
+}
+check_default() {
+	make_check build/default
+}
+check_sanitize() {
+	make_check build/sanitize
+}
+
+stage install-deps scripts/install-deps.sh build test || exit 1
+stage build scripts/build.sh build/default --enable-werror || exit 1
+stage unit check_default
+stage integration tests/integration/run.sh build/default
+stage build-sanitize scripts/build.sh build/sanitize --enable-sanitizers --enable-werror &&
+	{ stage unit-sanitize check_sanitize
+	  stage integration-sanitize tests/integration/run.sh build/sanitize; }
+stage distcheck make -C build/default distcheck
+
+if [ "$stages_failed" -gt 0 ] && [ "$failed" -eq 0 ]; then
+	failed=$stages_failed
+fi
+echo "run-tests: $passed passed, $failed failed"
+[ "$stages_failed" -eq 0 ]
