@@ -2,7 +2,8 @@
 # run-tests.sh: the whole mailstatus test suite, from a fresh Debian 12
 # machine (as root) or a developer's checkout.
 #
-#   1. installs the missing Debian packages (build and test dependencies),
+#   1. installs the missing Debian packages (build and test dependencies,
+#      and the real servers the integration tests start: tests/peers/),
 #   2. builds in build/default with -Werror, runs `make check` (the check
 #      unit tests and the plugin contract test) and the integration tests
 #      (tests/integration/NN-*.sh, against real servers they start),
@@ -64,6 +65,7 @@ check_sanitize() {
 }
 
 stage install-deps scripts/install-deps.sh build test || exit 1
+stage install-peers tests/peers/install.sh || exit 1
 stage build scripts/build.sh build/default --enable-werror || exit 1
 stage unit check_default
 stage integration tests/integration/run.sh build/default

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh BUILDDIR: runs every tests/integration/NN-*.sh in order against
 # the programs built in BUILDDIR. Each script prints "ok: ..." or
-# "FAIL: ..." per assertion, and exits 0 (passed), 77 (skipped, with the
+# "FAIL: ..." per assertion (bash scripts), and exits 0 (passed), 77 (skipped, with the
 # reason) or anything else (failed). Stops nothing on a failure: all run.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,7 @@ for script in "$here"/[0-9][0-9]-*.sh; do
 	name=$(basename "$script")
 	echo "== $name"
 	start=$(date +%s)
-	sh "$script"
+	bash "$script"
 	rc=$?
 	took=$(( $(date +%s) - start ))
 	case $rc in
