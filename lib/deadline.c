@@ -179,7 +179,9 @@ void ms_step(const char *fmt, ...)
 	ms_buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
 	ms_text_add_line(&clean, ms_buf_str(&raw), raw.len);
-	snprintf(step, sizeof(step), "%s", ms_buf_str(&clean));
+	size_t n = ms_utf8_prefix(ms_buf_str(&clean), clean.len, sizeof(step) - 1);
+	memcpy(step, ms_buf_str(&clean), n);
+	step[n] = '\0';
 	ms_buf_free(&raw);
 	ms_buf_free(&clean);
 	prepare_message();

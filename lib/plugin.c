@@ -162,35 +162,39 @@ static _Noreturn void finish(struct ms_result *r)
 	exit(state);
 }
 
-void ms_usage_error(const char *fmt, ...)
+/* A result holding one sub-check whose text is fmt formatted. */
+static struct ms_result *one_sentence(enum ms_state state, const char *fmt, va_list ap)
 {
-	va_list ap;
 	struct ms_buf b = MS_BUF_INIT;
 	struct ms_result *r = ms_result_new(label());
 
-	va_start(ap, fmt);
 	ms_buf_vprintf(&b, fmt, ap);
+	ms_result_add(r, state, "%s", ms_buf_str(&b));
+	ms_buf_free(&b);
+	return r;
+}
+
+void ms_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	struct ms_result *r = one_sentence(MS_UNKNOWN, fmt, ap);
 	va_end(ap);
-	ms_result_add(r, MS_UNKNOWN, "%s", ms_buf_str(&b));
 	if (plugin) {
 		ms_result_line(r, "Usage: %s %s", plugin->name, plugin->synopsis);
 		ms_result_line(r, "Try '%s --help' for more.", plugin->name);
 	}
-	ms_buf_free(&b);
 	finish(r);
 }
 
 void ms_die(enum ms_state state, const char *fmt, ...)
 {
 	va_list ap;
-	struct ms_buf b = MS_BUF_INIT;
-	struct ms_result *r = ms_result_new(label());
 
 	va_start(ap, fmt);
-	ms_buf_vprintf(&b, fmt, ap);
+	struct ms_result *r = one_sentence(state, fmt, ap);
 	va_end(ap);
-	ms_result_add(r, state, "%s", ms_buf_str(&b));
-	ms_buf_free(&b);
 	finish(r);
 }
 

@@ -43,6 +43,19 @@ size_t ms_utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+size_t ms_utf8_prefix(const char *s, size_t n, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (n <= max)
+		return n;
+	/* step back over continuation bytes to the start of the cut sequence */
+	size_t len = max;
+	while (len > 0 && (p[len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
 bool ms_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -23,6 +23,12 @@
  */
 size_t ms_utf8_seq_len(const unsigned char *s, size_t n);
 
+/*
+ * The longest prefix of s (n bytes) of at most max bytes that does not end
+ * inside a UTF-8 sequence: for cutting text to fit a fixed buffer.
+ */
+size_t ms_utf8_prefix(const char *s, size_t n, size_t max);
+
 /* true when all n bytes are valid UTF-8 (NUL bytes count as invalid). */
 bool ms_utf8_valid(const char *s, size_t n);
 

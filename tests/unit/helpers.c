@@ -119,3 +119,20 @@ int starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+int wait_process_gone(int pid, int timeout_ms)
+{
+	for (int waited = 0;; waited += 10) {
+		char path[64], state = '?';
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		FILE *f = fopen(path, "r");
+		int gone = f == NULL || (fscanf(f, "%*d %*s %c", &state) == 1 && state == 'Z');
+		if (f)
+			fclose(f);
+		if (gone)
+			return 1;
+		if (waited >= timeout_ms)
+			return 0;
+		usleep(10000);
+	}
+}

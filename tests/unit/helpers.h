@@ -19,6 +19,12 @@ struct captured {
 void capture_run(void (*fn)(void *), void *arg, struct captured *c, int limit_s);
 void captured_free(struct captured *c);
 
+/*
+ * Waits up to timeout_ms for pid to be gone (no such process, or a zombie
+ * that its new parent has not reaped yet); true when it is.
+ */
+int wait_process_gone(int pid, int timeout_ms);
+
 /* true when s begins with prefix */
 int starts_with(const char *s, const char *prefix);
 

@@ -89,19 +89,8 @@ START_TEST(expiry_kills_watched_children)
 	ck_assert_int_eq(read(fds[0], &watched_pid_file_pid, sizeof(pid_t)), sizeof(pid_t));
 	ck_assert_int_eq(c.exit_code, 3);
 	/* the grandchild was killed: it no longer exists (or is a zombie of init) */
-	int alive = 1;
-	for (int i = 0; i < 200 && alive; i++) {
-		char path[64], state = '?';
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)watched_pid_file_pid);
-		FILE *f = fopen(path, "r");
-		if (f == NULL || fscanf(f, "%*d %*s %c", &state) != 1 || state == 'Z')
-			alive = 0;
-		if (f)
-			fclose(f);
-		if (alive)
-			usleep(10000);
-	}
-	ck_assert_msg(!alive, "the watched child %d survived the deadline", (int)watched_pid_file_pid);
+	ck_assert_msg(wait_process_gone(watched_pid_file_pid, 2000),
+		      "the watched child %d survived the deadline", (int)watched_pid_file_pid);
 	captured_free(&c);
 	close(fds[0]);
 	close(fds[1]);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "helpers.h"
 #include "runcmd.h"
 #include "suites.h"
 
@@ -55,18 +56,8 @@ START_TEST(killed_at_its_deadline_with_its_children)
 	ck_assert_int_lt(ms_now_ms() - start, 5000);
 	int grandchild = atoi(ms_buf_str(&res.out));
 	ck_assert_int_gt(grandchild, 0);
-	int gone = 0;
-	for (int i = 0; i < 300 && !gone; i++) {
-		char path[64], state = '?';
-		snprintf(path, sizeof(path), "/proc/%d/stat", grandchild);
-		FILE *f = fopen(path, "r");
-		gone = f == NULL || (fscanf(f, "%*d %*s %c", &state) == 1 && state == 'Z');
-		if (f)
-			fclose(f);
-		if (!gone)
-			usleep(10000);
-	}
-	ck_assert_msg(gone, "sleep %d outlived the deadline", grandchild);
+	ck_assert_msg(wait_process_gone(grandchild, 3000), "sleep %d outlived the deadline",
+		      grandchild);
 	ms_cmd_result_free(&res);
 }
 END_TEST

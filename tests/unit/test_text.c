@@ -40,6 +40,19 @@ START_TEST(xml_safe_keeps_whitespace)
 }
 END_TEST
 
+START_TEST(prefix_never_cuts_a_character)
+{
+	const char *s = "ab\xC3\xBC\xF0\x9F\x93\xAC";	/* a b u-umlaut, an emoji */
+
+	ck_assert_uint_eq(ms_utf8_prefix(s, 8, 10), 8);
+	ck_assert_uint_eq(ms_utf8_prefix(s, 8, 8), 8);
+	ck_assert_uint_eq(ms_utf8_prefix(s, 8, 7), 4);
+	ck_assert_uint_eq(ms_utf8_prefix(s, 8, 5), 4);
+	ck_assert_uint_eq(ms_utf8_prefix(s, 8, 3), 2);
+	ck_assert_uint_eq(ms_utf8_prefix(s, 8, 2), 2);
+}
+END_TEST
+
 Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -48,6 +61,7 @@ Suite *text_suite(void)
 	tcase_add_test(tc, utf8_validation);
 	tcase_add_test(tc, one_clean_line);
 	tcase_add_test(tc, xml_safe_keeps_whitespace);
+	tcase_add_test(tc, prefix_never_cuts_a_character);
 	suite_add_tcase(s, tc);
 	return s;
 }
