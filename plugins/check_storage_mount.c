@@ -1,0 +1,1172 @@
+/*
+ * check_storage_mount: the mail storage is mounted, the right thing is
+ * mounted, it answers, it takes writes.
+ *
+ * The worst storage failure of a mail host is silent: the mount is gone
+ * and the mail servers see the empty directory underneath, or the mount
+ * hangs and every process touching it hangs too, a naive check included.
+ * So per mount point this plugin checks, in this order:
+ *
+ *   mounted     /proc/self/mountinfo has it (not merely a directory)
+ *   identity    type and source as asked (--fstype, --source) and as fstab says
+ *   writable    the superblock and the mount are read-write when they should be
+ *   errors      ext4's error counter is zero
+ *   responsive  statfs and stat answer, in a probe child with a deadline
+ *   not empty   the --sentinel file is there and says what it should
+ *   writes      --write-test: create, write, fsync, read back, remove
+ *   space       free space and inodes, counted as df counts them
+ *
+ * Nothing in this process touches a mounted filesystem: every call that
+ * could block on a dead server runs in a probe child (lib/probe.h), all
+ * mounts at once. A child that does not answer in time is left behind and
+ * remembered in --state-dir; while it lingers, later runs report it
+ * instead of adding another stuck process.
+ *
+ * Reads top to bottom: options -> targets -> probe -> verdict -> output.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "duration.h"
+#include "fserrors.h"
+#include "fsspace.h"
+#include "mountinfo.h"
+#include "numfmt.h"
+#include "plugin.h"
+#include "probe.h"
+#include "procstat.h"
+#include "statefile.h"
+#include "strbuf.h"
+#include "writetest.h"
+#include "xalloc.h"
+
+#define MOUNTINFO "/proc/self/mountinfo"
+#define DEFAULT_FSTAB "/etc/fstab"
+#define DEFAULT_STATE_DIR "/var/tmp/mailstatus"
+#define PROBE_SHARE 0.8		/* default --probe-timeout: this share of -t */
+#define SUMMARY_FAILURES 3	/* failing mounts named on the status line */
+#define AUTOFS_MAGIC 0x0187	/* statfs f_type of an autofs trigger */
+
+/* ------------------------------------------------------------------ */
+/* options                                                             */
+
+enum {
+	OPT_FSTAB = 1,
+	OPT_FSTAB_FILE,
+	OPT_TYPE,
+	OPT_FSTYPE,
+	OPT_SOURCE,
+	OPT_RW,
+	OPT_PROBE_TIMEOUT,
+	OPT_STATE_DIR,
+	OPT_SENTINEL,
+	OPT_SENTINEL_CONTENT,
+	OPT_AUTOFS_IDLE_OK,
+	OPT_WRITE_TEST,
+	OPT_FREE_WARNING,
+	OPT_FREE_CRITICAL,
+	OPT_INODE_WARNING,
+	OPT_INODE_CRITICAL,
+};
+
+static const struct option longopts[] = {
+	{ "path", required_argument, NULL, 'p' },
+	{ "fstab", no_argument, NULL, OPT_FSTAB },
+	{ "fstab-file", required_argument, NULL, OPT_FSTAB_FILE },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "fstype", required_argument, NULL, OPT_FSTYPE },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "rw", no_argument, NULL, OPT_RW },
+	{ "probe-timeout", required_argument, NULL, OPT_PROBE_TIMEOUT },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "sentinel", required_argument, NULL, OPT_SENTINEL },
+	{ "sentinel-content", required_argument, NULL, OPT_SENTINEL_CONTENT },
+	{ "autofs-idle-ok", no_argument, NULL, OPT_AUTOFS_IDLE_OK },
+	{ "write-test", optional_argument, NULL, OPT_WRITE_TEST },
+	{ "free-warning", required_argument, NULL, OPT_FREE_WARNING },
+	{ "free-critical", required_argument, NULL, OPT_FREE_CRITICAL },
+	{ "inode-warning", required_argument, NULL, OPT_INODE_WARNING },
+	{ "inode-critical", required_argument, NULL, OPT_INODE_CRITICAL },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct ms_plugin plugin = {
+	.name = "check_storage_mount",
+	.label = "STORAGE_MOUNT",
+	.purpose =
+		"Checks that the mail storage is mounted (per /proc/self/mountinfo, not\n"
+		"merely a directory), that the right filesystem is mounted, that it is\n"
+		"writable, answers statfs and stat in time, holds its sentinel file, takes\n"
+		"writes and has free space and inodes. Calls that may hang on a dead server\n"
+		"run in probe children; the plugin itself always ends within -t.",
+	.synopsis = "-p DIR [-p DIR ...] | --fstab [--type=LIST] [--fstab-file=PATH] "
+		    "[--fstype=LIST] [--source=SPEC] [--rw] [--probe-timeout=DURATION] "
+		    "[--state-dir=DIR] [--sentinel=RELPATH [--sentinel-content=STRING]] "
+		    "[--autofs-idle-ok] [--write-test[=SUBDIR]] "
+		    "[--free-warning=LIMIT] [--free-critical=LIMIT] "
+		    "[--inode-warning=LIMIT] [--inode-critical=LIMIT]",
+	.options_help =
+		" -p, --path=DIR\n"
+		"    A mount point to check; repeat for several.\n"
+		" --fstab\n"
+		"    Check every fstab entry (noauto entries only when named with -p).\n"
+		" --fstab-file=PATH\n"
+		"    The fstab to read (default " DEFAULT_FSTAB "); -p mounts are compared\n"
+		"    with it too when it lists them.\n"
+		" --type=LIST\n"
+		"    With --fstab: only entries of these types (e.g. nfs,nfs4,cifs).\n"
+		" --fstype=LIST\n"
+		"    The filesystem type each mount must have (one of LIST).\n"
+		" --source=SPEC\n"
+		"    What each mount must be mounted from (e.g. filer2:/export/mail).\n"
+		" --rw\n"
+		"    Each mount must be writable (the default for fstab entries without ro).\n"
+		" --probe-timeout=DURATION\n"
+		"    How long statfs, stat, the sentinel and the write test may take per\n"
+		"    mount (default: 80% of -t).\n"
+		" --state-dir=DIR\n"
+		"    Where stuck probes are remembered (default " DEFAULT_STATE_DIR ").\n"
+		" --sentinel=RELPATH\n"
+		"    A file that must exist on the mounted filesystem (e.g. .mailstore).\n"
+		" --sentinel-content=STRING\n"
+		"    What the sentinel must say (trailing blanks and newlines ignored).\n"
+		" --autofs-idle-ok\n"
+		"    Accept an automount that is not mounted yet instead of triggering it.\n"
+		" --write-test[=SUBDIR]\n"
+		"    Create, write, fsync, read back and remove a file (in SUBDIR).\n"
+		" --free-warning=LIMIT, --free-critical=LIMIT\n"
+		"    Free space below LIMIT (10% or a size such as 50G) is WARNING/CRITICAL.\n"
+		" --inode-warning=LIMIT, --inode-critical=LIMIT\n"
+		"    Free inodes below LIMIT (10% or a count) is WARNING/CRITICAL.\n",
+	.shortopts = "p:",
+	.longopts = longopts,
+};
+
+struct settings {
+	char **paths;
+	size_t npaths, cap_paths;
+	bool fstab_all;
+	const char *fstab_file;
+	bool fstab_file_given;
+	const char *types;
+	const char *fstype;
+	const char *source;
+	bool rw;
+	double probe_timeout;	/* seconds; 0 until the default is worked out */
+	const char *state_dir;
+	const char *sentinel;
+	const char *sentinel_content;
+	bool autofs_idle_ok;
+	bool write_test;
+	const char *write_subdir;
+	struct ms_space_limit free_warn, free_crit, inode_warn, inode_crit;
+};
+
+/* A path below the mount point: relative, and no ".." to climb out of it. */
+static bool is_safe_relpath(const char *p)
+{
+	if (p[0] == '\0' || p[0] == '/')
+		return false;
+	for (const char *c = p; *c; c += strcspn(c, "/"), c += (*c == '/')) {
+		size_t len = strcspn(c, "/");
+		if (len == 2 && c[0] == '.' && c[1] == '.')
+			return false;
+	}
+	return true;
+}
+
+static void add_path_option(struct settings *s, const char *name, const char *arg)
+{
+	char *path = ms_path_normalize(arg);
+
+	if (path == NULL)
+		ms_usage_error("%s needs an absolute path without '..', not '%s'", name, arg);
+	ms_xgrow(&s->paths, &s->cap_paths, s->npaths + 1, sizeof(*s->paths));
+	s->paths[s->npaths++] = path;
+}
+
+static void limit_option(const char *name, const char *arg, bool bytes,
+			 struct ms_space_limit *l)
+{
+	char err[256];
+
+	if (!ms_space_limit_parse(arg, bytes, l, err, sizeof(err)))
+		ms_usage_error("invalid limit '%s' for %s: %s", arg, name, err);
+}
+
+static void check_settings(struct settings *s)
+{
+	if (s->npaths == 0 && !s->fstab_all)
+		ms_usage_error("nothing to check: name mount points with -p or use --fstab");
+	if (s->types && !s->fstab_all)
+		ms_usage_error("--type filters --fstab entries; use --fstype for -p mounts");
+	if (s->sentinel && !is_safe_relpath(s->sentinel))
+		ms_usage_error("--sentinel needs a path relative to the mount point, "
+			       "without '..', not '%s'", s->sentinel);
+	if (s->sentinel_content && !s->sentinel)
+		ms_usage_error("--sentinel-content needs --sentinel to name the file");
+	if (s->write_subdir && !is_safe_relpath(s->write_subdir))
+		ms_usage_error("--write-test needs a directory relative to the mount point, "
+			       "without '..', not '%s'", s->write_subdir);
+	if (s->probe_timeout == 0)
+		s->probe_timeout = ms_timeout() * PROBE_SHARE;
+	else if (s->probe_timeout >= ms_timeout())
+		ms_usage_error("--probe-timeout (%gs) must be shorter than -t (%gs), "
+			       "so that stuck probes can still be reported",
+			       s->probe_timeout, ms_timeout());
+}
+
+static void parse_options(int argc, char **argv, struct settings *s)
+{
+	const char *name;
+	int c;
+
+	while ((c = ms_plugin_getopt(argc, argv, &name)) != -1) {
+		switch (c) {
+		case 'p': add_path_option(s, name, optarg); break;
+		case OPT_FSTAB: s->fstab_all = true; break;
+		case OPT_FSTAB_FILE:
+			s->fstab_file = optarg;
+			s->fstab_file_given = true;
+			break;
+		case OPT_TYPE: s->types = optarg; break;
+		case OPT_FSTYPE: s->fstype = optarg; break;
+		case OPT_SOURCE: s->source = optarg; break;
+		case OPT_RW: s->rw = true; break;
+		case OPT_PROBE_TIMEOUT:
+			s->probe_timeout = ms_opt_duration(name, optarg);
+			if (s->probe_timeout <= 0)
+				ms_usage_error("%s must be more than 0", name);
+			break;
+		case OPT_STATE_DIR: s->state_dir = optarg; break;
+		case OPT_SENTINEL: s->sentinel = optarg; break;
+		case OPT_SENTINEL_CONTENT: s->sentinel_content = optarg; break;
+		case OPT_AUTOFS_IDLE_OK: s->autofs_idle_ok = true; break;
+		case OPT_WRITE_TEST:
+			s->write_test = true;
+			s->write_subdir = optarg;
+			break;
+		case OPT_FREE_WARNING: limit_option(name, optarg, true, &s->free_warn); break;
+		case OPT_FREE_CRITICAL: limit_option(name, optarg, true, &s->free_crit); break;
+		case OPT_INODE_WARNING: limit_option(name, optarg, false, &s->inode_warn); break;
+		case OPT_INODE_CRITICAL: limit_option(name, optarg, false, &s->inode_crit); break;
+		}
+	}
+	check_settings(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* targets: the mount points to check, and what mountinfo and fstab say */
+
+/* What a probe child found; sent whole after each step (see probe_child). */
+struct probe_report {
+	char doing[64];		/* the step under way; "" once the probe is done */
+	char problem[512];	/* what failed, "" when nothing did */
+	bool has_counts;
+	struct ms_statfs_counts counts;
+	double latency;		/* statfs + stat of the root, seconds */
+	bool wrote;
+	double write_seconds;
+};
+
+struct target {
+	char *path;				/* normalized mount point */
+	const struct ms_fstab_entry *fstab;	/* its fstab entry, or NULL */
+	const struct ms_mount *mount;		/* NULL: not mounted */
+	bool idle_autofs;			/* an automount not triggered yet */
+	bool probed;
+	struct ms_probe probe;
+	bool has_report;
+	struct probe_report report;
+	bool lingering;				/* an earlier probe is still stuck */
+	struct ms_linger linger;
+	struct ms_proc_info stuck;		/* the stuck probe's state */
+	bool has_stuck;
+	/* the verdict */
+	enum ms_state state;
+	struct ms_buf problems;
+	struct ms_buf details;
+};
+
+struct run {
+	struct ms_mount_table mounts;
+	struct ms_mount_table remounts;	/* mountinfo again after automounts */
+	struct ms_fstab fstab;
+	struct target *targets;
+	size_t ntargets, cap_targets;
+	int state_fd;			/* -1: no memory of stuck probes */
+	char state_error[1024];
+};
+
+static struct target *find_target(struct run *run, const char *path)
+{
+	for (size_t i = 0; i < run->ntargets; i++)
+		if (strcmp(run->targets[i].path, path) == 0)
+			return &run->targets[i];
+	return NULL;
+}
+
+static void add_target(struct run *run, const char *path)
+{
+	if (find_target(run, path))
+		return;
+	ms_xgrow(&run->targets, &run->cap_targets, run->ntargets + 1, sizeof(*run->targets));
+	struct target *t = &run->targets[run->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->path = ms_xstrdup(path);
+	t->probe.fd = -1;
+}
+
+static void load_tables(const struct settings *s, struct run *run)
+{
+	char err[512];
+
+	ms_step("reading %s", MOUNTINFO);
+	if (!ms_mountinfo_read(MOUNTINFO, &run->mounts, err, sizeof(err)))
+		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", err);
+	/* no /etc/fstab (a container): -p mounts are checked without it */
+	if (!s->fstab_all && !s->fstab_file_given && access(s->fstab_file, F_OK) != 0)
+		return;
+	ms_step("reading %s", s->fstab_file);
+	if (!ms_fstab_read(s->fstab_file, &run->fstab, err, sizeof(err)))
+		ms_die(MS_UNKNOWN, "%s (give a readable --fstab-file)", err);
+}
+
+/* An fstab entry that --fstab checks: a real mount point, not noauto, of a wanted type. */
+static bool fstab_entry_wanted(const struct settings *s, const struct ms_fstab_entry *e)
+{
+	if (e->file[0] != '/' || strcmp(e->vfstype, "swap") == 0)
+		return false;
+	if (ms_opt_find(e->opts, "noauto", NULL))
+		return false;
+	if (s->types == NULL)
+		return true;
+	for (const char *p = e->vfstype; *p; p += strcspn(p, ","), p += (*p == ',')) {
+		char type[64];
+		size_t len = strcspn(p, ",");
+		if (len == 0 || len >= sizeof(type))
+			continue;
+		memcpy(type, p, len);
+		type[len] = '\0';
+		if (ms_type_in_list(type, s->types))
+			return true;
+	}
+	return false;
+}
+
+static void resolve_mount(struct target *t, const struct ms_mount_table *mounts)
+{
+	t->mount = ms_mount_at(mounts, t->path);
+	t->idle_autofs = t->mount && ms_mount_is_idle_autofs(mounts, t->mount);
+	if (t->mount)
+		return;
+	/* an indirect automount: the path appears below the autofs mount when used */
+	const struct ms_mount *parent = ms_mount_containing(mounts, t->path);
+	if (parent && strcmp(parent->fstype, "autofs") == 0) {
+		t->mount = parent;
+		t->idle_autofs = true;
+	}
+}
+
+static void collect_targets(const struct settings *s, struct run *run)
+{
+	for (size_t i = 0; i < s->npaths; i++)
+		add_target(run, s->paths[i]);
+	for (size_t i = 0; s->fstab_all && i < run->fstab.n; i++) {
+		const struct ms_fstab_entry *e = &run->fstab.entries[i];
+		char *path = ms_path_normalize(e->file);
+		if (path && fstab_entry_wanted(s, e))
+			add_target(run, path);
+		free(path);
+	}
+	if (run->ntargets == 0)
+		ms_die(MS_UNKNOWN, "%s lists no mount point to check%s%s (check the file "
+		       "or --type)", s->fstab_file, s->types ? " of type " : "",
+		       s->types ? s->types : "");
+	for (size_t i = 0; i < run->ntargets; i++) {
+		struct target *t = &run->targets[i];
+		t->fstab = ms_fstab_find(&run->fstab, t->path);
+		resolve_mount(t, &run->mounts);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* probe: what may hang runs in a child                                */
+
+struct probe_job {
+	const struct settings *s;
+	const char *path;
+	bool trigger_automount;
+	int fd;				/* in the child: where reports go */
+	struct probe_report *report;	/* in the child */
+};
+
+/* The pipe takes a write of up to PIPE_BUF bytes whole: no torn report. */
+_Static_assert(sizeof(struct probe_report) <= 4096, "a report fits one pipe write");
+
+static void send_report(const struct probe_job *job)
+{
+	ssize_t rc = write(job->fd, job->report, sizeof(*job->report));
+	(void)rc; /* nobody listens any more: nothing to do about it */
+}
+
+/* Says which step comes next, so a probe that hangs there can be named. */
+static void report_step(const struct probe_job *job, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void report_step(const struct probe_job *job, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(job->report->doing, sizeof(job->report->doing), fmt, ap);
+	va_end(ap);
+	send_report(job);
+}
+
+static void report_problem(const struct probe_job *job, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void report_problem(const struct probe_job *job, const char *fmt, ...)
+{
+	struct probe_report *r = job->report;
+	size_t len = strlen(r->problem);
+	va_list ap;
+
+	if (len && len + 2 < sizeof(r->problem)) {
+		memcpy(r->problem + len, "; ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->problem + len, sizeof(r->problem) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Monotonic seconds, finer than ms_now_ms(): a local statfs takes microseconds. */
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Opening an automount point's directory mounts it (stat alone no longer does). */
+static bool trigger_automount(const struct probe_job *job)
+{
+	report_step(job, "triggering the automount");
+	int fd = open(job->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		report_problem(job, "automount failed: %s", strerror(errno));
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+/* statfs and stat of the root; false when the mount does not answer them. */
+static bool probe_root(const struct probe_job *job, struct stat *root)
+{
+	struct probe_report *r = job->report;
+	struct statfs sfs;
+	double start = now_seconds();
+
+	report_step(job, "statfs");
+	if (statfs(job->path, &sfs) != 0) {
+		report_problem(job, "statfs failed: %s", strerror(errno));
+		return false;
+	}
+	report_step(job, "stat of the root");
+	if (stat(job->path, root) != 0) {
+		report_problem(job, "stat failed: %s", strerror(errno));
+		return false;
+	}
+	r->latency = now_seconds() - start;
+	if (sfs.f_type == AUTOFS_MAGIC) {
+		report_problem(job, "the automount did not mount anything");
+		return false;
+	}
+	r->has_counts = true;
+	r->counts = (struct ms_statfs_counts){
+		.blocks = sfs.f_blocks, .bfree = sfs.f_bfree, .bavail = sfs.f_bavail,
+		.files = sfs.f_files, .ffree = sfs.f_ffree,
+		.frsize = sfs.f_frsize ? (uint64_t)sfs.f_frsize : (uint64_t)sfs.f_bsize,
+	};
+	return true;
+}
+
+/* Trailing blanks and line ends do not count: "array-a\n" says "array-a". */
+static size_t trimmed_len(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' ||
+			 s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+static void compare_sentinel(const struct probe_job *job, int fd)
+{
+	const char *want = job->s->sentinel_content;
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+
+	report_step(job, "reading the sentinel");
+	while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			report_problem(job, "sentinel %s cannot be read: %s", job->s->sentinel,
+				       strerror(errno));
+			return;
+		}
+		len += (size_t)n;
+	}
+	len = trimmed_len(buf, len);
+	size_t want_len = trimmed_len(want, strlen(want));
+	if (len == want_len && memcmp(buf, want, len) == 0)
+		return;
+	int shown = len > 60 ? 60 : (int)len;
+	report_problem(job, "sentinel %s says '%.*s%s', expected '%s' (another filesystem "
+		       "is mounted here)", job->s->sentinel, shown, buf,
+		       len > 60 ? "..." : "", want);
+}
+
+/*
+ * The sentinel must be a regular file on this very filesystem: the same
+ * name in the directory underneath, or on a mount below, does not count.
+ */
+static void check_sentinel(const struct probe_job *job, dev_t dev)
+{
+	const char *rel = job->s->sentinel;
+	struct ms_buf full = MS_BUF_INIT;
+	struct stat st;
+
+	ms_buf_printf(&full, "%s/%s", strcmp(job->path, "/") ? job->path : "", rel);
+	report_step(job, "opening the sentinel");
+	int fd = open(ms_buf_str(&full), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	ms_buf_free(&full);
+	if (fd < 0) {
+		report_problem(job, "sentinel %s is missing (%s): the mount may be empty or "
+			       "the wrong filesystem", rel, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		report_problem(job, "sentinel %s is not a regular file", rel);
+	else if (st.st_dev != dev)
+		report_problem(job, "sentinel %s is on another filesystem than the mount", rel);
+	else if (job->s->sentinel_content)
+		compare_sentinel(job, fd);
+	close(fd);
+}
+
+static void write_progress(void *arg, enum ms_write_step step)
+{
+	report_step(arg, "write test: %s", ms_write_step_name(step));
+}
+
+static void write_test(const struct probe_job *job, dev_t dev)
+{
+	struct ms_write_result res;
+
+	if (ms_write_test(job->path, job->s->write_subdir, dev, write_progress,
+			  (void *)job, &res)) {
+		job->report->wrote = true;
+		job->report->write_seconds = res.seconds;
+		return;
+	}
+	report_problem(job, "write test failed at %s%s%s: %s", ms_write_step_name(res.failed),
+		       job->s->write_subdir ? " in " : "",
+		       job->s->write_subdir ? job->s->write_subdir : "",
+		       res.failed == MS_WRITE_COMPARE ? "what was read back differs"
+						     : strerror(res.err));
+}
+
+/* Runs in the probe child; its reports are all the parent learns. */
+static int probe_child(void *arg, int fd)
+{
+	struct probe_job *job = arg;
+	struct probe_report report;
+	struct stat root;
+
+	memset(&report, 0, sizeof(report));
+	job->fd = fd;
+	job->report = &report;
+	if ((!job->trigger_automount || trigger_automount(job)) && probe_root(job, &root)) {
+		if (job->s->sentinel)
+			check_sentinel(job, root.st_dev);
+		if (job->s->write_test)
+			write_test(job, root.st_dev);
+	}
+	report.doing[0] = '\0';
+	send_report(job);
+	return 0;
+}
+
+/* The last whole report in the answer: where the child got to. */
+static void read_report(struct target *t)
+{
+	size_t n = t->probe.answer.len / sizeof(t->report);
+
+	if (n == 0)
+		return;
+	memcpy(&t->report, t->probe.answer.data + (n - 1) * sizeof(t->report),
+	       sizeof(t->report));
+	t->report.doing[sizeof(t->report.doing) - 1] = '\0';
+	t->report.problem[sizeof(t->report.problem) - 1] = '\0';
+	t->has_report = true;
+}
+
+static bool wants_probe(const struct settings *s, const struct target *t)
+{
+	return t->mount && !(t->idle_autofs && s->autofs_idle_ok);
+}
+
+/* Opens --state-dir; without it the run goes on, but cannot remember stuck probes. */
+static void open_state_dir(const struct settings *s, struct run *run)
+{
+	run->state_fd = -1;
+	ms_step("opening the state directory %s", s->state_dir);
+	run->state_fd = ms_statedir_open(s->state_dir, run->state_error,
+					 sizeof(run->state_error));
+}
+
+/* A probe of an earlier run that is still stuck: report it, do not add another. */
+static void recall_lingering(struct run *run, struct target *t)
+{
+	struct ms_proc_info pi;
+
+	if (run->state_fd < 0 || !ms_linger_load(run->state_fd, t->path, &t->linger))
+		return;
+	/* the same PID and start time: that process, not a later one with its PID */
+	if (ms_proc_read("/proc", t->linger.pid, &pi) &&
+	    pi.start_ticks == t->linger.start_ticks && pi.state != 'Z') {
+		t->lingering = true;
+		t->stuck = pi;
+		t->has_stuck = true;
+		return;
+	}
+	ms_linger_forget(run->state_fd, t->path);
+	ms_linger_free(&t->linger);
+}
+
+/* A probe that did not answer: note where it hangs, for this run and the next. */
+static void remember_stuck(struct run *run, struct target *t)
+{
+	char err[512];
+
+	t->has_stuck = ms_proc_read("/proc", t->probe.pid, &t->stuck) && t->stuck.state != 'Z';
+	if (!t->has_stuck || run->state_fd < 0)
+		return;
+	struct ms_linger l = {
+		.pid = t->probe.pid,
+		.start_ticks = t->stuck.start_ticks,
+		.since = (long long)time(NULL) -
+			 (ms_now_ms() - t->probe.started_ms) / 1000,
+		.path = t->path,
+	};
+	snprintf(l.step, sizeof(l.step), "%s", t->has_report ? t->report.doing : "starting");
+	if (!ms_linger_save(run->state_fd, &l, err, sizeof(err)))
+		snprintf(run->state_error, sizeof(run->state_error),
+			 "cannot remember the stuck probe of %s: %s", t->path, err);
+}
+
+static void probe_all(const struct settings *s, struct run *run)
+{
+	struct ms_probe *probes = ms_xcalloc(run->ntargets, sizeof(*probes));
+	struct probe_job *jobs = ms_xcalloc(run->ntargets, sizeof(*jobs));
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->ntargets; i++) {
+		struct target *t = &run->targets[i];
+		if (!wants_probe(s, t))
+			continue;
+		recall_lingering(run, t);
+		if (t->lingering)
+			continue;
+		jobs[n] = (struct probe_job){ .s = s, .path = t->path,
+					      .trigger_automount = t->idle_autofs };
+		ms_probe_start(&probes[n], probe_child, &jobs[n]);
+		n++;
+	}
+	ms_step("waiting for the probes of %zu mount%s (statfs, stat%s%s)", n,
+		n == 1 ? "" : "s", s->sentinel ? ", sentinel" : "",
+		s->write_test ? ", write test" : "");
+	ms_probe_wait(probes, n, ms_deadline_within((int64_t)(s->probe_timeout * 1000)));
+	ms_step("reading what the probes found");
+	n = 0;
+	for (size_t i = 0; i < run->ntargets; i++) {
+		struct target *t = &run->targets[i];
+		if (!wants_probe(s, t) || t->lingering)
+			continue;
+		t->probed = true;
+		t->probe = probes[n++];
+		read_report(t);
+		if (t->probe.state == MS_PROBE_TIMED_OUT)
+			remember_stuck(run, t);
+	}
+	free(probes);
+	free(jobs);
+}
+
+/* Automounts triggered by the probes are mounts now: see what they are. */
+static void reresolve_automounts(struct run *run)
+{
+	char err[512];
+	bool any = false;
+
+	for (size_t i = 0; i < run->ntargets; i++)
+		any |= run->targets[i].probed && run->targets[i].idle_autofs;
+	if (!any)
+		return;
+	ms_step("reading %s again after the automounts", MOUNTINFO);
+	if (!ms_mountinfo_read(MOUNTINFO, &run->remounts, err, sizeof(err)))
+		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", err);
+	for (size_t i = 0; i < run->ntargets; i++) {
+		struct target *t = &run->targets[i];
+		if (t->probed && t->idle_autofs)
+			resolve_mount(t, &run->remounts);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* verdict                                                             */
+
+static void flag(struct target *t, enum ms_state state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void flag(struct target *t, enum ms_state state, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->problems.len)
+		ms_buf_puts(&t->problems, "; ");
+	va_start(ap, fmt);
+	ms_buf_vprintf(&t->problems, fmt, ap);
+	va_end(ap);
+	t->state = ms_state_worst(t->state, state);
+}
+
+static void detail(struct target *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void detail(struct target *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->details.len)
+		ms_buf_puts(&t->details, ", ");
+	va_start(ap, fmt);
+	ms_buf_vprintf(&t->details, fmt, ap);
+	va_end(ap);
+}
+
+/* "nfs" asks for any NFS mount: mount -t nfs shows as nfs4 when v4 was negotiated. */
+static bool type_matches(const char *actual, const char *wanted)
+{
+	if (ms_type_in_list(actual, wanted) || ms_type_in_list("auto", wanted))
+		return true;
+	if (strcmp(actual, "nfs4") == 0 && ms_type_in_list("nfs", wanted))
+		return true;
+	/* fstab's "fuse" with a helper shows as "fuse.<helper>" */
+	return strncmp(actual, "fuse.", 5) == 0 && ms_type_in_list("fuse", wanted);
+}
+
+/* UUID=, LABEL=, ... and /dev paths as the device node they stand for. */
+static bool resolve_device(const char *spec, char *out)
+{
+	static const struct { const char *tag, *dir; } tags[] = {
+		{ "UUID=", "/dev/disk/by-uuid/" }, { "LABEL=", "/dev/disk/by-label/" },
+		{ "PARTUUID=", "/dev/disk/by-partuuid/" },
+		{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
+	};
+	struct ms_buf b = MS_BUF_INIT;
+	bool ok = false;
+
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]) && b.len == 0; i++) {
+		size_t n = strlen(tags[i].tag);
+		/* a '/' in the value could lead realpath out of /dev, onto a hung mount */
+		if (strncmp(spec, tags[i].tag, n) == 0 && spec[n] && !strchr(spec + n, '/'))
+			ms_buf_printf(&b, "%s%s", tags[i].dir, spec + n);
+	}
+	if (b.len == 0 && strncmp(spec, "/dev/", 5) == 0 && !strstr(spec, ".."))
+		ms_buf_puts(&b, spec);
+	ok = b.len > 0 && realpath(ms_buf_str(&b), out) != NULL;
+	ms_buf_free(&b);
+	return ok;
+}
+
+static bool source_matches(const char *actual, const char *wanted)
+{
+	char a[PATH_MAX], w[PATH_MAX];
+	size_t alen = strlen(actual), wlen = strlen(wanted);
+
+	/* "filer:/export/mail/" and "filer:/export/mail" are the same export */
+	while (alen > 1 && actual[alen - 1] == '/')
+		alen--;
+	while (wlen > 1 && wanted[wlen - 1] == '/')
+		wlen--;
+	if (alen == wlen && memcmp(actual, wanted, alen) == 0)
+		return true;
+	return resolve_device(actual, a) && resolve_device(wanted, w) && strcmp(a, w) == 0;
+}
+
+static void judge_identity(const struct settings *s, struct target *t)
+{
+	const struct ms_mount *m = t->mount;
+	const struct ms_fstab_entry *e = t->fstab;
+
+	if (s->fstype && !type_matches(m->fstype, s->fstype))
+		flag(t, MS_CRITICAL, "is %s, expected %s", m->fstype, s->fstype);
+	if (s->source && !source_matches(m->source, s->source))
+		flag(t, MS_CRITICAL, "mounted from %s, expected %s", m->source, s->source);
+	/* a bind mount shows the device it came from, not fstab's directory */
+	if (e == NULL || ms_opt_find(e->opts, "bind", NULL) || ms_opt_find(e->opts, "rbind", NULL))
+		return;
+	if (!type_matches(m->fstype, e->vfstype))
+		flag(t, MS_CRITICAL, "is %s, fstab line %d says %s", m->fstype, e->line,
+		     e->vfstype);
+	if (!source_matches(m->source, e->spec))
+		flag(t, MS_CRITICAL, "mounted from %s, fstab line %d says %s", m->source,
+		     e->line, e->spec);
+}
+
+/*
+ * The superblock options decide: errors=remount-ro turns the whole
+ * filesystem read-only while the per-mount flags may still say rw.
+ */
+static void judge_writable(const struct settings *s, struct target *t)
+{
+	bool expect_rw = s->rw || (t->fstab && !ms_opt_find(t->fstab->opts, "ro", NULL));
+	bool super_ro = ms_opt_find(t->mount->super_opts, "ro", NULL);
+	bool mount_ro = ms_opt_find(t->mount->mount_opts, "ro", NULL);
+
+	if (!super_ro && !mount_ro) {
+		detail(t, "rw");
+		return;
+	}
+	if (!expect_rw) {
+		detail(t, "ro");
+		return;
+	}
+	if (super_ro)
+		flag(t, MS_CRITICAL, "read-only: the filesystem itself is read-only (remounted "
+		     "read-only after errors?)");
+	else
+		flag(t, MS_CRITICAL, "read-only: mounted read-only");
+}
+
+static void judge_fs_errors(struct target *t)
+{
+	struct ms_fs_errors e;
+	char when[64] = "an unrecorded time";
+
+	if (!ms_fs_errors_read("/sys", t->mount->fstype, t->mount->major, t->mount->minor, &e) ||
+	    e.count == 0)
+		return;
+	if (e.last_time > 0) {
+		time_t tt = (time_t)e.last_time;
+		struct tm tm;
+		if (gmtime_r(&tt, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	}
+	flag(t, MS_WARNING, "%s recorded %llu error%s, the last at %s (run fsck)",
+	     t->mount->fstype, e.count, e.count == 1 ? "" : "s", when);
+}
+
+/* "probe PID 123 left behind, state D, wchan request_wait_answer" */
+static void describe_stuck(struct ms_buf *b, const struct target *t, pid_t pid)
+{
+	ms_buf_printf(b, "probe PID %ld left behind", (long)pid);
+	if (t->has_stuck)
+		ms_buf_printf(b, ", state %c", t->stuck.state);
+	if (t->has_stuck && t->stuck.wchan[0])
+		ms_buf_printf(b, ", wchan %s", t->stuck.wchan);
+}
+
+static void judge_lingering(struct target *t)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	char age[32];
+	long long secs = (long long)time(NULL) - t->linger.since;
+
+	describe_stuck(&b, t, t->linger.pid);
+	ms_duration_format(age, sizeof(age), secs > 0 ? (double)secs : 0);
+	flag(t, MS_CRITICAL, "still not responding: a probe started %s ago is stuck in %s "
+	     "(%s); not probing again until it ends", age, t->linger.step, ms_buf_str(&b));
+	ms_buf_free(&b);
+}
+
+static void judge_probe(struct target *t)
+{
+	struct ms_buf b = MS_BUF_INIT;
+
+	switch (t->probe.state) {
+	case MS_PROBE_TIMED_OUT:
+		describe_stuck(&b, t, t->probe.pid);
+		flag(t, MS_CRITICAL, "not responding after %.1fs (%s did not return; %s)",
+		     (double)(t->probe.ended_ms - t->probe.started_ms) / 1000.0,
+		     t->has_report && t->report.doing[0] ? t->report.doing : "the probe",
+		     ms_buf_str(&b));
+		break;
+	case MS_PROBE_FAILED:
+		flag(t, MS_UNKNOWN, "could not probe: %s", t->probe.error);
+		break;
+	case MS_PROBE_DONE:
+		if (!t->has_report || t->report.doing[0])
+			flag(t, MS_UNKNOWN, "the probe ended without a report");
+		else if (t->report.problem[0])
+			flag(t, MS_CRITICAL, "%s", t->report.problem);
+		break;
+	case MS_PROBE_RUNNING:
+		break;
+	}
+	if (t->has_report && t->report.has_counts)
+		detail(t, "answered in %.2f ms", t->report.latency * 1000);
+	if (t->has_report && t->report.wrote)
+		detail(t, "write test %.2f ms", t->report.write_seconds * 1000);
+	ms_buf_free(&b);
+}
+
+/* 1.5 GiB, 512 MiB, 12 KiB: for status text only. */
+static const char *human_bytes(char *buf, size_t size, double v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+	return buf;
+}
+
+static void judge_space(const struct settings *s, struct target *t, const struct ms_space *sp)
+{
+	char avail[32], cap[32], limit[32];
+
+	human_bytes(avail, sizeof(avail), sp->avail);
+	human_bytes(cap, sizeof(cap), sp->capacity);
+	detail(t, "%g%% used, %s free of %s", sp->used_pct, avail, cap);
+	const struct ms_space_limit *hit =
+		ms_space_limit_crossed(&s->free_crit, sp->avail, sp->capacity) ? &s->free_crit :
+		ms_space_limit_crossed(&s->free_warn, sp->avail, sp->capacity) ? &s->free_warn : NULL;
+	if (hit) {
+		human_bytes(limit, sizeof(limit), ms_space_limit_amount(hit, sp->capacity));
+		flag(t, hit == &s->free_crit ? MS_CRITICAL : MS_WARNING,
+		     "%s free of %s (%g%% used), below %s", avail, cap, sp->used_pct, limit);
+	}
+	if (sp->files == 0)
+		return; /* no inode counts (btrfs, vfat, ...) */
+	hit = ms_space_limit_crossed(&s->inode_crit, sp->files_free, sp->files) ? &s->inode_crit :
+	      ms_space_limit_crossed(&s->inode_warn, sp->files_free, sp->files) ? &s->inode_warn : NULL;
+	if (hit)
+		flag(t, hit == &s->inode_crit ? MS_CRITICAL : MS_WARNING,
+		     "%.0f inodes free of %.0f, below %.0f", sp->files_free, sp->files,
+		     ms_space_limit_amount(hit, sp->files));
+}
+
+static void judge(const struct settings *s, struct target *t)
+{
+	struct ms_space sp;
+
+	t->state = MS_OK;
+	if (t->mount == NULL) {
+		flag(t, MS_CRITICAL, "not mounted (the directory underneath is what users "
+		     "would see)");
+		return;
+	}
+	if (t->idle_autofs && !t->probed) {
+		detail(t, "idle automount, not triggered");
+		return;
+	}
+	detail(t, "%s from %s", t->mount->fstype, t->mount->source);
+	judge_identity(s, t);
+	judge_writable(s, t);
+	judge_fs_errors(t);
+	if (t->lingering)
+		judge_lingering(t);
+	else if (t->probed)
+		judge_probe(t);
+	if (t->has_report && t->report.has_counts && ms_space_compute(&t->report.counts, &sp))
+		judge_space(s, t, &sp);
+}
+
+/* ------------------------------------------------------------------ */
+/* output                                                              */
+
+static void perf_range(struct ms_range *r, double v, bool lower)
+{
+	char num[MS_NUMBER_MAX], text[MS_NUMBER_MAX + 2], err[64];
+
+	snprintf(text, sizeof(text), lower ? "%s:" : "%s", ms_format_number(num, floor(v)));
+	ms_range_parse(text, MS_RANGE_PLAIN, r, err, sizeof(err));
+}
+
+static void add_perf(struct ms_result *r, const char *path, const char *what, double value,
+		     const char *uom, const struct ms_range *warn, const struct ms_range *crit,
+		     bool has_max, double max)
+{
+	struct ms_buf label = MS_BUF_INIT;
+
+	ms_buf_printf(&label, "%s_%s", path, what);
+	ms_result_perf(r, &(struct ms_perf){
+		.label = ms_buf_str(&label), .value = value, .uom = uom, .warn = warn,
+		.crit = crit, .has_min = true, .min = 0, .has_max = has_max, .max = max });
+	ms_buf_free(&label);
+}
+
+/*
+ * Used bytes with the free-space limits turned into used-bytes thresholds
+ * (free below X is used above capacity - X), free inodes with "N:".
+ */
+static void space_perf(struct ms_result *r, const struct settings *s, const struct target *t,
+		       const struct ms_space *sp)
+{
+	struct ms_range w, c;
+	const struct ms_space_limit *fw = &s->free_warn, *fc = &s->free_crit;
+
+	if (fw->set)
+		perf_range(&w, sp->capacity - ms_space_limit_amount(fw, sp->capacity), false);
+	if (fc->set)
+		perf_range(&c, sp->capacity - ms_space_limit_amount(fc, sp->capacity), false);
+	add_perf(r, t->path, "used", sp->used, "B", fw->set ? &w : NULL, fc->set ? &c : NULL,
+		 true, sp->capacity);
+	add_perf(r, t->path, "used_pct", sp->used_pct, "%", NULL, NULL, true, 100);
+	if (sp->files == 0)
+		return;
+	const struct ms_space_limit *iw = &s->inode_warn, *ic = &s->inode_crit;
+	if (iw->set)
+		perf_range(&w, ms_space_limit_amount(iw, sp->files), true);
+	if (ic->set)
+		perf_range(&c, ms_space_limit_amount(ic, sp->files), true);
+	add_perf(r, t->path, "inodes_free", sp->files_free, "", iw->set ? &w : NULL,
+		 ic->set ? &c : NULL, true, sp->files);
+}
+
+/* Seconds to the microsecond: more digits would be clock noise. */
+static double microseconds(double seconds)
+{
+	return round(seconds * 1e6) / 1e6;
+}
+
+static void target_perf(struct ms_result *r, const struct settings *s, const struct target *t)
+{
+	struct ms_space sp;
+	struct ms_range probe_crit;
+
+	if (!t->has_report)
+		return;
+	if (t->report.has_counts && ms_space_compute(&t->report.counts, &sp))
+		space_perf(r, s, t, &sp);
+	if (t->report.has_counts) {
+		char num[MS_NUMBER_MAX], err[64];
+		ms_range_parse(ms_format_number(num, s->probe_timeout), MS_RANGE_PLAIN,
+			       &probe_crit, err, sizeof(err));
+		add_perf(r, t->path, "latency", microseconds(t->report.latency), "s", NULL,
+			 &probe_crit, false, 0);
+	}
+	if (t->report.wrote)
+		add_perf(r, t->path, "write", microseconds(t->report.write_seconds), "s", NULL,
+			 NULL, false, 0);
+}
+
+static int state_rank(enum ms_state s)
+{
+	return s == MS_CRITICAL ? 0 : s == MS_WARNING ? 1 : s == MS_UNKNOWN ? 2 : 3;
+}
+
+/* Failing mounts first, worst first; otherwise in the order given. */
+static int by_state(const void *a, const void *b)
+{
+	const struct target *x = *(const struct target *const *)a;
+	const struct target *y = *(const struct target *const *)b;
+	int d = state_rank(x->state) - state_rank(y->state);
+
+	return d ? d : (x < y ? -1 : x > y);
+}
+
+static void summarize(struct ms_result *r, struct target **sorted, size_t n, size_t ok)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n && sorted[i]->state != MS_OK; i++) {
+		if (shown == SUMMARY_FAILURES) {
+			ms_buf_printf(&b, "; %zu more failing", n - ok - shown);
+			break;
+		}
+		ms_buf_printf(&b, "%s%s %s", shown ? "; " : "", sorted[i]->path,
+			      ms_buf_str(&sorted[i]->problems));
+		shown++;
+	}
+	if (ok == n && n == 1)
+		ms_buf_printf(&b, "%s: %s", sorted[0]->path, ms_buf_str(&sorted[0]->details));
+	else if (ok == n)
+		ms_buf_printf(&b, "%zu mounts OK", n);
+	else
+		ms_buf_printf(&b, "; %zu of %zu mount%s OK", ok, n, n == 1 ? "" : "s");
+	ms_result_summary(r, "%s", ms_buf_str(&b));
+	ms_buf_free(&b);
+}
+
+static void report(const struct settings *s, struct run *run)
+{
+	struct ms_result *r = ms_result_new(plugin.label);
+	struct target **sorted = ms_xcalloc(run->ntargets, sizeof(*sorted));
+	size_t ok = 0;
+
+	for (size_t i = 0; i < run->ntargets; i++) {
+		sorted[i] = &run->targets[i];
+		ok += run->targets[i].state == MS_OK;
+	}
+	qsort(sorted, run->ntargets, sizeof(*sorted), by_state);
+	summarize(r, sorted, run->ntargets, ok);
+	for (size_t i = 0; i < run->ntargets; i++) {
+		const struct target *t = sorted[i];
+		if (t->state == MS_OK)
+			ms_result_add(r, MS_OK, "%s: %s", t->path, ms_buf_str(&t->details));
+		else if (t->details.len)
+			ms_result_add(r, t->state, "%s %s (%s)", t->path, ms_buf_str(&t->problems),
+				      ms_buf_str(&t->details));
+		else
+			ms_result_add(r, t->state, "%s %s", t->path, ms_buf_str(&t->problems));
+		if (ms_verbosity() > 0 && t->mount)
+			ms_result_line(r, "%s: mount %d, %s %s, mount options %s, superblock %s",
+				       t->path, t->mount->id, t->mount->fstype, t->mount->source,
+				       t->mount->mount_opts, t->mount->super_opts);
+	}
+	if (run->state_error[0])
+		ms_result_add(r, MS_UNKNOWN, "%s", run->state_error);
+	for (size_t i = 0; i < run->ntargets; i++)
+		target_perf(r, s, &run->targets[i]);
+	free(sorted);
+	ms_plugin_exit(r);
+}
+
+int main(int argc, char **argv)
+{
+	struct settings s = { .fstab_file = DEFAULT_FSTAB, .state_dir = DEFAULT_STATE_DIR };
+	struct run run = { .state_fd = -1 };
+
+	ms_plugin_init(&plugin, &argc, &argv);
+	parse_options(argc, argv, &s);
+	load_tables(&s, &run);
+	collect_targets(&s, &run);
+	open_state_dir(&s, &run);
+	probe_all(&s, &run);
+	reresolve_automounts(&run);
+	ms_step("judging what was found");
+	for (size_t i = 0; i < run.ntargets; i++)
+		judge(&s, &run.targets[i]);
+	report(&s, &run);
+}

@@ -1,0 +1,310 @@
+/* Unit tests: /proc/self/mountinfo and fstab parsing (lib/mountinfo.c). */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mountinfo.h"
+#include "storage_mount_suites.h"
+#include "strbuf.h"
+
+static struct ms_mount parse_ok(const char *line)
+{
+	struct ms_mount m;
+	char err[128] = "";
+
+	ck_assert_msg(ms_mountinfo_parse_line(line, strlen(line), &m, err, sizeof(err)),
+		      "'%s' not parsed: %s", line, err);
+	return m;
+}
+
+static void parse_fails(const char *line, size_t len, const char *why)
+{
+	struct ms_mount m;
+	char err[128] = "";
+
+	ck_assert(!ms_mountinfo_parse_line(line, len, &m, err, sizeof(err)));
+	ck_assert_msg(strstr(err, why) != NULL, "error '%s' lacks '%s'", err, why);
+}
+
+START_TEST(proc5_example)
+{
+	struct ms_mount m = parse_ok(
+		"36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw,errors=continue");
+
+	ck_assert_int_eq(m.id, 36);
+	ck_assert_int_eq(m.parent_id, 35);
+	ck_assert_uint_eq(m.major, 98);
+	ck_assert_uint_eq(m.minor, 0);
+	ck_assert_str_eq(m.root, "/mnt1");
+	ck_assert_str_eq(m.mount_point, "/mnt/parent");
+	ck_assert_str_eq(m.mount_opts, "rw,noatime");
+	ck_assert_str_eq(m.optional, "master:1");
+	ck_assert_str_eq(m.fstype, "ext3");
+	ck_assert_str_eq(m.source, "/dev/root");
+	ck_assert_str_eq(m.super_opts, "rw,errors=continue");
+	ms_mount_free(&m);
+}
+END_TEST
+
+START_TEST(optional_fields)
+{
+	struct ms_mount none = parse_ok("40 22 0:35 / /srv rw - tmpfs tmpfs rw");
+	struct ms_mount many = parse_ok(
+		"40 22 0:35 / /srv rw shared:2 master:1 propagate_from:1 unbindable - tmpfs t rw");
+
+	ck_assert_str_eq(none.optional, "");
+	ck_assert_str_eq(none.fstype, "tmpfs");
+	ck_assert_str_eq(many.optional, "shared:2 master:1 propagate_from:1 unbindable");
+	ck_assert_str_eq(many.source, "t");
+	ms_mount_free(&none);
+	ms_mount_free(&many);
+}
+END_TEST
+
+START_TEST(octal_escapes)
+{
+	struct ms_mount m = parse_ok(
+		"41 22 0:36 / /srv/mail\\040archive\\011x\\134y rw - fuse.my\\040fs a\\040b rw");
+
+	ck_assert_str_eq(m.mount_point, "/srv/mail archive\tx\\y");
+	ck_assert_str_eq(m.fstype, "fuse.my fs");
+	ck_assert_str_eq(m.source, "a b");
+	ms_mount_free(&m);
+	/* not escapes: kept as they are */
+	char *s = ms_unescape_octal("a\\04", 4);
+	ck_assert_str_eq(s, "a\\04");
+	free(s);
+	s = ms_unescape_octal("\\000\\999\\x", 10);
+	ck_assert_str_eq(s, "\\000\\999\\x");
+	free(s);
+	s = ms_unescape_octal("end\\012", 7);
+	ck_assert_str_eq(s, "end\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(superblock_options_apart)
+{
+	/* a bind mount that says rw of a filesystem remounted ro after errors */
+	struct ms_mount m = parse_ok("43 22 7:0 /data /srv/b rw,relatime - ext4 /dev/loop0 ro,errors=remount-ro");
+
+	ck_assert_str_eq(m.root, "/data");
+	ck_assert(!ms_opt_find(m.mount_opts, "ro", NULL));
+	ck_assert(ms_opt_find(m.super_opts, "ro", NULL));
+	ms_mount_free(&m);
+}
+END_TEST
+
+START_TEST(long_line)
+{
+	struct ms_buf line = MS_BUF_INIT, want = MS_BUF_INIT;
+
+	ms_buf_puts(&line, "70 22 0:50 / /");
+	ms_buf_puts(&want, "/");
+	for (int i = 0; i < 400; i++) {
+		ms_buf_puts(&line, "deep\\040dir/");
+		ms_buf_puts(&want, "deep dir/");
+	}
+	ms_buf_puts(&line, "end rw - tmpfs tmpfs rw,size=1024k");
+	ms_buf_puts(&want, "end");
+	struct ms_mount m = parse_ok(ms_buf_str(&line));
+	ck_assert_str_eq(m.mount_point, ms_buf_str(&want));
+	ck_assert_uint_gt(line.len, 4096);
+	ms_mount_free(&m);
+	ms_buf_free(&line);
+	ms_buf_free(&want);
+}
+END_TEST
+
+START_TEST(malformed_lines)
+{
+	const char nul[] = "40 22 0:35 / /s\0x rw - tmpfs t rw";
+
+	parse_fails("", 0, "only 0 of");
+	parse_fails("40 22 0:35 / /srv", 17, "only 5 of");
+	parse_fails("40 22 0:35 / /srv rw tmpfs t rw", 31, "no ' - ' separator");
+	parse_fails("40 22 0:35 / /srv rw - tmpfs t", 30, "superblock options are missing");
+	parse_fails("x 22 0:35 / /srv rw - tmpfs t rw", 32, "not a number");
+	parse_fails("40 22 035 / /srv rw - tmpfs t rw", 32, "not a number");
+	parse_fails("40 22 0:35:1 / /srv rw - tmpfs t rw", 35, "not a number");
+	parse_fails("99999999999 22 0:35 / /srv rw - tmpfs t rw", 42, "not a number");
+	parse_fails(nul, sizeof(nul) - 1, "NUL");
+}
+END_TEST
+
+static void read_fixture(struct ms_mount_table *t)
+{
+	char err[256] = "";
+	char *path = fixture_path("mountinfo.txt");
+
+	ck_assert_msg(ms_mountinfo_read(path, t, err, sizeof(err)), "%s", err);
+	free(path);
+}
+
+START_TEST(table_lookups)
+{
+	struct ms_mount_table t;
+
+	read_fixture(&t);
+	ck_assert_uint_eq(t.n, 13);
+	const struct ms_mount *m = ms_mount_at(&t, "/srv/mail");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->source, "filer2:/export/mail");
+	ck_assert_ptr_nonnull(ms_mount_at(&t, "/srv/mail archive"));
+	/* a directory below a mount point is not a mount point */
+	ck_assert_ptr_null(ms_mount_at(&t, "/srv/mail/sub"));
+	ck_assert_ptr_null(ms_mount_at(&t, "/srv"));
+	ck_assert_str_eq(ms_mount_containing(&t, "/srv/mail/sub")->mount_point, "/srv/mail");
+	ck_assert_str_eq(ms_mount_containing(&t, "/srv/mailx")->mount_point, "/");
+	ck_assert_str_eq(ms_mount_containing(&t, "/")->mount_point, "/");
+	/* stacked mounts: the one on top is what users see */
+	ck_assert_str_eq(ms_mount_at(&t, "/srv/stack")->source, "over");
+	ck_assert_str_eq(ms_mount_containing(&t, "/srv/stack/x")->source, "over");
+	/* bind mount of a subtree */
+	ck_assert_str_eq(ms_mount_at(&t, "/srv/bind")->root, "/srv/data");
+	ms_mount_table_free(&t);
+}
+END_TEST
+
+START_TEST(autofs_idle_or_mounted)
+{
+	struct ms_mount_table t;
+
+	read_fixture(&t);
+	ck_assert(ms_mount_is_idle_autofs(&t, ms_mount_at(&t, "/srv/auto")));
+	/* triggered: the NFS mount on top is what /srv/auto2 is now */
+	const struct ms_mount *m = ms_mount_at(&t, "/srv/auto2");
+	ck_assert_str_eq(m->fstype, "nfs4");
+	ck_assert(!ms_mount_is_idle_autofs(&t, m));
+	/* indirect map: /net/host is below the autofs mount until used */
+	ck_assert_ptr_null(ms_mount_at(&t, "/net/host"));
+	ck_assert_str_eq(ms_mount_containing(&t, "/net/host")->fstype, "autofs");
+	ck_assert(!ms_mount_is_idle_autofs(&t, ms_mount_at(&t, "/srv/mail")));
+	ms_mount_table_free(&t);
+}
+END_TEST
+
+START_TEST(unreadable_or_bad_file)
+{
+	struct ms_mount_table t;
+	char err[256];
+
+	ck_assert(!ms_mountinfo_read("/nonexistent/mountinfo", &t, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "cannot read /nonexistent/mountinfo") != NULL, "%s", err);
+	char *path = fixture_path("fstab.txt"); /* not mountinfo */
+	ck_assert(!ms_mountinfo_read(path, &t, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "line 1 of mountinfo") != NULL, "%s", err);
+	ck_assert_uint_eq(t.n, 0);
+	free(path);
+}
+END_TEST
+
+START_TEST(fstab_fixture)
+{
+	struct ms_fstab f;
+	char err[256] = "";
+	char *path = fixture_path("fstab.txt");
+
+	ck_assert_msg(ms_fstab_read(path, &f, err, sizeof(err)), "%s", err);
+	free(path);
+	ck_assert_uint_eq(f.n, 8);
+	ck_assert_str_eq(f.entries[0].spec, "UUID=0b1c2d3e-aaaa-bbbb-cccc-123456789abc");
+	ck_assert_str_eq(f.entries[0].opts, "errors=remount-ro");
+	ck_assert_int_eq(f.entries[0].line, 2);
+	ck_assert_str_eq(f.entries[1].file, "none");
+	const struct ms_fstab_entry *e = ms_fstab_find(&f, "/srv/mail archive");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->vfstype, "tmpfs");
+	/* three fields: the options default */
+	ck_assert_str_eq(ms_fstab_find(&f, "/srv/old")->opts, "defaults");
+	/* the last line for a mount point wins, written with a trailing slash */
+	e = ms_fstab_find(&f, "/srv/mail");
+	ck_assert_str_eq(e->spec, "filer2:/export/mail2");
+	ck_assert_int_eq(e->line, 11);
+	ck_assert(ms_opt_find(ms_fstab_find(&f, "/mnt/usb")->opts, "noauto", NULL));
+	ck_assert_ptr_null(ms_fstab_find(&f, "/srv"));
+	ms_fstab_free(&f);
+}
+END_TEST
+
+START_TEST(fstab_errors)
+{
+	struct ms_fstab f;
+	char err[256] = "";
+	const char text[] = "# comment\n/dev/a /a ext4\n  \n/dev/b /b\n";
+
+	ck_assert(!ms_fstab_parse(text, sizeof(text) - 1, &f, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "line 4") != NULL, "%s", err);
+	ck_assert_uint_eq(f.n, 0);
+	ck_assert(ms_fstab_parse("", 0, &f, err, sizeof(err)));
+	ck_assert_uint_eq(f.n, 0);
+	/* a last line without its newline still counts */
+	ck_assert(ms_fstab_parse("/dev/a /a ext4 ro", 17, &f, err, sizeof(err)));
+	ck_assert_str_eq(f.entries[0].opts, "ro");
+	ms_fstab_free(&f);
+}
+END_TEST
+
+START_TEST(option_lists)
+{
+	char *v = NULL;
+
+	ck_assert(ms_opt_find("rw,errors=remount-ro", "errors", &v));
+	ck_assert_str_eq(v, "remount-ro");
+	free(v);
+	ck_assert(ms_opt_find("rw,noatime", "noatime", &v));
+	ck_assert_str_eq(v, "");
+	free(v);
+	ck_assert(ms_opt_find("ro", "ro", NULL));
+	ck_assert(!ms_opt_find("rootcontext=x,rw", "ro", NULL));
+	ck_assert(!ms_opt_find("rw,nfsvers", "nfs", NULL));
+	ck_assert(!ms_opt_find("", "ro", NULL));
+	ck_assert(ms_type_in_list("nfs4", "nfs,nfs4,cifs"));
+	ck_assert(!ms_type_in_list("nfs", "nfs4"));
+	ck_assert(!ms_type_in_list("", "nfs,,x"));
+	ck_assert(!ms_type_in_list("a,b", "a,b"));
+}
+END_TEST
+
+START_TEST(path_normalize)
+{
+	struct { const char *in, *out; } cases[] = {
+		{ "/", "/" }, { "//", "/" }, { "/srv/mail/", "/srv/mail" },
+		{ "//srv/./mail//", "/srv/mail" }, { "/srv/.mail", "/srv/.mail" },
+		{ "/a/...", "/a/..." },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *p = ms_path_normalize(cases[i].in);
+		ck_assert_str_eq(p, cases[i].out);
+		free(p);
+	}
+	ck_assert_ptr_null(ms_path_normalize("srv/mail"));
+	ck_assert_ptr_null(ms_path_normalize(""));
+	ck_assert_ptr_null(ms_path_normalize("/srv/../etc"));
+	ck_assert_ptr_null(ms_path_normalize("/srv/.."));
+}
+END_TEST
+
+Suite *mountinfo_suite(void)
+{
+	Suite *s = suite_create("mountinfo");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, proc5_example);
+	tcase_add_test(tc, optional_fields);
+	tcase_add_test(tc, octal_escapes);
+	tcase_add_test(tc, superblock_options_apart);
+	tcase_add_test(tc, long_line);
+	tcase_add_test(tc, malformed_lines);
+	tcase_add_test(tc, table_lookups);
+	tcase_add_test(tc, autofs_idle_or_mounted);
+	tcase_add_test(tc, unreadable_or_bad_file);
+	tcase_add_test(tc, fstab_fixture);
+	tcase_add_test(tc, fstab_errors);
+	tcase_add_test(tc, option_lists);
+	tcase_add_test(tc, path_normalize);
+	suite_add_tcase(s, tc);
+	return s;
+}
