@@ -1,0 +1,156 @@
+/*
+ * curlutil: libcurl with the plugin's deadline and TLS policy. See curlutil.h.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "curlutil.h"
+#include "deadline.h"
+#include "text.h"
+#include "xalloc.h"
+
+/*
+ * How close to the plugin's deadline a libcurl timeout counts as the
+ * deadline itself. Both clocks are monotonic, but libcurl measures from
+ * the start of its own transfer, so its timeout can fire a little early.
+ */
+#define DEADLINE_SLACK_MS 50
+
+/* Owned by each easy handle, found again through CURLINFO_PRIVATE. */
+struct handle_state {
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+bool ms_curl_global_init(char *err, size_t errlen)
+{
+	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "cannot initialize libcurl: %s", curl_easy_strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+CURL *ms_curl_new(const struct ms_curl_tls *tls)
+{
+	CURL *curl = curl_easy_init();
+
+	if (!curl)
+		return NULL;
+	struct handle_state *st = ms_xcalloc(1, sizeof(*st));
+	curl_easy_setopt(curl, CURLOPT_PRIVATE, st);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, st->errbuf);
+	/* SIGALRM belongs to the deadline; the threaded resolver needs none */
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* never send a password to a server reached by a surprise protocol */
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,imap,imaps");
+#else
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS |
+							 CURLPROTO_IMAP | CURLPROTO_IMAPS));
+#endif
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, tls->insecure ? 0L : 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, tls->insecure ? 0L : 2L);
+	if (tls->ca_file)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, tls->ca_file);
+	return curl;
+}
+
+void ms_curl_free(CURL *curl)
+{
+	struct handle_state *st = NULL;
+
+	if (!curl)
+		return;
+	curl_easy_getinfo(curl, CURLINFO_PRIVATE, (char **)&st);
+	curl_easy_cleanup(curl);
+	free(st);
+}
+
+_Noreturn void ms_curl_await_deadline(void)
+{
+	/* the SIGALRM handler prints the timeout message and exits */
+	for (;;) {
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+void ms_curl_arm(CURL *curl, long limit_ms)
+{
+	int64_t deadline = ms_deadline_within(limit_ms > 0 ? limit_ms : -1);
+	int64_t left;
+
+	if (deadline == INT64_MAX) {
+		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 0L);
+		return;
+	}
+	left = deadline - ms_now_ms();
+	if (left <= 0) {
+		if (ms_deadline_at() - ms_now_ms() <= DEADLINE_SLACK_MS)
+			ms_curl_await_deadline();
+		left = 1;
+	}
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
+	/* a connect that never completes still leaves time for the message */
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
+}
+
+static enum ms_curl_failure classify(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return MS_CURL_OK;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+		return MS_CURL_CONNECT;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		return MS_CURL_TLS;
+	case CURLE_OPERATION_TIMEDOUT:
+		return MS_CURL_TIMEOUT;
+	case CURLE_LOGIN_DENIED:
+		return MS_CURL_LOGIN;
+	case CURLE_WRITE_ERROR:
+		return MS_CURL_TOO_LARGE;	/* only our write callbacks refuse */
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_QUOTE_ERROR:
+	case CURLE_REMOTE_FILE_NOT_FOUND:
+		return MS_CURL_PROTOCOL;
+	default:
+		return MS_CURL_OTHER;
+	}
+}
+
+void ms_curl_describe(CURL *curl, CURLcode rc, struct ms_curl_error *err)
+{
+	struct handle_state *st = NULL;
+	struct ms_buf b = MS_BUF_INIT;
+
+	err->kind = classify(rc);
+	if (err->kind == MS_CURL_TIMEOUT &&
+	    ms_deadline_at() - ms_now_ms() <= DEADLINE_SLACK_MS)
+		ms_curl_await_deadline();
+	curl_easy_getinfo(curl, CURLINFO_PRIVATE, (char **)&st);
+	/* libcurl's own sentence is the most precise; it may quote the peer */
+	const char *why = st && st->errbuf[0] ? st->errbuf : curl_easy_strerror(rc);
+	ms_text_add_line(&b, why, strlen(why));
+	snprintf(err->msg, sizeof(err->msg), "%s", ms_buf_str(&b));
+	ms_buf_free(&b);
+}

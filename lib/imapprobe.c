@@ -1,0 +1,334 @@
+/*
+ * imapprobe: search and delete over IMAP with libcurl. See imapprobe.h.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "httpclient.h"
+#include "imapprobe.h"
+#include "xalloc.h"
+
+/* Untagged answers larger than this are refused (a SEARCH of a probe box is tiny). */
+#define MAX_ANSWER (1024 * 1024)
+
+struct ms_imap {
+	CURL *curl;
+	char *server;		/* scheme://host[:port] */
+	char *mailbox;
+	unsigned requests;
+	unsigned connections;
+};
+
+void ms_uids_free(struct ms_uids *u)
+{
+	free(u->uid);
+	memset(u, 0, sizeof(*u));
+}
+
+static size_t on_answer(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct ms_buf *b = arg;
+	size_t n = size * nmemb;
+
+	if (n > MAX_ANSWER - b->len)
+		return 0;
+	ms_buf_add(b, data, n);
+	return n;
+}
+
+/* Splits url into server and mailbox; false when it is not imap(s). */
+static bool split_url(const char *url, char **server, char **mailbox)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+	bool ok = false;
+
+	if (!u)
+		ms_oom();
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto out;
+	if (strcasecmp(scheme, "imap") != 0 && strcasecmp(scheme, "imaps") != 0)
+		goto out;
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE);
+
+	struct ms_buf b = MS_BUF_INIT;
+	ms_buf_printf(&b, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
+	*server = ms_buf_steal(&b);
+	/* "/INBOX;UIDVALIDITY=..." names INBOX */
+	const char *name = path && path[0] == '/' ? path + 1 : "";
+	size_t len = strcspn(name, ";");
+	*mailbox = len ? ms_xstrndup(name, len) : ms_xstrdup("INBOX");
+	ok = true;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, char *err, size_t errlen)
+{
+	char *server, *mailbox;
+
+	if (!split_url(opts->url, &server, &mailbox)) {
+		snprintf(err, errlen, "'%s' is not an imap:// or imaps:// URL", opts->url);
+		return NULL;
+	}
+	CURL *curl = ms_curl_new(&opts->tls);
+	if (!curl) {
+		free(server);
+		free(mailbox);
+		snprintf(err, errlen, "cannot create a libcurl handle");
+		return NULL;
+	}
+	struct ms_imap *imap = ms_xcalloc(1, sizeof(*imap));
+	imap->curl = curl;
+	imap->server = server;
+	imap->mailbox = mailbox;
+	curl_easy_setopt(curl, CURLOPT_USERNAME, opts->user);
+	curl_easy_setopt(curl, CURLOPT_PASSWORD, opts->password);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_answer);
+	if (opts->verbose > 2)
+		curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+	return imap;
+}
+
+void ms_imap_free(struct ms_imap *imap)
+{
+	if (!imap)
+		return;
+	ms_curl_free(imap->curl);
+	free(imap->server);
+	free(imap->mailbox);
+	free(imap);
+}
+
+const char *ms_imap_mailbox(const struct ms_imap *imap)
+{
+	return imap->mailbox;
+}
+
+const char *ms_imap_server(const struct ms_imap *imap)
+{
+	return imap->server;
+}
+
+unsigned ms_imap_requests(const struct ms_imap *imap)
+{
+	return imap->requests;
+}
+
+unsigned ms_imap_connections(const struct ms_imap *imap)
+{
+	return imap->connections;
+}
+
+bool ms_imap_quote(struct ms_buf *b, const char *s)
+{
+	if (strpbrk(s, "\r\n"))
+		return false;
+	ms_buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			ms_buf_putc(b, '\\');
+		ms_buf_putc(b, *s);
+	}
+	ms_buf_putc(b, '"');
+	return true;
+}
+
+/*
+ * Runs command in folder (NULL: without selecting one) and collects the
+ * untagged answers into answer.
+ */
+static bool run(struct ms_imap *imap, const char *folder, const char *command,
+		struct ms_buf *answer, struct ms_curl_error *err)
+{
+	struct ms_buf url = MS_BUF_INIT;
+	long connects = 0;
+	CURLcode rc;
+
+	ms_buf_printf(&url, "%s/", imap->server);
+	if (folder)
+		ms_url_encode(&url, folder);
+	curl_easy_setopt(imap->curl, CURLOPT_URL, ms_buf_str(&url));
+	curl_easy_setopt(imap->curl, CURLOPT_CUSTOMREQUEST, command);
+	curl_easy_setopt(imap->curl, CURLOPT_WRITEDATA, answer);
+	ms_curl_arm(imap->curl, 0);
+	imap->requests++;
+	rc = curl_easy_perform(imap->curl);
+	curl_easy_getinfo(imap->curl, CURLINFO_NUM_CONNECTS, &connects);
+	imap->connections += (unsigned)connects;
+	ms_buf_free(&url);
+	if (rc == CURLE_OK)
+		return true;
+	ms_curl_describe(imap->curl, rc, err);
+	/*
+	 * libcurl reports a refused SELECT with the code of a refused login;
+	 * its own message ("Select failed") tells them apart.
+	 */
+	if (err->kind == MS_CURL_LOGIN && strstr(err->msg, "Select failed")) {
+		err->kind = MS_CURL_PROTOCOL;
+		snprintf(err->msg, sizeof(err->msg), "cannot select the folder '%s'",
+			 folder ? folder : "");
+	}
+	return false;
+}
+
+static bool refuse_name(const char *what, const char *name, struct ms_curl_error *err)
+{
+	err->kind = MS_CURL_OTHER;
+	snprintf(err->msg, sizeof(err->msg), "the %s '%.200s' contains a line break", what, name);
+	return false;
+}
+
+bool ms_imap_search_header(struct ms_imap *imap, const char *folder, const char *name,
+			   const char *value, struct ms_uids *uids, struct ms_curl_error *err)
+{
+	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
+	bool ok;
+
+	ms_buf_puts(&cmd, "UID SEARCH HEADER ");
+	if (!ms_imap_quote(&cmd, name) || (ms_buf_putc(&cmd, ' '), !ms_imap_quote(&cmd, value))) {
+		ms_buf_free(&cmd);
+		return refuse_name("search", value, err);
+	}
+	ok = run(imap, folder, ms_buf_str(&cmd), &answer, err);
+	if (ok && !ms_imap_parse_search(answer.data, answer.len, uids)) {
+		err->kind = MS_CURL_PROTOCOL;
+		snprintf(err->msg, sizeof(err->msg), "no SEARCH answer from %s", imap->server);
+		ok = false;
+	}
+	ms_buf_free(&cmd);
+	ms_buf_free(&answer);
+	return ok;
+}
+
+bool ms_imap_delete(struct ms_imap *imap, const char *folder, const struct ms_uids *uids,
+		    struct ms_curl_error *err)
+{
+	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
+	bool ok;
+
+	if (uids->n == 0)
+		return true;
+	ms_buf_puts(&cmd, "UID STORE ");
+	for (size_t i = 0; i < uids->n; i++)
+		ms_buf_printf(&cmd, "%s%lu", i ? "," : "", uids->uid[i]);
+	ms_buf_puts(&cmd, " +FLAGS.SILENT (\\Deleted)");
+	ok = run(imap, folder, ms_buf_str(&cmd), &answer, err) &&
+	     run(imap, folder, "EXPUNGE", &answer, err);
+	ms_buf_free(&cmd);
+	ms_buf_free(&answer);
+	return ok;
+}
+
+bool ms_imap_count(struct ms_imap *imap, const char *folder, long *messages,
+		   struct ms_curl_error *err)
+{
+	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
+	bool ok;
+
+	ms_buf_puts(&cmd, "STATUS ");
+	if (!ms_imap_quote(&cmd, folder)) {
+		ms_buf_free(&cmd);
+		return refuse_name("folder name", folder, err);
+	}
+	ms_buf_puts(&cmd, " (MESSAGES)");
+	ok = run(imap, NULL, ms_buf_str(&cmd), &answer, err);
+	if (ok && !ms_imap_parse_status(answer.data, answer.len, messages)) {
+		err->kind = MS_CURL_PROTOCOL;
+		snprintf(err->msg, sizeof(err->msg), "no STATUS answer for '%.200s'", folder);
+		ok = false;
+	}
+	ms_buf_free(&cmd);
+	ms_buf_free(&answer);
+	return ok;
+}
+
+/* The next line of s (without CR LF) as [*line, *line + *n); false at the end. */
+static bool next_line(const char **s, const char *end, const char **line, size_t *n)
+{
+	if (*s >= end)
+		return false;
+	const char *nl = memchr(*s, '\n', (size_t)(end - *s));
+	const char *stop = nl ? nl : end;
+	*line = *s;
+	*n = (size_t)(stop - *s);
+	if (*n && (*line)[*n - 1] == '\r')
+		(*n)--;
+	*s = nl ? nl + 1 : end;
+	return true;
+}
+
+static bool starts_with_ci(const char *s, size_t n, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	return n >= plen && strncasecmp(s, prefix, plen) == 0;
+}
+
+bool ms_imap_parse_search(const char *resp, size_t len, struct ms_uids *uids)
+{
+	const char *s = resp ? resp : "", *end = s + (resp ? len : 0), *line;
+	size_t n;
+	bool seen = false;
+
+	uids->n = 0;
+	while (next_line(&s, end, &line, &n)) {
+		if (!starts_with_ci(line, n, "* SEARCH"))
+			continue;
+		seen = true;
+		for (size_t i = 8; i < n;) {
+			while (i < n && line[i] == ' ')
+				i++;
+			unsigned long v = 0;
+			size_t digits = 0;
+			while (i < n && isdigit((unsigned char)line[i]) && digits < 10) {
+				v = v * 10 + (unsigned long)(line[i] - '0');
+				i++;
+				digits++;
+			}
+			if (digits == 0 || (i < n && line[i] != ' '))
+				break;	/* "(MODSEQ ...)" or garbage: the numbers end here */
+			ms_xgrow(&uids->uid, &uids->cap, uids->n + 1, sizeof(*uids->uid));
+			uids->uid[uids->n++] = v;
+		}
+	}
+	return seen;
+}
+
+bool ms_imap_parse_status(const char *resp, size_t len, long *messages)
+{
+	const char *s = resp ? resp : "", *end = s + (resp ? len : 0), *line;
+	size_t n;
+
+	while (next_line(&s, end, &line, &n)) {
+		if (!starts_with_ci(line, n, "* STATUS "))
+			continue;
+		const char *open = memchr(line, '(', n);
+		for (const char *p = open; p && p + 9 < line + n; p++) {
+			if (strncasecmp(p, "MESSAGES ", 9) != 0)
+				continue;
+			long v = 0;
+			const char *q = p + 9;
+			if (q >= line + n || !isdigit((unsigned char)*q))
+				return false;
+			for (; q < line + n && isdigit((unsigned char)*q) && v < 1000000000L; q++)
+				v = v * 10 + (*q - '0');
+			*messages = v;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,59 @@
+/*
+ * webmail: the list of webmail flows and what they share. See webmail.h.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "text.h"
+#include "webmail.h"
+#include "webmail_roundcube.h"
+
+static const struct ms_webmail_ops *const flows[] = {
+	&ms_webmail_roundcube,
+};
+
+const struct ms_webmail_ops *ms_webmail_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
+		if (strcmp(flows[i]->name, name) == 0)
+			return flows[i];
+	return NULL;
+}
+
+const char *ms_webmail_names(void)
+{
+	return "roundcube";
+}
+
+void ms_wm_fail(struct ms_wm_error *err, enum ms_wm_failure kind, const char *fmt, ...)
+{
+	struct ms_buf raw = MS_BUF_INIT, clean = MS_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ms_buf_vprintf(&raw, fmt, ap);
+	va_end(ap);
+	ms_text_add_line(&clean, ms_buf_str(&raw), raw.len);
+	err->kind = kind;
+	snprintf(err->text, sizeof(err->text), "%s", ms_buf_str(&clean));
+	ms_buf_free(&raw);
+	ms_buf_free(&clean);
+}
+
+void ms_wm_attachment(struct ms_buf *b, size_t n)
+{
+	/* lines of 76 characters, like base64 text, so no filter chokes on one long line */
+	static const char line[] =
+		"mailstatus probe attachment 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFG\r\n";
+	size_t linelen = sizeof(line) - 1;
+
+	ms_buf_reserve(b, n);
+	while (n > 0) {
+		size_t k = n < linelen ? n : linelen;
+		ms_buf_add(b, line, k);
+		n -= k;
+	}
+}

@@ -1,0 +1,604 @@
+/*
+ * check_webmail_send: a real user logs into the webmail, sends a message,
+ * and it arrives.
+ *
+ * The plugin logs in as a browser would (cookies, tokens, the webmail's
+ * own forms), checks that the folder list and inbox load, sends a message
+ * with a unique token in its Subject through the webmail's compose page,
+ * then polls the mailbox over IMAP until the message is there (in the
+ * inbox, or in a Junk folder: WARNING) and deletes it again, with the copy
+ * the webmail saved in Sent. Every failure names the step it happened in.
+ *
+ * options -> probe -> verdict -> output.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "curlutil.h"
+#include "duration.h"
+#include "httpclient.h"
+#include "imapprobe.h"
+#include "plugin.h"
+#include "text.h"
+#include "webmail.h"
+#include "xalloc.h"
+
+#define MAX_JUNK_FOLDERS 8
+#define MAX_ATTACHMENT (64L * 1024 * 1024)
+#define SEARCH_HEADER "Subject"
+
+/* ---- options ---- */
+
+enum {
+	OPT_URL = 1,
+	OPT_WEBMAIL,
+	OPT_PASSWORD_FILE,
+	OPT_TO,
+	OPT_ATTACH_SIZE,
+	OPT_IMAP_URL,
+	OPT_IMAP_USER,
+	OPT_IMAP_PASSWORD_FILE,
+	OPT_DELIVERY_TIMEOUT,
+	OPT_JUNK_FOLDER,
+	OPT_KEEP,
+	OPT_LOGIN_WARNING,
+	OPT_LOGIN_CRITICAL,
+	OPT_CA_FILE,
+	OPT_INSECURE,
+};
+
+static const struct option longopts[] = {
+	{ "url", required_argument, NULL, OPT_URL },
+	{ "webmail", required_argument, NULL, OPT_WEBMAIL },
+	{ "user", required_argument, NULL, 'u' },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "attach-size", required_argument, NULL, OPT_ATTACH_SIZE },
+	{ "imap-url", required_argument, NULL, OPT_IMAP_URL },
+	{ "imap-user", required_argument, NULL, OPT_IMAP_USER },
+	{ "imap-password-file", required_argument, NULL, OPT_IMAP_PASSWORD_FILE },
+	{ "delivery-timeout", required_argument, NULL, OPT_DELIVERY_TIMEOUT },
+	{ "junk-folder", required_argument, NULL, OPT_JUNK_FOLDER },
+	{ "keep", no_argument, NULL, OPT_KEEP },
+	{ "warning", required_argument, NULL, 'w' },
+	{ "critical", required_argument, NULL, 'c' },
+	{ "login-warning", required_argument, NULL, OPT_LOGIN_WARNING },
+	{ "login-critical", required_argument, NULL, OPT_LOGIN_CRITICAL },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct ms_plugin plugin = {
+	.name = "check_webmail_send",
+	.label = "WEBMAIL_SEND",
+	.purpose =
+		"Logs into a webmail as a real user, checks that the mailbox loads, sends a\n"
+		"message through the webmail's compose page and waits until it arrives over\n"
+		"IMAP; then deletes it. The password comes from --password-file or the\n"
+		"environment variable MAILSTATUS_PASSWORD, never from the command line.",
+	.synopsis = "--url=URL -u USER [--password-file=FILE] --imap-url=URL [--webmail=roundcube]\n"
+		    "       [--to=ADDRESS] [--attach-size=BYTES] [--imap-user=USER]\n"
+		    "       [--imap-password-file=FILE] [--delivery-timeout=DURATION]\n"
+		    "       [--junk-folder=NAME]... [--keep] [-w RANGE] [-c RANGE]\n"
+		    "       [--login-warning=RANGE] [--login-critical=RANGE] [--ca-file=FILE] [--insecure]",
+	.options_help =
+		" --url=URL\n"
+		"    The webmail's address as users open it (https://webmail.example.com/).\n"
+		" --webmail=NAME\n"
+		"    Which webmail answers there: roundcube (the default).\n"
+		" -u, --user=USER\n"
+		"    The probe mailbox's login name.\n"
+		" --password-file=FILE\n"
+		"    Read the password from the first line of FILE (default: the environment\n"
+		"    variable MAILSTATUS_PASSWORD).\n"
+		" --to=ADDRESS\n"
+		"    Send the message to ADDRESS (default: USER, the same mailbox).\n"
+		" --attach-size=BYTES\n"
+		"    Attach a generated file of BYTES bytes (default: no attachment).\n"
+		" --imap-url=URL\n"
+		"    Where to look for the message: imaps://imap.example.com/INBOX (the\n"
+		"    folder defaults to INBOX).\n"
+		" --imap-user=USER\n"
+		"    The IMAP login name (default: USER).\n"
+		" --imap-password-file=FILE\n"
+		"    The IMAP password's file (default: the webmail password).\n"
+		" --delivery-timeout=DURATION\n"
+		"    How long to wait for the message after sending it (default 45s).\n"
+		" --junk-folder=NAME\n"
+		"    A spam folder where arrival means WARNING \"delivered to Junk\";\n"
+		"    repeatable (default: Junk and Spam, where they exist).\n"
+		" --keep\n"
+		"    Do not delete the probe message and its copy in Sent.\n"
+		" -w, --warning=RANGE\n"
+		" -c, --critical=RANGE\n"
+		"    Thresholds on the seconds from sending to arrival.\n"
+		" --login-warning=RANGE\n"
+		" --login-critical=RANGE\n"
+		"    Thresholds on the seconds the login takes.\n"
+		" --ca-file=FILE\n"
+		"    Verify the webmail's and the IMAP server's certificates against the\n"
+		"    CAs in FILE (PEM) instead of the system's.\n"
+		" --insecure\n"
+		"    Do not verify certificates (say so explicitly; never the default).\n",
+	.shortopts = "u:w:c:",
+	.longopts = longopts,
+	.default_timeout = 60,
+};
+
+struct settings {
+	const char *url, *webmail, *user, *password_file, *to;
+	const char *imap_url, *imap_user, *imap_password_file, *ca_file;
+	long attach_size;
+	double delivery_timeout;
+	const char *junk[MAX_JUNK_FOLDERS];
+	size_t njunk;
+	bool keep, insecure;
+	struct ms_thresholds delivery, login;
+	char *password, *imap_password;
+};
+
+/* The first line of path, without its line end; the run ends UNKNOWN if unreadable. */
+static char *read_secret(const char *path, const char *option)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		ms_die(MS_UNKNOWN, "cannot read the password file %s given to %s: %s", path, option,
+		       strerror(errno));
+	ssize_t n = getline(&line, &cap, f);
+	fclose(f);
+	if (n < 0)
+		n = 0;
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (n == 0) {
+		free(line);
+		ms_die(MS_UNKNOWN, "the password file %s given to %s is empty", path, option);
+	}
+	line[n] = '\0';
+	return line;
+}
+
+static void add_junk_folder(struct settings *s, const char *name, const char *option)
+{
+	if (s->njunk == MAX_JUNK_FOLDERS)
+		ms_usage_error("at most %d folders for %s", MAX_JUNK_FOLDERS, option);
+	if (!name[0] || strpbrk(name, "\r\n"))
+		ms_usage_error("invalid folder name for %s", option);
+	s->junk[s->njunk++] = name;
+}
+
+static void parse(int argc, char **argv, struct settings *s)
+{
+	const char *name;
+	int c;
+
+	while ((c = ms_plugin_getopt(argc, argv, &name)) != -1) {
+		switch (c) {
+		case OPT_URL: s->url = optarg; break;
+		case OPT_WEBMAIL: s->webmail = optarg; break;
+		case 'u': s->user = optarg; break;
+		case OPT_PASSWORD_FILE: s->password_file = optarg; break;
+		case OPT_TO: s->to = optarg; break;
+		case OPT_ATTACH_SIZE:
+			s->attach_size = ms_opt_long(name, optarg, 0, MAX_ATTACHMENT);
+			break;
+		case OPT_IMAP_URL: s->imap_url = optarg; break;
+		case OPT_IMAP_USER: s->imap_user = optarg; break;
+		case OPT_IMAP_PASSWORD_FILE: s->imap_password_file = optarg; break;
+		case OPT_DELIVERY_TIMEOUT:
+			s->delivery_timeout = ms_opt_duration(name, optarg);
+			break;
+		case OPT_JUNK_FOLDER: add_junk_folder(s, optarg, name); break;
+		case OPT_KEEP: s->keep = true; break;
+		case 'w':
+			ms_opt_range(name, optarg, MS_RANGE_DURATION, &s->delivery.warning);
+			s->delivery.has_warning = true;
+			break;
+		case 'c':
+			ms_opt_range(name, optarg, MS_RANGE_DURATION, &s->delivery.critical);
+			s->delivery.has_critical = true;
+			break;
+		case OPT_LOGIN_WARNING:
+			ms_opt_range(name, optarg, MS_RANGE_DURATION, &s->login.warning);
+			s->login.has_warning = true;
+			break;
+		case OPT_LOGIN_CRITICAL:
+			ms_opt_range(name, optarg, MS_RANGE_DURATION, &s->login.critical);
+			s->login.has_critical = true;
+			break;
+		case OPT_CA_FILE: s->ca_file = optarg; break;
+		case OPT_INSECURE: s->insecure = true; break;
+		}
+	}
+}
+
+static void check_settings(struct settings *s)
+{
+	if (!s->url)
+		ms_usage_error("--url is required (the webmail's address)");
+	if (!s->user)
+		ms_usage_error("--user is required (the probe mailbox's login)");
+	if (!s->imap_url)
+		ms_usage_error("--imap-url is required (where the message must arrive)");
+	if (!ms_webmail_find(s->webmail))
+		ms_usage_error("unknown webmail '%s' for --webmail: use %s", s->webmail,
+			       ms_webmail_names());
+	if (s->ca_file && s->insecure)
+		ms_usage_error("--ca-file and --insecure contradict each other: choose one");
+	if (s->njunk == 0) {
+		s->junk[s->njunk++] = "Junk";
+		s->junk[s->njunk++] = "Spam";
+	}
+	if (!s->to)
+		s->to = s->user;
+	if (!s->imap_user)
+		s->imap_user = s->user;
+
+	if (s->password_file) {
+		s->password = read_secret(s->password_file, "--password-file");
+	} else {
+		const char *env = getenv("MAILSTATUS_PASSWORD");
+		if (!env || !env[0])
+			ms_die(MS_UNKNOWN, "no password: give --password-file=FILE or set "
+			       "MAILSTATUS_PASSWORD in the environment");
+		s->password = ms_xstrdup(env);
+	}
+	s->imap_password = s->imap_password_file
+		? read_secret(s->imap_password_file, "--imap-password-file")
+		: ms_xstrdup(s->password);
+}
+
+/* ---- probe ---- */
+
+struct run {
+	const struct settings *s;
+	struct ms_result *r;
+	char token[33];
+	char sent_at[16];	/* wall clock, for "sent 10:02:11" */
+	double login_s, send_s, delivery_s, total_s;	/* NaN until measured */
+	int64_t sent_ms;	/* when the send request started */
+	struct ms_wm_mailbox mailbox;
+	struct ms_wm_sent sent;
+	const char *found_in;	/* the folder the message arrived in */
+	struct ms_uids found;
+	unsigned searches;
+};
+
+static double seconds_since(int64_t start_ms)
+{
+	return (double)(ms_now_ms() - start_ms) / 1000.0;
+}
+
+/* 16 random bytes in hex: the message's unique token. */
+static void make_token(char token[33])
+{
+	unsigned char raw[16];
+	static const char hex[] = "0123456789abcdef";
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		/* no entropy source: time and pid still make it unique enough */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf((char *)raw, sizeof(raw), "%08lx%07x", (unsigned long)ts.tv_nsec,
+			 (unsigned)getpid());
+	}
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		token[2 * i] = hex[raw[i] >> 4];
+		token[2 * i + 1] = hex[raw[i] & 15];
+	}
+	token[32] = '\0';
+}
+
+static void perfdata(struct run *run)
+{
+	const struct settings *s = run->s;
+	const struct {
+		const char *label;
+		double value;
+		const struct ms_thresholds *t;
+	} values[] = {
+		{ "login", run->login_s, &s->login },
+		{ "send", run->send_s, NULL },
+		{ "delivery", run->delivery_s, &s->delivery },
+		{ "total", run->total_s, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		const struct ms_thresholds *t = values[i].t;
+		ms_result_perf(run->r, &(struct ms_perf){
+			.label = values[i].label, .value = values[i].value, .uom = "s",
+			.warn = t && t->has_warning ? &t->warning : NULL,
+			.crit = t && t->has_critical ? &t->critical : NULL,
+			.has_min = true, .min = 0 });
+	}
+}
+
+/* Ends the run: what was measured so far goes out with the verdict. */
+static _Noreturn void finish(struct run *run)
+{
+	perfdata(run);
+	ms_plugin_exit(run->r);
+}
+
+static _Noreturn void webmail_failed(struct run *run, const struct ms_wm_error *err)
+{
+	const struct settings *s = run->s;
+	const char *step = ms_step_text();
+
+	switch (err->kind) {
+	case MS_WM_LOGIN_FAILED:
+		ms_result_add(run->r, MS_CRITICAL, "login failed: %s (user %s)", err->text, s->user);
+		break;
+	case MS_WM_STORAGE:
+		ms_result_add(run->r, MS_CRITICAL,
+			      "webmail cannot reach its IMAP server while %s: %s", step, err->text);
+		break;
+	case MS_WM_SEND_FAILED:
+		ms_result_add(run->r, MS_CRITICAL, "send failed: %s", err->text);
+		break;
+	case MS_WM_UNREACHABLE:
+		ms_result_add(run->r, MS_CRITICAL, "webmail unreachable while %s: %s", step,
+			      err->text);
+		break;
+	case MS_WM_FLOW:
+	case MS_WM_OK:
+		ms_result_add(run->r, MS_UNKNOWN, "the %s flow broke while %s: %s", s->webmail, step,
+			      err->text);
+		break;
+	}
+	finish(run);
+}
+
+static _Noreturn void imap_failed(struct run *run, struct ms_imap *imap, const char *doing,
+				  const struct ms_curl_error *err)
+{
+	if (err->kind == MS_CURL_LOGIN)
+		ms_result_add(run->r, MS_CRITICAL, "IMAP login failed for %s at %s: %s",
+			      run->s->imap_user, ms_imap_server(imap), err->msg);
+	else
+		ms_result_add(run->r, MS_CRITICAL, "IMAP failed while %s on %s: %s", doing,
+			      ms_imap_server(imap), err->msg);
+	finish(run);
+}
+
+/* Login, mailbox, send through the webmail; any failure ends the run. */
+static void use_webmail(struct run *run, struct ms_http *http)
+{
+	const struct settings *s = run->s;
+	const struct ms_webmail_ops *ops = ms_webmail_find(s->webmail);
+	struct ms_wm_error err = { MS_WM_OK, "" };
+	struct ms_buf subject = MS_BUF_INIT, body = MS_BUF_INIT;
+	struct ms_webmail *wm = ops->open(http, s->url, &err);
+
+	if (!wm)
+		webmail_failed(run, &err);
+	int64_t start = ms_now_ms();
+	if (!ops->login(wm, s->user, s->password, &err))
+		webmail_failed(run, &err);
+	run->login_s = seconds_since(start);
+	if (!ops->mailbox(wm, &run->mailbox, &err))
+		webmail_failed(run, &err);
+
+	ms_buf_printf(&subject, "mailstatus probe %s", run->token);
+	ms_buf_printf(&body, "This message tests that webmail sends and mail arrives.\n"
+		      "It is deleted again by check_webmail_send; token %s.\n", run->token);
+	struct ms_wm_message msg = {
+		.to = s->to, .subject = ms_buf_str(&subject), .body = ms_buf_str(&body),
+		.attach_size = (size_t)s->attach_size,
+	};
+	time_t now = time(NULL);
+	strftime(run->sent_at, sizeof(run->sent_at), "%H:%M:%S", localtime(&now));
+	run->sent_ms = ms_now_ms();
+	if (!ops->send(wm, &msg, &run->sent, &err))
+		webmail_failed(run, &err);
+	run->send_s = seconds_since(run->sent_ms);
+	ops->logout(wm);
+	ops->close(wm);
+	ms_buf_free(&subject);
+	ms_buf_free(&body);
+}
+
+/* One search of folder; false when the folder does not exist. */
+static bool search_folder(struct run *run, struct ms_imap *imap, const char *folder,
+			  bool must_exist)
+{
+	struct ms_curl_error err;
+
+	run->searches++;
+	if (ms_imap_search_header(imap, folder, SEARCH_HEADER, run->token, &run->found, &err))
+		return true;
+	if (err.kind == MS_CURL_PROTOCOL && !must_exist)
+		return false;
+	imap_failed(run, imap, "searching for the message", &err);
+}
+
+/* Polls the mailbox, then the junk folders, until the message is found. */
+static void await_delivery(struct run *run, struct ms_imap *imap)
+{
+	const struct settings *s = run->s;
+	bool junk_exists[MAX_JUNK_FOLDERS];
+	int64_t pause_ms = 250;
+
+	for (size_t i = 0; i < s->njunk; i++)
+		junk_exists[i] = true;
+	for (;;) {
+		ms_step("waiting for IMAP to show the message in %s on %s", ms_imap_mailbox(imap),
+			ms_imap_server(imap));
+		search_folder(run, imap, ms_imap_mailbox(imap), true);
+		if (run->found.n) {
+			run->found_in = ms_imap_mailbox(imap);
+			break;
+		}
+		for (size_t i = 0; i < s->njunk && !run->found.n; i++) {
+			if (!junk_exists[i])
+				continue;
+			ms_step("looking for the message in %s on %s", s->junk[i], ms_imap_server(imap));
+			junk_exists[i] = search_folder(run, imap, s->junk[i], false);
+			if (run->found.n)
+				run->found_in = s->junk[i];
+		}
+		if (run->found.n)
+			break;
+		if (seconds_since(run->sent_ms) >= s->delivery_timeout) {
+			char took[32];
+			ms_result_add(run->r, MS_CRITICAL,
+				      "not delivered after %s (sent %s, token %s, %u IMAP searches "
+				      "of %s empty)", ms_duration_format(took, sizeof(took),
+				      s->delivery_timeout), run->sent_at, run->token, run->searches,
+				      ms_imap_mailbox(imap));
+			finish(run);
+		}
+		ms_step("waiting %.2gs before searching IMAP again for the message", pause_ms / 1000.0);
+		struct timespec ts = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		pause_ms = pause_ms * 2 > 2000 ? 2000 : pause_ms * 2;
+	}
+	run->delivery_s = seconds_since(run->sent_ms);
+}
+
+/*
+ * The seed's storage symptom: the webmail shows no folders, or an empty
+ * inbox, while IMAP has mail in it.
+ */
+static void compare_mailbox(struct run *run, struct ms_imap *imap)
+{
+	const struct ms_wm_mailbox *mb = &run->mailbox;
+	struct ms_curl_error err;
+	long messages = 0;
+
+	if (mb->folders == 0 || !mb->has_inbox) {
+		ms_result_add(run->r, MS_CRITICAL, "mailbox appears empty: the webmail lists %zu "
+			      "folders and no INBOX", mb->folders);
+		return;
+	}
+	if (mb->inbox_messages != 0)
+		return;
+	ms_step("counting the messages in INBOX on %s", ms_imap_server(imap));
+	if (!ms_imap_count(imap, "INBOX", &messages, &err))
+		imap_failed(run, imap, "counting the messages in INBOX", &err);
+	if (strcmp(run->found_in, "INBOX") == 0)
+		messages -= (long)run->found.n;
+	if (messages > 0)
+		ms_result_add(run->r, MS_CRITICAL, "mailbox appears empty: the webmail lists no "
+			      "messages in INBOX while IMAP has %ld", messages);
+}
+
+/* Deletes the probe message and the webmail's copy in Sent. */
+static void clean_up(struct run *run, struct ms_imap *imap)
+{
+	struct ms_curl_error err;
+	struct ms_uids copy = { 0 };
+
+	ms_step("deleting the probe message from %s", run->found_in);
+	if (!ms_imap_delete(imap, run->found_in, &run->found, &err)) {
+		ms_result_add(run->r, MS_WARNING, "could not delete the probe message from %s: %s",
+			      run->found_in, err.msg);
+		return;
+	}
+	if (!run->sent.saved_in[0] || strcmp(run->sent.saved_in, run->found_in) == 0)
+		return;
+	ms_step("deleting the copy in %s", run->sent.saved_in);
+	if (!ms_imap_search_header(imap, run->sent.saved_in, SEARCH_HEADER, run->token, &copy,
+				   &err) ||
+	    !ms_imap_delete(imap, run->sent.saved_in, &copy, &err))
+		ms_result_add(run->r, MS_WARNING, "could not delete the copy in %s: %s",
+			      run->sent.saved_in, err.msg);
+	ms_uids_free(&copy);
+}
+
+/* ---- verdict ---- */
+
+static void verdict(struct run *run, bool in_junk)
+{
+	const struct settings *s = run->s;
+	char login[32], send[32], delivery[32];
+	enum ms_state st;
+
+	ms_duration_format(login, sizeof(login), run->login_s);
+	ms_duration_format(send, sizeof(send), run->send_s);
+	ms_duration_format(delivery, sizeof(delivery), run->delivery_s);
+
+	st = ms_thresholds_state(&s->login, run->login_s);
+	if (st != MS_OK)
+		ms_result_add(run->r, st, "login took %s", login);
+	if (in_junk)
+		ms_result_add(run->r, MS_WARNING, "delivered to Junk: the message arrived in %s, "
+			      "not %s (the spam filter misclassifies customers' mail)",
+			      run->found_in, s->imap_url);
+	st = ms_thresholds_state(&s->delivery, run->delivery_s);
+	if (st != MS_OK)
+		ms_result_add(run->r, st, "delivery took %s", delivery);
+	ms_result_add(run->r, MS_OK, "sent through %s and delivered to %s in %s (login %s, "
+		      "send %s)", s->webmail, run->found_in, delivery, login, send);
+	if (s->keep)
+		ms_result_line(run->r, "kept the probe message (token %s)", run->token);
+}
+
+/* ---- output ---- */
+
+static void report_overhead(struct run *run, struct ms_http *http, struct ms_imap *imap)
+{
+	if (ms_verbosity() < 1)
+		return;
+	ms_result_line(run->r, "token %s, sent %s", run->token, run->sent_at);
+	ms_result_line(run->r, "HTTP: %u requests over %u connections; IMAP: %u commands over %u "
+		       "connections", ms_http_requests(http), ms_http_connections(http),
+		       ms_imap_requests(imap), ms_imap_connections(imap));
+}
+
+int main(int argc, char **argv)
+{
+	struct settings s = { .webmail = "roundcube", .delivery_timeout = 45 };
+	char err[512];
+
+	ms_plugin_init(&plugin, &argc, &argv);
+	parse(argc, argv, &s);
+	check_settings(&s);
+
+	struct ms_curl_tls tls = { .ca_file = s.ca_file, .insecure = s.insecure };
+	struct ms_http_opts hopts = { .tls = tls, .verbose = ms_verbosity() };
+	struct ms_imap_opts iopts = { .url = s.imap_url, .user = s.imap_user,
+				      .password = s.imap_password, .tls = tls,
+				      .verbose = ms_verbosity() };
+	if (!ms_curl_global_init(err, sizeof(err)))
+		ms_die(MS_UNKNOWN, "%s", err);
+	struct ms_imap *imap = ms_imap_new(&iopts, err, sizeof(err));
+	if (!imap)
+		ms_usage_error("invalid value for --imap-url: %s", err);
+	struct ms_http *http = ms_http_new(&hopts, err, sizeof(err));
+	if (!http)
+		ms_die(MS_UNKNOWN, "%s", err);
+
+	struct run run = { .s = &s, .r = ms_result_new(plugin.label),
+			   .login_s = NAN, .send_s = NAN, .delivery_s = NAN, .total_s = NAN };
+	make_token(run.token);
+	int64_t start = ms_now_ms();
+	use_webmail(&run, http);
+	await_delivery(&run, imap);
+	compare_mailbox(&run, imap);
+	if (!s.keep)
+		clean_up(&run, imap);
+	run.total_s = seconds_since(start);
+
+	verdict(&run, strcmp(run.found_in, ms_imap_mailbox(imap)) != 0);
+	report_overhead(&run, http, imap);
+	ms_uids_free(&run.found);
+	ms_imap_free(imap);
+	ms_http_free(http);
+	free(s.password);
+	free(s.imap_password);
+	curl_global_cleanup();
+	finish(&run);
+}
