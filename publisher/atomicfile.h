@@ -1,0 +1,28 @@
+/*
+ * atomicfile: replacing a published file so no reader sees half of it.
+ *
+ * The new contents go to a temporary file in the same directory, are
+ * fsynced, and the file is renamed over the old one; then the directory
+ * is fsynced so the rename survives a crash. A file whose contents would
+ * not change is left alone (its mtime stays, so HTTP caches stay valid).
+ */
+#ifndef PUB_ATOMICFILE_H
+#define PUB_ATOMICFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/*
+ * Writes data to dir/relpath (creating missing directories under dir).
+ * *changed tells whether the file was replaced. On failure the old file
+ * is intact and err says why.
+ */
+bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
+		      size_t len, bool *changed, struct ms_buf *err);
+
+/* mkdir -p, mode 0755. */
+bool pub_mkdirs(const char *path, struct ms_buf *err);
+
+#endif

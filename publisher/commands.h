@@ -1,0 +1,34 @@
+/*
+ * commands: what `mailstatus-publish COMMAND` does.
+ *
+ * Each takes the loaded config and the command's own arguments (argv[0]
+ * is the command name), validates them completely, then works under the
+ * store's lock in one transaction and re-renders the output.
+ */
+#ifndef PUB_COMMANDS_H
+#define PUB_COMMANDS_H
+
+#include "conf.h"
+
+/* Exit statuses, documented in mailstatus-publish(1). */
+enum pub_exit {
+	PUB_EXIT_OK = 0,
+	PUB_EXIT_FAILURE = 1,	/* source, store or output could not be used */
+	PUB_EXIT_USAGE = 2,	/* bad command line or config */
+	PUB_EXIT_STALE = 3	/* published "status unknown": monitoring is stale */
+};
+
+struct pub_command {
+	const char *name;
+	int (*run)(const struct pub_config *cfg, int argc, char **argv);
+	const char *usage;	/* the options, for --help */
+};
+
+extern const struct pub_command pub_commands[];
+
+const struct pub_command *pub_command_find(const char *name);
+
+/* -v on the main command line: say what a run did. */
+extern int pub_verbose;
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * config: the publisher's INI file (man 5 mailstatus-publish.conf).
+ *
+ * The whole file is read and validated before anything else happens, so a
+ * mistake stops the program with "FILE:LINE: what is wrong" while the
+ * store and the output directory stay as they were.
+ */
+#ifndef PUB_CONF_H
+#define PUB_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+#include "strbuf.h"
+
+#define PUB_DEFAULT_CONFIG SYSCONFDIR "/mailstatus/publish.conf"
+
+struct pub_member {
+	char *host;
+	char *service;		/* NULL for a host member */
+	char *public_name;	/* what readers see; never the host name */
+	unsigned line;
+};
+
+struct pub_component {
+	char *slug;
+	char *name;
+	char *impact;		/* what readers notice when it is not operational, or NULL */
+	bool critical;
+	struct pub_member *members;
+	size_t n_members;
+	unsigned line;
+};
+
+struct pub_cluster {
+	char *slug;
+	char *name;
+	char *service;		/* "Email Service": the per-service feed */
+	char *service_slug;	/* derived from service: "email-service" */
+	char *description;	/* or NULL */
+	struct pub_component *components;
+	size_t n_components;
+	unsigned line;
+};
+
+struct pub_config {
+	char *path;
+	char *title;
+	char *description;
+	char *base_url;		/* always ends in '/' */
+	char *output_dir;
+	char *store;
+	char *source;		/* "scheme:location" */
+	char *author;
+	char *language;
+	long hold_down;		/* seconds */
+	long stale_after;	/* seconds */
+	long lock_timeout;	/* seconds */
+	long items;
+	bool show_details;
+	enum pub_member_state unknown_as;
+	struct pub_cluster *clusters;
+	size_t n_clusters;
+};
+
+/*
+ * Reads and validates path. On success returns the config; on failure
+ * NULL with "path:line: message" (or "path: message") in err.
+ */
+struct pub_config *pub_config_load(const char *path, struct ms_buf *err);
+void pub_config_free(struct pub_config *cfg);
+
+const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
+					     const char *slug);
+
+/* true for [a-z0-9] words joined by single '-' (the slug rule). */
+bool pub_slug_valid(const char *s);
+
+#endif

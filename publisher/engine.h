@@ -1,0 +1,59 @@
+/*
+ * engine: what one run decides, inside one store transaction.
+ *
+ *   hold-down   a cluster's new state is published only once it has held
+ *               for hold_down seconds (a flap never reaches readers);
+ *   incidents   leaving Online for Degraded/Offline opens incident N, every
+ *               post until Online again belongs to it, Online resolves it;
+ *   notes       operators' comments on members of a cluster with an open
+ *               incident become timestamped updates; an acknowledgement
+ *               marks the incident identified.
+ *
+ * Every decision is keyed in the store, so the same snapshot applied twice
+ * adds nothing the second time.
+ */
+#ifndef PUB_ENGINE_H
+#define PUB_ENGINE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "conf.h"
+#include "evaluate.h"
+#include "source.h"
+#include "store.h"
+
+/*
+ * One step of the hold-down for a cluster observed in state `observed` at
+ * `now`. Returns true when `observed` is to be published now (row->state
+ * and row->since then hold it); row keeps the pending candidate otherwise.
+ */
+bool pub_holddown_step(struct pub_cluster_row *row, enum pub_cluster_state observed,
+		       time_t now, long hold_down);
+
+/*
+ * The incident a published transition from -> to belongs to: opens one
+ * (titled title) when a problem starts, resolves the open one on Online.
+ * *incident is 0 when the post belongs to none; *resolves tells whether
+ * this transition closed it.
+ */
+bool pub_incident_for_transition(struct pub_store *st, const char *cluster,
+				 const char *title, enum pub_cluster_state from,
+				 enum pub_cluster_state to, time_t now,
+				 long *incident, bool *resolves, struct ms_buf *err);
+
+struct pub_run_stats {
+	size_t posts;		/* posts added */
+	size_t transitions;	/* published state changes */
+	size_t pending;		/* clusters waiting out their hold-down */
+};
+
+/*
+ * Applies an evaluated snapshot to the store at time now. The caller
+ * holds the lock and a transaction and commits or rolls back.
+ */
+bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
+		      const struct pub_snapshot *snap, const struct pub_eval *ev,
+		      time_t now, struct pub_run_stats *stats, struct ms_buf *err);
+
+#endif

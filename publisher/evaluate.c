@@ -1,0 +1,120 @@
+/*
+ * evaluate: member, component and cluster states of a snapshot.
+ * See evaluate.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "evaluate.h"
+#include "xalloc.h"
+
+void pub_want_objects(const struct pub_config *cfg, struct pub_snapshot *snap)
+{
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		const struct pub_cluster *cl = &cfg->clusters[i];
+		for (size_t j = 0; j < cl->n_components; j++) {
+			const struct pub_component *co = &cl->components[j];
+			for (size_t k = 0; k < co->n_members; k++) {
+				const struct pub_member *m = &co->members[k];
+				pub_snapshot_want(snap, m->host, m->service);
+				/* a service on a host that is down, or in downtime, is too */
+				if (m->service)
+					pub_snapshot_want(snap, m->host, NULL);
+			}
+		}
+	}
+}
+
+static size_t object_of(const struct pub_snapshot *snap, const struct pub_member *m)
+{
+	return pub_snapshot_find(snap, m->host, strlen(m->host), m->service,
+				 m->service ? strlen(m->service) : 0);
+}
+
+void pub_missing_members(const struct pub_config *cfg, const struct pub_snapshot *snap,
+			 struct ms_buf *missing)
+{
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		const struct pub_cluster *cl = &cfg->clusters[i];
+		for (size_t j = 0; j < cl->n_components; j++) {
+			const struct pub_component *co = &cl->components[j];
+			for (size_t k = 0; k < co->n_members; k++) {
+				const struct pub_member *m = &co->members[k];
+				size_t idx = object_of(snap, m);
+				if (idx < snap->n_objects && snap->objects[idx].seen)
+					continue;
+				ms_buf_printf(missing, "%s%s%s%s", missing->len ? ", " : "",
+					      m->host, m->service ? "!" : "",
+					      m->service ? m->service : "");
+			}
+		}
+	}
+}
+
+static enum pub_member_state member_state(const struct pub_config *cfg,
+					  const struct pub_snapshot *snap, size_t idx)
+{
+	const struct pub_object *o = &snap->objects[idx];
+	struct pub_object_state os = {
+		.is_host = o->service == NULL,
+		.hard_state = o->hard_state,
+		.in_downtime = o->downtime_depth > 0,
+	};
+
+	if (o->service) {
+		size_t h = pub_snapshot_find(snap, o->host, strlen(o->host), NULL, 0);
+		if (h < snap->n_objects && snap->objects[h].seen) {
+			os.host_down = snap->objects[h].hard_state != 0;
+			os.in_downtime |= snap->objects[h].downtime_depth > 0;
+		}
+	}
+	return pub_member_state_of(&os, cfg->unknown_as);
+}
+
+void pub_evaluate(const struct pub_config *cfg, const struct pub_snapshot *snap,
+		  struct pub_eval *ev)
+{
+	ev->n_clusters = cfg->n_clusters;
+	ev->clusters = ms_xcalloc(cfg->n_clusters, sizeof(*ev->clusters));
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		const struct pub_cluster *cl = &cfg->clusters[i];
+		struct pub_cluster_eval *ce = &ev->clusters[i];
+
+		ce->state = PUB_CLUSTER_ONLINE;
+		ce->components = ms_xcalloc(cl->n_components, sizeof(*ce->components));
+		ce->n_components = cl->n_components;
+		for (size_t j = 0; j < cl->n_components; j++) {
+			const struct pub_component *co = &cl->components[j];
+			struct pub_component_eval *pe = &ce->components[j];
+			enum pub_member_state *states = ms_xcalloc(co->n_members, sizeof(*states));
+
+			pe->members = ms_xcalloc(co->n_members, sizeof(*pe->members));
+			for (size_t k = 0; k < co->n_members; k++) {
+				size_t idx = object_of(snap, &co->members[k]);
+				pe->members[k].object = idx;
+				/* an object the source did not report counts as down */
+				states[k] = idx < snap->n_objects && snap->objects[idx].seen
+					    ? member_state(cfg, snap, idx) : PUB_MEMBER_DOWN;
+				pe->members[k].state = states[k];
+			}
+			pe->state = pub_component_state_of(states, co->n_members);
+			ce->state = pub_cluster_fold(ce->state, pe->state, co->critical);
+			free(states);
+		}
+	}
+}
+
+void pub_eval_free(struct pub_eval *ev)
+{
+	for (size_t i = 0; i < ev->n_clusters; i++) {
+		struct pub_cluster_eval *ce = &ev->clusters[i];
+		for (size_t j = 0; j < ce->n_components; j++)
+			free(ce->components[j].members);
+		free(ce->components);
+	}
+	free(ev->clusters);
+	ev->clusters = NULL;
+	ev->n_clusters = 0;
+}

@@ -1,0 +1,50 @@
+/*
+ * evaluate: a snapshot seen through the config, member by member.
+ *
+ * The result mirrors the config's clusters/components/members, with each
+ * one's state by the rules of model.h and the snapshot object it is.
+ */
+#ifndef PUB_EVALUATE_H
+#define PUB_EVALUATE_H
+
+#include "conf.h"
+#include "model.h"
+#include "source.h"
+
+struct pub_member_eval {
+	enum pub_member_state state;
+	size_t object;		/* index into the snapshot */
+};
+
+struct pub_component_eval {
+	enum pub_component_state state;
+	struct pub_member_eval *members;
+};
+
+struct pub_cluster_eval {
+	enum pub_cluster_state state;
+	struct pub_component_eval *components;
+	size_t n_components;
+};
+
+struct pub_eval {
+	struct pub_cluster_eval *clusters;	/* one per config cluster */
+	size_t n_clusters;
+};
+
+/* Tells the snapshot every object the config needs (members and their hosts). */
+void pub_want_objects(const struct pub_config *cfg, struct pub_snapshot *snap);
+
+/*
+ * The members the source did not report, as "host!service, host" in
+ * missing (empty when all were seen): a config naming an object monitoring
+ * does not have, or a file cut at a block boundary.
+ */
+void pub_missing_members(const struct pub_config *cfg, const struct pub_snapshot *snap,
+			 struct ms_buf *missing);
+
+void pub_evaluate(const struct pub_config *cfg, const struct pub_snapshot *snap,
+		  struct pub_eval *ev);
+void pub_eval_free(struct pub_eval *ev);
+
+#endif

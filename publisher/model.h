@@ -1,0 +1,71 @@
+/*
+ * model: from monitored objects to what readers are told.
+ *
+ *   member    (a host or host!service, HARD states only)
+ *   component (a failover group of members)
+ *   cluster   (the worst of its components, in the words of a status page)
+ *
+ * The enums are ordered from good to bad so "worse" is ">". Everything here
+ * is a pure function of its inputs: no I/O, no clock.
+ */
+#ifndef PUB_MODEL_H
+#define PUB_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum pub_member_state {
+	PUB_MEMBER_UP,
+	PUB_MEMBER_MAINTENANCE,	/* in scheduled downtime */
+	PUB_MEMBER_IMPAIRED,	/* WARNING: works, but not well */
+	PUB_MEMBER_DOWN
+};
+
+enum pub_component_state {
+	PUB_COMPONENT_OPERATIONAL,
+	PUB_COMPONENT_MAINTENANCE,
+	PUB_COMPONENT_DEGRADED,
+	PUB_COMPONENT_OUTAGE
+};
+
+enum pub_cluster_state {
+	PUB_CLUSTER_ONLINE,
+	PUB_CLUSTER_MAINTENANCE,
+	PUB_CLUSTER_DEGRADED,
+	PUB_CLUSTER_OFFLINE
+};
+
+/* What the source saw of one object (already reduced to HARD state). */
+struct pub_object_state {
+	bool is_host;
+	int hard_state;		/* host 0 UP 1 DOWN 2 UNREACHABLE; service 0-3 */
+	bool in_downtime;
+	bool host_down;		/* a service whose host is DOWN/UNREACHABLE */
+};
+
+/* unknown_as: what a service's UNKNOWN means (the `unknown_state` key). */
+enum pub_member_state pub_member_state_of(const struct pub_object_state *o,
+					  enum pub_member_state unknown_as);
+
+/* A failover group: up while one member is up. */
+enum pub_component_state pub_component_state_of(const enum pub_member_state *m,
+						size_t n);
+
+/*
+ * The cluster: the worst component, where an outage of a component that
+ * is not critical only degrades the cluster.
+ */
+enum pub_cluster_state pub_cluster_fold(enum pub_cluster_state acc,
+					enum pub_component_state c,
+					bool critical);
+
+const char *pub_member_state_name(enum pub_member_state s);	/* "up" ... */
+const char *pub_component_state_name(enum pub_component_state s);
+/* "Online", "In Maintenance", "Degraded", "Offline": the seed's words */
+const char *pub_cluster_state_name(enum pub_cluster_state s);
+/* The store's spelling: "online", "maintenance", "degraded", "offline". */
+const char *pub_cluster_state_key(enum pub_cluster_state s);
+bool pub_cluster_state_parse(const char *key, enum pub_cluster_state *s);
+bool pub_member_state_parse(const char *name, enum pub_member_state *s);
+
+#endif

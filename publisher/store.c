@@ -1,0 +1,717 @@
+/*
+ * store: SQLite persistence. See store.h.
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "store.h"
+#include "xalloc.h"
+
+#define SCHEMA_VERSION 1
+
+struct pub_store {
+	sqlite3 *db;
+	char *path;
+	char *guid_prefix;	/* "tag:status.example.com,2026-11-25:" */
+};
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta ("
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS clusters ("
+	"  slug TEXT PRIMARY KEY, state TEXT NOT NULL, since INTEGER NOT NULL,"
+	"  candidate TEXT, candidate_since INTEGER);"
+	"CREATE TABLE IF NOT EXISTS incidents ("
+	"  number INTEGER PRIMARY KEY, cluster TEXT NOT NULL, title TEXT NOT NULL,"
+	"  opened_at INTEGER NOT NULL, resolved_at INTEGER,"
+	"  identified_at INTEGER, identified_text TEXT);"
+	"CREATE INDEX IF NOT EXISTS incidents_open ON incidents (cluster, resolved_at);"
+	"CREATE TABLE IF NOT EXISTS posts ("
+	"  id INTEGER PRIMARY KEY, guid TEXT UNIQUE, cluster TEXT NOT NULL,"
+	"  incident INTEGER REFERENCES incidents (number), kind TEXT NOT NULL,"
+	"  title TEXT NOT NULL, body_html TEXT NOT NULL, summary TEXT NOT NULL,"
+	"  author TEXT NOT NULL, published_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL, source_key TEXT UNIQUE);"
+	"CREATE INDEX IF NOT EXISTS posts_by_cluster ON posts (cluster, published_at);"
+	"CREATE TABLE IF NOT EXISTS components ("
+	"  cluster TEXT NOT NULL, component TEXT NOT NULL, state TEXT NOT NULL,"
+	"  since INTEGER NOT NULL, PRIMARY KEY (cluster, component));"
+	"CREATE TABLE IF NOT EXISTS members ("
+	"  cluster TEXT NOT NULL, component TEXT NOT NULL, object TEXT NOT NULL,"
+	"  state TEXT NOT NULL, since INTEGER NOT NULL, output TEXT,"
+	"  PRIMARY KEY (cluster, component, object));"
+	"CREATE TABLE IF NOT EXISTS maintenance ("
+	"  id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, starts_at INTEGER NOT NULL,"
+	"  ends_at INTEGER NOT NULL, message TEXT NOT NULL,"
+	"  post INTEGER REFERENCES posts (id));";
+
+static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
+{
+	ms_buf_printf(err, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return false;
+}
+
+static sqlite3_stmt *prep(struct pub_store *st, const char *sql, struct ms_buf *err)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		db_fail(st, err, "cannot prepare a statement");
+		return NULL;
+	}
+	return stmt;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Runs a statement that returns no rows and finalizes it. */
+static bool step_done(struct pub_store *st, sqlite3_stmt *s, struct ms_buf *err,
+		      const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, err, what);
+	return true;
+}
+
+static char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? ms_xstrdup((const char *)t) : NULL;
+}
+
+static bool exec(struct pub_store *st, const char *sql, struct ms_buf *err,
+		 const char *what)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(st, err, what);
+	return true;
+}
+
+/* The tag: prefix of guids is fixed the day the store is made. */
+static bool load_guid_prefix(struct pub_store *st, const char *authority,
+			     struct ms_buf *err)
+{
+	char *v = NULL;
+
+	if (!pub_store_meta_get(st, "guid_prefix", &v, err))
+		return false;
+	if (v == NULL) {
+		struct ms_buf b = MS_BUF_INIT;
+		char date[PUB_DATE_MAX];
+		pub_rfc3339(date, time(NULL));
+		date[10] = '\0';
+		ms_buf_printf(&b, "tag:%s,%s:", authority, date);
+		v = ms_buf_steal(&b);
+		if (!pub_store_meta_set(st, "guid_prefix", v, err)) {
+			free(v);
+			return false;
+		}
+	}
+	st->guid_prefix = v;
+	return true;
+}
+
+struct pub_store *pub_store_open(const char *path, const char *guid_authority,
+				 struct ms_buf *err)
+{
+	struct pub_store *st = ms_xcalloc(1, sizeof(*st));
+	sqlite3_stmt *s;
+	int version = -1;
+
+	st->path = ms_xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		db_fail(st, err, "cannot open the store");
+		pub_store_close(st);
+		return NULL;
+	}
+	sqlite3_busy_timeout(st->db, 30000);
+	if (!exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+		  "PRAGMA foreign_keys=ON;", err, "cannot set up the store"))
+		goto fail;
+	if ((s = prep(st, "PRAGMA user_version", err)) == NULL)
+		goto fail;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > SCHEMA_VERSION) {
+		ms_buf_printf(err, "%s: the store was made by a newer mailstatus-publish "
+			      "(schema %d, this one knows %d)", path, version, SCHEMA_VERSION);
+		goto fail;
+	}
+	if (version < SCHEMA_VERSION) {
+		if (!exec(st, "BEGIN IMMEDIATE", err, "cannot create the schema") ||
+		    !exec(st, schema, err, "cannot create the schema") ||
+		    !exec(st, "PRAGMA user_version = 1", err, "cannot create the schema") ||
+		    !load_guid_prefix(st, guid_authority, err) ||
+		    !exec(st, "COMMIT", err, "cannot create the schema")) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	} else if (!load_guid_prefix(st, guid_authority, err)) {
+		goto fail;
+	}
+	return st;
+fail:
+	pub_store_close(st);
+	return NULL;
+}
+
+void pub_store_close(struct pub_store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st->guid_prefix);
+	free(st);
+}
+
+const char *pub_store_guid_prefix(const struct pub_store *st)
+{
+	return st->guid_prefix;
+}
+
+bool pub_store_begin(struct pub_store *st, struct ms_buf *err)
+{
+	return exec(st, "BEGIN IMMEDIATE", err, "cannot start a transaction");
+}
+
+bool pub_store_commit(struct pub_store *st, struct ms_buf *err)
+{
+	if (exec(st, "COMMIT", err, "cannot commit"))
+		return true;
+	pub_store_rollback(st);
+	return false;
+}
+
+void pub_store_rollback(struct pub_store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* --- meta ----------------------------------------------------------- */
+
+bool pub_store_meta_get(struct pub_store *st, const char *key, char **value,
+			struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT value FROM meta WHERE key = ?", err);
+	int rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = col_text(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read meta");
+	return true;
+}
+
+bool pub_store_meta_set(struct pub_store *st, const char *key, const char *value,
+			struct ms_buf *err)
+{
+	sqlite3_stmt *s;
+
+	if (value == NULL)
+		s = prep(st, "DELETE FROM meta WHERE key = ?1", err);
+	else
+		s = prep(st, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+			 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, key);
+	if (value)
+		bind_text(s, 2, value);
+	return step_done(st, s, err, "cannot write meta");
+}
+
+/* --- clusters, components, members ---------------------------------- */
+
+bool pub_store_cluster_get(struct pub_store *st, const char *slug,
+			   struct pub_cluster_row *row, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT state, since, candidate, candidate_since "
+			       "FROM clusters WHERE slug = ?", err);
+	int rc;
+	bool ok = true;
+
+	memset(row, 0, sizeof(*row));
+	row->state = PUB_CLUSTER_ONLINE;
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, slug);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(s, 0);
+		const char *cand = (const char *)sqlite3_column_text(s, 2);
+		row->since = (time_t)sqlite3_column_int64(s, 1);
+		if (!pub_cluster_state_parse(state ? state : "", &row->state) ||
+		    (cand && !pub_cluster_state_parse(cand, &row->candidate))) {
+			ms_buf_printf(err, "%s: cluster %s has an unknown state in the store",
+				      st->path, slug);
+			ok = false;
+		}
+		row->pending = cand != NULL;
+		row->candidate_since = (time_t)sqlite3_column_int64(s, 3);
+	} else if (rc != SQLITE_DONE) {
+		ok = db_fail(st, err, "cannot read a cluster");
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+bool pub_store_cluster_put(struct pub_store *st, const char *slug,
+			   const struct pub_cluster_row *row, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "INSERT INTO clusters (slug, state, since, candidate, "
+			       "candidate_since) VALUES (?1, ?2, ?3, ?4, ?5) "
+			       "ON CONFLICT (slug) DO UPDATE SET state = ?2, since = ?3, "
+			       "candidate = ?4, candidate_since = ?5", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, slug);
+	bind_text(s, 2, pub_cluster_state_key(row->state));
+	sqlite3_bind_int64(s, 3, row->since);
+	bind_text(s, 4, row->pending ? pub_cluster_state_key(row->candidate) : NULL);
+	if (row->pending)
+		sqlite3_bind_int64(s, 5, row->candidate_since);
+	else
+		sqlite3_bind_null(s, 5);
+	return step_done(st, s, err, "cannot write a cluster");
+}
+
+bool pub_store_component_set(struct pub_store *st, const char *cluster,
+			     const char *component, const char *state, time_t now,
+			     struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since) "
+			       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cluster, component) "
+			       "DO UPDATE SET state = ?3, since = ?4 WHERE state <> ?3", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	bind_text(s, 2, component);
+	bind_text(s, 3, state);
+	sqlite3_bind_int64(s, 4, now);
+	return step_done(st, s, err, "cannot write a component");
+}
+
+bool pub_store_member_set(struct pub_store *st, const char *cluster,
+			  const char *component, const char *object,
+			  const char *state, const char *output, time_t now,
+			  struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "INSERT INTO members (cluster, component, object, state, "
+			       "since, output) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			       "ON CONFLICT (cluster, component, object) DO UPDATE SET "
+			       "since = CASE WHEN state <> ?4 THEN ?5 ELSE since END, "
+			       "state = ?4, output = ?6", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	bind_text(s, 2, component);
+	bind_text(s, 3, object);
+	bind_text(s, 4, state);
+	sqlite3_bind_int64(s, 5, now);
+	bind_text(s, 6, output);
+	return step_done(st, s, err, "cannot write a member");
+}
+
+/* --- posts ---------------------------------------------------------- */
+
+#define POST_COLUMNS "id, guid, cluster, incident, kind, title, body_html, summary, " \
+		     "author, published_at, updated_at, source_key"
+
+static void read_post(sqlite3_stmt *s, struct pub_post *p)
+{
+	p->id = (long)sqlite3_column_int64(s, 0);
+	p->guid = col_text(s, 1);
+	p->cluster = col_text(s, 2);
+	p->incident = (long)sqlite3_column_int64(s, 3);
+	p->kind = col_text(s, 4);
+	p->title = col_text(s, 5);
+	p->body_html = col_text(s, 6);
+	p->summary = col_text(s, 7);
+	p->author = col_text(s, 8);
+	p->published_at = (time_t)sqlite3_column_int64(s, 9);
+	p->updated_at = (time_t)sqlite3_column_int64(s, 10);
+	p->source_key = col_text(s, 11);
+}
+
+bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "INSERT INTO posts (cluster, incident, kind, title, "
+			       "body_html, summary, author, published_at, updated_at, "
+			       "source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	struct ms_buf guid = MS_BUF_INIT;
+
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, p->cluster);
+	if (p->incident > 0)
+		sqlite3_bind_int64(s, 2, p->incident);
+	else
+		sqlite3_bind_null(s, 2);
+	bind_text(s, 3, p->kind);
+	bind_text(s, 4, p->title);
+	bind_text(s, 5, p->body_html);
+	bind_text(s, 6, p->summary);
+	bind_text(s, 7, p->author);
+	sqlite3_bind_int64(s, 8, p->published_at);
+	sqlite3_bind_int64(s, 9, p->updated_at);
+	bind_text(s, 10, p->source_key);
+	if (!step_done(st, s, err, "cannot add a post"))
+		return false;
+	p->id = (long)sqlite3_last_insert_rowid(st->db);
+	ms_buf_printf(&guid, "%spost-%ld", st->guid_prefix, p->id);
+	if ((s = prep(st, "UPDATE posts SET guid = ? WHERE id = ?", err)) == NULL) {
+		ms_buf_free(&guid);
+		return false;
+	}
+	bind_text(s, 1, guid.data);
+	sqlite3_bind_int64(s, 2, p->id);
+	free(p->guid);
+	p->guid = ms_buf_steal(&guid);
+	return step_done(st, s, err, "cannot set a post's guid");
+}
+
+bool pub_store_post_get(struct pub_store *st, long id, struct pub_post *p,
+			bool *found, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT " POST_COLUMNS " FROM posts WHERE id = ?", err);
+	int rc;
+
+	*found = false;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_post(s, p);
+		*found = true;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read a post");
+	return true;
+}
+
+bool pub_store_post_set_body(struct pub_store *st, long id, const char *html,
+			     const char *summary, time_t now, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE posts SET body_html = ?, summary = ?, "
+			       "updated_at = ? WHERE id = ?", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, html);
+	bind_text(s, 2, summary);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 4, id);
+	return step_done(st, s, err, "cannot update a post");
+}
+
+bool pub_store_source_key_used(struct pub_store *st, const char *key, bool *used,
+			       struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT 1 FROM posts WHERE source_key = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	*used = rc == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read posts");
+	return true;
+}
+
+static bool collect_posts(struct pub_store *st, sqlite3_stmt *s, struct pub_post **posts,
+			  size_t *n_posts, struct ms_buf *err)
+{
+	size_t n = 0, cap = 0;
+	struct pub_post *list = NULL;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ms_xgrow(&list, &cap, n + 1, sizeof(*list));
+		memset(&list[n], 0, sizeof(list[n]));
+		read_post(s, &list[n++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		pub_posts_free(list, n);
+		return db_fail(st, err, "cannot read posts");
+	}
+	*posts = list;
+	*n_posts = n;
+	return true;
+}
+
+bool pub_store_posts(struct pub_store *st, const char *const *slugs, size_t n,
+		     long limit, struct pub_post **posts, size_t *n_posts,
+		     struct ms_buf *err)
+{
+	struct ms_buf sql = MS_BUF_INIT;
+	sqlite3_stmt *s;
+
+	ms_buf_puts(&sql, "SELECT " POST_COLUMNS " FROM posts");
+	if (slugs) {
+		ms_buf_puts(&sql, " WHERE cluster IN (");
+		for (size_t i = 0; i < n; i++)
+			ms_buf_puts(&sql, i ? ", ?" : "?");
+		ms_buf_puts(&sql, ")");
+	}
+	ms_buf_printf(&sql, " ORDER BY published_at DESC, id DESC LIMIT %ld",
+		      limit > 0 ? limit : -1L);
+	s = prep(st, sql.data, err);
+	ms_buf_free(&sql);
+	if (s == NULL)
+		return false;
+	for (size_t i = 0; slugs && i < n; i++)
+		bind_text(s, (int)i + 1, slugs[i]);
+	return collect_posts(st, s, posts, n_posts, err);
+}
+
+bool pub_store_incident_posts(struct pub_store *st, long number,
+			      struct pub_post **posts, size_t *n_posts,
+			      struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT " POST_COLUMNS " FROM posts WHERE incident = ? "
+			       "ORDER BY published_at, id", err);
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, number);
+	return collect_posts(st, s, posts, n_posts, err);
+}
+
+void pub_post_free(struct pub_post *p)
+{
+	free(p->guid);
+	free(p->cluster);
+	free(p->kind);
+	free(p->title);
+	free(p->body_html);
+	free(p->summary);
+	free(p->author);
+	free(p->source_key);
+	memset(p, 0, sizeof(*p));
+}
+
+void pub_posts_free(struct pub_post *posts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pub_post_free(&posts[i]);
+	free(posts);
+}
+
+/* --- incidents ------------------------------------------------------ */
+
+bool pub_store_incident_open_of(struct pub_store *st, const char *cluster,
+				long *number, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT max(number) FROM incidents WHERE cluster = ? "
+			       "AND resolved_at IS NULL", err);
+	int rc;
+
+	*number = 0;
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*number = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return db_fail(st, err, "cannot read incidents");
+	return true;
+}
+
+bool pub_store_incident_create(struct pub_store *st, const char *cluster,
+			       const char *title, time_t now, long *number,
+			       struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "INSERT INTO incidents (cluster, title, opened_at) "
+			       "VALUES (?, ?, ?)", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	bind_text(s, 2, title);
+	sqlite3_bind_int64(s, 3, now);
+	if (!step_done(st, s, err, "cannot open an incident"))
+		return false;
+	*number = (long)sqlite3_last_insert_rowid(st->db);
+	return true;
+}
+
+bool pub_store_incident_resolve(struct pub_store *st, long number, time_t now,
+				struct ms_buf *err)
+{
+	/* the title says it from now on, wherever the incident is listed */
+	sqlite3_stmt *s = prep(st, "UPDATE incidents SET resolved_at = ?, "
+			       "title = title || ' [Resolved]' "
+			       "WHERE number = ? AND resolved_at IS NULL", err);
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, number);
+	return step_done(st, s, err, "cannot resolve an incident");
+}
+
+bool pub_store_incident_identify(struct pub_store *st, long number, time_t now,
+				 const char *text, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE incidents SET identified_at = ?, "
+			       "identified_text = ? WHERE number = ?", err);
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, text);
+	sqlite3_bind_int64(s, 3, number);
+	return step_done(st, s, err, "cannot update an incident");
+}
+
+#define INCIDENT_COLUMNS "number, cluster, title, opened_at, resolved_at, " \
+			 "identified_at, identified_text"
+
+static void read_incident(sqlite3_stmt *s, struct pub_incident *inc)
+{
+	inc->number = (long)sqlite3_column_int64(s, 0);
+	inc->cluster = col_text(s, 1);
+	inc->title = col_text(s, 2);
+	inc->opened_at = (time_t)sqlite3_column_int64(s, 3);
+	inc->resolved_at = (time_t)sqlite3_column_int64(s, 4);
+	inc->identified_at = (time_t)sqlite3_column_int64(s, 5);
+	inc->identified_text = col_text(s, 6);
+}
+
+bool pub_store_incident_get(struct pub_store *st, long number,
+			    struct pub_incident *inc, bool *found, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT " INCIDENT_COLUMNS " FROM incidents "
+			       "WHERE number = ?", err);
+	int rc;
+
+	*found = false;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, number);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_incident(s, inc);
+		*found = true;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read an incident");
+	return true;
+}
+
+bool pub_store_incidents(struct pub_store *st, struct pub_incident **list,
+			 size_t *n, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT " INCIDENT_COLUMNS " FROM incidents "
+			       "ORDER BY number DESC", err);
+	size_t cap = 0;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	if (s == NULL)
+		return false;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
+		read_incident(s, &(*list)[(*n)++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read incidents");
+	return true;
+}
+
+void pub_incident_free(struct pub_incident *inc)
+{
+	free(inc->cluster);
+	free(inc->title);
+	free(inc->identified_text);
+	memset(inc, 0, sizeof(*inc));
+}
+
+/* --- maintenance ---------------------------------------------------- */
+
+bool pub_store_maintenance_add(struct pub_store *st, struct pub_maintenance *m,
+			       struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "INSERT INTO maintenance (cluster, starts_at, ends_at, "
+			       "message, post) VALUES (?, ?, ?, ?, ?)", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, m->cluster);
+	sqlite3_bind_int64(s, 2, m->starts_at);
+	sqlite3_bind_int64(s, 3, m->ends_at);
+	bind_text(s, 4, m->message);
+	if (m->post > 0)
+		sqlite3_bind_int64(s, 5, m->post);
+	else
+		sqlite3_bind_null(s, 5);
+	if (!step_done(st, s, err, "cannot add a maintenance"))
+		return false;
+	m->id = (long)sqlite3_last_insert_rowid(st->db);
+	return true;
+}
+
+bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t t,
+			      struct pub_maintenance *m, bool *found,
+			      struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
+			       "FROM maintenance WHERE cluster = ? AND starts_at <= ?2 "
+			       "AND ends_at > ?2 ORDER BY starts_at DESC, id DESC LIMIT 1", err);
+	int rc;
+
+	*found = false;
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	sqlite3_bind_int64(s, 2, t);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		m->id = (long)sqlite3_column_int64(s, 0);
+		m->cluster = col_text(s, 1);
+		m->starts_at = (time_t)sqlite3_column_int64(s, 2);
+		m->ends_at = (time_t)sqlite3_column_int64(s, 3);
+		m->message = col_text(s, 4);
+		m->post = (long)sqlite3_column_int64(s, 5);
+		*found = true;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read maintenance");
+	return true;
+}
+
+void pub_maintenance_free(struct pub_maintenance *m)
+{
+	free(m->cluster);
+	free(m->message);
+	memset(m, 0, sizeof(*m));
+}

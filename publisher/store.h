@@ -1,0 +1,146 @@
+/*
+ * store: the publisher's only state, in SQLite (WAL).
+ *
+ * Published cluster states (with the hold-down candidate), incidents,
+ * posts, and component/member states with the time each changed. A run
+ * changes the store in one transaction (BEGIN IMMEDIATE, so two writers
+ * queue instead of deadlocking); a failed run leaves it as it was.
+ *
+ * A post's guid is made once, when the post is inserted, and stored: it
+ * never changes afterwards, whatever is edited or reconfigured.
+ */
+#ifndef PUB_STORE_H
+#define PUB_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "model.h"
+#include "strbuf.h"
+
+struct pub_store;
+
+/* Published state of a cluster and the state waiting out its hold-down. */
+struct pub_cluster_row {
+	enum pub_cluster_state state;
+	time_t since;
+	bool pending;
+	enum pub_cluster_state candidate;
+	time_t candidate_since;
+};
+
+struct pub_post {
+	long id;
+	char *guid;
+	char *cluster;		/* slug */
+	long incident;		/* 0: none */
+	char *kind;		/* auto, manual, update, identified, maintenance */
+	char *title;
+	char *body_html;
+	char *summary;		/* plain text */
+	char *author;
+	time_t published_at;
+	time_t updated_at;
+	char *source_key;	/* what made it, for idempotence; may be NULL */
+};
+
+struct pub_incident {
+	long number;
+	char *cluster;
+	char *title;
+	time_t opened_at;
+	time_t resolved_at;	/* 0 while open */
+	time_t identified_at;	/* 0 until an acknowledgement says what it is */
+	char *identified_text;
+};
+
+struct pub_maintenance {
+	long id;
+	char *cluster;
+	time_t starts_at, ends_at;
+	char *message;		/* the operator's text, plain */
+	long post;		/* the announcement */
+};
+
+/* Opens (creating the file and schema when new). guid_authority: the
+ * base URL's host, used in tag: guids of new posts. */
+struct pub_store *pub_store_open(const char *path, const char *guid_authority,
+				 struct ms_buf *err);
+void pub_store_close(struct pub_store *st);
+
+bool pub_store_begin(struct pub_store *st, struct ms_buf *err);
+bool pub_store_commit(struct pub_store *st, struct ms_buf *err);
+void pub_store_rollback(struct pub_store *st);
+
+/* The "tag:HOST,DATE:" every guid of this store starts with. */
+const char *pub_store_guid_prefix(const struct pub_store *st);
+
+/* A cluster never seen before reads as Online since 0, nothing pending. */
+bool pub_store_cluster_get(struct pub_store *st, const char *slug,
+			   struct pub_cluster_row *row, struct ms_buf *err);
+bool pub_store_cluster_put(struct pub_store *st, const char *slug,
+			   const struct pub_cluster_row *row, struct ms_buf *err);
+
+/* Records a component's or member's state; since moves only on a change. */
+bool pub_store_component_set(struct pub_store *st, const char *cluster,
+			     const char *component, const char *state, time_t now,
+			     struct ms_buf *err);
+bool pub_store_member_set(struct pub_store *st, const char *cluster,
+			  const char *component, const char *object,
+			  const char *state, const char *output, time_t now,
+			  struct ms_buf *err);
+
+/* Inserts p (id and guid are set on success). */
+bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err);
+bool pub_store_post_get(struct pub_store *st, long id, struct pub_post *p,
+			bool *found, struct ms_buf *err);
+bool pub_store_post_set_body(struct pub_store *st, long id, const char *html,
+			     const char *summary, time_t now, struct ms_buf *err);
+bool pub_store_source_key_used(struct pub_store *st, const char *key, bool *used,
+			       struct ms_buf *err);
+void pub_post_free(struct pub_post *p);
+
+/*
+ * Posts newest first (by published_at, then id): of one cluster, of the
+ * clusters in slugs[] (n of them), or all (slugs NULL). limit <= 0: all.
+ */
+bool pub_store_posts(struct pub_store *st, const char *const *slugs, size_t n,
+		     long limit, struct pub_post **posts, size_t *n_posts,
+		     struct ms_buf *err);
+bool pub_store_incident_posts(struct pub_store *st, long number,
+			      struct pub_post **posts, size_t *n_posts,
+			      struct ms_buf *err);
+void pub_posts_free(struct pub_post *posts, size_t n);
+
+/* The open incident of a cluster (number 0 when none). */
+bool pub_store_incident_open_of(struct pub_store *st, const char *cluster,
+				long *number, struct ms_buf *err);
+bool pub_store_incident_create(struct pub_store *st, const char *cluster,
+			       const char *title, time_t now, long *number,
+			       struct ms_buf *err);
+bool pub_store_incident_resolve(struct pub_store *st, long number, time_t now,
+				struct ms_buf *err);
+bool pub_store_incident_identify(struct pub_store *st, long number, time_t now,
+				 const char *text, struct ms_buf *err);
+bool pub_store_incident_get(struct pub_store *st, long number,
+			    struct pub_incident *inc, bool *found, struct ms_buf *err);
+bool pub_store_incidents(struct pub_store *st, struct pub_incident **list,
+			 size_t *n, struct ms_buf *err);
+void pub_incident_free(struct pub_incident *inc);
+
+bool pub_store_maintenance_add(struct pub_store *st, struct pub_maintenance *m,
+			       struct ms_buf *err);
+/* The scheduled maintenance of cluster covering t, if any (found). */
+bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t t,
+			      struct pub_maintenance *m, bool *found,
+			      struct ms_buf *err);
+void pub_maintenance_free(struct pub_maintenance *m);
+
+/* Small values kept between runs ("stale_since"); NULL when unset. */
+bool pub_store_meta_get(struct pub_store *st, const char *key, char **value,
+			struct ms_buf *err);
+bool pub_store_meta_set(struct pub_store *st, const char *key, const char *value,
+			struct ms_buf *err);
+
+#endif

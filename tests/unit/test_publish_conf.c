@@ -1,0 +1,210 @@
+/* Unit tests: publish.conf parsing and validation (publisher/conf.c). */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "helpers.h"
+#include "test_publish_suites.h"
+
+START_TEST(issue_example_is_accepted)
+{
+	char *path = publish_fixture("issue-example.conf");
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_config *c = pub_config_load(path, &err);
+
+	ck_assert_msg(c != NULL, "%s", ms_buf_str(&err));
+	ck_assert_str_eq(c->title, "Example Hosting System Status");
+	ck_assert_str_eq(c->base_url, "https://status.example.com/");
+	ck_assert_str_eq(c->output_dir, "/var/www/status");
+	ck_assert_str_eq(c->store, "/var/lib/mailstatus/publish.db");
+	ck_assert_str_eq(c->source, "statusdat:/var/lib/nagios4/status.dat");
+	ck_assert_str_eq(c->author, "Operations");
+	ck_assert_int_eq(c->hold_down, 120);
+	ck_assert_int_eq(c->items, 50);
+	ck_assert_int_eq(c->stale_after, 600);
+	ck_assert_str_eq(c->language, "en");
+	ck_assert_int_eq(c->unknown_as, PUB_MEMBER_IMPAIRED);
+	ck_assert_uint_eq(c->n_clusters, 1);
+
+	const struct pub_cluster *cl = &c->clusters[0];
+	ck_assert_str_eq(cl->slug, "email-cluster-a");
+	ck_assert_str_eq(cl->name, "Email Cluster A");
+	ck_assert_str_eq(cl->service, "Email Service");
+	ck_assert_str_eq(cl->service_slug, "email-service");
+	ck_assert_uint_eq(cl->n_components, 1);
+
+	const struct pub_component *co = &cl->components[0];
+	ck_assert_str_eq(co->slug, "incoming");
+	ck_assert_str_eq(co->name, "Incoming Mail");
+	ck_assert(co->critical);
+	ck_assert_uint_eq(co->n_members, 3);
+	ck_assert_str_eq(co->members[0].host, "gw1.example.net");
+	ck_assert_str_eq(co->members[0].service, "greylist");
+	ck_assert_str_eq(co->members[0].public_name, "AV/GreyListing 1");
+	ck_assert_uint_eq(co->members[0].line, 18);
+	ck_assert_str_eq(co->members[1].public_name, "AV/GreyListing 2");
+	ck_assert_str_eq(co->members[2].host, "bmx1.example.net");
+	ck_assert_ptr_null(co->members[2].service);
+	ck_assert_str_eq(co->members[2].public_name, "Backup MX 1");
+	pub_config_free(c);
+	ms_buf_free(&err);
+	free(path);
+}
+END_TEST
+
+START_TEST(comments_defaults_and_relative_paths)
+{
+	char *path = publish_fixture("comments.conf");
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_config *c = pub_config_load(path, &err);
+
+	ck_assert_msg(c != NULL, "%s", ms_buf_str(&err));
+	ck_assert_str_eq(c->title, "Comments Status");	/* "; an inline comment" gone */
+	ck_assert_str_eq(c->base_url, "http://status.example.org/");
+	ck_assert_str_eq(c->output_dir, FIXTURES "/out");
+	ck_assert_str_eq(c->store, FIXTURES "/state/publish.db");
+	ck_assert_str_eq(c->source, "statusdat:" FIXTURES "/status.dat");
+	ck_assert_int_eq(c->hold_down, 120);	/* 2m */
+	ck_assert_int_eq(c->stale_after, 0);
+	ck_assert_int_eq(c->unknown_as, PUB_MEMBER_DOWN);
+	ck_assert(c->show_details);
+	ck_assert_str_eq(c->language, "en-GB");
+	const struct pub_component *co = &c->clusters[0].components[0];
+	ck_assert(!co->critical);
+	ck_assert_str_eq(co->members[0].public_name, "Mail Storage 1");
+	ck_assert_str_eq(co->members[1].public_name, "Mail Storage 2");
+	ck_assert_ptr_nonnull(pub_config_cluster(c, "b"));
+	ck_assert_ptr_null(pub_config_cluster(c, "a"));
+	pub_config_free(c);
+	ms_buf_free(&err);
+	free(path);
+}
+END_TEST
+
+/* Loads path, insists it fails with exactly "path:" + want. */
+static void expect_error(const char *path, const char *want)
+{
+	struct ms_buf err = MS_BUF_INIT, full = MS_BUF_INIT;
+	struct pub_config *c = pub_config_load(path, &err);
+
+	ck_assert_msg(c == NULL, "%s was accepted, expected '%s'", path, want);
+	ms_buf_printf(&full, "%s:%s", path, want);
+	ck_assert_msg(strncmp(err.data, full.data, full.len) == 0,
+		      "got '%s', want '%s...'", err.data, full.data);
+	ms_buf_free(&err);
+	ms_buf_free(&full);
+}
+
+START_TEST(fixture_errors_name_file_and_line)
+{
+	char *p1 = publish_fixture("bad-unknown-key.conf");
+	char *p2 = publish_fixture("bad-long-line.conf");
+	char *p3 = publish_fixture("missing.conf");
+
+	expect_error(p1, "7: unknown key 'hold_dwon' in [publisher]");
+	expect_error(p2, "12: the line is 242 characters long, libinih reads at most 198");
+	expect_error(p3, " cannot open: No such file or directory");
+	free(p1);
+	free(p2);
+	free(p3);
+}
+END_TEST
+
+#define HEAD "[publisher]\ntitle = T\nbase_url = https://s.example/\n" \
+	     "output_dir = /tmp/o\nstore = /tmp/s.db\nsource = statusdat:/tmp/st.dat\n"
+#define CLUSTER "[cluster a]\nname = A\nservice = S\n"
+
+static const struct {
+	const char *text;
+	const char *error;	/* after "PATH:" */
+} bad[] = {
+	{ HEAD CLUSTER "[component a c]\nname = C\n  member = h1\n",
+	  "12: the line is indented; libinih would read it as the continuation" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = !svc = X\n",
+	  "12: member '!svc = X': the host name is empty" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1!\n",
+	  "12: member 'h1!': the service after '!' is empty" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1!s = X\nmember = h1!s = Y\n",
+	  "13: member 'h1!s = Y' is already listed on line 12" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1 =\n",
+	  "12: the member's public name (after '=') is empty" },
+	{ HEAD "[component a c]\nname = C\nmember = h1\n",
+	  "7: [component a c]: cluster 'a' is not defined above this line" },
+	{ HEAD "[cluster a]\nname = A\n[component a c]\nname = C\nmember = h\n",
+	  "7: [cluster a] has no service" },
+	{ HEAD "[cluster Email]\nname = A\n",
+	  "7: [cluster Email]: a cluster's slug is lower-case letters" },
+	{ HEAD CLUSTER "[component a c]\nname = C\n",
+	  "10: [component a c] has no member" },
+	{ HEAD CLUSTER "[component a c]\nname = C\ncritical = maybe\nmember = h\n",
+	  "12: critical must be yes or no, not 'maybe'" },
+	{ HEAD CLUSTER, "7: [cluster a] has no [component a ...] section" },
+	{ HEAD, " no [cluster SLUG] section: nothing to publish" },
+	{ CLUSTER, " there is no [publisher] section" },
+	{ "[publisher]\ntitle = T\n", " [publisher] has no base_url" },
+	{ "[publisher]\nsource = nagios:/x\n",
+	  "2: source: 'nagios:/x' is not a known source; write statusdat:" },
+	{ "[publisher]\nsource = statusdat:\n",
+	  "2: source: 'statusdat:' names no location after the ':'" },
+	{ "[publisher]\nhold_down = soon\n", "2: hold_down: " },
+	{ "[publisher]\nitems = 0\n", "2: items must be a whole number from 1 to 1000, not '0'" },
+	{ "[publisher]\ntitle = A\ntitle = B\n", "3: title is already set in [publisher] on line 2" },
+	{ "[publisher]\nthis line has no equals sign\n",
+	  "2: not a section header, key = value line or comment" },
+	{ "[publisher]\nbase_url = ftp://s.example/\n",
+	  "2: base_url must start with http:// or https://" },
+	{ "[publisher]\nbase_url = https://s.example/a b\n",
+	  "2: base_url contains '?', which a URL may not hold" },
+	{ "[publisher]\ntitle = bad \xff byte\n", "2: title is not valid UTF-8" },
+	{ "[publisher]\nunknown_state = green\n",
+	  "2: unknown_state must be up, impaired or down, not 'green'" },
+	{ "[mystery]\nx = 1\n", "1: unknown section [mystery]" },
+	{ "key = 1\n", "1: key 'key' outside of any section" },
+	{ HEAD CLUSTER CLUSTER, "10: cluster 'a' is defined twice" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h\ncolour = red\n",
+	  "13: unknown key 'colour' in [component a c]" },
+};
+
+START_TEST(bad_config_is_refused_with_line)
+{
+	char *path = temp_file(bad[_i].text);
+
+	expect_error(path, bad[_i].error);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+START_TEST(slug_rule)
+{
+	ck_assert(pub_slug_valid("email-cluster-a"));
+	ck_assert(pub_slug_valid("b2"));
+	ck_assert(!pub_slug_valid(""));
+	ck_assert(!pub_slug_valid("-a"));
+	ck_assert(!pub_slug_valid("a-"));
+	ck_assert(!pub_slug_valid("a--b"));
+	ck_assert(!pub_slug_valid("A"));
+	ck_assert(!pub_slug_valid("a_b"));
+	ck_assert(!pub_slug_valid("../x"));
+}
+END_TEST
+
+Suite *publish_conf_suite(void)
+{
+	Suite *s = suite_create("publish_conf");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, issue_example_is_accepted);
+	tcase_add_test(tc, comments_defaults_and_relative_paths);
+	tcase_add_test(tc, fixture_errors_name_file_and_line);
+	tcase_add_loop_test(tc, bad_config_is_refused_with_line, 0,
+			    (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, slug_rule);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,16 @@
+/* The publisher's unit-test suites; publisher_main.c runs them all. */
+#ifndef MS_TEST_PUBLISH_SUITES_H
+#define MS_TEST_PUBLISH_SUITES_H
+
+#include <check.h>
+
+Suite *publish_conf_suite(void);
+Suite *publish_statusdat_suite(void);
+Suite *publish_model_suite(void);
+Suite *publish_engine_suite(void);
+Suite *publish_output_suite(void);
+
+/* FIXTURES "/" name, for the files under tests/fixtures/publisher */
+char *publish_fixture(const char *name);
+
+#endif
