@@ -1,0 +1,140 @@
+/*
+ * postqueue: parsing postqueue -j output with jansson.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "postqueue.h"
+
+static bool copy_string(json_t *obj, const char *key, char *dst, size_t size,
+			char *err, size_t errlen)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	if (s == NULL) {
+		snprintf(err, errlen, "no %s", key);
+		return false;
+	}
+	if (strlen(s) >= size || strlen(s) == 0) {
+		snprintf(err, errlen, "%s of %zu bytes", key, strlen(s));
+		return false;
+	}
+	memcpy(dst, s, strlen(s) + 1);
+	return true;
+}
+
+static bool get_integer(json_t *obj, const char *key, int64_t *v, char *err, size_t errlen)
+{
+	json_t *n = json_object_get(obj, key);
+
+	if (!json_is_integer(n) || json_integer_value(n) < 0) {
+		snprintf(err, errlen, "no %s", key);
+		return false;
+	}
+	*v = (int64_t)json_integer_value(n);
+	return true;
+}
+
+bool pq_message_parse(const char *line, size_t len, struct pq_message *m,
+		      char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+
+	memset(m, 0, sizeof(*m));
+	if (obj == NULL) {
+		snprintf(err, errlen, "not JSON: %s", jerr.text);
+		return false;
+	}
+	if (!json_is_object(obj)) {
+		snprintf(err, errlen, "not a JSON object");
+		goto bad;
+	}
+	if (!copy_string(obj, "queue_name", m->queue_name, sizeof(m->queue_name), err, errlen) ||
+	    !copy_string(obj, "queue_id", m->queue_id, sizeof(m->queue_id), err, errlen) ||
+	    !get_integer(obj, "arrival_time", &m->arrival_time, err, errlen) ||
+	    !get_integer(obj, "message_size", &m->message_size, err, errlen))
+		goto bad;
+	json_t *rcpts = json_object_get(obj, "recipients");
+	if (rcpts != NULL && !json_is_array(rcpts)) {
+		snprintf(err, errlen, "recipients is not a list");
+		goto bad;
+	}
+	m->nrecipients = json_array_size(rcpts);
+	m->json = obj;
+	return true;
+bad:
+	json_decref(obj);
+	memset(m, 0, sizeof(*m));
+	return false;
+}
+
+void pq_message_recipient(const struct pq_message *m, size_t i,
+			  const char **address, const char **delay_reason)
+{
+	json_t *r = json_array_get(json_object_get(m->json, "recipients"), i);
+
+	*address = json_string_value(json_object_get(r, "address"));
+	*delay_reason = json_string_value(json_object_get(r, "delay_reason"));
+}
+
+void pq_message_free(struct pq_message *m)
+{
+	json_decref(m->json);
+	m->json = NULL;
+}
+
+void pq_lines_init(struct pq_lines *l, size_t max_line,
+		   void (*on_line)(void *, const char *, size_t, bool), void *arg)
+{
+	ms_buf_init(&l->partial);
+	l->max_line = max_line;
+	l->skipping = false;
+	l->on_line = on_line;
+	l->arg = arg;
+}
+
+/* Adds bytes of the current line, passing it on cut once it is too long. */
+static void add_to_line(struct pq_lines *l, const char *data, size_t n)
+{
+	if (l->skipping)
+		return;
+	size_t room = l->max_line - l->partial.len;
+	if (n <= room) {
+		ms_buf_add(&l->partial, data, n);
+		return;
+	}
+	ms_buf_add(&l->partial, data, room);
+	l->on_line(l->arg, l->partial.data, l->partial.len, true);
+	ms_buf_reset(&l->partial);
+	l->skipping = true;
+}
+
+void pq_lines_feed(struct pq_lines *l, const char *data, size_t len)
+{
+	while (len > 0) {
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl != NULL ? (size_t)(nl - data) : len;
+
+		add_to_line(l, data, n);
+		if (nl == NULL)
+			return;
+		if (!l->skipping)
+			l->on_line(l->arg, ms_buf_str(&l->partial), l->partial.len, false);
+		ms_buf_reset(&l->partial);
+		l->skipping = false;
+		data += n + 1;
+		len -= n + 1;
+	}
+}
+
+void pq_lines_finish(struct pq_lines *l)
+{
+	if (l->partial.len > 0 && !l->skipping)
+		l->on_line(l->arg, l->partial.data, l->partial.len, false);
+	ms_buf_free(&l->partial);
+	l->skipping = false;
+}

@@ -1,0 +1,1022 @@
+/*
+ * check_mail_queue: is mail leaving, or piling up? (Postfix, Exim)
+ *
+ * Counts the messages per queue and finds the oldest arrival time, from
+ * the spool directly (fast, needs read access to it) or from
+ * `postqueue -j` / `exim -bp` (what an unprivileged user may run).
+ *
+ * options -> probe (spool or command) -> verdict -> output.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "duration.h"
+#include "eximspool.h"
+#include "pfqueue.h"
+#include "plugin.h"
+#include "postqueue.h"
+#include "runcmd.h"
+#include "tally.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* ---- options ----------------------------------------------------------- */
+
+enum mta { MTA_AUTO, MTA_POSTFIX, MTA_EXIM };
+enum method { METHOD_AUTO, METHOD_SPOOL, METHOD_COMMAND };
+
+enum {
+	OPT_MTA = 1,
+	OPT_QUEUE_DIR,
+	OPT_INSTANCE,
+	OPT_CONFIG_DIR,
+	OPT_METHOD,
+	OPT_QUEUES,
+	OPT_AGE_WARNING,
+	OPT_AGE_CRITICAL,
+	OPT_HOLD_WARNING,
+	OPT_HOLD_CRITICAL,
+	OPT_MAILDROP_AGE_WARNING,
+	OPT_MAILDROP_AGE_CRITICAL,
+	OPT_DOWN_STATE,
+	OPT_READ_ALL,
+	OPT_TOP,
+};
+
+static const struct option longopts[] = {
+	{ "mta", required_argument, NULL, OPT_MTA },
+	{ "queue-dir", required_argument, NULL, OPT_QUEUE_DIR },
+	{ "instance", required_argument, NULL, OPT_INSTANCE },
+	{ "config-dir", required_argument, NULL, OPT_CONFIG_DIR },
+	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ "warning", required_argument, NULL, 'w' },
+	{ "critical", required_argument, NULL, 'c' },
+	{ "age-warning", required_argument, NULL, OPT_AGE_WARNING },
+	{ "age-critical", required_argument, NULL, OPT_AGE_CRITICAL },
+	{ "hold-warning", required_argument, NULL, OPT_HOLD_WARNING },
+	{ "hold-critical", required_argument, NULL, OPT_HOLD_CRITICAL },
+	{ "maildrop-age-warning", required_argument, NULL, OPT_MAILDROP_AGE_WARNING },
+	{ "maildrop-age-critical", required_argument, NULL, OPT_MAILDROP_AGE_CRITICAL },
+	{ "down-state", required_argument, NULL, OPT_DOWN_STATE },
+	{ "read-all", no_argument, NULL, OPT_READ_ALL },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct ms_plugin plugin = {
+	.name = "check_mail_queue",
+	.label = "MAIL_QUEUE",
+	.purpose =
+		"Counts the messages in the Postfix or Exim queue and finds how old the\n"
+		"oldest one is, so a mail server that queues mail instead of sending it\n"
+		"is noticed before its users notice. Reads the spool directly when it\n"
+		"may (fast on very large queues) and falls back to postqueue -j or\n"
+		"exim -bp when it may not.",
+	.synopsis = "[--mta=auto|postfix|exim] [--method=auto|spool|command] "
+		    "[--queue-dir=DIR] [--instance=NAME | --config-dir=DIR] [--queues=LIST] "
+		    "[-w RANGE] [-c RANGE] [--age-warning=RANGE] [--age-critical=RANGE] "
+		    "[--hold-warning=RANGE] [--hold-critical=RANGE] "
+		    "[--maildrop-age-warning=RANGE] [--maildrop-age-critical=RANGE] "
+		    "[--down-state=STATE] [--read-all] [--top=N]",
+	.options_help =
+		" --mta=auto|postfix|exim\n"
+		"    The mail server (default auto: Postfix if postconf is installed,\n"
+		"    else Exim).\n"
+		" --method=auto|spool|command\n"
+		"    spool: read the queue directory; command: run postqueue -j or\n"
+		"    exim -bp; auto (default): the spool when it is readable, else the\n"
+		"    command.\n"
+		" --queue-dir=DIR\n"
+		"    The spool (default: postconf -h queue_directory, or exim -bP\n"
+		"    spool_directory; /var/spool/postfix or /var/spool/exim4).\n"
+		" --instance=NAME\n"
+		"    The Postfix instance NAME as postmulti -l lists it.\n"
+		" --config-dir=DIR\n"
+		"    The Postfix configuration directory of the instance (postconf -c,\n"
+		"    postqueue -c).\n"
+		" --queues=LIST\n"
+		"    The queues whose messages are counted and aged, separated by commas.\n"
+		"    Postfix: maildrop, incoming, active, deferred, hold, corrupt\n"
+		"    (default: maildrop,incoming,active,deferred); Exim: queued, frozen\n"
+		"    (default: both).\n"
+		" -w, --warning=RANGE\n"
+		"    Warning range for the number of counted messages.\n"
+		" -c, --critical=RANGE\n"
+		"    Critical range for the number of counted messages.\n"
+		" --age-warning=RANGE\n"
+		"    Warning range for the age of the oldest counted message, in\n"
+		"    seconds or with s, m, h, d (e.g. 30m).\n"
+		" --age-critical=RANGE\n"
+		"    Critical range for that age (e.g. 4h).\n"
+		" --hold-warning=RANGE\n"
+		"    Warning range for the number of messages on hold (Postfix).\n"
+		" --hold-critical=RANGE\n"
+		"    Critical range for the number of messages on hold (Postfix).\n"
+		" --maildrop-age-warning=RANGE\n"
+		"    Warning range for the age of the oldest message in maildrop, which\n"
+		"    grows when pickup is stalled (Postfix; default 5m, 'none' to turn off).\n"
+		" --maildrop-age-critical=RANGE\n"
+		"    Critical range for that age (default 15m, 'none' to turn off).\n"
+		" --down-state=STATE\n"
+		"    The state when the mail system is down (default critical).\n"
+		" --read-all\n"
+		"    Read every queue file's arrival record instead of trusting verified\n"
+		"    queue-ID and birth-time hints (slower on large queues).\n"
+		" --top=N\n"
+		"    With -v: how many deferral reasons and recipient domains to list\n"
+		"    (default 5).\n",
+	.shortopts = "w:c:",
+	.longopts = longopts,
+};
+
+/* Thresholds of one measured value, set from two options. */
+struct check {
+	struct ms_thresholds t;
+};
+
+struct settings {
+	enum mta mta;
+	enum method method;
+	const char *queue_dir;
+	const char *instance;
+	const char *config_dir;
+	const char *queues;	/* as given, checked once the MTA is known */
+	struct check total, age, hold, maildrop_age;
+	enum ms_state down_state;
+	bool read_all;
+	long top;
+};
+
+static void set_range(const char *name, const char *arg, int flags, bool *has,
+		      struct ms_range *r)
+{
+	if (strcmp(arg, "none") == 0) {
+		*has = false;
+		return;
+	}
+	ms_opt_range(name, arg, flags, r);
+	*has = true;
+}
+
+static void parse_options(int argc, char **argv, struct settings *s)
+{
+	const char *name;
+	int c;
+
+	while ((c = ms_plugin_getopt(argc, argv, &name)) != -1) {
+		switch (c) {
+		case OPT_MTA:
+			if (strcmp(optarg, "auto") == 0)
+				s->mta = MTA_AUTO;
+			else if (strcmp(optarg, "postfix") == 0)
+				s->mta = MTA_POSTFIX;
+			else if (strcmp(optarg, "exim") == 0)
+				s->mta = MTA_EXIM;
+			else
+				ms_usage_error("invalid value '%s' for %s (use auto, postfix or exim)",
+					       optarg, name);
+			break;
+		case OPT_METHOD:
+			if (strcmp(optarg, "auto") == 0)
+				s->method = METHOD_AUTO;
+			else if (strcmp(optarg, "spool") == 0)
+				s->method = METHOD_SPOOL;
+			else if (strcmp(optarg, "command") == 0)
+				s->method = METHOD_COMMAND;
+			else
+				ms_usage_error("invalid value '%s' for %s (use auto, spool or command)",
+					       optarg, name);
+			break;
+		case OPT_QUEUE_DIR:
+			s->queue_dir = optarg;
+			break;
+		case OPT_INSTANCE:
+			s->instance = optarg;
+			break;
+		case OPT_CONFIG_DIR:
+			s->config_dir = optarg;
+			break;
+		case OPT_QUEUES:
+			s->queues = optarg;
+			break;
+		case 'w':
+			set_range(name, optarg, MS_RANGE_PLAIN, &s->total.t.has_warning,
+				  &s->total.t.warning);
+			break;
+		case 'c':
+			set_range(name, optarg, MS_RANGE_PLAIN, &s->total.t.has_critical,
+				  &s->total.t.critical);
+			break;
+		case OPT_AGE_WARNING:
+			set_range(name, optarg, MS_RANGE_DURATION, &s->age.t.has_warning,
+				  &s->age.t.warning);
+			break;
+		case OPT_AGE_CRITICAL:
+			set_range(name, optarg, MS_RANGE_DURATION, &s->age.t.has_critical,
+				  &s->age.t.critical);
+			break;
+		case OPT_HOLD_WARNING:
+			set_range(name, optarg, MS_RANGE_PLAIN, &s->hold.t.has_warning,
+				  &s->hold.t.warning);
+			break;
+		case OPT_HOLD_CRITICAL:
+			set_range(name, optarg, MS_RANGE_PLAIN, &s->hold.t.has_critical,
+				  &s->hold.t.critical);
+			break;
+		case OPT_MAILDROP_AGE_WARNING:
+			set_range(name, optarg, MS_RANGE_DURATION, &s->maildrop_age.t.has_warning,
+				  &s->maildrop_age.t.warning);
+			break;
+		case OPT_MAILDROP_AGE_CRITICAL:
+			set_range(name, optarg, MS_RANGE_DURATION, &s->maildrop_age.t.has_critical,
+				  &s->maildrop_age.t.critical);
+			break;
+		case OPT_DOWN_STATE:
+			if (!ms_state_parse(optarg, &s->down_state))
+				ms_usage_error("invalid state '%s' for %s (use ok, warning, "
+					       "critical or unknown)", optarg, name);
+			break;
+		case OPT_READ_ALL:
+			s->read_all = true;
+			break;
+		case OPT_TOP:
+			s->top = ms_opt_long(name, optarg, 1, 100);
+			break;
+		}
+	}
+	if (s->instance != NULL && s->config_dir != NULL)
+		ms_usage_error("--instance and --config-dir both name the Postfix instance; "
+			       "give one of them");
+}
+
+/* ---- what was found ---------------------------------------------------- */
+
+struct queue {
+	const char *name;
+	bool counted;		/* part of the total and the oldest age */
+	uint64_t count, bytes;
+	bool has_oldest;
+	int64_t oldest;		/* arrival second */
+};
+
+#define EXIM_QUEUED 0
+#define EXIM_FROZEN 1
+#define MAX_QUEUES PFQ_NQUEUES
+
+struct snapshot {
+	enum mta mta;
+	struct queue q[MAX_QUEUES];
+	size_t nq;
+	uint64_t damaged, in_progress, vanished, records_read;
+	bool hints_used;
+	bool corrupt_known;	/* the method can see corrupt files */
+	char *source;		/* "the spool /var/spool/postfix", "postqueue -j" */
+	bool mta_down;
+	char *down_reason;
+	bool has_details;	/* deferral reasons and domains were tallied */
+	char *details_error;
+	struct ms_tally reasons, domains;
+};
+
+static void snapshot_init(struct snapshot *s, enum mta mta)
+{
+	memset(s, 0, sizeof(*s));
+	s->mta = mta;
+	if (mta == MTA_POSTFIX) {
+		s->nq = PFQ_NQUEUES;
+		for (int i = 0; i < PFQ_NQUEUES; i++)
+			s->q[i].name = pfq_queue_name((enum pfq_queue)i);
+	} else {
+		s->nq = 2;
+		s->q[EXIM_QUEUED].name = "queued";
+		s->q[EXIM_FROZEN].name = "frozen";
+	}
+}
+
+static void queue_add(struct queue *q, uint64_t bytes, int64_t arrival)
+{
+	q->count++;
+	q->bytes += bytes;
+	if (!q->has_oldest || arrival < q->oldest) {
+		q->oldest = arrival;
+		q->has_oldest = true;
+	}
+}
+
+/* Marks the queues named in list (or the defaults) as counted. */
+static void choose_queues(struct snapshot *s, const char *list)
+{
+	if (list == NULL) {
+		for (size_t i = 0; i < s->nq; i++)
+			s->q[i].counted = s->mta == MTA_EXIM ||
+					  (i != PFQ_HOLD && i != PFQ_CORRUPT);
+		return;
+	}
+	for (const char *p = list; ; ) {
+		size_t n = strcspn(p, ",");
+		size_t i;
+		for (i = 0; i < s->nq; i++)
+			if (strlen(s->q[i].name) == n && strncmp(s->q[i].name, p, n) == 0)
+				break;
+		if (i == s->nq) {
+			struct ms_buf names = MS_BUF_INIT;
+			for (size_t j = 0; j < s->nq; j++)
+				ms_buf_printf(&names, "%s%s", j ? ", " : "", s->q[j].name);
+			ms_usage_error("unknown queue '%.*s' in --queues (%s has %s)", (int)n, p,
+				       s->mta == MTA_POSTFIX ? "Postfix" : "Exim", ms_buf_str(&names));
+		}
+		s->q[i].counted = true;
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+}
+
+/* A formatted string of any length, for messages that hold paths. */
+static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *str_printf(const char *fmt, ...)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ms_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return ms_buf_steal(&b);
+}
+
+/* ---- child programs ---------------------------------------------------- */
+
+/* Runs argv; *out gets stdout without the last newline. false: err says why. */
+static bool run_capture(char *const argv[], struct ms_buf *out, char *err, size_t errlen)
+{
+	struct ms_cmd_opts opts = { .timeout_ms = -1, .max_output = 64 * 1024 };
+	struct ms_cmd_result res;
+	char how[64];
+
+	ms_step("running %s", argv[0]);
+	if (!ms_cmd_run(argv, &opts, &res, err, errlen))
+		return false;
+	bool ok = res.exited && res.exit_status == 0;
+	if (!ok) {
+		struct ms_buf msg = MS_BUF_INIT;
+		ms_text_add_line(&msg, res.err.data ? res.err.data : "", res.err.len);
+		snprintf(err, errlen, "%s %s%s%s", argv[0], ms_cmd_describe(&res, how, sizeof(how)),
+			 msg.len ? ": " : "", ms_buf_str(&msg));
+		ms_buf_free(&msg);
+	} else {
+		ms_buf_add(out, res.out.data ? res.out.data : "", res.out.len);
+		while (out->len > 0 && (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == '\r'))
+			ms_buf_truncate(out, out->len - 1);
+	}
+	ms_cmd_result_free(&res);
+	return ok;
+}
+
+/* Is this program in PATH? */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	for (const char *p = path; ; ) {
+		size_t n = strcspn(p, ":");
+		if (n > 0 && n + strlen(prog) + 2 < sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, prog);
+			if (access(buf, X_OK) == 0)
+				return true;
+		}
+		if (p[n] == '\0')
+			return false;
+		p += n + 1;
+	}
+}
+
+/* ---- Postfix ----------------------------------------------------------- */
+
+/* The config directory of a postmulti instance: "NAME GROUP ENABLED DIR". */
+static char *instance_config_dir(const char *instance)
+{
+	char *argv[] = { "postmulti", "-l", "-i", (char *)instance, NULL };
+	struct ms_buf out = MS_BUF_INIT;
+	char err[512], name[256], dir[4096];
+
+	if (!run_capture(argv, &out, err, sizeof(err)))
+		ms_die(MS_UNKNOWN, "cannot find the Postfix instance '%s': %s", instance, err);
+	if (sscanf(ms_buf_str(&out), "%255s %*s %*s %4095s", name, dir) != 2 || dir[0] != '/')
+		ms_die(MS_UNKNOWN, "postmulti -l knows no Postfix instance '%s'", instance);
+	ms_buf_free(&out);
+	return ms_xstrdup(dir);
+}
+
+static char *postconf_value(const char *config_dir, const char *param)
+{
+	char *argv[6];
+	struct ms_buf out = MS_BUF_INIT;
+	char err[512];
+	int n = 0;
+
+	argv[n++] = "postconf";
+	if (config_dir != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = (char *)config_dir;
+	}
+	argv[n++] = "-h";
+	argv[n++] = (char *)param;
+	argv[n] = NULL;
+	if (!run_capture(argv, &out, err, sizeof(err)) || out.len == 0)
+		ms_die(MS_UNKNOWN, "cannot read %s from the Postfix configuration: %s; "
+		       "give the spool with --queue-dir", param, out.len == 0 ? "empty" : err);
+	return ms_buf_steal(&out);
+}
+
+/*
+ * Is the Postfix master running? Reading the spool works just as well
+ * when it is not, and an empty queue of a stopped server is no OK.
+ * Like `postfix status`: the PID in pid/master.pid, probed with kill 0.
+ */
+static void check_postfix_running(const char *queue_dir, struct snapshot *s)
+{
+	char path[4200], buf[64] = "";
+	FILE *f;
+
+	ms_step("reading %s/pid/master.pid", queue_dir);
+	snprintf(path, sizeof(path), "%s/pid/master.pid", queue_dir);
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT) {
+			s->mta_down = true;
+			s->down_reason = str_printf("the Postfix mail system is down (no %s)", path);
+		}
+		return;		/* unreadable: the queue method will say */
+	}
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	if (pid <= 1 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+		s->mta_down = true;
+		s->down_reason = str_printf("the Postfix mail system is down (no master "
+					    "process %ld from %s)", pid, path);
+	}
+}
+
+static bool scan_postfix_spool(const char *queue_dir, bool read_all, struct snapshot *s,
+			       char *err, size_t errlen, int *err_errno)
+{
+	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .read_all = read_all };
+	struct pfq_scan scan;
+
+	ms_step("reading the Postfix queue in %s", queue_dir);
+	if (!pfq_scan(queue_dir, &opts, &scan)) {
+		*err_errno = scan.error_errno;
+		snprintf(err, errlen, "cannot read %s: %s", scan.error_path, strerror(scan.error_errno));
+		return false;
+	}
+	for (int i = 0; i < PFQ_NQUEUES; i++) {
+		const struct pfq_queue_stats *st = &scan.q[i];
+		s->q[i].count = st->count;
+		s->q[i].bytes = st->bytes;
+		s->q[i].has_oldest = st->has_oldest;
+		s->q[i].oldest = st->oldest;
+		s->damaged += st->damaged;
+		s->in_progress += st->in_progress;
+		s->records_read += st->records_read;
+		s->hints_used |= st->hints_used;
+	}
+	s->vanished = scan.vanished;
+	s->corrupt_known = true;
+	s->source = str_printf("the spool %s", queue_dir);
+	return true;
+}
+
+/* What a postqueue -j run adds up, line by line. */
+struct pq_run {
+	struct snapshot *s;
+	bool count;		/* fill the queue counts (else details only) */
+	bool tally;		/* tally deferral reasons and domains */
+	uint64_t bad_lines;
+	char first_error[200];
+};
+
+static void tally_recipients(struct snapshot *s, const struct pq_message *m)
+{
+	for (size_t i = 0; i < m->nrecipients; i++) {
+		const char *address, *reason;
+		pq_message_recipient(m, i, &address, &reason);
+		if (reason != NULL)
+			ms_tally_add(&s->reasons, reason, strlen(reason));
+		if (address != NULL) {
+			const char *at = strrchr(address, '@');
+			const char *domain = at != NULL ? at + 1 : "(local)";
+			ms_tally_add(&s->domains, domain, strlen(domain));
+		}
+	}
+}
+
+static void pq_on_line(void *arg, const char *line, size_t len, bool too_long)
+{
+	struct pq_run *run = arg;
+	struct pq_message m;
+	char err[160];
+
+	if (len == 0)
+		return;
+	if (too_long || !pq_message_parse(line, len, &m, err, sizeof(err))) {
+		if (run->bad_lines++ == 0)
+			snprintf(run->first_error, sizeof(run->first_error), "%s",
+				 too_long ? "a line longer than 64 MiB" : err);
+		return;
+	}
+	int q = pfq_queue_parse(m.queue_name, strlen(m.queue_name));
+	if (q < 0) {
+		if (run->bad_lines++ == 0)
+			snprintf(run->first_error, sizeof(run->first_error), "unknown queue");
+	} else {
+		if (run->count)
+			queue_add(&run->s->q[q], (uint64_t)m.message_size, m.arrival_time);
+		if (run->tally && q == PFQ_DEFERRED)
+			tally_recipients(run->s, &m);
+	}
+	pq_message_free(&m);
+}
+
+static void pq_on_stdout(void *arg, const char *data, size_t len)
+{
+	pq_lines_feed(arg, data, len);
+}
+
+#define PQ_MAX_LINE (64u << 20)
+
+/* Runs postqueue -j; false with err set when it gives no usable answer. */
+static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err, size_t errlen)
+{
+	char *argv[5];
+	int n = 0;
+	struct pq_lines lines;
+	struct ms_cmd_result res;
+	char how[64];
+
+	argv[n++] = "postqueue";
+	if (config_dir != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = (char *)config_dir;
+	}
+	argv[n++] = "-j";
+	argv[n] = NULL;
+	pq_lines_init(&lines, PQ_MAX_LINE, pq_on_line, run);
+	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = pq_on_stdout,
+				    .on_stdout_arg = &lines };
+	ms_step("running postqueue -j");
+	if (!ms_cmd_run(argv, &opts, &res, err, errlen)) {
+		pq_lines_finish(&lines);
+		return false;
+	}
+	pq_lines_finish(&lines);
+	bool ok = res.exited && res.exit_status == 0 && res.err.len == 0 && run->bad_lines == 0;
+	if (!ok) {
+		struct ms_buf msg = MS_BUF_INIT;
+		if (res.err.len > 0)
+			ms_text_add_line(&msg, res.err.data, res.err.len);
+		else if (run->bad_lines > 0)
+			ms_buf_printf(&msg, "%llu lines it printed are not understood (%s)",
+				      (unsigned long long)run->bad_lines, run->first_error);
+		snprintf(err, errlen, "postqueue -j %s%s%s", ms_cmd_describe(&res, how, sizeof(how)),
+			 msg.len ? ": " : "", ms_buf_str(&msg));
+		ms_buf_free(&msg);
+	}
+	ms_cmd_result_free(&res);
+	return ok;
+}
+
+static void start_details(struct snapshot *s)
+{
+	ms_tally_init(&s->reasons, 1000);
+	ms_tally_init(&s->domains, 5000);
+	s->has_details = true;
+}
+
+/*
+ * The probe for Postfix: the spool when allowed and readable, else
+ * postqueue -j; with -v, postqueue -j also for the deferral reasons.
+ */
+static void probe_postfix(const struct settings *set, struct snapshot *s)
+{
+	char *config_dir = set->instance != NULL ? instance_config_dir(set->instance)
+			   : set->config_dir != NULL ? ms_xstrdup(set->config_dir) : NULL;
+	char *queue_dir = set->queue_dir != NULL ? ms_xstrdup(set->queue_dir)
+			  : postconf_value(config_dir, "queue_directory");
+	char spool_err[700] = "", cmd_err[700] = "";
+	int spool_errno = 0;
+	bool done = false, want_details = ms_verbosity() > 0;
+
+	check_postfix_running(queue_dir, s);
+	if (set->method != METHOD_COMMAND) {
+		done = scan_postfix_spool(queue_dir, set->read_all, s, spool_err,
+					  sizeof(spool_err), &spool_errno);
+		if (!done && s->mta_down)
+			ms_die(set->down_state, "%s; %s", s->down_reason, spool_err);
+		if (!done && (set->method == METHOD_SPOOL ||
+			      (spool_errno != EACCES && spool_errno != EPERM)))
+			ms_die(MS_UNKNOWN, "%s%s", spool_err, spool_errno == EACCES ?
+			       "; run the plugin with read access to the Postfix spool (see "
+			       "check_mail_queue(1): cap_dac_read_search) or use --method=command" : "");
+	}
+	if (want_details || !done) {
+		struct snapshot fresh;
+		snapshot_init(&fresh, MTA_POSTFIX);
+		struct pq_run run = { .s = done ? &fresh : s, .count = true, .tally = want_details };
+		if (want_details)
+			start_details(run.s);
+		bool ok = run_postqueue(config_dir, &run, cmd_err, sizeof(cmd_err));
+		/* What postqueue says when the master is not running. */
+		if (!ok && !s->mta_down && strstr(cmd_err, "ail system is down") != NULL) {
+			s->mta_down = true;
+			s->down_reason = ms_xstrdup("the Postfix mail system is down "
+						    "(postqueue cannot reach showq)");
+		}
+		if (!ok && !done && s->mta_down)
+			ms_die(set->down_state, "%s; %s", s->down_reason, cmd_err);
+		if (!ok && !done)
+			ms_die(MS_UNKNOWN, "%s%s%s; let the plugin read the spool (check_mail_queue(1) "
+			       "says how), or allow its user to run postqueue", cmd_err,
+			       spool_err[0] ? "; and the spool: " : "", spool_err);
+		if (!done) {
+			s->source = str_printf("postqueue -j%s", spool_err[0] ?
+					       " (the spool is not readable)" : "");
+		} else if (ok) {
+			s->reasons = fresh.reasons;
+			s->domains = fresh.domains;
+			s->has_details = true;
+		} else {
+			ms_tally_free(&fresh.reasons);
+			ms_tally_free(&fresh.domains);
+			s->details_error = ms_xstrdup(cmd_err);
+		}
+	}
+	free(config_dir);
+	free(queue_dir);
+}
+
+/* ---- Exim -------------------------------------------------------------- */
+
+static const char *exim_binary(void)
+{
+	return in_path("exim4") ? "exim4" : "exim";
+}
+
+static char *exim_spool_dir(const struct settings *set)
+{
+	char *argv[] = { (char *)exim_binary(), "-bP", "spool_directory", NULL };
+	struct ms_buf out = MS_BUF_INIT;
+	char err[512];
+
+	if (set->queue_dir != NULL)
+		return ms_xstrdup(set->queue_dir);
+	/* "spool_directory = /var/spool/exim4" */
+	if (run_capture(argv, &out, err, sizeof(err))) {
+		const char *eq = strchr(ms_buf_str(&out), '=');
+		if (eq != NULL && eq[1] == ' ' && eq[2] == '/') {
+			char *dir = ms_xstrdup(eq + 2);
+			ms_buf_free(&out);
+			return dir;
+		}
+	}
+	ms_buf_free(&out);
+	return ms_xstrdup("/var/spool/exim4");
+}
+
+struct bp_run {
+	struct snapshot *s;
+	uint64_t lines;
+};
+
+static void bp_on_line(void *arg, const char *line, size_t len, bool too_long)
+{
+	struct bp_run *run = arg;
+	char id[EXIM_ID_MAX + 1];
+	bool frozen;
+	int64_t arrival;
+
+	if (too_long || !exim_parse_bp_line(line, len, id, &frozen) ||
+	    !exim_id_time(id, strlen(id), &arrival))
+		return;
+	queue_add(&run->s->q[frozen ? EXIM_FROZEN : EXIM_QUEUED], 0, arrival);
+	run->lines++;
+}
+
+static bool run_exim_bp(struct snapshot *s, char *err, size_t errlen)
+{
+	char *argv[] = { (char *)exim_binary(), "-bp", NULL };
+	struct bp_run run = { .s = s };
+	struct pq_lines lines;
+	struct ms_cmd_result res;
+	char how[64];
+
+	pq_lines_init(&lines, 1u << 20, bp_on_line, &run);
+	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = pq_on_stdout,
+				    .on_stdout_arg = &lines };
+	ms_step("running %s -bp", argv[0]);
+	bool started = ms_cmd_run(argv, &opts, &res, err, errlen);
+	pq_lines_finish(&lines);
+	if (!started)
+		return false;
+	bool ok = res.exited && res.exit_status == 0;
+	if (!ok) {
+		struct ms_buf msg = MS_BUF_INIT;
+		ms_text_add_line(&msg, res.err.data ? res.err.data : "", res.err.len);
+		snprintf(err, errlen, "%s -bp %s%s%s", argv[0], ms_cmd_describe(&res, how, sizeof(how)),
+			 msg.len ? ": " : "", ms_buf_str(&msg));
+		ms_buf_free(&msg);
+	}
+	ms_cmd_result_free(&res);
+	s->source = str_printf("%s -bp", argv[0]);
+	return ok;
+}
+
+static void probe_exim(const struct settings *set, struct snapshot *s)
+{
+	char *spool = exim_spool_dir(set);
+	char spool_err[700] = "", cmd_err[700] = "";
+	struct exim_scan scan;
+
+	if (set->method != METHOD_COMMAND) {
+		ms_step("reading the Exim spool in %s", spool);
+		if (exim_scan_spool(spool, &scan)) {
+			s->q[EXIM_QUEUED].count = scan.queued;
+			s->q[EXIM_QUEUED].has_oldest = scan.has_oldest_queued;
+			s->q[EXIM_QUEUED].oldest = scan.oldest_queued;
+			s->q[EXIM_FROZEN].count = scan.frozen;
+			s->q[EXIM_FROZEN].has_oldest = scan.has_oldest_frozen;
+			s->q[EXIM_FROZEN].oldest = scan.oldest_frozen;
+			s->q[EXIM_QUEUED].bytes = scan.bytes;
+			s->damaged = scan.damaged;
+			s->vanished = scan.vanished;
+			s->corrupt_known = true;
+			s->source = str_printf("the spool %s", spool);
+			free(spool);
+			return;
+		}
+		snprintf(spool_err, sizeof(spool_err), "cannot read %s: %s", scan.error_path,
+			 strerror(scan.error_errno));
+		if (set->method == METHOD_SPOOL || scan.error_errno != EACCES)
+			ms_die(MS_UNKNOWN, "%s", spool_err);
+	}
+	if (!run_exim_bp(s, cmd_err, sizeof(cmd_err)))
+		ms_die(MS_UNKNOWN, "%s%s%s; run the plugin as a user in Exim's group or with "
+		       "cap_dac_read_search (see check_mail_queue(1))", cmd_err,
+		       spool_err[0] ? "; and " : "", spool_err);
+	free(spool);
+}
+
+static enum mta detect_mta(void)
+{
+	if (in_path("postconf"))
+		return MTA_POSTFIX;
+	if (in_path("exim4") || in_path("exim"))
+		return MTA_EXIM;
+	ms_die(MS_UNKNOWN, "neither Postfix (postconf) nor Exim (exim4, exim) is in PATH; "
+	       "say which with --mta and where its spool is with --queue-dir");
+}
+
+/* ---- verdict and output ------------------------------------------------ */
+
+struct totals {
+	uint64_t count, bytes;
+	bool has_oldest;
+	int64_t oldest;
+};
+
+static struct totals count_totals(const struct snapshot *s)
+{
+	struct totals t = { 0 };
+
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct queue *q = &s->q[i];
+		if (!q->counted)
+			continue;
+		t.count += q->count;
+		t.bytes += q->bytes;
+		if (q->has_oldest && (!t.has_oldest || q->oldest < t.oldest)) {
+			t.oldest = q->oldest;
+			t.has_oldest = true;
+		}
+	}
+	return t;
+}
+
+static double age_of(int64_t arrival, time_t now)
+{
+	return arrival < now ? (double)(now - arrival) : 0;
+}
+
+/* "1234 messages queued (deferred 1200, active 34), oldest 4h12m" */
+static void summary_text(struct ms_buf *b, const struct snapshot *s, const struct totals *t,
+			 time_t now)
+{
+	char dur[32];
+	int parts = 0;
+
+	if (t->count == 0)
+		ms_buf_puts(b, "no messages queued");
+	else
+		ms_buf_printf(b, "%llu message%s queued", (unsigned long long)t->count,
+			      t->count == 1 ? "" : "s");
+	for (size_t i = 0; i < s->nq && t->count > 0; i++) {
+		if (!s->q[i].counted || s->q[i].count == 0)
+			continue;
+		ms_buf_printf(b, "%s%s %llu", parts++ ? ", " : " (", s->q[i].name,
+			      (unsigned long long)s->q[i].count);
+	}
+	if (parts > 0)
+		ms_buf_putc(b, ')');
+	if (t->has_oldest)
+		ms_buf_printf(b, ", oldest %s", ms_duration_format(dur, sizeof(dur),
+								   age_of(t->oldest, now)));
+	for (size_t i = 0; i < s->nq; i++)
+		if (!s->q[i].counted && s->q[i].count > 0)
+			ms_buf_printf(b, ", %llu %s", (unsigned long long)s->q[i].count,
+				      s->mta == MTA_POSTFIX && i == PFQ_HOLD ? "on hold" : s->q[i].name);
+}
+
+static void add_perf(struct ms_result *r, const char *label, double value, const char *uom,
+		     const struct ms_thresholds *t)
+{
+	ms_result_perf(r, &(struct ms_perf){
+		.label = label, .value = value, .uom = uom,
+		.warn = t != NULL && t->has_warning ? &t->warning : NULL,
+		.crit = t != NULL && t->has_critical ? &t->critical : NULL,
+		.has_min = true, .min = 0 });
+}
+
+/* A sub-check; its text also joins the first line when it alerts. */
+static void sub_check(struct ms_result *r, struct ms_buf *line, enum ms_state st,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void sub_check(struct ms_result *r, struct ms_buf *line, enum ms_state st,
+		      const char *fmt, ...)
+{
+	struct ms_buf text = MS_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ms_buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	ms_result_add(r, st, "%s", ms_buf_str(&text));
+	if (st != MS_OK && line != NULL)
+		ms_buf_printf(line, "; %s", ms_buf_str(&text));
+	ms_buf_free(&text);
+}
+
+static void verdict(struct ms_result *r, const struct settings *set, const struct snapshot *s,
+		    const struct totals *t, time_t now)
+{
+	char dur[32];
+	struct ms_buf line = MS_BUF_INIT;
+
+	if (s->mta_down)
+		ms_buf_printf(&line, "%s; ", s->down_reason);
+	summary_text(&line, s, t, now);
+	enum ms_state st = ms_thresholds_state(&set->total.t, (double)t->count);
+	if (t->has_oldest)
+		st = ms_state_worst(st, ms_thresholds_state(&set->age.t, age_of(t->oldest, now)));
+	ms_result_add(r, st, "%s", ms_buf_str(&line) + (s->mta_down ? strlen(s->down_reason) + 2 : 0));
+	if (s->mta_down)
+		ms_result_add(r, set->down_state, "%s", s->down_reason);
+
+	if (s->mta == MTA_POSTFIX) {
+		const struct queue *hold = &s->q[PFQ_HOLD];
+		st = ms_thresholds_state(&set->hold.t, (double)hold->count);
+		if (st != MS_OK)
+			sub_check(r, &line, st, "%llu message%s on hold",
+				  (unsigned long long)hold->count, hold->count == 1 ? "" : "s");
+		const struct queue *md = &s->q[PFQ_MAILDROP];
+		if (md->has_oldest) {
+			double age = age_of(md->oldest, now);
+			st = ms_thresholds_state(&set->maildrop_age.t, age);
+			if (st != MS_OK)
+				sub_check(r, &line, st, "a message waits in maildrop for pickup "
+					  "since %s", ms_duration_format(dur, sizeof(dur), age));
+		}
+	}
+	uint64_t corrupt = s->damaged + (s->mta == MTA_POSTFIX ? s->q[PFQ_CORRUPT].count : 0);
+	if (corrupt > 0)
+		sub_check(r, &line, MS_WARNING, "%llu corrupt queue file%s",
+			  (unsigned long long)corrupt, corrupt == 1 ? "" : "s");
+	ms_result_summary(r, "%s", ms_buf_str(&line));
+	ms_buf_free(&line);
+}
+
+static void perfdata(struct ms_result *r, const struct settings *set, const struct snapshot *s,
+		     const struct totals *t, time_t now)
+{
+	add_perf(r, "total", (double)t->count, NULL, &set->total.t);
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct ms_thresholds *th = s->mta == MTA_POSTFIX && i == PFQ_HOLD
+						 ? &set->hold.t : NULL;
+		if (s->mta == MTA_POSTFIX && i == PFQ_CORRUPT)
+			add_perf(r, "corrupt", (double)(s->q[i].count + s->damaged), NULL, NULL);
+		else
+			add_perf(r, s->q[i].name, (double)s->q[i].count, NULL, th);
+	}
+	add_perf(r, "oldest_age", t->has_oldest ? age_of(t->oldest, now) : 0, "s", &set->age.t);
+	add_perf(r, "size", (double)t->bytes, "B", NULL);
+}
+
+/* With -v: where the numbers come from, and what is holding mail up. */
+static void long_output(struct ms_result *r, const struct settings *set,
+			const struct snapshot *s, time_t now)
+{
+	char dur[32];
+	struct ms_tally_entry top[100];
+
+	if (ms_verbosity() == 0)
+		return;
+	ms_result_line(r, "read from %s%s", s->source,
+		       s->hints_used ? "; oldest arrival from verified queue-ID/birth-time hints" : "");
+	if (s->records_read > 0)
+		ms_result_line(r, "arrival records read: %llu", (unsigned long long)s->records_read);
+	for (size_t i = 0; i < s->nq; i++) {
+		const struct queue *q = &s->q[i];
+		if (q->count == 0)
+			continue;
+		struct ms_buf b = MS_BUF_INIT;
+		ms_buf_printf(&b, "%s: %llu message%s, %llu bytes", q->name,
+			      (unsigned long long)q->count, q->count == 1 ? "" : "s",
+			      (unsigned long long)q->bytes);
+		if (q->has_oldest)
+			ms_buf_printf(&b, ", oldest %s (arrived %lld)",
+				      ms_duration_format(dur, sizeof(dur), age_of(q->oldest, now)),
+				      (long long)q->oldest);
+		ms_result_line(r, "%s%s", ms_buf_str(&b), q->counted ? "" : " (not counted)");
+		ms_buf_free(&b);
+	}
+	if (s->in_progress > 0)
+		ms_result_line(r, "%llu file%s still being written (not counted)",
+			       (unsigned long long)s->in_progress, s->in_progress == 1 ? "" : "s");
+	if (s->vanished > 0)
+		ms_result_line(r, "%llu file%s delivered during the scan (not counted)",
+			       (unsigned long long)s->vanished, s->vanished == 1 ? "" : "s");
+	if (s->details_error != NULL)
+		ms_result_line(r, "deferral reasons unavailable: %s", s->details_error);
+	if (!s->has_details)
+		return;
+	size_t n = ms_tally_top(&s->reasons, top, (size_t)set->top);
+	if (n > 0)
+		ms_result_line(r, "top deferral reasons (of %llu deferred recipients):",
+			       (unsigned long long)s->reasons.total);
+	for (size_t i = 0; i < n; i++)
+		ms_result_line(r, "  %llu  %s", (unsigned long long)top[i].count, top[i].key);
+	n = ms_tally_top(&s->domains, top, (size_t)set->top);
+	if (n > 0)
+		ms_result_line(r, "top recipient domains of the deferred queue:");
+	for (size_t i = 0; i < n; i++)
+		ms_result_line(r, "  %llu  %s", (unsigned long long)top[i].count, top[i].key);
+}
+
+int main(int argc, char **argv)
+{
+	struct settings set = { .down_state = MS_CRITICAL, .top = 5 };
+	struct snapshot snap;
+
+	ms_plugin_init(&plugin, &argc, &argv);
+	ms_opt_range("--maildrop-age-warning", "5m", MS_RANGE_DURATION,
+		     &set.maildrop_age.t.warning);
+	ms_opt_range("--maildrop-age-critical", "15m", MS_RANGE_DURATION,
+		     &set.maildrop_age.t.critical);
+	set.maildrop_age.t.has_warning = set.maildrop_age.t.has_critical = true;
+	parse_options(argc, argv, &set);
+
+	enum mta mta = set.mta != MTA_AUTO ? set.mta : detect_mta();
+	snapshot_init(&snap, mta);
+	choose_queues(&snap, set.queues);
+	if (mta == MTA_POSTFIX)
+		probe_postfix(&set, &snap);
+	else
+		probe_exim(&set, &snap);
+
+	time_t now = time(NULL);
+	struct totals t = count_totals(&snap);
+	struct ms_result *r = ms_result_new(plugin.label);
+	verdict(r, &set, &snap, &t, now);
+	perfdata(r, &set, &snap, &t, now);
+	long_output(r, &set, &snap, now);
+	if (snap.has_details) {
+		ms_tally_free(&snap.reasons);
+		ms_tally_free(&snap.domains);
+	}
+	ms_plugin_exit(r);
+}

@@ -1,0 +1,192 @@
+#!/bin/bash
+# check_mail_queue against a real Postfix on loopback whose mail cannot
+# leave (its relayhost is a closed port): counts and arrival times are
+# compared with what postqueue -j says, thresholds and exit codes, the
+# unprivileged fallback to postqueue -j, maildrop, corrupt and unfinished
+# files, and a stopped Postfix (never OK).
+set -u
+. "$top_srcdir/tests/peers/common.sh"
+. "$top_srcdir/tests/peers/postfix.sh"
+
+plugin="$top_builddir/plugins/check_mail_queue"
+[ "$(id -u)" -eq 0 ] || { echo "skip: needs root to run a Postfix instance"; exit 77; }
+command -v postfix >/dev/null || { echo "skip: Postfix is not installed"; exit 77; }
+[ -x "$plugin" ] || { echo "FAIL: $plugin is not built"; exit 1; }
+
+# --help and the man page document the same options of the plugin's own
+# (the common ones are in mailstatus-plugins(7), which the page refers to)
+common='^--(help|version|verbose|timeout|extra-opts|output-format)$'
+help_opts=$("$plugin" --help | grep -o -- '--[a-z][a-z-]*' | grep -Ev "$common" | sort -u)
+man_opts=$(sed 's/\\-/-/g' "$top_srcdir/man/check_mail_queue.1" | grep -o -- '--[a-z][a-z-]*' |
+	grep -Ev "$common" | sort -u)
+missing=$(comm -3 <(printf '%s\n' "$help_opts") <(printf '%s\n' "$man_opts") | tr -d '\t' | tr '\n' ' ')
+[ -z "$missing" ] && check_ok "--help and check_mail_queue(1) name the same options" ||
+	check_fail "options in only one of --help and the man page: $missing"
+
+trap peers_cleanup EXIT
+peers_workdir mailq
+pf=$PEERS_DIR/pf
+port=11125
+
+# The plugin as 'nobody' sees it: a copy outside the build tree.
+cp "$plugin" "$PEERS_DIR/check_mail_queue"
+chmod 755 "$PEERS_DIR/check_mail_queue"
+as_nobody() {
+	runuser -u nobody -- "$PEERS_DIR/check_mail_queue" "$@"
+}
+
+postfix_setup "$pf" $port "queue_run_delay = 1h" "minimal_backoff_time = 1h" \
+	"maximal_backoff_time = 2h" || { echo "FAIL: postfix_setup"; exit 1; }
+postfix_start "$pf" || { echo "FAIL: postfix_start"; exit 1; }
+mq() { "$plugin" --config-dir="$pf/etc" "$@"; }
+
+# pq_field QUEUE FIELD: count or min arrival_time of a queue in postqueue -j
+pq() {
+	MAIL_CONFIG=$pf/etc postqueue -j | python3 -c '
+import json, sys
+queues = sys.argv[1].split(",")
+ms = [json.loads(l) for l in sys.stdin if l.strip()]
+ms = [m for m in ms if m["queue_name"] in queues]
+if sys.argv[2] == "count":
+    print(len(ms))
+else:
+    print(min(m["arrival_time"] for m in ms) if ms else "none")' "$1" "$2"
+}
+
+# perf OUTPUT LABEL: the value of one perfdata label
+perf() {
+	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^'\{0,1\}$2'\{0,1\}=\([0-9.]*\).*/\1/p" | head -n 1
+}
+
+send() {
+	printf 'Subject: %s\n\nqueued by the mailstatus test\n' "$1" |
+		sendmail -C "$pf/etc" -f sender@mailstatus.test "${@:2}"
+}
+
+wait_queue() {	# QUEUES COUNT
+	for _i in $(seq 100); do
+		[ "$(pq "$1" count)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "queue $1 never reached $2 messages: $(MAIL_CONFIG=$pf/etc postqueue -j)" >&2
+	return 1
+}
+
+# ---- an empty queue ----
+expect_plugin "empty queue" 0 '^MAIL_QUEUE OK - no messages queued \| total=0;;;0 ' mq
+
+# ---- five messages that cannot leave, one of them put on hold ----
+send first bob@remote.example
+sleep 1.2
+for i in 2 3 4; do send "m$i" "carol$i@other.example" dave@remote.example; done
+send fifth eve@third.example
+wait_queue deferred 5 || check_fail "messages did not reach the deferred queue"
+held=$(MAIL_CONFIG=$pf/etc postqueue -j | python3 -c '
+import json, sys
+for m in map(json.loads, sys.stdin):
+    if m["recipients"][0]["address"] == "eve@third.example": print(m["queue_id"])')
+postsuper -c "$pf/etc" -h "$held" 2>/dev/null
+wait_queue hold 1 || check_fail "postsuper -h did not hold $held"
+
+out=$(mq -v)
+rc=$?
+want_oldest=$(pq deferred min)
+got_oldest=$(printf '%s\n' "$out" | sed -n 's/^deferred: .*(arrived \([0-9]*\)).*/\1/p')
+if [ $rc -eq 0 ] && [ "$(perf "$out" total)" = 4 ] && [ "$(perf "$out" deferred)" = 4 ] &&
+	[ "$(perf "$out" hold)" = 1 ] && [ "$(perf "$out" corrupt)" = 0 ] &&
+	[ "$got_oldest" = "$want_oldest" ]; then
+	check_ok "spool: 4 deferred + 1 on hold, oldest arrival $got_oldest as postqueue -j says"
+else
+	check_fail "spool: exit $rc, want 4 deferred, 1 hold, oldest $want_oldest: $out"
+fi
+printf '%s\n' "$out" | grep -q '^MAIL_QUEUE OK - 4 messages queued (deferred 4), oldest [0-9]*s, 1 on hold |' &&
+	check_ok "status line names the queues and the held message" ||
+	check_fail "status line: $(printf '%s\n' "$out" | head -n 1)"
+printf '%s\n' "$out" | grep -q '^  [0-9]*  connect to 127.0.0.1\[127.0.0.1\]:1: Connection refused' &&
+	check_ok "-v lists the deferral reason" || check_fail "-v without deferral reason: $out"
+printf '%s\n' "$out" | grep -A3 'top recipient domains' | grep -q '^  4  remote.example$' &&
+	check_ok "-v lists the top recipient domain (remote.example 4)" ||
+	check_fail "-v top domains: $out"
+
+# the same answer from every method, and from reading every record
+for args in "--method=command" "--read-all" "--queues=deferred,hold"; do
+	out=$(mq -v $args)
+	got=$(printf '%s\n' "$out" | sed -n 's/^deferred: .*(arrived \([0-9]*\)).*/\1/p')
+	want_total=4
+	[ "$args" = "--queues=deferred,hold" ] && want_total=5
+	if [ "$(perf "$out" total)" = $want_total ] && [ "$got" = "$want_oldest" ]; then
+		check_ok "$args: total $want_total, oldest arrival $got"
+	else
+		check_fail "$args: want total $want_total, oldest $want_oldest: $out"
+	fi
+done
+
+# ---- thresholds ----
+expect_plugin "-w 3: WARNING" 1 '^MAIL_QUEUE WARNING - 4 messages queued .*\| total=4;3;;0 ' mq -w 3
+expect_plugin "-c 3: CRITICAL" 2 '^MAIL_QUEUE CRITICAL - 4 messages queued .*total=4;5;3;0' mq -w 5 -c 3
+expect_plugin "-w 10 -c 20: OK" 0 '^MAIL_QUEUE OK - 4 messages' mq -w 10 -c 20
+sleep 1
+expect_plugin "--age-warning=1s" 1 '^MAIL_QUEUE WARNING - 4 messages .*oldest [0-9]+s.* oldest_age=[0-9]+s;1;;0' mq --age-warning=1s
+expect_plugin "--age-critical=1s" 2 '^MAIL_QUEUE CRITICAL - ' mq --age-warning=1s --age-critical=1s
+expect_plugin "--age-warning=1h" 0 '^MAIL_QUEUE OK - ' mq --age-warning=1h --age-critical=4h
+expect_plugin "--hold-warning=0" 1 '^MAIL_QUEUE WARNING - .*; 1 message on hold \|' mq --hold-warning=0
+expect_plugin "--hold-critical=0" 2 '^MAIL_QUEUE CRITICAL - .*1 message on hold' mq --hold-critical=0
+expect_plugin "unknown queue name" 3 "^MAIL_QUEUE UNKNOWN - unknown queue 'bounce' in --queues" mq --queues=deferred,bounce
+expect_plugin "bad range" 3 "^MAIL_QUEUE UNKNOWN - invalid range 'x' for -w" mq -w x
+expect_plugin "json output" 0 '"state": *"OK"|"state":"OK"' mq --output-format=json
+
+# ---- the Nagios user cannot read the spool: postqueue -j ----
+out=$(as_nobody --config-dir="$pf/etc" -v)
+rc=$?
+got=$(printf '%s\n' "$out" | sed -n 's/^deferred: .*(arrived \([0-9]*\)).*/\1/p')
+if [ $rc -eq 0 ] && [ "$(perf "$out" total)" = 4 ] && [ "$got" = "$want_oldest" ] &&
+	printf '%s\n' "$out" | grep -q 'read from postqueue -j (the spool is not readable)'; then
+	check_ok "as nobody: falls back to postqueue -j, same counts and oldest arrival"
+else
+	check_fail "as nobody: exit $rc: $out"
+fi
+expect_plugin "as nobody, --method=spool: says what to do" 3 \
+	'^MAIL_QUEUE UNKNOWN - cannot read .*/spool/maildrop.*Permission denied.*cap_dac_read_search' \
+	as_nobody --config-dir="$pf/etc" --method=spool
+
+# ---- a file being written, a corrupt file ----
+touch "$pf/spool/incoming/4kAAAA0000z1"	# no owner-execute bit: unfinished
+chmod 600 "$pf/spool/incoming/4kAAAA0000z1"
+expect_plugin "a file being written is not counted or corrupt" 0 \
+	'^MAIL_QUEUE OK - 4 messages.*incoming=0;;;0 .*corrupt=0;;;0' mq
+rm -f "$pf/spool/incoming/4kAAAA0000z1"
+printf 'garbage' >"$pf/spool/corrupt/ABCDEF123"
+expect_plugin "a corrupt file: WARNING" 1 '^MAIL_QUEUE WARNING - .*; 1 corrupt queue file \|.*corrupt=1;;;0' mq
+rm -f "$pf/spool/corrupt/ABCDEF123"
+
+# ---- pickup stalled: mail waits in maildrop ----
+postconf -c "$pf/etc" -M# pickup/unix
+postfix -c "$pf/etc" reload >/dev/null 2>&1
+sleep 2
+send stalled frank@remote.example
+wait_queue maildrop 1 || check_fail "no maildrop file"
+sleep 2
+out=$(mq -v --maildrop-age-warning=1s)
+rc=$?
+got=$(printf '%s\n' "$out" | sed -n 's/^maildrop: .*(arrived \([0-9]*\)).*/\1/p')
+if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q '^MAIL_QUEUE WARNING - 5 messages queued (maildrop 1, deferred 4).*a message waits in maildrop for pickup since [0-9]*s' &&
+	[ "$got" = "$(pq maildrop min)" ]; then
+	check_ok "stalled pickup: maildrop age WARNING, arrival $got as postqueue -j says"
+else
+	check_fail "stalled pickup: exit $rc: $out"
+fi
+expect_plugin "maildrop age under the default 5m: OK" 0 '^MAIL_QUEUE OK - 5 messages' mq
+
+# ---- Postfix stopped: never OK ----
+# (stopped by hand: postfix_stop would also withdraw the instance from
+# alternate_config_directories, and 'nobody' could not ask postqueue)
+postfix -c "$pf/etc" stop >/dev/null 2>&1
+stop_pid "$(cat "$pf/start-fg.pid")" 10
+expect_plugin "Postfix stopped: CRITICAL" 2 '^MAIL_QUEUE CRITICAL - the Postfix mail system is down' mq
+expect_plugin "Postfix stopped, --down-state=unknown" 3 '^MAIL_QUEUE UNKNOWN - the Postfix mail system is down' mq --down-state=unknown
+expect_plugin "Postfix stopped, as nobody: CRITICAL" 2 \
+	'^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(postqueue cannot reach showq\); postqueue -j .*fatal: Queue report unavailable - mail system is down' \
+	as_nobody --config-dir="$pf/etc"
+expect_plugin "Postfix stopped, --method=command" 2 '^MAIL_QUEUE CRITICAL - the Postfix mail system is down' mq --method=command
+
+[ "$failures" -eq 0 ]

@@ -1,0 +1,483 @@
+/*
+ * Unit tests: the Postfix queue-file reader and spool walk (lib/pfqueue.c),
+ * on queue files a real Postfix wrote (tests/fixtures/mail_queue, made by
+ * make-fixtures.sh there) and on damaged copies of them.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "mail_queue_suites.h"
+#include "pfqueue.h"
+
+static const char *const fixtures[] = { "deferred-long", "deferred-multi",
+					"deferred-short", "maildrop" };
+
+/* Reads a fixture file; *len gets its size. */
+static unsigned char *fixture(const char *name, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", MAIL_QUEUE_FIXTURES, name);
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	unsigned char *buf = malloc(65536);
+	*len = fread(buf, 1, 65536, f);
+	fclose(f);
+	return buf;
+}
+
+/* The first line of a fixture's .arrival / .name companion. */
+static char *companion(const char *name, const char *ext)
+{
+	char file[128];
+	size_t len;
+	snprintf(file, sizeof(file), "%s.%s", name, ext);
+	char *s = (char *)fixture(file, &len);
+	s[strcspn(s, "\n")] = '\0';
+	return s;
+}
+
+static int64_t fixture_arrival(const char *name)
+{
+	char *s = companion(name, "arrival");
+	int64_t v = strtoll(s, NULL, 10);
+	free(s);
+	return v;
+}
+
+START_TEST(long_queue_ids)
+{
+	int64_t sec;
+	int32_t usec;
+
+	/* seen in a real queue: T record "1795609517 931670" */
+	ck_assert(pfq_long_id_time("4jZJmF6fycz1bYC4", &sec, &usec));
+	ck_assert_int_eq(sec, 1795609517);
+	ck_assert_int_le(usec, 999999);
+	/* the fixtures: the name's second is the arrival second */
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		char *name = companion(fixtures[i], "name");
+		bool is_long = pfq_long_id_time(name, &sec, &usec);
+		ck_assert_int_eq(is_long, strcmp(fixtures[i], "deferred-short") != 0);
+		if (is_long)
+			ck_assert_int_eq(sec, fixture_arrival(fixtures[i]));
+		free(name);
+	}
+	ck_assert(!pfq_long_id_time("AD6F8A724AC", &sec, &usec));	/* short, hex */
+	ck_assert(!pfq_long_id_time("4jZJmF6fyc", &sec, &usec));	/* no inode part */
+	ck_assert(!pfq_long_id_time("4jZJmF6fycz", &sec, &usec));
+	ck_assert(!pfq_long_id_time("4jZJmFAfycz1b", &sec, &usec));	/* 'A' is no digit */
+	ck_assert(!pfq_long_id_time("", &sec, &usec));
+	ck_assert(!pfq_long_id_time("zzzzzzzzzzz1", &sec, &usec));	/* usec > 999999 */
+}
+END_TEST
+
+START_TEST(arrival_of_real_files)
+{
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		size_t len;
+		unsigned char *buf = fixture(fixtures[i], &len);
+		int64_t sec = 0;
+		int32_t usec = -1;
+		ck_assert_int_eq(pfq_parse_arrival(buf, len, true, &sec, &usec), PFQ_ARRIVAL_FOUND);
+		ck_assert_int_eq(sec, fixture_arrival(fixtures[i]));
+		ck_assert(usec >= 0 && usec <= 999999);
+		free(buf);
+	}
+}
+END_TEST
+
+/*
+ * Cut at every length, a file either still yields its arrival (the cut
+ * is past the record) or says why not: NEED_MORE while more may come,
+ * MALFORMED/MISSING once the cut file is all there is.
+ */
+START_TEST(every_truncation)
+{
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		size_t len;
+		unsigned char *buf = fixture(fixtures[i], &len);
+		int64_t want = fixture_arrival(fixtures[i]);
+		size_t first_found = 0;
+
+		for (size_t cut = 0; cut <= len; cut++) {
+			int64_t sec = 0;
+			int32_t usec;
+			unsigned char *copy = malloc(cut + 1);	/* exact size: ASan sees overreads */
+			memcpy(copy, buf, cut);
+			enum pfq_arrival part = pfq_parse_arrival(copy, cut, false, &sec, &usec);
+			enum pfq_arrival whole = pfq_parse_arrival(copy, cut, true, &sec, &usec);
+			free(copy);
+			if (part == PFQ_ARRIVAL_FOUND) {
+				if (first_found == 0)
+					first_found = cut;
+				ck_assert_int_eq(whole, PFQ_ARRIVAL_FOUND);
+				ck_assert_int_eq(sec, want);
+			} else {
+				ck_assert_msg(first_found == 0, "%s: found at %zu, lost at %zu",
+					      fixtures[i], first_found, cut);
+				ck_assert_int_eq(part, PFQ_ARRIVAL_NEED_MORE);
+				ck_assert(whole == PFQ_ARRIVAL_MALFORMED || whole == PFQ_ARRIVAL_MISSING);
+			}
+		}
+		ck_assert_msg(first_found > 0 && first_found < 140, "%s: arrival at %zu",
+			      fixtures[i], first_found);
+		free(buf);
+	}
+}
+END_TEST
+
+static enum pfq_arrival parse_str(const char *s, size_t n, int64_t *sec)
+{
+	int32_t usec;
+	return pfq_parse_arrival((const unsigned char *)s, n, true, sec, &usec);
+}
+
+#define PARSE(lit, sec) parse_str(lit, sizeof(lit) - 1, sec)
+
+START_TEST(damaged_records)
+{
+	int64_t sec;
+
+	ck_assert_int_eq(PARSE("T\x0a" "1795609517", &sec), PFQ_ARRIVAL_FOUND);
+	ck_assert_int_eq(sec, 1795609517);
+	ck_assert_int_eq(PARSE("T\x0c" "1795609517 5", &sec), PFQ_ARRIVAL_FOUND);
+	/* a record before it, length in two 7-bit groups (130 bytes) */
+	char big[2 + 1 + 130 + 12];
+	memcpy(big, "C\x82\x01", 3);
+	memset(big + 3, ' ', 130);
+	memcpy(big + 133, "T\x0a" "1795609517", 12);
+	ck_assert_int_eq(parse_str(big, sizeof(big), &sec), PFQ_ARRIVAL_FOUND);
+
+	ck_assert_int_eq(PARSE("", &sec), PFQ_ARRIVAL_MISSING);
+	ck_assert_int_eq(PARSE("M\x00N\x05hello", &sec), PFQ_ARRIVAL_MISSING);
+	ck_assert_int_eq(PARSE("S\x03" "a@b" "E\x00", &sec), PFQ_ARRIVAL_MISSING);
+	ck_assert_int_eq(PARSE("\x00\x00", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("From alice@example.com Mon Jan 1", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("C\xff\xff\xff\xff\xff\x01", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("C\xff\xff\xff\x7f", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x05" "abcde", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x00", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x0b" "1795609517 ", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x0b" "-1795609517", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x14" "99999999999999999999", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x12" "1795609517 1234567", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x0c" "1795609517", &sec), PFQ_ARRIVAL_MALFORMED);	/* cut */
+}
+END_TEST
+
+/* Random bytes never crash the reader, and what it finds is digits. */
+START_TEST(random_garbage)
+{
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(rand_r(&seed) % 64);
+		unsigned char *buf = malloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (unsigned char)(round % 3 == 0 ? "CTSAM\x05\x0a 0123456789"[rand_r(&seed) % 20]
+								: rand_r(&seed));
+		int64_t sec = -1;
+		int32_t usec = -1;
+		enum pfq_arrival r = pfq_parse_arrival(buf, n, round % 2, &sec, &usec);
+		ck_assert(r >= PFQ_ARRIVAL_FOUND && r <= PFQ_ARRIVAL_MALFORMED);
+		if (r == PFQ_ARRIVAL_FOUND)
+			ck_assert(sec >= 0 && usec >= 0 && usec <= 999999);
+		free(buf);
+	}
+}
+END_TEST
+
+/* ---- spools built from the fixtures ---- */
+
+static const char base52[] = "0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz";
+
+/* A long queue ID for the given time, as Postfix builds it. */
+static void long_id(char *out, int64_t sec, int32_t usec, unsigned inode)
+{
+	char *p = out;
+	for (int i = 5; i >= 0; i--, sec /= 52)
+		p[i] = base52[sec % 52];
+	for (int i = 9; i >= 6; i--, usec /= 52)
+		p[i] = base52[usec % 52];
+	p[10] = 'z';
+	snprintf(p + 11, 12, "%u", inode % 10000 + 1);
+}
+
+/*
+ * The deferred-long fixture with its arrival record changed to sec (the
+ * record text keeps its length, so the file stays well-formed).
+ */
+static void write_queue_file(const char *path, int64_t sec, mode_t mode)
+{
+	size_t len;
+	unsigned char *buf = fixture("deferred-long", &len);
+	char old[16], new[16];
+	snprintf(old, sizeof(old), "%lld", (long long)fixture_arrival("deferred-long"));
+	snprintf(new, sizeof(new), "%lld", (long long)sec);
+	ck_assert_int_eq(strlen(old), strlen(new));
+	unsigned char *at = memmem(buf, len, old, strlen(old));
+	ck_assert(at != NULL);
+	memcpy(at, new, strlen(new));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
+	fchmod(fd, mode);
+	close(fd);
+	free(buf);
+}
+
+static void write_bytes(const char *path, const char *data, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, strlen(data)), (ssize_t)strlen(data));
+	fchmod(fd, mode);
+	close(fd);
+}
+
+static char *make_spool(void)
+{
+	char *dir = temp_dir();
+	char path[600];
+	static const char *const dirs[] = { "maildrop", "incoming", "active", "deferred",
+					    "deferred/A", "deferred/B", "hold", "corrupt" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		ck_assert_int_eq(mkdir(path, 0700), 0);
+	}
+	return dir;
+}
+
+static void scan_ok(const char *dir, bool read_all, struct pfq_scan *s)
+{
+	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .read_all = read_all };
+	ck_assert_msg(pfq_scan(dir, &opts, s), "scan failed: %s: %s", s->error_path,
+		      strerror(s->error_errno));
+}
+
+#define BASE_TIME 1795609920LL
+
+/* Every kind of file in each queue, counted as showq(8) would. */
+START_TEST(scan_counts_and_ages)
+{
+	char *dir = make_spool();
+	char path[700], id[32];
+	struct pfq_scan s;
+
+	/* deferred: 3 complete files, the oldest 2 hours before the others */
+	int64_t times[] = { BASE_TIME, BASE_TIME - 7200, BASE_TIME - 60 };
+	for (int i = 0; i < 3; i++) {
+		long_id(id, times[i], 1000 * i, (unsigned)i);
+		snprintf(path, sizeof(path), "%s/deferred/%c/%s", dir, "ABA"[i], id);
+		write_queue_file(path, times[i], 0700);
+	}
+	/* a complete file that is not a queue file: damaged, not counted */
+	snprintf(path, sizeof(path), "%s/deferred/B/4jZJw06cBkz99", dir);
+	write_bytes(path, "From nobody\nhello\n", 0700);
+	/* incoming: one being written (no x bit), one complete */
+	snprintf(path, sizeof(path), "%s/incoming/4jZJw06cBkz77", dir);
+	write_queue_file(path, BASE_TIME, 0600);
+	snprintf(path, sizeof(path), "%s/incoming/4jZJw06cBkz78", dir);
+	write_queue_file(path, BASE_TIME - 5, 0700);
+	/* maildrop: the real postdrop file */
+	size_t len;
+	unsigned char *md = fixture("maildrop", &len);
+	snprintf(path, sizeof(path), "%s/maildrop/%s", dir, "4jZJw355H2z1bYK7");
+	FILE *f = fopen(path, "wb");
+	fwrite(md, 1, len, f);
+	fclose(f);
+	chmod(path, 0744);
+	free(md);
+	/* hold: one; corrupt: one file of garbage, counted there */
+	snprintf(path, sizeof(path), "%s/hold/4jZJw06cBkz79", dir);
+	write_queue_file(path, BASE_TIME - 100000, 0700);
+	snprintf(path, sizeof(path), "%s/corrupt/ABCDEF", dir);
+	write_bytes(path, "garbage", 0600);
+	/* things that are not queue files at all */
+	snprintf(path, sizeof(path), "%s/deferred/A/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/active/link", dir);
+	ck_assert_int_eq(symlink("/etc/passwd", path), 0);
+
+	for (int read_all = 0; read_all <= 1; read_all++) {
+		scan_ok(dir, read_all, &s);
+		/*
+		 * Reading every file finds the damaged one; trusting hints
+		 * reads only a few, so it may be counted as a message there.
+		 */
+		if (read_all) {
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].count, 3);
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].damaged, 1);
+		} else {
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].count + s.q[PFQ_DEFERRED].damaged, 4);
+		}
+		ck_assert(s.q[PFQ_DEFERRED].has_oldest);
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 7200);
+		ck_assert_int_eq(s.q[PFQ_INCOMING].count, 1);
+		ck_assert_int_eq(s.q[PFQ_INCOMING].in_progress, 1);
+		ck_assert_int_eq(s.q[PFQ_INCOMING].oldest, BASE_TIME - 5);
+		ck_assert_int_eq(s.q[PFQ_MAILDROP].count, 1);
+		ck_assert_int_eq(s.q[PFQ_MAILDROP].oldest, fixture_arrival("maildrop"));
+		ck_assert_int_eq(s.q[PFQ_HOLD].count, 1);
+		ck_assert_int_eq(s.q[PFQ_HOLD].oldest, BASE_TIME - 100000);
+		ck_assert_int_eq(s.q[PFQ_CORRUPT].count, 1);
+		ck_assert_int_eq(s.q[PFQ_ACTIVE].count, 0);
+		ck_assert(!s.q[PFQ_ACTIVE].has_oldest);
+		if (read_all)
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].bytes, 3 * 537);
+	}
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Names that agree with the records: most files are counted, not read. */
+START_TEST(scan_trusts_agreeing_hints)
+{
+	char *dir = make_spool();
+	char path[700], id[32];
+	struct pfq_scan s;
+	const int n = 1000;
+
+	for (int i = 0; i < n; i++) {
+		int64_t t = BASE_TIME - 3600 + (int64_t)((i * 7919) % n) * 3;	/* shuffled */
+		long_id(id, t, 500000, (unsigned)i);
+		snprintf(path, sizeof(path), "%s/deferred/%c/%s", dir, "AB"[i % 2], id);
+		write_queue_file(path, t, 0700);
+	}
+	scan_ok(dir, false, &s);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
+	ck_assert(s.q[PFQ_DEFERRED].hints_used);
+	ck_assert_int_lt(s.q[PFQ_DEFERRED].records_read, n / 10);
+
+	scan_ok(dir, true, &s);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
+	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * A spool restored from backup: names (and birth times) say "now", the
+ * records say two days ago. The hints must be caught and every file read.
+ */
+START_TEST(scan_distrusts_disagreeing_hints)
+{
+	char *dir = make_spool();
+	char path[700], id[32];
+	struct pfq_scan s;
+	const int n = 300;
+
+	for (int i = 0; i < n; i++) {
+		long_id(id, BASE_TIME + i, 0, (unsigned)i);
+		snprintf(path, sizeof(path), "%s/deferred/A/%s", dir, id);
+		write_queue_file(path, BASE_TIME - 172800 + (i == 123 ? -50 : i), 0700);
+	}
+	scan_ok(dir, false, &s);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 172800 - 50);
+	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * Short (hex) queue IDs carry no time: the birth time is the hint where
+ * the filesystem keeps one, checked the same way; the answer is exact
+ * either way.
+ */
+START_TEST(scan_short_ids)
+{
+	char *dir = make_spool();
+	char path[700];
+	struct pfq_scan s;
+	const int n = 500;
+	int64_t now = (int64_t)time(NULL);
+
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/deferred/B/%05X%05X", dir, i * 37, i);
+		write_queue_file(path, i == 77 ? now - 1 : now, 0700);
+	}
+	scan_ok(dir, false, &s);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, now - 1);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(scan_errors)
+{
+	char *dir = make_spool();
+	char path[700];
+	struct pfq_scan s;
+	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES };
+	int64_t sec;
+	int32_t usec;
+
+	/* a queue directory missing: an error naming it */
+	snprintf(path, sizeof(path), "%s/hold", dir);
+	ck_assert_int_eq(rmdir(path), 0);
+	ck_assert(!pfq_scan(dir, &opts, &s));
+	ck_assert_int_eq(s.error_errno, ENOENT);
+	ck_assert(strstr(s.error_path, "/hold") != NULL);
+	/* ... unless that queue is not asked for */
+	opts.queues = PFQ_ALL_QUEUES & ~(1u << PFQ_HOLD);
+	ck_assert(pfq_scan(dir, &opts, &s));
+	ck_assert(!s.q[PFQ_HOLD].scanned);
+	/* a file that is gone: ENOENT, which the walk counts as delivered */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(pfq_read_arrival(dfd, "deferred/A/nothing", &sec, &usec), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	close(dfd);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(queue_names)
+{
+	ck_assert_str_eq(pfq_queue_name(PFQ_DEFERRED), "deferred");
+	ck_assert_int_eq(pfq_queue_parse("hold", 4), PFQ_HOLD);
+	ck_assert_int_eq(pfq_queue_parse("holdx", 4), PFQ_HOLD);
+	ck_assert_int_eq(pfq_queue_parse("holdx", 5), -1);
+	ck_assert_int_eq(pfq_queue_parse("", 0), -1);
+}
+END_TEST
+
+Suite *pfqueue_suite(void)
+{
+	Suite *s = suite_create("pfqueue");
+	TCase *tc = tcase_create("records");
+	tcase_add_test(tc, long_queue_ids);
+	tcase_add_test(tc, arrival_of_real_files);
+	tcase_add_test(tc, every_truncation);
+	tcase_add_test(tc, damaged_records);
+	tcase_add_test(tc, random_garbage);
+	tcase_add_test(tc, queue_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("spool");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, scan_counts_and_ages);
+	tcase_add_test(tc, scan_trusts_agreeing_hints);
+	tcase_add_test(tc, scan_distrusts_disagreeing_hints);
+	tcase_add_test(tc, scan_short_ids);
+	tcase_add_test(tc, scan_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
