@@ -183,9 +183,11 @@ START_TEST(random_garbage)
 	for (int round = 0; round < 20000; round++) {
 		size_t n = (size_t)(rand_r(&seed) % 64);
 		unsigned char *buf = malloc(n + 1);
+		static const char likely[] = "CTSAM\x05\x0a 0123456789";
 		for (size_t i = 0; i < n; i++)
-			buf[i] = (unsigned char)(round % 3 == 0 ? "CTSAM\x05\x0a 0123456789"[rand_r(&seed) % 20]
-								: rand_r(&seed));
+			buf[i] = (unsigned char)(round % 3 == 0
+						 ? likely[rand_r(&seed) % (sizeof(likely) - 1)]
+						 : rand_r(&seed));
 		int64_t sec = -1;
 		int32_t usec = -1;
 		enum pfq_arrival r = pfq_parse_arrival(buf, n, round % 2, &sec, &usec);
