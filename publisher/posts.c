@@ -39,10 +39,12 @@ static void component_sentence(const struct pub_component *co,
 {
 	const char **down = ms_xcalloc(co->n_members, sizeof(*down));
 	const char **impaired = ms_xcalloc(co->n_members, sizeof(*impaired));
-	size_t nd = 0, ni = 0;
+	size_t nd = 0, ni = 0, up = 0;
 
 	for (size_t k = 0; k < co->n_members; k++) {
-		if (ce->members[k].state == PUB_MEMBER_DOWN)
+		if (ce->members[k].state == PUB_MEMBER_UP)
+			up++;
+		else if (ce->members[k].state == PUB_MEMBER_DOWN)
 			down[nd++] = co->members[k].public_name;
 		else if (ce->members[k].state == PUB_MEMBER_IMPAIRED)
 			impaired[ni++] = co->members[k].public_name;
@@ -55,7 +57,9 @@ static void component_sentence(const struct pub_component *co,
 		ms_buf_printf(b, "%s is in scheduled maintenance.", co->name);
 		break;
 	default:
-		ms_buf_printf(b, "%s is running with reduced redundancy", co->name);
+		/* degraded: either redundancy is lost, or nothing works well */
+		ms_buf_printf(b, up > 0 ? "%s is running with reduced redundancy"
+			      : "%s is working with problems", co->name);
 		if (nd + ni > 0)
 			ms_buf_puts(b, " (");
 		if (nd > 0) {

@@ -1,7 +1,198 @@
+/*
+ * Unit tests: the state mapping tables (publisher/model.c) and the
+ * hold-down (publisher/engine.c), both pure functions.
+ */
 #include "config.h"
+
+#include <check.h>
+
+#include "engine.h"
+#include "model.h"
 #include "test_publish_suites.h"
+
+#define UP PUB_MEMBER_UP
+#define MAINT PUB_MEMBER_MAINTENANCE
+#define IMP PUB_MEMBER_IMPAIRED
+#define DOWN PUB_MEMBER_DOWN
+
+static const struct {
+	bool is_host;
+	int hard_state;
+	bool in_downtime, host_down;
+	enum pub_member_state unknown_as, want;
+} member_table[] = {
+	{ true, 0, false, false, IMP, UP },
+	{ true, 1, false, false, IMP, DOWN },	/* DOWN */
+	{ true, 2, false, false, IMP, DOWN },	/* UNREACHABLE */
+	{ true, 1, true, false, IMP, MAINT },	/* down in downtime: planned */
+	{ false, 0, false, false, IMP, UP },
+	{ false, 1, false, false, IMP, IMP },	/* WARNING */
+	{ false, 2, false, false, IMP, DOWN },	/* CRITICAL */
+	{ false, 3, false, false, IMP, IMP },	/* UNKNOWN, default */
+	{ false, 3, false, false, DOWN, DOWN },	/* UNKNOWN = down */
+	{ false, 3, false, false, UP, UP },	/* UNKNOWN = up */
+	{ false, 0, false, true, IMP, DOWN },	/* OK service, host down */
+	{ false, 2, true, false, IMP, MAINT },
+	{ false, 0, true, true, IMP, MAINT },	/* host in downtime and down */
+};
+
+START_TEST(member_mapping)
+{
+	struct pub_object_state o = {
+		.is_host = member_table[_i].is_host,
+		.hard_state = member_table[_i].hard_state,
+		.in_downtime = member_table[_i].in_downtime,
+		.host_down = member_table[_i].host_down,
+	};
+
+	ck_assert_str_eq(pub_member_state_name(pub_member_state_of(&o, member_table[_i].unknown_as)),
+			 pub_member_state_name(member_table[_i].want));
+}
+END_TEST
+
+#define OPER PUB_COMPONENT_OPERATIONAL
+#define CMAINT PUB_COMPONENT_MAINTENANCE
+#define DEGR PUB_COMPONENT_DEGRADED
+#define OUT PUB_COMPONENT_OUTAGE
+
+static const struct {
+	enum pub_member_state m[3];
+	size_t n;
+	enum pub_component_state want;
+} component_table[] = {
+	{ { UP, UP, UP }, 3, OPER },
+	{ { UP, DOWN, UP }, 3, DEGR },		/* redundancy lost */
+	{ { UP, IMP, UP }, 3, DEGR },
+	{ { DOWN, DOWN, UP }, 3, DEGR },	/* one is enough to carry on */
+	{ { DOWN, DOWN, DOWN }, 3, OUT },
+	{ { IMP, DOWN, DOWN }, 3, DEGR },	/* works, badly */
+	{ { MAINT, MAINT, MAINT }, 3, CMAINT },
+	{ { MAINT, UP, UP }, 3, OPER },		/* one out on purpose, others carry */
+	{ { MAINT, DOWN, UP }, 3, DEGR },
+	{ { MAINT, DOWN, DOWN }, 3, OUT },
+	{ { DOWN }, 1, OUT },
+	{ { UP }, 1, OPER },
+};
+
+START_TEST(component_mapping)
+{
+	ck_assert_str_eq(pub_component_state_name(pub_component_state_of(component_table[_i].m,
+									component_table[_i].n)),
+			 pub_component_state_name(component_table[_i].want));
+}
+END_TEST
+
+START_TEST(cluster_fold)
+{
+	enum pub_cluster_state s = PUB_CLUSTER_ONLINE;
+
+	ck_assert_int_eq(pub_cluster_fold(s, OPER, true), PUB_CLUSTER_ONLINE);
+	ck_assert_int_eq(pub_cluster_fold(s, CMAINT, true), PUB_CLUSTER_MAINTENANCE);
+	ck_assert_int_eq(pub_cluster_fold(s, DEGR, true), PUB_CLUSTER_DEGRADED);
+	ck_assert_int_eq(pub_cluster_fold(s, OUT, true), PUB_CLUSTER_OFFLINE);
+	/* provisioning offline, mail flow fine: the seed's "Degraded" */
+	ck_assert_int_eq(pub_cluster_fold(s, OUT, false), PUB_CLUSTER_DEGRADED);
+	/* the worst component wins, whatever the order */
+	ck_assert_int_eq(pub_cluster_fold(PUB_CLUSTER_OFFLINE, CMAINT, true), PUB_CLUSTER_OFFLINE);
+	ck_assert_int_eq(pub_cluster_fold(PUB_CLUSTER_MAINTENANCE, DEGR, true),
+			 PUB_CLUSTER_DEGRADED);
+	ck_assert_int_eq(pub_cluster_fold(PUB_CLUSTER_DEGRADED, CMAINT, true),
+			 PUB_CLUSTER_DEGRADED);
+}
+END_TEST
+
+START_TEST(state_names_round_trip)
+{
+	for (int i = PUB_CLUSTER_ONLINE; i <= PUB_CLUSTER_OFFLINE; i++) {
+		enum pub_cluster_state s;
+		ck_assert(pub_cluster_state_parse(pub_cluster_state_key(i), &s));
+		ck_assert_int_eq(s, i);
+	}
+	ck_assert_str_eq(pub_cluster_state_name(PUB_CLUSTER_MAINTENANCE), "In Maintenance");
+	ck_assert_str_eq(pub_cluster_state_name(PUB_CLUSTER_DEGRADED), "Degraded");
+	ck_assert_str_eq(pub_cluster_state_name(PUB_CLUSTER_OFFLINE), "Offline");
+	ck_assert_str_eq(pub_cluster_state_name(PUB_CLUSTER_ONLINE), "Online");
+	enum pub_cluster_state s;
+	ck_assert(!pub_cluster_state_parse("Online", &s));
+}
+END_TEST
+
+/* --- hold-down ------------------------------------------------------- */
+
+START_TEST(holddown_publishes_after_the_wait)
+{
+	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
+
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_DEGRADED, 1000, 120));
+	ck_assert(r.pending);
+	ck_assert_int_eq(r.candidate_since, 1000);
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_DEGRADED, 1119, 120));
+	ck_assert_int_eq(r.state, PUB_CLUSTER_ONLINE);
+	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_DEGRADED, 1120, 120));
+	ck_assert_int_eq(r.state, PUB_CLUSTER_DEGRADED);
+	ck_assert_int_eq(r.since, 1120);
+	ck_assert(!r.pending);
+	/* published: the same state again is nothing new */
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_DEGRADED, 2000, 120));
+}
+END_TEST
+
+START_TEST(holddown_swallows_a_flap)
+{
+	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
+
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1000, 120));
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 1060, 120));
+	ck_assert(!r.pending);
+	/* the next problem waits its own full hold-down */
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1100, 120));
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1200, 120));
+	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1220, 120));
+}
+END_TEST
+
+START_TEST(holddown_restarts_on_a_new_candidate)
+{
+	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
+
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_DEGRADED, 1000, 120));
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1100, 120));
+	ck_assert_int_eq(r.candidate, PUB_CLUSTER_OFFLINE);
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1200, 120));
+	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1220, 120));
+	/* a clock that went back does not publish early */
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 5000, 120));
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 4000, 120));
+	ck_assert_int_eq(r.candidate_since, 4000);
+}
+END_TEST
+
+START_TEST(holddown_zero_is_immediate)
+{
+	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
+
+	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_MAINTENANCE, 10, 0));
+	ck_assert_int_eq(r.state, PUB_CLUSTER_MAINTENANCE);
+}
+END_TEST
+
 Suite *publish_model_suite(void)
 {
 	Suite *s = suite_create("publish_model");
+	TCase *tc = tcase_create("mapping");
+	TCase *hd = tcase_create("holddown");
+
+	tcase_add_loop_test(tc, member_mapping, 0,
+			    (int)(sizeof(member_table) / sizeof(member_table[0])));
+	tcase_add_loop_test(tc, component_mapping, 0,
+			    (int)(sizeof(component_table) / sizeof(component_table[0])));
+	tcase_add_test(tc, cluster_fold);
+	tcase_add_test(tc, state_names_round_trip);
+	tcase_add_test(hd, holddown_publishes_after_the_wait);
+	tcase_add_test(hd, holddown_swallows_a_flap);
+	tcase_add_test(hd, holddown_restarts_on_a_new_candidate);
+	tcase_add_test(hd, holddown_zero_is_immediate);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, hd);
 	return s;
 }

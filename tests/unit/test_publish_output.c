@@ -1,7 +1,311 @@
+/*
+ * Unit tests: what the publisher writes: dates (publisher/dates.c), post
+ * bodies (html.c), the RSS document (rss.c) and atomic replacement
+ * (atomicfile.c).
+ */
 #include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "dates.h"
+#include "helpers.h"
+#include "html.h"
+#include "rss.h"
 #include "test_publish_suites.h"
+#include "text.h"
+
+static void with_tz(const char *tz)
+{
+	if (tz)
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+}
+
+START_TEST(rfc822_utc_whatever_tz_and_locale)
+{
+	char buf[PUB_DATE_MAX];
+
+	with_tz("America/New_York");
+	setlocale(LC_TIME, "C.utf8");
+	ck_assert_str_eq(pub_rfc822(buf, 1263409654, false), "Wed, 13 Jan 2010 19:07:34 +0000");
+	ck_assert_str_eq(pub_rfc822(buf, 0, false), "Thu, 01 Jan 1970 00:00:00 +0000");
+	ck_assert_str_eq(pub_rfc3339(buf, 1263409654), "2010-01-13T19:07:34Z");
+	ck_assert_str_eq(pub_hhmm(buf, 1263409654), "19:07");
+	setlocale(LC_TIME, "C");
+	with_tz(NULL);
+}
+END_TEST
+
+START_TEST(rfc822_local_across_dst)
+{
+	char buf[PUB_DATE_MAX];
+
+	with_tz("America/New_York");
+	ck_assert_str_eq(pub_rfc822(buf, 1263409654, true), "Wed, 13 Jan 2010 14:07:34 -0500");
+	ck_assert_str_eq(pub_rfc822(buf, 1254215970, true), "Tue, 29 Sep 2009 05:19:30 -0400");
+	/* the hour DST ends: 01:59:59 EDT, then 01:00:00 EST */
+	ck_assert_str_eq(pub_rfc822(buf, 1257055199, true), "Sun, 01 Nov 2009 01:59:59 -0400");
+	ck_assert_str_eq(pub_rfc822(buf, 1257055200, true), "Sun, 01 Nov 2009 01:00:00 -0500");
+	with_tz("Australia/Adelaide");	/* half-hour offsets, summer in January */
+	ck_assert_str_eq(pub_rfc822(buf, 1263409654, true), "Thu, 14 Jan 2010 05:37:34 +1030");
+	ck_assert_str_eq(pub_rfc822(buf, 1254215970, true), "Tue, 29 Sep 2009 18:49:30 +0930");
+	with_tz("UTC");
+	ck_assert_str_eq(pub_rfc822(buf, 1263409654, true), "Wed, 13 Jan 2010 19:07:34 +0000");
+	with_tz(NULL);
+}
+END_TEST
+
+START_TEST(parse_time_forms)
+{
+	time_t t;
+
+	with_tz("America/New_York");	/* command-line times are UTC regardless */
+	ck_assert(pub_parse_time("2010-01-13 19:07:34", &t));
+	ck_assert_int_eq(t, 1263409654);
+	ck_assert(pub_parse_time("2010-01-13T19:07:34Z", &t));
+	ck_assert_int_eq(t, 1263409654);
+	ck_assert(pub_parse_time("2010-01-13 19:07", &t));
+	ck_assert_int_eq(t, 1263409620);
+	ck_assert(pub_parse_time("@1263409654", &t));
+	ck_assert_int_eq(t, 1263409654);
+	ck_assert(pub_parse_time("1263409654", &t));
+	ck_assert(!pub_parse_time("2010-02-31 10:00", &t));
+	ck_assert(!pub_parse_time("2010-01-13 25:00", &t));
+	ck_assert(!pub_parse_time("yesterday", &t));
+	ck_assert(!pub_parse_time("2010-01-13 19:07 UTC", &t));
+	ck_assert(!pub_parse_time("", &t));
+	with_tz(NULL);
+}
+END_TEST
+
+START_TEST(html_body_is_built_not_pasted)
+{
+	struct pub_html *h = pub_html_new();
+	char *html, *text;
+	static const char msg[] = "Service Impact:\nbriefly <b>down</b>\r\n\n\nbad \xff\x01 byte\n";
+
+	pub_html_para(h, "a & b < c");
+	pub_html_para_lead(h, "[16:57]", "It's \"fixed\"");
+	pub_html_message(h, msg, sizeof(msg) - 1);
+	pub_html_finish(h, &html, &text);
+	ck_assert_str_eq(html,
+		"<p>a &amp; b &lt; c</p>\n"
+		"<p><strong>[16:57]</strong> It's \"fixed\"</p>\n"
+		"<p>Service Impact:<br/>\nbriefly &lt;b&gt;down&lt;/b&gt;</p>\n"
+		"<p>bad " MS_REPLACEMENT_CHAR " byte</p>\n");
+	ck_assert_str_eq(text, "a & b < c\n[16:57] It's \"fixed\"\n"
+			 "Service Impact: briefly <b>down</b>\nbad " MS_REPLACEMENT_CHAR " byte");
+	free(html);
+	free(text);
+}
+END_TEST
+
+START_TEST(html_keeps_utf8)
+{
+	struct pub_html *h = pub_html_new();
+	char *html, *text;
+
+	pub_html_para(h, "Störung \xE2\x80\x93 behoben");
+	pub_html_finish(h, &html, &text);
+	ck_assert_str_eq(html, "<p>Störung \xE2\x80\x93 behoben</p>\n");
+	free(html);
+	free(text);
+}
+END_TEST
+
+START_TEST(summary_is_shortened)
+{
+	char *s = pub_summary("one two three\nfour five", 3);
+
+	ck_assert_str_eq(s, "one two three [...]");
+	free(s);
+	s = pub_summary("one two three", 3);
+	ck_assert_str_eq(s, "one two three");
+	free(s);
+	s = pub_summary("", 3);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+/* --- RSS ----------------------------------------------------------- */
+
+static xmlChar *xpath_string(xmlDocPtr doc, const char *expr)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr r;
+	xmlChar *s;
+
+	xmlXPathRegisterNs(ctx, BAD_CAST "content",
+			   BAD_CAST "http://purl.org/rss/1.0/modules/content/");
+	xmlXPathRegisterNs(ctx, BAD_CAST "dc", BAD_CAST "http://purl.org/dc/elements/1.1/");
+	xmlXPathRegisterNs(ctx, BAD_CAST "atom", BAD_CAST "http://www.w3.org/2005/Atom");
+	r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	ck_assert_msg(r != NULL, "%s", expr);
+	s = xmlXPathCastToString(r);
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(ctx);
+	return s;
+}
+
+static void assert_xpath(xmlDocPtr doc, const char *expr, const char *want)
+{
+	xmlChar *got = xpath_string(doc, expr);
+
+	ck_assert_msg(strcmp((char *)got, want) == 0, "%s: got '%s', want '%s'", expr, got, want);
+	xmlFree(got);
+}
+
+START_TEST(rss_document)
+{
+	struct pub_feed_item items[] = {
+		{ .title = "Email Cluster B is Degraded <now> & \x01then\xff",
+		  .link = "https://status.example.com/posts/2.html",
+		  .guid = "tag:status.example.com,2026-01-01:post-2",
+		  .published = 1254214943, .author = "Heather",
+		  .categories = { "Email Cluster B", "Incident 8469" },
+		  .summary = "Provisioning is slow ]]> [...]",
+		  .html = "<p>Provisioning is slow ]]&gt;</p>\n" },
+		{ .title = "Email Cluster A is Online",
+		  .link = "https://status.example.com/posts/1.html",
+		  .guid = "tag:status.example.com,2026-01-01:post-1",
+		  .published = 1254210000, .author = "Operations",
+		  .categories = { "Email Cluster A" }, .summary = "fine" },
+	};
+	struct pub_feed feed = {
+		.title = "Example \xC2\xBB Email Service", .link = "https://status.example.com/",
+		.description = "d", .self_url = "https://status.example.com/feeds/x.rss",
+		.language = "en", .updated = 1263409654, .items = items, .n_items = 2,
+	};
+	struct ms_buf out = MS_BUF_INIT, err = MS_BUF_INIT;
+	xmlDocPtr doc;
+
+	with_tz("America/New_York");
+	ck_assert_msg(pub_rss_write(&feed, &out, &err), "%s", ms_buf_str(&err));
+	doc = xmlReadMemory(out.data, (int)out.len, "feed.rss", NULL, XML_PARSE_NONET);
+	ck_assert_msg(doc != NULL, "not well-formed:\n%s", out.data);
+	ck_assert(strncmp(out.data, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 38) == 0);
+	assert_xpath(doc, "string(/rss/@version)", "2.0");
+	assert_xpath(doc, "string(/rss/channel/title)", "Example \xC2\xBB Email Service");
+	assert_xpath(doc, "string(/rss/channel/atom:link/@rel)", "self");
+	assert_xpath(doc, "string(/rss/channel/atom:link/@href)",
+		     "https://status.example.com/feeds/x.rss");
+	assert_xpath(doc, "string(/rss/channel/lastBuildDate)", "Wed, 13 Jan 2010 19:07:34 +0000");
+	assert_xpath(doc, "count(/rss/channel/item)", "2");
+	assert_xpath(doc, "string(/rss/channel/item[1]/title)",
+		     "Email Cluster B is Degraded <now> & then" MS_REPLACEMENT_CHAR);
+	assert_xpath(doc, "string(/rss/channel/item[1]/pubDate)", "Tue, 29 Sep 2009 09:02:23 +0000");
+	assert_xpath(doc, "string(/rss/channel/item[1]/dc:creator)", "Heather");
+	assert_xpath(doc, "count(/rss/channel/item[1]/category)", "2");
+	assert_xpath(doc, "string(/rss/channel/item[1]/category[2])", "Incident 8469");
+	assert_xpath(doc, "string(/rss/channel/item[1]/guid/@isPermaLink)", "false");
+	assert_xpath(doc, "string(/rss/channel/item[1]/guid)",
+		     "tag:status.example.com,2026-01-01:post-2");
+	assert_xpath(doc, "string(/rss/channel/item[1]/content:encoded)",
+		     "<p>Provisioning is slow ]]&gt;</p>\n");
+	assert_xpath(doc, "count(/rss/channel/item[2]/category)", "1");
+	assert_xpath(doc, "count(/rss/channel/item[2]/content:encoded)", "0");
+	xmlFreeDoc(doc);
+	ms_buf_free(&out);
+	ms_buf_free(&err);
+	with_tz(NULL);
+}
+END_TEST
+
+/* --- atomic files ---------------------------------------------------- */
+
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+START_TEST(atomic_write_replace_and_skip)
+{
+	char *dir = temp_dir();
+	struct ms_buf err = MS_BUF_INIT, path = MS_BUF_INIT, sub = MS_BUF_INIT;
+	struct stat st1, st2;
+	bool changed;
+	char buf[16] = { 0 };
+	FILE *fp;
+
+	ck_assert_msg(pub_write_atomic(dir, "feeds/a.rss", "one", 3, &changed, &err), "%s",
+		      ms_buf_str(&err));
+	ck_assert(changed);
+	ms_buf_printf(&path, "%s/feeds/a.rss", dir);
+	ms_buf_printf(&sub, "%s/feeds", dir);
+	ck_assert_int_eq(stat(path.data, &st1), 0);
+	ck_assert_int_eq(st1.st_mode & 0777, 0644);
+	/* the same bytes: the file (inode) stays */
+	ck_assert(pub_write_atomic(dir, "feeds/a.rss", "one", 3, &changed, &err));
+	ck_assert(!changed);
+	ck_assert_int_eq(stat(path.data, &st2), 0);
+	ck_assert_int_eq(st1.st_ino, st2.st_ino);
+	/* new bytes: a new file renamed over the old one */
+	ck_assert(pub_write_atomic(dir, "feeds/a.rss", "two!", 4, &changed, &err));
+	ck_assert(changed);
+	ck_assert_int_eq(stat(path.data, &st2), 0);
+	ck_assert_int_ne(st1.st_ino, st2.st_ino);
+	fp = fopen(path.data, "r");
+	ck_assert_uint_eq(fread(buf, 1, sizeof(buf) - 1, fp), 4);
+	fclose(fp);
+	ck_assert_str_eq(buf, "two!");
+	ck_assert_uint_eq(count_entries(sub.data), 1);	/* no temporary file left */
+
+	/* a failure leaves the old file alone and says why */
+	ck_assert(!pub_write_atomic(dir, "feeds/a.rss/x.rss", "three", 5, &changed, &err));
+	ck_assert(!changed);
+	ck_assert_msg(strstr(ms_buf_str(&err), "Not a directory") != NULL, "%s",
+		      ms_buf_str(&err));
+	fp = fopen(path.data, "r");
+	memset(buf, 0, sizeof(buf));
+	ck_assert_uint_eq(fread(buf, 1, sizeof(buf) - 1, fp), 4);
+	fclose(fp);
+	ck_assert_str_eq(buf, "two!");
+
+	remove_tree(dir);
+	free(dir);
+	ms_buf_free(&err);
+	ms_buf_free(&path);
+	ms_buf_free(&sub);
+}
+END_TEST
+
 Suite *publish_output_suite(void)
 {
 	Suite *s = suite_create("publish_output");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, rfc822_utc_whatever_tz_and_locale);
+	tcase_add_test(tc, rfc822_local_across_dst);
+	tcase_add_test(tc, parse_time_forms);
+	tcase_add_test(tc, html_body_is_built_not_pasted);
+	tcase_add_test(tc, html_keeps_utf8);
+	tcase_add_test(tc, summary_is_shortened);
+	tcase_add_test(tc, rss_document);
+	tcase_add_test(tc, atomic_write_replace_and_skip);
+	suite_add_tcase(s, tc);
 	return s;
 }

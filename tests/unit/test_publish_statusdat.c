@@ -1,7 +1,288 @@
+/*
+ * Unit tests: the status.dat source (publisher/statusdat.c), on files a
+ * real Nagios 4 wrote, cut short, or that are not status.dat at all.
+ */
 #include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "source.h"
+#include "statusdat.h"
 #include "test_publish_suites.h"
+#include "text.h"
+
+/* The objects the fixture config names, plus one Nagios does not have. */
+static void want(struct pub_snapshot *s)
+{
+	pub_snapshot_init(s);
+	pub_snapshot_want(s, "gw1.example.net", "greylist");	/* 0 */
+	pub_snapshot_want(s, "gw1.example.net", "imap");	/* 1 */
+	pub_snapshot_want(s, "gw1.example.net", NULL);		/* 2 */
+	pub_snapshot_want(s, "bmx1.example.net", NULL);		/* 3 */
+	pub_snapshot_want(s, "nosuch.example.net", NULL);	/* 4 */
+}
+
+static bool read_fixture(const char *name, struct pub_snapshot *s, struct ms_buf *err)
+{
+	char *path = publish_fixture(name);
+	bool ok = pub_statusdat_source.read(path, s, err);
+
+	free(path);
+	return ok;
+}
+
+START_TEST(real_nagios4_file)
+{
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	want(&s);
+	ck_assert_msg(read_fixture("nagios4-status.dat", &s, &err), "%s", ms_buf_str(&err));
+	ck_assert_int_eq(s.created, 1795610145);
+
+	const struct pub_object *grey = &s.objects[0], *imap = &s.objects[1];
+	const struct pub_object *gw1 = &s.objects[2], *bmx1 = &s.objects[3];
+	ck_assert(grey->seen && imap->seen && gw1->seen && bmx1->seen);
+	ck_assert(!s.objects[4].seen);
+	ck_assert_int_eq(grey->hard_state, 2);
+	ck_assert(grey->acknowledged);
+	ck_assert_str_eq(grey->output,
+			 "GREYLIST CRITICAL - postgrey <b>not</b> answering & \"quoted\"");
+	ck_assert_int_eq(imap->hard_state, 1);
+	ck_assert(!imap->acknowledged);
+	ck_assert_int_eq(gw1->hard_state, 0);
+	ck_assert_int_eq(bmx1->downtime_depth, 1);
+	ck_assert_int_eq(gw1->downtime_depth, 0);
+
+	/* the user comment, the acknowledgement; the downtime's own comment too */
+	ck_assert_uint_eq(s.n_comments, 3);
+	ck_assert_uint_eq(s.comments[0].object, 0);
+	ck_assert_int_eq(s.comments[0].kind, PUB_COMMENT_USER);
+	ck_assert_uint_eq(s.comments[0].id, 1);
+	ck_assert_int_eq(s.comments[0].entry_time, 1795610144);
+	ck_assert_str_eq(s.comments[0].author, "ops");
+	ck_assert_str_eq(s.comments[0].text, "The faulty server was removed from the cluster");
+	ck_assert_int_eq(s.comments[1].kind, PUB_COMMENT_ACK);
+	ck_assert_str_eq(s.comments[1].text, "Postgrey database locked, restarting");
+	ck_assert_int_eq(s.comments[2].kind, PUB_COMMENT_DOWNTIME);
+	ck_assert_uint_eq(s.comments[2].object, 3);
+
+	ck_assert_uint_eq(s.n_downtimes, 1);
+	ck_assert_uint_eq(s.downtimes[0].object, 3);
+	ck_assert_int_eq(s.downtimes[0].end - s.downtimes[0].start, 3600);
+	ck_assert_str_eq(s.downtimes[0].text, "Firmware update");
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* A broken file fails with a reason and leaves nothing in the snapshot. */
+static void expect_broken(const char *fixture, const char *want_msg)
+{
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	want(&s);
+	ck_assert_msg(!read_fixture(fixture, &s, &err), "%s was accepted", fixture);
+	ck_assert_msg(strstr(ms_buf_str(&err), want_msg) != NULL, "%s: got '%s', want '%s'",
+		      fixture, ms_buf_str(&err), want_msg);
+	ck_assert_msg(strstr(ms_buf_str(&err), fixture) != NULL, "the file is named: %s",
+		      ms_buf_str(&err));
+	for (size_t i = 0; i < s.n_objects; i++)
+		ck_assert(!s.objects[i].seen && s.objects[i].output == NULL);
+	ck_assert_uint_eq(s.n_comments, 0);
+	ck_assert_int_eq(s.created, 0);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+
+START_TEST(truncated_mid_line)
+{
+	expect_broken("truncated-status.dat", "the last line has no newline: the file is truncated");
+}
+END_TEST
+
+START_TEST(truncated_inside_a_block)
+{
+	expect_broken("cut-in-block-status.dat",
+		      "the block that starts on line 166 is not closed");
+}
+END_TEST
+
+START_TEST(garbage_is_not_status_dat)
+{
+	expect_broken("garbage-status.dat", "line 1: expected the start of a block");
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	expect_broken("no-such-status.dat", "cannot open: No such file or directory");
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	const char *error;
+} bad[] = {
+	{ "", "no info block with 'created'" },
+	{ "# only a comment\n", "no info block" },
+	{ "info {\n\tversion=4\n\t}\n", "the info block that starts on line 1 has no" },
+	{ "info {\n\tcreated=12x\n\t}\n", "line 2: created is not a number" },
+	{ "info {\n\tcreated=1\n\t}\nhoststatus {\n\thost_name=gw1.example.net\n\tcurrent_state=two\n\t}\n",
+	  "line 6: current_state is not a number" },
+	{ "info {\n\tcreated=1\n\t}\nhoststatus {\n\thost_name=gw1.example.net\n\t}\n",
+	  "the hoststatus block that starts on line 4 has no state fields" },
+	{ "info {\n\tcreated=1\n\t}\nservicestatus {\n\tcurrent_state=0\n\t}\n",
+	  "the servicestatus block that starts on line 4 names no host_name" },
+	{ "info {\n\tcreated=1\n\t}\nhoststatus {\n\thost_name=h\n\tno equals here\n\t}\n",
+	  "line 6: expected 'key=value' or '}'" },
+	{ "info {\n\tcreated=1\n\t}\n\x00\x01\x02\n", "line 4: a NUL byte" },
+	{ "info {\n\tcreated=1\n\t}\n<html>\n", "line 4: expected the start of a block" },
+	{ "info {\n\tcreated=1\n", "the block that starts on line 1 is not closed" },
+};
+
+START_TEST(bad_contents)
+{
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+	size_t len = strlen(bad[_i].text);
+
+	if (strstr(bad[_i].error, "NUL"))
+		len = 25;	/* the fixture holds a NUL: strlen stops at it */
+	want(&s);
+	ck_assert_msg(!pub_statusdat_parse_mem(bad[_i].text, len, &s, &err), "accepted");
+	ck_assert_msg(strstr(ms_buf_str(&err), bad[_i].error) != NULL, "got '%s', want '%s'",
+		      ms_buf_str(&err), bad[_i].error);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* SOFT states are not news: the last HARD state stands while one lasts. */
+START_TEST(soft_state_keeps_last_hard)
+{
+	static const char text[] =
+		"info {\n\tcreated=100\n\t}\n"
+		"servicestatus {\n\thost_name=gw1.example.net\n\tservice_description=imap\n"
+		"\tcurrent_state=2\n\tlast_hard_state=0\n\tstate_type=0\n"
+		"\tplugin_output=IMAP CRITICAL\n\t}\n"
+		"servicestatus {\n\thost_name=gw1.example.net\n\tservice_description=greylist\n"
+		"\tcurrent_state=2\n\tlast_hard_state=0\n\tstate_type=1\n\t}\n";
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	want(&s);
+	ck_assert_msg(pub_statusdat_parse_mem(text, strlen(text), &s, &err), "%s",
+		      ms_buf_str(&err));
+	ck_assert_int_eq(s.objects[1].hard_state, 0);	/* imap: SOFT CRITICAL */
+	ck_assert_int_eq(s.objects[0].hard_state, 2);	/* greylist: HARD CRITICAL */
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* Control characters and invalid UTF-8 in plugin output are made safe. */
+START_TEST(output_is_cleaned)
+{
+	static const char text[] =
+		"info {\n\tcreated=100\n\t}\n"
+		"hoststatus {\n\thost_name=bmx1.example.net\n\tcurrent_state=0\n"
+		"\tlast_hard_state=0\n\tstate_type=1\n\tplugin_output=OK \x1b[1m\xff\x01 up\n\t}\n";
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	want(&s);
+	ck_assert(pub_statusdat_parse_mem(text, strlen(text), &s, &err));
+	ck_assert_str_eq(s.objects[3].output, "OK  [1m" MS_REPLACEMENT_CHAR "  up");
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* Unwanted objects are skipped, whatever order blocks and keys come in. */
+START_TEST(lookup_and_order)
+{
+	static const char text[] =
+		"servicestatus {\n\tcurrent_state=1\n\tlast_hard_state=1\n\tstate_type=1\n"
+		"\tservice_description=imap\n\thost_name=gw1.example.net\n\t}\n"
+		"servicestatus {\n\thost_name=gw1.example.net\n\tservice_description=pop3\n"
+		"\tcurrent_state=2\n\t}\n"
+		"info {\n\tcreated=5\n\t}\n";
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	want(&s);
+	ck_assert_msg(pub_statusdat_parse_mem(text, strlen(text), &s, &err), "%s",
+		      ms_buf_str(&err));
+	ck_assert(s.objects[1].seen);
+	ck_assert_int_eq(s.objects[1].hard_state, 1);
+	ck_assert_uint_eq(pub_snapshot_find(&s, "gw1.example.net", 15, "imap", 4), 1);
+	ck_assert_uint_eq(pub_snapshot_find(&s, "gw1.example.net", 15, "pop3", 4),
+			  (size_t)-1);
+	ck_assert_uint_eq(pub_snapshot_find(&s, "gw1.example.net", 15, NULL, 0), 2);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* Many wanted objects: the index keeps finding every one after growing. */
+START_TEST(index_grows)
+{
+	struct pub_snapshot s;
+	char host[32];
+
+	pub_snapshot_init(&s);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(host, sizeof(host), "h%d", i);
+		ck_assert_uint_eq(pub_snapshot_want(&s, host, i % 2 ? "svc" : NULL), (size_t)i);
+	}
+	ck_assert_uint_eq(pub_snapshot_want(&s, "h10", NULL), 10);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(host, sizeof(host), "h%d", i);
+		ck_assert_uint_eq(pub_snapshot_find(&s, host, strlen(host), i % 2 ? "svc" : NULL,
+						    i % 2 ? 3 : 0), (size_t)i);
+	}
+	pub_snapshot_free(&s);
+}
+END_TEST
+
+START_TEST(source_registry)
+{
+	const struct pub_source_ops *ops;
+	const char *loc;
+	char why[200];
+
+	ck_assert(pub_source_find("statusdat:/var/lib/nagios4/status.dat", &ops, &loc, why,
+				  sizeof(why)));
+	ck_assert_str_eq(ops->scheme, "statusdat");
+	ck_assert_str_eq(loc, "/var/lib/nagios4/status.dat");
+	ck_assert(!pub_source_find("status.dat", &ops, &loc, why, sizeof(why)));
+	ck_assert(strstr(why, "not a known source") != NULL);
+}
+END_TEST
+
 Suite *publish_statusdat_suite(void)
 {
 	Suite *s = suite_create("publish_statusdat");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, real_nagios4_file);
+	tcase_add_test(tc, truncated_mid_line);
+	tcase_add_test(tc, truncated_inside_a_block);
+	tcase_add_test(tc, garbage_is_not_status_dat);
+	tcase_add_test(tc, missing_file);
+	tcase_add_loop_test(tc, bad_contents, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, soft_state_keeps_last_hard);
+	tcase_add_test(tc, output_is_cleaned);
+	tcase_add_test(tc, lookup_and_order);
+	tcase_add_test(tc, index_grows);
+	tcase_add_test(tc, source_registry);
+	suite_add_tcase(s, tc);
 	return s;
 }
