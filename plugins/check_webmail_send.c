@@ -179,11 +179,32 @@ static void add_junk_folder(struct settings *s, const char *name, const char *op
 	s->junk[s->njunk++] = name;
 }
 
+/*
+ * getopt_long takes abbreviations: "--password=secret" would be read as
+ * --password-file and the secret echoed in the error about the file.
+ * Refuse any shortened password option before getopt sees it.
+ */
+static void refuse_shortened_password_options(int argc, char **argv)
+{
+	static const char *const secret_opts[] = { "--password-file", "--imap-password-file" };
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		size_t len = strcspn(argv[i], "=");
+		for (size_t k = 0; k < 2; k++) {
+			const char *full = secret_opts[k];
+			if (len > 2 && len < strlen(full) && strncmp(argv[i], full, len) == 0)
+				ms_usage_error("the password is never given on the command line: "
+					       "use %s=FILE or MAILSTATUS_PASSWORD", full);
+		}
+	}
+}
+
 static void parse(int argc, char **argv, struct settings *s)
 {
 	const char *name;
 	int c;
 
+	refuse_shortened_password_options(argc, argv);
 	while ((c = ms_plugin_getopt(argc, argv, &name)) != -1) {
 		switch (c) {
 		case OPT_URL: s->url = optarg; break;
@@ -273,7 +294,7 @@ struct run {
 	struct ms_wm_sent sent;
 	const char *found_in;	/* the folder the message arrived in */
 	struct ms_uids found;
-	unsigned searches;
+	unsigned searches;	/* of the mailbox (not the junk folders) */
 };
 
 static double seconds_since(int64_t start_ms)
@@ -317,8 +338,10 @@ static void perfdata(struct run *run)
 
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		const struct ms_thresholds *t = values[i].t;
+		/* a value not measured is a bare U, without a unit */
 		ms_result_perf(run->r, &(struct ms_perf){
-			.label = values[i].label, .value = values[i].value, .uom = "s",
+			.label = values[i].label, .value = values[i].value,
+			.uom = isnan(values[i].value) ? NULL : "s",
 			.warn = t && t->has_warning ? &t->warning : NULL,
 			.crit = t && t->has_critical ? &t->critical : NULL,
 			.has_min = true, .min = 0 });
@@ -416,7 +439,6 @@ static bool search_folder(struct run *run, struct ms_imap *imap, const char *fol
 {
 	struct ms_curl_error err;
 
-	run->searches++;
 	if (ms_imap_search_header(imap, folder, SEARCH_HEADER, run->token, &run->found, &err))
 		return true;
 	if (err.kind == MS_CURL_PROTOCOL && !must_exist)
@@ -437,6 +459,7 @@ static void await_delivery(struct run *run, struct ms_imap *imap)
 		ms_step("waiting for IMAP to show the message in %s on %s", ms_imap_mailbox(imap),
 			ms_imap_server(imap));
 		search_folder(run, imap, ms_imap_mailbox(imap), true);
+		run->searches++;
 		if (run->found.n) {
 			run->found_in = ms_imap_mailbox(imap);
 			break;

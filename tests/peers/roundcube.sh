@@ -31,6 +31,7 @@ roundcube_setup() {
 \$config['log_dir'] = '$_rc/logs/';
 \$config['enable_installer'] = false;
 \$config['create_default_folders'] = true;
+\$config['log_logins'] = true;
 CONFIG
 	php -r '$db = new PDO("sqlite:" . $argv[1]);
 		$db->setAttribute(PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION);

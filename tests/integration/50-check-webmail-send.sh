@@ -1,0 +1,191 @@
+#!/bin/bash
+# check_webmail_send against the real stack on loopback: Postfix (submission
+# for Roundcube, delivery over LMTP), Dovecot (IMAP, IMAPS, LMTP, SASL for
+# Postfix), Roundcube (Debian's, on SQLite, served by PHP). Then the faults
+# a customer would notice: wrong password, mail that queues, the storage
+# gone, the webmail gone, a web server that accepts and never answers.
+set -u
+. "$top_srcdir/tests/peers/common.sh"
+. "$top_srcdir/tests/peers/postfix.sh"
+. "$top_srcdir/tests/peers/dovecot.sh"
+. "$top_srcdir/tests/peers/roundcube.sh"
+
+plugin="$top_builddir/plugins/check_webmail_send"
+for need in postfix dovecot php python3 curl; do
+	command -v "$need" >/dev/null 2>&1 || { echo "skip: $need is not installed"; exit 77; }
+done
+[ -d "$RC_DOCROOT" ] || { echo "skip: roundcube-core is not installed"; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "skip: needs root to run Postfix and Dovecot"; exit 77; }
+
+SMTP=12025 SUBMISSION=12587 IMAP=12143 IMAPS=12993 LMTP=12424 HTTP=12080
+SILENT=12500 NOTHING=12501 NOWHERE_LMTP=12426
+DOMAIN=mailstatus.test
+PROBE=probe@$DOMAIN LOCKED=locked@$DOMAIN EMPTY=empty@$DOMAIN
+
+peers_workdir webmail
+trap peers_cleanup EXIT
+W=$PEERS_DIR
+PF=$W/postfix DC=$W/dovecot RC=$W/roundcube
+
+postfix_setup "$PF" "$SMTP" \
+	"virtual_mailbox_domains = $DOMAIN" \
+	'virtual_mailbox_maps = static:OK' \
+	"virtual_transport = lmtp:inet:127.0.0.1:$LMTP" \
+	'recipient_delimiter = +' \
+	'smtpd_sasl_type = dovecot' \
+	'smtpd_sasl_path = private/auth' || { echo "FAIL: Postfix set-up"; exit 1; }
+postfix_add_submission "$PF" "$SUBMISSION"
+dovecot_setup "$DC" "$IMAP" "$IMAPS" "$LMTP" "$PF/spool/private/auth" ||
+	{ echo "FAIL: Dovecot set-up"; exit 1; }
+dovecot_add_user "$DC" "$PROBE" probepw
+dovecot_add_user "$DC" "$LOCKED" lockedpw
+dovecot_add_user "$DC" "$EMPTY" emptypw
+roundcube_setup "$RC" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" ||
+	{ echo "FAIL: Roundcube set-up"; exit 1; }
+postfix_start "$PF" || { echo "FAIL: Postfix did not start"; exit 1; }
+dovecot_start "$DC" || { echo "FAIL: Dovecot did not start"; exit 1; }
+roundcube_start "$RC" || { echo "FAIL: Roundcube did not start"; exit 1; }
+
+printf 'probepw\n' >"$W/probe.pw"
+printf 'not-the-password\n' >"$W/wrong.pw"
+chmod 600 "$W"/*.pw
+
+webmail() {
+	"$plugin" --url="http://127.0.0.1:$HTTP/" --imap-url="imap://127.0.0.1:$IMAP/INBOX" "$@"
+}
+
+# imap_count USER PASS FOLDER WHAT: messages in FOLDER whose Subject has WHAT
+imap_count() {
+	curl -s --max-time 5 --user "$1:$2" "imap://127.0.0.1:$IMAP/$3" \
+		-X "UID SEARCH HEADER Subject \"$4\"" | tr -d '\r' | awk '{ print NF - 2 }'
+}
+
+# ---- the happy path ----
+expect_plugin "logs in, sends, finds and deletes the message" 0 \
+	'^WEBMAIL_SEND OK - sent through roundcube and delivered to INBOX in [0-9.]+s \(login [0-9.]+s, send [0-9.]+s\) \| login=[0-9.]+s;;;0 send=[0-9.]+s;;;0 delivery=[0-9.]+s;;;0 total=[0-9.]+s;;;0$' \
+	env MAILSTATUS_PASSWORD=probepw "$plugin" --url="http://127.0.0.1:$HTTP/" \
+	-u "$PROBE" --imap-url="imap://127.0.0.1:$IMAP/INBOX"
+for folder in INBOX Sent; do
+	n=$(imap_count "$PROBE" probepw "$folder" "mailstatus probe")
+	if [ "$n" = 0 ]; then
+		check_ok "no probe message left in $folder"
+	else
+		check_fail "$n probe messages left in $folder"
+	fi
+done
+
+expect_plugin "IMAPS verified with --ca-file, an attachment, the password from a file" 0 \
+	'^WEBMAIL_SEND OK - .*delivered to INBOX' \
+	"$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" --password-file="$W/probe.pw" \
+	--imap-url="imaps://127.0.0.1:$IMAPS/INBOX" --ca-file="$DC/cert.pem" --attach-size=300000
+
+expect_plugin "IMAPS with a self-signed certificate is refused by default" 2 \
+	'^WEBMAIL_SEND CRITICAL - IMAP failed while searching for the message on imaps://127.0.0.1:12993: .*certificate' \
+	"$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" --password-file="$W/probe.pw" \
+	--imap-url="imaps://127.0.0.1:$IMAPS/INBOX"
+
+expect_plugin "--keep leaves the message; -v counts requests" 0 \
+	'HTTP: 8 requests over [0-9]+ connections; IMAP: [0-9]+ commands over 1 connections' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" --keep -v
+token=$(printf '%s\n' "$_out" | sed -n 's/^token \([0-9a-f]\{32\}\),.*/\1/p')
+n=$(imap_count "$PROBE" probepw INBOX "${token:-no token}")
+[ "$n" = 1 ] && check_ok "--keep kept the message" || check_fail "--keep: message $token found $n times"
+
+expect_plugin "arrival in Junk is WARNING" 1 \
+	'^WEBMAIL_SEND WARNING - delivered to Junk: the message arrived in Junk, not ' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" --to="probe+Junk@$DOMAIN"
+n=$(imap_count "$PROBE" probepw Junk "mailstatus probe")
+[ "$n" = 0 ] && check_ok "the message in Junk was deleted" || check_fail "$n probe messages left in Junk"
+
+expect_plugin "thresholds on delivery and login time" 2 \
+	'^WEBMAIL_SEND CRITICAL - login took [0-9.]+s \| login=[0-9.]+s;;0;0 send=[0-9.]+s;;;0 delivery=[0-9.]+s;0;;0 ' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" -w 0 --login-critical=0
+
+# The webmail shows another (empty) mailbox than IMAP: the seed's "folders empty".
+expect_plugin "an empty inbox in the webmail while IMAP has mail" 2 \
+	'^WEBMAIL_SEND CRITICAL - mailbox appears empty: the webmail lists no messages in INBOX while IMAP has [0-9]+ \|' \
+	env MAILSTATUS_PASSWORD=emptypw "$plugin" --url="http://127.0.0.1:$HTTP/" -u "$EMPTY" \
+	--to="$PROBE" --imap-url="imap://127.0.0.1:$IMAP/INBOX" --imap-user="$PROBE" \
+	--imap-password-file="$W/probe.pw"
+
+# ---- usage: what the operator must fix ----
+expect_plugin "no password" 3 '^WEBMAIL_SEND UNKNOWN - no password: give --password-file=FILE or set MAILSTATUS_PASSWORD' \
+	env -u MAILSTATUS_PASSWORD "$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" \
+	--imap-url="imap://127.0.0.1:$IMAP/"
+expect_plugin "no password option, not even shortened" 3 \
+	'^WEBMAIL_SEND UNKNOWN - the password is never given on the command line: use --password-file=FILE' \
+	webmail -u "$PROBE" --password=probepw
+case $_out in *probepw*) check_fail "the password was echoed: $_out" ;; *) check_ok "the password was not echoed" ;; esac
+expect_plugin "unreadable password file" 3 \
+	"^WEBMAIL_SEND UNKNOWN - cannot read the password file $W/none given to --password-file: No such file" \
+	webmail -u "$PROBE" --password-file="$W/none"
+expect_plugin "unknown webmail" 3 "^WEBMAIL_SEND UNKNOWN - unknown webmail 'sogo' for --webmail: use roundcube" \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" --webmail=sogo
+
+# ---- faults ----
+# Mail queues: the LMTP hop points nowhere.
+postconf -c "$PF/etc" -e "virtual_transport = lmtp:inet:127.0.0.1:$NOWHERE_LMTP"
+postfix -c "$PF/etc" reload >/dev/null 2>&1
+sleep 1
+expect_plugin "mail that queues is not delivered" 2 \
+	'^WEBMAIL_SEND CRITICAL - not delivered after 3s \(sent [0-9]{2}:[0-9]{2}:[0-9]{2}, token [0-9a-f]{32}, [0-9]+ IMAP searches of INBOX empty\) \| login=[0-9.]+s;;;0 send=[0-9.]+s;;;0 delivery=U;;;0 total=U;;;0$' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" --delivery-timeout=3
+if [ -x "$top_builddir/plugins/check_mail_queue" ]; then
+	expect_plugin "check_mail_queue sees the queued probe" 2 '^MAIL_QUEUE CRITICAL' \
+		"$top_builddir/plugins/check_mail_queue" --mta=postfix --config-dir="$PF/etc" -w 0 -c 0
+else
+	queued=$(postqueue -c "$PF/etc" -j | grep -c '"recipient": *"probe@')
+	[ "$queued" -ge 1 ] && check_ok "postqueue shows the probe queued" ||
+		check_fail "the probe is not in Postfix's queue"
+fi
+expect_plugin "the timeout names the IMAP wait" 3 \
+	'^WEBMAIL_SEND UNKNOWN - timed out after 4s while (waiting|looking for the message|waiting [0-9.]+s before searching IMAP)' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" --delivery-timeout=30 -t 4
+postconf -c "$PF/etc" -e "virtual_transport = lmtp:inet:127.0.0.1:$LMTP"
+postfix -c "$PF/etc" reload >/dev/null 2>&1
+postqueue -c "$PF/etc" -f
+
+# The storage is gone: Roundcube cannot reach Dovecot.
+dovecot_stop "$DC"
+expect_plugin "Dovecot stopped" 2 \
+	'^WEBMAIL_SEND CRITICAL - webmail cannot reach its IMAP server while logging in to .*: Roundcube said "Connection to storage server failed." \(storageerror\)' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw"
+dovecot_start "$DC" || check_fail "Dovecot did not start again"
+
+# A wrong password: one login attempt only (Roundcube locks after a few).
+# Late on purpose: Dovecot delays every login from 127.0.0.1 after a failure.
+expect_plugin "wrong password" 2 \
+	"^WEBMAIL_SEND CRITICAL - login failed: Roundcube said \"Login failed.\" \(loginfailed\) \(user $LOCKED\)" \
+	webmail -u "$LOCKED" --password-file="$W/wrong.pw"
+attempts=$(grep -c "Failed login for $LOCKED" "$RC/logs/userlogins.log" 2>/dev/null)
+[ "$attempts" = 1 ] && check_ok "the failed login was not retried" ||
+	check_fail "Roundcube logged $attempts failed logins for one run"
+
+# A web server that accepts connections and never answers.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)
+' "$SILENT" &
+silent_pid=$!
+peers_on_cleanup "stop_pid $silent_pid"
+wait_port 127.0.0.1 "$SILENT"
+start=$(date +%s%3N)
+expect_plugin "a web server that never answers" 3 \
+	"^WEBMAIL_SEND UNKNOWN - timed out after 2s while loading the login page http://127.0.0.1:$SILENT/\$" \
+	"$plugin" --url="http://127.0.0.1:$SILENT/" -u "$PROBE" --password-file="$W/probe.pw" \
+	--imap-url="imap://127.0.0.1:$IMAP/" -t 2
+took=$(( $(date +%s%3N) - start ))
+[ "$took" -lt 3000 ] && check_ok "ended after ${took} ms with -t 2" ||
+	check_fail "ran ${took} ms with -t 2"
+
+# The webmail server is gone.
+roundcube_stop "$RC"
+expect_plugin "webmail server stopped" 2 \
+	"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page http://127.0.0.1:$HTTP/: .*(onnect|refused)" \
+	webmail -u "$PROBE" --password-file="$W/probe.pw"
+
+[ "$failures" -eq 0 ]
