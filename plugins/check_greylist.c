@@ -14,7 +14,7 @@
  */
 #include "config.h"
 
-#include <errno.h>
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,14 +92,14 @@ static const struct ms_plugin plugin = {
 		"with --retry-after, lets the same sender through on its next try. It asks\n"
 		"the greylisting daemon with the Postfix policy protocol (--mode=policy) or\n"
 		"the MTA in front of it over SMTP (--mode=smtp), never sending any mail.",
-	.synopsis = "[--mode=policy] -H HOST [-p PORT] | --socket=PATH\n"
+	.synopsis = "[--mode=policy] (-H HOST [-p PORT] | --socket=PATH)\n"
 		    "       [--retry-after=SECONDS | --test-time-offset=SECONDS] [--expect=defer|pass]\n"
 		    "       [--sender=ADDRESS] [--recipient=ADDRESS] [--client-address=IP]\n"
-		    "       [--client-name=NAME] [--helo=NAME] [-w SECONDS] [-c SECONDS]\n"
+		    "       [--client-name=NAME] [--helo=NAME] [-w RANGE] [-c RANGE]\n"
 		    "   or: check_greylist --mode=smtp -H HOST [-p PORT] --recipient=ADDRESS\n"
 		    "       [-S [--ca-file=FILE] [--ca-path=DIR] [--servername=NAME] [--insecure]\n"
 		    "       [--cert-days=W[,C]]] [--retry-after=SECONDS] [--expect=defer|pass]\n"
-		    "       [--sender=ADDRESS] [--helo=NAME] [-w SECONDS] [-c SECONDS]",
+		    "       [--sender=ADDRESS] [--helo=NAME] [-w RANGE] [-c RANGE]",
 	.options_help =
 		" --mode=policy|smtp\n"
 		"    policy (default): speak the Postfix policy protocol to the greylisting\n"
@@ -178,6 +178,17 @@ static const char *opt_text(const char *name, const char *arg)
 	return arg;
 }
 
+/* Greylisters parse client_address as an IP address and ignore the request otherwise. */
+static const char *opt_address(const char *name, const char *arg)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, arg, bin) != 1 && inet_pton(AF_INET6, arg, bin) != 1)
+		ms_usage_error("invalid address '%s' for %s: give an IPv4 or IPv6 address",
+			       arg, name);
+	return arg;
+}
+
 static void parse_cert_days(const char *name, const char *arg, struct settings *s)
 {
 	char *copy = ms_xstrdup(arg), *comma = strchr(copy, ',');
@@ -212,7 +223,7 @@ static void parse_option(int c, const char *name, struct settings *s)
 	case OPT_SOCKET: s->socket = optarg; break;
 	case OPT_SENDER: s->sender = opt_text(name, optarg); break;
 	case OPT_RECIPIENT: s->recipient = opt_text(name, optarg); break;
-	case OPT_CLIENT_ADDRESS: s->client_address = opt_text(name, optarg); break;
+	case OPT_CLIENT_ADDRESS: s->client_address = opt_address(name, optarg); break;
 	case OPT_CLIENT_NAME: s->client_name = opt_text(name, optarg); break;
 	case OPT_HELO: s->helo = opt_text(name, optarg); break;
 	case OPT_EXPECT:
@@ -691,7 +702,10 @@ static void judge_certificate(struct ms_result *r, const struct settings *s,
 		ms_result_line(r, "certificate not verified (--insecure): %s", a->tls.verify_error);
 	if (!s->has_cert_days)
 		return;
-	if (days <= s->cert_crit_days)
+	if (days < 0)
+		ms_result_add(r, MS_CRITICAL, "the TLS certificate expired %.0f days ago (%s)",
+			      -days, when);
+	else if (days <= s->cert_crit_days)
 		ms_result_add(r, MS_CRITICAL, "the TLS certificate expires in %.0f days (%s)",
 			      days, when);
 	else if (days <= s->cert_warn_days)

@@ -79,6 +79,9 @@ expect_plugin "usage: bad mode" 3 "^GREYLIST UNKNOWN - invalid mode 'ldap' for -
 	"$plugin" --mode=ldap -H 127.0.0.1
 expect_plugin "usage: a line break in the sender" 3 '^GREYLIST UNKNOWN - invalid value for --sender: ' \
 	"$plugin" -H 127.0.0.1 --sender="$(printf 'a@b\nrecipient=x')"
+expect_plugin "usage: a client address that is none" 3 \
+	"^GREYLIST UNKNOWN - invalid address '192.0.2.300' for --client-address: give an IPv4 or IPv6 address$" \
+	pg --client-address=192.0.2.300
 expect_plugin "usage: -t too short for --retry-after, said before waiting" 3 \
 	'^GREYLIST UNKNOWN - the timeout \(5s\) is too short to wait --retry-after=10s and ask again: set -t to at least 15$' \
 	pg --retry-after=10 -t 5
@@ -86,6 +89,24 @@ expect_plugin "usage: --expect=pass with --retry-after" 3 '^GREYLIST UNKNOWN - -
 	pg --expect=pass --retry-after=3
 expect_plugin "usage: --cert-days without --starttls" 3 '^GREYLIST UNKNOWN - --starttls and --cert-days are for --mode=smtp' \
 	pg --cert-days=30
+
+# --help and the man page document the same options (the common ones are in
+# mailstatus-plugins(7)), and the plugin takes every one of them
+common='--(help|version|verbose|timeout|extra-opts|output-format)$'
+"$plugin" --help >"$PEERS_DIR/help.txt"
+help_opts=$(grep -oE -- '^ (-[A-Za-z], )?--[a-z-]+' "$PEERS_DIR/help.txt" | grep -oE -- '--[a-z-]+' |
+	grep -vE -- "$common" | sort -u)
+man_opts=$(sed 's/\\-/-/g' "$top_srcdir/man/check_greylist.1" | grep -A1 '^\.TP' |
+	grep -oE -- '--[a-z-]+' | sort -u)
+if [ -n "$help_opts" ] && [ "$help_opts" = "$man_opts" ]; then
+	check_ok "--help and check_greylist(1) document the same $(echo "$help_opts" | wc -l) options"
+else
+	check_fail "--help and the man page differ: $(diff <(echo "$help_opts") <(echo "$man_opts") | tr '\n' ' ')"
+fi
+for opt in $help_opts; do
+	grep -q -- "\"${opt#--}\"" "$top_srcdir/plugins/check_greylist.c" ||
+		check_fail "--help documents $opt, which the plugin does not take"
+done
 
 # ----------------------------------------------------------------- smtp mode
 # The probe connects from 127.0.0.1, so that address must not be trusted:

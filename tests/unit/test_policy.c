@@ -320,6 +320,37 @@ START_TEST(query_garbage_names_the_peer)
 }
 END_TEST
 
+/* Random lines (a fixed seed): whatever the parser accepts has an action. */
+START_TEST(random_lines_never_break_the_parser)
+{
+	static const char alphabet[] = "action=DUNNO \r\t\0=aX\xC3\xFF";
+	char line[48], err[256];
+
+	srand(7);
+	for (int round = 0; round < 20000; round++) {
+		struct ms_policy_reply r;
+		enum ms_policy_feed f = MS_POLICY_MORE;
+		ms_policy_reply_init(&r);
+		for (int n = 0; n < 4 && f == MS_POLICY_MORE; n++) {
+			size_t len = (size_t)(rand() % (int)sizeof(line));
+			for (size_t i = 0; i < len; i++)
+				line[i] = alphabet[rand() % (int)(sizeof(alphabet) - 1)];
+			if (len >= 7 && rand() % 2)
+				memcpy(line, "action=", 7);
+			f = ms_policy_reply_feed(&r, line, rand() % 3 ? len : 0, err, sizeof(err));
+		}
+		if (f == MS_POLICY_DONE) {
+			ck_assert_ptr_nonnull(r.action);
+			ck_assert(r.action[0] != '\0' && r.action[0] != ' ');
+			(void)ms_policy_classify(r.action);
+		} else if (f == MS_POLICY_BAD) {
+			ck_assert_uint_gt(strlen(err), 0);
+		}
+		ms_policy_reply_free(&r);
+	}
+}
+END_TEST
+
 Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -335,6 +366,7 @@ Suite *policy_suite(void)
 	tcase_add_test(tc, reply_nul_and_length_limits);
 	tcase_add_test(tc, query_exchange);
 	tcase_add_test(tc, query_garbage_names_the_peer);
+	tcase_add_test(tc, random_lines_never_break_the_parser);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -266,6 +266,46 @@ START_TEST(read_split_reply_and_send)
 }
 END_TEST
 
+/*
+ * Random lines (a fixed seed, so a failure repeats): the parser never
+ * reads past a line, and whatever it accepts is a valid reply.
+ */
+START_TEST(random_lines_never_break_the_parser)
+{
+	static const char alphabet[] = "0123456789 -.245\r\n\t\0abcXYZ<>\xC3\xFF";
+	char line[64], err[256];
+
+	srand(4);
+	for (int round = 0; round < 20000; round++) {
+		struct ms_smtp_reply r;
+		enum ms_smtp_feed f = MS_SMTP_MORE;
+		ms_smtp_reply_init(&r);
+		for (int n = 0; n < 5 && f == MS_SMTP_MORE; n++) {
+			size_t len = (size_t)(rand() % (int)sizeof(line));
+			for (size_t i = 0; i < len; i++)
+				line[i] = alphabet[rand() % (int)(sizeof(alphabet) - 1)];
+			/* often a plausible start, so the later checks are reached too */
+			if (len >= 4 && rand() % 2)
+				memcpy(line, rand() % 2 ? "450-" : "250 ", 4);
+			f = ms_smtp_reply_feed(&r, line, len, err, sizeof(err));
+		}
+		if (f == MS_SMTP_DONE) {
+			ck_assert_int_ge(r.code, 200);
+			ck_assert_int_le(r.code, 559);
+			ck_assert_uint_lt(strlen(r.enhanced), sizeof(r.enhanced));
+			ck_assert(r.enhanced[0] == '\0' || r.enhanced[0] == (char)('0' + r.code / 100));
+			struct ms_buf d = MS_BUF_INIT;
+			ms_smtp_reply_describe(&r, &d, 40);
+			ck_assert_uint_le(d.len, 4 + 12 + 40 + 3);
+			ms_buf_free(&d);
+		} else if (f == MS_SMTP_BAD) {
+			ck_assert_uint_gt(strlen(err), 0);
+		}
+		ms_smtp_reply_free(&r);
+	}
+}
+END_TEST
+
 Suite *smtp_suite(void)
 {
 	Suite *s = suite_create("smtp");
@@ -278,6 +318,7 @@ Suite *smtp_suite(void)
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, classify_rcpt_replies);
 	tcase_add_test(tc, read_split_reply_and_send);
+	tcase_add_test(tc, random_lines_never_break_the_parser);
 	suite_add_tcase(s, tc);
 	return s;
 }
