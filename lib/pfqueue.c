@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,24 +228,39 @@ int pfq_read_arrival(int dirfd, const char *name, int64_t *sec, int32_t *usec)
 
 /* --- the spool walk ----------------------------------------------------- */
 
+/*
+ * Looking up each file (statx) costs about a microsecond of kernel time,
+ * which at 100,000 files is most of the run. The lookups scale over CPUs,
+ * so a queue is walked by up to MAX_WALKERS threads at once: each lists
+ * every directory (cheap) but looks up, counts and reads only the files
+ * whose name hashes to it. No walker keeps a list of names, so memory
+ * stays flat however large the queue is.
+ */
+#define MAX_WALKERS 4
+
 /* A file that may hold a queue's oldest message, read after the walk. */
 struct candidate {
 	int64_t hint_us;	/* hint of its arrival, microseconds */
 	char path[48];		/* relative to the queue directory */
 };
 
+/* One walker of one queue. */
 struct walk {
-	const struct pfq_scan_opts *opts;
-	struct pfq_scan *out;
 	enum pfq_queue queue;
-	struct pfq_queue_stats *st;
+	const char *queue_path;
 	int queue_fd;
+	unsigned index, nwalkers;	/* this walker takes files hashing to index */
 	bool use_hints;		/* false: read every file */
 	bool hints_failed;	/* the queue must be walked again, reading all */
+	struct pfq_queue_stats st;
+	uint64_t vanished;
 	uint64_t seen;		/* files considered, for sampling */
 	int64_t min_hint_us;
 	struct candidate *cand;
 	size_t ncand, cap_cand;
+	bool ok;
+	int error_errno;
+	char error_path[512];
 };
 
 #define USEC 1000000LL
@@ -252,9 +268,8 @@ struct walk {
 
 static bool fail(struct walk *w, int err, const char *dir, const char *name)
 {
-	w->out->error_errno = err;
-	snprintf(w->out->error_path, sizeof(w->out->error_path), "%s%s%s",
-		 dir, *name != '\0' ? "/" : "", name);
+	w->error_errno = err;
+	snprintf(w->error_path, sizeof(w->error_path), "%s%s%s", dir, *name != '\0' ? "/" : "", name);
 	return false;
 }
 
@@ -290,29 +305,29 @@ static bool read_one(struct walk *w, int dirfd, const char *dirpath, const char 
 		}
 		return fail(w, errno, dirpath, name);
 	}
-	w->st->records_read++;
+	w->st.records_read++;
 	if (r == PFQ_ARRIVAL_FOUND) {
-		note_arrival(w->st, *sec);
+		note_arrival(&w->st, *sec);
 		return true;
 	}
 	if (r == PFQ_ARRIVAL_MISSING && w->queue == PFQ_MAILDROP && sx != NULL) {
 		/* Old postdrop versions wrote no arrival record: the mtime is it. */
 		*sec = sx->stx_mtime.tv_sec;
 		*usec = 0;
-		note_arrival(w->st, *sec);
+		note_arrival(&w->st, *sec);
 		return true;
 	}
-	w->st->damaged++;
+	w->st.damaged++;
 	return true;
 }
 
 /* Keeps only the candidates that can still hold the oldest message. */
-static void prune_candidates(struct walk *w)
+static void prune_candidates(struct walk *w, int64_t min_hint_us)
 {
 	size_t keep = 0;
 
 	for (size_t i = 0; i < w->ncand; i++)
-		if (w->cand[i].hint_us <= w->min_hint_us + PFQ_HINT_SLACK * USEC)
+		if (w->cand[i].hint_us <= min_hint_us + PFQ_HINT_SLACK * USEC)
 			w->cand[keep++] = w->cand[i];
 	w->ncand = keep;
 }
@@ -328,18 +343,16 @@ static void add_candidate(struct walk *w, int64_t hint_us, const char *rel, cons
 	}
 	if (hint_us < w->min_hint_us) {
 		w->min_hint_us = hint_us;
-		prune_candidates(w);
+		prune_candidates(w, hint_us);
 	}
 	if (hint_us > w->min_hint_us + PFQ_HINT_SLACK * USEC)
 		return;
 	if (w->ncand == w->cap_cand) {
-		if (w->cap_cand == PFQ_MAX_CANDIDATES) {
+		if (w->cap_cand >= PFQ_MAX_CANDIDATES / MAX_WALKERS) {
 			w->hints_failed = true;
 			return;
 		}
 		ms_xgrow(&w->cand, &w->cap_cand, w->ncand + 1, sizeof(*w->cand));
-		if (w->cap_cand > PFQ_MAX_CANDIDATES)
-			w->cap_cand = PFQ_MAX_CANDIDATES;
 	}
 	w->cand[w->ncand++] = c;
 }
@@ -365,15 +378,13 @@ static bool file_hint(const char *name, const struct statx *sx, int64_t *hint_us
 static bool visit_file(struct walk *w, int dirfd, const char *dirpath, const char *rel,
 		       const char *name, const struct statx *sx)
 {
-	struct pfq_queue_stats *st = w->st;
+	uint64_t damaged_before = w->st.damaged;
 	int64_t sec, hint_us;
 	int32_t usec;
 	bool gone;
 
-	uint64_t damaged_before = st->damaged;
-
-	st->count++;
-	st->bytes += sx->stx_size;
+	w->st.count++;
+	w->st.bytes += sx->stx_size;
 	if (w->queue == PFQ_CORRUPT)
 		return true;	/* known to be damaged: counted, never dated */
 	if (!w->use_hints || w->hints_failed) {
@@ -388,52 +399,73 @@ static bool visit_file(struct walk *w, int dirfd, const char *dirpath, const cha
 			return true;
 		if (!read_one(w, dirfd, dirpath, name, sx, &gone, &sec, &usec))
 			return false;
-		if (!gone && st->damaged == damaged_before && !hint_agrees(hint_us, sec, usec))
+		if (!gone && w->st.damaged == damaged_before && !hint_agrees(hint_us, sec, usec))
 			w->hints_failed = true;
 	}
 	/* Vanished files were delivered; damaged ones are reported, not counted. */
-	if (gone || st->damaged != damaged_before) {
-		st->count--;
-		st->bytes -= sx->stx_size;
-		w->out->vanished += gone;
+	if (gone || w->st.damaged != damaged_before) {
+		w->st.count--;
+		w->st.bytes -= sx->stx_size;
+		w->vanished += gone;
 	}
 	return true;
 }
 
+/* Which walker a file belongs to (FNV-1a of its name). */
+static unsigned walker_of(const char *name, unsigned nwalkers)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % nwalkers;
+}
+
 static bool walk_dir(struct walk *w, int dirfd, const char *dirpath, const char *rel, int depth);
 
+static bool visit_subdir(struct walk *w, int dirfd, const char *dirpath, const char *rel,
+			 const char *name, int depth)
+{
+	char subpath[sizeof(w->error_path)], subrel[40];
+
+	if (depth >= MAX_HASH_DEPTH)
+		return true;	/* Postfix hashes at most a few levels deep */
+	snprintf(subpath, sizeof(subpath), "%s/%s", dirpath, name);
+	snprintf(subrel, sizeof(subrel), "%s%s%s", rel, *rel ? "/" : "", name);
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? true : fail(w, errno, subpath, "");
+	return walk_dir(w, fd, subpath, subrel, depth + 1);	/* closes fd */
+}
+
 static bool visit_entry(struct walk *w, int dirfd, const char *dirpath, const char *rel,
-			const char *name, int depth)
+			const struct dirent *e, int depth)
 {
 	struct statx sx;
 	unsigned mask = STATX_TYPE | STATX_MODE | STATX_SIZE | STATX_MTIME | STATX_BTIME;
 
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, mask, &sx) != 0) {
+	if (e->d_type == DT_DIR)
+		return visit_subdir(w, dirfd, dirpath, rel, e->d_name, depth);
+	if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
+		return true;	/* not a queue file */
+	if (e->d_type == DT_REG && walker_of(e->d_name, w->nwalkers) != w->index)
+		return true;	/* another walker's */
+	if (statx(dirfd, e->d_name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, mask, &sx) != 0) {
 		if (errno == ENOENT) {
-			w->out->vanished++;
+			w->vanished++;
 			return true;
 		}
-		return fail(w, errno, dirpath, name);
+		return fail(w, errno, dirpath, e->d_name);
 	}
-	if (S_ISDIR(sx.stx_mode)) {
-		if (depth >= MAX_HASH_DEPTH)
-			return true;	/* Postfix hashes at most two levels deep */
-		char subpath[sizeof(w->out->error_path)], subrel[40];
-		snprintf(subpath, sizeof(subpath), "%s/%s", dirpath, name);
-		snprintf(subrel, sizeof(subrel), "%s%s%s", rel, *rel ? "/" : "", name);
-		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return errno == ENOENT ? true : fail(w, errno, subpath, "");
-		bool ok = walk_dir(w, fd, subpath, subrel, depth + 1);
-		return ok;	/* walk_dir closed fd */
-	}
-	if (!S_ISREG(sx.stx_mode))
-		return true;	/* not a queue file */
+	if (S_ISDIR(sx.stx_mode))	/* DT_UNKNOWN: every walker descends */
+		return visit_subdir(w, dirfd, dirpath, rel, e->d_name, depth);
+	if (!S_ISREG(sx.stx_mode) || walker_of(e->d_name, w->nwalkers) != w->index)
+		return true;
 	if (w->queue != PFQ_CORRUPT && (sx.stx_mode & S_IXUSR) == 0) {
-		w->st->in_progress++;
+		w->st.in_progress++;
 		return true;
 	}
-	return visit_file(w, dirfd, dirpath, rel, name, &sx);
+	return visit_file(w, dirfd, dirpath, rel, e->d_name, &sx);
 }
 
 /* Walks one directory of a queue; takes over dirfd and closes it. */
@@ -457,7 +489,7 @@ static bool walk_dir(struct walk *w, int dirfd, const char *dirpath, const char 
 		}
 		if (e->d_name[0] == '.')
 			continue;	/* ".", ".." and nothing Postfix makes */
-		if (!visit_entry(w, dirfd, dirpath, rel, e->d_name, depth)) {
+		if (!visit_entry(w, dirfd, dirpath, rel, e, depth)) {
 			ok = false;
 			break;
 		}
@@ -466,78 +498,161 @@ static bool walk_dir(struct walk *w, int dirfd, const char *dirpath, const char 
 	return ok;
 }
 
+static void *walker_main(void *arg)
+{
+	struct walk *w = arg;
+	/* A descriptor of its own: a dup() would share the directory offset. */
+	int fd = openat(w->queue_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		w->ok = fail(w, errno, w->queue_path, "");
+	else
+		w->ok = walk_dir(w, fd, w->queue_path, "", 0);
+	return NULL;
+}
+
+static unsigned walker_count(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > MAX_WALKERS ? MAX_WALKERS : (unsigned)cpus;
+}
+
+/* Adds what walker w found to the queue's totals in into. */
+static void merge_walker(struct walk *into, const struct walk *w)
+{
+	into->st.count += w->st.count;
+	into->st.bytes += w->st.bytes;
+	if (w->st.has_oldest)
+		note_arrival(&into->st, w->st.oldest);
+	into->st.in_progress += w->st.in_progress;
+	into->st.damaged += w->st.damaged;
+	into->st.records_read += w->st.records_read;
+	into->vanished += w->vanished;
+	into->hints_failed |= w->hints_failed;
+	if (w->min_hint_us < into->min_hint_us)
+		into->min_hint_us = w->min_hint_us;
+	if (into->ncand + w->ncand > into->cap_cand)
+		ms_xgrow(&into->cand, &into->cap_cand, into->ncand + w->ncand, sizeof(*w->cand));
+	if (w->ncand > 0)
+		memcpy(into->cand + into->ncand, w->cand, w->ncand * sizeof(*w->cand));
+	into->ncand += w->ncand;
+}
+
 /*
- * Reads the candidates the walk kept and checks them against their
- * hints. false with w->hints_failed when the answer cannot be trusted.
+ * Runs the walkers of one queue (the first in this thread) and merges
+ * their findings into *total. false on an error, copied into *total.
  */
-static bool read_candidates(struct walk *w, const char *qpath)
+static bool run_walkers(struct walk *total, bool use_hints)
+{
+	struct walk w[MAX_WALKERS];
+	pthread_t tid[MAX_WALKERS];
+	bool started[MAX_WALKERS] = { false };
+	unsigned n = walker_count();
+
+	for (unsigned i = 0; i < n; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].queue = total->queue;
+		w[i].queue_path = total->queue_path;
+		w[i].queue_fd = total->queue_fd;
+		w[i].index = i;
+		w[i].nwalkers = n;
+		w[i].use_hints = use_hints;
+		w[i].min_hint_us = INT64_MAX;
+	}
+	/* A thread that cannot start leaves its share to this one, later. */
+	for (unsigned i = 1; i < n; i++)
+		started[i] = pthread_create(&tid[i], NULL, walker_main, &w[i]) == 0;
+	walker_main(&w[0]);
+	for (unsigned i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			walker_main(&w[i]);
+	}
+	bool ok = true;
+	for (unsigned i = 0; i < n; i++) {
+		if (!w[i].ok && ok) {
+			ok = false;
+			total->error_errno = w[i].error_errno;
+			memcpy(total->error_path, w[i].error_path, sizeof(total->error_path));
+		}
+		merge_walker(total, &w[i]);
+		free(w[i].cand);
+	}
+	prune_candidates(total, total->min_hint_us);
+	return ok;
+}
+
+/*
+ * Reads the candidates the walkers kept and checks them against their
+ * hints; sets hints_failed when the answer cannot be trusted.
+ */
+static bool read_candidates(struct walk *w)
 {
 	for (size_t i = 0; i < w->ncand && !w->hints_failed; i++) {
 		int64_t sec;
 		int32_t usec;
 		bool gone;
-		uint64_t damaged = w->st->damaged;
+		uint64_t damaged = w->st.damaged;
 
-		if (!read_one(w, w->queue_fd, qpath, w->cand[i].path, NULL, &gone, &sec, &usec))
+		if (!read_one(w, w->queue_fd, w->queue_path, w->cand[i].path, NULL, &gone, &sec, &usec))
 			return false;
 		/*
 		 * A candidate that vanished or is damaged may have been the
 		 * oldest; only a walk that reads everything can say which is now.
 		 */
-		if (gone || w->st->damaged != damaged ||
-		    !hint_agrees(w->cand[i].hint_us, sec, usec))
+		if (gone || w->st.damaged != damaged || !hint_agrees(w->cand[i].hint_us, sec, usec))
 			w->hints_failed = true;
 	}
 	return true;
 }
 
-/* Walks one queue, using hints when allowed; false on errors. */
-static bool walk_queue(struct walk *w, const char *queue_dir, bool use_hints)
+/* Walks one queue, trusting checked hints when allowed; false on errors. */
+static bool walk_queue(struct walk *q, bool use_hints)
 {
-	char qpath[sizeof(w->out->error_path)];
-	struct pfq_queue_stats *st = w->st;
+	memset(&q->st, 0, sizeof(q->st));
+	q->st.scanned = true;
+	q->hints_failed = false;
+	q->vanished = 0;
+	q->min_hint_us = INT64_MAX;
+	q->ncand = 0;
 
-	snprintf(qpath, sizeof(qpath), "%s/%s", queue_dir, pfq_queue_name(w->queue));
-	memset(st, 0, sizeof(*st));
-	st->scanned = true;
-	w->use_hints = use_hints;
-	w->hints_failed = false;
-	w->seen = 0;
-	w->min_hint_us = INT64_MAX;
-	w->ncand = 0;
-
-	w->queue_fd = open(qpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (w->queue_fd < 0)
-		return fail(w, errno, qpath, "");
-	int walk_fd = dup(w->queue_fd);
-	if (walk_fd < 0) {
-		int err = errno;
-		close(w->queue_fd);
-		return fail(w, err, qpath, "");
-	}
-	bool ok = walk_dir(w, walk_fd, qpath, "", 0);
-	if (ok && use_hints && !w->hints_failed)
-		ok = read_candidates(w, qpath);
-	close(w->queue_fd);
-	st->hints_used = ok && use_hints && !w->hints_failed && st->count > 0;
+	bool ok = run_walkers(q, use_hints);
+	if (ok && use_hints && !q->hints_failed)
+		ok = read_candidates(q);
+	q->st.hints_used = ok && use_hints && !q->hints_failed && q->st.count > 0;
 	return ok;
 }
 
 bool pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pfq_scan *out)
 {
-	struct walk w = { .opts = opts, .out = out };
+	struct walk q = { 0 };
+	char qpath[sizeof(q.error_path)];
 	bool ok = true;
 
 	memset(out, 0, sizeof(*out));
-	for (int q = 0; q < PFQ_NQUEUES && ok; q++) {
-		if ((opts->queues & (1u << q)) == 0)
+	for (int i = 0; i < PFQ_NQUEUES && ok; i++) {
+		if ((opts->queues & (1u << i)) == 0)
 			continue;
-		w.queue = (enum pfq_queue)q;
-		w.st = &out->q[q];
-		ok = walk_queue(&w, queue_dir, !opts->read_all);
-		if (ok && w.use_hints && w.hints_failed)
-			ok = walk_queue(&w, queue_dir, false);
+		snprintf(qpath, sizeof(qpath), "%s/%s", queue_dir, pfq_queue_name((enum pfq_queue)i));
+		q.queue = (enum pfq_queue)i;
+		q.queue_path = qpath;
+		q.queue_fd = open(qpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (q.queue_fd < 0) {
+			ok = fail(&q, errno, qpath, "");
+			break;
+		}
+		ok = walk_queue(&q, !opts->read_all);
+		if (ok && !opts->read_all && q.hints_failed)
+			ok = walk_queue(&q, false);
+		close(q.queue_fd);
+		out->q[i] = q.st;
+		out->vanished += q.vanished;
 	}
-	free(w.cand);
+	if (!ok) {
+		out->error_errno = q.error_errno;
+		memcpy(out->error_path, q.error_path, sizeof(out->error_path));
+	}
+	free(q.cand);
 	return ok;
 }

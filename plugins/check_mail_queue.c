@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "duration.h"
 #include "eximspool.h"
+#include "pfconf.h"
 #include "pfqueue.h"
 #include "plugin.h"
 #include "postqueue.h"
@@ -407,6 +409,8 @@ static bool in_path(const char *prog)
 
 /* ---- Postfix ----------------------------------------------------------- */
 
+static char *postconf_value(const char *config_dir, const char *param);
+
 /* The config directory of a postmulti instance: "NAME GROUP ENABLED DIR". */
 static char *instance_config_dir(const char *instance)
 {
@@ -420,6 +424,27 @@ static char *instance_config_dir(const char *instance)
 		ms_die(MS_UNKNOWN, "postmulti -l knows no Postfix instance '%s'", instance);
 	ms_buf_free(&out);
 	return ms_xstrdup(dir);
+}
+
+/*
+ * queue_directory without running postconf (8 MB, which would be most
+ * of the plugin's memory): read from main.cf when it is set there to a
+ * plain path, Postfix's built-in /var/spool/postfix when it is not set;
+ * postconf only when main.cf refers to other parameters or is unreadable.
+ */
+static char *postfix_queue_dir(const char *config_dir)
+{
+	char path[4200], value[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/main.cf", config_dir != NULL ? config_dir : "/etc/postfix");
+	ms_step("reading %s", path);
+	int r = pfconf_lookup(path, "queue_directory", value, sizeof(value));
+	if (r > 0 && value[0] == '/' && strchr(value, '$') == NULL)
+		return ms_xstrdup(value);
+	if (r == 0 && stat("/var/spool/postfix", &st) == 0 && S_ISDIR(st.st_mode))
+		return ms_xstrdup("/var/spool/postfix");
+	return postconf_value(config_dir, "queue_directory");
 }
 
 static char *postconf_value(const char *config_dir, const char *param)
@@ -618,7 +643,7 @@ static void probe_postfix(const struct settings *set, struct snapshot *s)
 	char *config_dir = set->instance != NULL ? instance_config_dir(set->instance)
 			   : set->config_dir != NULL ? ms_xstrdup(set->config_dir) : NULL;
 	char *queue_dir = set->queue_dir != NULL ? ms_xstrdup(set->queue_dir)
-			  : postconf_value(config_dir, "queue_directory");
+			  : postfix_queue_dir(config_dir);
 	char spool_err[700] = "", cmd_err[700] = "";
 	int spool_errno = 0;
 	bool done = false, want_details = ms_verbosity() > 0;

@@ -11,7 +11,7 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		pfqueue_suite, postqueue_suite, eximspool_suite, tally_suite,
+		pfqueue_suite, pfconf_suite, postqueue_suite, eximspool_suite, tally_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

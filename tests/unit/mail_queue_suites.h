@@ -8,5 +8,6 @@ Suite *pfqueue_suite(void);
 Suite *postqueue_suite(void);
 Suite *eximspool_suite(void);
 Suite *tally_suite(void);
+Suite *pfconf_suite(void);
 
 #endif
