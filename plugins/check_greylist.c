@@ -111,8 +111,8 @@ static const struct ms_plugin plugin = {
 		" --socket=PATH\n"
 		"    The greylisting daemon's unix socket instead of -H/-p (policy mode).\n"
 		" --sender=ADDRESS\n"
-		"    The envelope sender. Default: a new address at example.com each run;\n"
-		"    \"@DOMAIN\" keeps the new local part at DOMAIN.\n"
+		"    The envelope sender. Default: a new address in a new subdomain of\n"
+		"    example.com each run; \"@DOMAIN\" makes the new address at DOMAIN.\n"
 		" --recipient=ADDRESS\n"
 		"    The envelope recipient (default probe@example.net in policy mode;\n"
 		"    required in smtp mode: a mailbox the MX accepts mail for).\n"
@@ -332,7 +332,13 @@ static void add_letters(struct ms_buf *b, uint64_t v, int count)
 	}
 }
 
-/* "mailstatus-probe-<time><random>@domain": a sender never seen before. */
+/*
+ * "mailstatus-probe-<time><random>@domain": a sender never seen before.
+ * Without a domain the domain is new too ("probe-<random>.example.com"):
+ * sqlgrey whitelists a sender domain for a client once two of its
+ * addresses passed greylisting there, and the probe's passes must never
+ * add up to that.
+ */
 static char *unique_sender(const char *domain)
 {
 	struct ms_buf b = MS_BUF_INIT;
@@ -340,7 +346,13 @@ static char *unique_sender(const char *domain)
 	ms_buf_puts(&b, "mailstatus-probe-");
 	add_letters(&b, (uint64_t)time(NULL), 8);
 	add_letters(&b, random64(), 8);
-	ms_buf_printf(&b, "@%s", domain);
+	if (domain) {
+		ms_buf_printf(&b, "@%s", domain);
+	} else {
+		ms_buf_puts(&b, "@probe-");
+		add_letters(&b, random64(), 8);
+		ms_buf_puts(&b, ".example.com");
+	}
 	return ms_buf_steal(&b);
 }
 
@@ -368,7 +380,7 @@ struct triplet {
 static void make_triplet(const struct settings *s, struct triplet *t)
 {
 	if (!s->sender)
-		t->sender = unique_sender("example.com");
+		t->sender = unique_sender(NULL);
 	else if (s->sender[0] == '@' && s->sender[1])
 		t->sender = unique_sender(s->sender + 1);
 	else

@@ -2,10 +2,12 @@
 # check_greylist against a real postgrey (policy mode), a real Postfix that
 # asks that postgrey with check_policy_service (smtp mode, with and without
 # STARTTLS), and tests/fakepeer for the faults a real server cannot show.
-# Everything listens on 127.0.0.1 ports 10023-10029 and 10500-10519.
+# Everything listens on 127.0.0.1 ports 10023-10026 and 10500-10511.
+# sqlgrey is tested too when it is installed.
 set -u
 . "$top_srcdir/tests/peers/common.sh"
 . "$top_srcdir/tests/peers/postgrey.sh"
+. "$top_srcdir/tests/peers/sqlgrey.sh"
 . "$top_srcdir/tests/peers/postfix.sh"
 
 plugin="$top_builddir/plugins/check_greylist"
@@ -17,7 +19,7 @@ for prog in postgrey postfix openssl; do
 	command -v "$prog" >/dev/null 2>&1 || { echo "skipped: $prog is not installed"; exit 77; }
 done
 
-PG_PORT=10023 MX_PORT=10025 TRUSTING_PORT=10026 DELAY=2
+PG_PORT=10023 SQ_PORT=10024 MX_PORT=10025 TRUSTING_PORT=10026 DELAY=2
 peers_workdir greylist
 trap peers_cleanup EXIT
 
@@ -32,7 +34,7 @@ expect_plugin "policy: new triplet deferred" 0 \
 expect_plugin "policy: every run is a new triplet (the second run is deferred too)" 0 \
 	'^GREYLIST OK - new triplet deferred' pg
 expect_plugin "policy: the long output names the triplet" 0 \
-	'^triplet: client (192\.0\.2|198\.51\.100|203\.0\.113)\.[0-9]+, sender <mailstatus-probe-[g-z]{16}@example\.com>, recipient <probe@example\.net>$' \
+	'^triplet: client (192\.0\.2|198\.51\.100|203\.0\.113)\.[0-9]+, sender <mailstatus-probe-[g-z]{16}@probe-[g-z]{8}\.example\.com>, recipient <probe@example\.net>$' \
 	pg
 expect_plugin "policy: --sender=@DOMAIN keeps the sender unique" 0 \
 	'sender <mailstatus-probe-[g-z]{16}@partner\.example>' pg --sender=@partner.example
@@ -70,6 +72,31 @@ expect_plugin "policy: --socket" 0 '^GREYLIST OK - new triplet deferred \(action
 expect_plugin "policy: --socket that does not exist" 2 \
 	"^GREYLIST CRITICAL - connecting to the greylister: cannot connect to unix:$PEERS_DIR/nosuch.sock: No such file" \
 	"$plugin" --socket="$PEERS_DIR/nosuch.sock"
+
+# ------------------------------------------------------ policy mode, sqlgrey
+if command -v sqlgrey >/dev/null 2>&1 && sqlgrey_start "$PEERS_DIR/sqlgrey" $SQ_PORT 0.03; then
+	sq() { "$plugin" -H 127.0.0.1 -p $SQ_PORT "$@"; }
+	expect_plugin "sqlgrey: new triplet deferred" 0 \
+		'^GREYLIST OK - new triplet deferred \(action=defer_if_permit Greylisted for 0\.03 minutes\)' sq
+	expect_plugin "sqlgrey: --retry-after just past the delay passes" 0 \
+		'passed after 3s \(action=PREPEND X-Greylist: delayed [0-9]+ by SQLgrey' sq --retry-after=3
+	# sqlgrey whitelists a sender domain for a client after two of its
+	# addresses passed: the default sender's domain is new every run, so
+	# the probe's own passes never add up to that ...
+	sq --client-address=192.0.2.60 --retry-after=3 >/dev/null
+	sq --client-address=192.0.2.60 --retry-after=3 >/dev/null
+	expect_plugin "sqlgrey: learning checks do not earn the probe sqlgrey's domain whitelist" 0 \
+		'^GREYLIST OK - new triplet deferred' sq --client-address=192.0.2.60
+	# ... which a fixed sender domain does, as the man page warns
+	sq --client-address=192.0.2.61 --sender=@fixed.example --retry-after=3 >/dev/null
+	sq --client-address=192.0.2.61 --sender=@fixed.example --retry-after=3 >/dev/null
+	expect_plugin "sqlgrey: a fixed sender domain earns it (and the check says so)" 2 \
+		'^GREYLIST CRITICAL - greylisting is not active: .*\(action=PREPEND X-Greylist: domain auto-whitelisted by SQLgrey' \
+		sq --client-address=192.0.2.61 --sender=@fixed.example
+	sqlgrey_stop "$PEERS_DIR/sqlgrey"
+else
+	echo "note: sqlgrey is not installed or did not start; its checks are left out"
+fi
 
 # ---------------------------------------------------------------- usage errors
 expect_plugin "usage: no host" 3 '^GREYLIST UNKNOWN - no greylister to ask: give -H HOST or --socket=PATH$' "$plugin"
