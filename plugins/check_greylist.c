@@ -29,13 +29,14 @@
 #include "policy.h"
 #include "smtp.h"
 #include "strbuf.h"
+#include "text.h"
 #include "tls.h"
 #include "xalloc.h"
 
 /* How much of the peer's words the status line quotes. */
 #define WORDS_MAX 300
-/* Time left for the requests themselves when the plugin waits to retry. */
-#define RETRY_MARGIN_S 1.0
+/* What -t must leave beyond --retry-after for the two tries themselves. */
+#define RETRY_MARGIN_S 5.0
 /* How long RSET/QUIT may take once the verdict is known. */
 #define GOODBYE_MS 2000
 
@@ -287,7 +288,7 @@ static void check_settings(const struct settings *s)
 	if (s->retry_after > 0 && s->retry_after + RETRY_MARGIN_S > ms_timeout())
 		ms_die(MS_UNKNOWN, "the timeout (%gs) is too short to wait --retry-after=%gs "
 		       "and ask again: set -t to at least %g", ms_timeout(), s->retry_after,
-		       s->retry_after + RETRY_MARGIN_S + 4);
+		       s->retry_after + RETRY_MARGIN_S);
 }
 
 static void parse(int argc, char **argv, struct settings *s)
@@ -480,6 +481,19 @@ static void make_instance(char *buf, size_t size)
 		 (uint64_t)time(NULL));
 }
 
+/* "action=..." for the status line, cut to WORDS_MAX bytes on a character boundary. */
+static char *policy_words(const char *action)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	size_t n = strlen(action), keep = ms_utf8_prefix(action, n, WORDS_MAX);
+
+	ms_buf_puts(&b, "action=");
+	ms_buf_add(&b, action, keep);
+	if (keep < n)
+		ms_buf_puts(&b, "...");
+	return ms_buf_steal(&b);
+}
+
 /* One policy request on a connection of its own. */
 static void policy_try(const struct settings *s, const struct triplet *t, int64_t test_time,
 		       struct attempt *a)
@@ -509,9 +523,7 @@ static void policy_try(const struct settings *s, const struct triplet *t, int64_
 		step_failed("asking the greylister", &err);
 	a->seconds = a->total_s = seconds_since(start);
 	a->outcome = policy_outcome(ms_policy_classify(reply.action));
-	struct ms_buf words = MS_BUF_INIT;
-	ms_buf_printf(&words, "action=%s", reply.action);
-	a->words = ms_buf_steal(&words);
+	a->words = policy_words(reply.action);
 	ms_policy_reply_free(&reply);
 	ms_conn_close(&conn);
 }

@@ -2,7 +2,7 @@
 # check_greylist against a real postgrey (policy mode), a real Postfix that
 # asks that postgrey with check_policy_service (smtp mode, with and without
 # STARTTLS), and tests/fakepeer for the faults a real server cannot show.
-# Everything listens on 127.0.0.1 ports 10023-10026 and 10500-10511.
+# Everything listens on 127.0.0.1 ports 10023-10026 and 10500-10513.
 # sqlgrey is tested too when it is installed.
 set -u
 . "$top_srcdir/tests/peers/common.sh"
@@ -251,6 +251,15 @@ fake 10505 request 'send:action=HOLD\n\n' hang
 expect_plugin "fault: an action that is no greylisting decision" 2 \
 	'^GREYLIST CRITICAL - unexpected reply, not a greylisting decision \(action=HOLD\) \|' \
 	"$plugin" -H 127.0.0.1 -p 10505
+
+fake 10512 request "send:action=DEFER_IF_PERMIT $(printf 'x%.0s' $(seq 5000))\n\n" hang
+expect_plugin "fault: an overlong policy reply" 2 \
+	"^GREYLIST CRITICAL - asking the greylister: 127\.0\.0\.1:10512 sent a line longer than 4096 bytes$" \
+	"$plugin" -H 127.0.0.1 -p 10512
+fake 10513 request "send:action=DEFER_IF_PERMIT \xff\x1b[1m|$(printf 'y%.0s' $(seq 1000))\n\n" hang
+expect_plugin "fault: a long reply with control bytes and invalid UTF-8 is cut and cleaned" 0 \
+	"^GREYLIST OK - new triplet deferred \(action=DEFER_IF_PERMIT $(printf '\xef\xbf\xbd') \[1m/y{270,290}\.\.\.\) \| time=" \
+	"$plugin" -H 127.0.0.1 -p 10513
 
 fake 10506 'send:220-fake.example' sleep:50 'send:.net ESMTP\r\n220 ' sleep:50 'send:ready\r\n' \
 	line 'send:250-fake.example.net\r\n250-PIPE' sleep:50 'send:LINING\r\n250 8BITMIME\r\n' \
