@@ -171,11 +171,12 @@ static bool visit_header(struct exim_scan *s, int dirfd, const char *dirpath,
 		s->damaged++;
 		return true;
 	}
+	uint64_t *bytes = h == EXIM_HEADER_FROZEN ? &s->frozen_bytes : &s->queued_bytes;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		s->bytes += (uint64_t)st.st_size;
+		*bytes += (uint64_t)st.st_size;
 	snprintf(data, sizeof(data), "%s-D", id);
 	if (fstatat(dirfd, data, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		s->bytes += (uint64_t)st.st_size;
+		*bytes += (uint64_t)st.st_size;
 	if (h == EXIM_HEADER_FROZEN) {
 		s->frozen++;
 		note_oldest(&s->has_oldest_frozen, &s->oldest_frozen, arrival);
@@ -234,10 +235,41 @@ bool exim_scan_spool(const char *spool_dir, struct exim_scan *out)
 	return scan_dir(out, fd, path, true);
 }
 
-bool exim_parse_bp_line(const char *line, size_t len, char id[EXIM_ID_MAX + 1], bool *frozen)
+/* "281", "2.9K", "12M": exim's rounded sizes. */
+static bool parse_bp_size(const char *s, size_t n, uint64_t *bytes)
+{
+	double v = 0, scale = 1, frac = 0.1;
+	bool digits = false, point = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9' && !point) {
+			v = v * 10 + (c - '0');
+		} else if (c >= '0' && c <= '9') {
+			v += (c - '0') * frac;
+			frac /= 10;
+		} else if (c == '.' && !point && digits) {
+			point = true;
+			continue;
+		} else {
+			break;
+		}
+		digits = true;
+	}
+	if (!digits || v > 1e12)
+		return false;
+	if (i + 1 == n && (s[i] == 'K' || s[i] == 'M' || s[i] == 'G'))
+		scale = s[i] == 'K' ? 1024.0 : s[i] == 'M' ? 1048576.0 : 1073741824.0;
+	else if (i != n)
+		return false;
+	*bytes = (uint64_t)(v * scale + 0.5);
+	return true;
+}
+
+bool exim_parse_bp_line(const char *line, size_t len, struct exim_bp_message *m)
 {
 	size_t pos = 0, start[3], end[3];
-	int64_t sec;
 
 	/* Three fields: age, size, ID; recipient lines have only one or two. */
 	for (int f = 0; f < 3; f++) {
@@ -251,12 +283,13 @@ bool exim_parse_bp_line(const char *line, size_t len, char id[EXIM_ID_MAX + 1], 
 			return false;
 	}
 	size_t n = end[2] - start[2];
-	if (!exim_id_time(line + start[2], n, &sec))
+	if (!exim_id_time(line + start[2], n, &m->arrival) ||
+	    !parse_bp_size(line + start[1], end[1] - start[1], &m->size))
 		return false;
-	memcpy(id, line + start[2], n);
-	id[n] = '\0';
+	memcpy(m->id, line + start[2], n);
+	m->id[n] = '\0';
 	static const char mark[] = "*** frozen ***";
-	*frozen = len - pos >= sizeof(mark) - 1 &&
-		  memcmp(line + len - (sizeof(mark) - 1), mark, sizeof(mark) - 1) == 0;
+	m->frozen = len - pos >= sizeof(mark) - 1 &&
+		    memcmp(line + len - (sizeof(mark) - 1), mark, sizeof(mark) - 1) == 0;
 	return true;
 }

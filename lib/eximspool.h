@@ -42,7 +42,7 @@ enum exim_header exim_parse_header(const char *buf, size_t len, bool whole_file,
 
 struct exim_scan {
 	uint64_t queued, frozen;	/* messages, by state */
-	uint64_t bytes;			/* size of their -H and -D files */
+	uint64_t queued_bytes, frozen_bytes;	/* size of their -H and -D files */
 	bool has_oldest_queued, has_oldest_frozen;
 	int64_t oldest_queued, oldest_frozen;
 	uint64_t damaged;		/* -H files that are not Exim's */
@@ -54,12 +54,19 @@ struct exim_scan {
 /* Scans SPOOL/input. false when it cannot be read (see error_*). */
 bool exim_scan_spool(const char *spool_dir, struct exim_scan *out);
 
+/* A message line of `exim -bp`. */
+struct exim_bp_message {
+	char id[EXIM_ID_MAX + 1];
+	int64_t arrival;	/* from the ID */
+	uint64_t size;		/* bytes, as rounded by exim ("2.9K" is 2969) */
+	bool frozen;
+};
+
 /*
  * One line of `exim -bp`: "  25m  2.9K 1hDxyz-0001ab-Cd <sender> *** frozen ***".
- * Returns true for a message line, with its ID and whether it is frozen;
- * false for recipient and blank lines.
+ * Returns true for a message line; false for recipient and blank lines
+ * and anything else.
  */
-bool exim_parse_bp_line(const char *line, size_t len, char id[EXIM_ID_MAX + 1],
-			bool *frozen);
+bool exim_parse_bp_line(const char *line, size_t len, struct exim_bp_message *m);
 
 #endif

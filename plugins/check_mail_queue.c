@@ -732,14 +732,11 @@ struct bp_run {
 static void bp_on_line(void *arg, const char *line, size_t len, bool too_long)
 {
 	struct bp_run *run = arg;
-	char id[EXIM_ID_MAX + 1];
-	bool frozen;
-	int64_t arrival;
+	struct exim_bp_message m;
 
-	if (too_long || !exim_parse_bp_line(line, len, id, &frozen) ||
-	    !exim_id_time(id, strlen(id), &arrival))
-		return;
-	queue_add(&run->s->q[frozen ? EXIM_FROZEN : EXIM_QUEUED], 0, arrival);
+	if (too_long || !exim_parse_bp_line(line, len, &m))
+		return;		/* recipient lines, blank lines */
+	queue_add(&run->s->q[m.frozen ? EXIM_FROZEN : EXIM_QUEUED], m.size, m.arrival);
 	run->lines++;
 }
 
@@ -759,7 +756,8 @@ static bool run_exim_bp(struct snapshot *s, char *err, size_t errlen)
 	pq_lines_finish(&lines);
 	if (!started)
 		return false;
-	bool ok = res.exited && res.exit_status == 0;
+	/* An error on stderr with no message listed is no empty queue. */
+	bool ok = res.exited && res.exit_status == 0 && (run.lines > 0 || res.err.len == 0);
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
 		ms_text_add_line(&msg, res.err.data ? res.err.data : "", res.err.len);
@@ -787,7 +785,8 @@ static void probe_exim(const struct settings *set, struct snapshot *s)
 			s->q[EXIM_FROZEN].count = scan.frozen;
 			s->q[EXIM_FROZEN].has_oldest = scan.has_oldest_frozen;
 			s->q[EXIM_FROZEN].oldest = scan.oldest_frozen;
-			s->q[EXIM_QUEUED].bytes = scan.bytes;
+			s->q[EXIM_QUEUED].bytes = scan.queued_bytes;
+			s->q[EXIM_FROZEN].bytes = scan.frozen_bytes;
 			s->damaged = scan.damaged;
 			s->vanished = scan.vanished;
 			s->corrupt_known = true;

@@ -189,4 +189,47 @@ expect_plugin "Postfix stopped, as nobody: CRITICAL" 2 \
 	as_nobody --config-dir="$pf/etc"
 expect_plugin "Postfix stopped, --method=command" 2 '^MAIL_QUEUE CRITICAL - the Postfix mail system is down' mq --method=command
 
+# ---- Exim: Debian's exim4, unpacked and never installed (installing it
+# would remove Postfix), builds a spool of its own ----
+exim_dir=$PEERS_DIR/exim
+exim_cache=$top_builddir/.exim-debs	# downloaded once per build directory
+mkdir -p "$exim_dir/spool" "$exim_dir/log" "$exim_dir/bin" "$exim_cache"
+if ! ls "$exim_cache"/exim4-daemon-light_*.deb >/dev/null 2>&1; then
+	(cd "$exim_cache" && apt-get download exim4-daemon-light exim4-base exim4-config libidn12 \
+		>/dev/null 2>&1)
+fi
+if ! ls "$exim_cache"/exim4-daemon-light_*.deb >/dev/null 2>&1; then
+	echo "skip: the Exim part: cannot download exim4-daemon-light from the Debian archive"
+	[ "$failures" -eq 0 ]
+	exit
+fi
+for deb in "$exim_cache"/*.deb; do dpkg-deb -x "$deb" "$exim_dir/root"; done
+# not setuid: the loader must honour LD_LIBRARY_PATH (libidn12 is unpacked too)
+# for every user, so that 'nobody' hears Exim's own refusal
+chmod u-s "$exim_dir/root/usr/sbin/exim4"
+# Exim looks its user up by name: a private passwd, seen only in a mount namespace
+cp /etc/passwd "$exim_dir/passwd"
+cp /etc/group "$exim_dir/group"
+echo "Debian-exim:x:1999:1999:Exim:$exim_dir/spool:/usr/sbin/nologin" >>"$exim_dir/passwd"
+echo "Debian-exim:x:1999:" >>"$exim_dir/group"
+chown 1999:1999 "$exim_dir/spool" "$exim_dir/log"
+chmod 755 "$exim_dir"
+printf '%s\n' "exim_user = Debian-exim" "exim_group = Debian-exim" \
+	"spool_directory = $exim_dir/spool" "log_file_path = $exim_dir/log/%slog" \
+	"primary_hostname = mx.exim.test" "domainlist local_domains =" \
+	"begin routers" "send_out:" "  driver = manualroute" "  route_list = * 127.0.0.1::1" \
+	"  transport = remote_smtp" "  self = send" \
+	"begin transports" "remote_smtp:" "  driver = smtp" "  port = 1" \
+	"begin retry" "* * F,1h,15m" >"$exim_dir/exim.conf"
+printf '%s\n' '#!/bin/sh' \
+	"LD_LIBRARY_PATH=$exim_dir/root/usr/lib/x86_64-linux-gnu exec $exim_dir/root/usr/sbin/exim4 -C $exim_dir/exim.conf \"\$@\"" \
+	>"$exim_dir/bin/exim4"
+chmod 755 "$exim_dir/bin/exim4"
+cp "$plugin" "$exim_dir/check_mail_queue"
+chmod 755 "$exim_dir/check_mail_queue"
+exim_out=$(top_srcdir=$top_srcdir exim_dir=$exim_dir plugin=$exim_dir/check_mail_queue \
+	unshare -m bash "$top_srcdir/tests/integration/mail_queue_exim.sh" 2>&1)
+printf '%s\n' "$exim_out"
+failures=$((failures + $(printf '%s\n' "$exim_out" | grep -c '^FAIL: ')))
+
 [ "$failures" -eq 0 ]

@@ -151,7 +151,8 @@ START_TEST(spool_walk)
 	ck_assert(s.has_oldest_queued);
 	ck_assert_int_eq(s.oldest_queued, 1700000000);
 	ck_assert_int_eq(s.oldest_frozen, 1795609919);
-	ck_assert_int_gt(s.bytes, 0);
+	ck_assert_int_gt(s.queued_bytes, 0);
+	ck_assert_int_gt(s.frozen_bytes, 0);
 
 	char path[700];
 	snprintf(path, sizeof(path), "%s/nowhere", spool);
@@ -162,27 +163,34 @@ START_TEST(spool_walk)
 }
 END_TEST
 
-static bool bp(const char *line, char *id, bool *frozen)
+static bool bp(const char *line, struct exim_bp_message *m)
 {
-	return exim_parse_bp_line(line, strlen(line), id, frozen);
+	return exim_parse_bp_line(line, strlen(line), m);
 }
 
 START_TEST(bp_lines)
 {
-	char id[EXIM_ID_MAX + 1];
-	bool frozen;
+	struct exim_bp_message m;
 
-	ck_assert(bp("25m  2.9K 1xWCAK-0001ab-Cd <alice@sender.example>", id, &frozen));
-	ck_assert_str_eq(id, "1xWCAK-0001ab-Cd");
-	ck_assert(!frozen);
-	ck_assert(bp(" 4d   324 1r31eq-000000005vi-0004 <> *** frozen ***", id, &frozen));
-	ck_assert_str_eq(id, "1r31eq-000000005vi-0004");
-	ck_assert(frozen);
-	ck_assert(!bp("          bob@remote.example", id, &frozen));
-	ck_assert(!bp("        D bob@remote.example", id, &frozen));
-	ck_assert(!bp("", id, &frozen));
-	ck_assert(!bp("25m 2.9K not-an-id <x>", id, &frozen));
-	ck_assert(!bp("exim: permission denied", id, &frozen));
+	ck_assert(bp("25m  2.9K 1xWCAK-0001ab-Cd <alice@sender.example>", &m));
+	ck_assert_str_eq(m.id, "1xWCAK-0001ab-Cd");
+	ck_assert_int_eq(m.arrival, 1795609920);
+	ck_assert_int_eq(m.size, 2970);		/* 2.9 * 1024, rounded */
+	ck_assert(!m.frozen);
+	/* what exim 4.96 printed in the integration test */
+	ck_assert(bp(" 0m   281 1xWCLc-0001vh-2A <a@x.test> *** frozen ***", &m));
+	ck_assert_int_eq(m.size, 281);
+	ck_assert(m.frozen);
+	ck_assert(bp(" 4d   12M 1r31eq-000000005vi-0004 <>", &m));
+	ck_assert_str_eq(m.id, "1r31eq-000000005vi-0004");
+	ck_assert_int_eq(m.size, 12582912);
+	ck_assert(!bp("          bob@remote.example", &m));
+	ck_assert(!bp("        D bob@remote.example", &m));
+	ck_assert(!bp("", &m));
+	ck_assert(!bp("25m 2.9K not-an-id <x>", &m));
+	ck_assert(!bp("25m 2.9X 1xWCAK-0001ab-Cd <x>", &m));
+	ck_assert(!bp("25m .K 1xWCAK-0001ab-Cd <x>", &m));
+	ck_assert(!bp("exim: permission denied", &m));
 }
 END_TEST
 
