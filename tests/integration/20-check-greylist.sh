@@ -298,4 +298,80 @@ expect_plugin "fault: the MTA refuses the session" 2 \
 	'^GREYLIST CRITICAL - greeting: 554 5\.3\.2 fake\.example\.net: service not available$' \
 	"$plugin" --mode=smtp -H 127.0.0.1 -p 10511 --recipient=a@example.net
 
+# ------------------------------------------------ contrib/ definitions validate
+if command -v nagios4 >/dev/null 2>&1; then
+	n=$PEERS_DIR/nagios
+	mkdir -p "$n/results" && chown nagios "$n/results"
+	# the commented sample services, uncommented, on hosts of their own
+	sed -n '/^# define service/,$p' "$top_srcdir/contrib/nagios/check_greylist.cfg" |
+		sed 's/^# \{0,1\}//' >"$n/samples.cfg"
+	{
+		printf 'define timeperiod {\n timeperiod_name 24x7\n alias always\n'
+		for day in sunday monday tuesday wednesday thursday friday saturday; do
+			printf ' %s 00:00-24:00\n' $day
+		done
+		printf '}\ndefine command {\n command_name notify\n command_line /bin/true\n}\n'
+		printf 'define contact {\n contact_name admin\n host_notification_period 24x7\n'
+		printf ' service_notification_period 24x7\n host_notification_options n\n'
+		printf ' service_notification_options n\n host_notification_commands notify\n'
+		printf ' service_notification_commands notify\n}\n'
+		printf 'define service {\n name generic-service\n register 0\n max_check_attempts 1\n'
+		printf ' check_interval 5\n retry_interval 1\n check_period 24x7\n'
+		printf ' notification_period 24x7\n contacts admin\n}\n'
+		for host in greylist-gw1 mx1; do
+			printf 'define host {\n host_name %s\n address 127.0.0.1\n max_check_attempts 1\n' $host
+			printf ' check_period 24x7\n contacts admin\n notification_period 24x7\n}\n'
+		done
+	} >"$n/objects.cfg"
+	cat >"$n/nagios.cfg" <<NAGIOSCFG
+cfg_file=$n/objects.cfg
+cfg_file=$top_srcdir/contrib/nagios/check_greylist.cfg
+cfg_file=$n/samples.cfg
+resource_file=$n/resource.cfg
+nagios_user=nagios
+nagios_group=nagios
+illegal_macro_output_chars=\`~\$&|'"<>
+status_file=$n/status.dat
+command_file=$n/nagios.cmd
+check_result_path=$n/results
+query_socket=$n/query.sock
+log_file=$n/nagios.log
+lock_file=$n/nagios.lock
+temp_file=$n/nagios.tmp
+NAGIOSCFG
+	echo "\$USER1\$=$top_builddir/plugins" >"$n/resource.cfg"
+	out=$(nagios4 -v "$n/nagios.cfg" 2>&1)
+	if printf '%s\n' "$out" | grep -q '^Total Errors: *0$' &&
+		printf '%s\n' "$out" | grep -q 'Checked 4 services'; then
+		check_ok "contrib/nagios/check_greylist.cfg and its samples pass nagios4 -v"
+	else
+		check_fail "nagios4 -v: $(printf '%s\n' "$out" | grep -iE 'error|warning' | head -n 5)"
+	fi
+fi
+if command -v icinga2 >/dev/null 2>&1; then
+	i=$PEERS_DIR/icinga2
+	mkdir -p "$i/data" "$i/log" "$i/cache" "$i/spool" "$i/run" "$i/conf"
+	chown -R nagios "$i"
+	cat >"$i/icinga2.conf" <<ICINGACONF
+const PluginDir = "$top_builddir/plugins"
+include <itl>
+include <plugins>
+include "$top_srcdir/contrib/icinga2/check_greylist.conf"
+object Host "greylist-gw1" {
+	address = "127.0.0.1"
+	check_command = "dummy"
+	vars.greylisting = "postgrey"
+}
+ICINGACONF
+	out=$(icinga2 daemon -C -c "$i/icinga2.conf" -DConfiguration.DataDir="$i/data" \
+		-DConfiguration.LogDir="$i/log" -DConfiguration.CacheDir="$i/cache" \
+		-DConfiguration.SpoolDir="$i/spool" -DConfiguration.InitRunDir="$i/run" \
+		-DConfiguration.ConfigDir="$i/conf" 2>&1)
+	if [ $? -eq 0 ] && printf '%s\n' "$out" | grep -q 'Instantiated 2 Services'; then
+		check_ok "contrib/icinga2/check_greylist.conf and its apply rules pass icinga2 daemon -C"
+	else
+		check_fail "icinga2 daemon -C: $(printf '%s\n' "$out" | grep -E 'critical|warning' | head -n 5)"
+	fi
+fi
+
 [ "$failures" -eq 0 ]
