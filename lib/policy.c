@@ -232,8 +232,8 @@ bool ms_policy_query(struct ms_conn *c, const struct ms_policy_request *rq,
 	for (;;) {
 		if (!ms_conn_read_line(c, &line, MS_POLICY_LINE_MAX, deadline, err))
 			goto out;
-		enum ms_policy_feed f = ms_policy_reply_feed(reply, line.data ? line.data : "",
-							     line.len, why, sizeof(why));
+		enum ms_policy_feed f = ms_policy_reply_feed(reply, ms_buf_str(&line), line.len,
+							     why, sizeof(why));
 		if (f == MS_POLICY_DONE)
 			break;
 		if (f == MS_POLICY_BAD) {

@@ -643,6 +643,27 @@ static void wait_seconds(double seconds)
 	}
 }
 
+/*
+ * The learning check's second try: after --retry-after, or at once with
+ * postgrey's clock set --test-time-offset ahead. later says which.
+ */
+static void try_again(const struct settings *s, const struct triplet *t, struct attempt *a,
+		      char *later, size_t size)
+{
+	char took[32];
+
+	if (s->retry_after > 0) {
+		wait_seconds(s->retry_after);
+		try_triplet(s, t, 0, a);
+		snprintf(later, size, "after %s",
+			 ms_duration_format(took, sizeof(took), s->retry_after));
+	} else {
+		try_triplet(s, t, (int64_t)time(NULL) + (int64_t)s->test_time_offset, a);
+		snprintf(later, size, "at policy_test_time +%s",
+			 ms_duration_format(took, sizeof(took), s->test_time_offset));
+	}
+}
+
 /* ---------------------------------------------------------------- verdict */
 
 static void free_attempt(struct attempt *a)
@@ -695,7 +716,7 @@ static void judge_retry(struct ms_result *r, const char *later, const struct att
 			      first->words, later, again->words);
 	else if (again->outcome == OUT_DEFERRED)
 		ms_result_add(r, MS_CRITICAL, "triplet still deferred %s (%s)", later, again->words);
-	else
+	else	/* rejected, unavailable...: judged as a try that must pass */
 		judge_first(r, &(struct settings){ .expect = EXPECT_PASS }, again);
 }
 
@@ -770,19 +791,12 @@ int main(int argc, char **argv)
 	make_triplet(&s, &t);
 
 	try_triplet(&s, &t, 0, &first);
+	/* learning is only worth checking once the first try was deferred */
 	bool learning = first.outcome == OUT_DEFERRED && s.expect == EXPECT_DEFER &&
 			(s.retry_after > 0 || s.test_time_offset > 0);
-	char later[96] = "", took[32];
-	if (learning && s.retry_after > 0) {
-		wait_seconds(s.retry_after);
-		try_triplet(&s, &t, 0, &again);
-		snprintf(later, sizeof(later), "after %s",
-			 ms_duration_format(took, sizeof(took), s.retry_after));
-	} else if (learning) {
-		try_triplet(&s, &t, (int64_t)time(NULL) + (int64_t)s.test_time_offset, &again);
-		snprintf(later, sizeof(later), "at policy_test_time +%s",
-			 ms_duration_format(took, sizeof(took), s.test_time_offset));
-	}
+	char later[96] = "";
+	if (learning)
+		try_again(&s, &t, &again, later, sizeof(later));
 
 	struct ms_result *r = ms_result_new(plugin.label);
 	if (learning)

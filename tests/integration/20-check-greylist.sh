@@ -2,7 +2,7 @@
 # check_greylist against a real postgrey (policy mode), a real Postfix that
 # asks that postgrey with check_policy_service (smtp mode, with and without
 # STARTTLS), and tests/fakepeer for the faults a real server cannot show.
-# Everything listens on 127.0.0.1 ports 10023-10026 and 10500-10513.
+# Everything listens on 127.0.0.1 ports 10023-10026 and 10500-10515.
 # sqlgrey is tested too when it is installed.
 set -u
 . "$top_srcdir/tests/peers/common.sh"
@@ -297,6 +297,18 @@ fake 10511 'send:554 5.3.2 fake.example.net: service not available\r\n' hang
 expect_plugin "fault: the MTA refuses the session" 2 \
 	'^GREYLIST CRITICAL - greeting: 554 5\.3\.2 fake\.example\.net: service not available$' \
 	"$plugin" --mode=smtp -H 127.0.0.1 -p 10511 --recipient=a@example.net
+
+fake 10514 'send:220 fake ESMTP\r\n' line 'send:250-fake\r\n250 STARTTLS\r\n' \
+	line 'send:454 4.7.0 TLS not available due to local problem\r\n' hang
+expect_plugin "fault: the MTA offers STARTTLS and refuses it" 2 \
+	'^GREYLIST CRITICAL - STARTTLS: 127\.0\.0\.1:10514 refused STARTTLS: 454 4\.7\.0 TLS not available due to local problem$' \
+	"$plugin" --mode=smtp -H 127.0.0.1 -p 10514 --recipient=a@example.net -S
+
+fake 10515 'send:220 fake ESMTP\r\n' line 'send:250 fake\r\n' \
+	line 'send:553 5.7.1 <x@example.com>: Sender address rejected: not logged in\r\n' hang
+expect_plugin "fault: the MTA refuses the sender" 2 \
+	'^GREYLIST CRITICAL - MAIL FROM refused: 553 5\.7\.1 <x@example\.com>: Sender address rejected: not logged in$' \
+	"$plugin" --mode=smtp -H 127.0.0.1 -p 10515 --recipient=a@example.net
 
 # ------------------------------------------------ contrib/ definitions validate
 if command -v nagios4 >/dev/null 2>&1; then
