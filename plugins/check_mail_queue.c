@@ -288,6 +288,8 @@ struct snapshot {
 	bool has_details;	/* deferral reasons and domains were tallied */
 	char *details_error;
 	struct ms_tally reasons, domains;
+	/* kept here, reachable until the end, whichever way the run ends */
+	char *config_dir, *queue_dir;
 };
 
 static void snapshot_init(struct snapshot *s, enum mta mta)
@@ -303,6 +305,19 @@ static void snapshot_init(struct snapshot *s, enum mta mta)
 		s->q[EXIM_QUEUED].name = "queued";
 		s->q[EXIM_FROZEN].name = "frozen";
 	}
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+	if (s->has_details) {
+		ms_tally_free(&s->reasons);
+		ms_tally_free(&s->domains);
+	}
+	free(s->source);
+	free(s->down_reason);
+	free(s->details_error);
+	free(s->config_dir);
+	free(s->queue_dir);
 }
 
 static void queue_add(struct queue *q, uint64_t bytes, int64_t arrival)
@@ -420,9 +435,10 @@ static char *instance_config_dir(const char *instance)
 
 	if (!run_capture(argv, &out, err, sizeof(err)))
 		ms_die(MS_UNKNOWN, "cannot find the Postfix instance '%s': %s", instance, err);
-	if (sscanf(ms_buf_str(&out), "%255s %*s %*s %4095s", name, dir) != 2 || dir[0] != '/')
-		ms_die(MS_UNKNOWN, "postmulti -l knows no Postfix instance '%s'", instance);
+	int fields = sscanf(ms_buf_str(&out), "%255s %*s %*s %4095s", name, dir);
 	ms_buf_free(&out);
+	if (fields != 2 || dir[0] != '/')
+		ms_die(MS_UNKNOWN, "postmulti -l knows no Postfix instance '%s'", instance);
 	return ms_xstrdup(dir);
 }
 
@@ -451,7 +467,7 @@ static char *postconf_value(const char *config_dir, const char *param)
 {
 	char *argv[6];
 	struct ms_buf out = MS_BUF_INIT;
-	char err[512];
+	char err[512] = "";
 	int n = 0;
 
 	argv[n++] = "postconf";
@@ -462,9 +478,12 @@ static char *postconf_value(const char *config_dir, const char *param)
 	argv[n++] = "-h";
 	argv[n++] = (char *)param;
 	argv[n] = NULL;
-	if (!run_capture(argv, &out, err, sizeof(err)) || out.len == 0)
+	if (!run_capture(argv, &out, err, sizeof(err)) || out.len == 0) {
+		const char *why = out.len == 0 && err[0] == '\0' ? "postconf printed nothing" : err;
+		ms_buf_free(&out);
 		ms_die(MS_UNKNOWN, "cannot read %s from the Postfix configuration: %s; "
-		       "give the spool with --queue-dir", param, out.len == 0 ? "empty" : err);
+		       "give the spool with --queue-dir", param, why);
+	}
 	return ms_buf_steal(&out);
 }
 
@@ -640,10 +659,11 @@ static void start_details(struct snapshot *s)
  */
 static void probe_postfix(const struct settings *set, struct snapshot *s)
 {
-	char *config_dir = set->instance != NULL ? instance_config_dir(set->instance)
-			   : set->config_dir != NULL ? ms_xstrdup(set->config_dir) : NULL;
-	char *queue_dir = set->queue_dir != NULL ? ms_xstrdup(set->queue_dir)
-			  : postfix_queue_dir(config_dir);
+	s->config_dir = set->instance != NULL ? instance_config_dir(set->instance)
+			: set->config_dir != NULL ? ms_xstrdup(set->config_dir) : NULL;
+	s->queue_dir = set->queue_dir != NULL ? ms_xstrdup(set->queue_dir)
+		       : postfix_queue_dir(s->config_dir);
+	const char *config_dir = s->config_dir, *queue_dir = s->queue_dir;
 	char spool_err[700] = "", cmd_err[700] = "";
 	int spool_errno = 0;
 	bool done = false, want_details = ms_verbosity() > 0;
@@ -692,8 +712,6 @@ static void probe_postfix(const struct settings *set, struct snapshot *s)
 			s->details_error = ms_xstrdup(cmd_err);
 		}
 	}
-	free(config_dir);
-	free(queue_dir);
 }
 
 /* ---- Exim -------------------------------------------------------------- */
@@ -772,7 +790,7 @@ static bool run_exim_bp(struct snapshot *s, char *err, size_t errlen)
 
 static void probe_exim(const struct settings *set, struct snapshot *s)
 {
-	char *spool = exim_spool_dir(set);
+	const char *spool = s->queue_dir = exim_spool_dir(set);
 	char spool_err[700] = "", cmd_err[700] = "";
 	struct exim_scan scan;
 
@@ -791,7 +809,6 @@ static void probe_exim(const struct settings *set, struct snapshot *s)
 			s->vanished = scan.vanished;
 			s->corrupt_known = true;
 			s->source = str_printf("the spool %s", spool);
-			free(spool);
 			return;
 		}
 		snprintf(spool_err, sizeof(spool_err), "cannot read %s: %s", scan.error_path,
@@ -803,7 +820,6 @@ static void probe_exim(const struct settings *set, struct snapshot *s)
 		ms_die(MS_UNKNOWN, "%s%s%s; run the plugin as a user in Exim's group or with "
 		       "cap_dac_read_search (see check_mail_queue(1))", cmd_err,
 		       spool_err[0] ? "; and " : "", spool_err);
-	free(spool);
 }
 
 static enum mta detect_mta(void)
@@ -1038,9 +1054,6 @@ int main(int argc, char **argv)
 	verdict(r, &set, &snap, &t, now);
 	perfdata(r, &set, &snap, &t, now);
 	long_output(r, &set, &snap, now);
-	if (snap.has_details) {
-		ms_tally_free(&snap.reasons);
-		ms_tally_free(&snap.domains);
-	}
+	snapshot_free(&snap);
 	ms_plugin_exit(r);
 }

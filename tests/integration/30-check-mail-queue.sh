@@ -177,6 +177,19 @@ else
 fi
 expect_plugin "maildrop age under the default 5m: OK" 0 '^MAIL_QUEUE OK - 5 messages' mq
 
+# ---- instances as postmulti knows them (here only the default, '-') ----
+out=$("$plugin" --instance=- -v 2>&1)
+rc=$?
+if [ $rc -le 2 ] && printf '%s\n' "$out" | grep -q '/var/spool/postfix'; then
+	check_ok "--instance=-: postmulti -l leads to /etc/postfix and /var/spool/postfix (exit $rc)"
+else
+	check_fail "--instance=-: exit $rc: $out"
+fi
+expect_plugin "--instance unknown to postmulti" 3 \
+	"^MAIL_QUEUE UNKNOWN - postmulti -l knows no Postfix instance 'nosuch'$" "$plugin" --instance=nosuch
+expect_plugin "--instance with --config-dir" 3 '^MAIL_QUEUE UNKNOWN - --instance and --config-dir both' \
+	"$plugin" --instance=- --config-dir="$pf/etc"
+
 # ---- Postfix stopped: never OK ----
 # (stopped by hand: postfix_stop would also withdraw the instance from
 # alternate_config_directories, and 'nobody' could not ask postqueue)

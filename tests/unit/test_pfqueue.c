@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -452,6 +453,53 @@ START_TEST(scan_errors)
 }
 END_TEST
 
+/*
+ * Mail delivered while the queue is walked: a child removes every file
+ * while scans run one after another. No scan may fail, count more files
+ * than there were, or lose track of the ones that are left.
+ */
+START_TEST(scan_while_files_vanish)
+{
+	char *dir = make_spool();
+	char path[700], id[32];
+	struct pfq_scan s;
+	const int n = 3000;
+
+	for (int i = 0; i < n; i++) {
+		long_id(id, BASE_TIME - i, 0, (unsigned)i);
+		snprintf(path, sizeof(path), "%s/deferred/%c/%s", dir, "AB"[i % 2], id);
+		write_queue_file(path, BASE_TIME - i, 0700);
+	}
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int i = n - 1; i >= 0; i--) {
+			long_id(id, BASE_TIME - i, 0, (unsigned)i);
+			snprintf(path, sizeof(path), "%s/deferred/%c/%s", dir, "AB"[i % 2], id);
+			unlink(path);
+			if (i % 10 == 0)
+				usleep(100);	/* spread over many scans */
+		}
+		_exit(0);
+	}
+	uint64_t last = n;
+	int rounds = 0;
+	do {
+		scan_ok(dir, rounds % 2 == 1, &s);
+		ck_assert_int_le(s.q[PFQ_DEFERRED].count, last);	/* files only go */
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].damaged, 0);
+		last = s.q[PFQ_DEFERRED].count;
+		rounds++;
+	} while (last > 0 && rounds < 10000);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	scan_ok(dir, false, &s);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, 0);
+	ck_assert(!s.q[PFQ_DEFERRED].has_oldest);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(queue_names)
 {
 	ck_assert_str_eq(pfq_queue_name(PFQ_DEFERRED), "deferred");
@@ -480,6 +528,7 @@ Suite *pfqueue_suite(void)
 	tcase_add_test(tc, scan_distrusts_disagreeing_hints);
 	tcase_add_test(tc, scan_short_ids);
 	tcase_add_test(tc, scan_errors);
+	tcase_add_test(tc, scan_while_files_vanish);
 	suite_add_tcase(s, tc);
 	return s;
 }
