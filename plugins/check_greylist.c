@@ -444,6 +444,8 @@ static const char *peer_name(const struct settings *s, char *buf, size_t size)
 {
 	if (s->socket)
 		snprintf(buf, size, "unix:%s", s->socket);
+	else if (strchr(s->host, ':'))	/* an IPv6 address */
+		snprintf(buf, size, "[%s]:%s", s->host, s->port);
 	else
 		snprintf(buf, size, "%s:%s", s->host, s->port);
 	return buf;
@@ -760,6 +762,18 @@ static void judge_certificate(struct ms_result *r, const struct settings *s,
 
 /* ----------------------------------------------------------------- output */
 
+/* -v: each try's reply and timing in the long output. */
+static void describe_tries(struct ms_result *r, const struct attempt *first,
+			   const struct attempt *again)
+{
+	const struct attempt *tries[] = { first, again };
+	char took[32];
+
+	for (size_t i = 0; i < 2 && tries[i]; i++)
+		ms_result_line(r, "%s try: %s in %s", i == 0 ? "first" : "second", tries[i]->words,
+			       ms_duration_format(took, sizeof(took), tries[i]->total_s));
+}
+
 static void add_perf(struct ms_result *r, const struct settings *s, const struct attempt *a)
 {
 	const struct ms_range *w = s->time.has_warning ? &s->time.warning : NULL;
@@ -808,6 +822,8 @@ int main(int argc, char **argv)
 	ms_result_line(r, "triplet: client %s, sender <%s>, recipient <%s>",
 		       s.mode == MODE_SMTP ? "(this host)" : t.client_address, t.sender,
 		       t.recipient);
+	if (ms_verbosity() > 0)
+		describe_tries(r, &first, learning ? &again : NULL);
 	add_perf(r, &s, &first);
 
 	free_attempt(&first);
