@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "deadline.h"
 #include "writetest.h"
 
 #define TEST_SIZE 4096
@@ -62,6 +61,11 @@ static int open_test_dir(const char *root, const char *subdir)
 		}
 		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		int saved = errno;
+		struct stat st;
+		/* O_DIRECTORY says ENOTDIR for a symlink: say what it is */
+		if (next < 0 && saved == ENOTDIR &&
+		    fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			saved = ELOOP;
 		close(fd);
 		errno = saved;
 		fd = next;
@@ -83,12 +87,21 @@ static void unique_name(char *name, size_t size, uint64_t token)
 		 (unsigned long long)token);
 }
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static uint64_t random_token(void)
 {
 	uint64_t token;
 
 	if (getrandom(&token, sizeof(token), GRND_NONBLOCK) != (ssize_t)sizeof(token))
-		token = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ms_now_ms();
+		token = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
+			(uint64_t)(now_seconds() * 1e9);
 	return token;
 }
 
@@ -210,7 +223,7 @@ bool ms_write_test(const char *root, const char *subdir, dev_t dev,
 		return fail(&run, MS_WRITE_OPEN_DIR, err);
 	}
 	unique_name(name, sizeof(name), token);
-	int64_t start = ms_now_ms();
+	double start = now_seconds();
 	step(&run, MS_WRITE_CREATE);
 	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -225,6 +238,6 @@ bool ms_write_test(const char *root, const char *subdir, dev_t dev,
 	if (unlinkat(dirfd, name, 0) != 0 && ok)
 		ok = fail(&run, MS_WRITE_REMOVE, errno);
 	close(dirfd);
-	res->seconds = (double)(ms_now_ms() - start) / 1000.0;
+	res->seconds = now_seconds() - start;
 	return ok;
 }

@@ -58,6 +58,7 @@
 #define PROBE_SHARE 0.8		/* default --probe-timeout: this share of -t */
 #define SUMMARY_FAILURES 3	/* failing mounts named on the status line */
 #define AUTOFS_MAGIC 0x0187	/* statfs f_type of an autofs trigger */
+#define SETTLE_MS 200		/* for a killed probe to show where it is stuck */
 
 /* ------------------------------------------------------------------ */
 /* options                                                             */
@@ -585,11 +586,31 @@ static void write_test(const struct probe_job *job, dev_t dev)
 		job->report->write_seconds = res.seconds;
 		return;
 	}
-	report_problem(job, "write test failed at %s%s%s: %s", ms_write_step_name(res.failed),
+	report_problem(job, "write test failed at %s%s%s: %s%s", ms_write_step_name(res.failed),
 		       job->s->write_subdir ? " in " : "",
 		       job->s->write_subdir ? job->s->write_subdir : "",
 		       res.failed == MS_WRITE_COMPARE ? "what was read back differs"
-						     : strerror(res.err));
+						     : strerror(res.err),
+		       res.err == ELOOP ? " (symlinks are not followed)" : "");
+}
+
+/*
+ * A probe left behind must not hold the plugin's output open: Nagios (and
+ * a shell's $(...)) read it until end-of-file, which would then wait for
+ * the stuck probe. So the child lets go of stdin, stdout and stderr first.
+ */
+static void detach_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (null >= 0)
+			dup2(null, fd);
+		else
+			close(fd);
+	}
+	if (null > 2)
+		close(null);
 }
 
 /* Runs in the probe child; its reports are all the parent learns. */
@@ -599,6 +620,7 @@ static int probe_child(void *arg, int fd)
 	struct probe_report report;
 	struct stat root;
 
+	detach_stdio();
 	memset(&report, 0, sizeof(report));
 	job->fd = fd;
 	job->report = &report;
@@ -660,12 +682,36 @@ static void recall_lingering(struct run *run, struct target *t)
 	ms_linger_free(&t->linger);
 }
 
-/* A probe that did not answer: note where it hangs, for this run and the next. */
+/*
+ * The kernel state of probes that did not answer. Right after SIGKILL a
+ * probe may still be running on its way back into an uninterruptible wait
+ * (FUSE, NFS): give them all a moment, together, to settle.
+ */
+static void read_stuck_states(struct run *run)
+{
+	int64_t until = ms_now_ms() + SETTLE_MS;
+
+	for (;;) {
+		bool running = false;
+		for (size_t i = 0; i < run->ntargets; i++) {
+			struct target *t = &run->targets[i];
+			if (!t->probed || t->probe.state != MS_PROBE_TIMED_OUT)
+				continue;
+			t->has_stuck = ms_proc_read("/proc", t->probe.pid, &t->stuck) &&
+				       t->stuck.state != 'Z';
+			running |= t->has_stuck && t->stuck.state == 'R';
+		}
+		if (!running || ms_now_ms() >= until)
+			return;
+		usleep(5000);
+	}
+}
+
+/* A probe that did not answer: remember it, so the next run does not add another. */
 static void remember_stuck(struct run *run, struct target *t)
 {
 	char err[512];
 
-	t->has_stuck = ms_proc_read("/proc", t->probe.pid, &t->stuck) && t->stuck.state != 'Z';
 	if (!t->has_stuck || run->state_fd < 0)
 		return;
 	struct ms_linger l = {
@@ -712,9 +758,11 @@ static void probe_all(const struct settings *s, struct run *run)
 		t->probed = true;
 		t->probe = probes[n++];
 		read_report(t);
-		if (t->probe.state == MS_PROBE_TIMED_OUT)
-			remember_stuck(run, t);
 	}
+	read_stuck_states(run);
+	for (size_t i = 0; i < run->ntargets; i++)
+		if (run->targets[i].probed && run->targets[i].probe.state == MS_PROBE_TIMED_OUT)
+			remember_stuck(run, &run->targets[i]);
 	free(probes);
 	free(jobs);
 }
@@ -841,15 +889,17 @@ static void judge_identity(const struct settings *s, struct target *t)
 
 /*
  * The superblock options decide: errors=remount-ro turns the whole
- * filesystem read-only while the per-mount flags may still say rw.
+ * filesystem read-only while the per-mount flags may still say rw. Newer
+ * kernels keep "rw" there too and add "emergency_ro" (ext4 after errors).
  */
 static void judge_writable(const struct settings *s, struct target *t)
 {
 	bool expect_rw = s->rw || (t->fstab && !ms_opt_find(t->fstab->opts, "ro", NULL));
+	bool emergency_ro = ms_opt_find(t->mount->super_opts, "emergency_ro", NULL);
 	bool super_ro = ms_opt_find(t->mount->super_opts, "ro", NULL);
 	bool mount_ro = ms_opt_find(t->mount->mount_opts, "ro", NULL);
 
-	if (!super_ro && !mount_ro) {
+	if (!emergency_ro && !super_ro && !mount_ro) {
 		detail(t, "rw");
 		return;
 	}
@@ -857,7 +907,10 @@ static void judge_writable(const struct settings *s, struct target *t)
 		detail(t, "ro");
 		return;
 	}
-	if (super_ro)
+	if (emergency_ro)
+		flag(t, MS_CRITICAL, "read-only: the filesystem went read-only after errors "
+		     "(emergency_ro)");
+	else if (super_ro)
 		flag(t, MS_CRITICAL, "read-only: the filesystem itself is read-only (remounted "
 		     "read-only after errors?)");
 	else
@@ -1095,7 +1148,9 @@ static int by_state(const void *a, const void *b)
 	return d ? d : (x < y ? -1 : x > y);
 }
 
-static void summarize(struct ms_result *r, struct target **sorted, size_t n, size_t ok)
+/* The failing mounts, worst first, then how many are OK; a state-directory problem after them. */
+static void summarize(struct ms_result *r, struct target **sorted, size_t n, size_t ok,
+		      const char *state_error)
 {
 	struct ms_buf b = MS_BUF_INIT;
 	size_t shown = 0;
@@ -1115,6 +1170,8 @@ static void summarize(struct ms_result *r, struct target **sorted, size_t n, siz
 		ms_buf_printf(&b, "%zu mounts OK", n);
 	else
 		ms_buf_printf(&b, "; %zu of %zu mount%s OK", ok, n, n == 1 ? "" : "s");
+	if (state_error[0])
+		ms_buf_printf(&b, "; %s", state_error);
 	ms_result_summary(r, "%s", ms_buf_str(&b));
 	ms_buf_free(&b);
 }
@@ -1130,7 +1187,7 @@ static void report(const struct settings *s, struct run *run)
 		ok += run->targets[i].state == MS_OK;
 	}
 	qsort(sorted, run->ntargets, sizeof(*sorted), by_state);
-	summarize(r, sorted, run->ntargets, ok);
+	summarize(r, sorted, run->ntargets, ok, run->state_error);
 	for (size_t i = 0; i < run->ntargets; i++) {
 		const struct target *t = sorted[i];
 		if (t->state == MS_OK)
