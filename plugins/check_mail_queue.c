@@ -52,6 +52,8 @@ enum {
 	OPT_DOWN_STATE,
 	OPT_READ_ALL,
 	OPT_TOP,
+	OPT_DOMAIN_WARNING,
+	OPT_DOMAIN_CRITICAL,
 };
 
 static const struct option longopts[] = {
@@ -72,6 +74,8 @@ static const struct option longopts[] = {
 	{ "down-state", required_argument, NULL, OPT_DOWN_STATE },
 	{ "read-all", no_argument, NULL, OPT_READ_ALL },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "domain-warning", required_argument, NULL, OPT_DOMAIN_WARNING },
+	{ "domain-critical", required_argument, NULL, OPT_DOMAIN_CRITICAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -89,6 +93,7 @@ static const struct ms_plugin plugin = {
 		    "[-w RANGE] [-c RANGE] [--age-warning=RANGE] [--age-critical=RANGE] "
 		    "[--hold-warning=RANGE] [--hold-critical=RANGE] "
 		    "[--maildrop-age-warning=RANGE] [--maildrop-age-critical=RANGE] "
+		    "[--domain-warning=RANGE] [--domain-critical=RANGE] "
 		    "[--down-state=STATE] [--read-all] [--top=N]",
 	.options_help =
 		" --mta=auto|postfix|exim\n"
@@ -129,6 +134,11 @@ static const struct ms_plugin plugin = {
 		"    grows when pickup is stalled (Postfix; default 5m, 'none' to turn off).\n"
 		" --maildrop-age-critical=RANGE\n"
 		"    Critical range for that age (default 15m, 'none' to turn off).\n"
+		" --domain-warning=RANGE\n"
+		"    Warning range for the deferred recipients of any one recipient\n"
+		"    domain (Postfix; runs postqueue -j).\n"
+		" --domain-critical=RANGE\n"
+		"    Critical range for the deferred recipients of any one domain.\n"
 		" --down-state=STATE\n"
 		"    The state when the mail system is down (default critical).\n"
 		" --read-all\n"
@@ -153,7 +163,7 @@ struct settings {
 	const char *instance;
 	const char *config_dir;
 	const char *queues;	/* as given, checked once the MTA is known */
-	struct check total, age, hold, maildrop_age;
+	struct check total, age, hold, maildrop_age, domain;
 	enum ms_state down_state;
 	bool read_all;
 	long top;
@@ -250,6 +260,14 @@ static void parse_options(int argc, char **argv, struct settings *s)
 			break;
 		case OPT_READ_ALL:
 			s->read_all = true;
+			break;
+		case OPT_DOMAIN_WARNING:
+			set_range(name, optarg, MS_RANGE_PLAIN, &s->domain.t.has_warning,
+				  &s->domain.t.warning);
+			break;
+		case OPT_DOMAIN_CRITICAL:
+			set_range(name, optarg, MS_RANGE_PLAIN, &s->domain.t.has_critical,
+				  &s->domain.t.critical);
 			break;
 		case OPT_TOP:
 			s->top = ms_opt_long(name, optarg, 1, 100);
@@ -666,7 +684,9 @@ static void probe_postfix(const struct settings *set, struct snapshot *s)
 	const char *config_dir = s->config_dir, *queue_dir = s->queue_dir;
 	char spool_err[700] = "", cmd_err[700] = "";
 	int spool_errno = 0;
-	bool done = false, want_details = ms_verbosity() > 0;
+	bool done = false;
+	bool want_details = ms_verbosity() > 0 || set->domain.t.has_warning ||
+			    set->domain.t.has_critical;
 
 	check_postfix_running(queue_dir, s);
 	if (set->method != METHOD_COMMAND) {
@@ -921,6 +941,33 @@ static void sub_check(struct ms_result *r, struct ms_buf *line, enum ms_state st
 	ms_buf_free(&text);
 }
 
+/* --domain-warning/-critical: each recipient domain of the deferred queue. */
+static void domain_checks(struct ms_result *r, struct ms_buf *line, const struct settings *set,
+			  const struct snapshot *s)
+{
+	const struct ms_thresholds *t = &set->domain.t;
+
+	if (!t->has_warning && !t->has_critical)
+		return;
+	if (!s->has_details) {
+		sub_check(r, line, MS_UNKNOWN, "no per-domain counts: %s",
+			  s->details_error != NULL ? s->details_error : "postqueue -j did not run");
+		return;
+	}
+	size_t n = s->domains.nkeys, alerts = 0;
+	struct ms_tally_entry *all = ms_xcalloc(n > 0 ? n : 1, sizeof(*all));
+	n = ms_tally_top(&s->domains, all, n);
+	for (size_t i = 0; i < n; i++) {
+		enum ms_state st = ms_thresholds_state(t, (double)all[i].count);
+		if (st == MS_OK)
+			continue;
+		/* the few worst in the first line; all of them as sub-checks */
+		sub_check(r, alerts++ < 3 ? line : NULL, st, "%llu deferred recipients at %s",
+			  (unsigned long long)all[i].count, all[i].key);
+	}
+	free(all);
+}
+
 static void verdict(struct ms_result *r, const struct settings *set, const struct snapshot *s,
 		    const struct totals *t, time_t now)
 {
@@ -952,6 +999,8 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 					  "since %s", ms_duration_format(dur, sizeof(dur), age));
 		}
 	}
+	if (s->mta == MTA_POSTFIX)
+		domain_checks(r, &line, set, s);
 	uint64_t corrupt = s->damaged + (s->mta == MTA_POSTFIX ? s->q[PFQ_CORRUPT].count : 0);
 	if (corrupt > 0)
 		sub_check(r, &line, MS_WARNING, "%llu corrupt queue file%s",

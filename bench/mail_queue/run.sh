@@ -1,5 +1,6 @@
 #!/bin/bash
 # bench/mail_queue/run.sh BUILDDIR [SIZES] [ROUNDS]
+# FILL=smtp bench/mail_queue/run.sh BUILDDIR [SIZES] [ROUNDS]
 #
 # check_mail_queue side by side with what operators run today, in one run
 # on the same machine and the same queue: monitoring-plugins'
@@ -14,8 +15,13 @@
 # directories with their own arrival times and long queue IDs, and the
 # instance is started again without qmgr (so nothing moves the files
 # while they are measured; showq still answers mailq and postqueue).
+# With FILL=smtp the queue is instead made by Postfix itself, SIZE
+# messages over one SMTP session (smtp-fill.py; ~1000 a second), with the
+# default short queue IDs: birth times are then the hints, as on most
+# production servers (enable_long_queue_ids is off by default).
 # Every answer is checked: the counts must equal SIZE and the oldest
-# arrival must be the one make-queue.py wrote and postqueue -j reports.
+# arrival must be the one postqueue -j reports (and, for clones, the one
+# make-queue.py wrote).
 #
 # Needs root, Postfix, monitoring-plugins-standard (check_mailq), python3.
 # Postfix on 127.0.0.1:11145; the queue lives under /tmp (about 4 KiB of
@@ -43,8 +49,13 @@ trap peers_cleanup EXIT
 pf=$PEERS_DIR/pf
 export MAIL_CONFIG=$pf/etc	# for mailq, which check_mailq runs
 
+fill=${FILL:-clone}
+long_ids=yes
+[ "$fill" = smtp ] && long_ids=no
 postfix_setup "$pf" $PORT "queue_run_delay = 1h" "minimal_backoff_time = 1h" \
-	"maximal_backoff_time = 2h" "enable_long_queue_ids = yes" >/dev/null ||
+	"maximal_backoff_time = 2h" "enable_long_queue_ids = $long_ids" \
+	"smtpd_client_connection_rate_limit = 0" "smtpd_client_message_rate_limit = 0" \
+	"qmgr_message_active_limit = 200000" >/dev/null ||
 	{ echo "run.sh: postfix_setup failed" >&2; exit 1; }
 
 # measure NAME COMMAND...: one timed run; appends "ms rss_kb" to $PEERS_DIR/NAME.times
@@ -91,11 +102,30 @@ find "$pf/spool/deferred" -type f -exec mv {} "$PEERS_DIR/templates/" \;
 # (showq still answers mailq and postqueue)
 postconf -c "$pf/etc" -MX qmgr/unix qmgr/fifo 2>/dev/null
 
+# fill_smtp SIZE: Postfix queues SIZE messages itself; qmgr defers them
+fill_smtp() {
+	postconf -c "$pf/etc" -M qmgr/unix="qmgr unix n - n 300 1 qmgr"
+	postfix_start "$pf" >/dev/null || { echo "run.sh: Postfix did not start" >&2; exit 1; }
+	python3 "$here/smtp-fill.py" $PORT "$1" || { echo "run.sh: smtp-fill.py failed" >&2; exit 1; }
+	for _i in $(seq 600); do
+		[ "$(find "$pf/spool/deferred" -type f | wc -l)" -ge "$1" ] && break
+		sleep 1
+	done
+	postfix -c "$pf/etc" stop >/dev/null 2>&1
+	stop_pid "$(cat "$pf/start-fg.pid")" 10
+	postconf -c "$pf/etc" -MX qmgr/unix qmgr/fifo 2>/dev/null
+}
+
 for size in $sizes; do
 	find "$pf/spool/deferred" -mindepth 1 -delete
-	echo "== $size deferred messages"
-	earliest=$(python3 "$here/make-queue.py" "$PEERS_DIR/templates" "$pf/spool" "$size") ||
-		{ echo "run.sh: make-queue.py failed" >&2; exit 1; }
+	echo "== $size deferred messages ($fill)"
+	if [ "$fill" = smtp ]; then
+		fill_smtp "$size"
+		earliest=
+	else
+		earliest=$(python3 "$here/make-queue.py" "$PEERS_DIR/templates" "$pf/spool" "$size") ||
+			{ echo "run.sh: make-queue.py failed" >&2; exit 1; }
+	fi
 	postfix -c "$pf/etc" start-fg >"$pf/postfix.out" 2>&1 &
 	echo $! >"$pf/start-fg.pid"
 	wait_port 127.0.0.1 $PORT || { echo "run.sh: Postfix did not start" >&2; exit 1; }
@@ -116,8 +146,9 @@ for size in $sizes; do
 import json, sys
 print(min(json.loads(l)["arrival_time"] for l in open(sys.argv[1])))' "$PEERS_DIR/postqueue_j.out")
 	pq_count=$(wc -l <"$PEERS_DIR/postqueue_j.out")
-	check "postqueue -j: $pq_count messages, oldest $pq_oldest (written: $earliest)" \
-		$([ "$pq_count" = "$size" ] && [ "$pq_oldest" = "$earliest" ]; echo $?)
+	check "postqueue -j: $pq_count messages, oldest $pq_oldest (written: ${earliest:-by Postfix})" \
+		$([ "$pq_count" = "$size" ] && [ "$pq_oldest" = "${earliest:-$pq_oldest}" ]; echo $?)
+	earliest=$pq_oldest
 	# the timed runs print the age; -vv (not timed: -v adds postqueue -j
 	# for the deferral reasons) prints the arrival second itself
 	for args in "" "--read-all" "--method=command"; do

@@ -131,6 +131,11 @@ expect_plugin "--age-critical=1s" 2 '^MAIL_QUEUE CRITICAL - ' mq --age-warning=1
 expect_plugin "--age-warning=1h" 0 '^MAIL_QUEUE OK - ' mq --age-warning=1h --age-critical=4h
 expect_plugin "--hold-warning=0" 1 '^MAIL_QUEUE WARNING - .*; 1 message on hold \|' mq --hold-warning=0
 expect_plugin "--hold-critical=0" 2 '^MAIL_QUEUE CRITICAL - .*1 message on hold' mq --hold-critical=0
+expect_plugin "--domain-warning=3: remote.example has 4" 1 \
+	'^MAIL_QUEUE WARNING - 4 messages .*; 4 deferred recipients at remote.example \|' mq --domain-warning=3
+expect_plugin "--domain-critical=2: both domains" 2 \
+	'^MAIL_QUEUE CRITICAL - .*; 4 deferred recipients at remote.example; 3 deferred recipients at other.example \|' \
+	mq --domain-critical=2
 expect_plugin "unknown queue name" 3 "^MAIL_QUEUE UNKNOWN - unknown queue 'bounce' in --queues" mq --queues=deferred,bounce
 expect_plugin "bad range" 3 "^MAIL_QUEUE UNKNOWN - invalid range 'x' for -w" mq -w x
 expect_plugin "json output" 0 '"state": *"OK"|"state":"OK"' mq --output-format=json
