@@ -37,7 +37,7 @@ bool ms_curl_global_init(char *err, size_t errlen)
 	return true;
 }
 
-CURL *ms_curl_new(const struct ms_curl_tls *tls)
+CURL *ms_curl_new(const struct ms_curl_tls *tls, const char *protocols)
 {
 	CURL *curl = curl_easy_init();
 
@@ -49,12 +49,15 @@ CURL *ms_curl_new(const struct ms_curl_tls *tls)
 	/* SIGALRM belongs to the deadline; the threaded resolver needs none */
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-	/* never send a password to a server reached by a surprise protocol */
+	/* never talk to a server reached by a surprise protocol */
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,imap,imaps");
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols);
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protocols);
 #else
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS |
-							 CURLPROTO_IMAP | CURLPROTO_IMAPS));
+	long mask = strstr(protocols, "imap") ? CURLPROTO_IMAP | CURLPROTO_IMAPS
+					      : CURLPROTO_HTTP | CURLPROTO_HTTPS;
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS, mask);
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS, mask);
 #endif
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, tls->insecure ? 0L : 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, tls->insecure ? 0L : 2L);

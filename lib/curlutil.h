@@ -40,10 +40,12 @@ struct ms_curl_error {
 bool ms_curl_global_init(char *err, size_t errlen);
 
 /*
- * A new easy handle with the TLS policy, no signals, keep-alive and an
- * error buffer of the handle's own; NULL when libcurl cannot make one.
+ * A new easy handle for the protocols in protocols ("http,https"; a
+ * redirect elsewhere is refused) with the TLS policy, no signals,
+ * keep-alive and an error buffer of the handle's own; NULL when libcurl
+ * cannot make one.
  */
-CURL *ms_curl_new(const struct ms_curl_tls *tls);
+CURL *ms_curl_new(const struct ms_curl_tls *tls, const char *protocols);
 void ms_curl_free(CURL *curl);
 
 /*

@@ -31,7 +31,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 
 struct ms_http *ms_http_new(const struct ms_http_opts *opts, char *err, size_t errlen)
 {
-	CURL *curl = ms_curl_new(&opts->tls);
+	CURL *curl = ms_curl_new(&opts->tls, "http,https");
 	struct ms_buf lang = MS_BUF_INIT;
 
 	if (!curl) {

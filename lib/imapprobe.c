@@ -84,7 +84,7 @@ struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, char *err, size_t e
 		snprintf(err, errlen, "'%s' is not an imap:// or imaps:// URL", opts->url);
 		return NULL;
 	}
-	CURL *curl = ms_curl_new(&opts->tls);
+	CURL *curl = ms_curl_new(&opts->tls, "imap,imaps");
 	if (!curl) {
 		free(server);
 		free(mailbox);

@@ -17,7 +17,7 @@ done
 [ -d "$RC_DOCROOT" ] || { echo "skip: roundcube-core is not installed"; exit 77; }
 [ "$(id -u)" -eq 0 ] || { echo "skip: needs root to run Postfix and Dovecot"; exit 77; }
 
-SMTP=12025 SUBMISSION=12587 IMAP=12143 IMAPS=12993 LMTP=12424 HTTP=12080
+SMTP=12025 SUBMISSION=12587 IMAP=12143 IMAPS=12993 LMTP=12424 HTTP=12080 HTTPS=12443
 SILENT=12500 NOTHING=12501 NOWHERE_LMTP=12426
 DOMAIN=mailstatus.test
 PROBE=probe@$DOMAIN LOCKED=locked@$DOMAIN EMPTY=empty@$DOMAIN
@@ -78,6 +78,26 @@ expect_plugin "IMAPS verified with --ca-file, an attachment, the password from a
 	'^WEBMAIL_SEND OK - .*delivered to INBOX' \
 	"$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" --password-file="$W/probe.pw" \
 	--imap-url="imaps://127.0.0.1:$IMAPS/INBOX" --ca-file="$DC/cert.pem" --attach-size=300000
+
+# HTTPS to the webmail: lighttpd with TLS, the same certificate as Dovecot's.
+if [ -e /usr/lib/lighttpd/mod_openssl.so ]; then
+	roundcube_setup "$W/roundcube-tls" "$HTTPS" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" &&
+		roundcube_start "$W/roundcube-tls" https "$DC/cert.pem" "$DC/key.pem" ||
+		check_fail "Roundcube over HTTPS did not start"
+	expect_plugin "HTTPS verified with --ca-file" 0 '^WEBMAIL_SEND OK - .*delivered to INBOX' \
+		"$plugin" --url="https://127.0.0.1:$HTTPS/" -u "$PROBE" --password-file="$W/probe.pw" \
+		--imap-url="imaps://127.0.0.1:$IMAPS/INBOX" --ca-file="$DC/cert.pem"
+	expect_plugin "HTTPS with a self-signed certificate is refused by default" 2 \
+		"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page https://127.0.0.1:$HTTPS/: SSL certificate problem: self-signed certificate" \
+		"$plugin" --url="https://127.0.0.1:$HTTPS/" -u "$PROBE" --password-file="$W/probe.pw" \
+		--imap-url="imaps://127.0.0.1:$IMAPS/INBOX"
+	expect_plugin "--insecure is explicit" 0 '^WEBMAIL_SEND OK - ' \
+		"$plugin" --url="https://127.0.0.1:$HTTPS/" -u "$PROBE" --password-file="$W/probe.pw" \
+		--imap-url="imaps://127.0.0.1:$IMAPS/INBOX" --insecure
+	roundcube_stop "$W/roundcube-tls"
+else
+	echo "skip: HTTPS to the webmail (install lighttpd-mod-openssl)"
+fi
 
 expect_plugin "IMAPS with a self-signed certificate is refused by default" 2 \
 	'^WEBMAIL_SEND CRITICAL - IMAP failed while searching for the message on imaps://127.0.0.1:12993: .*certificate' \
@@ -152,16 +172,16 @@ expect_plugin "Dovecot stopped" 2 \
 	webmail -u "$PROBE" --password-file="$W/probe.pw"
 dovecot_start "$DC" || check_fail "Dovecot did not start again"
 
-# A wrong password: one login attempt only (Roundcube locks after a few).
-# Late on purpose: Dovecot delays every login from 127.0.0.1 after a failure.
-expect_plugin "wrong password" 2 \
-	"^WEBMAIL_SEND CRITICAL - login failed: Roundcube said \"Login failed.\" \(loginfailed\) \(user $LOCKED\)" \
-	webmail -u "$LOCKED" --password-file="$W/wrong.pw"
-attempts=$(grep -c "Failed login for $LOCKED" "$RC/logs/userlogins.log" 2>/dev/null)
-[ "$attempts" = 1 ] && check_ok "the failed login was not retried" ||
-	check_fail "Roundcube logged $attempts failed logins for one run"
+# Postfix is down: Roundcube cannot hand the message over. After the
+# Dovecot test: an smtpd starting while Dovecot's auth is away finds "no
+# SASL authentication mechanisms" and master throttles smtpd for 60s.
+postfix_stop "$PF"
+expect_plugin "Postfix stopped" 2 \
+	'^WEBMAIL_SEND CRITICAL - send failed: Roundcube said "SMTP Error \([-0-9]*\): Connection to server failed." \(smtperror\) \| login=[0-9.]+s;;;0 send=U;;;0 delivery=U;;;0 total=U;;;0$' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw"
+postfix_start "$PF" || check_fail "Postfix did not start again"
 
-# A web server that accepts connections and never answers.
+# A server that accepts connections and never answers (HTTP and IMAP alike).
 python3 -c '
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -173,6 +193,27 @@ while True:
 silent_pid=$!
 peers_on_cleanup "stop_pid $silent_pid"
 wait_port 127.0.0.1 "$SILENT"
+
+# An IMAP server that accepts and never answers: the wait is named.
+start=$(date +%s%3N)
+expect_plugin "an IMAP server that never answers" 3 \
+	"^WEBMAIL_SEND UNKNOWN - timed out after 3s while waiting for IMAP to show the message in INBOX on imap://127.0.0.1:$SILENT\$" \
+	"$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" --password-file="$W/probe.pw" \
+	--imap-url="imap://127.0.0.1:$SILENT/INBOX" -t 3
+took=$(( $(date +%s%3N) - start ))
+[ "$took" -lt 4000 ] && check_ok "ended after ${took} ms with -t 3" ||
+	check_fail "ran ${took} ms with -t 3"
+
+# A wrong password: one login attempt only (Roundcube locks after a few).
+# Late on purpose: Dovecot delays every login from 127.0.0.1 after a failure.
+expect_plugin "wrong password" 2 \
+	"^WEBMAIL_SEND CRITICAL - login failed: Roundcube said \"Login failed.\" \(loginfailed\) \(user $LOCKED\)" \
+	webmail -u "$LOCKED" --password-file="$W/wrong.pw"
+attempts=$(grep -c "Failed login for $LOCKED" "$RC/logs/userlogins.log" 2>/dev/null)
+[ "$attempts" = 1 ] && check_ok "the failed login was not retried" ||
+	check_fail "Roundcube logged $attempts failed logins for one run"
+
+# The web server that never answers.
 start=$(date +%s%3N)
 expect_plugin "a web server that never answers" 3 \
 	"^WEBMAIL_SEND UNKNOWN - timed out after 2s while loading the login page http://127.0.0.1:$SILENT/\$" \
@@ -187,5 +228,15 @@ roundcube_stop "$RC"
 expect_plugin "webmail server stopped" 2 \
 	"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page http://127.0.0.1:$HTTP/: .*(onnect|refused)" \
 	webmail -u "$PROBE" --password-file="$W/probe.pw"
+
+# --help and the manual page document every option the plugin takes.
+"$plugin" --help >"$W/help"
+sed 's/\\-/-/g' "$top_srcdir/man/check_webmail_send.1" >"$W/man"
+before=$failures
+for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z]*_argument,.*/\1/p' "$top_srcdir/plugins/check_webmail_send.c"); do
+	grep -q -- "--$opt" "$W/help" || check_fail "--help does not mention --$opt"
+	grep -q -- "--$opt" "$W/man" || check_fail "the manual page does not mention --$opt"
+done
+[ "$failures" -eq "$before" ] && check_ok "--help and the manual page name every option"
 
 [ "$failures" -eq 0 ]

@@ -4,10 +4,12 @@
 #   roundcube_setup DIR HTTP-PORT IMAP-HOST:PORT SMTP-HOST:PORT
 #       a configuration in DIR/config (ROUNDCUBE_CONFIG_DIR), its SQLite
 #       database, temp and log directories
-#   roundcube_start DIR [php|lighttpd]
+#   roundcube_start DIR [php|lighttpd|https CERT KEY]
 #       serves /var/lib/roundcube/public_html on 127.0.0.1:HTTP-PORT with
 #       PHP's built-in server (default) or lighttpd + php-cgi over FastCGI
-#       (keep-alive, as production servers answer)
+#       (keep-alive, as production servers answer); https: lighttpd with
+#       TLS and the PEM certificate CERT and key KEY (needs the Debian
+#       package lighttpd-mod-openssl)
 #   roundcube_stop DIR
 
 RC_DOCROOT=/var/lib/roundcube/public_html
@@ -49,13 +51,17 @@ roundcube_start() {
 			>"$_rc/server.out" 2>&1 &
 		echo $! >"$_rc/server.pid"
 		;;
-	lighttpd)
+	lighttpd | https)
 		_roundcube_lighttpd_conf "$_rc" "$_port"
+		if [ "$_how" = https ]; then
+			printf '%s\n' 'server.modules += ( "mod_openssl" )' 'ssl.engine = "enable"' \
+				"ssl.pemfile = \"$3\"" "ssl.privkey = \"$4\"" >>"$_rc/lighttpd.conf"
+		fi
 		lighttpd -D -f "$_rc/lighttpd.conf" >"$_rc/server.out" 2>&1 &
 		echo $! >"$_rc/server.pid"
 		;;
 	*)
-		echo "roundcube_start: unknown server '$_how' (php or lighttpd)" >&2
+		echo "roundcube_start: unknown server '$_how' (php, lighttpd or https)" >&2
 		return 1
 		;;
 	esac
