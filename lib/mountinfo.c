@@ -366,6 +366,7 @@ void ms_fstab_free(struct ms_fstab *f)
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->entries[i].spec);
 		free(f->entries[i].file);
+		free(f->entries[i].mount_point);
 		free(f->entries[i].vfstype);
 		free(f->entries[i].opts);
 	}
@@ -401,6 +402,7 @@ static bool add_fstab_line(void *arg, const char *line, size_t n, int lineno)
 	struct ms_fstab_entry *e = &tab->entries[tab->n++];
 	e->spec = field_text(&f[0]);
 	e->file = field_text(&f[1]);
+	e->mount_point = ms_path_normalize(e->file);
 	e->vfstype = field_text(&f[2]);
 	e->opts = nf > 3 ? field_text(&f[3]) : ms_xstrdup("defaults");
 	e->line = lineno;
@@ -438,10 +440,9 @@ const struct ms_fstab_entry *ms_fstab_find(const struct ms_fstab *f, const char 
 	const struct ms_fstab_entry *found = NULL;
 
 	for (size_t i = 0; i < f->n; i++) {
-		char *file = ms_path_normalize(f->entries[i].file);
-		if (file && strcmp(file, path) == 0)
+		const char *mp = f->entries[i].mount_point;
+		if (mp && strcmp(mp, path) == 0)
 			found = &f->entries[i];
-		free(file);
 	}
 	return found;
 }

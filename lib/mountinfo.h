@@ -76,7 +76,8 @@ bool ms_mount_is_idle_autofs(const struct ms_mount_table *t, const struct ms_mou
 /* One /etc/fstab entry. */
 struct ms_fstab_entry {
 	char *spec;		/* "filer2:/export/mail", "UUID=...", "tmpfs" */
-	char *file;		/* the mount point */
+	char *file;		/* the mount point as written */
+	char *mount_point;	/* file normalized (ms_path_normalize); NULL: none ("swap") */
 	char *vfstype;		/* "nfs", "ext4,ext3", "auto" */
 	char *opts;		/* "defaults" when the field is missing */
 	int line;		/* line number, for messages */

@@ -348,7 +348,7 @@ static void load_tables(const struct settings *s, struct run *run)
 /* An fstab entry that --fstab checks: a real mount point, not noauto, of a wanted type. */
 static bool fstab_entry_wanted(const struct settings *s, const struct ms_fstab_entry *e)
 {
-	if (e->file[0] != '/' || strcmp(e->vfstype, "swap") == 0)
+	if (e->mount_point == NULL || strcmp(e->vfstype, "swap") == 0)
 		return false;
 	if (ms_opt_find(e->opts, "noauto", NULL))
 		return false;
@@ -387,10 +387,8 @@ static void collect_targets(const struct settings *s, struct run *run)
 		add_target(run, s->paths[i]);
 	for (size_t i = 0; s->fstab_all && i < run->fstab.n; i++) {
 		const struct ms_fstab_entry *e = &run->fstab.entries[i];
-		char *path = ms_path_normalize(e->file);
-		if (path && fstab_entry_wanted(s, e))
-			add_target(run, path);
-		free(path);
+		if (fstab_entry_wanted(s, e))
+			add_target(run, e->mount_point);
 	}
 	if (run->ntargets == 0)
 		ms_die(MS_UNKNOWN, "%s lists no mount point to check%s%s (check the file "

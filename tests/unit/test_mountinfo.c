@@ -214,6 +214,7 @@ START_TEST(fstab_fixture)
 	ck_assert_str_eq(f.entries[0].opts, "errors=remount-ro");
 	ck_assert_int_eq(f.entries[0].line, 2);
 	ck_assert_str_eq(f.entries[1].file, "none");
+	ck_assert_ptr_null(f.entries[1].mount_point); /* swap: no mount point */
 	const struct ms_fstab_entry *e = ms_fstab_find(&f, "/srv/mail archive");
 	ck_assert_ptr_nonnull(e);
 	ck_assert_str_eq(e->vfstype, "tmpfs");
@@ -222,6 +223,8 @@ START_TEST(fstab_fixture)
 	/* the last line for a mount point wins, written with a trailing slash */
 	e = ms_fstab_find(&f, "/srv/mail");
 	ck_assert_str_eq(e->spec, "filer2:/export/mail2");
+	ck_assert_str_eq(e->file, "/srv/mail/");
+	ck_assert_str_eq(e->mount_point, "/srv/mail");
 	ck_assert_int_eq(e->line, 11);
 	ck_assert(ms_opt_find(ms_fstab_find(&f, "/mnt/usb")->opts, "noauto", NULL));
 	ck_assert_ptr_null(ms_fstab_find(&f, "/srv"));
