@@ -54,7 +54,7 @@ bool pfq_long_id_time(const char *name, int64_t *sec, int32_t *usec)
 	size_t i;
 
 	/*
-	 * Six digits of seconds last until the year 2594; the separator
+	 * Six digits of seconds last until the year 2596; the separator
 	 * right after the microseconds tells a long ID from a short one,
 	 * whose hexadecimal digits never include 'z'.
 	 */

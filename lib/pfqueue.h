@@ -109,11 +109,14 @@ struct pfq_scan {
  * smallest hint are read, and so is every PFQ_SAMPLE_EVERY-th file. If
  * each arrival read lies in [hint - PFQ_HINT_SLACK, hint + 1], the hints
  * agree with the records and no unread file can be older than the
- * oldest one read. If any read disagrees (a spool restored from backup,
- * mail requeued with postsuper -r or stuck in maildrop), if a queue has
- * no hints (short IDs on a filesystem without birth times), or if there
- * are more than PFQ_MAX_CANDIDATES such files, the queue is scanned
- * again reading every file.
+ * oldest one read. If any read disagrees (a spool restored from backup;
+ * mail requeued with postsuper -r or picked up late from maildrop, when
+ * one such file is among those read), if a queue has no hints (short IDs
+ * on a filesystem without birth times), or if more than
+ * PFQ_MAX_CANDIDATES files crowd the oldest seconds, the queue is
+ * scanned again reading every file. A few such files that are not read
+ * can make the oldest arrival look later than it is; read_all rules that
+ * out. Unread damaged files are counted as messages.
  */
 #define PFQ_HINT_SLACK 2
 #define PFQ_SAMPLE_EVERY 64

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
@@ -1016,8 +1017,9 @@ static void perfdata(struct ms_result *r, const struct settings *set, const stru
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct ms_thresholds *th = s->mta == MTA_POSTFIX && i == PFQ_HOLD
 						 ? &set->hold.t : NULL;
-		if (s->mta == MTA_POSTFIX && i == PFQ_CORRUPT)
-			add_perf(r, "corrupt", (double)(s->q[i].count + s->damaged), NULL, NULL);
+		if (s->mta == MTA_POSTFIX && i == PFQ_CORRUPT)	/* U: postqueue cannot see them */
+			add_perf(r, "corrupt", s->corrupt_known ? (double)(s->q[i].count + s->damaged)
+				 : NAN, NULL, NULL);
 		else
 			add_perf(r, s->q[i].name, (double)s->q[i].count, NULL, th);
 	}

@@ -121,6 +121,8 @@ for args in "--method=command" "--read-all" "--queues=deferred,hold"; do
 	fi
 done
 
+expect_plugin "--method=command cannot see corrupt files: U" 0 "corrupt=U;;;0 " mq --method=command
+
 # ---- thresholds ----
 expect_plugin "-w 3: WARNING" 1 '^MAIL_QUEUE WARNING - 4 messages queued .*\| total=4;3;;0 ' mq -w 3
 expect_plugin "-c 3: CRITICAL" 2 '^MAIL_QUEUE CRITICAL - 4 messages queued .*total=4;5;3;0' mq -w 5 -c 3
