@@ -156,6 +156,25 @@ expect_plugin "as nobody, --method=spool: says what to do" 3 \
 	'^MAIL_QUEUE UNKNOWN - cannot read .*/spool/maildrop.*Permission denied.*cap_dac_read_search' \
 	as_nobody --config-dir="$pf/etc" --method=spool
 
+# ---- the least privilege the man page documents: cap_dac_read_search ----
+if command -v setcap >/dev/null; then
+	cp "$plugin" "$PEERS_DIR/check_mail_queue_cap"
+	chmod 755 "$PEERS_DIR/check_mail_queue_cap"
+	if setcap cap_dac_read_search+ep "$PEERS_DIR/check_mail_queue_cap" 2>/dev/null; then
+		out=$(runuser -u nobody -- "$PEERS_DIR/check_mail_queue_cap" --config-dir="$pf/etc" -v)
+		rc=$?
+		got=$(printf '%s\n' "$out" | sed -n 's/^deferred: .*(arrived \([0-9]*\)).*/\1/p')
+		if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^read from the spool ' &&
+			[ "$(perf "$out" total)" = 4 ] && [ "$got" = "$want_oldest" ]; then
+			check_ok "nobody with cap_dac_read_search reads the spool itself"
+		else
+			check_fail "nobody with cap_dac_read_search: exit $rc: $out"
+		fi
+	else
+		echo "skip: setcap: this filesystem keeps no file capabilities"
+	fi
+fi
+
 # ---- a file being written, a corrupt file ----
 touch "$pf/spool/incoming/4kAAAA0000z1"	# no owner-execute bit: unfinished
 chmod 600 "$pf/spool/incoming/4kAAAA0000z1"
