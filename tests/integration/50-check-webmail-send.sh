@@ -204,6 +204,15 @@ took=$(( $(date +%s%3N) - start ))
 [ "$took" -lt 4000 ] && check_ok "ended after ${took} ms with -t 3" ||
 	check_fail "ran ${took} ms with -t 3"
 
+# A wrong IMAP password: one IMAP login, no retries while polling.
+expect_plugin "wrong IMAP password" 2 \
+	"^WEBMAIL_SEND CRITICAL - IMAP login failed for $PROBE at imap://127.0.0.1:$IMAP: " \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" --imap-password-file="$W/wrong.pw"
+sleep 1	# Dovecot logs the failure when it has delayed its answer
+attempts=$(grep -c "auth failed.*user=<$PROBE>" "$DC/dovecot.log")
+[ "$attempts" = 1 ] && check_ok "the failed IMAP login was not retried" ||
+	check_fail "Dovecot logged $attempts failed IMAP logins for one run"
+
 # A wrong password: one login attempt only (Roundcube locks after a few).
 # Late on purpose: Dovecot delays every login from 127.0.0.1 after a failure.
 expect_plugin "wrong password" 2 \

@@ -230,6 +230,41 @@ START_TEST(upload_answers)
 }
 END_TEST
 
+START_TEST(hostile_answers_are_harmless)
+{
+	struct ms_wm_error err;
+	struct ms_wm_sent sent;
+	struct ms_wm_mailbox mb;
+	char id[16], junk[4096];
+	long count;
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)((i * 2654435761u) >> 7);
+	static const char *const answers[] = {
+		"rcmail.display_message(", "rcmail.display_message(\"\\u0000x\")",
+		"rcmail.set_env(1)", "{\"exec\":1}", "{\"exec\":\"this.add2attachment_list(\\\"x\\\")\"}",
+		"rcmail.sent_successfully(1,2,3,4,5,6)", "rcmail.display_message([\"a\"],{})",
+	};
+	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		size_t n = strlen(answers[i]);
+		ms_rc_classify_login(401, NULL, answers[i], n, &err);
+		ms_rc_classify_send(200, answers[i], n, &sent, &err);
+		ms_rc_parse_mailbox(answers[i], n, &mb);
+		ms_rc_parse_list(answers[i], n, &count, &err);
+		ms_rc_parse_upload(answers[i], n, id, sizeof(id), &err);
+	}
+	ms_rc_classify_login(401, NULL, junk, sizeof(junk), &err);
+	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
+	ms_rc_classify_send(200, junk, sizeof(junk), &sent, &err);
+	ck_assert_int_eq(err.kind, MS_WM_SEND_FAILED);
+	ck_assert(!ms_rc_parse_list(junk, sizeof(junk), &count, &err));
+	/* an attachment id longer than the caller's room is refused, not cut */
+	static const char longid[] =
+		"{\"exec\":\"this.add2attachment_list(\\\"rcmfile0123456789abcdef\\\",{})\"}";
+	ck_assert(!ms_rc_parse_upload(longid, strlen(longid), id, sizeof(id), &err));
+}
+END_TEST
+
 Suite *roundcube_suite(void)
 {
 	Suite *s = suite_create("roundcube");
@@ -244,6 +279,7 @@ Suite *roundcube_suite(void)
 	tcase_add_test(tc, send_answers);
 	tcase_add_test(tc, mailbox_and_list);
 	tcase_add_test(tc, upload_answers);
+	tcase_add_test(tc, hostile_answers_are_harmless);
 	suite_add_tcase(s, tc);
 	return s;
 }

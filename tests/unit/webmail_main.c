@@ -30,7 +30,9 @@ char *fixture(const char *name, size_t *len)
 
 int main(void)
 {
-	Suite *(*const suites[])(void) = { htmlform_suite, roundcube_suite, imapprobe_suite };
+	Suite *(*const suites[])(void) = {
+		htmlform_suite, roundcube_suite, imapprobe_suite, httpclient_suite,
+	};
 	SRunner *sr = srunner_create(NULL);
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
