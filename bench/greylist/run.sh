@@ -61,12 +61,13 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 "$check_smtp" -H 127.0.0.1 -p $MX_PORT >/dev/null || { echo "run.sh: check_smtp fails" >&2; exit 1; }
 
 : >"$PEERS_DIR/rounds"
-echo "ms per check: loop = /bin/true, start = check_greylist --version (process start alone),"
-echo "postgrey = one policy exchange from a running process (no process start)"
-echo "round      loop     start  check_greylist  check_smtp  postgrey"
+echo "ms per check: loop = /bin/true; start, smtp-start = check_greylist, check_smtp --version"
+echo "(process start alone); postgrey = one policy exchange from a running process"
+echo "round      loop     start  smtp-start  check_greylist  check_smtp  postgrey"
 for ((round = 1; round <= rounds; round++)); do
 	t_true=$(per_check true /bin/true)
 	t_start=$(per_check start "$plugin" --version)
+	t_smtp_start=$(per_check smtp-start "$check_smtp" --version)
 	t_grey=$(per_check greylist "$plugin" -H 127.0.0.1 -p $PG_PORT)
 	t_smtp=$(per_check smtp "$check_smtp" -H 127.0.0.1 -p $MX_PORT)
 	t_peer=$(perl "$here/peer-time.pl" 127.0.0.1 $PG_PORT "$checks" | awk '{ print $2 }')
@@ -80,13 +81,14 @@ for ((round = 1; round <= rounds; round++)); do
 	# the peer's reply time as the plugin measured it (perfdata time), median of the round
 	t_inside=$(sed -n 's/.*| time=\([0-9.]*\)s.*/\1/p' "$PEERS_DIR/greylist.out" |
 		awk '{ print $1 * 1000 }' | median)
-	printf '%5d  %8.4f  %8.4f  %14.4f  %10.4f  %8.4f\n' "$round" "$t_true" "$t_start" \
-		"$t_grey" "$t_smtp" "$t_peer"
-	echo "$t_true $t_start $t_grey $t_smtp $t_peer $t_inside" >>"$PEERS_DIR/rounds"
+	printf '%5d  %8.4f  %8.4f  %10.4f  %14.4f  %10.4f  %8.4f\n' "$round" "$t_true" \
+		"$t_start" "$t_smtp_start" "$t_grey" "$t_smtp" "$t_peer"
+	echo "$t_true $t_start $t_grey $t_smtp $t_peer $t_inside $t_smtp_start" >>"$PEERS_DIR/rounds"
 done
 
 col() { awk -v c="$1" '{ print $c }' "$PEERS_DIR/rounds" | median; }
 m_true=$(col 1) m_start=$(col 2) m_grey=$(col 3) m_smtp=$(col 4) m_peer=$(col 5) m_inside=$(col 6)
+m_smtp_start=$(col 7)
 calc() { echo "scale=4; $*" | bc | sed 's/^\./0./; s/^-\./-0./'; }
 added=$(calc "$m_grey - $m_start - $m_peer")
 echo
@@ -97,6 +99,7 @@ echo "  ratio check_greylist / check_smtp:              $(calc "$m_grey / $m_smt
 echo "  postgrey's own reply time (peer-time.pl):       $m_peer"
 echo "  postgrey's reply time as the plugin timed it:   $m_inside"
 echo "  starting check_greylist (--version, less loop): $(calc "$m_start - $m_true")"
+echo "  starting check_smtp (--version, less loop):     $(calc "$m_smtp_start - $m_true")"
 echo "  check_greylist beyond its peer, with its start: $(calc "$m_grey - $m_true - $m_peer")"
 printf '  check_greylist beyond its peer and its start:  %s' "$added"
 if [ "$(echo "$added < 1" | bc)" -eq 1 ]; then

@@ -31,7 +31,9 @@ pg() { "$plugin" -H 127.0.0.1 -p $PG_PORT "$@"; }
 expect_plugin "policy: new triplet deferred" 0 \
 	'^GREYLIST OK - new triplet deferred \(action=DEFER_IF_PERMIT 4\.2\.0 Greylisted, see https?://postgrey\.schweikert\.ch/help/example\.net\.html\) \| time=[0-9.]+s;;;0$' \
 	pg
-expect_plugin "policy: every run is a new triplet (the second run is deferred too)" 0 \
+# past the delay the same triplet would pass: a new run must still be deferred
+sleep $((DELAY + 1))
+expect_plugin "policy: every run is a new triplet (deferred again after the delay)" 0 \
 	'^GREYLIST OK - new triplet deferred' pg
 expect_plugin "policy: the long output names the triplet" 0 \
 	'^triplet: client (192\.0\.2|198\.51\.100|203\.0\.113)\.[0-9]+, sender <mailstatus-probe-[g-z]{16}@probe-[g-z]{8}\.example\.com>, recipient <probe@example\.net>$' \
