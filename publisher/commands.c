@@ -224,10 +224,13 @@ static int session_finish(const struct pub_config *cfg, struct session *s, bool 
 	return PUB_EXIT_OK;
 }
 
-/* getopt_long for a command: argv[0] is the command name. */
+/*
+ * getopt_long for a command: argv[0] is the command name; options may
+ * come before or after its operands ("edit 3 --message-file F").
+ */
 static int next_opt(int argc, char **argv, const struct option *opts, const char *cmd)
 {
-	int c = getopt_long(argc, argv, "+", opts, NULL);
+	int c = getopt_long(argc, argv, "", opts, NULL);
 
 	if (c == '?')
 		say_error("%s: see mailstatus-publish --help", cmd);

@@ -63,6 +63,7 @@ static void stale_item(const struct pub_config *cfg, struct pub_store *st,
 	it->guid = keep(a, ms_buf_steal(&b));
 	it->published = since + cfg->stale_after;
 	it->author = cfg->author;
+	it->categories[0] = fs->name;
 	ms_buf_printf(&b, "The monitoring data behind this feed was last updated on %s. "
 		      "Until it is updated again the current status of %s is unknown; "
 		      "the posts below may not reflect it.", pub_rfc822(date, since, false),
