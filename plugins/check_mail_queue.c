@@ -568,24 +568,25 @@ static bool scan_postfix_spool(const char *queue_dir, bool read_all, struct snap
 
 /* What a postqueue -j run adds up, line by line. */
 struct pq_run {
-	struct snapshot *s;
-	bool count;		/* fill the queue counts (else details only) */
-	bool tally;		/* tally deferral reasons and domains */
+	struct snapshot *s;	/* its queues are filled when count is set */
+	bool count;
+	bool tally;		/* tally deferral reasons and domains here: */
+	struct ms_tally reasons, domains;
 	uint64_t bad_lines;
 	char first_error[200];
 };
 
-static void tally_recipients(struct snapshot *s, const struct pq_message *m)
+static void tally_recipients(struct pq_run *run, const struct pq_message *m)
 {
 	for (size_t i = 0; i < m->nrecipients; i++) {
 		const char *address, *reason;
 		pq_message_recipient(m, i, &address, &reason);
 		if (reason != NULL)
-			ms_tally_add(&s->reasons, reason, strlen(reason));
+			ms_tally_add(&run->reasons, reason, strlen(reason));
 		if (address != NULL) {
 			const char *at = strrchr(address, '@');
 			const char *domain = at != NULL ? at + 1 : "(local)";
-			ms_tally_add(&s->domains, domain, strlen(domain));
+			ms_tally_add(&run->domains, domain, strlen(domain));
 		}
 	}
 }
@@ -612,7 +613,7 @@ static void pq_on_line(void *arg, const char *line, size_t len, bool too_long)
 		if (run->count)
 			queue_add(&run->s->q[q], (uint64_t)m.message_size, m.arrival_time);
 		if (run->tally && q == PFQ_DEFERRED)
-			tally_recipients(run->s, &m);
+			tally_recipients(run, &m);
 	}
 	pq_message_free(&m);
 }
@@ -665,74 +666,88 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err,
 	return ok;
 }
 
-static void start_details(struct snapshot *s)
+/*
+ * The spool. true when it was read; false when it may not be read and
+ * postqueue should answer instead; any other failure ends the run.
+ */
+static bool spool_pass(const struct settings *set, struct snapshot *s, char *err, size_t errlen)
 {
-	ms_tally_init(&s->reasons, 1000);
-	ms_tally_init(&s->domains, 5000);
-	s->has_details = true;
+	int err_errno = 0;
+
+	if (scan_postfix_spool(s->queue_dir, set->read_all, s, err, errlen, &err_errno))
+		return true;
+	if (s->mta_down)
+		ms_die(set->down_state, "%s; %s", s->down_reason, err);
+	if (set->method == METHOD_SPOOL || (err_errno != EACCES && err_errno != EPERM))
+		ms_die(MS_UNKNOWN, "%s%s", err, err_errno == EACCES ?
+		       "; run the plugin with read access to the Postfix spool (see "
+		       "check_mail_queue(1): cap_dac_read_search) or use --method=command" : "");
+	return false;
+}
+
+/*
+ * postqueue -j: the counts when count is set (the spool was not read),
+ * the deferral reasons and domains when tally is set. A failure ends the
+ * run when the counts depended on it; else it is noted for -v.
+ */
+static void postqueue_pass(const struct settings *set, struct snapshot *s, bool count,
+			   bool tally, const char *spool_err)
+{
+	struct pq_run run = { .s = s, .count = count, .tally = tally };
+	char err[700];
+
+	if (tally) {
+		ms_tally_init(&run.reasons, 1000);
+		ms_tally_init(&run.domains, 5000);
+	}
+	bool ok = run_postqueue(s->config_dir, &run, err, sizeof(err));
+	/* What postqueue says when the master is not running. */
+	if (!ok && !s->mta_down && strstr(err, "ail system is down") != NULL) {
+		s->mta_down = true;
+		s->down_reason = ms_xstrdup("the Postfix mail system is down "
+					    "(postqueue cannot reach showq)");
+	}
+	if (tally && ok) {
+		s->reasons = run.reasons;
+		s->domains = run.domains;
+		s->has_details = true;
+	} else if (tally) {
+		ms_tally_free(&run.reasons);
+		ms_tally_free(&run.domains);
+	}
+	if (!ok && count && s->mta_down)
+		ms_die(set->down_state, "%s; %s", s->down_reason, err);
+	if (!ok && count)
+		ms_die(MS_UNKNOWN, "%s%s%s; let the plugin read the spool (check_mail_queue(1) "
+		       "says how), or allow its user to run postqueue", err,
+		       spool_err[0] ? "; and the spool: " : "", spool_err);
+	if (!ok)
+		s->details_error = ms_xstrdup(err);
+	else if (count)
+		s->source = str_printf("postqueue -j%s", spool_err[0] ?
+				       " (the spool is not readable)" : "");
 }
 
 /*
  * The probe for Postfix: the spool when allowed and readable, else
- * postqueue -j; with -v, postqueue -j also for the deferral reasons.
+ * postqueue -j; postqueue -j also for the deferral reasons and domains
+ * that -v and --domain-* want.
  */
 static void probe_postfix(const struct settings *set, struct snapshot *s)
 {
+	char spool_err[700] = "";
+	bool want_details = ms_verbosity() > 0 || set->domain.t.has_warning ||
+			    set->domain.t.has_critical;
+
 	s->config_dir = set->instance != NULL ? instance_config_dir(set->instance)
 			: set->config_dir != NULL ? ms_xstrdup(set->config_dir) : NULL;
 	s->queue_dir = set->queue_dir != NULL ? ms_xstrdup(set->queue_dir)
 		       : postfix_queue_dir(s->config_dir);
-	const char *config_dir = s->config_dir, *queue_dir = s->queue_dir;
-	char spool_err[700] = "", cmd_err[700] = "";
-	int spool_errno = 0;
-	bool done = false;
-	bool want_details = ms_verbosity() > 0 || set->domain.t.has_warning ||
-			    set->domain.t.has_critical;
-
-	check_postfix_running(queue_dir, s);
-	if (set->method != METHOD_COMMAND) {
-		done = scan_postfix_spool(queue_dir, set->read_all, s, spool_err,
-					  sizeof(spool_err), &spool_errno);
-		if (!done && s->mta_down)
-			ms_die(set->down_state, "%s; %s", s->down_reason, spool_err);
-		if (!done && (set->method == METHOD_SPOOL ||
-			      (spool_errno != EACCES && spool_errno != EPERM)))
-			ms_die(MS_UNKNOWN, "%s%s", spool_err, spool_errno == EACCES ?
-			       "; run the plugin with read access to the Postfix spool (see "
-			       "check_mail_queue(1): cap_dac_read_search) or use --method=command" : "");
-	}
-	if (want_details || !done) {
-		struct snapshot fresh;
-		snapshot_init(&fresh, MTA_POSTFIX);
-		struct pq_run run = { .s = done ? &fresh : s, .count = true, .tally = want_details };
-		if (want_details)
-			start_details(run.s);
-		bool ok = run_postqueue(config_dir, &run, cmd_err, sizeof(cmd_err));
-		/* What postqueue says when the master is not running. */
-		if (!ok && !s->mta_down && strstr(cmd_err, "ail system is down") != NULL) {
-			s->mta_down = true;
-			s->down_reason = ms_xstrdup("the Postfix mail system is down "
-						    "(postqueue cannot reach showq)");
-		}
-		if (!ok && !done && s->mta_down)
-			ms_die(set->down_state, "%s; %s", s->down_reason, cmd_err);
-		if (!ok && !done)
-			ms_die(MS_UNKNOWN, "%s%s%s; let the plugin read the spool (check_mail_queue(1) "
-			       "says how), or allow its user to run postqueue", cmd_err,
-			       spool_err[0] ? "; and the spool: " : "", spool_err);
-		if (!done) {
-			s->source = str_printf("postqueue -j%s", spool_err[0] ?
-					       " (the spool is not readable)" : "");
-		} else if (ok) {
-			s->reasons = fresh.reasons;
-			s->domains = fresh.domains;
-			s->has_details = true;
-		} else {
-			ms_tally_free(&fresh.reasons);
-			ms_tally_free(&fresh.domains);
-			s->details_error = ms_xstrdup(cmd_err);
-		}
-	}
+	check_postfix_running(s->queue_dir, s);
+	bool counted = set->method != METHOD_COMMAND &&
+		       spool_pass(set, s, spool_err, sizeof(spool_err));
+	if (!counted || want_details)
+		postqueue_pass(set, s, !counted, want_details, spool_err);
 }
 
 /* ---- Exim -------------------------------------------------------------- */
