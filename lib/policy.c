@@ -92,21 +92,6 @@ bool ms_policy_format_request(struct ms_buf *b, const struct ms_policy_request *
 	return true;
 }
 
-const char *ms_policy_verdict_name(enum ms_policy_verdict v)
-{
-	switch (v) {
-	case MS_POLICY_DEFER:
-		return "deferred";
-	case MS_POLICY_PASS:
-		return "passed";
-	case MS_POLICY_REJECT:
-		return "rejected";
-	case MS_POLICY_OTHER:
-		break;
-	}
-	return "other action";
-}
-
 /* true when word (n bytes) is name, ignoring case. */
 static bool word_is(const char *word, size_t n, const char *name)
 {

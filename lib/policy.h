@@ -54,9 +54,6 @@ enum ms_policy_verdict {
 	MS_POLICY_OTHER		/* anything else (HOLD, DISCARD, REDIRECT, ...) */
 };
 
-/* "deferred", "passed", "rejected", "other action". */
-const char *ms_policy_verdict_name(enum ms_policy_verdict v);
-
 /* Classifies the text after "action=" (case does not matter). */
 enum ms_policy_verdict ms_policy_classify(const char *action);
 

@@ -56,6 +56,8 @@ expect_plugin "policy: whitelisted client name with --expect=pass" 0 \
 	'^GREYLIST OK - passed as expected \(action=DUNNO\)' pg --client-name=partner.example.org --expect=pass
 expect_plugin "policy: whitelisted client address with --expect=pass" 0 \
 	'^GREYLIST OK - passed as expected \(action=DUNNO\)' pg --client-address=198.51.100.77 --expect=pass
+expect_plugin "policy: whitelisted recipient with --expect=pass" 0 \
+	'^GREYLIST OK - passed as expected \(action=DUNNO\)' pg --recipient=whitelisted-recipient@example.net --expect=pass
 expect_plugin "policy: a whitelisted client without --expect=pass means no greylisting" 2 \
 	'^GREYLIST CRITICAL - greylisting is not active: a new triplet passed on its first try \(action=DUNNO\)' \
 	pg --client-address=198.51.100.77
