@@ -3,7 +3,8 @@
 # namespace (the host's mounts never change; everything vanishes with the
 # namespace): tmpfs and bind mounts for mounted / not mounted / wrong type
 # / wrong source / read-only (superblock and per-mount) / full / sentinel /
-# write test / fstab; a loop-mounted ext4 with a recorded error; and the
+# write test / fstab; a loop-mounted ext4 with a recorded error; direct
+# and indirect automounts (automount, in a namespace of its own); and the
 # FUSE filesystem tests/hangfs as a storage server that hangs or fails:
 # CRITICAL within -t while the call is still blocked, the stuck probe
 # remembered instead of piled up, and gone (no zombie) once it can exit.
@@ -18,8 +19,13 @@ if [ -z "${STORAGE_MOUNT_IN_NS:-}" ]; then
 	unshare -m -p --fork --mount-proc --propagation private true 2>/dev/null ||
 		{ echo "skip: no private mount and PID namespace here (unshare -m -p)"; exit 77; }
 	# bash is PID 1 in there: it reaps what the plugin leaves behind, as init would
-	STORAGE_MOUNT_IN_NS=1 exec unshare -m -p --fork --mount-proc --propagation private \
-		bash "$0" "$@"
+	STORAGE_MOUNT_IN_NS=main unshare -m -p --fork --mount-proc --propagation private bash "$0"
+	main=$?
+	# automount refuses to run in a PID namespace: its part has a mount namespace only
+	STORAGE_MOUNT_IN_NS=autofs unshare -m --propagation private bash "$0"
+	autofs=$?
+	[ "$main" -eq 0 ] && { [ "$autofs" -eq 0 ] || [ "$autofs" -eq 77 ]; }
+	exit
 fi
 
 . "$top_srcdir/tests/peers/common.sh"
@@ -39,6 +45,31 @@ sm() {
 	shift 3
 	expect_plugin "$_n" "$_w" "$_r" "$plugin" --state-dir="$W/state" "$@"
 }
+
+# --- autofs: a direct and an indirect automount of a bind mount ---------------
+if [ "$STORAGE_MOUNT_IN_NS" = autofs ]; then
+	command -v automount >/dev/null || { echo "skip: no automount (Debian: apt-get install autofs)"; exit 77; }
+	mkdir -p "$W/src" "$M/auto" "$M/ind"
+	echo array-a >"$W/src/.mailstore"
+	printf '/- %s/auto.direct\n%s %s/auto.indirect\n' "$W" "$M/ind" "$W" >"$W/auto.master"
+	printf '%s -fstype=bind :%s\n' "$M/auto" "$W/src" >"$W/auto.direct"
+	printf 'host -fstype=bind :%s\n' "$W/src" >"$W/auto.indirect"
+	# a process group of its own: autofs never mounts for the daemon's own group
+	setsid automount -f -t 60 -p "$W/automount.pid" "$W/auto.master" >"$W/automount.log" 2>&1 &
+	peers_on_cleanup "stop_pid $!"
+	for _ in $(seq 50); do
+		grep -q " $M/ind .* - autofs " /proc/self/mountinfo && break
+		sleep 0.1
+	done
+	sm "idle automount accepted" 0 "^STORAGE_MOUNT OK - $M/auto: idle automount, not triggered$" -p "$M/auto" --autofs-idle-ok
+	grep -q " $M/auto .* - autofs " /proc/self/mountinfo && ! grep -q " $M/auto .* - ext4\| $M/auto .* - tmpfs" /proc/self/mountinfo &&
+		check_ok "--autofs-idle-ok did not trigger the mount" || check_fail "the automount was triggered: $(grep " $M/auto " /proc/self/mountinfo)"
+	sm "direct automount triggered by the probe" 0 "^STORAGE_MOUNT OK - $M/auto: [a-z0-9]+ from " -p "$M/auto" --sentinel=.mailstore --sentinel-content=array-a --rw
+	sm "indirect automount triggered by the probe" 0 "^STORAGE_MOUNT OK - $M/ind/host: [a-z0-9]+ from " -p "$M/ind/host" --sentinel=.mailstore
+	sm "indirect automount with no map entry" 2 "CRITICAL - $M/ind/nohost automount failed: No such file or directory" -p "$M/ind/nohost"
+	[ "$failures" -eq 0 ]
+	exit
+fi
 
 mount_tmpfs() { # DIR SOURCE [OPTIONS]
 	mkdir -p "$1"
