@@ -551,10 +551,12 @@ static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "message-file", required_argument, NULL, 'm' },
+		{ "no-post", no_argument, NULL, 'q' },
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL;
+	bool no_post = false;
 	time_t now = time(NULL);
 	struct pub_incident inc = { 0 };
 	struct pub_post p = { 0 };
@@ -569,11 +571,13 @@ static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
 	while ((c = next_opt(argc, argv, opts, "incident resolve")) != -1) {
 		if (c == 'm')
 			file = optarg;
+		else if (c == 'q')
+			no_post = true;
 		else if (c != 'n' || !parse_when("--now", optarg, &now))
 			return PUB_EXIT_USAGE;
 	}
-	if (optind != argc - 1) {
-		say_error("usage: incident resolve NUMBER [--message-file FILE]");
+	if (optind != argc - 1 || (no_post && file)) {
+		say_error("usage: incident resolve NUMBER [--message-file FILE | --no-post]");
 		return PUB_EXIT_USAGE;
 	}
 	if (!parse_id("NUMBER", argv[optind], &number) ||
@@ -593,7 +597,10 @@ static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
 		rc = PUB_EXIT_USAGE;
 		goto out;
 	}
-	if (ok) {
+	if (ok && no_post) {
+		/* the incident's last post already says it is over */
+		ok = pub_store_incident_resolve(s.st, number, now, &s.err);
+	} else if (ok) {
 		const struct pub_cluster *cl = pub_config_cluster(cfg, inc.cluster);
 		ms_buf_printf(&title, "%s [Resolved]", inc.title);
 		ms_buf_printf(&lead, "Incident %ld on %s is resolved.", number,
@@ -608,7 +615,9 @@ static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
 		     pub_store_post_add(s.st, &p, &s.err);
 	}
 	rc = session_finish(cfg, &s, ok);
-	if (rc == PUB_EXIT_OK)
+	if (rc == PUB_EXIT_OK && no_post)
+		printf("incident %ld resolved\n", number);
+	else if (rc == PUB_EXIT_OK)
 		printf("incident %ld resolved, post %ld\n", number, p.id);
 out:
 	ms_buf_free(&title);
@@ -897,7 +906,7 @@ const struct pub_command pub_commands[] = {
 	{ "post", cmd_post, "--cluster SLUG [--incident N] --title TITLE --message-file FILE" },
 	{ "edit", cmd_edit, "POST-ID --message-file FILE" },
 	{ "incident", cmd_incident, "open --cluster SLUG --title TITLE --message-file FILE\n"
-	  "           | resolve NUMBER [--message-file FILE]" },
+	  "           | resolve NUMBER [--message-file FILE | --no-post]" },
 	{ "maintenance", cmd_maintenance, "schedule --cluster SLUG --start TIME --end TIME\n"
 	  "           [--title TITLE] --message-file FILE" },
 	{ "list", cmd_list, "[--cluster SLUG] [--limit N]" },
