@@ -203,6 +203,25 @@ else
 fi
 expect_plugin "maildrop age under the default 5m: OK" 0 '^MAIL_QUEUE OK - 5 messages' mq
 
+# ---- a postqueue that hangs or talks nonsense: the timeout, never an OK ----
+mkdir -p "$PEERS_DIR/fakebin"
+printf '#!/bin/sh\nexec sleep 31.25\n' >"$PEERS_DIR/fakebin/postqueue"
+chmod 755 "$PEERS_DIR/fakebin/postqueue"
+start=$(date +%s%N)
+expect_plugin "postqueue hangs: -t 1 names the step" 3 \
+	'^MAIL_QUEUE UNKNOWN - timed out after 1s while running postqueue -j$' \
+	env PATH="$PEERS_DIR/fakebin:$PATH" "$plugin" --config-dir="$pf/etc" --method=command -t 1
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$took" -lt 1500 ] && check_ok "timed out in ${took} ms" || check_fail "timeout took ${took} ms"
+sleep 0.2
+pgrep -f '^sleep 31.25$' >/dev/null && check_fail "the hung postqueue survived the plugin" ||
+	check_ok "no postqueue left behind"
+printf '#!/bin/sh\necho "{\\"queue_name\\": \\"deferred\\""\necho garbage\n' >"$PEERS_DIR/fakebin/postqueue"
+expect_plugin "postqueue prints garbage: UNKNOWN" 3 \
+	'^MAIL_QUEUE UNKNOWN - postqueue -j exited with status 0: 2 lines it printed are not understood' \
+	env PATH="$PEERS_DIR/fakebin:$PATH" "$plugin" --config-dir="$pf/etc" --method=command
+rm -rf "$PEERS_DIR/fakebin"
+
 # ---- instances as postmulti knows them (here only the default, '-') ----
 out=$("$plugin" --instance=- -v 2>&1)
 rc=$?
