@@ -240,7 +240,8 @@ void pub_compose_message(const char *title, const char *message, size_t len,
 	if (lead_para)
 		pub_html_para(h, lead_para);
 	pub_html_message(h, message, len);
+	char *copy = ms_xstrdup(title);	/* title may be p->title itself (edit) */
 	free(p->title);
-	p->title = ms_xstrdup(title);
+	p->title = copy;
 	finish(h, p);
 }
