@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <time.h>
@@ -725,12 +726,25 @@ static void remember_stuck(struct run *run, struct target *t)
 			 "cannot remember the stuck probe of %s: %s", t->path, err);
 }
 
+/* Each running probe holds a pipe: let a long fstab use what the hard limit allows. */
+static void raise_fd_limit(size_t probes)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+	    rl.rlim_cur < (rlim_t)probes + 64) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static void probe_all(const struct settings *s, struct run *run)
 {
 	struct ms_probe *probes = ms_xcalloc(run->ntargets, sizeof(*probes));
 	struct probe_job *jobs = ms_xcalloc(run->ntargets, sizeof(*jobs));
 	size_t n = 0;
 
+	raise_fd_limit(run->ntargets);
 	for (size_t i = 0; i < run->ntargets; i++) {
 		struct target *t = &run->targets[i];
 		if (!wants_probe(s, t))

@@ -182,6 +182,36 @@ START_TEST(proc_of_this_process)
 }
 END_TEST
 
+/* Truncated and altered records and stat lines: an answer, never a crash. */
+START_TEST(garbage_never_crashes)
+{
+	struct ms_linger l = { .pid = 4242, .start_ticks = 1, .since = 2, .path = "/srv/mail" };
+	struct ms_buf rec = MS_BUF_INIT;
+	const char stat_line[] = "4242 (check) D 1 4242 4242 0 -1 4194560 100 0 0 0 "
+				 "0 0 0 0 20 0 1 0 987654 1000 10\n";
+	unsigned long state = 7;
+
+	snprintf(l.step, sizeof(l.step), "statfs");
+	ms_linger_format(&rec, &l);
+	for (int round = 0; round < 20000; round++) {
+		const char *seed = round % 2 ? ms_buf_str(&rec) : stat_line;
+		size_t len = round % 2 ? rec.len : sizeof(stat_line) - 1;
+		char *buf = malloc(len);
+		memcpy(buf, seed, len);
+		state = state * 6364136223846793005UL + 1442695040888963407UL;
+		buf[(state >> 33) % len] = (char)(state >> 20);
+		size_t cut = (state >> 40) % (len + 1);
+		struct ms_linger back;
+		struct ms_proc_info pi;
+		if (ms_linger_parse(buf, cut, &back))
+			ms_linger_free(&back);
+		ms_proc_parse_stat(buf, cut, &pi);
+		free(buf);
+	}
+	ms_buf_free(&rec);
+}
+END_TEST
+
 Suite *statefile_suite(void)
 {
 	Suite *s = suite_create("statefile");
@@ -195,6 +225,7 @@ Suite *statefile_suite(void)
 	tcase_add_test(tc, unsafe_state_dir_refused);
 	tcase_add_test(tc, proc_stat_lines);
 	tcase_add_test(tc, proc_of_this_process);
+	tcase_add_test(tc, garbage_never_crashes);
 	suite_add_tcase(s, tc);
 	return s;
 }
