@@ -23,6 +23,7 @@
 
 #include "duration.h"
 #include "eximspool.h"
+#include "lines.h"
 #include "pfconf.h"
 #include "pfqueue.h"
 #include "plugin.h"
@@ -618,9 +619,9 @@ static void pq_on_line(void *arg, const char *line, size_t len, bool too_long)
 	pq_message_free(&m);
 }
 
-static void pq_on_stdout(void *arg, const char *data, size_t len)
+static void lines_on_stdout(void *arg, const char *data, size_t len)
 {
-	pq_lines_feed(arg, data, len);
+	ms_lines_feed(arg, data, len);
 }
 
 #define PQ_MAX_LINE (64u << 20)
@@ -630,7 +631,7 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err,
 {
 	char *argv[5];
 	int n = 0;
-	struct pq_lines lines;
+	struct ms_lines lines;
 	struct ms_cmd_result res;
 	char how[64];
 
@@ -641,15 +642,15 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err,
 	}
 	argv[n++] = "-j";
 	argv[n] = NULL;
-	pq_lines_init(&lines, PQ_MAX_LINE, pq_on_line, run);
-	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = pq_on_stdout,
+	ms_lines_init(&lines, PQ_MAX_LINE, pq_on_line, run);
+	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = lines_on_stdout,
 				    .on_stdout_arg = &lines };
 	ms_step("running postqueue -j");
 	if (!ms_cmd_run(argv, &opts, &res, err, errlen)) {
-		pq_lines_finish(&lines);
+		ms_lines_finish(&lines);
 		return false;
 	}
-	pq_lines_finish(&lines);
+	ms_lines_finish(&lines);
 	bool ok = res.exited && res.exit_status == 0 && res.err.len == 0 && run->bad_lines == 0;
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
@@ -780,7 +781,8 @@ static char *exim_spool_dir(const struct settings *set)
 
 struct bp_run {
 	struct snapshot *s;
-	uint64_t lines;
+	uint64_t messages;
+	uint64_t strange;	/* lines that are neither messages nor recipients */
 };
 
 static void bp_on_line(void *arg, const char *line, size_t len, bool too_long)
@@ -788,33 +790,40 @@ static void bp_on_line(void *arg, const char *line, size_t len, bool too_long)
 	struct bp_run *run = arg;
 	struct exim_bp_message m;
 
-	if (too_long || !exim_parse_bp_line(line, len, &m))
-		return;		/* recipient lines, blank lines */
-	queue_add(&run->s->q[m.frozen ? EXIM_FROZEN : EXIM_QUEUED], m.size, m.arrival);
-	run->lines++;
+	if (!too_long && exim_parse_bp_line(line, len, &m)) {
+		queue_add(&run->s->q[m.frozen ? EXIM_FROZEN : EXIM_QUEUED], m.size, m.arrival);
+		run->messages++;
+	} else if (len > 0 && line[0] != ' ') {
+		run->strange++;	/* recipient lines are indented; this is not exim -bp */
+	}
 }
 
 static bool run_exim_bp(struct snapshot *s, char *err, size_t errlen)
 {
 	char *argv[] = { (char *)exim_binary(), "-bp", NULL };
 	struct bp_run run = { .s = s };
-	struct pq_lines lines;
+	struct ms_lines lines;
 	struct ms_cmd_result res;
 	char how[64];
 
-	pq_lines_init(&lines, 1u << 20, bp_on_line, &run);
-	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = pq_on_stdout,
+	ms_lines_init(&lines, 1u << 20, bp_on_line, &run);
+	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = lines_on_stdout,
 				    .on_stdout_arg = &lines };
 	ms_step("running %s -bp", argv[0]);
 	bool started = ms_cmd_run(argv, &opts, &res, err, errlen);
-	pq_lines_finish(&lines);
+	ms_lines_finish(&lines);
 	if (!started)
 		return false;
-	/* An error on stderr with no message listed is no empty queue. */
-	bool ok = res.exited && res.exit_status == 0 && (run.lines > 0 || res.err.len == 0);
+	/* An error or strange output with no message listed is no empty queue. */
+	bool ok = res.exited && res.exit_status == 0 &&
+		  (run.messages > 0 || (res.err.len == 0 && run.strange == 0));
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
-		ms_text_add_line(&msg, res.err.data ? res.err.data : "", res.err.len);
+		if (res.err.len > 0)
+			ms_text_add_line(&msg, res.err.data, res.err.len);
+		else if (run.strange > 0)
+			ms_buf_printf(&msg, "%llu lines it printed are not understood",
+				      (unsigned long long)run.strange);
 		snprintf(err, errlen, "%s -bp %s%s%s", argv[0], ms_cmd_describe(&res, how, sizeof(how)),
 			 msg.len ? ": " : "", ms_buf_str(&msg));
 		ms_buf_free(&msg);
@@ -849,7 +858,8 @@ static void probe_exim(const struct settings *set, struct snapshot *s)
 		}
 		snprintf(spool_err, sizeof(spool_err), "cannot read %s: %s", scan.error_path,
 			 strerror(scan.error_errno));
-		if (set->method == METHOD_SPOOL || scan.error_errno != EACCES)
+		if (set->method == METHOD_SPOOL ||
+		    (scan.error_errno != EACCES && scan.error_errno != EPERM))
 			ms_die(MS_UNKNOWN, "%s", spool_err);
 	}
 	if (!run_exim_bp(s, cmd_err, sizeof(cmd_err)))

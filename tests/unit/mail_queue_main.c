@@ -11,7 +11,8 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		pfqueue_suite, pfconf_suite, postqueue_suite, eximspool_suite, tally_suite,
+		pfqueue_suite, pfconf_suite, postqueue_suite, lines_suite, eximspool_suite,
+		tally_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

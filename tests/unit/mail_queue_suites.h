@@ -9,5 +9,6 @@ Suite *postqueue_suite(void);
 Suite *eximspool_suite(void);
 Suite *tally_suite(void);
 Suite *pfconf_suite(void);
+Suite *lines_suite(void);
 
 #endif

@@ -10,23 +10,9 @@
 #include <string.h>
 
 #include "mail_queue_suites.h"
+#include "lines.h"
 #include "postqueue.h"
 #include "tally.h"
-
-/* What the line splitter passed on, joined with '\n' ('!' marks a cut line). */
-struct collected {
-	char text[4096];
-	int lines;
-};
-
-static void collect(void *arg, const char *line, size_t len, bool too_long)
-{
-	struct collected *c = arg;
-	size_t used = strlen(c->text);
-	snprintf(c->text + used, sizeof(c->text) - used, "%s%.*s\n", too_long ? "!" : "",
-		 (int)len, line);
-	c->lines++;
-}
 
 /* The real output of postqueue -j that make-fixtures.sh saved. */
 static char *real_output(size_t *len)
@@ -73,15 +59,15 @@ START_TEST(real_postqueue_output)
 {
 	size_t len;
 	char *out = real_output(&len);
-	struct pq_lines lines;
+	struct ms_lines lines;
 
 	/* fed in chunks of every size, the answer is the same */
 	for (size_t chunk = 1; chunk <= len; chunk += (chunk < 10 ? 1 : 97)) {
 		struct parsed p = { 0 };
-		pq_lines_init(&lines, 1 << 20, parse_line, &p);
+		ms_lines_init(&lines, 1 << 20, parse_line, &p);
 		for (size_t off = 0; off < len; off += chunk)
-			pq_lines_feed(&lines, out + off, off + chunk <= len ? chunk : len - off);
-		pq_lines_finish(&lines);
+			ms_lines_feed(&lines, out + off, off + chunk <= len ? chunk : len - off);
+		ms_lines_finish(&lines);
 		ck_assert_int_eq(p.errors, 0);
 		ck_assert_int_eq(p.messages, 3);
 		ck_assert_int_eq(p.recipients, 4);
@@ -153,27 +139,6 @@ START_TEST(bad_lines)
 }
 END_TEST
 
-START_TEST(line_splitting)
-{
-	struct collected c = { "", 0 };
-	struct pq_lines l;
-
-	pq_lines_init(&l, 8, collect, &c);
-	pq_lines_feed(&l, "ab\ncd", 5);
-	pq_lines_feed(&l, "e\n\n0123456789ABC", 16);
-	pq_lines_feed(&l, "DEF\nlast", 8);
-	pq_lines_finish(&l);
-	/* the 16-byte line is passed on cut at 8 and marked, its rest skipped */
-	ck_assert_str_eq(c.text, "ab\ncde\n\n!01234567\nlast\n");
-	ck_assert_int_eq(c.lines, 5);
-
-	struct collected none = { "", 0 };
-	pq_lines_init(&l, 8, collect, &none);
-	pq_lines_finish(&l);
-	ck_assert_int_eq(none.lines, 0);
-}
-END_TEST
-
 START_TEST(tally_top)
 {
 	struct ms_tally t;
@@ -217,7 +182,6 @@ Suite *postqueue_suite(void)
 	tcase_add_test(tc, real_postqueue_output);
 	tcase_add_test(tc, message_fields);
 	tcase_add_test(tc, bad_lines);
-	tcase_add_test(tc, line_splitting);
 	suite_add_tcase(s, tc);
 	return s;
 }
