@@ -146,14 +146,18 @@ static bool comment_touches(const struct pub_config *cfg, const struct pub_snaps
 }
 
 /*
- * An operator's comment or acknowledgement on a member, made while its
- * cluster has an open incident (or during the hold-down before it opened),
- * becomes an update of that incident, once.
+ * An operator's comment or acknowledgement on a member becomes an update
+ * of its cluster's open incident, once. It must be about this problem:
+ * written after the incident opened (less the hold-down it waited), or
+ * after the member's own trouble began (Nagios' last_hard_state_change),
+ * which may be long before the publisher first saw it.
  */
-static bool apply_note(const struct pub_config *cfg, struct pub_store *st, size_t i,
+static bool apply_note(const struct pub_config *cfg, struct pub_store *st,
+		       const struct pub_snapshot *snap, size_t i,
 		       const struct pub_comment *c, struct pub_run_stats *stats,
 		       struct ms_buf *err)
 {
+	const struct pub_object *o = &snap->objects[c->object];
 	const struct pub_cluster *cl = &cfg->clusters[i];
 	bool ack = c->kind == PUB_COMMENT_ACK;
 	struct pub_incident inc = { 0 };
@@ -170,7 +174,13 @@ static bool apply_note(const struct pub_config *cfg, struct pub_store *st, size_
 		      (long long)c->entry_time);
 	ok = pub_store_source_key_used(st, key.data, &used, err) &&
 	     pub_store_incident_get(st, open, &inc, &found, err);
-	if (!ok || used || !found || c->entry_time < inc.opened_at - cfg->hold_down)
+	if (!ok || used || !found)
+		goto out;
+	time_t since = inc.opened_at - cfg->hold_down;
+	if (o->seen && o->hard_state != 0 && o->last_hard_change > 0 &&
+	    o->last_hard_change < since)
+		since = o->last_hard_change;
+	if (c->entry_time < since)
 		goto out;
 	pub_compose_note(cl, ack ? "Issue identified at" : "Update at", c->entry_time,
 			 c->text, &p);
@@ -222,7 +232,7 @@ bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
 			const struct pub_comment *cm = &snap->comments[c];
 			if ((cm->kind == PUB_COMMENT_USER || cm->kind == PUB_COMMENT_ACK) &&
 			    comment_touches(cfg, snap, ev, i, cm) &&
-			    !apply_note(cfg, st, i, cm, stats, err))
+			    !apply_note(cfg, st, snap, i, cm, stats, err))
 				return false;
 		}
 	}

@@ -314,6 +314,31 @@ START_TEST(operator_notes_become_updates)
 }
 END_TEST
 
+/* The member has been CRITICAL since 500: a note from 600 is about it,
+ * even though the publisher first saw the problem (and opened the
+ * incident) at 5000; a note from 400 is about something older. (This
+ * block for gw2 follows the one status() wrote: the last one read wins.) */
+START_TEST(note_from_before_the_first_run)
+{
+	char *text = status(0, 0, 0, 0,
+		"servicestatus {\n\thost_name=gw2\n\tservice_description=greylist\n"
+		"\tcurrent_state=2\n\tlast_hard_state=2\n\tstate_type=1\n"
+		"\tlast_hard_state_change=500\n\t}\n"
+		"servicecomment {\n\thost_name=gw2\n\tservice_description=greylist\n"
+		"\tentry_type=1\n\tcomment_id=1\n\tentry_time=400\n\tcomment_data=old\n\t}\n"
+		"servicecomment {\n\thost_name=gw2\n\tservice_description=greylist\n"
+		"\tentry_type=1\n\tcomment_id=2\n\tentry_time=600\n\tcomment_data=new\n\t}\n");
+	struct pub_post *p;
+	size_t n;
+
+	ck_assert_uint_eq(apply(text, 5000), 2);
+	p = posts(&n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(p[0].summary, "[00:10] new");
+	pub_posts_free(p, n);
+}
+END_TEST
+
 START_TEST(guid_never_changes)
 {
 	struct ms_buf err = MS_BUF_INIT;
@@ -395,6 +420,7 @@ Suite *publish_engine_suite(void)
 	tcase_add_test(tc, scheduled_maintenance_message_is_used);
 	tcase_add_test(tc, same_state_twice_publishes_nothing);
 	tcase_add_test(tc, operator_notes_become_updates);
+	tcase_add_test(tc, note_from_before_the_first_run);
 	tcase_add_test(tc, guid_never_changes);
 	tcase_add_test(tc, rollback_leaves_the_store_untouched);
 	tcase_add_checked_fixture(hd, setup_holddown, teardown);
