@@ -86,9 +86,9 @@ _Noreturn void ms_curl_await_deadline(void)
 	}
 }
 
-void ms_curl_arm(CURL *curl, long limit_ms)
+void ms_curl_arm(CURL *curl)
 {
-	int64_t deadline = ms_deadline_within(limit_ms > 0 ? limit_ms : -1);
+	int64_t deadline = ms_deadline_at();
 	int64_t left;
 
 	if (deadline == INT64_MAX) {
@@ -96,11 +96,8 @@ void ms_curl_arm(CURL *curl, long limit_ms)
 		return;
 	}
 	left = deadline - ms_now_ms();
-	if (left <= 0) {
-		if (ms_deadline_at() - ms_now_ms() <= DEADLINE_SLACK_MS)
-			ms_curl_await_deadline();
-		left = 1;
-	}
+	if (left <= DEADLINE_SLACK_MS)
+		ms_curl_await_deadline();
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
 	/* a connect that never completes still leaves time for the message */
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left);

@@ -49,12 +49,12 @@ CURL *ms_curl_new(const struct ms_curl_tls *tls, const char *protocols);
 void ms_curl_free(CURL *curl);
 
 /*
- * Sets the transfer's timeout to what is left of the plugin's deadline
- * (and at most limit_ms when limit_ms > 0). When nothing is left it waits
- * for the deadline to fire, which ends the run with the timeout message
- * naming the current step (ms_step); so it returns only with time left.
+ * Sets the transfer's timeout to what is left of the plugin's deadline.
+ * When nothing is left it waits for the deadline to fire, which ends the
+ * run with the timeout message naming the current step (ms_step); so it
+ * returns only with time left.
  */
-void ms_curl_arm(CURL *curl, long limit_ms);
+void ms_curl_arm(CURL *curl);
 
 /*
  * Describes a failed transfer: kind and a sentence naming what (e.g.

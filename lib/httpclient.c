@@ -136,7 +136,7 @@ bool ms_http_perform(struct ms_http *h, const struct ms_http_request *req,
 	} else {
 		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
 	}
-	ms_curl_arm(curl, 0);
+	ms_curl_arm(curl);
 	h->requests++;
 	rc = curl_easy_perform(curl);
 	if (rc == CURLE_OK)

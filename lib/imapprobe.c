@@ -164,7 +164,7 @@ static bool run(struct ms_imap *imap, const char *folder, const char *command,
 	curl_easy_setopt(imap->curl, CURLOPT_URL, ms_buf_str(&url));
 	curl_easy_setopt(imap->curl, CURLOPT_CUSTOMREQUEST, command);
 	curl_easy_setopt(imap->curl, CURLOPT_WRITEDATA, answer);
-	ms_curl_arm(imap->curl, 0);
+	ms_curl_arm(imap->curl);
 	imap->requests++;
 	rc = curl_easy_perform(imap->curl);
 	curl_easy_getinfo(imap->curl, CURLINFO_NUM_CONNECTS, &connects);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,11 +86,11 @@ static const struct ms_plugin plugin = {
 		"message through the webmail's compose page and waits until it arrives over\n"
 		"IMAP; then deletes it. The password comes from --password-file or the\n"
 		"environment variable MAILSTATUS_PASSWORD, never from the command line.",
-	.synopsis = "--url=URL -u USER [--password-file=FILE] --imap-url=URL [--webmail=roundcube]\n"
-		    "       [--to=ADDRESS] [--attach-size=BYTES] [--imap-user=USER]\n"
-		    "       [--imap-password-file=FILE] [--delivery-timeout=DURATION]\n"
-		    "       [--junk-folder=NAME]... [--keep] [-w RANGE] [-c RANGE]\n"
-		    "       [--login-warning=RANGE] [--login-critical=RANGE] [--ca-file=FILE] [--insecure]",
+	.synopsis = "--url=URL -u USER [--password-file=FILE] --imap-url=URL "
+		    "[--webmail=roundcube] [--to=ADDRESS] [--attach-size=BYTES] [--imap-user=USER] "
+		    "[--imap-password-file=FILE] [--delivery-timeout=DURATION] [--junk-folder=NAME]... "
+		    "[--keep] [-w RANGE] [-c RANGE] [--login-warning=RANGE] [--login-critical=RANGE] "
+		    "[--ca-file=FILE] [--insecure]",
 	.options_help =
 		" --url=URL\n"
 		"    The webmail's address as users open it (https://webmail.example.com/).\n"
@@ -253,6 +254,11 @@ static void check_settings(struct settings *s)
 		ms_usage_error("--user is required (the probe mailbox's login)");
 	if (!s->imap_url)
 		ms_usage_error("--imap-url is required (where the message must arrive)");
+	char *url = ms_http_resolve(s->url, "");
+	bool web = url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0);
+	free(url);
+	if (!web)
+		ms_usage_error("invalid value '%s' for --url: use http://HOST/ or https://HOST/", s->url);
 	if (!ms_webmail_find(s->webmail))
 		ms_usage_error("unknown webmail '%s' for --webmail: use %s", s->webmail,
 			       ms_webmail_names());
@@ -543,7 +549,7 @@ static void clean_up(struct run *run, struct ms_imap *imap)
 
 /* ---- verdict ---- */
 
-static void verdict(struct run *run, bool in_junk)
+static void verdict(struct run *run, const char *mailbox)
 {
 	const struct settings *s = run->s;
 	char login[32], send[32], delivery[32];
@@ -556,10 +562,10 @@ static void verdict(struct run *run, bool in_junk)
 	st = ms_thresholds_state(&s->login, run->login_s);
 	if (st != MS_OK)
 		ms_result_add(run->r, st, "login took %s", login);
-	if (in_junk)
+	if (strcmp(run->found_in, mailbox) != 0)
 		ms_result_add(run->r, MS_WARNING, "delivered to Junk: the message arrived in %s, "
 			      "not %s (the spam filter misclassifies customers' mail)",
-			      run->found_in, s->imap_url);
+			      run->found_in, mailbox);
 	st = ms_thresholds_state(&s->delivery, run->delivery_s);
 	if (st != MS_OK)
 		ms_result_add(run->r, st, "delivery took %s", delivery);
@@ -615,7 +621,7 @@ int main(int argc, char **argv)
 		clean_up(&run, imap);
 	run.total_s = seconds_since(start);
 
-	verdict(&run, strcmp(run.found_in, ms_imap_mailbox(imap)) != 0);
+	verdict(&run, ms_imap_mailbox(imap));
 	report_overhead(&run, http, imap);
 	ms_uids_free(&run.found);
 	ms_imap_free(imap);

@@ -139,6 +139,10 @@ case $_out in *probepw*) check_fail "the password was echoed: $_out" ;; *) check
 expect_plugin "unreadable password file" 3 \
 	"^WEBMAIL_SEND UNKNOWN - cannot read the password file $W/none given to --password-file: No such file" \
 	webmail -u "$PROBE" --password-file="$W/none"
+expect_plugin "a URL that is not the web's" 3 "^WEBMAIL_SEND UNKNOWN - invalid value 'ftp://127.0.0.1/' for --url: use http://HOST/ or https://HOST/" \
+	"$plugin" --url=ftp://127.0.0.1/ -u "$PROBE" --password-file="$W/probe.pw" --imap-url="imap://127.0.0.1:$IMAP/"
+expect_plugin "an IMAP URL that is not IMAP" 3 "^WEBMAIL_SEND UNKNOWN - invalid value for --imap-url: 'http://127.0.0.1/' is not an imap:// or imaps:// URL" \
+	"$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" --password-file="$W/probe.pw" --imap-url=http://127.0.0.1/
 expect_plugin "unknown webmail" 3 "^WEBMAIL_SEND UNKNOWN - unknown webmail 'sogo' for --webmail: use roundcube" \
 	webmail -u "$PROBE" --password-file="$W/probe.pw" --webmail=sogo
 
