@@ -684,7 +684,9 @@ static void recall_lingering(struct run *run, struct target *t)
 /*
  * The kernel state of probes that did not answer. Right after SIGKILL a
  * probe may still be running on its way back into an uninterruptible wait
- * (FUSE, NFS): give them all a moment, together, to settle.
+ * (FUSE, NFS): give them all a moment, together, to settle. (Where the
+ * kernel never shows wait channels, that moment is spent in vain, but
+ * only when a probe is stuck, and at most SETTLE_MS.)
  */
 static void read_stuck_states(struct run *run)
 {
@@ -698,7 +700,9 @@ static void read_stuck_states(struct run *run)
 				continue;
 			t->has_stuck = ms_proc_read("/proc", t->probe.pid, &t->stuck) &&
 				       t->stuck.state != 'Z';
-			running |= t->has_stuck && t->stuck.state == 'R';
+			/* on its way into the wait, or in it with the channel not shown yet */
+			running |= t->has_stuck && (t->stuck.state == 'R' ||
+						    (t->stuck.state == 'D' && !t->stuck.wchan[0]));
 		}
 		if (!running || ms_now_ms() >= until)
 			return;
