@@ -23,7 +23,7 @@ struct ms_html *ms_html_parse(const char *data, size_t len)
 {
 	htmlDocPtr doc;
 
-	if (len > (size_t)INT32_MAX)
+	if (!data || len == 0 || len > (size_t)INT32_MAX)
 		return NULL;
 	/*
 	 * No network, no error output, repair what is broken; the encoding

@@ -99,9 +99,11 @@ static json_t *parse_arguments(const char *p, const char *end)
 json_t *ms_rc_command(const char *js, size_t len, const char *name)
 {
 	static const char *const objects[] = { "rcmail.", "this." };
-	const char *end = js + len;
 	size_t nlen = strlen(name);
 
+	if (!js)
+		return NULL;
+	const char *end = js + len;
 	for (const char *p = js; p < end; p++) {
 		for (size_t i = 0; i < 2; i++) {
 			size_t olen = strlen(objects[i]);
@@ -271,7 +273,7 @@ bool ms_rc_parse_mailbox(const char *page, size_t len, struct ms_wm_mailbox *mb)
 static json_t *load_ajax(const char *json, size_t len, const char **exec)
 {
 	json_error_t e;
-	json_t *root = json_loadb(json, len, 0, &e);
+	json_t *root = json && len ? json_loadb(json, len, 0, &e) : NULL;
 
 	*exec = json_string_value(json_object_get(root, "exec"));
 	if (!*exec)

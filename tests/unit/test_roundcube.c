@@ -253,6 +253,16 @@ START_TEST(hostile_answers_are_harmless)
 		ms_rc_parse_list(answers[i], n, &count, &err);
 		ms_rc_parse_upload(answers[i], n, id, sizeof(id), &err);
 	}
+	/* an empty answer: no body at all */
+	ms_rc_classify_login(401, NULL, NULL, 0, &err);
+	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
+	ms_rc_classify_send(200, NULL, 0, &sent, &err);
+	ck_assert_int_eq(err.kind, MS_WM_SEND_FAILED);
+	ck_assert(!ms_rc_parse_mailbox(NULL, 0, &mb));
+	ck_assert(!ms_rc_parse_list(NULL, 0, &count, &err));
+	ck_assert(!ms_rc_parse_upload(NULL, 0, id, sizeof(id), &err));
+	ck_assert_ptr_null(ms_rc_command(NULL, 0, "x"));
+
 	ms_rc_classify_login(401, NULL, junk, sizeof(junk), &err);
 	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
 	ms_rc_classify_send(200, junk, sizeof(junk), &sent, &err);
