@@ -98,7 +98,7 @@ enum exim_header exim_parse_header(const char *buf, size_t len, bool whole_file,
 
 static enum exim_header read_header(int dirfd, const char *name, const char *id, int *err)
 {
-	static char buf[HEADER_MAX_READ];
+	static char buf[HEADER_MAX_READ];	/* static: too big for a stack frame; one caller */
 	size_t have = 0, want = HEADER_FIRST_READ;
 	enum exim_header h = EXIM_HEADER_MALFORMED;
 
