@@ -361,6 +361,55 @@ bool ms_type_in_list(const char *type, const char *list)
 	return type[0] != '\0' && strchr(type, ',') == NULL && ms_opt_find(list, type, NULL);
 }
 
+bool ms_fstype_matches(const char *actual, const char *wanted)
+{
+	if (ms_type_in_list(actual, wanted) || ms_type_in_list("auto", wanted))
+		return true;
+	/* mount -t nfs shows as nfs4 when version 4 was negotiated */
+	if (strcmp(actual, "nfs4") == 0 && ms_type_in_list("nfs", wanted))
+		return true;
+	/* fstab's "fuse" with a helper shows as "fuse.<helper>" */
+	return strncmp(actual, "fuse.", 5) == 0 && ms_type_in_list("fuse", wanted);
+}
+
+/* UUID=, LABEL=, ... and /dev paths as the device node they stand for. */
+static bool resolve_device(const char *spec, char *out)
+{
+	static const struct { const char *tag, *dir; } tags[] = {
+		{ "UUID=", "/dev/disk/by-uuid/" }, { "LABEL=", "/dev/disk/by-label/" },
+		{ "PARTUUID=", "/dev/disk/by-partuuid/" },
+		{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
+	};
+	struct ms_buf b = MS_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]) && b.len == 0; i++) {
+		size_t n = strlen(tags[i].tag);
+		/* a '/' in the value could lead realpath out of /dev, onto a hung mount */
+		if (strncmp(spec, tags[i].tag, n) == 0 && spec[n] && !strchr(spec + n, '/'))
+			ms_buf_printf(&b, "%s%s", tags[i].dir, spec + n);
+	}
+	if (b.len == 0 && strncmp(spec, "/dev/", 5) == 0 && !strstr(spec, ".."))
+		ms_buf_puts(&b, spec);
+	bool ok = b.len > 0 && realpath(ms_buf_str(&b), out) != NULL;
+	ms_buf_free(&b);
+	return ok;
+}
+
+bool ms_source_matches(const char *actual, const char *wanted)
+{
+	char a[PATH_MAX], w[PATH_MAX];
+	size_t alen = strlen(actual), wlen = strlen(wanted);
+
+	/* "filer:/export/mail/" and "filer:/export/mail" are the same export */
+	while (alen > 1 && actual[alen - 1] == '/')
+		alen--;
+	while (wlen > 1 && wanted[wlen - 1] == '/')
+		wlen--;
+	if (alen == wlen && memcmp(actual, wanted, alen) == 0)
+		return true;
+	return resolve_device(actual, a) && resolve_device(wanted, w) && strcmp(a, w) == 0;
+}
+
 void ms_fstab_free(struct ms_fstab *f)
 {
 	for (size_t i = 0; i < f->n; i++) {

@@ -112,6 +112,21 @@ bool ms_opt_find(const char *opts, const char *name, char **value);
 bool ms_type_in_list(const char *type, const char *list);
 
 /*
+ * Does a mount of type actual satisfy the comma-separated wanted list
+ * (from --fstype or fstab)? "auto" takes anything; "nfs" also takes nfs4
+ * (mount -t nfs negotiates the version); "fuse" takes "fuse.<helper>".
+ */
+bool ms_fstype_matches(const char *actual, const char *wanted);
+
+/*
+ * Is a mount from source actual the wanted one? Trailing slashes do not
+ * count ("filer:/export/" is "filer:/export"); UUID=, LABEL=, PARTUUID=,
+ * PARTLABEL= and /dev paths are compared as the device node they name
+ * (resolved within /dev only: never through what could be a hung mount).
+ */
+bool ms_source_matches(const char *actual, const char *wanted);
+
+/*
  * Decodes the octal escapes of mountinfo and fstab ("\040" -> ' ') in
  * the n bytes at s into a new string. Anything else is kept as it is.
  */

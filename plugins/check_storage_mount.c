@@ -26,17 +26,13 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,13 +40,13 @@
 #include "fserrors.h"
 #include "fsspace.h"
 #include "mountinfo.h"
+#include "mountprobe.h"
 #include "numfmt.h"
 #include "plugin.h"
 #include "probe.h"
 #include "procstat.h"
 #include "statefile.h"
 #include "strbuf.h"
-#include "writetest.h"
 #include "xalloc.h"
 
 #define MOUNTINFO "/proc/self/mountinfo"
@@ -58,7 +54,6 @@
 #define DEFAULT_STATE_DIR "/var/tmp/mailstatus"
 #define PROBE_SHARE 0.8		/* default --probe-timeout: this share of -t */
 #define SUMMARY_FAILURES 3	/* failing mounts named on the status line */
-#define AUTOFS_MAGIC 0x0187	/* statfs f_type of an autofs trigger */
 #define SETTLE_MS 200		/* for a killed probe to show where it is stuck */
 
 /* ------------------------------------------------------------------ */
@@ -272,17 +267,6 @@ static void parse_options(int argc, char **argv, struct settings *s)
 /* ------------------------------------------------------------------ */
 /* targets: the mount points to check, and what mountinfo and fstab say */
 
-/* What a probe child found; sent whole after each step (see probe_child). */
-struct probe_report {
-	char doing[64];		/* the step under way; "" once the probe is done */
-	char problem[512];	/* what failed, "" when nothing did */
-	bool has_counts;
-	struct ms_statfs_counts counts;
-	double latency;		/* statfs + stat of the root, seconds */
-	bool wrote;
-	double write_seconds;
-};
-
 struct target {
 	char *path;				/* normalized mount point */
 	const struct ms_fstab_entry *fstab;	/* its fstab entry, or NULL */
@@ -291,7 +275,7 @@ struct target {
 	bool probed;
 	struct ms_probe probe;
 	bool has_report;
-	struct probe_report report;
+	struct ms_mount_report report;
 	bool lingering;				/* an earlier probe is still stuck */
 	struct ms_linger linger;
 	struct ms_proc_info stuck;		/* the stuck probe's state */
@@ -405,194 +389,6 @@ static void collect_targets(const struct settings *s, struct run *run)
 /* ------------------------------------------------------------------ */
 /* probe: what may hang runs in a child                                */
 
-struct probe_job {
-	const struct settings *s;
-	const char *path;
-	bool trigger_automount;
-	int fd;				/* in the child: where reports go */
-	struct probe_report *report;	/* in the child */
-};
-
-/* The pipe takes a write of up to PIPE_BUF bytes whole: no torn report. */
-_Static_assert(sizeof(struct probe_report) <= 4096, "a report fits one pipe write");
-
-static void send_report(const struct probe_job *job)
-{
-	ssize_t rc = write(job->fd, job->report, sizeof(*job->report));
-	(void)rc; /* nobody listens any more: nothing to do about it */
-}
-
-/* Says which step comes next, so a probe that hangs there can be named. */
-static void report_step(const struct probe_job *job, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void report_step(const struct probe_job *job, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(job->report->doing, sizeof(job->report->doing), fmt, ap);
-	va_end(ap);
-	send_report(job);
-}
-
-static void report_problem(const struct probe_job *job, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void report_problem(const struct probe_job *job, const char *fmt, ...)
-{
-	struct probe_report *r = job->report;
-	size_t len = strlen(r->problem);
-	va_list ap;
-
-	if (len && len + 2 < sizeof(r->problem)) {
-		memcpy(r->problem + len, "; ", 3);
-		len += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(r->problem + len, sizeof(r->problem) - len, fmt, ap);
-	va_end(ap);
-}
-
-/* Monotonic seconds, finer than ms_now_ms(): a local statfs takes microseconds. */
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Opening an automount point's directory mounts it (stat alone no longer does). */
-static bool trigger_automount(const struct probe_job *job)
-{
-	report_step(job, "triggering the automount");
-	int fd = open(job->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		report_problem(job, "automount failed: %s", strerror(errno));
-		return false;
-	}
-	close(fd);
-	return true;
-}
-
-/* statfs and stat of the root; false when the mount does not answer them. */
-static bool probe_root(const struct probe_job *job, struct stat *root)
-{
-	struct probe_report *r = job->report;
-	struct statfs sfs;
-	double start = now_seconds();
-
-	report_step(job, "statfs");
-	if (statfs(job->path, &sfs) != 0) {
-		report_problem(job, "statfs failed: %s", strerror(errno));
-		return false;
-	}
-	report_step(job, "stat of the root");
-	if (stat(job->path, root) != 0) {
-		report_problem(job, "stat failed: %s", strerror(errno));
-		return false;
-	}
-	r->latency = now_seconds() - start;
-	if (sfs.f_type == AUTOFS_MAGIC) {
-		report_problem(job, "the automount did not mount anything");
-		return false;
-	}
-	r->has_counts = true;
-	r->counts = (struct ms_statfs_counts){
-		.blocks = sfs.f_blocks, .bfree = sfs.f_bfree, .bavail = sfs.f_bavail,
-		.files = sfs.f_files, .ffree = sfs.f_ffree,
-		.frsize = sfs.f_frsize ? (uint64_t)sfs.f_frsize : (uint64_t)sfs.f_bsize,
-	};
-	return true;
-}
-
-/* Trailing blanks and line ends do not count: "array-a\n" says "array-a". */
-static size_t trimmed_len(const char *s, size_t n)
-{
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' ||
-			 s[n - 1] == '\t'))
-		n--;
-	return n;
-}
-
-static void compare_sentinel(const struct probe_job *job, int fd)
-{
-	const char *want = job->s->sentinel_content;
-	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-
-	report_step(job, "reading the sentinel");
-	while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			report_problem(job, "sentinel %s cannot be read: %s", job->s->sentinel,
-				       strerror(errno));
-			return;
-		}
-		len += (size_t)n;
-	}
-	len = trimmed_len(buf, len);
-	size_t want_len = trimmed_len(want, strlen(want));
-	if (len == want_len && memcmp(buf, want, len) == 0)
-		return;
-	int shown = len > 60 ? 60 : (int)len;
-	report_problem(job, "sentinel %s says '%.*s%s', expected '%s' (another filesystem "
-		       "is mounted here)", job->s->sentinel, shown, buf,
-		       len > 60 ? "..." : "", want);
-}
-
-/*
- * The sentinel must be a regular file on this very filesystem: the same
- * name in the directory underneath, or on a mount below, does not count.
- */
-static void check_sentinel(const struct probe_job *job, dev_t dev)
-{
-	const char *rel = job->s->sentinel;
-	struct ms_buf full = MS_BUF_INIT;
-	struct stat st;
-
-	ms_buf_printf(&full, "%s/%s", strcmp(job->path, "/") ? job->path : "", rel);
-	report_step(job, "opening the sentinel");
-	int fd = open(ms_buf_str(&full), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
-	ms_buf_free(&full);
-	if (fd < 0) {
-		report_problem(job, "sentinel %s is missing (%s): the mount may be empty or "
-			       "the wrong filesystem", rel, strerror(errno));
-		return;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		report_problem(job, "sentinel %s is not a regular file", rel);
-	else if (st.st_dev != dev)
-		report_problem(job, "sentinel %s is on another filesystem than the mount", rel);
-	else if (job->s->sentinel_content)
-		compare_sentinel(job, fd);
-	close(fd);
-}
-
-static void write_progress(void *arg, enum ms_write_step step)
-{
-	report_step(arg, "write test: %s", ms_write_step_name(step));
-}
-
-static void write_test(const struct probe_job *job, dev_t dev)
-{
-	struct ms_write_result res;
-
-	if (ms_write_test(job->path, job->s->write_subdir, dev, write_progress,
-			  (void *)job, &res)) {
-		job->report->wrote = true;
-		job->report->write_seconds = res.seconds;
-		return;
-	}
-	report_problem(job, "write test failed at %s%s%s: %s%s", ms_write_step_name(res.failed),
-		       job->s->write_subdir ? " in " : "",
-		       job->s->write_subdir ? job->s->write_subdir : "",
-		       res.failed == MS_WRITE_COMPARE ? "what was read back differs"
-						     : strerror(res.err),
-		       res.err == ELOOP ? " (symlinks are not followed)" : "");
-}
-
 /*
  * A probe left behind must not hold the plugin's output open: Nagios (and
  * a shell's $(...)) read it until end-of-file, which would then wait for
@@ -612,40 +408,14 @@ static void detach_stdio(void)
 		close(null);
 }
 
-/* Runs in the probe child; its reports are all the parent learns. */
+/* Runs in the probe child; its reports through fd are all the parent learns. */
 static int probe_child(void *arg, int fd)
 {
-	struct probe_job *job = arg;
-	struct probe_report report;
-	struct stat root;
+	struct ms_mount_report report;
 
 	detach_stdio();
-	memset(&report, 0, sizeof(report));
-	job->fd = fd;
-	job->report = &report;
-	if ((!job->trigger_automount || trigger_automount(job)) && probe_root(job, &root)) {
-		if (job->s->sentinel)
-			check_sentinel(job, root.st_dev);
-		if (job->s->write_test)
-			write_test(job, root.st_dev);
-	}
-	report.doing[0] = '\0';
-	send_report(job);
+	ms_mount_probe_run(arg, fd, &report);
 	return 0;
-}
-
-/* The last whole report in the answer: where the child got to. */
-static void read_report(struct target *t)
-{
-	size_t n = t->probe.answer.len / sizeof(t->report);
-
-	if (n == 0)
-		return;
-	memcpy(&t->report, t->probe.answer.data + (n - 1) * sizeof(t->report),
-	       sizeof(t->report));
-	t->report.doing[sizeof(t->report.doing) - 1] = '\0';
-	t->report.problem[sizeof(t->report.problem) - 1] = '\0';
-	t->has_report = true;
 }
 
 static bool wants_probe(const struct settings *s, const struct target *t)
@@ -745,7 +515,7 @@ static void raise_fd_limit(size_t probes)
 static void probe_all(const struct settings *s, struct run *run)
 {
 	struct ms_probe *probes = ms_xcalloc(run->ntargets, sizeof(*probes));
-	struct probe_job *jobs = ms_xcalloc(run->ntargets, sizeof(*jobs));
+	struct ms_mount_job *jobs = ms_xcalloc(run->ntargets, sizeof(*jobs));
 	size_t n = 0;
 
 	raise_fd_limit(run->ntargets);
@@ -756,8 +526,10 @@ static void probe_all(const struct settings *s, struct run *run)
 		recall_lingering(run, t);
 		if (t->lingering)
 			continue;
-		jobs[n] = (struct probe_job){ .s = s, .path = t->path,
-					      .trigger_automount = t->idle_autofs };
+		jobs[n] = (struct ms_mount_job){
+			.path = t->path, .trigger_automount = t->idle_autofs,
+			.sentinel = s->sentinel, .sentinel_content = s->sentinel_content,
+			.write_test = s->write_test, .write_subdir = s->write_subdir };
 		ms_probe_start(&probes[n], probe_child, &jobs[n]);
 		n++;
 	}
@@ -773,7 +545,8 @@ static void probe_all(const struct settings *s, struct run *run)
 			continue;
 		t->probed = true;
 		t->probe = probes[n++];
-		read_report(t);
+		t->has_report = ms_mount_report_last(t->probe.answer.data, t->probe.answer.len,
+						     &t->report);
 	}
 	read_stuck_states(run);
 	for (size_t i = 0; i < run->ntargets; i++)
@@ -833,72 +606,22 @@ static void detail(struct target *t, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "nfs" asks for any NFS mount: mount -t nfs shows as nfs4 when v4 was negotiated. */
-static bool type_matches(const char *actual, const char *wanted)
-{
-	if (ms_type_in_list(actual, wanted) || ms_type_in_list("auto", wanted))
-		return true;
-	if (strcmp(actual, "nfs4") == 0 && ms_type_in_list("nfs", wanted))
-		return true;
-	/* fstab's "fuse" with a helper shows as "fuse.<helper>" */
-	return strncmp(actual, "fuse.", 5) == 0 && ms_type_in_list("fuse", wanted);
-}
-
-/* UUID=, LABEL=, ... and /dev paths as the device node they stand for. */
-static bool resolve_device(const char *spec, char *out)
-{
-	static const struct { const char *tag, *dir; } tags[] = {
-		{ "UUID=", "/dev/disk/by-uuid/" }, { "LABEL=", "/dev/disk/by-label/" },
-		{ "PARTUUID=", "/dev/disk/by-partuuid/" },
-		{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
-	};
-	struct ms_buf b = MS_BUF_INIT;
-	bool ok = false;
-
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]) && b.len == 0; i++) {
-		size_t n = strlen(tags[i].tag);
-		/* a '/' in the value could lead realpath out of /dev, onto a hung mount */
-		if (strncmp(spec, tags[i].tag, n) == 0 && spec[n] && !strchr(spec + n, '/'))
-			ms_buf_printf(&b, "%s%s", tags[i].dir, spec + n);
-	}
-	if (b.len == 0 && strncmp(spec, "/dev/", 5) == 0 && !strstr(spec, ".."))
-		ms_buf_puts(&b, spec);
-	ok = b.len > 0 && realpath(ms_buf_str(&b), out) != NULL;
-	ms_buf_free(&b);
-	return ok;
-}
-
-static bool source_matches(const char *actual, const char *wanted)
-{
-	char a[PATH_MAX], w[PATH_MAX];
-	size_t alen = strlen(actual), wlen = strlen(wanted);
-
-	/* "filer:/export/mail/" and "filer:/export/mail" are the same export */
-	while (alen > 1 && actual[alen - 1] == '/')
-		alen--;
-	while (wlen > 1 && wanted[wlen - 1] == '/')
-		wlen--;
-	if (alen == wlen && memcmp(actual, wanted, alen) == 0)
-		return true;
-	return resolve_device(actual, a) && resolve_device(wanted, w) && strcmp(a, w) == 0;
-}
-
 static void judge_identity(const struct settings *s, struct target *t)
 {
 	const struct ms_mount *m = t->mount;
 	const struct ms_fstab_entry *e = t->fstab;
 
-	if (s->fstype && !type_matches(m->fstype, s->fstype))
+	if (s->fstype && !ms_fstype_matches(m->fstype, s->fstype))
 		flag(t, MS_CRITICAL, "is %s, expected %s", m->fstype, s->fstype);
-	if (s->source && !source_matches(m->source, s->source))
+	if (s->source && !ms_source_matches(m->source, s->source))
 		flag(t, MS_CRITICAL, "mounted from %s, expected %s", m->source, s->source);
 	/* a bind mount shows the device it came from, not fstab's directory */
 	if (e == NULL || ms_opt_find(e->opts, "bind", NULL) || ms_opt_find(e->opts, "rbind", NULL))
 		return;
-	if (!type_matches(m->fstype, e->vfstype))
+	if (!ms_fstype_matches(m->fstype, e->vfstype))
 		flag(t, MS_CRITICAL, "is %s, fstab line %d says %s", m->fstype, e->line,
 		     e->vfstype);
-	if (!source_matches(m->source, e->spec))
+	if (!ms_source_matches(m->source, e->spec))
 		flag(t, MS_CRITICAL, "mounted from %s, fstab line %d says %s", m->source,
 		     e->line, e->spec);
 }

@@ -1,6 +1,6 @@
 /*
  * The unit tests of check_storage_mount's lib/ modules (mountinfo and
- * fstab parsing, df arithmetic and limits, the state of stuck probes,
+ * fstab parsing, the probe of one mount, df arithmetic and limits, the state of stuck probes,
  * /proc and sysfs readers, the write test), in a runner of their own.
  */
 #include "config.h"
@@ -24,7 +24,8 @@ char *fixture_path(const char *name)
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		mountinfo_suite, fsspace_suite, statefile_suite, writetest_suite,
+		mountinfo_suite, mountprobe_suite, fsspace_suite, statefile_suite,
+		writetest_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

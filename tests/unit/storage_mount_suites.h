@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *mountinfo_suite(void);
+Suite *mountprobe_suite(void);
 Suite *fsspace_suite(void);
 Suite *statefile_suite(void);
 Suite *writetest_suite(void);

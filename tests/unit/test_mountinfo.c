@@ -290,6 +290,28 @@ START_TEST(path_normalize)
 }
 END_TEST
 
+START_TEST(type_and_source_matching)
+{
+	ck_assert(ms_fstype_matches("tmpfs", "nfs,tmpfs"));
+	ck_assert(!ms_fstype_matches("tmpfs", "nfs"));
+	ck_assert(ms_fstype_matches("nfs4", "nfs")); /* mount -t nfs negotiated v4 */
+	ck_assert(!ms_fstype_matches("nfs", "nfs4"));
+	ck_assert(ms_fstype_matches("xfs", "auto"));
+	ck_assert(ms_fstype_matches("fuse.sshfs", "fuse"));
+	ck_assert(!ms_fstype_matches("fuseblk", "fuse"));
+	ck_assert(ms_source_matches("filer2:/export/mail", "filer2:/export/mail/"));
+	ck_assert(ms_source_matches("filer2:/export/mail//", "filer2:/export/mail"));
+	ck_assert(!ms_source_matches("filer2:/export/mail", "filer2:/export/mail2"));
+	ck_assert(ms_source_matches("/", "/"));
+	/* device paths compare as the node they name */
+	ck_assert(ms_source_matches("/dev/null", "/dev/./null"));
+	ck_assert(!ms_source_matches("/dev/null", "/dev/zero"));
+	ck_assert(!ms_source_matches("/dev/null", "/dev/../dev/null")); /* no climbing out */
+	ck_assert(!ms_source_matches("/dev/null", "UUID=../../null"));
+	ck_assert(!ms_source_matches("/dev/null", "UUID=no-such-uuid"));
+}
+END_TEST
+
 /* A fixed sequence of pseudo-random bytes, so a failure can be replayed. */
 static unsigned char next_byte(unsigned long *state)
 {
@@ -350,6 +372,7 @@ Suite *mountinfo_suite(void)
 	tcase_add_test(tc, fstab_errors);
 	tcase_add_test(tc, option_lists);
 	tcase_add_test(tc, path_normalize);
+	tcase_add_test(tc, type_and_source_matching);
 	tcase_add_test(tc, garbage_never_crashes);
 	suite_add_tcase(s, tc);
 	return s;
