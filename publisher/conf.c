@@ -730,6 +730,20 @@ static void check_whole(struct parse *p)
 		p->failed = true;
 		return;
 	}
+	/* two service names that make one feed name would share one feed */
+	for (size_t i = 0; i < c->n_clusters; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->clusters[i].service_slug, c->clusters[j].service_slug) == 0 &&
+			    strcmp(c->clusters[i].service, c->clusters[j].service) != 0) {
+				ms_buf_printf(p->err, "%s:%u: service '%s' and service '%s' "
+					      "(line %u) would both be feeds/service/%s.rss; "
+					      "spell them the same or differently", p->path,
+					      c->clusters[i].line, c->clusters[i].service,
+					      c->clusters[j].service, c->clusters[j].line,
+					      c->clusters[i].service_slug);
+				p->failed = true;
+				return;
+			}
 	for (size_t i = 0; i < c->n_clusters; i++)
 		if (c->clusters[i].n_components == 0) {
 			ms_buf_printf(p->err, "%s:%u: [cluster %s] has no [component %s ...] "

@@ -166,6 +166,9 @@ static const struct {
 	{ "[mystery]\nx = 1\n", "1: unknown section [mystery]" },
 	{ "key = 1\n", "1: key 'key' outside of any section" },
 	{ HEAD CLUSTER CLUSTER, "10: cluster 'a' is defined twice" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h\n"
+	  "[cluster b]\nname = B\nservice = s!\n[component b c]\nname = C\nmember = h\n",
+	  "13: service 's!' and service 'S' (line 7) would both be feeds/service/s.rss" },
 	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h\ncolour = red\n",
 	  "13: unknown key 'colour' in [component a c]" },
 };
