@@ -194,8 +194,14 @@ case $out in
 *) check_fail "list: $out" ;;
 esac
 
-# 7. a scheduled downtime of both storage hosts: In Maintenance, no incident
+# 7. maintenance announced ahead by an operator, then the downtime in Nagios:
+# In Maintenance, no incident, with the operator's words
 now=$(date +%s)
+printf 'There is a 3-hour maintenance of the storage starting now.\nImpact: folders may look empty for a few minutes.\n' >"$W/maint.txt"
+run maintenance schedule --cluster email-cluster-a --start "@$now" --end "@$((now + 10800))" \
+	--message-file "$W/maint.txt"
+[ "$rc" -eq 0 ] && [ "$(titles email-cluster-a.rss | head -n 1)" = "Email Cluster A: Scheduled Maintenance|Email Cluster A" ] &&
+	check_ok "maintenance announced ahead: $out" || check_fail "maintenance schedule: exit $rc: $out"
 for h in store1 store2; do
 	nagios_cmd "$N" "SCHEDULE_HOST_DOWNTIME;$h.example.net;$now;$((now + 3600));1;0;3600;ops;Firmware update"
 done
@@ -204,6 +210,9 @@ nagios_wait_field "$N" store1.example.net - scheduled_downtime_depth 1 || check_
 run run
 [ "$(titles email-cluster-a.rss | head -n 1)" = "Email Cluster A is In Maintenance|Email Cluster A" ] &&
 	check_ok "downtime: In Maintenance, no incident category" || check_fail "maintenance item: $(titles email-cluster-a.rss | head -n 1)"
+$py -c 'import sys,feedparser; print(feedparser.parse(sys.argv[1]).entries[0].content[0].value)' \
+	"$OUT/feeds/email-cluster-a.rss" | grep -q "There is a 3-hour maintenance of the storage starting now.<br" &&
+	check_ok "the In Maintenance post carries the announced message" || check_fail "no announced message in the post"
 
 # 8. downtime over: Online, "maintenance is complete"
 for h in store1 store2; do nagios_cmd "$N" "DEL_DOWNTIME_BY_HOST_NAME;$h.example.net"; done
@@ -223,7 +232,7 @@ a_guids=$(items email-cluster-a.rss | cut -d'|' -f3 | sort)
 first_guid=$(printf '%s\n' "$before" | cut -d'|' -f3)
 printf '%s\n' "$a_guids" | grep -qxF "$first_guid" && check_ok "the first post kept its guid $first_guid" ||
 	check_fail "guid $first_guid is gone"
-[ "$(printf '%s\n' "$svc" | wc -l)" -eq 8 ] && check_ok "the service feed has all 8 posts of both clusters" ||
+[ "$(printf '%s\n' "$svc" | wc -l)" -eq 9 ] && check_ok "the service feed has all 9 posts of both clusters" ||
 	check_fail "service feed: $svc"
 printf '%s\n' "$svc" | grep -q '^Email Cluster B is Online|Email Cluster B,Incident 2|' &&
 	check_ok "Cluster B's recovery is in the service feed" || check_fail "service feed: $svc"

@@ -206,4 +206,54 @@ run_at "2010-01-13 19:12:00"
 [ "$before" = "$(md5sum "$W"/www/feeds/*.rss "$W"/www/feeds/service/*.rss)" ] &&
 	check_ok "the same state again changes no feed" || check_fail "a repeated run changed the feeds"
 
+# Operator commands check their input and say exactly what is wrong;
+# a refused command changes nothing.
+cli() {	# NAME WANT-EXIT MESSAGE-PART COMMAND...
+	_name=$1 _want=$2 _msg=$3
+	shift 3
+	_out=$("$publish" -c "$W/publish.conf" "$@" 2>&1)
+	_rc=$?
+	case $_out in
+	*"$_msg"*) [ "$_rc" -eq "$_want" ] && check_ok "$_name: exit $_rc, $_out" && return ;;
+	esac
+	check_fail "$_name: exit $_rc (want $_want), '$_out' (want '$_msg')"
+}
+cli "an incident opened by hand" 0 "incident 3 opened" \
+	incident open --cluster email-cluster-b --title "Provisioning is slow" --message-file "$W/mac.txt" --now "2010-01-14 10:00"
+unchanged=$(md5sum "$W"/www/feeds/*.rss "$W"/www/feeds/service/*.rss "$W/publish.db")
+printf 'fine\n\xff\xfe broken\n' >"$W/bad-utf8.txt"
+printf '\n \n' >"$W/empty.txt"
+cli "post without a title" 2 "post needs --title and --message-file" \
+	post --cluster email-cluster-a --message-file "$W/mac.txt"
+cli "post to an unknown cluster" 2 "there is no cluster 'nope' in $W/publish.conf" \
+	post --cluster nope --title T --message-file "$W/mac.txt"
+cli "message with invalid UTF-8" 2 "line 2 is not valid UTF-8" \
+	post --cluster email-cluster-a --title T --message-file "$W/bad-utf8.txt"
+cli "empty message" 2 "$W/empty.txt is empty" \
+	post --cluster email-cluster-a --title T --message-file "$W/empty.txt"
+cli "missing message file" 2 "--message-file $W/none.txt: No such file or directory" \
+	post --cluster email-cluster-a --title T --message-file "$W/none.txt"
+cli "title with a control character" 2 "--title contains a control character" \
+	post --cluster email-cluster-a --title "$(printf 'a\tb')" --message-file "$W/mac.txt"
+cli "update of another cluster's incident" 2 "there is no incident 1 of cluster email-cluster-a" \
+	post --cluster email-cluster-a --incident 1 --title T --message-file "$W/mac.txt"
+cli "edit of a post that does not exist" 2 "there is no post 999" edit 999 --message-file "$W/mac.txt"
+cli "resolving a resolved incident" 2 "incident 1 is already resolved" incident resolve 1
+cli "... is refused" 2 "cluster email-cluster-b already has incident 3 open" \
+	incident open --cluster email-cluster-b --title "Again" --message-file "$W/mac.txt"
+cli "maintenance ending before it starts" 2 "--end must be after --start" \
+	maintenance schedule --cluster email-cluster-a --start "2030-01-01 07:00" --end "2030-01-01 04:00" --message-file "$W/mac.txt"
+cli "maintenance at no time" 2 "--start 'tomorrow' is not a time" \
+	maintenance schedule --cluster email-cluster-a --start tomorrow --end "2030-01-01 04:00" --message-file "$W/mac.txt"
+cli "maintenance in the past" 2 "--end is in the past" \
+	maintenance schedule --cluster email-cluster-a --start "2001-01-01 04:00" --end "2001-01-01 07:00" --message-file "$W/mac.txt"
+[ "$unchanged" = "$(md5sum "$W"/www/feeds/*.rss "$W"/www/feeds/service/*.rss "$W/publish.db")" ] &&
+	check_ok "refused commands changed neither store nor feeds" || check_fail "a refused command changed something"
+cli "an unknown command" 2 "unknown command 'publish'" publish
+cli "run with an operand" 2 "run takes no arguments ('now')" run now
+printf '[publisher]\ntitle = T\nitems = many\n' >"$W/broken.conf"
+out=$("$publish" -c "$W/broken.conf" run 2>&1); rc=$?
+[ "$rc" -eq 2 ] && [ "$out" = "mailstatus-publish: $W/broken.conf:3: items must be a whole number from 1 to 1000, not 'many'" ] &&
+	check_ok "a config error names file and line: $out" || check_fail "config error: exit $rc, $out"
+
 [ "$failures" -eq 0 ]
