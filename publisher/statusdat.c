@@ -148,27 +148,30 @@ static void decide(struct parser *p)
 	b->skip = b->object == NO_OBJECT;
 }
 
+/*
+ * A whole number; a fraction is dropped, since Icinga 2's compat writer
+ * gives times with microseconds ("entry_time=1795611484.674150").
+ */
 static bool parse_number(struct parser *p, const char *k, size_t klen,
 			 const char *v, size_t vlen, long long *out)
 {
 	long long x = 0;
-	size_t i = 0;
+	size_t i = 0, digits = 0;
 	bool neg = false;
 
 	if (vlen > 0 && v[0] == '-') {
 		neg = true;
 		i = 1;
 	}
-	if (i == vlen || vlen - i > 18) {
+	for (; i < vlen && v[i] >= '0' && v[i] <= '9' && digits < 18; i++, digits++)
+		x = x * 10 + (v[i] - '0');
+	if (digits > 0 && i < vlen && v[i] == '.') {
+		for (i++; i < vlen && v[i] >= '0' && v[i] <= '9'; i++)
+			;
+	}
+	if (digits == 0 || i != vlen) {
 		fail(p, "%.*s is not a number", (int)klen, k);
 		return false;
-	}
-	for (; i < vlen; i++) {
-		if (v[i] < '0' || v[i] > '9') {
-			fail(p, "%.*s is not a number", (int)klen, k);
-			return false;
-		}
-		x = x * 10 + (v[i] - '0');
 	}
 	*out = neg ? -x : x;
 	return true;

@@ -134,6 +134,8 @@ static const struct {
 	{ "# only a comment\n", "no info block" },
 	{ "info {\n\tversion=4\n\t}\n", "the info block that starts on line 1 has no" },
 	{ "info {\n\tcreated=12x\n\t}\n", "line 2: created is not a number" },
+	{ "info {\n\tcreated=12.5.1\n\t}\n", "line 2: created is not a number" },
+	{ "info {\n\tcreated=.5\n\t}\n", "line 2: created is not a number" },
 	{ "info {\n\tcreated=1\n\t}\nhoststatus {\n\thost_name=gw1.example.net\n\tcurrent_state=two\n\t}\n",
 	  "line 6: current_state is not a number" },
 	{ "info {\n\tcreated=1\n\t}\nhoststatus {\n\thost_name=gw1.example.net\n\t}\n",
@@ -252,6 +254,29 @@ START_TEST(index_grows)
 }
 END_TEST
 
+/* Icinga 2's compat StatusDataWriter: other key order, times with fractions. */
+START_TEST(real_icinga2_file)
+{
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	pub_snapshot_init(&s);
+	pub_snapshot_want(&s, "gw1.example.net", "greylist");
+	pub_snapshot_want(&s, "gw1.example.net", NULL);
+	ck_assert_msg(read_fixture("icinga2-status.dat", &s, &err), "%s", ms_buf_str(&err));
+	ck_assert(s.objects[0].seen && s.objects[1].seen);
+	ck_assert_int_eq(s.objects[0].hard_state, 2);
+	ck_assert_int_eq(s.objects[1].hard_state, 0);
+	ck_assert_str_eq(s.objects[0].output, "GREYLIST CRITICAL - no answer");
+	ck_assert_uint_eq(s.n_comments, 1);
+	ck_assert_uint_eq(s.comments[0].object, 0);
+	ck_assert_int_eq(s.comments[0].entry_time, 1795611484);
+	ck_assert_str_eq(s.comments[0].text, "Looking into it");
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(source_registry)
 {
 	const struct pub_source_ops *ops;
@@ -282,6 +307,7 @@ Suite *publish_statusdat_suite(void)
 	tcase_add_test(tc, output_is_cleaned);
 	tcase_add_test(tc, lookup_and_order);
 	tcase_add_test(tc, index_grows);
+	tcase_add_test(tc, real_icinga2_file);
 	tcase_add_test(tc, source_registry);
 	suite_add_tcase(s, tc);
 	return s;
