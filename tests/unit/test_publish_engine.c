@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "evaluate.h"
 #include "helpers.h"
+#include "posts.h"
 #include "statusdat.h"
 #include "store.h"
 #include "test_publish_suites.h"
@@ -380,6 +381,19 @@ START_TEST(guid_never_changes)
 }
 END_TEST
 
+/* edit recomposes a post under its own title: the title must survive */
+START_TEST(compose_message_keeps_own_title)
+{
+	struct pub_post p = { .title = strdup("Email Cluster B is Degraded") };
+
+	pub_compose_message(p.title, "new words", 9, NULL, &p);
+	ck_assert_str_eq(p.title, "Email Cluster B is Degraded");
+	ck_assert_str_eq(p.body_html, "<p>new words</p>\n");
+	ck_assert_str_eq(p.summary, "new words");
+	pub_post_free(&p);
+}
+END_TEST
+
 START_TEST(rollback_leaves_the_store_untouched)
 {
 	struct ms_buf err = MS_BUF_INIT;
@@ -423,6 +437,7 @@ Suite *publish_engine_suite(void)
 	tcase_add_test(tc, note_from_before_the_first_run);
 	tcase_add_test(tc, guid_never_changes);
 	tcase_add_test(tc, rollback_leaves_the_store_untouched);
+	tcase_add_test(tc, compose_message_keeps_own_title);
 	tcase_add_checked_fixture(hd, setup_holddown, teardown);
 	tcase_add_test(hd, holddown_through_the_store);
 	suite_add_tcase(s, tc);
