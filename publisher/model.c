@@ -120,13 +120,3 @@ bool pub_cluster_state_parse(const char *key, enum pub_cluster_state *s)
 		}
 	return false;
 }
-
-bool pub_member_state_parse(const char *name, enum pub_member_state *s)
-{
-	for (size_t i = 0; i < sizeof(member_names) / sizeof(member_names[0]); i++)
-		if (strcmp(name, member_names[i]) == 0) {
-			*s = (enum pub_member_state)i;
-			return true;
-		}
-	return false;
-}

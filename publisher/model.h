@@ -66,6 +66,5 @@ const char *pub_cluster_state_name(enum pub_cluster_state s);
 /* The store's spelling: "online", "maintenance", "degraded", "offline". */
 const char *pub_cluster_state_key(enum pub_cluster_state s);
 bool pub_cluster_state_parse(const char *key, enum pub_cluster_state *s);
-bool pub_member_state_parse(const char *name, enum pub_member_state *s);
 
 #endif
