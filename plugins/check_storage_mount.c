@@ -426,7 +426,6 @@ static bool wants_probe(const struct settings *s, const struct target *t)
 /* Opens --state-dir; without it the run goes on, but cannot remember stuck probes. */
 static void open_state_dir(const struct settings *s, struct run *run)
 {
-	run->state_fd = -1;
 	ms_step("opening the state directory %s", s->state_dir);
 	run->state_fd = ms_statedir_open(s->state_dir, run->state_error,
 					 sizeof(run->state_error));
@@ -674,13 +673,18 @@ static void judge_fs_errors(struct target *t)
 	     t->mount->fstype, e.count, e.count == 1 ? "" : "s", when);
 }
 
-/* "probe PID 123 left behind, state D, wchan request_wait_answer" */
+/*
+ * "probe PID 123 left behind, state D, wchan request_wait_answer", or
+ * "probe PID 123 stopped" when SIGKILL got it out (a killable wait).
+ */
 static void describe_stuck(struct ms_buf *b, const struct target *t, pid_t pid)
 {
-	ms_buf_printf(b, "probe PID %ld left behind", (long)pid);
-	if (t->has_stuck)
-		ms_buf_printf(b, ", state %c", t->stuck.state);
-	if (t->has_stuck && t->stuck.wchan[0])
+	if (!t->has_stuck) {
+		ms_buf_printf(b, "probe PID %ld stopped", (long)pid);
+		return;
+	}
+	ms_buf_printf(b, "probe PID %ld left behind, state %c", (long)pid, t->stuck.state);
+	if (t->stuck.wchan[0])
 		ms_buf_printf(b, ", wchan %s", t->stuck.wchan);
 }
 
@@ -748,7 +752,6 @@ static void judge_space(const struct settings *s, struct target *t, const struct
 
 	human_bytes(avail, sizeof(avail), sp->avail);
 	human_bytes(cap, sizeof(cap), sp->capacity);
-	detail(t, "%g%% used, %s free of %s", sp->used_pct, avail, cap);
 	const struct ms_space_limit *hit =
 		ms_space_limit_crossed(&s->free_crit, sp->avail, sp->capacity) ? &s->free_crit :
 		ms_space_limit_crossed(&s->free_warn, sp->avail, sp->capacity) ? &s->free_warn : NULL;
@@ -756,6 +759,8 @@ static void judge_space(const struct settings *s, struct target *t, const struct
 		human_bytes(limit, sizeof(limit), ms_space_limit_amount(hit, sp->capacity));
 		flag(t, hit == &s->free_crit ? MS_CRITICAL : MS_WARNING,
 		     "%s free of %s (%g%% used), below %s", avail, cap, sp->used_pct, limit);
+	} else {
+		detail(t, "%g%% used, %s free of %s", sp->used_pct, avail, cap);
 	}
 	if (sp->files == 0)
 		return; /* no inode counts (btrfs, vfat, ...) */
@@ -777,7 +782,7 @@ static void judge(const struct settings *s, struct target *t)
 		     "would see)");
 		return;
 	}
-	if (t->idle_autofs && !t->probed) {
+	if (t->idle_autofs && !t->probed && !t->lingering) {
 		detail(t, "idle automount, not triggered");
 		return;
 	}
@@ -796,11 +801,13 @@ static void judge(const struct settings *s, struct target *t)
 /* ------------------------------------------------------------------ */
 /* output                                                              */
 
+/* "N" (alert above N) or "N:" (alert below N); a limit beyond the capacity is 0. */
 static void perf_range(struct ms_range *r, double v, bool lower)
 {
 	char num[MS_NUMBER_MAX], text[MS_NUMBER_MAX + 2], err[64];
 
-	snprintf(text, sizeof(text), lower ? "%s:" : "%s", ms_format_number(num, floor(v)));
+	snprintf(text, sizeof(text), lower ? "%s:" : "%s",
+		 ms_format_number(num, v > 0 ? floor(v) : 0));
 	ms_range_parse(text, MS_RANGE_PLAIN, r, err, sizeof(err));
 }
 

@@ -11,6 +11,8 @@
  *          in state D, and SIGKILL does not free it (as with a hard NFS
  *          mount) -- until the control file says something else
  *   eio    those calls fail with EIO
+ *   hang-read  only read hangs: the filesystem answers statfs and stat,
+ *          then a process reading the file is stuck (a half-dead server)
  *
  * Usage: hangfs CONTROL-FILE MOUNTPOINT [FUSE-OPTIONS]  (runs in the
  * foreground; unmount with umount or fusermount3 -u, or kill it).
@@ -23,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +39,7 @@
 
 static const char *control_path;
 
-enum mode { MODE_OK, MODE_HANG, MODE_EIO };
+enum mode { MODE_OK, MODE_HANG, MODE_HANG_READ, MODE_EIO };
 
 static enum mode read_mode(void)
 {
@@ -48,6 +51,8 @@ static enum mode read_mode(void)
 		buf[n > 0 ? n : 0] = '\0';
 		close(fd);
 	}
+	if (strncmp(buf, "hang-read", 9) == 0)
+		return MODE_HANG_READ;
 	if (strncmp(buf, "hang", 4) == 0)
 		return MODE_HANG;
 	if (strncmp(buf, "eio", 3) == 0)
@@ -55,14 +60,22 @@ static enum mode read_mode(void)
 	return MODE_OK;
 }
 
-/* Every call passes here: it blocks while told to hang, then fails or goes on. */
-static int gate(void)
+/*
+ * Every call passes here: it blocks while told to hang (reads also while
+ * told to hang-read), then fails or goes on.
+ */
+static int gate_op(bool is_read)
 {
 	enum mode m;
 
-	while ((m = read_mode()) == MODE_HANG)
+	while ((m = read_mode()) == MODE_HANG || (is_read && m == MODE_HANG_READ))
 		usleep(POLL_US);
 	return m == MODE_EIO ? -EIO : 0;
+}
+
+static int gate(void)
+{
+	return gate_op(false);
 }
 
 static void *hang_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
@@ -148,7 +161,7 @@ static int hang_read(const char *path, char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
 	size_t len = strlen(SENTINEL_TEXT);
-	int rc = gate();
+	int rc = gate_op(true);
 
 	(void)fi;
 	if (rc)

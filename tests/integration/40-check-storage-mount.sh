@@ -251,6 +251,19 @@ done
 sm "answering again: probed afresh" 0 "OK - $M/hung: fuse.hangfs from hangfs" -p "$M/hung"
 [ -z "$(ls -A "$W/state")" ] && check_ok "the record of the stuck probe is gone" || check_fail "state left: $(ls "$W/state")"
 
+# half dead: statfs and stat answer, reading the sentinel hangs (FUSE reads
+# are killable: the probe is stopped, not left behind)
+echo hang-read >"$W/control"
+sm "hung in a later step: named, with what the probe found before" 2 \
+	"CRITICAL - $M/hung not responding after 1.5s \(reading the sentinel did not return; probe PID [0-9]+ (stopped|left behind, state D, wchan [a-z_]+)\).*_used=1638400B;" \
+	-t 3 --probe-timeout=1.5 -p "$M/hung" --sentinel=.mailstore --sentinel-content=hangfs
+stuck=$(pgrep -f "^$plugin " | head -n 1)
+echo ok >"$W/control"
+for _ in $(seq 50); do
+	[ -n "$stuck" ] && [ -d "/proc/$stuck" ] || break
+	sleep 0.1
+done
+
 echo eio >"$W/control"
 sm "erroring storage" 2 "CRITICAL - $M/hung statfs failed: Input/output error; 1 of 2 mounts OK" -p "$M/hung" -p "$M/mail"
 
