@@ -37,6 +37,8 @@ static const struct label {
 	{ "sessionerror", "Your session is invalid or expired.", false, MS_WM_FLOW },
 	{ "invalidhost", "Invalid server name.", false, MS_WM_FLOW },
 	{ "sendingfailed", "Failed to send message.", false, MS_WM_SEND_FAILED },
+	{ "fileuploaderror", "File upload failed.", false, MS_WM_SEND_FAILED },
+	{ "filesizeerror", "The uploaded file exceeds the maximum size of ", true, MS_WM_SEND_FAILED },
 	/* smtperror "SMTP Error: $msg", and smtpconnerror, smtpautherror,
 	 * smtpfromerror, smtptoerror, smtpsizeerror: "SMTP Error ($code): ..." */
 	{ "smtperror", "SMTP Error", true, MS_WM_SEND_FAILED },

@@ -375,7 +375,7 @@ static _Noreturn void webmail_failed(struct run *run, const struct ms_wm_error *
 			      "webmail cannot reach its IMAP server while %s: %s", step, err->text);
 		break;
 	case MS_WM_SEND_FAILED:
-		ms_result_add(run->r, MS_CRITICAL, "send failed: %s", err->text);
+		ms_result_add(run->r, MS_CRITICAL, "send failed while %s: %s", step, err->text);
 		break;
 	case MS_WM_UNREACHABLE:
 		ms_result_add(run->r, MS_CRITICAL, "webmail unreachable while %s: %s", step,

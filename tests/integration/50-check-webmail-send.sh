@@ -121,6 +121,11 @@ expect_plugin "thresholds on delivery and login time" 2 \
 	'^WEBMAIL_SEND CRITICAL - login took [0-9.]+s \| login=[0-9.]+s;;0;0 send=[0-9.]+s;;;0 delivery=[0-9.]+s;0;;0 ' \
 	webmail -u "$PROBE" --password-file="$W/probe.pw" -w 0 --login-critical=0
 
+# An attachment larger than PHP's upload_max_filesize (2M by default).
+expect_plugin "an attachment the webmail refuses" 2 \
+	'^WEBMAIL_SEND CRITICAL - send failed while uploading a 3000000 byte attachment: Roundcube said "The uploaded file exceeds the maximum size of [0-9.]+ MB." \(filesizeerror\)' \
+	webmail -u "$PROBE" --password-file="$W/probe.pw" --attach-size=3000000
+
 # The webmail shows another (empty) mailbox than IMAP: the seed's "folders empty".
 expect_plugin "an empty inbox in the webmail while IMAP has mail" 2 \
 	'^WEBMAIL_SEND CRITICAL - mailbox appears empty: the webmail lists no messages in INBOX while IMAP has [0-9]+ \|' \
@@ -181,7 +186,7 @@ dovecot_start "$DC" || check_fail "Dovecot did not start again"
 # SASL authentication mechanisms" and master throttles smtpd for 60s.
 postfix_stop "$PF"
 expect_plugin "Postfix stopped" 2 \
-	'^WEBMAIL_SEND CRITICAL - send failed: Roundcube said "SMTP Error \([-0-9]*\): Connection to server failed." \(smtperror\) \| login=[0-9.]+s;;;0 send=U;;;0 delivery=U;;;0 total=U;;;0$' \
+	'^WEBMAIL_SEND CRITICAL - send failed while sending the message through http://127.0.0.1:12080/: Roundcube said "SMTP Error \([-0-9]*\): Connection to server failed." \(smtperror\) \| login=[0-9.]+s;;;0 send=U;;;0 delivery=U;;;0 total=U;;;0$' \
 	webmail -u "$PROBE" --password-file="$W/probe.pw"
 postfix_start "$PF" || check_fail "Postfix did not start again"
 
