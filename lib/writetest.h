@@ -33,7 +33,6 @@ const char *ms_write_step_name(enum ms_write_step step);
 struct ms_write_result {
 	enum ms_write_step failed;	/* MS_WRITE_DONE when every step passed */
 	int err;			/* errno of the failed step */
-	double seconds;			/* from create to remove */
 };
 
 /*

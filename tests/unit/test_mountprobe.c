@@ -70,6 +70,7 @@ START_TEST(everything_passes)
 	ck_assert_uint_gt(p.last.counts.blocks, 0);
 	ck_assert(p.last.latency >= 0);
 	ck_assert(p.last.wrote);
+	ck_assert(p.last.write_seconds > 0);
 	/* a report before each step, in order, and the final one */
 	ck_assert_uint_eq(p.stream.len % sizeof(last), 0);
 	size_t n = p.stream.len / sizeof(last);
