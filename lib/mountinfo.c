@@ -321,13 +321,12 @@ const struct ms_mount *ms_mount_containing(const struct ms_mount_table *t, const
 	for (size_t i = 0; i < t->n; i++) {
 		const struct ms_mount *m = &t->mounts[i];
 		size_t n = strlen(m->mount_point);
-		if (!is_prefix_dir(m->mount_point, path) || (best && n < best_len))
-			continue;
-		if (best && n == best_len && has_mount_on_top(t, m))
+		if (!is_prefix_dir(m->mount_point, path) || (best && n <= best_len))
 			continue;
 		best = m;
 		best_len = n;
 	}
+	/* of several mounts stacked there, the top one */
 	return best ? ms_mount_at(t, best->mount_point) : NULL;
 }
 

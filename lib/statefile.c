@@ -20,6 +20,9 @@
 #define MAGIC "mailstatus-probe 1"
 #define RECORD_MAX 8192
 
+/* The bits parse_field sets: pid, start_ticks, since, step, path. */
+#define ALL_FIELDS 31u
+
 void ms_linger_free(struct ms_linger *l)
 {
 	free(l->path);
@@ -128,7 +131,7 @@ bool ms_linger_parse(const char *text, size_t n, struct ms_linger *l)
 		}
 		p = nl + 1;
 	}
-	if (seen != 31) {
+	if (seen != ALL_FIELDS) {
 		ms_linger_free(l);
 		return false;
 	}
