@@ -113,11 +113,7 @@ static bool publish_transition(const struct pub_config *cfg, struct pub_store *s
 	if (ok && t.resolves)
 		pub_compose_transition(&t, &p);	/* now it can say which incident */
 	if (ok) {
-		p.cluster = ms_xstrdup(cl->slug);
-		p.incident = t.incident;
-		p.kind = ms_xstrdup("auto");
-		p.author = ms_xstrdup(cfg->author);
-		p.published_at = p.updated_at = now;
+		pub_post_stamp(&p, cl->slug, t.incident, "auto", cfg->author, now);
 		ok = pub_store_post_add(st, &p, err);
 	}
 	if (ok)
@@ -184,12 +180,9 @@ static bool apply_note(const struct pub_config *cfg, struct pub_store *st,
 		goto out;
 	pub_compose_note(cl, ack ? "Issue identified at" : "Update at", c->entry_time,
 			 c->text, &p);
-	p.cluster = ms_xstrdup(cl->slug);
-	p.incident = open;
-	p.kind = ms_xstrdup(ack ? "identified" : "update");
-	p.author = ms_xstrdup(cfg->author);
-	p.published_at = p.updated_at = c->entry_time > inc.opened_at ? c->entry_time
-					: inc.opened_at;
+	/* never before the incident it updates, so the feed's order tells it right */
+	pub_post_stamp(&p, cl->slug, open, ack ? "identified" : "update", cfg->author,
+		       c->entry_time > inc.opened_at ? c->entry_time : inc.opened_at);
 	p.source_key = ms_buf_steal(&key);
 	ok = pub_store_post_add(st, &p, err);
 	if (ok && ack)

@@ -245,3 +245,16 @@ void pub_compose_message(const char *title, const char *message, size_t len,
 	p->title = copy;
 	finish(h, p);
 }
+
+void pub_post_stamp(struct pub_post *p, const char *cluster, long incident,
+		    const char *kind, const char *author, time_t at)
+{
+	free(p->cluster);
+	free(p->kind);
+	free(p->author);
+	p->cluster = ms_xstrdup(cluster);
+	p->incident = incident;
+	p->kind = ms_xstrdup(kind);
+	p->author = ms_xstrdup(author);
+	p->published_at = p->updated_at = at;
+}

@@ -38,6 +38,10 @@ void pub_compose_note(const struct pub_cluster *cl, const char *what, time_t at,
 void pub_compose_message(const char *title, const char *message, size_t len,
 			 const char *lead_para, struct pub_post *p);
 
+/* Sets who, when, where and what kind a new post is (the words aside). */
+void pub_post_stamp(struct pub_post *p, const char *cluster, long incident,
+		    const char *kind, const char *author, time_t at);
+
 /* Words per feed <description> before " [...]". */
 #define PUB_SUMMARY_WORDS 55
 

@@ -1,0 +1,98 @@
+/*
+ * cmd_run: `mailstatus-publish run`, one full cycle: read the source,
+ * decide in one transaction, render.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdutil.h"
+#include "commands.h"
+#include "dates.h"
+#include "engine.h"
+#include "evaluate.h"
+#include "render.h"
+#include "source.h"
+
+int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "now", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	time_t now = time(NULL);
+	const struct pub_source_ops *ops;
+	const char *location;
+	char why[256];
+	struct pub_snapshot snap;
+	struct pub_eval ev = { 0 };
+	struct pub_run_stats stats = { 0 };
+	struct pub_session s;
+	struct ms_buf missing = MS_BUF_INIT;
+	bool ok, stale;
+	int c, rc;
+
+	pub_reset_getopt();
+	while ((c = pub_next_opt(argc, argv, opts, "run")) != -1) {
+		if (c != 'n' || !pub_parse_when("--now", optarg, &now))
+			return PUB_EXIT_USAGE;
+	}
+	if (optind != argc) {
+		pub_say_error("run takes no arguments ('%s')", argv[optind]);
+		return PUB_EXIT_USAGE;
+	}
+	if (!pub_source_find(cfg->source, &ops, &location, why, sizeof(why))) {
+		pub_say_error("%s", why);
+		return PUB_EXIT_USAGE;
+	}
+	/* under the lock: two runs must not apply their snapshots out of order */
+	if (!pub_session_open(cfg, &s)) {
+		pub_session_close(&s);
+		return PUB_EXIT_FAILURE;
+	}
+	pub_snapshot_init(&snap);
+	pub_want_objects(cfg, &snap);
+	if (!ops->read(location, &snap, &s.err)) {
+		pub_say_error("cannot read the monitoring state: %s; nothing was changed",
+			  s.err.data);
+		rc = PUB_EXIT_FAILURE;
+		goto out;
+	}
+	pub_missing_members(cfg, &snap, &missing);
+	if (missing.len > 0) {
+		pub_say_error("%s does not report %s (named in %s); nothing was changed",
+			  location, missing.data, cfg->path);
+		rc = PUB_EXIT_FAILURE;
+		goto out;
+	}
+	stale = cfg->stale_after > 0 && snap.created > 0 &&
+		now - snap.created > cfg->stale_after;
+	ok = pub_store_begin(s.st, &s.err);
+	if (ok && stale) {
+		char since[32];
+		snprintf(since, sizeof(since), "%lld", (long long)snap.created);
+		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, since, &s.err);
+	} else if (ok) {
+		pub_evaluate(cfg, &snap, &ev);
+		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, NULL, &s.err) &&
+		     pub_engine_apply(cfg, s.st, &snap, &ev, now, &stats, &s.err);
+	}
+	rc = pub_session_finish(cfg, &s, ok);
+	if (rc == PUB_EXIT_OK && stale) {
+		char date[PUB_DATE_MAX];
+		pub_say_error("the monitoring data is stale: %s was last written %s, more than "
+			  "%lds ago (stale_after); the feeds say the status is unknown",
+			  location, pub_rfc822(date, snap.created, false), cfg->stale_after);
+		rc = PUB_EXIT_STALE;
+	} else if (rc == PUB_EXIT_OK && pub_verbose) {
+		printf("%zu post(s) published, %zu state change(s), %zu cluster(s) in "
+		       "hold-down\n", stats.posts, stats.transitions, stats.pending);
+	}
+out:
+	ms_buf_free(&missing);
+	pub_eval_free(&ev);
+	pub_snapshot_free(&snap);
+	pub_session_close(&s);
+	return rc;
+}

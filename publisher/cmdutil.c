@@ -1,0 +1,229 @@
+/*
+ * cmdutil: input checks and the store session of the commands.
+ * See cmdutil.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "cmdutil.h"
+#include "commands.h"
+#include "dates.h"
+#include "lock.h"
+#include "render.h"
+#include "text.h"
+#include "xalloc.h"
+
+#define MAX_MESSAGE (1u << 20)
+#define MAX_TITLE 200
+
+void pub_say_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mailstatus-publish: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* --- argument checks ------------------------------------------------ */
+
+bool pub_parse_id(const char *what, const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno || v <= 0) {
+		pub_say_error("%s must be a positive number, not '%s'", what, s);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool pub_check_title(const char *t)
+{
+	size_t n = strlen(t);
+
+	if (n == 0 || n > MAX_TITLE) {
+		pub_say_error("--title must have 1 to %d bytes, not %zu", MAX_TITLE, n);
+		return false;
+	}
+	if (!ms_utf8_valid(t, n)) {
+		pub_say_error("--title is not valid UTF-8");
+		return false;
+	}
+	for (const unsigned char *s = (const unsigned char *)t; *s; s++)
+		if (*s < 0x20 || *s == 0x7f) {
+			pub_say_error("--title contains a control character");
+			return false;
+		}
+	return true;
+}
+
+/* Reads an operator's message: UTF-8 text, not empty, at most 1 MiB. */
+char *pub_read_message(const char *path, size_t *len)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	char chunk[8192];
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		pub_say_error("--message-file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b.len + (size_t)n > MAX_MESSAGE) {
+			pub_say_error("--message-file %s: %s", path,
+				  n < 0 ? strerror(errno) : "larger than 1 MiB");
+			goto fail;
+		}
+		ms_buf_add(&b, chunk, (size_t)n);
+	}
+	if (!ms_utf8_valid(b.data ? b.data : "", b.len)) {
+		unsigned line = 1;
+		size_t i = 0;
+		while (i < b.len) {
+			size_t k = ms_utf8_seq_len((const unsigned char *)b.data + i, b.len - i);
+			if (k == 0)
+				break;
+			line += b.data[i] == '\n';
+			i += k;
+		}
+		pub_say_error("--message-file %s: line %u is not valid UTF-8 (or holds a NUL byte)",
+			  path, line);
+		goto fail;
+	}
+	bool blank = true;
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] != ' ' && b.data[i] != '\n' && b.data[i] != '\t' && b.data[i] != '\r')
+			blank = false;
+	if (blank) {
+		pub_say_error("--message-file %s is empty", path);
+		goto fail;
+	}
+	if (fd != 0)
+		close(fd);
+	*len = b.len;
+	return ms_buf_steal(&b);
+fail:
+	if (fd > 0)
+		close(fd);
+	ms_buf_free(&b);
+	return NULL;
+}
+
+bool pub_parse_when(const char *opt, const char *s, time_t *t)
+{
+	if (pub_parse_time(s, t))
+		return true;
+	pub_say_error("%s '%s' is not a time: write 'YYYY-MM-DD HH:MM' (UTC) or @EPOCH", opt, s);
+	return false;
+}
+
+const struct pub_cluster *pub_need_cluster(const struct pub_config *cfg, const char *slug)
+{
+	const struct pub_cluster *cl;
+
+	if (slug == NULL) {
+		pub_say_error("--cluster SLUG is required");
+		return NULL;
+	}
+	if ((cl = pub_config_cluster(cfg, slug)) == NULL)
+		pub_say_error("there is no cluster '%s' in %s", slug, cfg->path);
+	return cl;
+}
+
+/* --- the store session: lock, store, transaction -------------------- */
+
+static char *url_host(const char *url)
+{
+	const char *h = strstr(url, "://") + 3;	/* the config checked the scheme */
+	size_t n = strcspn(h, "/:?#");
+
+	return ms_xstrndup(h, n);
+}
+
+bool pub_session_open(const struct pub_config *cfg, struct pub_session *s)
+{
+	char *dir = ms_xstrdup(cfg->store), *slash = strrchr(dir, '/');
+	char *host = url_host(cfg->base_url);
+	bool ok;
+
+	memset(s, 0, sizeof(*s));
+	s->lock = -1;
+	if (slash && slash != dir)
+		*slash = '\0';
+	ok = (slash == NULL || slash == dir || pub_mkdirs(dir, &s->err)) &&
+	     (s->lock = pub_lock_acquire(cfg->store, cfg->lock_timeout, &s->err)) >= 0 &&
+	     (s->st = pub_store_open(cfg->store, host, &s->err)) != NULL;
+	free(dir);
+	free(host);
+	if (!ok)
+		pub_say_error("%s", s->err.data);
+	return ok;
+}
+
+void pub_session_close(struct pub_session *s)
+{
+	pub_store_close(s->st);
+	pub_lock_release(s->lock);
+	ms_buf_free(&s->err);
+}
+
+/* Commits, then renders; says what went wrong. */
+int pub_session_finish(const struct pub_config *cfg, struct pub_session *s, bool ok)
+{
+	size_t changed = 0;
+
+	if (!ok) {
+		pub_store_rollback(s->st);
+		pub_say_error("%s; nothing was changed", s->err.data);
+		return PUB_EXIT_FAILURE;
+	}
+	if (!pub_store_commit(s->st, &s->err)) {
+		pub_say_error("%s; nothing was changed", s->err.data);
+		return PUB_EXIT_FAILURE;
+	}
+	if (!pub_render_all(cfg, s->st, &changed, &s->err)) {
+		pub_say_error("the store is updated but the output is not: %s "
+			  "(the next run renders again)", s->err.data);
+		return PUB_EXIT_FAILURE;
+	}
+	if (pub_verbose)
+		printf("%zu output file(s) updated\n", changed);
+	return PUB_EXIT_OK;
+}
+
+/*
+ * getopt_long for a command: argv[0] is the command name; options may
+ * come before or after its operands ("edit 3 --message-file F").
+ */
+int pub_next_opt(int argc, char **argv, const struct option *opts, const char *cmd)
+{
+	int c = getopt_long(argc, argv, "", opts, NULL);
+
+	if (c == '?')
+		pub_say_error("%s: see mailstatus-publish --help", cmd);
+	return c;
+}
+
+void pub_reset_getopt(void)
+{
+	optind = 0;	/* glibc: 0 re-initialises fully */
+	opterr = 1;
+}
