@@ -39,10 +39,11 @@ static void usage(FILE *fp)
 		"\n"
 		"Commands:\n", PUB_DEFAULT_CONFIG);
 	for (const struct pub_command *c = pub_commands; c->name; c++)
-		fprintf(fp, "  %s %s\n", c->name, c->usage);
+		fprintf(fp, "  %s%s%s\n", c->name, c->usage[0] ? " " : "", c->usage);
 	fprintf(fp,
 		"\n"
-		"TIME is 'YYYY-MM-DD HH:MM[:SS]' in UTC or @EPOCH-SECONDS.\n"
+		"TIME is 'YYYY-MM-DD HH:MM[:SS]' in UTC or @EPOCH-SECONDS. Commands that\n"
+		"change something also take --now TIME (act as if it were TIME).\n"
 		"Exit status: 0 done, 1 failure (nothing was changed), 2 bad command\n"
 		"line or configuration, 3 monitoring data is stale (the feeds say the\n"
 		"status is unknown).\n"
