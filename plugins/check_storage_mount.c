@@ -55,6 +55,7 @@
 #define PROBE_SHARE 0.8		/* default --probe-timeout: this share of -t */
 #define SUMMARY_FAILURES 3	/* failing mounts named on the status line */
 #define SETTLE_MS 200		/* for a killed probe to show where it is stuck */
+#define OUTPUT_RESERVE_MS 50	/* kept before -t for judging and writing the verdict */
 
 /* ------------------------------------------------------------------ */
 /* options                                                             */
@@ -460,6 +461,10 @@ static void recall_lingering(struct run *run, struct target *t)
 static void read_stuck_states(struct run *run)
 {
 	int64_t until = ms_now_ms() + SETTLE_MS;
+	int64_t latest = ms_deadline_at() - OUTPUT_RESERVE_MS;
+
+	if (until > latest)
+		until = latest; /* the verdict must still be written before -t */
 
 	for (;;) {
 		bool running = false;
