@@ -72,7 +72,6 @@ bool pub_check_title(const char *t)
 	return true;
 }
 
-/* Reads an operator's message: UTF-8 text, not empty, at most 1 MiB. */
 char *pub_read_message(const char *path, size_t *len)
 {
 	struct ms_buf b = MS_BUF_INIT;
@@ -99,7 +98,7 @@ char *pub_read_message(const char *path, size_t *len)
 		size_t i = 0;
 		while (i < b.len) {
 			size_t k = ms_utf8_seq_len((const unsigned char *)b.data + i, b.len - i);
-			if (k == 0)
+			if (k == 0 || b.data[i] == '\0')
 				break;
 			line += b.data[i] == '\n';
 			i += k;
