@@ -162,9 +162,10 @@ int ms_statedir_open(const char *dir, char *err, size_t errlen)
 	}
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the state directory %s: %s%s", dir,
+		snprintf(err, errlen, "cannot open the state directory %s: %s (%s)", dir,
 			 strerror(errno), errno == ELOOP || errno == ENOTDIR
-			 ? " (it must be a directory, not a symlink)" : "");
+			 ? "it must be a directory, not a symlink"
+			 : "use a directory of the plugin's user with mode 0700");
 		return -1;
 	}
 	const char *why = NULL;

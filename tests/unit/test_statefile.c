@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -145,6 +146,19 @@ START_TEST(unsafe_state_dir_refused)
 	ck_assert_int_eq(chmod(dir, 0777), 0);
 	ck_assert_int_eq(ms_statedir_open(dir, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "others may write to it") != NULL, "%s", err);
+	/* as another user: a state directory of ours is not open to it */
+	char sub[600];
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(setuid(65534) == 0 && ms_statedir_open(sub, err, sizeof(err)) == -1 &&
+		      strstr(err, "Permission denied (use a directory of the plugin's user") ? 0 : 1);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	if (geteuid() == 0)
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "no refusal as nobody");
 	ck_assert_int_eq(ms_statedir_open("/nonexistent/a/b", err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "cannot create the state directory") != NULL, "%s", err);
 	remove_tree(dir);
