@@ -10,9 +10,10 @@
 #include "httpclient.h"
 #include "xalloc.h"
 
+#define ACCEPT_LANGUAGE "Accept-Language: en-US,en;q=0.8"
+
 struct ms_http {
 	CURL *curl;
-	char *accept_language;	/* the "Accept-Language: ..." header line */
 	unsigned requests;
 	unsigned connections;
 };
@@ -32,7 +33,6 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 struct ms_http *ms_http_new(const struct ms_http_opts *opts, char *err, size_t errlen)
 {
 	CURL *curl = ms_curl_new(&opts->tls, "http,https");
-	struct ms_buf lang = MS_BUF_INIT;
 
 	if (!curl) {
 		snprintf(err, errlen, "cannot create a libcurl handle");
@@ -49,10 +49,6 @@ struct ms_http *ms_http_new(const struct ms_http_opts *opts, char *err, size_t e
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	if (opts->verbose > 2)
 		curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
-	/* Roundcube answers in the language the browser asks for */
-	ms_buf_printf(&lang, "Accept-Language: %s",
-		      opts->accept_language ? opts->accept_language : "en-US,en;q=0.8");
-	h->accept_language = ms_buf_steal(&lang);
 	return h;
 }
 
@@ -61,7 +57,6 @@ void ms_http_free(struct ms_http *h)
 	if (!h)
 		return;
 	ms_curl_free(h->curl);
-	free(h->accept_language);
 	free(h);
 }
 
@@ -69,8 +64,7 @@ void ms_http_response_free(struct ms_http_response *resp)
 {
 	ms_buf_free(&resp->body);
 	free(resp->location);
-	free(resp->content_type);
-	resp->location = resp->content_type = NULL;
+	resp->location = NULL;
 }
 
 static curl_mime *build_upload(CURL *curl, const struct ms_http_request *req)
@@ -92,15 +86,13 @@ static curl_mime *build_upload(CURL *curl, const struct ms_http_request *req)
 /* Fills resp from the finished transfer's information. */
 static void collect(struct ms_http *h, struct ms_http_response *resp)
 {
-	char *location = NULL, *type = NULL;
+	char *location = NULL;
 	long connects = 0;
 
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
 	curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &location);
-	curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &type);
 	curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &connects);
 	resp->location = location ? ms_xstrdup(location) : NULL;
-	resp->content_type = type ? ms_xstrdup(type) : NULL;
 	h->connections += (unsigned)connects;
 }
 
@@ -113,7 +105,8 @@ bool ms_http_perform(struct ms_http *h, const struct ms_http_request *req,
 	CURLcode rc;
 
 	memset(resp, 0, sizeof(*resp));
-	headers = curl_slist_append(NULL, h->accept_language);
+	/* webmails answer in the language asked for; the flows read English */
+	headers = curl_slist_append(NULL, ACCEPT_LANGUAGE);
 	if (headers && req->header) {
 		more = curl_slist_append(headers, req->header);
 		if (!more) {

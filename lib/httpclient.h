@@ -6,7 +6,9 @@
  * deadline on every request, TLS verified unless told otherwise.
  * Redirects are not followed: the webmail flows read the Location
  * themselves, since where a login redirects to is part of its answer.
- * It counts requests and new connections for the benchmarks.
+ * It counts requests and new connections for the benchmarks. It asks for
+ * English (Accept-Language), the language whose message texts the webmail
+ * flows know.
  */
 #ifndef MS_HTTPCLIENT_H
 #define MS_HTTPCLIENT_H
@@ -22,8 +24,7 @@
 
 struct ms_http_opts {
 	struct ms_curl_tls tls;
-	const char *accept_language;	/* NULL: "en-US,en;q=0.8" */
-	int verbose;			/* > 2: libcurl's own trace on stderr */
+	int verbose;		/* > 2: libcurl's own trace on stderr */
 };
 
 /* One request. Without form or upload it is a GET. */
@@ -43,7 +44,6 @@ struct ms_http_response {
 	long status;		/* the HTTP status code */
 	struct ms_buf body;
 	char *location;		/* an absolute redirect target, or NULL */
-	char *content_type;	/* NULL when none was sent */
 };
 
 struct ms_http;

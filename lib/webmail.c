@@ -25,7 +25,14 @@ const struct ms_webmail_ops *ms_webmail_find(const char *name)
 
 const char *ms_webmail_names(void)
 {
-	return "roundcube";
+	static char names[256];
+
+	if (!names[0]) {
+		for (size_t i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 i ? ", " : "", flows[i]->name);
+	}
+	return names;
 }
 
 void ms_wm_fail(struct ms_wm_error *err, enum ms_wm_failure kind, const char *fmt, ...)

@@ -452,45 +452,64 @@ static bool search_folder(struct run *run, struct ms_imap *imap, const char *fol
 	imap_failed(run, imap, "searching for the message", &err);
 }
 
-/* Polls the mailbox, then the junk folders, until the message is found. */
-static void await_delivery(struct run *run, struct ms_imap *imap)
+/*
+ * One round: the mailbox, then the junk folders that exist. Sets
+ * run->found_in when the message is there.
+ */
+static void search_round(struct run *run, struct ms_imap *imap, bool junk_exists[])
 {
 	const struct settings *s = run->s;
+
+	ms_step("waiting for IMAP to show the message in %s on %s", ms_imap_mailbox(imap),
+		ms_imap_server(imap));
+	search_folder(run, imap, ms_imap_mailbox(imap), true);
+	run->searches++;
+	if (run->found.n) {
+		run->found_in = ms_imap_mailbox(imap);
+		return;
+	}
+	for (size_t i = 0; i < s->njunk; i++) {
+		if (!junk_exists[i])
+			continue;
+		ms_step("looking for the message in %s on %s", s->junk[i], ms_imap_server(imap));
+		junk_exists[i] = search_folder(run, imap, s->junk[i], false);
+		if (run->found.n) {
+			run->found_in = s->junk[i];
+			return;
+		}
+	}
+}
+
+static _Noreturn void not_delivered(struct run *run, struct ms_imap *imap)
+{
+	char took[32];
+
+	ms_duration_format(took, sizeof(took), run->s->delivery_timeout);
+	ms_result_add(run->r, MS_CRITICAL, "not delivered after %s (sent %s, token %s, %u IMAP "
+		      "searches of %s empty)", took, run->sent_at, run->token, run->searches,
+		      ms_imap_mailbox(imap));
+	finish(run);
+}
+
+/* Searches with a short backoff until the message is found or time is up. */
+static void await_delivery(struct run *run, struct ms_imap *imap)
+{
 	bool junk_exists[MAX_JUNK_FOLDERS];
 	int64_t pause_ms = 250;
 
-	for (size_t i = 0; i < s->njunk; i++)
+	for (size_t i = 0; i < MAX_JUNK_FOLDERS; i++)
 		junk_exists[i] = true;
 	for (;;) {
-		ms_step("waiting for IMAP to show the message in %s on %s", ms_imap_mailbox(imap),
-			ms_imap_server(imap));
-		search_folder(run, imap, ms_imap_mailbox(imap), true);
-		run->searches++;
-		if (run->found.n) {
-			run->found_in = ms_imap_mailbox(imap);
-			break;
-		}
-		for (size_t i = 0; i < s->njunk && !run->found.n; i++) {
-			if (!junk_exists[i])
-				continue;
-			ms_step("looking for the message in %s on %s", s->junk[i], ms_imap_server(imap));
-			junk_exists[i] = search_folder(run, imap, s->junk[i], false);
-			if (run->found.n)
-				run->found_in = s->junk[i];
-		}
+		search_round(run, imap, junk_exists);
 		if (run->found.n)
 			break;
-		if (seconds_since(run->sent_ms) >= s->delivery_timeout) {
-			char took[32];
-			ms_result_add(run->r, MS_CRITICAL,
-				      "not delivered after %s (sent %s, token %s, %u IMAP searches "
-				      "of %s empty)", ms_duration_format(took, sizeof(took),
-				      s->delivery_timeout), run->sent_at, run->token, run->searches,
-				      ms_imap_mailbox(imap));
-			finish(run);
-		}
-		ms_step("waiting %.2gs before searching IMAP again for the message", pause_ms / 1000.0);
-		struct timespec ts = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+		int64_t left = (int64_t)(run->s->delivery_timeout * 1000) -
+			       (ms_now_ms() - run->sent_ms);
+		if (left <= 0)
+			not_delivered(run, imap);
+		int64_t nap = pause_ms < left ? pause_ms : left;
+		ms_step("waiting %.2gs before searching IMAP again for the message", nap / 1000.0);
+		struct timespec ts = { (time_t)(nap / 1000), (long)(nap % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 		pause_ms = pause_ms * 2 > 2000 ? 2000 : pause_ms * 2;
 	}
