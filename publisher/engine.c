@@ -32,13 +32,11 @@ bool pub_holddown_step(struct pub_cluster_row *row, enum pub_cluster_state obser
 }
 
 bool pub_incident_for_transition(struct pub_store *st, const char *cluster,
-				 const char *title, enum pub_cluster_state from,
-				 enum pub_cluster_state to, time_t now,
+				 const char *title, enum pub_cluster_state to, time_t now,
 				 long *incident, bool *resolves, struct ms_buf *err)
 {
 	long open;
 
-	(void)from;
 	*incident = 0;
 	*resolves = false;
 	if (!pub_store_incident_open_of(st, cluster, &open, err))
@@ -108,8 +106,8 @@ static bool publish_transition(const struct pub_config *cfg, struct pub_store *s
 		return false;
 	t.maintenance_message = found ? m.message : NULL;
 	pub_compose_transition(&t, &p);
-	ok = pub_incident_for_transition(st, cl->slug, p.title, from, to, now,
-					 &t.incident, &t.resolves, err);
+	ok = pub_incident_for_transition(st, cl->slug, p.title, to, now, &t.incident,
+					 &t.resolves, err);
 	if (ok && t.resolves)
 		pub_compose_transition(&t, &p);	/* now it can say which incident */
 	if (ok) {
