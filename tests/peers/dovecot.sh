@@ -16,7 +16,7 @@ dovecot_setup() {
 	_dc=$1 _imap=$2 _imaps=$3 _lmtp=$4 _auth=${5:-}
 	mkdir -p "$_dc/run" "$_dc/state" "$_dc/mail"
 	id vmail >/dev/null 2>&1 ||
-		useradd -r -u 5000 -U -d /nonexistent -s /usr/sbin/nologin vmail
+		useradd -u 5000 -U -M -d /nonexistent -s /usr/sbin/nologin vmail
 	chown vmail:vmail "$_dc/mail"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj /CN=localhost \
 		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
