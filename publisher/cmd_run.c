@@ -47,11 +47,11 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 		return PUB_EXIT_USAGE;
 	}
 	/* under the lock: two runs must not apply their snapshots out of order */
-	if (!pub_session_open(cfg, &s)) {
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
 	pub_snapshot_init(&snap);
+	if (!pub_session_lock(cfg, &s)) {
+		rc = PUB_EXIT_FAILURE;
+		goto out;
+	}
 	pub_want_objects(cfg, &snap);
 	if (!ops->read(location, &snap, &s.err)) {
 		pub_say_error("cannot read the monitoring state: %s; nothing was changed",
@@ -63,6 +63,11 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 	if (missing.len > 0) {
 		pub_say_error("%s does not report %s (named in %s); nothing was changed",
 			  location, missing.data, cfg->path);
+		rc = PUB_EXIT_FAILURE;
+		goto out;
+	}
+	/* only now the store: a run that cannot read its source creates nothing */
+	if (!pub_session_store(cfg, &s)) {
 		rc = PUB_EXIT_FAILURE;
 		goto out;
 	}

@@ -157,10 +157,9 @@ static char *url_host(const char *url)
 	return ms_xstrndup(h, n);
 }
 
-bool pub_session_open(const struct pub_config *cfg, struct pub_session *s)
+bool pub_session_lock(const struct pub_config *cfg, struct pub_session *s)
 {
 	char *dir = ms_xstrdup(cfg->store), *slash = strrchr(dir, '/');
-	char *host = url_host(cfg->base_url);
 	bool ok;
 
 	memset(s, 0, sizeof(*s));
@@ -168,13 +167,27 @@ bool pub_session_open(const struct pub_config *cfg, struct pub_session *s)
 	if (slash && slash != dir)
 		*slash = '\0';
 	ok = (slash == NULL || slash == dir || pub_mkdirs(dir, &s->err)) &&
-	     (s->lock = pub_lock_acquire(cfg->store, cfg->lock_timeout, &s->err)) >= 0 &&
-	     (s->st = pub_store_open(cfg->store, host, &s->err)) != NULL;
+	     (s->lock = pub_lock_acquire(cfg->store, cfg->lock_timeout, &s->err)) >= 0;
 	free(dir);
-	free(host);
 	if (!ok)
 		pub_say_error("%s", s->err.data);
 	return ok;
+}
+
+bool pub_session_store(const struct pub_config *cfg, struct pub_session *s)
+{
+	char *host = url_host(cfg->base_url);
+
+	s->st = pub_store_open(cfg->store, host, &s->err);
+	free(host);
+	if (s->st == NULL)
+		pub_say_error("%s", s->err.data);
+	return s->st != NULL;
+}
+
+bool pub_session_open(const struct pub_config *cfg, struct pub_session *s)
+{
+	return pub_session_lock(cfg, s) && pub_session_store(cfg, s);
 }
 
 void pub_session_close(struct pub_session *s)

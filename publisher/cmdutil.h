@@ -40,6 +40,9 @@ struct pub_session {
 
 /* Lock, then open the store; says why not. Close it in any case. */
 bool pub_session_open(const struct pub_config *cfg, struct pub_session *s);
+/* The two steps of pub_session_open, for a run that reads its source between them. */
+bool pub_session_lock(const struct pub_config *cfg, struct pub_session *s);
+bool pub_session_store(const struct pub_config *cfg, struct pub_session *s);
 void pub_session_close(struct pub_session *s);
 /* Commits (ok) or rolls back, then renders; returns the exit status. */
 int pub_session_finish(const struct pub_config *cfg, struct pub_session *s, bool ok);
