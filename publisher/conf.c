@@ -137,7 +137,7 @@ static char *reader(char *str, int num, void *stream)
 	} else if (n >= num) {
 		fail(p, "the line is %zd characters long, libinih reads at most %d; "
 		     "shorten it (a long list of members goes on several 'member =' lines)",
-		     n, num - 2);
+		     n - (p->lbuf[n - 1] == '\n'), num - 2);
 		n = 0;
 	} else if ((p->lbuf[0] == ' ' || p->lbuf[0] == '\t') && !blank_or_comment(p->lbuf)) {
 		fail(p, "the line is indented; libinih would read it as the "

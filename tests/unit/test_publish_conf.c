@@ -107,7 +107,7 @@ START_TEST(fixture_errors_name_file_and_line)
 	char *p3 = publish_fixture("missing.conf");
 
 	expect_error(p1, "7: unknown key 'hold_dwon' in [publisher]");
-	expect_error(p2, "12: the line is 242 characters long, libinih reads at most 198");
+	expect_error(p2, "12: the line is 241 characters long, libinih reads at most 198");
 	expect_error(p3, " cannot open: No such file or directory");
 	free(p1);
 	free(p2);
@@ -183,6 +183,39 @@ START_TEST(bad_config_is_refused_with_line)
 }
 END_TEST
 
+/* libinih's limit, exactly: 198 characters and the newline pass, 199 do not */
+START_TEST(longest_line)
+{
+	struct ms_buf text = MS_BUF_INIT, err = MS_BUF_INIT;
+	const char *member = "member = h!s = ";
+
+	for (int len = 198; len <= 199; len++) {
+		ms_buf_reset(&text);
+		ms_buf_puts(&text, HEAD CLUSTER "[component a c]\nname = C\n");
+		ms_buf_puts(&text, member);
+		for (size_t i = strlen(member); i < (size_t)len; i++)
+			ms_buf_putc(&text, 'x');
+		ms_buf_putc(&text, '\n');
+		char *path = temp_file(text.data);
+		struct pub_config *c = pub_config_load(path, &err);
+		if (len == 198) {
+			ck_assert_msg(c != NULL, "%s", ms_buf_str(&err));
+			ck_assert_uint_eq(strlen(c->clusters[0].components[0].members[0].public_name),
+					  198 - strlen(member));
+		} else {
+			ck_assert(c == NULL);
+			ck_assert_msg(strstr(ms_buf_str(&err), ":12: the line is 199 characters long") != NULL,
+				      "%s", ms_buf_str(&err));
+		}
+		pub_config_free(c);
+		unlink(path);
+		free(path);
+	}
+	ms_buf_free(&text);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(slug_rule)
 {
 	ck_assert(pub_slug_valid("email-cluster-a"));
@@ -207,6 +240,7 @@ Suite *publish_conf_suite(void)
 	tcase_add_test(tc, fixture_errors_name_file_and_line);
 	tcase_add_loop_test(tc, bad_config_is_refused_with_line, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, longest_line);
 	tcase_add_test(tc, slug_rule);
 	suite_add_tcase(s, tc);
 	return s;

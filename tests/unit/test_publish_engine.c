@@ -28,7 +28,7 @@ struct fx {
 
 static struct fx fx;
 
-static void setup_with(long hold_down)
+static void setup_with(long hold_down, bool show_details)
 {
 	struct ms_buf text = MS_BUF_INIT, err = MS_BUF_INIT;
 
@@ -36,12 +36,12 @@ static void setup_with(long hold_down)
 	ms_buf_printf(&text,
 		"[publisher]\ntitle = Test Status\nbase_url = https://status.example.com/\n"
 		"output_dir = %s/out\nstore = %s/publish.db\nsource = statusdat:%s/status.dat\n"
-		"hold_down = %ld\n"
+		"hold_down = %ld\nshow_details = %s\n"
 		"[cluster a]\nname = Email Cluster A\nservice = Email Service\n"
 		"[component a incoming]\nname = Incoming Mail\n"
 		"member = gw1!greylist = AV/GreyListing 1\nmember = gw2!greylist = AV/GreyListing 2\n"
 		"[component a storage]\nname = Mail Storage\nmember = store1 = Storage 1\n",
-		fx.dir, fx.dir, fx.dir, hold_down);
+		fx.dir, fx.dir, fx.dir, hold_down, show_details ? "yes" : "no");
 	fx.conf_path = temp_file(text.data);
 	fx.cfg = pub_config_load(fx.conf_path, &err);
 	ck_assert_msg(fx.cfg != NULL, "%s", ms_buf_str(&err));
@@ -53,12 +53,17 @@ static void setup_with(long hold_down)
 
 static void setup(void)
 {
-	setup_with(0);
+	setup_with(0, false);
 }
 
 static void setup_holddown(void)
 {
-	setup_with(120);
+	setup_with(120, false);
+}
+
+static void setup_details(void)
+{
+	setup_with(0, true);
 }
 
 static void teardown(void)
@@ -84,7 +89,7 @@ static char *status(int gw1, int gw2, int store1, int store1_downtime, const cha
 			      "\tlast_hard_state=0\n\tstate_type=1\n\t}\n"
 			      "servicestatus {\n\thost_name=%s\n\tservice_description=greylist\n"
 			      "\tcurrent_state=%d\n\tlast_hard_state=%d\n\tstate_type=1\n"
-			      "\tplugin_output=GREYLIST <%d>\n\t}\n", hosts[i], hosts[i],
+			      "\tplugin_output=GREYLIST <script>%d</script> \x01&\xff\n\t}\n", hosts[i], hosts[i],
 			      states[i], states[i], states[i]);
 	ms_buf_printf(&b, "hoststatus {\n\thost_name=store1\n\tcurrent_state=%d\n"
 		      "\tlast_hard_state=%d\n\tstate_type=1\n\tscheduled_downtime_depth=%d\n\t}\n",
@@ -422,6 +427,23 @@ START_TEST(rollback_leaves_the_store_untouched)
 }
 END_TEST
 
+/* show_details = yes: host names and plugin output, escaped and cleaned */
+START_TEST(details_are_escaped)
+{
+	struct pub_post *p;
+	size_t n;
+
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 100), 1);
+	p = posts(&n);
+	ck_assert_msg(strstr(p[0].body_html, "<p><strong>AV/GreyListing 1 (gw1!greylist, down):"
+			     "</strong> GREYLIST &lt;script&gt;2&lt;/script&gt;  &amp;"
+			     "\xEF\xBF\xBD</p>") != NULL, "%s", p[0].body_html);
+	ck_assert(strstr(p[0].body_html, "<script>") == NULL);
+	ck_assert(strstr(p[0].body_html, "gw2") == NULL);	/* only members not up */
+	pub_posts_free(p, n);
+}
+END_TEST
+
 Suite *publish_engine_suite(void)
 {
 	Suite *s = suite_create("publish_engine");
@@ -440,7 +462,11 @@ Suite *publish_engine_suite(void)
 	tcase_add_test(tc, compose_message_keeps_own_title);
 	tcase_add_checked_fixture(hd, setup_holddown, teardown);
 	tcase_add_test(hd, holddown_through_the_store);
+	TCase *det = tcase_create("details");
+	tcase_add_checked_fixture(det, setup_details, teardown);
+	tcase_add_test(det, details_are_escaped);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, hd);
+	suite_add_tcase(s, det);
 	return s;
 }
