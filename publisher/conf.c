@@ -337,8 +337,8 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 	    strcmp(key, "author") == 0) {
 		if (!check_text(p, key, v))
 			return false;
-		set_string(key[0] == 't' ? &c->title : key[0] == 'd' ? &c->description
-					 : &c->author, v);
+		set_string(strcmp(key, "title") == 0 ? &c->title
+			   : strcmp(key, "description") == 0 ? &c->description : &c->author, v);
 	} else if (strcmp(key, "base_url") == 0) {
 		if (!check_url(p, v))
 			return false;
@@ -350,7 +350,7 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 	} else if (strcmp(key, "output_dir") == 0 || strcmp(key, "store") == 0) {
 		if (!check_text(p, key, v))
 			return false;
-		char **dst = key[0] == 'o' ? &c->output_dir : &c->store;
+		char **dst = strcmp(key, "store") == 0 ? &c->store : &c->output_dir;
 		free(*dst);
 		*dst = resolve_path(p, v);
 	} else if (strcmp(key, "source") == 0) {
@@ -429,30 +429,30 @@ static char *service_slug(const char *service)
 	return ms_buf_steal(&b);
 }
 
+static const char *const cluster_keys[] = { "name", "service", "description", NULL };
+
 static bool cluster_key(struct parse *p, const char *name, const char *v)
 {
 	struct pub_cluster *cl = p->cluster;
+	const char *key = known_key(cluster_keys, name);
 
-	if (strcmp(name, "name") == 0 || strcmp(name, "service") == 0 ||
-	    strcmp(name, "description") == 0) {
-		if (!first_time(p, p->sec_name, name[0] == 'n' ? "name"
-				: name[0] == 's' ? "service" : "description"))
-			return false;
-		if (!check_text(p, name, v))
-			return false;
-		if (name[0] == 'n')
-			set_string(&cl->name, v);
-		else if (name[0] == 'd')
-			set_string(&cl->description, v);
-		else {
-			set_string(&cl->service, v);
-			free(cl->service_slug);
-			cl->service_slug = service_slug(v);
-		}
-		return true;
+	if (key == NULL) {
+		fail(p, "unknown key '%s' in [%s] (name, service, description)", name,
+		     p->sec_name);
+		return false;
 	}
-	fail(p, "unknown key '%s' in [%s] (name, service, description)", name, p->sec_name);
-	return false;
+	if (!first_time(p, p->sec_name, key) || !check_text(p, key, v))
+		return false;
+	if (strcmp(key, "name") == 0) {
+		set_string(&cl->name, v);
+	} else if (strcmp(key, "description") == 0) {
+		set_string(&cl->description, v);
+	} else {
+		set_string(&cl->service, v);
+		free(cl->service_slug);
+		cl->service_slug = service_slug(v);
+	}
+	return true;
 }
 
 static bool bad_object_name(const char *s)
@@ -532,25 +532,28 @@ static bool add_member(struct parse *p, const char *v)
 	return true;
 }
 
+static const char *const component_keys[] = { "name", "critical", "impact", "member", NULL };
+
 static bool component_key(struct parse *p, const char *name, const char *v)
 {
 	struct pub_component *co = p->component;
+	const char *key = known_key(component_keys, name);
 
-	if (strcmp(name, "member") == 0)
-		return add_member(p, v);
-	if (strcmp(name, "name") == 0 || strcmp(name, "impact") == 0) {
-		if (!first_time(p, p->sec_name, name[0] == 'n' ? "name" : "impact") ||
-		    !check_text(p, name, v))
-			return false;
-		set_string(name[0] == 'n' ? &co->name : &co->impact, v);
-		return true;
+	if (key == NULL) {
+		fail(p, "unknown key '%s' in [%s] (name, critical, impact, member)", name,
+		     p->sec_name);
+		return false;
 	}
-	if (strcmp(name, "critical") == 0)
-		return first_time(p, p->sec_name, "critical") &&
-		       parse_bool(p, name, v, &co->critical);
-	fail(p, "unknown key '%s' in [%s] (name, critical, impact, member)", name,
-	     p->sec_name);
-	return false;
+	if (strcmp(key, "member") == 0)
+		return add_member(p, v);	/* the one key that repeats */
+	if (!first_time(p, p->sec_name, key))
+		return false;
+	if (strcmp(key, "critical") == 0)
+		return parse_bool(p, key, v, &co->critical);
+	if (!check_text(p, key, v))
+		return false;
+	set_string(strcmp(key, "name") == 0 ? &co->name : &co->impact, v);
+	return true;
 }
 
 /* Splits "WORD REST" of a section header; returns false on anything else. */
