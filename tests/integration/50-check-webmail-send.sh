@@ -18,7 +18,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "skip: needs root to run Postfix and Dovecot"; exit 77; }
 
 SMTP=12025 SUBMISSION=12587 IMAP=12143 IMAPS=12993 LMTP=12424 HTTP=12080 HTTPS=12443
-SILENT=12500 NOTHING=12501 NOWHERE_LMTP=12426
+SILENT=12500 OTHER_WEB=12501 NOWHERE_LMTP=12426
 DOMAIN=mailstatus.test
 PROBE=probe@$DOMAIN LOCKED=locked@$DOMAIN EMPTY=empty@$DOMAIN
 
@@ -240,6 +240,17 @@ expect_plugin "a web server that never answers" 3 \
 took=$(( $(date +%s%3N) - start ))
 [ "$took" -lt 3000 ] && check_ok "ended after ${took} ms with -t 2" ||
 	check_fail "ran ${took} ms with -t 2"
+
+# A web server that is not Roundcube: the flow cannot start, UNKNOWN.
+mkdir -p "$W/www" && echo '<html><body><h1>It works</h1></body></html>' >"$W/www/index.html"
+(cd "$W/www" && exec python3 -m http.server --bind 127.0.0.1 "$OTHER_WEB" >/dev/null 2>&1) &
+other_pid=$!
+peers_on_cleanup "stop_pid $other_pid"
+wait_port 127.0.0.1 "$OTHER_WEB"
+expect_plugin "a web server that is not Roundcube" 3 \
+	"^WEBMAIL_SEND UNKNOWN - the roundcube flow broke while loading the login page http://127.0.0.1:$OTHER_WEB/: http://127.0.0.1:$OTHER_WEB/ has no Roundcube login form \(is --url right\?\)" \
+	"$plugin" --url="http://127.0.0.1:$OTHER_WEB/" -u "$PROBE" --password-file="$W/probe.pw" \
+	--imap-url="imap://127.0.0.1:$IMAP/"
 
 # The webmail server is gone.
 roundcube_stop "$RC"
