@@ -39,7 +39,10 @@ fi
 W=$(mktemp -d /tmp/mailstatus-bench-storage.XXXXXX)
 fuse_pid=
 cleanup() {
-	[ -n "$fuse_pid" ] && { echo ok >"$W/control"; umount -l "$W/m/hung" 2>/dev/null; kill "$fuse_pid" 2>/dev/null; }
+	[ -n "$fuse_pid" ] && { echo ok >"$W/control"; kill "$fuse_pid" 2>/dev/null; }
+	# unmount first, deepest first: /tmp is shared, the mount points must go too
+	awk -v w="$W/" 'index($5, w) == 1 { print length($5), $5 }' /proc/self/mountinfo |
+		sort -rn | while read -r _ mp; do umount -l "$mp" 2>/dev/null; done
 	rm -rf "$W" 2>/dev/null
 }
 trap cleanup EXIT
@@ -105,7 +108,6 @@ fi
 echo "== one hung FUSE mount among $mounts (the last tmpfs swapped for it)"
 last=${paths[$((mounts - 1))]}
 umount "$last"
-mkdir -p "$W/m/hung"
 echo ok >"$W/control"
 "$hangfs" "$W/control" "$last" 2>/dev/null &
 fuse_pid=$!
