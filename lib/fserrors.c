@@ -66,9 +66,6 @@ bool ms_fs_errors_read(const char *sysfs, const char *fstype, unsigned major,
 	snprintf(path, sizeof(path), "%s/fs/ext4/%s/errors_count", sysfs, dev);
 	if (!read_number(path, &e->count))
 		return false;
-	snprintf(path, sizeof(path), "%s/fs/ext4/%s/first_error_time", sysfs, dev);
-	if (read_number(path, &v) && v <= LLONG_MAX)
-		e->first_time = (long long)v;
 	snprintf(path, sizeof(path), "%s/fs/ext4/%s/last_error_time", sysfs, dev);
 	if (read_number(path, &v) && v <= LLONG_MAX)
 		e->last_time = (long long)v;

@@ -16,7 +16,7 @@
 
 struct ms_fs_errors {
 	unsigned long long count;
-	long long first_time, last_time;	/* 0: not recorded */
+	long long last_time;	/* of the last error, seconds since the epoch; 0: not recorded */
 };
 
 /*
