@@ -53,7 +53,7 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 		goto out;
 	}
 	pub_want_objects(cfg, &snap);
-	if (!ops->read(location, &snap, &s.err)) {
+	if (!ops->read(cfg, location, &snap, &s.err)) {
 		pub_say_error("cannot read the monitoring state: %s; nothing was changed",
 			  s.err.data);
 		rc = PUB_EXIT_FAILURE;

@@ -80,11 +80,18 @@ size_t pub_snapshot_find(const struct pub_snapshot *s, const char *host, size_t 
 void pub_snapshot_clear_state(struct pub_snapshot *s);
 void pub_snapshot_free(struct pub_snapshot *s);
 
+struct pub_config;
+
 struct pub_source_ops {
 	const char *scheme;		/* "statusdat" */
 	bool location_is_path;		/* relative locations resolve against the config */
-	/* Fills snap from location; on failure writes why into err. */
-	bool (*read)(const char *location, struct pub_snapshot *snap, struct ms_buf *err);
+	/*
+	 * Fills snap from location; on failure writes why into err. cfg is
+	 * there for sources that need more than a location (an API's user,
+	 * password file and CA); status.dat does not.
+	 */
+	bool (*read)(const struct pub_config *cfg, const char *location,
+		     struct pub_snapshot *snap, struct ms_buf *err);
 };
 
 /*

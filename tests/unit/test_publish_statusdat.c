@@ -30,7 +30,7 @@ static void want(struct pub_snapshot *s)
 static bool read_fixture(const char *name, struct pub_snapshot *s, struct ms_buf *err)
 {
 	char *path = publish_fixture(name);
-	bool ok = pub_statusdat_source.read(path, s, err);
+	bool ok = pub_statusdat_source.read(NULL, path, s, err);
 
 	free(path);
 	return ok;
