@@ -19,6 +19,36 @@
 
 #define ANSWER_MAX 65536
 
+/*
+ * A probe left behind must not hold the plugin's output open: Nagios (and
+ * a shell's $(...)) read it until end-of-file, which would then wait for
+ * the stuck probe. So the child lets go of stdin, stdout and stderr, after
+ * moving its answer pipe out of their way (a plugin may be started with
+ * them closed). Returns the answer fd to use.
+ */
+static int detach_stdio(int answer_fd)
+{
+	if (answer_fd <= STDERR_FILENO) {
+		int moved = fcntl(answer_fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+		if (moved >= 0) {
+			close(answer_fd);
+			answer_fd = moved;
+		}
+	}
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fd == answer_fd)
+			continue;
+		if (null >= 0)
+			dup2(null, fd);
+		else
+			close(fd);
+	}
+	if (null > STDERR_FILENO)
+		close(null);
+	return answer_fd;
+}
+
 void ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg)
 {
 	int fds[2];
@@ -44,7 +74,7 @@ void ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg)
 		close(fds[0]);
 		signal(SIGALRM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
-		_exit(fn(arg, fds[1]));
+		_exit(fn(arg, detach_stdio(fds[1])));
 	}
 	close(fds[1]);
 	p->pid = pid;

@@ -7,7 +7,8 @@
  * deadline and, when the child does not answer, leaves it behind: it is
  * sent SIGKILL (which takes effect if the call ever returns) and never
  * waited for. Several probes run at once, so one hung mount does not eat
- * the time of the others.
+ * the time of the others. The child's stdin, stdout and stderr are
+ * /dev/null, so a probe left behind never holds the plugin's output open.
  */
 #ifndef MS_PROBE_H
 #define MS_PROBE_H

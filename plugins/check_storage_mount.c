@@ -390,31 +390,11 @@ static void collect_targets(const struct settings *s, struct run *run)
 /* ------------------------------------------------------------------ */
 /* probe: what may hang runs in a child                                */
 
-/*
- * A probe left behind must not hold the plugin's output open: Nagios (and
- * a shell's $(...)) read it until end-of-file, which would then wait for
- * the stuck probe. So the child lets go of stdin, stdout and stderr first.
- */
-static void detach_stdio(void)
-{
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	for (int fd = 0; fd <= 2; fd++) {
-		if (null >= 0)
-			dup2(null, fd);
-		else
-			close(fd);
-	}
-	if (null > 2)
-		close(null);
-}
-
 /* Runs in the probe child; its reports through fd are all the parent learns. */
 static int probe_child(void *arg, int fd)
 {
 	struct ms_mount_report report;
 
-	detach_stdio();
 	ms_mount_probe_run(arg, fd, &report);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -86,6 +87,34 @@ START_TEST(crash_is_a_failure)
 }
 END_TEST
 
+/* Answers whether its stdout is still the parent's (it must not be). */
+static int report_stdout(void *arg, int fd)
+{
+	struct stat *parent = arg, mine;
+	const char *answer = "detached";
+
+	if (fstat(STDOUT_FILENO, &mine) == 0 && mine.st_dev == parent->st_dev &&
+	    mine.st_ino == parent->st_ino)
+		answer = "still attached";
+	ssize_t rc = write(fd, answer, strlen(answer));
+	(void)rc;
+	return 0;
+}
+
+START_TEST(child_lets_go_of_stdio)
+{
+	struct stat out;
+	struct ms_probe p;
+
+	ck_assert_int_eq(fstat(STDOUT_FILENO, &out), 0);
+	ms_probe_start(&p, report_stdout, &out);
+	ms_probe_wait(&p, 1, ms_now_ms() + 5000);
+	ck_assert_int_eq(p.state, MS_PROBE_DONE);
+	ck_assert_str_eq(ms_buf_str(&p.answer), "detached");
+	ms_probe_free(&p);
+}
+END_TEST
+
 Suite *probe_suite(void)
 {
 	Suite *s = suite_create("probe");
@@ -95,6 +124,7 @@ Suite *probe_suite(void)
 	tcase_add_test(tc, answer_and_status);
 	tcase_add_test(tc, hung_probe_is_left_behind_in_time);
 	tcase_add_test(tc, crash_is_a_failure);
+	tcase_add_test(tc, child_lets_go_of_stdio);
 	suite_add_tcase(s, tc);
 	return s;
 }
