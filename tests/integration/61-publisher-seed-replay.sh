@@ -251,6 +251,18 @@ cli "maintenance in the past" 2 "--end is in the past" \
 	check_ok "refused commands changed neither store nor feeds" || check_fail "a refused command changed something"
 cli "an unknown command" 2 "unknown command 'publish'" publish
 cli "run with an operand" 2 "run takes no arguments ('now')" run now
+# a command waits for the lock another holds, and gives up after lock_timeout
+sed 's/^items = 10$/items = 10\nlock_timeout = 1/' "$W/publish.conf" >"$W/lock.conf"
+flock "$W/publish.db.lock" sleep 4 &
+holder=$!
+sleep 0.5
+out=$("$publish" -c "$W/lock.conf" run --now "2010-01-13 19:13:00" 2>&1); rc=$?
+case $out in
+*"another mailstatus-publish has held $W/publish.db.lock for 1s (lock_timeout)"*) [ "$rc" -eq 1 ] ;;
+*) false ;;
+esac && check_ok "a held lock: exit 1 after lock_timeout, $out" || check_fail "held lock: exit $rc, $out"
+wait "$holder"
+
 printf '[publisher]\ntitle = T\nitems = many\n' >"$W/broken.conf"
 out=$("$publish" -c "$W/broken.conf" run 2>&1); rc=$?
 [ "$rc" -eq 2 ] && [ "$out" = "mailstatus-publish: $W/broken.conf:3: items must be a whole number from 1 to 1000, not 'many'" ] &&
