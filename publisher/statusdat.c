@@ -445,6 +445,8 @@ bool pub_statusdat_parse_mem(const char *data, size_t len, struct pub_snapshot *
 	parser_init(&p, snap, err);
 	size_t used = feed_lines(&p, data, len);
 	ok = parser_finish(&p, !p.failed && used < len);
+	if (!ok)
+		pub_snapshot_clear_state(snap);	/* half a file is no snapshot */
 	parser_free(&p);
 	return ok;
 }

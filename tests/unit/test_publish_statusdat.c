@@ -277,6 +277,58 @@ START_TEST(real_icinga2_file)
 }
 END_TEST
 
+/*
+ * Mutations of the real file (flipped bytes, cuts, inserted newlines and
+ * braces; a fixed seed, so every run tries the same ones): the parser
+ * never reads out of bounds (the sanitizer build watches), and a file it
+ * refuses leaves nothing behind in the snapshot.
+ */
+START_TEST(mutated_files)
+{
+	char *path = publish_fixture("nagios4-status.dat");
+	FILE *fp = fopen(path, "rb");
+	char orig[16384], buf[16384];
+	size_t len;
+	unsigned long long seed = 0x9E3779B97F4A7C15ULL;
+	size_t refused = 0;
+
+	ck_assert_ptr_nonnull(fp);
+	len = fread(orig, 1, sizeof(orig), fp);
+	fclose(fp);
+	free(path);
+	ck_assert_uint_gt(len, 1000);
+	for (int round = 0; round < 3000; round++) {
+		struct pub_snapshot s;
+		struct ms_buf err = MS_BUF_INIT;
+		size_t n = len;
+
+		memcpy(buf, orig, len);
+		for (int k = 0; k < 1 + round % 4; k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			size_t at = (size_t)(seed >> 33) % n;
+			switch ((seed >> 20) % 4) {
+			case 0: buf[at] = (char)(seed >> 8); break;
+			case 1: n = at + 1; break;
+			case 2: buf[at] = '\n'; break;
+			default: buf[at] = "{}=\t"[(seed >> 12) % 4]; break;
+			}
+		}
+		want(&s);
+		if (!pub_statusdat_parse_mem(buf, n, &s, &err)) {
+			refused++;
+			ck_assert_uint_gt(err.len, 0);
+			for (size_t i = 0; i < s.n_objects; i++)
+				ck_assert(!s.objects[i].seen);
+			ck_assert_uint_eq(s.n_comments + s.n_downtimes, 0);
+		}
+		pub_snapshot_free(&s);
+		ms_buf_free(&err);
+	}
+	/* most damage is noticed; a changed letter in a value need not be */
+	ck_assert_uint_gt(refused, 1500);
+}
+END_TEST
+
 START_TEST(source_registry)
 {
 	const struct pub_source_ops *ops;
@@ -308,6 +360,7 @@ Suite *publish_statusdat_suite(void)
 	tcase_add_test(tc, lookup_and_order);
 	tcase_add_test(tc, index_grows);
 	tcase_add_test(tc, real_icinga2_file);
+	tcase_add_test(tc, mutated_files);
 	tcase_add_test(tc, source_registry);
 	suite_add_tcase(s, tc);
 	return s;
