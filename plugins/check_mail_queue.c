@@ -27,6 +27,7 @@
 #include "pfconf.h"
 #include "pfqueue.h"
 #include "plugin.h"
+#include "probe.h"
 #include "postqueue.h"
 #include "runcmd.h"
 #include "tally.h"
@@ -507,51 +508,140 @@ static char *postconf_value(const char *config_dir, const char *param)
 	return ms_buf_steal(&out);
 }
 
+/* ---- the spool, read in a child ---------------------------------------- */
+
+/*
+ * A spool on a filesystem that hangs (a dead NFS server, a stuck disk)
+ * would block the plugin in the kernel, where no signal reaches it; so
+ * everything that touches the spool runs in a probe child (probe.h) that
+ * answers with a fixed-size struct, and the deadline is kept whatever
+ * the kernel does.
+ */
+
+/* Runs fn in a child and copies its answer of exactly size bytes. */
+static void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size)
+{
+	struct ms_probe p;
+
+	ms_probe_start(&p, fn, question);
+	if (p.state == MS_PROBE_FAILED)
+		ms_die(MS_UNKNOWN, "cannot start a child process to read the spool: %s", p.error);
+	ms_probe_wait(&p, 1, ms_deadline_at());
+	if (p.state == MS_PROBE_TIMED_OUT)
+		for (;;)
+			pause();	/* the deadline fires now and names the step */
+	bool ok = p.state == MS_PROBE_DONE && p.exit_status == 0 && p.answer.len == size;
+	if (ok)
+		memcpy(answer, p.answer.data, size);
+	int sig = p.state == MS_PROBE_FAILED ? p.term_signal : 0;
+	ms_probe_free(&p);
+	if (!ok)
+		ms_die(MS_UNKNOWN, "the child process reading the spool failed%s%s",
+		       sig ? ": " : "", sig ? strsignal(sig) : "");
+}
+
+static int write_answer(int fd, const void *answer, size_t size)
+{
+	const char *p = answer;
+
+	while (size > 0) {
+		ssize_t n = write(fd, p, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 1;
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+enum master_state { MASTER_RUNNING, MASTER_NO_PID_FILE, MASTER_GONE, MASTER_UNKNOWN };
+
 /*
  * Is the Postfix master running? Reading the spool works just as well
  * when it is not, and an empty queue of a stopped server is no OK.
  * Like `postfix status`: the PID in pid/master.pid, probed with kill 0.
  */
-static void check_postfix_running(const char *queue_dir, struct snapshot *s)
+static enum master_state postfix_master_state(const char *queue_dir, long *pid)
 {
 	char path[4200], buf[64] = "";
 	FILE *f;
 
-	ms_step("reading %s/pid/master.pid", queue_dir);
 	snprintf(path, sizeof(path), "%s/pid/master.pid", queue_dir);
-	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT) {
-			s->mta_down = true;
-			s->down_reason = str_printf("the Postfix mail system is down (no %s)", path);
-		}
-		return;		/* unreadable: the queue method will say */
-	}
+	if ((f = fopen(path, "re")) == NULL)
+		return errno == ENOENT ? MASTER_NO_PID_FILE : MASTER_UNKNOWN;
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	char *end;
-	long pid = strtol(buf, &end, 10);
-	if (pid <= 1 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
-		s->mta_down = true;
-		s->down_reason = str_printf("the Postfix mail system is down (no master "
-					    "process %ld from %s)", pid, path);
-	}
+	*pid = strtol(buf, NULL, 10);
+	if (*pid <= 1 || (kill((pid_t)*pid, 0) != 0 && errno == ESRCH))
+		return MASTER_GONE;
+	return MASTER_RUNNING;	/* kill 0 succeeded, or EPERM: it exists */
 }
 
-static bool scan_postfix_spool(const char *queue_dir, bool read_all, struct snapshot *s,
+struct spool_question {
+	const char *queue_dir;
+	bool scan;		/* else only the master's state */
+	struct pfq_scan_opts opts;
+};
+
+struct spool_answer {
+	enum master_state master;
+	long master_pid;
+	bool scanned;
+	struct pfq_scan scan;
+};
+
+static int postfix_spool_child(void *arg, int fd)
+{
+	const struct spool_question *q = arg;
+	struct spool_answer a;
+
+	memset(&a, 0, sizeof(a));
+	a.master = postfix_master_state(q->queue_dir, &a.master_pid);
+	if (q->scan)
+		a.scanned = pfq_scan(q->queue_dir, &q->opts, &a.scan);
+	return write_answer(fd, &a, sizeof(a));
+}
+
+static void note_master_state(struct snapshot *s, const struct spool_answer *a)
+{
+	if (a->master == MASTER_NO_PID_FILE) {
+		s->mta_down = true;
+		s->down_reason = str_printf("the Postfix mail system is down (no %s/pid/master.pid)",
+					    s->queue_dir);
+	} else if (a->master == MASTER_GONE) {
+		s->mta_down = true;
+		s->down_reason = str_printf("the Postfix mail system is down (no master process "
+					    "%ld from %s/pid/master.pid)", a->master_pid, s->queue_dir);
+	}	/* MASTER_UNKNOWN (unreadable): the queue method will say */
+}
+
+/*
+ * Whether the master runs and, when scan is set, what the spool holds.
+ * false (with err) when the spool could not be read.
+ */
+static bool read_postfix_spool(const struct settings *set, struct snapshot *s, bool scan,
 			       char *err, size_t errlen, int *err_errno)
 {
-	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .read_all = read_all };
-	struct pfq_scan scan;
+	struct spool_question q = { .queue_dir = s->queue_dir, .scan = scan,
+				    .opts = { .queues = PFQ_ALL_QUEUES, .read_all = set->read_all } };
+	struct spool_answer a;
 
-	ms_step("reading the Postfix queue in %s", queue_dir);
-	if (!pfq_scan(queue_dir, &opts, &scan)) {
-		*err_errno = scan.error_errno;
-		snprintf(err, errlen, "cannot read %s: %s", scan.error_path, strerror(scan.error_errno));
+	ms_step(scan ? "reading the Postfix queue in %s" : "reading %s/pid/master.pid", s->queue_dir);
+	ask_probe(postfix_spool_child, &q, &a, sizeof(a));
+	note_master_state(s, &a);
+	if (!scan)
+		return true;
+	if (!a.scanned) {
+		*err_errno = a.scan.error_errno;
+		snprintf(err, errlen, "cannot read %s: %s", a.scan.error_path,
+			 strerror(a.scan.error_errno));
 		return false;
 	}
 	for (int i = 0; i < PFQ_NQUEUES; i++) {
-		const struct pfq_queue_stats *st = &scan.q[i];
+		const struct pfq_queue_stats *st = &a.scan.q[i];
 		s->q[i].count = st->count;
 		s->q[i].bytes = st->bytes;
 		s->q[i].has_oldest = st->has_oldest;
@@ -561,9 +651,9 @@ static bool scan_postfix_spool(const char *queue_dir, bool read_all, struct snap
 		s->records_read += st->records_read;
 		s->hints_used |= st->hints_used;
 	}
-	s->vanished = scan.vanished;
+	s->vanished = a.scan.vanished;
 	s->corrupt_known = true;
-	s->source = str_printf("the spool %s", queue_dir);
+	s->source = str_printf("the spool %s", s->queue_dir);
 	return true;
 }
 
@@ -675,7 +765,7 @@ static bool spool_pass(const struct settings *set, struct snapshot *s, char *err
 {
 	int err_errno = 0;
 
-	if (scan_postfix_spool(s->queue_dir, set->read_all, s, err, errlen, &err_errno))
+	if (read_postfix_spool(set, s, true, err, errlen, &err_errno))
 		return true;
 	if (s->mta_down)
 		ms_die(set->down_state, "%s; %s", s->down_reason, err);
@@ -744,9 +834,11 @@ static void probe_postfix(const struct settings *set, struct snapshot *s)
 			: set->config_dir != NULL ? ms_xstrdup(set->config_dir) : NULL;
 	s->queue_dir = set->queue_dir != NULL ? ms_xstrdup(set->queue_dir)
 		       : postfix_queue_dir(s->config_dir);
-	check_postfix_running(s->queue_dir, s);
-	bool counted = set->method != METHOD_COMMAND &&
-		       spool_pass(set, s, spool_err, sizeof(spool_err));
+	bool counted = false;
+	if (set->method == METHOD_COMMAND)
+		read_postfix_spool(set, s, false, NULL, 0, NULL);	/* the master only */
+	else
+		counted = spool_pass(set, s, spool_err, sizeof(spool_err));
 	if (!counted || want_details)
 		postqueue_pass(set, s, !counted, want_details, spool_err);
 }
@@ -833,6 +925,15 @@ static bool run_exim_bp(struct snapshot *s, char *err, size_t errlen)
 	return ok;
 }
 
+static int exim_spool_child(void *arg, int fd)
+{
+	struct exim_scan scan;
+
+	if (!exim_scan_spool(arg, &scan) && scan.error_errno == 0)
+		scan.error_errno = EIO;	/* a failure always carries an errno */
+	return write_answer(fd, &scan, sizeof(scan));
+}
+
 static void probe_exim(const struct settings *set, struct snapshot *s)
 {
 	const char *spool = s->queue_dir = exim_spool_dir(set);
@@ -841,7 +942,8 @@ static void probe_exim(const struct settings *set, struct snapshot *s)
 
 	if (set->method != METHOD_COMMAND) {
 		ms_step("reading the Exim spool in %s", spool);
-		if (exim_scan_spool(spool, &scan)) {
+		ask_probe(exim_spool_child, (void *)spool, &scan, sizeof(scan));
+		if (scan.error_errno == 0) {
 			s->q[EXIM_QUEUED].count = scan.queued;
 			s->q[EXIM_QUEUED].has_oldest = scan.has_oldest_queued;
 			s->q[EXIM_QUEUED].oldest = scan.oldest_queued;

@@ -222,6 +222,32 @@ expect_plugin "postqueue prints garbage: UNKNOWN" 3 \
 	env PATH="$PEERS_DIR/fakebin:$PATH" "$plugin" --config-dir="$pf/etc" --method=command
 rm -rf "$PEERS_DIR/fakebin"
 
+# ---- a spool whose filesystem hangs (FUSE tests/hangfs standing in for a
+# dead NFS server): the timeout still holds ----
+hangfs="$top_builddir/tests/hangfs"
+if [ -x "$hangfs" ] && [ -e /dev/fuse ]; then
+	mkdir -p "$PEERS_DIR/hung"
+	echo ok >"$PEERS_DIR/hangfs.control"
+	"$hangfs" "$PEERS_DIR/hangfs.control" "$PEERS_DIR/hung" 2>"$PEERS_DIR/hangfs.log" &
+	fuse_pid=$!
+	peers_on_cleanup "echo ok >'$PEERS_DIR/hangfs.control'; umount -l '$PEERS_DIR/hung'; stop_pid $fuse_pid"
+	for _ in $(seq 50); do
+		grep -q " $PEERS_DIR/hung " /proc/self/mountinfo && break
+		sleep 0.1
+	done
+	echo hang >"$PEERS_DIR/hangfs.control"
+	start=$(date +%s%N)
+	expect_plugin "hung spool: -t 1 names the step" 3 \
+		"^MAIL_QUEUE UNKNOWN - timed out after 1s while reading the Postfix queue in $PEERS_DIR/hung$" \
+		"$plugin" --queue-dir="$PEERS_DIR/hung" --method=spool -t 1
+	took=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$took" -lt 1500 ] && check_ok "hung spool: returned after ${took} ms" ||
+		check_fail "hung spool: took ${took} ms"
+	echo ok >"$PEERS_DIR/hangfs.control"
+else
+	echo "skip: tests/hangfs is not built (no libfuse3) or no /dev/fuse: no hung-spool test"
+fi
+
 # ---- instances as postmulti knows them (here only the default, '-') ----
 out=$("$plugin" --instance=- -v 2>&1)
 rc=$?
