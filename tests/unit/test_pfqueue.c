@@ -239,13 +239,18 @@ static void write_queue_file(const char *path, int64_t sec, mode_t mode)
 	free(buf);
 }
 
-static void write_bytes(const char *path, const char *data, mode_t mode)
+static void write_raw(const char *path, const char *data, size_t len, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, strlen(data)), (ssize_t)strlen(data));
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
 	fchmod(fd, mode);
 	close(fd);
+}
+
+static void write_bytes(const char *path, const char *data, mode_t mode)
+{
+	write_raw(path, data, strlen(data), mode);
 }
 
 static char *make_spool(void)
@@ -301,6 +306,12 @@ START_TEST(scan_counts_and_ages)
 	fclose(f);
 	chmod(path, 0744);
 	free(md);
+	/* maildrop: a file of an old postdrop without arrival record: its mtime */
+	snprintf(path, sizeof(path), "%s/maildrop/%s", dir, "4jZJw355H2z1bYK8");
+	static const char no_time[] = "S\x03" "a@b" "R\x03" "c@d" "M\x00" "N\x02" "hi" "X\x00" "E\x00";
+	write_raw(path, no_time, sizeof(no_time) - 1, 0744);
+	struct timespec old_mtime[2] = { { .tv_sec = BASE_TIME - 600 }, { .tv_sec = BASE_TIME - 600 } };
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, old_mtime, 0), 0);
 	/* hold: one; corrupt: one file of garbage, counted there */
 	snprintf(path, sizeof(path), "%s/hold/4jZJw06cBkz79", dir);
 	write_queue_file(path, BASE_TIME - 100000, 0700);
@@ -329,8 +340,9 @@ START_TEST(scan_counts_and_ages)
 		ck_assert_int_eq(s.q[PFQ_INCOMING].count, 1);
 		ck_assert_int_eq(s.q[PFQ_INCOMING].in_progress, 1);
 		ck_assert_int_eq(s.q[PFQ_INCOMING].oldest, BASE_TIME - 5);
-		ck_assert_int_eq(s.q[PFQ_MAILDROP].count, 1);
-		ck_assert_int_eq(s.q[PFQ_MAILDROP].oldest, fixture_arrival("maildrop"));
+		ck_assert_int_eq(s.q[PFQ_MAILDROP].count, 2);
+		ck_assert_int_eq(s.q[PFQ_MAILDROP].damaged, 0);
+		ck_assert_int_eq(s.q[PFQ_MAILDROP].oldest, BASE_TIME - 600);
 		ck_assert_int_eq(s.q[PFQ_HOLD].count, 1);
 		ck_assert_int_eq(s.q[PFQ_HOLD].oldest, BASE_TIME - 100000);
 		ck_assert_int_eq(s.q[PFQ_CORRUPT].count, 1);
