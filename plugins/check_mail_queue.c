@@ -154,11 +154,6 @@ static const struct ms_plugin plugin = {
 	.longopts = longopts,
 };
 
-/* Thresholds of one measured value, set from two options. */
-struct check {
-	struct ms_thresholds t;
-};
-
 struct settings {
 	enum mta mta;
 	enum method method;
@@ -166,21 +161,23 @@ struct settings {
 	const char *instance;
 	const char *config_dir;
 	const char *queues;	/* as given, checked once the MTA is known */
-	struct check total, age, hold, maildrop_age, domain;
+	struct ms_thresholds total, age, hold, maildrop_age, domain;
 	enum ms_state down_state;
 	bool read_all;
 	long top;
 };
 
-static void set_range(const char *name, const char *arg, int flags, bool *has,
-		      struct ms_range *r)
+enum level { WARN, CRIT };
+
+/* A warning or critical range from an option; "none" unsets it. */
+static void set_threshold(const char *name, const char *arg, int flags,
+			  struct ms_thresholds *t, enum level level)
 {
-	if (strcmp(arg, "none") == 0) {
-		*has = false;
-		return;
-	}
-	ms_opt_range(name, arg, flags, r);
-	*has = true;
+	bool *has = level == WARN ? &t->has_warning : &t->has_critical;
+
+	*has = strcmp(arg, "none") != 0;
+	if (*has)
+		ms_opt_range(name, arg, flags, level == WARN ? &t->warning : &t->critical);
 }
 
 static void parse_options(int argc, char **argv, struct settings *s)
@@ -225,36 +222,28 @@ static void parse_options(int argc, char **argv, struct settings *s)
 			s->queues = optarg;
 			break;
 		case 'w':
-			set_range(name, optarg, MS_RANGE_PLAIN, &s->total.t.has_warning,
-				  &s->total.t.warning);
+			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->total, WARN);
 			break;
 		case 'c':
-			set_range(name, optarg, MS_RANGE_PLAIN, &s->total.t.has_critical,
-				  &s->total.t.critical);
+			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->total, CRIT);
 			break;
 		case OPT_AGE_WARNING:
-			set_range(name, optarg, MS_RANGE_DURATION, &s->age.t.has_warning,
-				  &s->age.t.warning);
+			set_threshold(name, optarg, MS_RANGE_DURATION, &s->age, WARN);
 			break;
 		case OPT_AGE_CRITICAL:
-			set_range(name, optarg, MS_RANGE_DURATION, &s->age.t.has_critical,
-				  &s->age.t.critical);
+			set_threshold(name, optarg, MS_RANGE_DURATION, &s->age, CRIT);
 			break;
 		case OPT_HOLD_WARNING:
-			set_range(name, optarg, MS_RANGE_PLAIN, &s->hold.t.has_warning,
-				  &s->hold.t.warning);
+			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->hold, WARN);
 			break;
 		case OPT_HOLD_CRITICAL:
-			set_range(name, optarg, MS_RANGE_PLAIN, &s->hold.t.has_critical,
-				  &s->hold.t.critical);
+			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->hold, CRIT);
 			break;
 		case OPT_MAILDROP_AGE_WARNING:
-			set_range(name, optarg, MS_RANGE_DURATION, &s->maildrop_age.t.has_warning,
-				  &s->maildrop_age.t.warning);
+			set_threshold(name, optarg, MS_RANGE_DURATION, &s->maildrop_age, WARN);
 			break;
 		case OPT_MAILDROP_AGE_CRITICAL:
-			set_range(name, optarg, MS_RANGE_DURATION, &s->maildrop_age.t.has_critical,
-				  &s->maildrop_age.t.critical);
+			set_threshold(name, optarg, MS_RANGE_DURATION, &s->maildrop_age, CRIT);
 			break;
 		case OPT_DOWN_STATE:
 			if (!ms_state_parse(optarg, &s->down_state))
@@ -265,12 +254,10 @@ static void parse_options(int argc, char **argv, struct settings *s)
 			s->read_all = true;
 			break;
 		case OPT_DOMAIN_WARNING:
-			set_range(name, optarg, MS_RANGE_PLAIN, &s->domain.t.has_warning,
-				  &s->domain.t.warning);
+			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->domain, WARN);
 			break;
 		case OPT_DOMAIN_CRITICAL:
-			set_range(name, optarg, MS_RANGE_PLAIN, &s->domain.t.has_critical,
-				  &s->domain.t.critical);
+			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->domain, CRIT);
 			break;
 		case OPT_TOP:
 			s->top = ms_opt_long(name, optarg, 1, 100);
@@ -827,8 +814,8 @@ static void postqueue_pass(const struct settings *set, struct snapshot *s, bool 
 static void probe_postfix(const struct settings *set, struct snapshot *s)
 {
 	char spool_err[700] = "";
-	bool want_details = ms_verbosity() > 0 || set->domain.t.has_warning ||
-			    set->domain.t.has_critical;
+	bool want_details = ms_verbosity() > 0 || set->domain.has_warning ||
+			    set->domain.has_critical;
 
 	s->config_dir = set->instance != NULL ? instance_config_dir(set->instance)
 			: set->config_dir != NULL ? ms_xstrdup(set->config_dir) : NULL;
@@ -1073,7 +1060,7 @@ static void sub_check(struct ms_result *r, struct ms_buf *line, enum ms_state st
 static void domain_checks(struct ms_result *r, struct ms_buf *line, const struct settings *set,
 			  const struct snapshot *s)
 {
-	const struct ms_thresholds *t = &set->domain.t;
+	const struct ms_thresholds *t = &set->domain;
 
 	if (!t->has_warning && !t->has_critical)
 		return;
@@ -1100,28 +1087,30 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 		    const struct totals *t, time_t now)
 {
 	char dur[32];
-	struct ms_buf line = MS_BUF_INIT;
+	struct ms_buf summary = MS_BUF_INIT, line = MS_BUF_INIT;
 
-	if (s->mta_down)
-		ms_buf_printf(&line, "%s; ", s->down_reason);
-	summary_text(&line, s, t, now);
-	enum ms_state st = ms_thresholds_state(&set->total.t, (double)t->count);
+	/* The first line: the mail system's state first, then the counts. */
+	summary_text(&summary, s, t, now);
+	ms_buf_printf(&line, "%s%s%s", s->mta_down ? s->down_reason : "", s->mta_down ? "; " : "",
+		      ms_buf_str(&summary));
+	enum ms_state st = ms_thresholds_state(&set->total, (double)t->count);
 	if (t->has_oldest)
-		st = ms_state_worst(st, ms_thresholds_state(&set->age.t, age_of(t->oldest, now)));
-	ms_result_add(r, st, "%s", ms_buf_str(&line) + (s->mta_down ? strlen(s->down_reason) + 2 : 0));
+		st = ms_state_worst(st, ms_thresholds_state(&set->age, age_of(t->oldest, now)));
+	ms_result_add(r, st, "%s", ms_buf_str(&summary));
+	ms_buf_free(&summary);
 	if (s->mta_down)
 		ms_result_add(r, set->down_state, "%s", s->down_reason);
 
 	if (s->mta == MTA_POSTFIX) {
 		const struct queue *hold = &s->q[PFQ_HOLD];
-		st = ms_thresholds_state(&set->hold.t, (double)hold->count);
+		st = ms_thresholds_state(&set->hold, (double)hold->count);
 		if (st != MS_OK)
 			sub_check(r, &line, st, "%llu message%s on hold",
 				  (unsigned long long)hold->count, hold->count == 1 ? "" : "s");
 		const struct queue *md = &s->q[PFQ_MAILDROP];
 		if (md->has_oldest) {
 			double age = age_of(md->oldest, now);
-			st = ms_thresholds_state(&set->maildrop_age.t, age);
+			st = ms_thresholds_state(&set->maildrop_age, age);
 			if (st != MS_OK)
 				sub_check(r, &line, st, "a message waits in maildrop for pickup "
 					  "since %s", ms_duration_format(dur, sizeof(dur), age));
@@ -1140,17 +1129,17 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 static void perfdata(struct ms_result *r, const struct settings *set, const struct snapshot *s,
 		     const struct totals *t, time_t now)
 {
-	add_perf(r, "total", (double)t->count, NULL, &set->total.t);
+	add_perf(r, "total", (double)t->count, NULL, &set->total);
 	for (size_t i = 0; i < s->nq; i++) {
 		const struct ms_thresholds *th = s->mta == MTA_POSTFIX && i == PFQ_HOLD
-						 ? &set->hold.t : NULL;
+						 ? &set->hold : NULL;
 		if (s->mta == MTA_POSTFIX && i == PFQ_CORRUPT)	/* U: postqueue cannot see them */
 			add_perf(r, "corrupt", s->corrupt_known ? (double)(s->q[i].count + s->damaged)
 				 : NAN, NULL, NULL);
 		else
 			add_perf(r, s->q[i].name, (double)s->q[i].count, NULL, th);
 	}
-	add_perf(r, "oldest_age", t->has_oldest ? age_of(t->oldest, now) : 0, "s", &set->age.t);
+	add_perf(r, "oldest_age", t->has_oldest ? age_of(t->oldest, now) : 0, "s", &set->age);
 	add_perf(r, "size", (double)t->bytes, "B", NULL);
 }
 
@@ -1211,11 +1200,9 @@ int main(int argc, char **argv)
 	struct snapshot snap;
 
 	ms_plugin_init(&plugin, &argc, &argv);
-	ms_opt_range("--maildrop-age-warning", "5m", MS_RANGE_DURATION,
-		     &set.maildrop_age.t.warning);
-	ms_opt_range("--maildrop-age-critical", "15m", MS_RANGE_DURATION,
-		     &set.maildrop_age.t.critical);
-	set.maildrop_age.t.has_warning = set.maildrop_age.t.has_critical = true;
+	/* on by default: local submissions that never leave are the classic */
+	set_threshold("--maildrop-age-warning", "5m", MS_RANGE_DURATION, &set.maildrop_age, WARN);
+	set_threshold("--maildrop-age-critical", "15m", MS_RANGE_DURATION, &set.maildrop_age, CRIT);
 	parse_options(argc, argv, &set);
 
 	enum mta mta = set.mta != MTA_AUTO ? set.mta : detect_mta();
