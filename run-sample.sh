@@ -1,38 +1,134 @@
-#!/bin/sh
-# run-sample.sh: the main job on the bundled sample data, from a fresh
-# Debian 12 machine (as root) or a developer's checkout. Installs what is
-# missing, builds, runs every program that exists, and says where its
-# output is.
+#!/bin/bash
+# run-sample.sh: the main job on bundled sample data, from a fresh Debian 12
+# machine (as root) or a developer's checkout.
+#
+# It installs what is missing, builds, starts a small mail platform of its
+# own on loopback (postgrey, Postfix, Dovecot, Roundcube and a "mail
+# storage" mounted in a private mount namespace), runs every plugin
+# against it the way Nagios would, then runs mailstatus-publish on the
+# bundled Nagios status.dat (samples/publisher/) and says where the feeds
+# and pages are. Everything it starts is stopped again at the end.
 set -eu
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
 
 scripts/install-deps.sh build
+tests/peers/install.sh
 scripts/build.sh build/default
-make -s -C build/default check_PROGRAMS=tests/check_selftest tests/check_selftest >/dev/null
-out="$top/build/sample"
+bin=$top/build/default
+out=$top/build/sample
 rm -rf "$out"
 mkdir -p "$out"
 
-# run TITLE PROGRAM ARGS...: one plugin run, as Nagios would see it
+# shellcheck source=tests/peers/common.sh
+. tests/peers/common.sh
+. tests/peers/postfix.sh
+. tests/peers/postgrey.sh
+. tests/peers/dovecot.sh
+. tests/peers/roundcube.sh
+
+# The sample platform's ports, all on 127.0.0.1.
+GREY=14023 SMTP=14025 SUBMISSION=14587 IMAP=14143 IMAPS=14993 LMTP=14424 HTTP=14080
+DOMAIN=sample.test PROBE=probe@sample.test
+
+peers_workdir sample
+trap peers_cleanup EXIT
+W=$PEERS_DIR
+
+# run TITLE COMMAND...: one plugin run, shown as Nagios sees it
 run() {
-	title=$1
+	echo
+	echo "--- $1"
 	shift
-	echo "--- $title"
-	echo "\$ $(basename "$1") $(shift; echo "$@")"
+	echo "\$ $*" | sed "s|$bin/plugins/||; s|$W|\$SAMPLE|g"
 	set +e
-	"$@"
-	rc=$?
+	"$@" 2>&1 | sed "s|$W|\$SAMPLE|g"
+	rc=${PIPESTATUS[0]}
 	set -e
 	echo "(exit status $rc)"
 }
 
-echo "=== The plugin runtime (lib/), through its test plugin"
-sel=build/default/tests/check_selftest
-run "a verdict with thresholds and perfdata" $sel --value=15 -w 10 -c 20
-run "the same as JSON" $sel --value=15 -w 10 -c 20 --output-format=json
-run "a bad threshold is UNKNOWN with the reason" $sel --value=1 --warning=abc
-run "the deadline names the step that did not finish" $sel -t 1 --sleep=5
+echo "=== Starting the sample platform on 127.0.0.1 (work directory $W)"
+postgrey_start "$W/postgrey" "$GREY" 2
+# The MX greylists through postgrey; the probe's address 127.0.0.1 is not
+# trusted (mynetworks), as an operator's monitoring host must not be.
+postfix_setup "$W/postfix" "$SMTP" \
+	'mynetworks = 127.0.0.2/32' \
+	"smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service inet:127.0.0.1:$GREY" \
+	"virtual_mailbox_domains = $DOMAIN" \
+	'virtual_mailbox_maps = static:OK' \
+	"virtual_transport = lmtp:inet:127.0.0.1:$LMTP" \
+	'smtpd_sasl_type = dovecot' \
+	'smtpd_sasl_path = private/auth' \
+	'queue_run_delay = 1h' 'minimal_backoff_time = 1h' 'maximal_backoff_time = 2h' >/dev/null
+postfix_add_submission "$W/postfix" "$SUBMISSION"
+dovecot_setup "$W/dovecot" "$IMAP" "$IMAPS" "$LMTP" "$W/postfix/spool/private/auth"
+dovecot_add_user "$W/dovecot" "$PROBE" probepw
+roundcube_setup "$W/roundcube" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" >/dev/null
+postfix_start "$W/postfix"
+dovecot_start "$W/dovecot"
+roundcube_start "$W/roundcube"
+printf 'probepw\n' >"$W/probe.pw"
+chmod 600 "$W/probe.pw"
+
+# Mail that cannot leave (the relay host is a closed port): a small queue,
+# one message of it on hold.
+for i in 1 2 3 4 5; do
+	printf 'Subject: sample %s\n\nqueued for a remote domain\n' "$i" |
+		sendmail -C "$W/postfix/etc" -f "sender@$DOMAIN" "customer$i@example.net"
+done
+sleep 2
+held=$(MAIL_CONFIG="$W/postfix/etc" postqueue -j | head -n 1 | sed -n 's/.*"queue_id": "\([^"]*\)".*/\1/p')
+[ -n "$held" ] && postsuper -c "$W/postfix/etc" -h "$held" >/dev/null 2>&1
 
 echo
-echo "Output of this run: $out"
+echo "=== The plugins"
+run "greylisting: a new sender is deferred by postgrey (policy protocol)" \
+	"$bin/plugins/check_greylist" -H 127.0.0.1 -p "$GREY"
+run "greylisting: ...and let through on its second try (postgrey's test time)" \
+	"$bin/plugins/check_greylist" -H 127.0.0.1 -p "$GREY" --test-time-offset=5
+run "greylisting through the MX itself (SMTP, never DATA)" \
+	"$bin/plugins/check_greylist" --mode=smtp -H 127.0.0.1 -p "$SMTP" --recipient="$PROBE"
+run "the mail queue: count and age per queue, reasons with -v" \
+	"$bin/plugins/check_mail_queue" --config-dir="$W/postfix/etc" -w 3 -c 10 -v
+run "webmail: log into Roundcube, send, find the message over IMAP, delete it" \
+	env MAILSTATUS_PASSWORD=probepw "$bin/plugins/check_webmail_send" \
+	--url="http://127.0.0.1:$HTTP/" -u "$PROBE" --imap-url="imap://127.0.0.1:$IMAP/INBOX"
+
+# The mail storage: a tmpfs with a marker file, in a private mount
+# namespace so the machine's own mounts are not touched; and a directory
+# where the storage should be mounted but is not.
+S=$W/storage
+mkdir -p "$S/mail" "$S/mail2" "$W/state"
+cat >"$W/storage.sh" <<STORAGE
+mount -t tmpfs -o size=64m mailstore "$S/mail"
+printf 'cluster-a\n' >"$S/mail/.mailstore"
+"$bin/plugins/check_storage_mount" -p "$S/mail" --fstype=tmpfs --sentinel=.mailstore \\
+	--sentinel-content=cluster-a --write-test --free-warning=20% --state-dir="$W/state"
+echo "(exit status \$?)"
+echo
+echo "--- the same check where the storage is not mounted (users would see an empty directory)"
+"$bin/plugins/check_storage_mount" -p "$S/mail2" --sentinel=.mailstore --state-dir="$W/state"
+echo "(exit status \$?)"
+STORAGE
+echo
+echo "--- mail storage: mounted, the right filesystem, not silently empty, takes writes"
+unshare -m --propagation private bash "$W/storage.sh" 2>&1 | sed "s|$W|\$SAMPLE|g"
+
+echo
+echo "=== The publisher, on the bundled Nagios status.dat (samples/publisher/)"
+site=$out/site
+sed -e "s|^output_dir = .*|output_dir = $site|" -e "s|^store = .*|store = $out/publish.db|" \
+	-e "s|^source = statusdat:status.dat|source = statusdat:$top/samples/publisher/status.dat|" \
+	samples/publisher/publish.conf >"$out/publish.conf"
+run "one full cycle: states -> clusters -> incidents and posts -> feeds" \
+	"$bin/mailstatus-publish" -c "$out/publish.conf" -v run
+run "the same state again publishes nothing new" \
+	"$bin/mailstatus-publish" -c "$out/publish.conf" -v run
+run "what the store holds now" "$bin/mailstatus-publish" -c "$out/publish.conf" list
+
+echo
+echo "=== Where the output is"
+echo "Feeds and pages: $site"
+(cd "$site" && find . -type f | sort | sed 's|^\./|  |')
+echo "Publisher config and store: $out/publish.conf, $out/publish.db"

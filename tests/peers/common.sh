@@ -73,8 +73,11 @@ $_peers_cleanups"
 }
 
 peers_cleanup() {
+	# a cleanup that fails must not stop the others (nor trip set -e)
 	printf '%s\n' "$_peers_cleanups" | while IFS= read -r _cmd; do
-		[ -n "$_cmd" ] && eval "$_cmd" >/dev/null 2>&1
+		if [ -n "$_cmd" ]; then
+			eval "$_cmd" >/dev/null 2>&1 || true
+		fi
 	done
 	_peers_cleanups=""
 	[ -n "${PEERS_DIR:-}" ] && [ -z "${KEEP_PEERS:-}" ] && rm -rf "$PEERS_DIR"

@@ -3,8 +3,9 @@
 #
 #   postfix_setup DIR PORT [MAIN.CF-LINE...]
 #       an instance in DIR (DIR/etc, DIR/spool, DIR/data, DIR/maillog)
-#       whose smtpd listens on 127.0.0.1:PORT; chroot off; the extra lines
-#       are appended to main.cf (later settings win). Mail to remote
+#       whose smtpd listens on 127.0.0.1:PORT; chroot off; the extra
+#       "name = value" lines are set in main.cf (replacing a default
+#       there, as postconf -e does). Mail to remote
 #       domains is relayed to 127.0.0.1:1 where nothing listens, so it
 #       stays deferred, unless a line sets relayhost.
 #   postfix_add_submission DIR PORT
@@ -43,7 +44,7 @@ smtp_connect_timeout = 2s
 smtpd_banner = \$myhostname ESMTP
 MAINCF
 	for _line in "$@"; do
-		printf '%s\n' "$_line" >>"$_pf/etc/main.cf"
+		postconf -c "$_pf/etc" -e "$_line" || return 1
 	done
 	postconf -c "$_pf/etc" -F '*/*/chroot = n'
 	# smtpd on our port instead of 25
