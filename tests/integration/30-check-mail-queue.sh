@@ -220,6 +220,14 @@ printf '#!/bin/sh\necho "{\\"queue_name\\": \\"deferred\\""\necho garbage\n' >"$
 expect_plugin "postqueue prints garbage: UNKNOWN" 3 \
 	'^MAIL_QUEUE UNKNOWN - postqueue -j exited with status 0: 2 lines it printed are not understood' \
 	env PATH="$PEERS_DIR/fakebin:$PATH" "$plugin" --config-dir="$pf/etc" --method=command
+cat >"$PEERS_DIR/fakebin/postqueue" <<'EOF'
+#!/bin/sh
+echo 'postqueue: warning: /etc/postfix/main.cf, line 9: overriding earlier entry: relayhost=' >&2
+echo '{"queue_name": "deferred", "queue_id": "4jZJw06cBkz1bYNM", "arrival_time": 1795609920, "message_size": 266, "recipients": []}'
+EOF
+expect_plugin "a main.cf warning from postqueue does not spoil its answer" 0 \
+	'^MAIL_QUEUE OK - 1 message queued \(deferred 1\)' \
+	env PATH="$PEERS_DIR/fakebin:$PATH" "$plugin" --config-dir="$pf/etc" --method=command
 rm -rf "$PEERS_DIR/fakebin"
 
 # ---- a spool whose filesystem hangs (FUSE tests/hangfs standing in for a
