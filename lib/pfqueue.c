@@ -107,6 +107,12 @@ static int rec_get_len(const unsigned char *buf, size_t n, size_t *pos, size_t *
 	return 1;
 }
 
+/*
+ * At most 12 digits of seconds: any time in microseconds then still fits
+ * an int64_t, which the hint comparisons rely on.
+ */
+#define MAX_TIME_DIGITS 12
+
 /* "SECONDS" or "SECONDS MICROSECONDS", as REC_TYPE_TIME_FORMAT writes it. */
 static bool parse_time_record(const unsigned char *s, size_t n, int64_t *sec, int32_t *usec)
 {
@@ -114,8 +120,8 @@ static bool parse_time_record(const unsigned char *s, size_t n, int64_t *sec, in
 	int64_t secs = 0, us = 0;
 
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i >= 15)
-			return false;	/* no time fits in 15 digits that is not absurd */
+		if (i >= MAX_TIME_DIGITS)
+			return false;	/* past the year 33000: damage, not a date */
 		secs = secs * 10 + (s[i] - '0');
 	}
 	if (i == 0)
@@ -367,7 +373,9 @@ static bool file_hint(const char *name, const struct statx *sx, int64_t *hint_us
 		*hint_us = sec * USEC + usec;
 		return true;
 	}
-	if (sx->stx_mask & STATX_BTIME) {
+	/* a birth time from a damaged inode must not overflow the microseconds */
+	if ((sx->stx_mask & STATX_BTIME) && sx->stx_btime.tv_sec >= 0 &&
+	    sx->stx_btime.tv_sec < 1000000000000LL) {
 		*hint_us = sx->stx_btime.tv_sec * USEC + sx->stx_btime.tv_nsec / 1000;
 		return true;
 	}

@@ -171,6 +171,8 @@ START_TEST(damaged_records)
 	ck_assert_int_eq(PARSE("T\x0b" "1795609517 ", &sec), PFQ_ARRIVAL_MALFORMED);
 	ck_assert_int_eq(PARSE("T\x0b" "-1795609517", &sec), PFQ_ARRIVAL_MALFORMED);
 	ck_assert_int_eq(PARSE("T\x14" "99999999999999999999", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x0d" "9999999999999", &sec), PFQ_ARRIVAL_MALFORMED);
+	ck_assert_int_eq(PARSE("T\x0c" "999999999999", &sec), PFQ_ARRIVAL_FOUND);
 	ck_assert_int_eq(PARSE("T\x12" "1795609517 1234567", &sec), PFQ_ARRIVAL_MALFORMED);
 	ck_assert_int_eq(PARSE("T\x0c" "1795609517", &sec), PFQ_ARRIVAL_MALFORMED);	/* cut */
 }
