@@ -143,11 +143,15 @@ START_TEST(spool_walk)
 	write_file(input, "hdr.12345", "partial");
 	write_file(input, "1xWCAL-0001ab-Cd-H", "not an Exim header\n");
 	write_file(input, "README-H", "x");
+	/* a FIFO where a -H file should be: read without hanging, damaged */
+	char fifo[700];
+	snprintf(fifo, sizeof(fifo), "%s/1xWCAM-0001ab-Cd-H", input);
+	ck_assert_int_eq(mkfifo(fifo, 0640), 0);
 
 	ck_assert_msg(exim_scan_spool(spool, &s), "%s", s.error_path);
 	ck_assert_int_eq(s.queued, 3);
 	ck_assert_int_eq(s.frozen, 1);
-	ck_assert_int_eq(s.damaged, 1);
+	ck_assert_int_eq(s.damaged, 2);
 	ck_assert(s.has_oldest_queued);
 	ck_assert_int_eq(s.oldest_queued, 1700000000);
 	ck_assert_int_eq(s.oldest_frozen, 1795609919);
@@ -160,6 +164,26 @@ START_TEST(spool_walk)
 	ck_assert(strstr(s.error_path, "nowhere/input") != NULL);
 	remove_tree(spool);
 	free(spool);
+}
+END_TEST
+
+/* Random bytes after a valid start never crash the -H reader. */
+START_TEST(header_garbage)
+{
+	unsigned seed = 777;
+	const char *id = "1xWCAK-0001ab-Cd";
+
+	for (int round = 0; round < 20000; round++) {
+		size_t keep = (size_t)(rand_r(&seed) % sizeof(header_frozen));
+		size_t n = keep + (size_t)(rand_r(&seed) % 64);
+		char *buf = malloc(n + 1);
+		memcpy(buf, header_frozen, keep);
+		for (size_t i = keep; i < n; i++)
+			buf[i] = (char)(round % 2 ? "-\nfrozen <>X"[rand_r(&seed) % 12] : rand_r(&seed));
+		enum exim_header h = exim_parse_header(buf, n, round % 3 == 0, id);
+		ck_assert(h >= EXIM_HEADER_QUEUED && h <= EXIM_HEADER_MALFORMED);
+		free(buf);
+	}
 }
 END_TEST
 
@@ -200,6 +224,7 @@ Suite *eximspool_suite(void)
 	TCase *tc = tcase_create("exim");
 	tcase_add_test(tc, message_ids);
 	tcase_add_test(tc, header_files);
+	tcase_add_test(tc, header_garbage);
 	tcase_add_test(tc, spool_walk);
 	tcase_add_test(tc, bp_lines);
 	suite_add_tcase(s, tc);
