@@ -395,9 +395,11 @@ static bool visit_file(struct walk *w, int dirfd, const char *dirpath, const cha
 	w->st.bytes += sx->stx_size;
 	if (w->queue == PFQ_CORRUPT)
 		return true;	/* known to be damaged: counted, never dated */
-	if (!w->use_hints || w->hints_failed) {
+	if (!w->use_hints) {
 		if (!read_one(w, dirfd, dirpath, name, sx, &gone, &sec, &usec))
 			return false;
+	} else if (w->hints_failed) {
+		return true;	/* the queue is walked again, reading every file */
 	} else if (!file_hint(name, sx, &hint_us)) {
 		w->hints_failed = true;
 		return true;
