@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "mountinfo.h"
 #include "statefile.h"
 #include "xalloc.h"
@@ -213,20 +214,6 @@ bool ms_linger_load(int dirfd, const char *path, struct ms_linger *l)
 	return true;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 bool ms_linger_save(int dirfd, const struct ms_linger *l, char *err, size_t errlen)
 {
 	char name[64], tmp[96];
@@ -242,7 +229,7 @@ bool ms_linger_save(int dirfd, const struct ms_linger *l, char *err, size_t errl
 		return false;
 	}
 	ms_linger_format(&b, l);
-	bool ok = write_all(fd, b.data, b.len);
+	bool ok = ms_write_all(fd, b.data, b.len);
 	int saved = errno;
 	ok = (close(fd) == 0) && ok;
 	if (ok && renameat(dirfd, tmp, dirfd, name) != 0) {

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "writetest.h"
 
 #define TEST_SIZE 4096
@@ -112,24 +113,6 @@ static void fill_pattern(unsigned char *buf, size_t n, uint64_t token)
 	}
 }
 
-static bool write_all(int fd, const unsigned char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return false;
-		if (w == 0) {
-			errno = ENOSPC;
-			return false;
-		}
-		buf += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 static bool read_all(int fd, unsigned char *buf, size_t n)
 {
 	size_t got = 0;
@@ -177,7 +160,7 @@ static bool exercise(struct run *run, int fd, uint64_t token)
 
 	fill_pattern(want, sizeof(want), token);
 	step(run, MS_WRITE_WRITE);
-	if (!write_all(fd, want, sizeof(want)))
+	if (!ms_write_all(fd, want, sizeof(want)))
 		return fail(run, MS_WRITE_WRITE, errno);
 	step(run, MS_WRITE_FSYNC);
 	if (fsync(fd) != 0)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "atomicfile.h"
 #include "xalloc.h"
 
@@ -59,20 +60,6 @@ static bool same_contents(const char *path, const void *data, size_t len)
 	return same;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static bool fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -111,7 +98,7 @@ bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
 			      strerror(errno));
 		goto out;
 	}
-	if (!write_all(fd, data, len) || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+	if (!ms_write_all(fd, data, len) || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
 		ms_buf_printf(err, "cannot write %s: %s", tmp.data, strerror(errno));
 		goto out;
 	}
