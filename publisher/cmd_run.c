@@ -1,6 +1,6 @@
 /*
  * cmd_run: `mailstatus-publish run`, one full cycle: read the source,
- * decide in one transaction, render.
+ * decide in one transaction, render. `notify` runs the same cycle.
  */
 #include "config.h"
 
@@ -22,16 +22,7 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	time_t now = time(NULL);
-	const struct pub_source_ops *ops;
-	const char *location;
-	char why[256];
-	struct pub_snapshot snap;
-	struct pub_eval ev = { 0 };
-	struct pub_run_stats stats = { 0 };
-	struct pub_session s;
-	struct ms_buf missing = MS_BUF_INIT;
-	bool ok, stale;
-	int c, rc;
+	int c;
 
 	pub_reset_getopt();
 	while ((c = pub_next_opt(argc, argv, opts, "run")) != -1) {
@@ -42,6 +33,23 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 		pub_say_error("run takes no arguments ('%s')", argv[optind]);
 		return PUB_EXIT_USAGE;
 	}
+	return pub_run_cycle(cfg, now, NULL, NULL);
+}
+
+int pub_run_cycle(const struct pub_config *cfg, time_t now,
+		  void (*amend)(struct pub_snapshot *snap, void *arg), void *amend_arg)
+{
+	const struct pub_source_ops *ops;
+	const char *location;
+	char why[256];
+	struct pub_snapshot snap;
+	struct pub_eval ev = { 0 };
+	struct pub_run_stats stats = { 0 };
+	struct pub_session s;
+	struct ms_buf missing = MS_BUF_INIT;
+	bool ok, stale;
+	int rc;
+
 	if (!pub_source_find(cfg->source, &ops, &location, why, sizeof(why))) {
 		pub_say_error("%s", why);
 		return PUB_EXIT_USAGE;
@@ -59,6 +67,8 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 		rc = PUB_EXIT_FAILURE;
 		goto out;
 	}
+	if (amend != NULL)
+		amend(&snap, amend_arg);	/* a pushed change the source has not seen yet */
 	pub_missing_members(cfg, &snap, &missing);
 	if (missing.len > 0) {
 		pub_say_error("%s does not report %s (named in %s); nothing was changed",

@@ -47,6 +47,14 @@ void pub_session_close(struct pub_session *s);
 /* Commits (ok) or rolls back, then renders; returns the exit status. */
 int pub_session_finish(const struct pub_config *cfg, struct pub_session *s, bool ok);
 
+/*
+ * One cycle of `run` at now: lock, read the source, let amend (when not
+ * NULL) change the snapshot, decide, commit, render. Returns the exit status.
+ */
+struct pub_snapshot;
+int pub_run_cycle(const struct pub_config *cfg, time_t now,
+		  void (*amend)(struct pub_snapshot *snap, void *arg), void *amend_arg);
+
 /* The commands (commands.c lists them). */
 int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv);
@@ -56,5 +64,6 @@ int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_show(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_render(const struct pub_config *cfg, int argc, char **argv);
+int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv);
 
 #endif

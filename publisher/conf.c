@@ -310,7 +310,8 @@ static void set_string(char **dst, const char *v)
 static const char *const publisher_keys[] = {
 	"title", "description", "base_url", "output_dir", "store", "source",
 	"author", "language", "hold_down", "stale_after", "lock_timeout",
-	"items", "show_details", "unknown_state", NULL
+	"items", "show_details", "unknown_state",
+	"api_user", "api_password_file", "api_ca_file", "api_server_name", NULL
 };
 
 static const char *known_key(const char *const *keys, const char *name)
@@ -347,6 +348,17 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 		strcpy(c->base_url, v);
 		if (v[strlen(v) - 1] != '/')
 			strcat(c->base_url, "/");
+	} else if (strcmp(key, "api_user") == 0 || strcmp(key, "api_server_name") == 0) {
+		if (!check_text(p, key, v))
+			return false;
+		set_string(strcmp(key, "api_user") == 0 ? &c->api_user : &c->api_server_name, v);
+	} else if (strcmp(key, "api_password_file") == 0 || strcmp(key, "api_ca_file") == 0) {
+		if (!check_text(p, key, v))
+			return false;
+		char **dst = strcmp(key, "api_ca_file") == 0 ? &c->api_ca_file
+			     : &c->api_password_file;
+		free(*dst);
+		*dst = resolve_path(p, v);
 	} else if (strcmp(key, "output_dir") == 0 || strcmp(key, "store") == 0) {
 		if (!check_text(p, key, v))
 			return false;
@@ -857,6 +869,10 @@ void pub_config_free(struct pub_config *c)
 	free(c->output_dir);
 	free(c->store);
 	free(c->source);
+	free(c->api_user);
+	free(c->api_password_file);
+	free(c->api_ca_file);
+	free(c->api_server_name);
 	free(c->author);
 	free(c->language);
 	free(c);

@@ -52,6 +52,11 @@ struct pub_config {
 	char *output_dir;
 	char *store;
 	char *source;		/* "scheme:location" */
+	/* the Icinga 2 API source: who logs in, and whom it trusts */
+	char *api_user;
+	char *api_password_file;	/* first line is the password */
+	char *api_ca_file;	/* NULL: the system's CAs */
+	char *api_server_name;	/* the name the API's certificate carries, or NULL */
 	char *author;
 	char *language;
 	long hold_down;		/* seconds */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "source.h"
+#include "source_icinga2.h"
 #include "statusdat.h"
 #include "xalloc.h"
 
@@ -17,6 +18,7 @@
 
 static const struct pub_source_ops *const sources[] = {
 	&pub_statusdat_source,
+	&pub_icinga2_source,
 };
 
 bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
@@ -40,7 +42,7 @@ bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
 		}
 	}
 	snprintf(why, whylen, "'%s' is not a known source; write "
-		 "statusdat:/path/to/status.dat", spec);
+		 "statusdat:/path/to/status.dat or icinga2:https://HOST:5665", spec);
 	return false;
 }
 

@@ -1,0 +1,54 @@
+/*
+ * notify: one state change pushed by Nagios or Icinga 2, as their
+ * notification or event-handler command hands it over.
+ *
+ * The values come from options (--host, --service, --state, --state-type,
+ * --output, --downtime, --changed) or, for the ones not given, from the
+ * standard macros in the environment: NAGIOS_HOSTNAME, NAGIOS_SERVICEDESC,
+ * NAGIOS_SERVICESTATEID / NAGIOS_HOSTSTATEID, ..._STATETYPE, ..._OUTPUT,
+ * ..._DOWNTIME, NAGIOS_LASTSERVICESTATECHANGE / NAGIOS_LASTHOSTSTATECHANGE
+ * (Nagios with enable_environment_macros=1), and the same names with
+ * ICINGA_ for an Icinga 2 command's env. The notify command applies a
+ * notice on top of what the configured source says, then decides as
+ * `run` does.
+ */
+#ifndef PUB_NOTIFY_H
+#define PUB_NOTIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "source.h"
+#include "strbuf.h"
+
+struct pub_notice {
+	char *host;
+	char *service;		/* NULL: the host itself */
+	int state;		/* host 0-2, service 0-3 */
+	bool hard;
+	char *output;		/* cleaned, or NULL */
+	int downtime_depth;	/* -1 when not told */
+	time_t changed;		/* when the state began; 0 when not told */
+};
+
+/* The names of the notice's values: option, then the macro's suffix. */
+struct pub_notice_args {
+	const char *host, *service, *state, *state_type, *output, *downtime, *changed;
+};
+
+/*
+ * Fills n from args (NULL members are not given) and the environment;
+ * on failure says in err what is missing or wrong.
+ */
+bool pub_notice_parse(struct pub_notice *n, const struct pub_notice_args *args,
+		      struct ms_buf *err);
+void pub_notice_free(struct pub_notice *n);
+
+/*
+ * Puts a HARD notice into snap when it is about a wanted object and newer
+ * than what the source said of it. Returns true when it changed snap.
+ */
+bool pub_notice_apply(const struct pub_notice *n, struct pub_snapshot *snap);
+
+#endif

@@ -1,0 +1,280 @@
+/*
+ * Unit tests: a pushed state change (publisher/notify.c), from options
+ * and from the macros Nagios and Icinga 2 put in the environment, and how
+ * it is laid over what the source said. check runs each test in a child
+ * of its own, so the environment a test sets does not leak.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engines_suites.h"
+#include "notify.h"
+#include "source.h"
+
+static void clear_macros(void)
+{
+	static const char *const names[] = {
+		"HOSTNAME", "SERVICEDESC", "HOSTSTATEID", "SERVICESTATEID", "HOSTSTATETYPE",
+		"SERVICESTATETYPE", "HOSTOUTPUT", "SERVICEOUTPUT", "HOSTDOWNTIME",
+		"SERVICEDOWNTIME", "LASTHOSTSTATECHANGE", "LASTSERVICESTATECHANGE",
+	};
+	char key[64];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(key, sizeof(key), "NAGIOS_%s", names[i]);
+		unsetenv(key);
+		snprintf(key, sizeof(key), "ICINGA_%s", names[i]);
+		unsetenv(key);
+	}
+}
+
+START_TEST(from_options)
+{
+	struct pub_notice_args a = { .host = "gw1", .service = "greylist", .state = "CRITICAL",
+				     .state_type = "HARD", .output = "GREYLIST CRITICAL - x | t=1",
+				     .downtime = "0", .changed = "1795612335" };
+	struct pub_notice n;
+	struct ms_buf err = MS_BUF_INIT;
+
+	clear_macros();
+	ck_assert_msg(pub_notice_parse(&n, &a, &err), "%s", ms_buf_str(&err));
+	ck_assert_str_eq(n.host, "gw1");
+	ck_assert_str_eq(n.service, "greylist");
+	ck_assert_int_eq(n.state, 2);
+	ck_assert(n.hard);
+	/* one line of text, like every output the model keeps */
+	ck_assert_str_eq(n.output, "GREYLIST CRITICAL - x / t=1");
+	ck_assert_int_eq(n.downtime_depth, 0);
+	ck_assert_int_eq(n.changed, 1795612335);
+	pub_notice_free(&n);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* What Nagios exports with enable_environment_macros=1 for a service. */
+START_TEST(from_nagios_service_macros)
+{
+	struct pub_notice_args a = { 0 };
+	struct pub_notice n;
+	struct ms_buf err = MS_BUF_INIT;
+
+	clear_macros();
+	setenv("NAGIOS_HOSTNAME", "store1.example.net", 1);
+	setenv("NAGIOS_SERVICEDESC", "mail storage", 1);
+	setenv("NAGIOS_SERVICESTATEID", "2", 1);
+	setenv("NAGIOS_SERVICESTATETYPE", "HARD", 1);
+	setenv("NAGIOS_SERVICEOUTPUT", "STORAGE CRITICAL - /srv/mail does not answer", 1);
+	setenv("NAGIOS_SERVICEDOWNTIME", "0", 1);
+	setenv("NAGIOS_LASTSERVICESTATECHANGE", "1795612400", 1);
+	/* the host's macros are there too, and must not be taken */
+	setenv("NAGIOS_HOSTSTATEID", "0", 1);
+	setenv("NAGIOS_HOSTOUTPUT", "PING OK", 1);
+	ck_assert_msg(pub_notice_parse(&n, &a, &err), "%s", ms_buf_str(&err));
+	ck_assert_str_eq(n.service, "mail storage");
+	ck_assert_int_eq(n.state, 2);
+	ck_assert_str_eq(n.output, "STORAGE CRITICAL - /srv/mail does not answer");
+	ck_assert_int_eq(n.changed, 1795612400);
+	pub_notice_free(&n);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* A host notification: Nagios sets SERVICEDESC empty, or not at all. */
+START_TEST(from_host_macros)
+{
+	struct pub_notice_args a = { 0 };
+	struct pub_notice n;
+	struct ms_buf err = MS_BUF_INIT;
+
+	clear_macros();
+	setenv("ICINGA_HOSTNAME", "bmx1.example.net", 1);
+	setenv("ICINGA_SERVICEDESC", "", 1);
+	setenv("ICINGA_HOSTSTATEID", "1", 1);
+	setenv("ICINGA_HOSTSTATETYPE", "SOFT", 1);
+	setenv("ICINGA_HOSTOUTPUT", "PING CRITICAL - Packet loss = 100%", 1);
+	ck_assert_msg(pub_notice_parse(&n, &a, &err), "%s", ms_buf_str(&err));
+	ck_assert_str_eq(n.host, "bmx1.example.net");
+	ck_assert_ptr_null(n.service);
+	ck_assert_int_eq(n.state, 1);
+	ck_assert(!n.hard);
+	ck_assert_int_eq(n.downtime_depth, -1);
+	ck_assert_int_eq(n.changed, 0);
+	pub_notice_free(&n);
+	ms_buf_free(&err);
+}
+END_TEST
+
+START_TEST(options_win_over_macros)
+{
+	struct pub_notice_args a = { .state = "OK" };
+	struct pub_notice n;
+	struct ms_buf err = MS_BUF_INIT;
+
+	clear_macros();
+	setenv("NAGIOS_HOSTNAME", "gw1", 1);
+	setenv("NAGIOS_SERVICEDESC", "greylist", 1);
+	setenv("NAGIOS_SERVICESTATEID", "2", 1);
+	ck_assert(pub_notice_parse(&n, &a, &err));
+	ck_assert_int_eq(n.state, 0);
+	ck_assert(n.hard);	/* no type given: a notification is about a HARD state */
+	pub_notice_free(&n);
+	ms_buf_free(&err);
+}
+END_TEST
+
+START_TEST(refusals)
+{
+	struct pub_notice n;
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_notice_args no_host = { .state = "0" };
+	struct pub_notice_args no_state = { .host = "gw1", .service = "greylist" };
+	struct pub_notice_args bad_state = { .host = "gw1", .state = "3" };
+	struct pub_notice_args bad_type = { .host = "gw1", .state = "0", .state_type = "hard-ish" };
+	struct pub_notice_args bad_name = { .host = "gw1\nx", .state = "0" };
+	struct pub_notice_args bad_time = { .host = "gw1", .state = "0", .changed = "12abc" };
+
+	clear_macros();
+	ck_assert(!pub_notice_parse(&n, &no_host, &err));
+	ck_assert_str_eq(ms_buf_str(&err), "no host: give --host, or run from Nagios/Icinga "
+			 "with NAGIOS_HOSTNAME or ICINGA_HOSTNAME set");
+	ms_buf_reset(&err);
+	ck_assert(!pub_notice_parse(&n, &no_state, &err));
+	ck_assert_str_eq(ms_buf_str(&err), "no state for gw1!greylist: give --state, or set "
+			 "NAGIOS_SERVICESTATEID");
+	ms_buf_reset(&err);
+	/* a host has no state 3 */
+	ck_assert(!pub_notice_parse(&n, &bad_state, &err));
+	ck_assert_str_eq(ms_buf_str(&err), "the state must be a number from 0 to 2, not '3'");
+	ms_buf_reset(&err);
+	ck_assert(!pub_notice_parse(&n, &bad_type, &err));
+	ck_assert_str_eq(ms_buf_str(&err), "the state type must be HARD or SOFT, not 'hard-ish'");
+	ms_buf_reset(&err);
+	ck_assert(!pub_notice_parse(&n, &bad_name, &err));
+	ck_assert_str_eq(ms_buf_str(&err), "the host name contains a control character");
+	ms_buf_reset(&err);
+	ck_assert(!pub_notice_parse(&n, &bad_time, &err));
+	ck_assert(strstr(ms_buf_str(&err), "the time of the state change must be a number") != NULL);
+	ms_buf_free(&err);
+}
+END_TEST
+
+static void notice(struct pub_notice *n, const char *host, const char *service, int state,
+		   bool hard, time_t changed)
+{
+	memset(n, 0, sizeof(*n));
+	n->host = strdup(host);
+	n->service = service ? strdup(service) : NULL;
+	n->state = state;
+	n->hard = hard;
+	n->downtime_depth = -1;
+	n->changed = changed;
+	n->output = strdup("pushed");
+}
+
+/* A snapshot as a source filled it: gw1!greylist OK since 1000. */
+static void source_said(struct pub_snapshot *s)
+{
+	pub_snapshot_init(s);
+	size_t i = pub_snapshot_want(s, "gw1", "greylist");
+	pub_snapshot_want(s, "gw1", NULL);
+	s->objects[i].seen = true;
+	s->objects[i].hard_state = 0;
+	s->objects[i].last_hard_change = 1000;
+	s->objects[i].output = strdup("from the source");
+	s->objects[1].seen = true;
+}
+
+START_TEST(apply_a_newer_change)
+{
+	struct pub_snapshot s;
+	struct pub_notice n;
+
+	source_said(&s);
+	notice(&n, "gw1", "greylist", 2, true, 2000);
+	ck_assert(pub_notice_apply(&n, &s));
+	ck_assert_int_eq(s.objects[0].hard_state, 2);
+	ck_assert_int_eq(s.objects[0].last_hard_change, 2000);
+	ck_assert_str_eq(s.objects[0].output, "pushed");
+	/* the host is untouched */
+	ck_assert_int_eq(s.objects[1].hard_state, 0);
+	pub_notice_free(&n);
+	pub_snapshot_free(&s);
+}
+END_TEST
+
+START_TEST(an_older_change_does_not_undo_the_source)
+{
+	struct pub_snapshot s;
+	struct pub_notice n;
+
+	source_said(&s);
+	notice(&n, "gw1", "greylist", 2, true, 999);
+	ck_assert(!pub_notice_apply(&n, &s));
+	ck_assert_int_eq(s.objects[0].hard_state, 0);
+	ck_assert_str_eq(s.objects[0].output, "from the source");
+	pub_notice_free(&n);
+	pub_snapshot_free(&s);
+}
+END_TEST
+
+START_TEST(soft_and_unwanted_change_nothing)
+{
+	struct pub_snapshot s;
+	struct pub_notice n;
+
+	source_said(&s);
+	notice(&n, "gw1", "greylist", 2, false, 2000);
+	ck_assert(!pub_notice_apply(&n, &s));
+	ck_assert_int_eq(s.objects[0].hard_state, 0);
+	pub_notice_free(&n);
+	notice(&n, "gw2", "greylist", 2, true, 2000);
+	ck_assert(!pub_notice_apply(&n, &s));
+	pub_notice_free(&n);
+	/* a host notice is about the host, not its services */
+	notice(&n, "gw1", NULL, 1, true, 2000);
+	ck_assert(pub_notice_apply(&n, &s));
+	ck_assert_int_eq(s.objects[1].hard_state, 1);
+	ck_assert_int_eq(s.objects[0].hard_state, 0);
+	pub_notice_free(&n);
+	pub_snapshot_free(&s);
+}
+END_TEST
+
+START_TEST(a_downtime_start)
+{
+	struct pub_snapshot s;
+	struct pub_notice n;
+
+	source_said(&s);
+	notice(&n, "gw1", "greylist", 0, true, 0);
+	n.downtime_depth = 1;
+	ck_assert(pub_notice_apply(&n, &s));
+	ck_assert_int_eq(s.objects[0].downtime_depth, 1);
+	/* no time told: the source's time of the last change stays */
+	ck_assert_int_eq(s.objects[0].last_hard_change, 1000);
+	pub_notice_free(&n);
+	pub_snapshot_free(&s);
+}
+END_TEST
+
+Suite *publish_notify_suite(void)
+{
+	Suite *s = suite_create("publish_notify");
+	TCase *tc = tcase_create("notice");
+
+	tcase_add_test(tc, from_options);
+	tcase_add_test(tc, from_nagios_service_macros);
+	tcase_add_test(tc, from_host_macros);
+	tcase_add_test(tc, options_win_over_macros);
+	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, apply_a_newer_change);
+	tcase_add_test(tc, an_older_change_does_not_undo_the_source);
+	tcase_add_test(tc, soft_and_unwanted_change_nothing);
+	tcase_add_test(tc, a_downtime_start);
+	suite_add_tcase(s, tc);
+	return s;
+}
