@@ -54,6 +54,7 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now,
 		pub_say_error("%s", why);
 		return PUB_EXIT_USAGE;
 	}
+	pub_render_set_clock(now);	/* the pages' "online for" counts from this run */
 	/* under the lock: two runs must not apply their snapshots out of order */
 	pub_snapshot_init(&snap);
 	if (!pub_session_lock(cfg, &s)) {

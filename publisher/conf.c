@@ -23,6 +23,7 @@
 
 #include "conf.h"
 #include "duration.h"
+#include "sitetime.h"
 #include "source.h"
 #include "text.h"
 #include "xalloc.h"
@@ -310,9 +311,37 @@ static void set_string(char **dst, const char *v)
 static const char *const publisher_keys[] = {
 	"title", "description", "base_url", "output_dir", "store", "source",
 	"author", "language", "hold_down", "stale_after", "lock_timeout",
-	"items", "show_details", "unknown_state",
+	"items", "show_details", "unknown_state", "timezone", "date_format", "stylesheet",
 	"api_user", "api_password_file", "api_ca_file", "api_server_name", NULL
 };
+
+/* The status site's keys: the pages' time zone and date format, the CSS. */
+static bool site_key(struct parse *p, const char *key, const char *v)
+{
+	struct pub_config *c = p->cfg;
+
+	if (!check_text(p, key, v))
+		return false;
+	if (strcmp(key, "timezone") == 0) {
+		if (!pub_timezone_known(v)) {
+			fail(p, "timezone '%s' is not a time zone this machine knows "
+			     "(a name such as UTC or Europe/Berlin)", v);
+			return false;
+		}
+		set_string(&c->timezone, v);
+	} else if (strcmp(key, "date_format") == 0) {
+		if (strlen(v) > 64 || strchr(v, '%') == NULL) {
+			fail(p, "date_format must be a strftime format of at most 64 "
+			     "characters, such as %%d %%b %%Y %%H:%%M %%Z");
+			return false;
+		}
+		set_string(&c->date_format, v);
+	} else {
+		free(c->stylesheet);
+		c->stylesheet = resolve_path(p, v);
+	}
+	return true;
+}
 
 static const char *known_key(const char *const *keys, const char *name)
 {
@@ -404,6 +433,9 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 		return parse_long(p, key, v, 1, 1000, &c->items);
 	} else if (strcmp(key, "show_details") == 0) {
 		return parse_bool(p, key, v, &c->show_details);
+	} else if (strcmp(key, "timezone") == 0 || strcmp(key, "date_format") == 0 ||
+		   strcmp(key, "stylesheet") == 0) {
+		return site_key(p, key, v);
 	} else if (strcmp(key, "unknown_state") == 0) {
 		if (strcmp(v, "up") == 0)
 			c->unknown_as = PUB_MEMBER_UP;
@@ -544,7 +576,9 @@ static bool add_member(struct parse *p, const char *v)
 	return true;
 }
 
-static const char *const component_keys[] = { "name", "critical", "impact", "member", NULL };
+static const char *const component_keys[] = {
+	"name", "critical", "impact", "area", "member", NULL
+};
 
 static bool component_key(struct parse *p, const char *name, const char *v)
 {
@@ -552,7 +586,7 @@ static bool component_key(struct parse *p, const char *name, const char *v)
 	const char *key = known_key(component_keys, name);
 
 	if (key == NULL) {
-		fail(p, "unknown key '%s' in [%s] (name, critical, impact, member)", name,
+		fail(p, "unknown key '%s' in [%s] (name, critical, impact, area, member)", name,
 		     p->sec_name);
 		return false;
 	}
@@ -564,7 +598,8 @@ static bool component_key(struct parse *p, const char *name, const char *v)
 		return parse_bool(p, key, v, &co->critical);
 	if (!check_text(p, key, v))
 		return false;
-	set_string(strcmp(key, "name") == 0 ? &co->name : &co->impact, v);
+	set_string(strcmp(key, "name") == 0 ? &co->name
+		   : strcmp(key, "area") == 0 ? &co->area : &co->impact, v);
 	return true;
 }
 
@@ -853,6 +888,7 @@ void pub_config_free(struct pub_config *c)
 			free(co->slug);
 			free(co->name);
 			free(co->impact);
+			free(co->area);
 		}
 		free(cl->components);
 		free(cl->slug);
@@ -875,5 +911,8 @@ void pub_config_free(struct pub_config *c)
 	free(c->api_server_name);
 	free(c->author);
 	free(c->language);
+	free(c->timezone);
+	free(c->date_format);
+	free(c->stylesheet);
 	free(c);
 }

@@ -27,6 +27,7 @@ struct pub_component {
 	char *slug;
 	char *name;
 	char *impact;		/* what readers notice when it is not operational, or NULL */
+	char *area;		/* the status board's service area, or NULL (its name) */
 	bool critical;
 	struct pub_member *members;
 	size_t n_members;
@@ -64,6 +65,10 @@ struct pub_config {
 	long lock_timeout;	/* seconds */
 	long items;
 	bool show_details;
+	/* the status site (issue 8) */
+	char *timezone;		/* of the pages; NULL: UTC */
+	char *date_format;	/* strftime; NULL: "%d %b %Y %H:%M %Z" */
+	char *stylesheet;	/* a CSS file to use instead of the built-in one, or NULL */
 	enum pub_member_state unknown_as;
 	struct pub_cluster *clusters;
 	size_t n_clusters;

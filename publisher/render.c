@@ -4,14 +4,24 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "atom.h"
 #include "atomicfile.h"
 #include "dates.h"
 #include "render.h"
 #include "rss.h"
+#include "site.h"
 #include "xalloc.h"
+
+static time_t render_clock;	/* 0: the real clock */
+
+void pub_render_set_clock(time_t now)
+{
+	render_clock = now;
+}
 
 /* Strings that live as long as one feed's items. */
 struct arena {
@@ -62,6 +72,7 @@ static void stale_item(const struct pub_config *cfg, struct pub_store *st,
 	ms_buf_printf(&b, "%sstale-%lld", pub_store_guid_prefix(st), (long long)since);
 	it->guid = keep(a, ms_buf_steal(&b));
 	it->published = since + cfg->stale_after;
+	it->updated = it->published;
 	it->author = cfg->author;
 	it->categories[0] = fs->name;
 	ms_buf_printf(&b, "The monitoring data behind this feed was last updated on %s. "
@@ -69,6 +80,47 @@ static void stale_item(const struct pub_config *cfg, struct pub_store *st,
 		      "the posts below may not reflect it.", pub_rfc822(date, since, false),
 		      fs->name);
 	it->summary = keep(a, ms_buf_steal(&b));
+}
+
+/*
+ * Atom requires <updated> even for a feed without entries: the day the
+ * store was made (its guid prefix "tag:HOST,YYYY-MM-DD:"), which never moves.
+ */
+static time_t empty_feed_updated(struct pub_store *st)
+{
+	const char *prefix = pub_store_guid_prefix(st), *comma = strrchr(prefix, ',');
+	char day[32];
+	time_t t = 0;
+
+	if (comma && strlen(comma + 1) > 10) {
+		snprintf(day, sizeof(day), "%.10s 00:00", comma + 1);
+		if (!pub_parse_time(day, &t))
+			t = 0;
+	}
+	return t;
+}
+
+/* feeds/x.atom beside feeds/x.rss, the same items. */
+static bool write_atom(const struct pub_config *cfg, struct pub_store *st,
+		       const struct feed_spec *fs, struct pub_feed *feed,
+		       size_t *changed, struct ms_buf *err)
+{
+	struct ms_buf path = MS_BUF_INIT, self = MS_BUF_INIT, out = MS_BUF_INIT;
+	size_t stem = strlen(fs->path) - strlen(".rss");
+	bool ok, replaced = false;
+
+	ms_buf_printf(&path, "%.*s.atom", (int)stem, fs->path);
+	ms_buf_printf(&self, "%s%s", cfg->base_url, path.data);
+	if (feed->updated == 0)
+		feed->updated = empty_feed_updated(st);
+	ok = pub_atom_write(feed, self.data, &out, err) &&
+	     pub_write_atomic(cfg->output_dir, path.data, out.data, out.len, &replaced, err);
+	if (replaced)
+		(*changed)++;
+	ms_buf_free(&path);
+	ms_buf_free(&self);
+	ms_buf_free(&out);
+	return ok;
 }
 
 static bool render_feed(const struct pub_config *cfg, struct pub_store *st,
@@ -114,6 +166,7 @@ static bool render_feed(const struct pub_config *cfg, struct pub_store *st,
 		it->link = keep(&a, ms_buf_steal(&b));
 		it->guid = p->guid;
 		it->published = p->published_at;
+		it->updated = p->updated_at;
 		it->author = p->author;
 		it->categories[0] = cluster_name(cfg, p->cluster);
 		if (p->incident > 0) {
@@ -130,6 +183,8 @@ static bool render_feed(const struct pub_config *cfg, struct pub_store *st,
 	     pub_write_atomic(cfg->output_dir, fs->path, out.data, out.len, &replaced, err);
 	if (replaced)
 		(*changed)++;
+	if (ok)
+		ok = write_atom(cfg, st, fs, &feed, changed, err);
 	ms_buf_free(&out);
 	free(items);
 	arena_free(&a);
@@ -183,5 +238,6 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 	free(slugs);
 	free(stale);
 	ms_buf_free(&path);
-	return ok;
+	return ok && pub_site_render(cfg, st, render_clock ? render_clock : time(NULL),
+				     changed, err);
 }

@@ -3,17 +3,20 @@
  *
  *   feeds/<cluster-slug>.rss           one per cluster
  *   feeds/service/<service-slug>.rss   one per service (all its clusters)
+ *   feeds/... .atom                    the same feeds as Atom 1.0
+ *   the status site                    pages, status.json, CSS (site.h)
  *
  * Rendering reads only the store and the config, so it can be redone at
  * any time (an operator's post, a run whose render failed) and gives the
  * same bytes for the same store: unchanged files are not rewritten.
- * Later renderers (Atom, JSON, HTML pages) take the same pub_feed.
+ * The Atom renderer takes the same pub_feed as RSS.
  */
 #ifndef PUB_RENDER_H
 #define PUB_RENDER_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "conf.h"
 #include "store.h"
@@ -21,7 +24,13 @@
 /* The store's meta key telling since when the monitoring data is stale. */
 #define PUB_META_STALE_SINCE "stale_since"
 
-/* Renders every feed; *changed counts the files replaced. */
+/*
+ * The time the pages measure "online for 12 days" against: `run --now`
+ * sets it; by default it is the clock when rendering starts.
+ */
+void pub_render_set_clock(time_t now);
+
+/* Renders every feed and the site; *changed counts the files replaced. */
 bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 		    size_t *changed, struct ms_buf *err);
 

@@ -23,6 +23,7 @@ struct pub_feed_item {
 	const char *guid;
 	bool guid_is_permalink;
 	time_t published;
+	time_t updated;			/* last edit (Atom); RSS has no such field */
 	const char *author;
 	const char *categories[2];	/* cluster name, "Incident N"; NULL-padded */
 	const char *summary;

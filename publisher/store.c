@@ -335,6 +335,52 @@ bool pub_store_member_set(struct pub_store *st, const char *cluster,
 	return step_done(st, s, err, "cannot write a member");
 }
 
+bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
+		      struct pub_state_row **rows, size_t *n, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, members
+			       ? "SELECT component, object, state, since FROM members "
+				 "WHERE cluster = ? ORDER BY component, object"
+			       : "SELECT component, NULL, state, since FROM components "
+				 "WHERE cluster = ? ORDER BY component", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct pub_state_row *r;
+
+		ms_xgrow(rows, &cap, *n + 1, sizeof(**rows));
+		r = &(*rows)[(*n)++];
+		r->component = col_text(s, 0);
+		r->object = col_text(s, 1);
+		r->state = col_text(s, 2);
+		r->since = (time_t)sqlite3_column_int64(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		pub_state_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return db_fail(st, err, "cannot read component and member states");
+	}
+	return true;
+}
+
+void pub_state_rows_free(struct pub_state_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].component);
+		free(rows[i].object);
+		free(rows[i].state);
+	}
+	free(rows);
+}
+
 /* --- posts ---------------------------------------------------------- */
 
 #define POST_COLUMNS "id, guid, cluster, incident, kind, title, body_html, summary, " \
@@ -706,6 +752,45 @@ bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t 
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, err, "cannot read maintenance");
+	return true;
+}
+
+bool pub_store_maintenances_after(struct pub_store *st, time_t t,
+				  struct pub_maintenance **list, size_t *n,
+				  struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
+			       "FROM maintenance WHERE ends_at > ? "
+			       "ORDER BY starts_at, id", err);
+	size_t cap = 0;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, t);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct pub_maintenance *m;
+
+		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
+		m = &(*list)[(*n)++];
+		m->id = (long)sqlite3_column_int64(s, 0);
+		m->cluster = col_text(s, 1);
+		m->starts_at = (time_t)sqlite3_column_int64(s, 2);
+		m->ends_at = (time_t)sqlite3_column_int64(s, 3);
+		m->message = col_text(s, 4);
+		m->post = (long)sqlite3_column_int64(s, 5);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *n; i++)
+			pub_maintenance_free(&(*list)[i]);
+		free(*list);
+		*list = NULL;
+		*n = 0;
+		return db_fail(st, err, "cannot read maintenance");
+	}
 	return true;
 }
 

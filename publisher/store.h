@@ -91,6 +91,19 @@ bool pub_store_member_set(struct pub_store *st, const char *cluster,
 			  const char *state, const char *output, time_t now,
 			  struct ms_buf *err);
 
+/* A component's or member's recorded state, for the status board. */
+struct pub_state_row {
+	char *component;	/* slug */
+	char *object;		/* "host" or "host!service"; NULL for a component */
+	char *state;		/* pub_component_state_name / pub_member_state_name */
+	time_t since;		/* when it last changed */
+};
+
+/* The recorded states of a cluster's components or (members) its members. */
+bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
+		      struct pub_state_row **rows, size_t *n, struct ms_buf *err);
+void pub_state_rows_free(struct pub_state_row *rows, size_t n);
+
 /* Inserts p (id and guid are set on success). */
 bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err);
 bool pub_store_post_get(struct pub_store *st, long id, struct pub_post *p,
@@ -135,6 +148,10 @@ bool pub_store_maintenance_add(struct pub_store *st, struct pub_maintenance *m,
 bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t t,
 			      struct pub_maintenance *m, bool *found,
 			      struct ms_buf *err);
+/* Maintenance windows that end after t (current and announced), soonest first. */
+bool pub_store_maintenances_after(struct pub_store *st, time_t t,
+				  struct pub_maintenance **list, size_t *n,
+				  struct ms_buf *err);
 void pub_maintenance_free(struct pub_maintenance *m);
 
 /* Small values kept between runs ("stale_since"); NULL when unset. */

@@ -1,0 +1,69 @@
+/*
+ * board: the live state of every cluster, component and member, as the
+ * status page and status.json show it: the config's structure filled with
+ * the states and since-times the store recorded in the last run.
+ *
+ * States are the store's words (member: up, maintenance, impaired, down;
+ * component: operational, maintenance, degraded, outage), or "unknown" for
+ * an object no run has recorded yet. While monitoring is stale the board
+ * keeps the last states but says so (stale_since), and the pages and JSON
+ * must not present them as current.
+ */
+#ifndef PUB_BOARD_H
+#define PUB_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "conf.h"
+#include "store.h"
+
+#define PUB_STATE_UNKNOWN "unknown"
+
+struct pub_board_member {
+	const struct pub_member *conf;
+	const char *state;
+	time_t since;		/* 0 when unknown */
+};
+
+struct pub_board_component {
+	const struct pub_component *conf;
+	const char *state;
+	time_t since;
+	struct pub_board_member *members;	/* conf->n_members of them */
+};
+
+struct pub_board_cluster {
+	const struct pub_cluster *conf;
+	enum pub_cluster_state state;	/* the published state */
+	time_t since;			/* 0: never published */
+	long open_incident;		/* 0: none */
+	struct pub_board_component *components;	/* conf->n_components */
+};
+
+struct pub_board {
+	struct pub_board_cluster *clusters;	/* one per config cluster */
+	size_t n_clusters;
+	time_t stale_since;	/* when the monitoring data was last written; 0: fresh */
+	time_t last_change;	/* the newest since of anything on the board */
+	/* the store's rows, which the states point into */
+	struct pub_state_row **rows;
+	size_t *n_rows;
+};
+
+bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
+		    struct pub_board *b, struct ms_buf *err);
+void pub_board_free(struct pub_board *b);
+
+/*
+ * The mark kind (page.h) of a member, component or cluster state:
+ * up, impaired, down, maintenance or unknown.
+ */
+const char *pub_mark_kind(const char *state);
+const char *pub_cluster_mark_kind(enum pub_cluster_state s);
+
+/* The member's object name as the store keys it: "host" or "host!service". */
+void pub_member_object(const struct pub_member *m, struct ms_buf *out);
+
+#endif

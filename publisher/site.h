@@ -1,0 +1,75 @@
+/*
+ * site: the status site, rendered from the store and the config.
+ *
+ *   index.html            summary, open incidents and maintenance, the
+ *                         board of areas -> components -> members, latest posts
+ *   incidents/<N>.html    an incident with every update in time order
+ *   posts/<ID>.html       one post (the feeds' item links)
+ *   history.html          resolved incidents by month, with durations
+ *   status.json           the board and the open incidents for machines
+ *   status.css            the stylesheet (built in, or `stylesheet =`)
+ *
+ * Like the feeds, every file is written atomically and only when its bytes
+ * change. The only input besides the store and the config is `now`, and
+ * only the board's coarse "online for 12 days" words depend on it, so a
+ * run in which nothing happened rewrites nothing.
+ */
+#ifndef PUB_SITE_H
+#define PUB_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "board.h"
+#include "conf.h"
+#include "page.h"
+#include "store.h"
+
+/* Renders the whole site; *changed counts the files replaced. */
+bool pub_site_render(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		     size_t *changed, struct ms_buf *err);
+
+/* --- for the page renderers (site_*.c) ------------------------------ */
+
+struct pub_site {
+	const struct pub_config *cfg;
+	struct pub_store *st;
+	time_t now;
+	const char *date_format;
+	struct pub_board board;
+	struct pub_incident *incidents;	/* all, newest first */
+	size_t n_incidents;
+	struct pub_page_feed *feeds;	/* every feed, for <link rel="alternate"> */
+	size_t n_feeds;
+	char **feed_strings;		/* what feeds[] points into */
+	size_t n_feed_strings;
+	char zone_note[160];
+	size_t changed;
+};
+
+/* Starts a page of the site; root is "" for top-level pages, "../" below. */
+void pub_site_page(struct pub_site *s, struct pub_page *pg, const char *title,
+		   const char *root);
+/* Serializes pg and writes it to relpath. */
+bool pub_site_finish(struct pub_site *s, struct pub_page *pg, const char *relpath,
+		     struct ms_buf *err);
+/* Writes data to relpath (atomically, only when changed). */
+bool pub_site_write(struct pub_site *s, const char *relpath, const char *data,
+		    size_t len, struct ms_buf *err);
+
+/* The cluster's public name (its slug when it left the config). */
+const char *pub_site_cluster_name(const struct pub_site *s, const char *slug);
+/* "incidents/N.html", "posts/ID.html" */
+void pub_site_incident_path(struct ms_buf *b, long number);
+void pub_site_post_path(struct ms_buf *b, long id);
+
+/* A time in the page's zone and format; "16:10 UTC" when t is today. */
+char *pub_site_when(const struct pub_site *s, char buf[static 128], time_t t, bool short_today);
+
+bool pub_site_index(struct pub_site *s, struct ms_buf *err);
+bool pub_site_posts(struct pub_site *s, struct ms_buf *err);
+bool pub_site_incidents(struct pub_site *s, struct ms_buf *err);
+bool pub_site_history(struct pub_site *s, struct ms_buf *err);
+
+#endif

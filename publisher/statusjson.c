@@ -1,0 +1,162 @@
+/*
+ * statusjson: status.json with jansson. See statusjson.h.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "statusjson.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* A JSON string of outside text: jansson refuses invalid UTF-8, so clean it. */
+static json_t *str(const char *s)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	ms_text_add_xml_safe(&b, s, strlen(s));
+	j = json_string(ms_buf_str(&b));
+	ms_buf_free(&b);
+	return j ? j : json_null();
+}
+
+static json_t *when(time_t t)
+{
+	char buf[PUB_DATE_MAX];
+
+	return t > 0 ? json_string(pub_rfc3339(buf, t)) : json_null();
+}
+
+static void set(json_t *obj, const char *key, json_t *value)
+{
+	if (value == NULL || json_object_set_new(obj, key, value) != 0)
+		ms_oom();
+}
+
+static void push(json_t *arr, json_t *value)
+{
+	if (value == NULL || json_array_append_new(arr, value) != 0)
+		ms_oom();
+}
+
+static json_t *member_json(const struct pub_board_member *bm)
+{
+	json_t *o = json_object();
+
+	set(o, "name", str(bm->conf->public_name));
+	set(o, "state", str(bm->state));
+	set(o, "since", when(bm->since));
+	return o;
+}
+
+static json_t *component_json(const struct pub_board_component *bc)
+{
+	const struct pub_component *co = bc->conf;
+	json_t *o = json_object(), *members = json_array();
+
+	set(o, "slug", json_string(co->slug));
+	set(o, "name", str(co->name));
+	set(o, "area", str(co->area ? co->area : co->name));
+	set(o, "critical", json_boolean(co->critical));
+	set(o, "state", str(bc->state));
+	set(o, "since", when(bc->since));
+	for (size_t k = 0; k < co->n_members; k++)
+		push(members, member_json(&bc->members[k]));
+	set(o, "members", members);
+	return o;
+}
+
+static json_t *cluster_json(const struct pub_board_cluster *bcl)
+{
+	const struct pub_cluster *cl = bcl->conf;
+	json_t *o = json_object(), *comps = json_array();
+
+	set(o, "slug", json_string(cl->slug));
+	set(o, "name", str(cl->name));
+	set(o, "service", str(cl->service));
+	set(o, "state", json_string(bcl->since > 0 ? pub_cluster_state_key(bcl->state)
+				    : "unknown"));
+	set(o, "state_text", json_string(bcl->since > 0 ? pub_cluster_state_name(bcl->state)
+					 : "Unknown"));
+	set(o, "since", when(bcl->since));
+	set(o, "open_incident", bcl->open_incident > 0
+	    ? json_integer(bcl->open_incident) : json_null());
+	for (size_t j = 0; j < cl->n_components; j++)
+		push(comps, component_json(&bcl->components[j]));
+	set(o, "components", comps);
+	return o;
+}
+
+static json_t *incident_json(const struct pub_config *cfg, const struct pub_incident *inc)
+{
+	json_t *o = json_object();
+	struct ms_buf url = MS_BUF_INIT;
+
+	ms_buf_printf(&url, "%sincidents/%ld.html", cfg->base_url, inc->number);
+	set(o, "number", json_integer(inc->number));
+	set(o, "cluster", str(inc->cluster));
+	set(o, "title", str(inc->title));
+	set(o, "opened_at", when(inc->opened_at));
+	set(o, "identified_at", when(inc->identified_at));
+	set(o, "identified", str(inc->identified_text));
+	set(o, "url", str(url.data));
+	ms_buf_free(&url);
+	return o;
+}
+
+static json_t *maintenance_json(const struct pub_maintenance *m)
+{
+	json_t *o = json_object();
+
+	set(o, "cluster", str(m->cluster));
+	set(o, "starts_at", when(m->starts_at));
+	set(o, "ends_at", when(m->ends_at));
+	set(o, "message", str(m->message));
+	return o;
+}
+
+bool pub_status_json(const struct pub_config *cfg, const struct pub_board *board,
+		     const struct pub_incident *incidents, size_t n_incidents,
+		     const struct pub_maintenance *maint, size_t n_maint,
+		     struct ms_buf *out, struct ms_buf *err)
+{
+	json_t *root = json_object(), *clusters = json_array(), *open = json_array(),
+	       *windows = json_array();
+	char *text;
+
+	if (root == NULL || clusters == NULL || open == NULL || windows == NULL)
+		ms_oom();
+	set(root, "version", json_integer(PUB_STATUS_JSON_VERSION));
+	set(root, "title", str(cfg->title));
+	set(root, "url", str(cfg->base_url));
+	set(root, "stale", json_boolean(board->stale_since > 0));
+	set(root, "data_written_at", board->stale_since > 0 ? when(board->stale_since)
+							    : json_null());
+	set(root, "last_change", when(board->last_change));
+	for (size_t i = 0; i < board->n_clusters; i++)
+		push(clusters, cluster_json(&board->clusters[i]));
+	set(root, "clusters", clusters);
+	for (size_t i = 0; i < n_incidents; i++)
+		if (incidents[i].resolved_at == 0)
+			push(open, incident_json(cfg, &incidents[i]));
+	set(root, "open_incidents", open);
+	for (size_t i = 0; i < n_maint; i++)
+		push(windows, maintenance_json(&maint[i]));
+	set(root, "maintenance", windows);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL) {
+		ms_buf_puts(err, "cannot serialize status.json (out of memory)");
+		return false;
+	}
+	ms_buf_puts(out, text);
+	ms_buf_putc(out, '\n');
+	free(text);
+	return true;
+}
