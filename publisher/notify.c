@@ -155,6 +155,15 @@ bool pub_notice_parse(struct pub_notice *n, const struct pub_notice_args *a,
 		n->downtime_depth = (int)x;
 	}
 	if (changed) {
+		/* Icinga 2's $service.last_state_change$ has a fraction: drop it */
+		char whole[32];
+		size_t digits = strspn(changed, "0123456789");
+		if (digits > 0 && digits < sizeof(whole) && changed[digits] == '.' &&
+		    strspn(changed + digits + 1, "0123456789") == strlen(changed + digits + 1)) {
+			memcpy(whole, changed, digits);
+			whole[digits] = '\0';
+			changed = whole;
+		}
 		if (!parse_int("the time of the state change", changed, 0, 1L << 40, &x, err))
 			return false;
 		n->changed = (time_t)x;

@@ -96,13 +96,15 @@ START_TEST(from_host_macros)
 	setenv("ICINGA_HOSTSTATEID", "1", 1);
 	setenv("ICINGA_HOSTSTATETYPE", "SOFT", 1);
 	setenv("ICINGA_HOSTOUTPUT", "PING CRITICAL - Packet loss = 100%", 1);
+	setenv("ICINGA_LASTHOSTSTATECHANGE", "1795612334.597783", 1);
 	ck_assert_msg(pub_notice_parse(&n, &a, &err), "%s", ms_buf_str(&err));
 	ck_assert_str_eq(n.host, "bmx1.example.net");
 	ck_assert_ptr_null(n.service);
 	ck_assert_int_eq(n.state, 1);
 	ck_assert(!n.hard);
 	ck_assert_int_eq(n.downtime_depth, -1);
-	ck_assert_int_eq(n.changed, 0);
+	/* Icinga 2 gives the time with a fraction */
+	ck_assert_int_eq(n.changed, 1795612334);
 	pub_notice_free(&n);
 	ms_buf_free(&err);
 }
