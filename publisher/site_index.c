@@ -122,6 +122,7 @@ static void render_component(const struct pub_site *s, xmlNodePtr parent,
 		li = pub_el(list, "li", cls.data, NULL);
 		pub_state_mark(li, kind, NULL);
 		pub_el(li, "span", "name", bm->conf->public_name);
+		pub_text(li, " ");
 		member_detail(s, bm, &detail);
 		if (stale)
 			ms_buf_printf(&detail, " (last known; monitoring is stale)");
