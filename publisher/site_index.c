@@ -143,6 +143,7 @@ static void render_cluster_board(const struct pub_site *s, xmlNodePtr parent,
 	ms_buf_printf(&id, "board-%s", cl->slug);
 	pub_attr(sec, "id", id.data);
 	pub_el(sec, "h3", NULL, cl->name);
+	sec = pub_el(sec, "div", "areas", NULL);
 	for (size_t j = 0; j < cl->n_components; j++) {
 		const char *area = area_of(&cl->components[j]);
 		bool first = true;
@@ -345,7 +346,7 @@ static bool render_latest(const struct pub_site *s, struct pub_page *pg, struct 
 		meta = pub_el(li, "p", "meta", pub_site_when(s, when, posts[i].published_at, false));
 		pub_text(meta, " \xC2\xB7 ");
 		pub_text(meta, pub_site_cluster_name(s, posts[i].cluster));
-		pub_el(li, "p", "summary", posts[i].summary);
+		pub_el(li, "p", "excerpt", posts[i].summary);
 	}
 	pub_posts_free(posts, n);
 	ms_buf_free(&path);

@@ -479,11 +479,11 @@ START_TEST(board_shows_dots_and_uptimes)
 	assert_xpath(doc, "string(//div[@id='board-b']//li[span[@class='name']='Mail Storage 1']"
 		     "/span[@class='detail'])", "in planned maintenance since 15:30 UTC");
 	/* areas: named, coloured in config order, shared across clusters */
-	assert_xpath(doc, "string(//div[@id='board-a']/div[1]/@class)", "area area-1");
-	assert_xpath(doc, "string(//div[@id='board-a']/div[1]/p[@class='area-name'])",
+	assert_xpath(doc, "string(//div[@id='board-a']/div/div[1]/@class)", "area area-1");
+	assert_xpath(doc, "string(//div[@id='board-a']/div/div[1]/p[@class='area-name'])",
 		     "Incoming mail");
-	assert_xpath(doc, "string(//div[@id='board-b']/div[1]/@class)", "area area-2");
-	assert_xpath(doc, "string(//div[@id='board-a']/div[2]//p[@class='impact'])",
+	assert_xpath(doc, "string(//div[@id='board-b']/div/div[1]/@class)", "area area-2");
+	assert_xpath(doc, "string(//div[@id='board-a']/div/div[2]//p[@class='impact'])",
 		     "Some folders may look empty");
 	/* at the top: the open incident; below: the latest posts, newest first */
 	assert_xpath(doc, "count(//div[contains(@class, 'notice-incident')])", "1");
