@@ -28,8 +28,8 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"Usage: mailstatus-publish [-c FILE] [-v] COMMAND [options]\n"
 		"\n"
-		"Turns Nagios/Icinga state into status posts, incidents and RSS feeds\n"
-		"per cluster.\n"
+		"Turns Nagios/Icinga state into status posts, incidents, RSS and Atom\n"
+		"feeds per cluster, a status site and status.json.\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config=FILE  the configuration (default %s)\n"
