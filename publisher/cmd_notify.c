@@ -4,8 +4,9 @@
  *
  * The engine's file or API may not show the change yet (Nagios writes
  * status.dat every status_update_interval seconds), so the pushed state is
- * laid over what the source says, and then the cycle of `run` decides
- * under the same lock and hold-down. A notice about an object no cluster
+ * kept beside the store until the source catches up, laid over what the
+ * source says by every run, and the cycle of `run` decides under the same
+ * lock and hold-down. A notice about an object no cluster
  * names, or a SOFT state, changes nothing and exits 0 without touching
  * the store: an engine calls this for every object it has.
  */
@@ -38,15 +39,6 @@ static bool wanted(const struct pub_config *cfg, const struct pub_notice *n)
 	return false;
 }
 
-static void amend(struct pub_snapshot *snap, void *arg)
-{
-	const struct pub_notice *n = arg;
-
-	if (pub_notice_apply(n, snap) && pub_verbose)
-		printf("%s%s%s: state %d from the notification\n", n->host,
-		       n->service ? "!" : "", n->service ? n->service : "", n->state);
-}
-
 int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -57,6 +49,7 @@ int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "downtime", required_argument, NULL, 'd' },
 		{ "changed", required_argument, NULL, 'c' },
+		{ "type", required_argument, NULL, 't' },
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -68,14 +61,18 @@ int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
 
 	pub_reset_getopt();
 	while ((c = pub_next_opt(argc, argv, opts, "notify")) != -1) {
+		/* an empty macro ($NOTIFICATIONTYPE$ in an event handler) is not given */
+		const char *v = optarg != NULL && optarg[0] != '\0' ? optarg : NULL;
+
 		switch (c) {
-		case 'H': args.host = optarg; break;
-		case 'S': args.service = optarg; break;
-		case 's': args.state = optarg; break;
-		case 'T': args.state_type = optarg; break;
-		case 'o': args.output = optarg; break;
-		case 'd': args.downtime = optarg; break;
-		case 'c': args.changed = optarg; break;
+		case 'H': args.host = v; break;
+		case 'S': args.service = v; break;
+		case 's': args.state = v; break;
+		case 'T': args.state_type = v; break;
+		case 'o': args.output = v; break;
+		case 'd': args.downtime = v; break;
+		case 'c': args.changed = v; break;
+		case 't': args.type = v; break;
 		case 'n':
 			if (!pub_parse_when("--now", optarg, &now))
 				return PUB_EXIT_USAGE;
@@ -102,7 +99,8 @@ int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
 		pub_notice_free(&n);
 		return PUB_EXIT_OK;
 	}
-	rc = pub_run_cycle(cfg, now, amend, &n);
+	n.received = now;
+	rc = pub_run_cycle(cfg, now, &n);
 	pub_notice_free(&n);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmdutil.h"
@@ -12,6 +13,7 @@
 #include "dates.h"
 #include "engine.h"
 #include "evaluate.h"
+#include "notify.h"
 #include "render.h"
 #include "source.h"
 
@@ -33,11 +35,34 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 		pub_say_error("run takes no arguments ('%s')", argv[optind]);
 		return PUB_EXIT_USAGE;
 	}
-	return pub_run_cycle(cfg, now, NULL, NULL);
+	return pub_run_cycle(cfg, now, NULL);
 }
 
-int pub_run_cycle(const struct pub_config *cfg, time_t now,
-		  void (*amend)(struct pub_snapshot *snap, void *arg), void *amend_arg)
+/*
+ * Lays the pushed notices the source has not caught up with (and fresh,
+ * the one notify brings, when not NULL) over snap. Under the lock.
+ */
+static bool lay_over_pushed(const struct pub_config *cfg, struct pub_notice *fresh,
+			    struct pub_snapshot *snap, struct ms_buf *err)
+{
+	char *path = pub_pending_path(cfg->store);
+	struct pub_pending pending;
+	bool ok = pub_pending_load(path, &pending, err);
+
+	if (ok) {
+		if (fresh != NULL)
+			pub_pending_add(&pending, fresh);
+		size_t n = pub_pending_apply(&pending, snap);
+		if (n > 0 && pub_verbose)
+			printf("%zu pushed state(s) the source does not show yet\n", n);
+		ok = pub_pending_save(path, &pending, err);
+	}
+	pub_pending_free(&pending);
+	free(path);
+	return ok;
+}
+
+int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *fresh)
 {
 	const struct pub_source_ops *ops;
 	const char *location;
@@ -68,8 +93,11 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now,
 		rc = PUB_EXIT_FAILURE;
 		goto out;
 	}
-	if (amend != NULL)
-		amend(&snap, amend_arg);	/* a pushed change the source has not seen yet */
+	if (!lay_over_pushed(cfg, fresh, &snap, &s.err)) {
+		pub_say_error("%s; nothing was changed", s.err.data);
+		rc = PUB_EXIT_FAILURE;
+		goto out;
+	}
 	pub_missing_members(cfg, &snap, &missing);
 	if (missing.len > 0) {
 		pub_say_error("%s does not report %s (named in %s); nothing was changed",

@@ -48,12 +48,13 @@ void pub_session_close(struct pub_session *s);
 int pub_session_finish(const struct pub_config *cfg, struct pub_session *s, bool ok);
 
 /*
- * One cycle of `run` at now: lock, read the source, let amend (when not
- * NULL) change the snapshot, decide, commit, render. Returns the exit status.
+ * One cycle of `run` at now: lock, read the source, lay the pushed
+ * notices it has not caught up with over it (with fresh, notify's own,
+ * when not NULL: taken over), decide, commit, render. Returns the exit
+ * status.
  */
-struct pub_snapshot;
-int pub_run_cycle(const struct pub_config *cfg, time_t now,
-		  void (*amend)(struct pub_snapshot *snap, void *arg), void *amend_arg);
+struct pub_notice;
+int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *fresh);
 
 /* The commands (commands.c lists them). */
 int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv);

@@ -15,7 +15,8 @@ const struct pub_command pub_commands[] = {
 	{ "run", pub_cmd_run, "[--now TIME]" },
 	{ "notify", pub_cmd_notify, "[--host NAME] [--service NAME] [--state STATE]\n"
 	  "           [--state-type HARD|SOFT] [--output TEXT] [--downtime DEPTH]\n"
-	  "           [--changed TIME] (default: the NAGIOS_*/ICINGA_* macros)" },
+	  "           [--changed TIME] [--type NOTIFICATIONTYPE] [--now TIME]\n"
+	  "           (default: the NAGIOS_*/ICINGA_* macros)" },
 	{ "post", pub_cmd_post, "--cluster SLUG [--incident N] --title TITLE --message-file FILE" },
 	{ "edit", pub_cmd_edit, "POST-ID --message-file FILE" },
 	{ "incident", pub_cmd_incident, "open --cluster SLUG --title TITLE --message-file FILE\n"

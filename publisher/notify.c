@@ -10,6 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unistd.h>
+
+#include "atomicfile.h"
 #include "notify.h"
 #include "text.h"
 #include "xalloc.h"
@@ -111,6 +114,29 @@ static bool check_name(const char *what, const char *s, struct ms_buf *err)
 	return true;
 }
 
+/*
+ * A downtime notification corrects the depth it was given: Nagios sends
+ * DOWNTIMESTART before it counts the downtime ($HOSTDOWNTIME$ is still 0),
+ * and the end (Icinga 2: DOWNTIMEEND, DOWNTIMEREMOVED) may come before the
+ * count drops. Returns false for other types (nothing to correct).
+ */
+static bool downtime_notice(const char *type, struct pub_notice *n)
+{
+	if (type == NULL)
+		return false;
+	if (strcasecmp(type, "DOWNTIMESTART") == 0) {
+		if (n->downtime_depth < 1)
+			n->downtime_depth = n->downtime_depth < 0 ? 1 : n->downtime_depth + 1;
+		return true;
+	}
+	if (strcasecmp(type, "DOWNTIMEEND") == 0 || strcasecmp(type, "DOWNTIMECANCELLED") == 0 ||
+	    strcasecmp(type, "DOWNTIMEREMOVED") == 0) {
+		n->downtime_depth = n->downtime_depth > 0 ? n->downtime_depth - 1 : 0;
+		return true;
+	}
+	return false;
+}
+
 bool pub_notice_parse(struct pub_notice *n, const struct pub_notice_args *a,
 		      struct ms_buf *err)
 {
@@ -168,6 +194,8 @@ bool pub_notice_parse(struct pub_notice *n, const struct pub_notice_args *a,
 			return false;
 		n->changed = (time_t)x;
 	}
+	/* PROBLEM, RECOVERY and the like say nothing of downtimes */
+	(void)downtime_notice(a->type ? a->type : macro("NOTIFICATIONTYPE"), n);
 	n->host = ms_xstrdup(host);
 	n->service = svc ? ms_xstrdup(service) : NULL;
 	n->output = output ? ms_text_clean(output, strlen(output)) : NULL;
@@ -212,4 +240,169 @@ bool pub_notice_apply(const struct pub_notice *n, struct pub_snapshot *snap)
 		o->output = ms_xstrdup(n->output);
 	}
 	return true;
+}
+
+/* --- the notices the source has not caught up with ------------------- */
+
+#define PENDING_MAX_LINE 8192
+#define PENDING_MAX 10000
+
+char *pub_pending_path(const char *store)
+{
+	struct ms_buf b = MS_BUF_INIT;
+
+	ms_buf_printf(&b, "%s-notices", store);
+	return ms_buf_steal(&b);
+}
+
+static bool same_object(const struct pub_notice *a, const struct pub_notice *b)
+{
+	if (strcmp(a->host, b->host) != 0)
+		return false;
+	if ((a->service == NULL) != (b->service == NULL))
+		return false;
+	return a->service == NULL || strcmp(a->service, b->service) == 0;
+}
+
+void pub_pending_add(struct pub_pending *p, struct pub_notice *n)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (same_object(&p->list[i], n)) {
+			pub_notice_free(&p->list[i]);
+			memmove(&p->list[i], &p->list[i + 1], (p->n - i - 1) * sizeof(*p->list));
+			p->n--;
+			break;
+		}
+	p->list = ms_xreallocarray(p->list, p->n + 1, sizeof(*p->list));
+	p->list[p->n++] = *n;
+	memset(n, 0, sizeof(*n));
+}
+
+/*
+ * One line: received, changed, state, downtime depth, host, service (""
+ * for a host), output, separated by tabs. Names and outputs never hold a
+ * tab or a newline (checked or cleaned on the way in).
+ */
+static bool parse_line(char *line, struct pub_notice *n)
+{
+	char *field[7];
+	char *s = line, *end;
+	long long v[4];
+
+	for (size_t i = 0; i < 7; i++) {
+		field[i] = s;
+		s = strchr(s, '\t');
+		if ((s == NULL) != (i == 6))
+			return false;
+		if (s)
+			*s++ = '\0';
+	}
+	for (size_t i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtoll(field[i], &end, 10);
+		if (errno != 0 || end == field[i] || *end != '\0' || v[i] < -1)
+			return false;
+	}
+	if (v[2] > 3 || field[4][0] == '\0')
+		return false;
+	memset(n, 0, sizeof(*n));
+	n->received = (time_t)v[0];
+	n->changed = (time_t)v[1];
+	n->state = (int)v[2];
+	n->downtime_depth = (int)v[3];
+	n->hard = true;
+	n->host = ms_xstrdup(field[4]);
+	n->service = field[5][0] ? ms_xstrdup(field[5]) : NULL;
+	n->output = field[6][0] ? ms_xstrdup(field[6]) : NULL;
+	return true;
+}
+
+bool pub_pending_load(const char *path, struct pub_pending *p, struct ms_buf *err)
+{
+	FILE *fp = fopen(path, "r");
+	char line[PENDING_MAX_LINE];
+	unsigned long lineno = 0;
+	struct pub_notice n;
+
+	memset(p, 0, sizeof(*p));
+	if (fp == NULL) {
+		if (errno == ENOENT)
+			return true;
+		ms_buf_printf(err, "cannot open %s: %s", path, strerror(errno));
+		return false;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		size_t len = strlen(line);
+		lineno++;
+		if (len == 0 || line[len - 1] != '\n' || p->n >= PENDING_MAX) {
+			ms_buf_printf(err, "%s:%lu: cut short or too long; remove the file", path,
+				      lineno);
+			fclose(fp);
+			pub_pending_free(p);
+			return false;
+		}
+		line[len - 1] = '\0';
+		if (!parse_line(line, &n)) {
+			ms_buf_printf(err, "%s:%lu: not a notice; remove the file", path, lineno);
+			fclose(fp);
+			pub_pending_free(p);
+			return false;
+		}
+		pub_pending_add(p, &n);
+	}
+	fclose(fp);
+	return true;
+}
+
+size_t pub_pending_apply(struct pub_pending *p, struct pub_snapshot *snap)
+{
+	size_t kept = 0, applied = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		/* the source's data was written after the notice: it knows */
+		if (snap->created > p->list[i].received) {
+			pub_notice_free(&p->list[i]);
+			continue;
+		}
+		if (pub_notice_apply(&p->list[i], snap))
+			applied++;
+		p->list[kept++] = p->list[i];
+	}
+	p->n = kept;
+	return applied;
+}
+
+bool pub_pending_save(const char *path, const struct pub_pending *p, struct ms_buf *err)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? ms_xstrndup(path, (size_t)(slash - path)) : ms_xstrdup(".");
+	bool changed, ok;
+
+	if (p->n == 0) {
+		free(dir);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			ms_buf_printf(err, "cannot remove %s: %s", path, strerror(errno));
+			return false;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pub_notice *n = &p->list[i];
+		ms_buf_printf(&b, "%lld\t%lld\t%d\t%d\t%s\t%s\t%s\n", (long long)n->received,
+			      (long long)n->changed, n->state, n->downtime_depth, n->host,
+			      n->service ? n->service : "", n->output ? n->output : "");
+	}
+	ok = pub_write_atomic(dir, slash ? slash + 1 : path, b.data, b.len, &changed, err);
+	ms_buf_free(&b);
+	free(dir);
+	return ok;
+}
+
+void pub_pending_free(struct pub_pending *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		pub_notice_free(&p->list[i]);
+	free(p->list);
+	memset(p, 0, sizeof(*p));
 }

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "engines_suites.h"
+#include "helpers.h"
 #include "notify.h"
 #include "source.h"
 
@@ -21,6 +24,7 @@ static void clear_macros(void)
 		"HOSTNAME", "SERVICEDESC", "HOSTSTATEID", "SERVICESTATEID", "HOSTSTATETYPE",
 		"SERVICESTATETYPE", "HOSTOUTPUT", "SERVICEOUTPUT", "HOSTDOWNTIME",
 		"SERVICEDOWNTIME", "LASTHOSTSTATECHANGE", "LASTSERVICESTATECHANGE",
+		"NOTIFICATIONTYPE",
 	};
 	char key[64];
 
@@ -164,6 +168,43 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* Nagios sends DOWNTIMESTART before it counts the downtime. */
+START_TEST(downtime_notifications)
+{
+	struct pub_notice_args start = { .host = "store1", .state = "UP", .downtime = "0",
+					 .type = "DOWNTIMESTART" };
+	struct pub_notice_args end = { .host = "store1", .state = "UP", .downtime = "0",
+				       .type = "DOWNTIMEEND" };
+	struct pub_notice_args problem = { .host = "store1", .state = "DOWN", .downtime = "0",
+					   .type = "PROBLEM" };
+	struct pub_notice n;
+	struct ms_buf err = MS_BUF_INIT;
+
+	clear_macros();
+	ck_assert(pub_notice_parse(&n, &start, &err));
+	ck_assert_int_eq(n.downtime_depth, 1);
+	pub_notice_free(&n);
+	ck_assert(pub_notice_parse(&n, &end, &err));
+	ck_assert_int_eq(n.downtime_depth, 0);
+	pub_notice_free(&n);
+	ck_assert(pub_notice_parse(&n, &problem, &err));
+	ck_assert_int_eq(n.downtime_depth, 0);
+	ck_assert_int_eq(n.state, 1);
+	pub_notice_free(&n);
+	/* from Icinga 2's environment, where the start is already counted */
+	setenv("ICINGA_HOSTNAME", "store1", 1);
+	setenv("ICINGA_HOSTSTATEID", "0", 1);
+	setenv("ICINGA_HOSTDOWNTIME", "1", 1);
+	setenv("ICINGA_NOTIFICATIONTYPE", "DOWNTIMESTART", 1);
+	struct pub_notice_args none = { 0 };
+	ck_assert(pub_notice_parse(&n, &none, &err));
+	ck_assert_int_eq(n.downtime_depth, 1);
+	pub_notice_free(&n);
+	unsetenv("ICINGA_NOTIFICATIONTYPE");
+	ms_buf_free(&err);
+}
+END_TEST
+
 static void notice(struct pub_notice *n, const char *host, const char *service, int state,
 		   bool hard, time_t changed)
 {
@@ -263,6 +304,91 @@ START_TEST(a_downtime_start)
 }
 END_TEST
 
+/* Kept beside the store until the source catches up. */
+START_TEST(pending_round_trip)
+{
+	char *dir = temp_dir();
+	char *path = pub_pending_path("x");
+	struct pub_pending p = { 0 }, q;
+	struct pub_notice n;
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_snapshot s;
+
+	ck_assert_str_eq(path, "x-notices");
+	free(path);
+	path = malloc(strlen(dir) + 32);
+	sprintf(path, "%s/publish.db-notices", dir);
+	/* no file: no notices */
+	ck_assert(pub_pending_load(path, &q, &err));
+	ck_assert_uint_eq(q.n, 0);
+
+	notice(&n, "gw1", "greylist", 2, true, 1500);
+	n.received = 1500;
+	pub_pending_add(&p, &n);
+	notice(&n, "store1", NULL, 0, true, 0);
+	n.downtime_depth = 1;
+	n.received = 1600;
+	pub_pending_add(&p, &n);
+	/* a newer notice about gw1!greylist replaces the first */
+	notice(&n, "gw1", "greylist", 1, true, 1700);
+	n.received = 1700;
+	pub_pending_add(&p, &n);
+	ck_assert_uint_eq(p.n, 2);
+	ck_assert(pub_pending_save(path, &p, &err));
+	ck_assert(pub_pending_load(path, &q, &err));
+	ck_assert_uint_eq(q.n, 2);
+	ck_assert_str_eq(q.list[0].host, "store1");
+	ck_assert_ptr_null(q.list[0].service);
+	ck_assert_int_eq(q.list[0].downtime_depth, 1);
+	ck_assert_str_eq(q.list[1].service, "greylist");
+	ck_assert_int_eq(q.list[1].state, 1);
+	ck_assert_str_eq(q.list[1].output, "pushed");
+
+	/* the source was written at 1650: it knows store1's, not gw1's */
+	source_said(&s);
+	pub_snapshot_want(&s, "store1", NULL);
+	s.created = 1650;
+	ck_assert_uint_eq(pub_pending_apply(&q, &s), 1);
+	ck_assert_uint_eq(q.n, 1);
+	ck_assert_int_eq(s.objects[0].hard_state, 1);
+	ck_assert_int_eq(s.objects[2].downtime_depth, 0);
+	/* all caught up: the file goes */
+	s.created = 1800;
+	pub_pending_apply(&q, &s);
+	ck_assert_uint_eq(q.n, 0);
+	ck_assert(pub_pending_save(path, &q, &err));
+	ck_assert_int_eq(access(path, F_OK), -1);
+
+	pub_snapshot_free(&s);
+	pub_pending_free(&p);
+	pub_pending_free(&q);
+	remove_tree(dir);
+	free(dir);
+	free(path);
+	ms_buf_free(&err);
+}
+END_TEST
+
+START_TEST(pending_file_damaged)
+{
+	struct pub_pending p;
+	struct ms_buf err = MS_BUF_INIT;
+	char *cut = temp_file("1500\t1500\t2\t-1\tgw1\tgreylist\tout");	/* no newline */
+	char *bad = temp_file("1500\t1500\t7\t-1\tgw1\tgreylist\tout\n");
+
+	ck_assert(!pub_pending_load(cut, &p, &err));
+	ck_assert(strstr(ms_buf_str(&err), ":1: cut short or too long; remove the file") != NULL);
+	ms_buf_reset(&err);
+	ck_assert(!pub_pending_load(bad, &p, &err));
+	ck_assert(strstr(ms_buf_str(&err), ":1: not a notice") != NULL);
+	unlink(cut);
+	unlink(bad);
+	free(cut);
+	free(bad);
+	ms_buf_free(&err);
+}
+END_TEST
+
 Suite *publish_notify_suite(void)
 {
 	Suite *s = suite_create("publish_notify");
@@ -273,10 +399,13 @@ Suite *publish_notify_suite(void)
 	tcase_add_test(tc, from_host_macros);
 	tcase_add_test(tc, options_win_over_macros);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, downtime_notifications);
 	tcase_add_test(tc, apply_a_newer_change);
 	tcase_add_test(tc, an_older_change_does_not_undo_the_source);
 	tcase_add_test(tc, soft_and_unwanted_change_nothing);
 	tcase_add_test(tc, a_downtime_start);
+	tcase_add_test(tc, pending_round_trip);
+	tcase_add_test(tc, pending_file_damaged);
 	suite_add_tcase(s, tc);
 	return s;
 }
