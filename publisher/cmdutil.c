@@ -128,8 +128,12 @@ fail:
 
 bool pub_parse_when(const char *opt, const char *s, time_t *t)
 {
-	if (pub_parse_time(s, t))
+	if (pub_parse_time(s, t)) {
+		/* a command told to act as if it were TIME renders as of TIME too */
+		if (strcmp(opt, "--now") == 0)
+			pub_render_set_clock(*t);
 		return true;
+	}
 	pub_say_error("%s '%s' is not a time: write 'YYYY-MM-DD HH:MM' (UTC) or @EPOCH", opt, s);
 	return false;
 }
