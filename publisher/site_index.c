@@ -251,6 +251,63 @@ static bool render_maintenance(const struct pub_site *s, struct pub_page *pg,
 	return true;
 }
 
+/* The worst state among the components of area in one cluster. */
+static const char *area_state(const struct pub_board_cluster *bcl, const char *area)
+{
+	static const char *const order[] = {
+		"operational", "maintenance", "degraded", "outage", PUB_STATE_UNKNOWN
+	};
+	size_t worst = 0;
+
+	for (size_t j = 0; j < bcl->conf->n_components; j++) {
+		const char *state = bcl->components[j].state;
+		size_t rank = 4;
+
+		if (strcmp(area_of(bcl->components[j].conf), area) != 0)
+			continue;
+		for (size_t r = 0; r < 4; r++)
+			if (strcmp(order[r], state) == 0)
+				rank = r;
+		if (rank > worst)
+			worst = rank;
+	}
+	return order[worst];
+}
+
+/* "Incoming mail: Degraded  Core mail service: Operational" under a cluster */
+static void render_area_summary(const struct pub_site *s, xmlNodePtr li,
+				const struct pub_board_cluster *bcl)
+{
+	static const struct { const char *state, *words; } words[] = {
+		{ "operational", "Operational" }, { "maintenance", "Maintenance" },
+		{ "degraded", "Degraded" }, { "outage", "Outage" },
+	};
+	const struct pub_cluster *cl = bcl->conf;
+	xmlNodePtr list = pub_el(li, "ul", "area-states", NULL);
+
+	for (size_t j = 0; j < cl->n_components; j++) {
+		const char *area = area_of(&cl->components[j]);
+		const char *state = area_state(bcl, area), *label = "Unknown";
+		bool first = true;
+		xmlNodePtr item;
+
+		for (size_t k = 0; k < j; k++)
+			if (strcmp(area_of(&cl->components[k]), area) == 0)
+				first = false;
+		if (!first)
+			continue;
+		if (s->board.stale_since > 0)
+			state = PUB_STATE_UNKNOWN;
+		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+			if (strcmp(words[w].state, state) == 0)
+				label = words[w].words;
+		item = pub_el(list, "li", NULL, NULL);
+		pub_el(item, "span", "area-label", area);
+		pub_text(item, " ");
+		pub_state_mark(item, pub_mark_kind(state), label);
+	}
+}
+
 static void render_summary(const struct pub_site *s, struct pub_page *pg)
 {
 	xmlNodePtr list = pub_el(pg->main, "ul", "summary", NULL);
@@ -279,6 +336,7 @@ static void render_summary(const struct pub_site *s, struct pub_page *pg)
 			pub_site_incident_path(&path, bcl->open_incident);
 			pub_link(pg, li, path.data, b.data);
 		}
+		render_area_summary(s, li, bcl);
 	}
 	ms_buf_free(&b);
 	ms_buf_free(&path);

@@ -459,6 +459,12 @@ START_TEST(board_shows_dots_and_uptimes)
 	assert_xpath(doc, "string(//ul[@class='summary']/li[1]/a/@href)", "incidents/2.html");
 	assert_xpath(doc, "string(//ul[@class='summary']/li[2]//span[@class='label'])",
 		     "In Maintenance");
+	/* and under each cluster a line per service area, the worst of its boxes */
+	assert_xpath(doc, "count(//ul[@class='summary']/li[1]/ul[@class='area-states']/li)", "2");
+	assert_xpath(doc, "normalize-space(//ul[@class='summary']/li[1]/ul/li[1])",
+		     "Incoming mail \xE2\x96\xB2" "Degraded");
+	assert_xpath(doc, "normalize-space(//ul[@class='summary']/li[2]/ul/li[1])",
+		     "Core mail service \xE2\x97\x86" "Maintenance");
 	/* the board: one red square among green dots, in words too */
 	assert_xpath(doc, "count(//div[@id='board-a']//li[contains(@class, 'member')])", "5");
 	assert_xpath(doc, "count(//div[@id='board-a']//li[@class='member member-down'])", "1");
