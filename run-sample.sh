@@ -121,14 +121,20 @@ site=$out/site
 sed -e "s|^output_dir = .*|output_dir = $site|" -e "s|^store = .*|store = $out/publish.db|" \
 	-e "s|^source = statusdat:status.dat|source = statusdat:$top/samples/publisher/status.dat|" \
 	samples/publisher/publish.conf >"$out/publish.conf"
-run "one full cycle: states -> clusters -> incidents and posts -> feeds" \
-	"$bin/mailstatus-publish" -c "$out/publish.conf" -v run
-run "the same state again publishes nothing new" \
-	"$bin/mailstatus-publish" -c "$out/publish.conf" -v run
+echo
+echo "--- the sample's past and present: twelve days online, a storage incident on"
+echo "    20 Nov resolved after two updates, a maintenance announced the day before,"
+echo "    then the state in status.dat (a greylisting gateway down, commented and"
+echo "    acknowledged in Nagios; Cluster B's storage in scheduled downtime)"
+samples/publisher/replay.sh "$bin/mailstatus-publish" "$out/publish.conf" 2>&1 | sed "s|$top/||g"
+created=$(sed -n 's/^[[:space:]]*created=//p' samples/publisher/status.dat | head -n 1)
+run "the same state again publishes nothing new and rewrites no file" \
+	"$bin/mailstatus-publish" -c "$out/publish.conf" -v run --now "@$((created + 60))"
 run "what the store holds now" "$bin/mailstatus-publish" -c "$out/publish.conf" list
 
 echo
 echo "=== Where the output is"
-echo "Feeds and pages: $site"
+echo "Status site: $site/index.html (open it in a browser, or serve the directory)"
+echo "Feeds: $site/feeds/ (RSS and Atom per cluster, per service in feeds/service/)"
 (cd "$site" && find . -type f | sort | sed 's|^\./|  |')
 echo "Publisher config and store: $out/publish.conf, $out/publish.db"
