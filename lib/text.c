@@ -71,8 +71,28 @@ bool ms_utf8_valid(const char *s, size_t n)
 }
 
 /*
- * Walks s, copying valid UTF-8 and handing every ASCII control character
- * to the caller's policy: the replacement to append, or NULL to drop it.
+ * Unicode noncharacters (U+FDD0..U+FDEF and the last two code points of
+ * every plane): valid UTF-8, but U+FFFE and U+FFFF are forbidden in XML
+ * 1.0 and none of them is text, so they are replaced like invalid bytes.
+ */
+static bool is_noncharacter(const unsigned char *p, size_t len)
+{
+	unsigned int cp;
+
+	if (len == 3)
+		cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+	else if (len == 4)
+		cp = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) |
+		     ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+	else
+		return false;
+	return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
+/*
+ * Walks s, copying valid UTF-8 (noncharacters replaced) and handing every
+ * ASCII control character to the caller's policy: the replacement to
+ * append, or NULL to drop it.
  */
 typedef const char *(*control_policy)(unsigned char c);
 
@@ -88,6 +108,11 @@ static void add_filtered(struct ms_buf *b, const char *s, size_t n,
 		if (len == 0) {
 			ms_buf_puts(b, MS_REPLACEMENT_CHAR);
 			i++;
+			continue;
+		}
+		if (is_noncharacter(p + i, len)) {
+			ms_buf_puts(b, MS_REPLACEMENT_CHAR);
+			i += len;
 			continue;
 		}
 		if (len == 1 && (p[i] < 0x20 || p[i] == 0x7F || p[i] == '|')) {

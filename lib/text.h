@@ -33,8 +33,9 @@ size_t ms_utf8_prefix(const char *s, size_t n, size_t max);
 bool ms_utf8_valid(const char *s, size_t n);
 
 /*
- * Appends s to b as a single line of status text: invalid UTF-8 becomes
- * U+FFFD, every control character (newlines and tabs included) a space,
+ * Appends s to b as a single line of status text: invalid UTF-8 and
+ * Unicode noncharacters (U+FFFE, U+FFFF, ...) become U+FFFD, every
+ * control character (newlines and tabs included) a space,
  * and '|' (the perfdata separator) a '/'.
  */
 void ms_text_add_line(struct ms_buf *b, const char *s, size_t n);
@@ -43,8 +44,8 @@ void ms_text_add_line(struct ms_buf *b, const char *s, size_t n);
 char *ms_text_clean(const char *s, size_t n);
 
 /*
- * Appends s to b with invalid UTF-8 replaced by U+FFFD and the control
- * characters that XML 1.0 forbids removed; tab, newline and carriage
+ * Appends s to b with invalid UTF-8 and noncharacters replaced by U+FFFD
+ * and the control characters that XML 1.0 forbids removed; tab, newline and carriage
  * return stay. For texts that go into XML, HTML or JSON documents.
  */
 void ms_text_add_xml_safe(struct ms_buf *b, const char *s, size_t n);

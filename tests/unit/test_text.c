@@ -53,6 +53,24 @@ START_TEST(prefix_never_cuts_a_character)
 }
 END_TEST
 
+START_TEST(noncharacters_are_replaced)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	/* U+FFFE, U+FFFF, U+FDD0, U+1FFFF, and U+FFFD and U+FDCF which stay */
+	const char *s = "a\xEF\xBF\xBE" "b\xEF\xBF\xBF" "c\xEF\xB7\x90" "d\xF0\x9F\xBF\xBF"
+			"e\xEF\xBF\xBD" "f\xEF\xB7\x8F";
+
+	ms_text_add_xml_safe(&b, s, strlen(s));
+	ck_assert_str_eq(ms_buf_str(&b), "a" MS_REPLACEMENT_CHAR "b" MS_REPLACEMENT_CHAR
+			 "c" MS_REPLACEMENT_CHAR "d" MS_REPLACEMENT_CHAR
+			 "e\xEF\xBF\xBD" "f\xEF\xB7\x8F");
+	ms_buf_reset(&b);
+	ms_text_add_line(&b, "x\xEF\xBF\xBF", 4);
+	ck_assert_str_eq(ms_buf_str(&b), "x" MS_REPLACEMENT_CHAR);
+	ms_buf_free(&b);
+}
+END_TEST
+
 Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -62,6 +80,7 @@ Suite *text_suite(void)
 	tcase_add_test(tc, one_clean_line);
 	tcase_add_test(tc, xml_safe_keeps_whitespace);
 	tcase_add_test(tc, prefix_never_cuts_a_character);
+	tcase_add_test(tc, noncharacters_are_replaced);
 	suite_add_tcase(s, tc);
 	return s;
 }
