@@ -17,12 +17,17 @@ bool pub_holddown_step(struct pub_cluster_row *row, enum pub_cluster_state obser
 		row->pending = false;	/* a flap that came back before publishing */
 		return false;
 	}
-	/* a new candidate, or a clock that went back, restarts the wait */
-	if (!row->pending || row->candidate != observed || now < row->candidate_since) {
-		row->pending = true;
-		row->candidate = observed;
+	/*
+	 * The wait counts from when the cluster left its published state, and
+	 * publishes the state it is in when the wait ends: a cluster flapping
+	 * between Degraded and Offline is still announced (restarting the wait
+	 * on every new candidate would hide it for ever). A clock that went
+	 * back restarts the wait.
+	 */
+	if (!row->pending || now < row->candidate_since)
 		row->candidate_since = now;
-	}
+	row->pending = true;
+	row->candidate = observed;
 	if (now - row->candidate_since < hold_down)
 		return false;
 	row->state = observed;
@@ -208,6 +213,9 @@ bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
 		    !record_states(cfg, st, snap, i, ev, now, err))
 			return false;
 		from = row.state;
+		/* a cluster first seen as it is published has been so since now */
+		if (row.since == 0 && ev->clusters[i].state == row.state)
+			row.since = now;
 		if (pub_holddown_step(&row, ev->clusters[i].state, now, cfg->hold_down)) {
 			stats->transitions++;
 			if (!publish_transition(cfg, st, snap, i, ev, from, row.state, now,

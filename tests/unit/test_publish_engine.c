@@ -255,6 +255,23 @@ START_TEST(same_state_twice_publishes_nothing)
 }
 END_TEST
 
+START_TEST(healthy_from_the_first_run_has_a_since)
+{
+	struct pub_cluster_row row;
+	struct ms_buf err = MS_BUF_INIT;
+
+	ck_assert_uint_eq(apply(status(0, 0, 0, 0, NULL), 500), 0);
+	ck_assert(pub_store_cluster_get(fx.st, fx.cfg->clusters[0].slug, &row, &err));
+	ck_assert_int_eq(row.state, PUB_CLUSTER_ONLINE);
+	/* an Online cluster with since 0 reads as "unknown" on the site */
+	ck_assert_int_eq(row.since, 500);
+	ck_assert_uint_eq(apply(status(0, 0, 0, 0, NULL), 900), 0);
+	ck_assert(pub_store_cluster_get(fx.st, fx.cfg->clusters[0].slug, &row, &err));
+	ck_assert_int_eq(row.since, 500);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(holddown_through_the_store)
 {
 	size_t n;
@@ -455,6 +472,7 @@ Suite *publish_engine_suite(void)
 	tcase_add_test(tc, maintenance_is_not_an_incident);
 	tcase_add_test(tc, scheduled_maintenance_message_is_used);
 	tcase_add_test(tc, same_state_twice_publishes_nothing);
+	tcase_add_test(tc, healthy_from_the_first_run_has_a_since);
 	tcase_add_test(tc, operator_notes_become_updates);
 	tcase_add_test(tc, note_from_before_the_first_run);
 	tcase_add_test(tc, guid_never_changes);

@@ -151,19 +151,38 @@ START_TEST(holddown_swallows_a_flap)
 }
 END_TEST
 
-START_TEST(holddown_restarts_on_a_new_candidate)
+START_TEST(holddown_counts_from_leaving_the_published_state)
 {
 	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
 
 	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_DEGRADED, 1000, 120));
 	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1100, 120));
 	ck_assert_int_eq(r.candidate, PUB_CLUSTER_OFFLINE);
-	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1200, 120));
-	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1220, 120));
+	ck_assert_int_eq(r.candidate_since, 1000);
+	/* away from Online for the whole hold-down: the state it is in now */
+	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1120, 120));
+	ck_assert_int_eq(r.state, PUB_CLUSTER_OFFLINE);
+	ck_assert_int_eq(r.since, 1120);
 	/* a clock that went back does not publish early */
 	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 5000, 120));
 	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 4000, 120));
 	ck_assert_int_eq(r.candidate_since, 4000);
+}
+END_TEST
+
+START_TEST(holddown_publishes_a_flap_between_problems)
+{
+	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
+	bool published = false;
+	time_t t;
+
+	/* Degraded and Offline alternate every 60 s with a 120 s hold-down */
+	for (t = 1000; t < 1000 + 20 * 60 && !published; t += 60)
+		published = pub_holddown_step(&r, (t / 60) % 2 ? PUB_CLUSTER_DEGRADED
+							 : PUB_CLUSTER_OFFLINE, t, 120);
+	ck_assert_msg(published, "a cluster flapping between problems was never announced");
+	ck_assert_int_eq(t - 60, 1120);
+	ck_assert(r.state == PUB_CLUSTER_DEGRADED || r.state == PUB_CLUSTER_OFFLINE);
 }
 END_TEST
 
@@ -190,7 +209,8 @@ Suite *publish_model_suite(void)
 	tcase_add_test(tc, state_names_round_trip);
 	tcase_add_test(hd, holddown_publishes_after_the_wait);
 	tcase_add_test(hd, holddown_swallows_a_flap);
-	tcase_add_test(hd, holddown_restarts_on_a_new_candidate);
+	tcase_add_test(hd, holddown_counts_from_leaving_the_published_state);
+	tcase_add_test(hd, holddown_publishes_a_flap_between_problems);
 	tcase_add_test(hd, holddown_zero_is_immediate);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, hd);
