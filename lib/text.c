@@ -164,3 +164,11 @@ void ms_text_add_xml_safe(struct ms_buf *b, const char *s, size_t n)
 {
 	add_filtered(b, s, n, xml_policy);
 }
+
+char *ms_text_clean_xml(const char *s, size_t n)
+{
+	struct ms_buf b = MS_BUF_INIT;
+
+	ms_text_add_xml_safe(&b, s, n);
+	return ms_buf_steal(&b);
+}

@@ -50,4 +50,7 @@ char *ms_text_clean(const char *s, size_t n);
  */
 void ms_text_add_xml_safe(struct ms_buf *b, const char *s, size_t n);
 
+/* ms_text_clean_xml: the same, into a new string the caller frees. */
+char *ms_text_clean_xml(const char *s, size_t n);
+
 #endif

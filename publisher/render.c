@@ -133,7 +133,9 @@ static bool render_feed(const struct pub_config *cfg, struct pub_store *st,
 	struct ms_buf b = MS_BUF_INIT, out = MS_BUF_INIT;
 	bool ok, replaced = false;
 
-	if (!pub_store_posts(st, fs->slugs, fs->n_slugs, cfg->items, &posts, &n, err))
+	/* the stale notice takes one of the feed's places */
+	long want = stale_since > 0 && cfg->items > 1 ? cfg->items - 1 : cfg->items;
+	if (!pub_store_posts(st, fs->slugs, fs->n_slugs, want, &posts, &n, err))
 		return false;
 	struct pub_feed_item *items = ms_xcalloc(n + 1, sizeof(*items));
 	struct pub_feed feed = {

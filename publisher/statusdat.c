@@ -269,7 +269,7 @@ static bool need(struct parser *p, unsigned bits, const char *what)
 
 static char *clean(const struct ms_buf *b)
 {
-	return ms_text_clean(b->data ? b->data : "", b->len);
+	return ms_text_clean_xml(b->data ? b->data : "", b->len);
 }
 
 static void end_block(struct parser *p)
@@ -311,7 +311,7 @@ static void end_block(struct parser *p)
 			c->id = (unsigned long)b->id;
 			c->entry_time = (time_t)b->entry_time;
 			c->author = clean(&b->author);
-			c->text = ms_text_clean(b->text.data ? b->text.data : "", b->text.len);
+			c->text = ms_text_clean_xml(b->text.data ? b->text.data : "", b->text.len);
 		}
 	} else if (b->kind == B_HOSTDOWNTIME || b->kind == B_SERVICEDOWNTIME) {
 		if (b->object != NO_OBJECT && need(p, F_ID, name) &&

@@ -453,7 +453,7 @@ START_TEST(details_are_escaped)
 	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 100), 1);
 	p = posts(&n);
 	ck_assert_msg(strstr(p[0].body_html, "<p><strong>AV/GreyListing 1 (gw1!greylist, down):"
-			     "</strong> GREYLIST &lt;script&gt;2&lt;/script&gt;  &amp;"
+			     "</strong> GREYLIST &lt;script&gt;2&lt;/script&gt; &amp;"
 			     "\xEF\xBF\xBD</p>") != NULL, "%s", p[0].body_html);
 	ck_assert(strstr(p[0].body_html, "<script>") == NULL);
 	ck_assert(strstr(p[0].body_html, "gw2") == NULL);	/* only members not up */
