@@ -47,6 +47,7 @@ struct parse {
 	struct ms_buf *err;
 	bool failed;
 	bool have_publisher;
+	unsigned publisher_line;	/* where [publisher] starts, for what it lacks */
 	enum section sec;
 	char *sec_name;		/* the section header being read */
 	struct pub_cluster *cluster;	/* current [cluster] or owner of [component] */
@@ -652,6 +653,7 @@ static void begin_section(struct parse *p, const char *section)
 		if (p->have_publisher)
 			fail(p, "a second [publisher] section");
 		p->have_publisher = true;
+		p->publisher_line = p->line;
 		p->sec = SEC_PUBLISHER;
 	} else if (strncmp(section, "cluster", 7) == 0 && split_words(section, w, 2)) {
 		if (strcmp(w[0], "cluster") != 0 || !pub_slug_valid(w[1]))
@@ -769,8 +771,8 @@ static void check_whole(struct parse *p)
 	}
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (*(char **)((char *)c + required[i].off) == NULL) {
-			ms_buf_printf(p->err, "%s: [publisher] has no %s", p->path,
-				      required[i].key);
+			ms_buf_printf(p->err, "%s:%u: [publisher] has no %s", p->path,
+				      p->publisher_line, required[i].key);
 			p->failed = true;
 			return;
 		}

@@ -14,7 +14,8 @@
 #include "model.h"
 #include "strbuf.h"
 
-#define PUB_DEFAULT_CONFIG SYSCONFDIR "/mailstatus/publish.conf"
+/* Fixed, whatever the install prefix: operators and the units in contrib/ expect it there. */
+#define PUB_DEFAULT_CONFIG "/etc/mailstatus/publish.conf"
 
 struct pub_member {
 	char *host;

@@ -146,7 +146,7 @@ static const struct {
 	{ HEAD CLUSTER, "7: [cluster a] has no [component a ...] section" },
 	{ HEAD, " no [cluster SLUG] section: nothing to publish" },
 	{ CLUSTER, " there is no [publisher] section" },
-	{ "[publisher]\ntitle = T\n", " [publisher] has no base_url" },
+	{ "# a comment\n[publisher]\ntitle = T\n", "2: [publisher] has no base_url" },
 	{ "[publisher]\nsource = nagios:/x\n",
 	  "2: source: 'nagios:/x' is not a known source; write statusdat:" },
 	{ "[publisher]\nsource = statusdat:\n",
