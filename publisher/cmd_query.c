@@ -39,7 +39,7 @@ int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv)
 	}
 	if (slug && pub_need_cluster(cfg, slug) == NULL)
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open(cfg, &s)) {
+	if (!pub_session_open_readonly(cfg, &s)) {
 		pub_session_close(&s);
 		return PUB_EXIT_FAILURE;
 	}
@@ -104,7 +104,7 @@ int pub_cmd_show(const struct pub_config *cfg, int argc, char **argv)
 	}
 	if (!pub_parse_id(incident ? "NUMBER" : "POST-ID", argv[argc - 1], &id))
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open(cfg, &s)) {
+	if (!pub_session_open_readonly(cfg, &s)) {
 		pub_session_close(&s);
 		return PUB_EXIT_FAILURE;
 	}

@@ -194,6 +194,16 @@ bool pub_session_open(const struct pub_config *cfg, struct pub_session *s)
 	return pub_session_lock(cfg, s) && pub_session_store(cfg, s);
 }
 
+bool pub_session_open_readonly(const struct pub_config *cfg, struct pub_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->lock = -1;
+	s->st = pub_store_open_readonly(cfg->store, &s->err);
+	if (s->st == NULL)
+		pub_say_error("%s", s->err.data);
+	return s->st != NULL;
+}
+
 void pub_session_close(struct pub_session *s)
 {
 	pub_store_close(s->st);

@@ -43,6 +43,8 @@ bool pub_session_open(const struct pub_config *cfg, struct pub_session *s);
 /* The two steps of pub_session_open, for a run that reads its source between them. */
 bool pub_session_lock(const struct pub_config *cfg, struct pub_session *s);
 bool pub_session_store(const struct pub_config *cfg, struct pub_session *s);
+/* The store for reading only, without the lock (list, show). */
+bool pub_session_open_readonly(const struct pub_config *cfg, struct pub_session *s);
 void pub_session_close(struct pub_session *s);
 /* Commits (ok) or rolls back, then renders; returns the exit status. */
 int pub_session_finish(const struct pub_config *cfg, struct pub_session *s, bool ok);

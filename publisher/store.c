@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dates.h"
 #include "store.h"
@@ -125,12 +126,62 @@ static bool load_guid_prefix(struct pub_store *st, const char *authority,
 	return true;
 }
 
+/* The store's user_version, or -1 with err set. */
+static int schema_version(struct pub_store *st, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "PRAGMA user_version", err);
+	int version = -1;
+
+	if (s == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	else
+		db_fail(st, err, "cannot read the store's schema version");
+	sqlite3_finalize(s);
+	return version;
+}
+
+/*
+ * WAL lets readers (list, show, a web page) go on while a run writes; a
+ * filesystem that cannot do it (some network ones) leaves the old journal,
+ * which SQLite reports instead of failing: so check what we got.
+ */
+static bool use_wal(struct pub_store *st, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "PRAGMA journal_mode=WAL", err);
+	bool ok = false;
+
+	if (s == NULL)
+		return false;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *mode = sqlite3_column_text(s, 0);
+		ok = mode != NULL && strcmp((const char *)mode, "wal") == 0;
+		if (!ok)
+			ms_buf_printf(err, "%s: the store cannot use WAL mode (journal mode "
+				      "'%s'): put it on a local filesystem", st->path,
+				      mode ? (const char *)mode : "?");
+	} else {
+		db_fail(st, err, "cannot set up the store");
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static bool newer_schema(struct pub_store *st, int version, struct ms_buf *err)
+{
+	if (version <= SCHEMA_VERSION)
+		return false;
+	ms_buf_printf(err, "%s: the store was made by a newer mailstatus-publish "
+		      "(schema %d, this one knows %d)", st->path, version, SCHEMA_VERSION);
+	return true;
+}
+
 struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 				 struct ms_buf *err)
 {
 	struct pub_store *st = ms_xcalloc(1, sizeof(*st));
-	sqlite3_stmt *s;
-	int version = -1;
+	int version;
 
 	st->path = ms_xstrdup(path);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
@@ -140,19 +191,12 @@ struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 30000);
-	if (!exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-		  "PRAGMA foreign_keys=ON;", err, "cannot set up the store"))
+	if (!use_wal(st, err) ||
+	    !exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err,
+		  "cannot set up the store"))
 		goto fail;
-	if ((s = prep(st, "PRAGMA user_version", err)) == NULL)
+	if ((version = schema_version(st, err)) < 0 || newer_schema(st, version, err))
 		goto fail;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (version > SCHEMA_VERSION) {
-		ms_buf_printf(err, "%s: the store was made by a newer mailstatus-publish "
-			      "(schema %d, this one knows %d)", path, version, SCHEMA_VERSION);
-		goto fail;
-	}
 	if (version < SCHEMA_VERSION) {
 		if (!exec(st, "BEGIN IMMEDIATE", err, "cannot create the schema") ||
 		    !exec(st, schema, err, "cannot create the schema") ||
@@ -165,6 +209,37 @@ struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 	} else if (!load_guid_prefix(st, guid_authority, err)) {
 		goto fail;
 	}
+	return st;
+fail:
+	pub_store_close(st);
+	return NULL;
+}
+
+struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err)
+{
+	struct pub_store *st;
+	int version;
+
+	if (access(path, F_OK) != 0) {
+		ms_buf_printf(err, "%s: no store yet: nothing has been published "
+			      "('mailstatus-publish run' makes it)", path);
+		return NULL;
+	}
+	st = ms_xcalloc(1, sizeof(*st));
+	st->path = ms_xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		db_fail(st, err, "cannot open the store");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 30000);
+	if ((version = schema_version(st, err)) < 0 || newer_schema(st, version, err))
+		goto fail;
+	if (version < SCHEMA_VERSION) {
+		ms_buf_printf(err, "%s: not a store of mailstatus-publish (or an empty one)", path);
+		goto fail;
+	}
+	if (!pub_store_meta_get(st, "guid_prefix", &st->guid_prefix, err))
+		goto fail;
 	return st;
 fail:
 	pub_store_close(st);

@@ -67,6 +67,11 @@ struct pub_maintenance {
  * base URL's host, used in tag: guids of new posts. */
 struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 				 struct ms_buf *err);
+/*
+ * Opens an existing store for reading only (list, show): no lock, no
+ * file created; WAL lets it read while a run writes.
+ */
+struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err);
 void pub_store_close(struct pub_store *st);
 
 bool pub_store_begin(struct pub_store *st, struct ms_buf *err);

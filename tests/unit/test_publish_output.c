@@ -23,6 +23,7 @@
 #include "helpers.h"
 #include "html.h"
 #include "rss.h"
+#include "store.h"
 #include "test_publish_suites.h"
 #include "text.h"
 
@@ -293,12 +294,39 @@ START_TEST(atomic_write_replace_and_skip)
 }
 END_TEST
 
+START_TEST(readonly_store_creates_and_writes_nothing)
+{
+	char *dir = temp_dir(), path[512];
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_store *st;
+
+	snprintf(path, sizeof(path), "%s/publish.db", dir);
+	ck_assert_ptr_null(pub_store_open_readonly(path, &err));
+	ck_assert_msg(strstr(ms_buf_str(&err), "no store yet"), "%s", ms_buf_str(&err));
+	ck_assert_int_ne(access(path, F_OK), 0);	/* list/show made no file */
+
+	ms_buf_reset(&err);
+	st = pub_store_open(path, "status.example.com", &err);
+	ck_assert_msg(st != NULL, "%s", ms_buf_str(&err));
+	pub_store_close(st);
+	st = pub_store_open_readonly(path, &err);
+	ck_assert_msg(st != NULL, "%s", ms_buf_str(&err));
+	ck_assert_ptr_nonnull(strstr(pub_store_guid_prefix(st), "tag:status.example.com,"));
+	ck_assert(!pub_store_meta_set(st, "probe", "x", &err));	/* it cannot write */
+	pub_store_close(st);
+	remove_tree(dir);
+	free(dir);
+	ms_buf_free(&err);
+}
+END_TEST
+
 Suite *publish_output_suite(void)
 {
 	Suite *s = suite_create("publish_output");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, rfc822_utc_whatever_tz_and_locale);
+	tcase_add_test(tc, readonly_store_creates_and_writes_nothing);
 	tcase_add_test(tc, rfc822_local_across_dst);
 	tcase_add_test(tc, parse_time_forms);
 	tcase_add_test(tc, html_body_is_built_not_pasted);
