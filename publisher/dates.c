@@ -45,15 +45,6 @@ char *pub_rfc3339(char buf[static PUB_DATE_MAX], time_t t)
 	return buf;
 }
 
-char *pub_hhmm(char buf[static PUB_DATE_MAX], time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	snprintf(buf, PUB_DATE_MAX, "%02d:%02d", tm.tm_hour, tm.tm_min);
-	return buf;
-}
-
 static bool all_digits(const char *s)
 {
 	if (*s == '\0')

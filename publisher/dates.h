@@ -22,8 +22,6 @@ char *pub_rfc822(char buf[static PUB_DATE_MAX], time_t t, bool local);
 /* RFC 3339 in UTC: "2010-01-13T19:07:34Z" (Atom, JSON). */
 char *pub_rfc3339(char buf[static PUB_DATE_MAX], time_t t);
 
-/* "16:57" in UTC, for the "[16:57] ..." lines of an incident. */
-char *pub_hhmm(char buf[static PUB_DATE_MAX], time_t t);
 
 /*
  * Reads a time given on the command line: epoch seconds ("@1700000000" or

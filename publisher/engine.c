@@ -182,7 +182,7 @@ static bool apply_note(const struct pub_config *cfg, struct pub_store *st,
 	if (c->entry_time < since)
 		goto out;
 	pub_compose_note(cl, ack ? "Issue identified at" : "Update at", c->entry_time,
-			 c->text, &p);
+			 c->text, cfg->timezone, &p);
 	/* never before the incident it updates, so the feed's order tells it right */
 	pub_post_stamp(&p, cl->slug, open, ack ? "identified" : "update", cfg->author,
 		       c->entry_time > inc.opened_at ? c->entry_time : inc.opened_at);

@@ -9,6 +9,7 @@
 #include "dates.h"
 #include "html.h"
 #include "posts.h"
+#include "sitetime.h"
 #include "xalloc.h"
 
 /* "A", "A and B", "A, B and C" */
@@ -75,8 +76,12 @@ static void component_sentence(const struct pub_component *co,
 		break;
 	}
 	if (co->impact && ce->state != PUB_COMPONENT_MAINTENANCE) {
+		size_t n = strlen(co->impact);
 		ms_buf_putc(b, ' ');
 		ms_buf_puts(b, co->impact);
+		/* the operator's sentence, ended like ours */
+		if (n > 0 && strchr(".!?", co->impact[n - 1]) == NULL)
+			ms_buf_putc(b, '.');
 	}
 	free(down);
 	free(impaired);
@@ -216,17 +221,22 @@ void pub_compose_transition(const struct pub_transition *t, struct pub_post *p)
 }
 
 void pub_compose_note(const struct pub_cluster *cl, const char *what, time_t at,
-		      const char *text, struct pub_post *p)
+		      const char *text, const char *timezone, struct pub_post *p)
 {
 	struct pub_html *h = pub_html_new();
 	struct ms_buf b = MS_BUF_INIT;
-	char hhmm[PUB_DATE_MAX];
+	char hhmm[PUB_WHEN_MAX], zone[PUB_WHEN_MAX];
+	char *saved;
 
-	pub_hhmm(hhmm, at);
+	/* "[16:57]" in the zone the site speaks, as the operator wrote it */
+	pub_timezone_use(timezone ? timezone : PUB_DEFAULT_TIMEZONE, &saved);
+	pub_when(hhmm, "%H:%M", at);
+	pub_when(zone, "%Z", at);
+	pub_timezone_restore(saved);
 	ms_buf_printf(&b, "[%s]", hhmm);
 	pub_html_para_lead(h, b.data, text);
 	ms_buf_reset(&b);
-	ms_buf_printf(&b, "%s: %s %s UTC", cl->name, what, hhmm);
+	ms_buf_printf(&b, "%s: %s %s %s", cl->name, what, hhmm, zone);
 	free(p->title);
 	p->title = ms_buf_steal(&b);
 	finish(h, p);

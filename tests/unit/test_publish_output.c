@@ -22,6 +22,7 @@
 #include "dates.h"
 #include "helpers.h"
 #include "html.h"
+#include "posts.h"
 #include "rss.h"
 #include "store.h"
 #include "test_publish_suites.h"
@@ -45,7 +46,6 @@ START_TEST(rfc822_utc_whatever_tz_and_locale)
 	ck_assert_str_eq(pub_rfc822(buf, 1263409654, false), "Wed, 13 Jan 2010 19:07:34 +0000");
 	ck_assert_str_eq(pub_rfc822(buf, 0, false), "Thu, 01 Jan 1970 00:00:00 +0000");
 	ck_assert_str_eq(pub_rfc3339(buf, 1263409654), "2010-01-13T19:07:34Z");
-	ck_assert_str_eq(pub_hhmm(buf, 1263409654), "19:07");
 	setlocale(LC_TIME, "C");
 	with_tz(NULL);
 }
@@ -294,6 +294,24 @@ START_TEST(atomic_write_replace_and_skip)
 }
 END_TEST
 
+START_TEST(notes_speak_the_site_time_zone)
+{
+	struct pub_cluster cl = { .name = "Email Cluster A" };
+	struct pub_post p = { 0 };
+
+	/* 2010-01-13 19:07:34 UTC is 20:07 in Berlin (CET) */
+	pub_compose_note(&cl, "Update at", 1263409654, "The faulty server was removed",
+			 "Europe/Berlin", &p);
+	ck_assert_str_eq(p.title, "Email Cluster A: Update at 20:07 CET");
+	ck_assert_ptr_nonnull(strstr(p.body_html, "<strong>[20:07]</strong>"));
+	pub_compose_note(&cl, "Update at", 1263409654, "x", NULL, &p);
+	ck_assert_str_eq(p.title, "Email Cluster A: Update at 19:07 UTC");
+	free(p.title);
+	free(p.body_html);
+	free(p.summary);
+}
+END_TEST
+
 START_TEST(readonly_store_creates_and_writes_nothing)
 {
 	char *dir = temp_dir(), path[512];
@@ -327,6 +345,7 @@ Suite *publish_output_suite(void)
 
 	tcase_add_test(tc, rfc822_utc_whatever_tz_and_locale);
 	tcase_add_test(tc, readonly_store_creates_and_writes_nothing);
+	tcase_add_test(tc, notes_speak_the_site_time_zone);
 	tcase_add_test(tc, rfc822_local_across_dst);
 	tcase_add_test(tc, parse_time_forms);
 	tcase_add_test(tc, html_body_is_built_not_pasted);
