@@ -66,6 +66,12 @@ check_sanitize() {
 
 stage install-deps scripts/install-deps.sh build test || exit 1
 stage install-peers tests/peers/install.sh || exit 1
+# A locale with a decimal comma and German day names, so the tests that
+# numbers and dates never follow the locale can fail.
+german_locale() {
+	locale -a | grep -qix 'de_DE.utf8' || localedef -i de_DE -f UTF-8 de_DE.UTF-8
+}
+stage locale german_locale || exit 1
 stage build scripts/build.sh build/default --enable-werror || exit 1
 stage unit check_default
 stage integration tests/integration/run.sh build/default
