@@ -209,6 +209,13 @@ static bool take_object(struct answer *a, json_t *attrs)
 
 	if (idx == NO_OBJECT)
 		return ok;
+	/*
+	 * Never checked yet ("pending"): Icinga says DOWN or UNKNOWN then, which
+	 * is not news to publish. Left unseen, the run names it and waits.
+	 */
+	result = json_object_get(attrs, "last_check_result");
+	if (!json_is_object(result))
+		return true;
 	if (!number(a, attrs, "state", true, 0, max_state, 0, &state) ||
 	    !number(a, attrs, "state_type", true, 0, 1, 0, &type) ||
 	    !number(a, attrs, "last_hard_state", true, 0, max_state, 0, &last_hard) ||
@@ -225,10 +232,7 @@ static bool take_object(struct answer *a, json_t *attrs)
 	o->acknowledged = ack != 0;
 	o->last_hard_change = (time_t)changed;
 	free(o->output);
-	o->output = NULL;
-	result = json_object_get(attrs, "last_check_result");
-	if (json_is_object(result))
-		o->output = text(result, "output");
+	o->output = text(result, "output");
 	return true;
 }
 

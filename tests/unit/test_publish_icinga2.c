@@ -235,6 +235,34 @@ START_TEST(missing_state_names_the_object)
 }
 END_TEST
 
+/* Icinga's answer for an object it has not checked yet: DOWN/UNKNOWN, no result */
+START_TEST(pending_object_is_not_seen)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_snapshot s;
+	size_t len;
+	char *data = slurp("icinga2/services.json", &len);
+	json_t *root = json_loadb(data, len, 0, NULL);
+	json_t *attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0),
+					"attrs");
+	char *changed;
+
+	json_object_set_new(attrs, "last_check_result", json_null());
+	json_object_set_new(attrs, "state", json_integer(3));
+	json_object_set_new(attrs, "last_hard_state", json_integer(3));
+	changed = json_dumps(root, 0);
+	want(&s);
+	ck_assert(pub_icinga2_parse(PUB_I2_SERVICES, changed, strlen(changed), &s, &err));
+	ck_assert(!s.objects[STORE1_STORAGE].seen);
+	ck_assert(s.objects[GW1_GREYLIST].seen);
+	free(changed);
+	free(data);
+	json_decref(root);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(state_out_of_range)
 {
 	struct ms_buf err = MS_BUF_INIT;
@@ -498,6 +526,7 @@ Suite *publish_icinga2_suite(void)
 	tcase_add_test(tc, cancelled_downtime_is_skipped);
 	tcase_add_test(tc, missing_state_names_the_object);
 	tcase_add_test(tc, state_out_of_range);
+	tcase_add_test(tc, pending_object_is_not_seen);
 	tcase_add_test(tc, output_with_control_characters_is_cleaned);
 	tcase_add_test(tc, not_the_api);
 	tcase_add_test(tc, error_answer_status);
