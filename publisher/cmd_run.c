@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmdutil.h"
 #include "commands.h"
@@ -62,6 +63,48 @@ static bool lay_over_pushed(const struct pub_config *cfg, struct pub_notice *fre
 	return ok;
 }
 
+/*
+ * The source cannot be read (or no longer reports a member). Nothing of
+ * it is trusted, but readers must not go on seeing the last state as
+ * current: once the last data a run could read is older than stale_after,
+ * the store says so and the feeds and pages say the status is unknown.
+ * Returns the exit status; why is the reason the source failed.
+ */
+static int fail_or_go_stale(const struct pub_config *cfg, struct pub_session *s,
+			    time_t now, const char *why)
+{
+	char *last = NULL;
+	long long good = 0;
+	bool ok;
+
+	/* a store that was never made has published nothing to contradict */
+	if (cfg->stale_after <= 0 || access(cfg->store, F_OK) != 0)
+		goto fail;
+	ms_buf_reset(&s->err);
+	if (!pub_session_store(cfg, s) ||
+	    !pub_store_meta_get(s->st, PUB_META_LAST_GOOD, &last, &s->err))
+		goto fail;
+	if (last != NULL)
+		good = strtoll(last, NULL, 10);
+	free(last);
+	if (good <= 0 || now - good <= cfg->stale_after)
+		goto fail;
+	char since[32];
+	snprintf(since, sizeof(since), "%lld", good);
+	ok = pub_store_begin(s->st, &s->err) &&
+	     pub_store_meta_set(s->st, PUB_META_STALE_SINCE, since, &s->err);
+	if (pub_session_finish(cfg, s, ok) != PUB_EXIT_OK)
+		return PUB_EXIT_FAILURE;
+	char date[PUB_DATE_MAX];
+	pub_say_error("%s, and the last monitoring data read was written %s, more than "
+		      "%lds ago (stale_after); the feeds say the status is unknown", why,
+		      pub_rfc822(date, (time_t)good, false), cfg->stale_after);
+	return PUB_EXIT_STALE;
+fail:
+	pub_say_error("%s; nothing was changed", why);
+	return PUB_EXIT_FAILURE;
+}
+
 int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *fresh)
 {
 	const struct pub_source_ops *ops;
@@ -88,9 +131,8 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	}
 	pub_want_objects(cfg, &snap);
 	if (!ops->read(cfg, location, &snap, &s.err)) {
-		pub_say_error("cannot read the monitoring state: %s; nothing was changed",
-			  s.err.data);
-		rc = PUB_EXIT_FAILURE;
+		ms_buf_printf(&missing, "cannot read the monitoring state: %s", s.err.data);
+		rc = fail_or_go_stale(cfg, &s, now, missing.data);
 		goto out;
 	}
 	if (!lay_over_pushed(cfg, fresh, &snap, &s.err)) {
@@ -100,9 +142,11 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	}
 	pub_missing_members(cfg, &snap, &missing);
 	if (missing.len > 0) {
-		pub_say_error("%s does not report %s (named in %s); nothing was changed",
-			  location, missing.data, cfg->path);
-		rc = PUB_EXIT_FAILURE;
+		struct ms_buf failure = MS_BUF_INIT;
+		ms_buf_printf(&failure, "%s does not report %s (named in %s)", location,
+			      missing.data, cfg->path);
+		rc = fail_or_go_stale(cfg, &s, now, failure.data);
+		ms_buf_free(&failure);
 		goto out;
 	}
 	/* only now the store: a run that cannot read its source creates nothing */
@@ -118,8 +162,11 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 		snprintf(since, sizeof(since), "%lld", (long long)snap.created);
 		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, since, &s.err);
 	} else if (ok) {
+		char good[32];
+		snprintf(good, sizeof(good), "%lld", (long long)(snap.created > 0 ? snap.created : now));
 		pub_evaluate(cfg, &snap, &ev);
 		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, NULL, &s.err) &&
+		     pub_store_meta_set(s.st, PUB_META_LAST_GOOD, good, &s.err) &&
 		     pub_engine_apply(cfg, s.st, &snap, &ev, now, &stats, &s.err);
 	}
 	rc = pub_session_finish(cfg, &s, ok);

@@ -23,6 +23,8 @@
 
 /* The store's meta key telling since when the monitoring data is stale. */
 #define PUB_META_STALE_SINCE "stale_since"
+/* When the data of the last run that could read its source was written. */
+#define PUB_META_LAST_GOOD "last_good_data"
 
 /*
  * The time the pages measure "online for 12 days" against: `run --now`

@@ -268,4 +268,29 @@ out=$("$publish" -c "$W/broken.conf" run 2>&1); rc=$?
 [ "$rc" -eq 2 ] && [ "$out" = "mailstatus-publish: $W/broken.conf:3: items must be a whole number from 1 to 1000, not 'many'" ] &&
 	check_ok "a config error names file and line: $out" || check_fail "config error: exit $rc, $out"
 
+# A source that cannot be read changes nothing, until its last good data is
+# older than stale_after: then the feeds say the status is unknown (exit 3)
+# instead of showing the last state as current.
+S=$W/stale
+mkdir -p "$S"
+cp "$top_srcdir/samples/publisher/status.dat" "$S/status.dat"
+sed -e "s|^output_dir = .*|output_dir = $S/www|" -e "s|^store = .*|store = $S/publish.db|" \
+	-e "s|^source = .*|source = statusdat:$S/status.dat|" -e "s|^stale_after = .*|stale_after = 600|" \
+	"$top_srcdir/samples/publisher/publish.conf" >"$S/publish.conf"
+created=$(sed -n 's/^[[:space:]]*created=//p' "$S/status.dat" | head -n 1)
+"$publish" -c "$S/publish.conf" run --now "@$((created + 10))" >/dev/null 2>&1
+rm "$S/status.dat"
+before=$(md5sum "$S"/www/feeds/*.rss)
+out=$("$publish" -c "$S/publish.conf" run --now "@$((created + 300))" 2>&1); rc=$?
+[ "$rc" -eq 1 ] && [ "$before" = "$(md5sum "$S"/www/feeds/*.rss)" ] &&
+	check_ok "an unreadable source within stale_after: exit 1, nothing changed" ||
+	check_fail "unreadable source, early: exit $rc, $out"
+out=$("$publish" -c "$S/publish.conf" run --now "@$((created + 900))" 2>&1); rc=$?
+if [ "$rc" -eq 3 ] && grep -q "<title>Status of Email Cluster A unknown: monitoring data is stale</title>" "$S/www/feeds/email-cluster-a.rss" &&
+	/usr/bin/python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["stale"] else 1)' "$S/www/status.json"; then
+	check_ok "an unreadable source past stale_after: exit 3, feeds and status.json say unknown"
+else
+	check_fail "unreadable source, late: exit $rc, $out"
+fi
+
 [ "$failures" -eq 0 ]
