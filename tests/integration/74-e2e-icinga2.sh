@@ -158,8 +158,8 @@ object Service "webmail" {
   vars.webmail_send_imap_url = "imap://127.0.0.1:$IMAP/INBOX"
   vars.webmail_send_delivery_timeout = "5s"
   vars.webmail_send_critical = 4
-  vars.webmail_send_timeout = 15
-  check_timeout = 20s
+  vars.webmail_send_timeout = 25
+  check_timeout = 30s
 }
 object Service "mail queue" {
   import "e2e"
@@ -230,7 +230,7 @@ PY
 for obj in mx1.e2e.test!greylist store1.e2e.test!storage store2.e2e.test!storage \
 	   "web1.e2e.test!webmail" "web1.e2e.test!mail queue"; do
 	h=${obj%%!*} s=${obj#*!}
-	if wait_state "$h" "$s" 0; then
+	if wait_state "$h" "$s" 0 70; then
 		out=$(compare "$h" "$s") && check_ok "Icinga runs $s on $h: recorded = printed: $out" ||
 			check_fail "$h!$s: $out"
 	else
