@@ -258,6 +258,7 @@ struct walk {
 	unsigned index, nwalkers;	/* this walker takes files hashing to index */
 	bool use_hints;		/* false: read every file */
 	bool hints_failed;	/* the queue must be walked again, reading all */
+	uint64_t read_all_below; /* a queue this small is read whole */
 	struct pfq_queue_stats st;
 	uint64_t vanished;
 	uint64_t seen;		/* files considered, for sampling */
@@ -628,6 +629,8 @@ static bool walk_queue(struct walk *q, bool use_hints)
 	q->ncand = 0;
 
 	bool ok = run_walkers(q, use_hints);
+	if (ok && use_hints && q->st.count < q->read_all_below)
+		q->hints_failed = true;	/* small: walked again reading every record */
 	if (ok && use_hints && !q->hints_failed)
 		ok = read_candidates(q);
 	q->st.hints_used = ok && use_hints && !q->hints_failed && q->st.count > 0;
@@ -646,6 +649,7 @@ bool pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pf
 			continue;
 		snprintf(qpath, sizeof(qpath), "%s/%s", queue_dir, pfq_queue_name((enum pfq_queue)i));
 		q.queue = (enum pfq_queue)i;
+		q.read_all_below = opts->read_all_below ? opts->read_all_below : PFQ_READ_ALL_BELOW;
 		q.queue_path = qpath;
 		q.queue_fd = open(qpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (q.queue_fd < 0) {
@@ -653,8 +657,15 @@ bool pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pf
 			break;
 		}
 		ok = walk_queue(&q, !opts->read_all);
+		/*
+		 * A small queue has every arrival record read: that is cheap
+		 * there, and a requeued message (old arrival record, new name
+		 * and birth time) that no sample reads cannot hide.
+		 */
+		bool small = ok && !opts->read_all && q.st.count < q.read_all_below;
 		if (ok && !opts->read_all && q.hints_failed)
 			ok = walk_queue(&q, false);
+		q.st.small_read = ok && small;
 		close(q.queue_fd);
 		out->q[i] = q.st;
 		out->vanished += q.vanished;

@@ -289,6 +289,7 @@ struct snapshot {
 	size_t nq;
 	uint64_t damaged, in_progress, vanished, records_read;
 	bool hints_used;
+	bool small_read;	/* a queue under PFQ_READ_ALL_BELOW files: every record read */
 	bool corrupt_known;	/* the method can see corrupt files */
 	char *source;		/* "the spool /var/spool/postfix", "postqueue -j" */
 	bool mta_down;
@@ -637,6 +638,7 @@ static bool read_postfix_spool(const struct settings *set, struct snapshot *s, b
 		s->in_progress += st->in_progress;
 		s->records_read += st->records_read;
 		s->hints_used |= st->hints_used;
+		s->small_read |= st->small_read;
 	}
 	s->vanished = a.scan.vanished;
 	s->corrupt_known = true;
@@ -1159,8 +1161,19 @@ static void long_output(struct ms_result *r, const struct settings *set,
 
 	if (ms_verbosity() == 0)
 		return;
-	ms_result_line(r, "read from %s%s", s->source,
-		       s->hints_used ? "; oldest arrival from verified queue-ID/birth-time hints" : "");
+	char how[200] = "";
+	if (s->hints_used)
+		snprintf(how, sizeof(how), "; oldest arrival from verified queue-ID/birth-time "
+			 "hints (a queue of %d files or more; --read-all reads every record)",
+			 PFQ_READ_ALL_BELOW);
+	else if (set->read_all && s->records_read > 0)
+		snprintf(how, sizeof(how), "; every arrival record read (--read-all)");
+	else if (s->small_read)
+		snprintf(how, sizeof(how), "; every arrival record read (each queue under %d files)",
+			 PFQ_READ_ALL_BELOW);
+	else if (s->records_read > 0)
+		snprintf(how, sizeof(how), "; every arrival record read (the hints did not agree)");
+	ms_result_line(r, "read from %s%s", s->source, how);
 	if (s->records_read > 0)
 		ms_result_line(r, "arrival records read: %llu", (unsigned long long)s->records_read);
 	for (size_t i = 0; i < s->nq; i++) {

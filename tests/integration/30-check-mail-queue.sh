@@ -102,6 +102,9 @@ fi
 printf '%s\n' "$out" | grep -q '^MAIL_QUEUE OK - 4 messages queued (deferred 4), oldest [0-9]*s, 1 on hold |' &&
 	check_ok "status line names the queues and the held message" ||
 	check_fail "status line: $(printf '%s\n' "$out" | head -n 1)"
+printf '%s\n' "$out" | grep -q '^read from the spool .*; every arrival record read (each queue under 20000 files)$' &&
+	check_ok "-v: a small queue has every arrival record read" ||
+	check_fail "-v does not say every arrival record was read: $out"
 printf '%s\n' "$out" | grep -q '^  [0-9]*  connect to 127.0.0.1\[127.0.0.1\]:1: Connection refused' &&
 	check_ok "-v lists the deferral reason" || check_fail "-v without deferral reason: $out"
 printf '%s\n' "$out" | grep -A3 'top recipient domains' | grep -q '^  4  remote.example$' &&

@@ -268,6 +268,19 @@ static char *make_spool(void)
 	return dir;
 }
 
+static void scan_opts_ok(const char *dir, const struct pfq_scan_opts *opts, struct pfq_scan *s)
+{
+	ck_assert_msg(pfq_scan(dir, opts, s), "scan failed: %s: %s", s->error_path,
+		      strerror(s->error_errno));
+}
+
+/* The hint path, as taken on a queue of PFQ_READ_ALL_BELOW files or more. */
+static void scan_hints_ok(const char *dir, struct pfq_scan *s)
+{
+	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .read_all_below = 1 };
+	scan_opts_ok(dir, &opts, s);
+}
+
 static void scan_ok(const char *dir, bool read_all, struct pfq_scan *s)
 {
 	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .read_all = read_all };
@@ -372,11 +385,19 @@ START_TEST(scan_trusts_agreeing_hints)
 		snprintf(path, sizeof(path), "%s/deferred/%c/%s", dir, "AB"[i % 2], id);
 		write_queue_file(path, t, 0700);
 	}
-	scan_ok(dir, false, &s);
+	scan_hints_ok(dir, &s);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
 	ck_assert(s.q[PFQ_DEFERRED].hints_used);
+	ck_assert(!s.q[PFQ_DEFERRED].small_read);
 	ck_assert_int_lt(s.q[PFQ_DEFERRED].records_read, n / 10);
+
+	/* by default a queue this small has every record read */
+	scan_ok(dir, false, &s);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
+	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
+	ck_assert(s.q[PFQ_DEFERRED].small_read);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n);
 
 	scan_ok(dir, true, &s);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
@@ -403,11 +424,44 @@ START_TEST(scan_distrusts_disagreeing_hints)
 		snprintf(path, sizeof(path), "%s/deferred/A/%s", dir, id);
 		write_queue_file(path, BASE_TIME - 172800 + (i == 123 ? -50 : i), 0700);
 	}
-	scan_ok(dir, false, &s);
+	scan_hints_ok(dir, &s);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 172800 - 50);
 	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n);
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * A requeued message (postsuper -r) or one picked up late: its arrival
+ * record is 4 hours old, its name and birth time are new. In a queue
+ * under PFQ_READ_ALL_BELOW files the default scan reads every record,
+ * so it is found whether or not a sample would have read it.
+ */
+START_TEST(scan_small_queue_finds_requeued)
+{
+	char *dir = make_spool();
+	char path[700], id[32];
+	struct pfq_scan s;
+	const int n = 300;
+
+	for (int i = 0; i < n; i++) {
+		long_id(id, BASE_TIME + i / 100, 1000 * i, (unsigned)i);
+		snprintf(path, sizeof(path), "%s/deferred/%c/%s", dir, "AB"[i % 2], id);
+		write_queue_file(path, BASE_TIME + i / 100, 0700);
+	}
+	long_id(id, BASE_TIME + 3, 0, 9999);
+	snprintf(path, sizeof(path), "%s/deferred/B/%s", dir, id);
+	write_queue_file(path, BASE_TIME - 14400, 0700);
+
+	scan_ok(dir, false, &s);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n + 1);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 14400);
+	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n + 1);
+	ck_assert(s.q[PFQ_DEFERRED].small_read);
+	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
 	remove_tree(dir);
 	free(dir);
 }
@@ -430,7 +484,7 @@ START_TEST(scan_short_ids)
 		snprintf(path, sizeof(path), "%s/deferred/B/%05X%05X", dir, i * 37, i);
 		write_queue_file(path, i == 77 ? now - 1 : now, 0700);
 	}
-	scan_ok(dir, false, &s);
+	scan_hints_ok(dir, &s);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, now - 1);
 	remove_tree(dir);
@@ -499,7 +553,10 @@ START_TEST(scan_while_files_vanish)
 	uint64_t last = n;
 	int rounds = 0;
 	do {
-		scan_ok(dir, rounds % 2 == 1, &s);
+		if (rounds % 3 == 0)
+			scan_hints_ok(dir, &s);
+		else
+			scan_ok(dir, rounds % 3 == 2, &s);
 		ck_assert_int_le(s.q[PFQ_DEFERRED].count, last);	/* files only go */
 		ck_assert_int_eq(s.q[PFQ_DEFERRED].damaged, 0);
 		last = s.q[PFQ_DEFERRED].count;
@@ -540,6 +597,7 @@ Suite *pfqueue_suite(void)
 	tcase_add_test(tc, scan_counts_and_ages);
 	tcase_add_test(tc, scan_trusts_agreeing_hints);
 	tcase_add_test(tc, scan_distrusts_disagreeing_hints);
+	tcase_add_test(tc, scan_small_queue_finds_requeued);
 	tcase_add_test(tc, scan_short_ids);
 	tcase_add_test(tc, scan_errors);
 	tcase_add_test(tc, scan_while_files_vanish);
