@@ -544,7 +544,8 @@ static int write_answer(int fd, const void *answer, size_t size)
 	return 0;
 }
 
-enum master_state { MASTER_RUNNING, MASTER_NO_PID_FILE, MASTER_GONE, MASTER_UNKNOWN };
+enum master_state { MASTER_RUNNING, MASTER_NO_PID_FILE, MASTER_GONE, MASTER_BAD_PID,
+		    MASTER_UNKNOWN };
 
 /*
  * Is the Postfix master running? Reading the spool works just as well
@@ -562,8 +563,15 @@ static enum master_state postfix_master_state(const char *queue_dir, long *pid)
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	*pid = strtol(buf, NULL, 10);
-	if (*pid <= 1 || (kill((pid_t)*pid, 0) != 0 && errno == ESRCH))
+	/* Postfix writes "%*lu\n": spaces, the digits, a newline */
+	char *end;
+	errno = 0;
+	*pid = strtol(buf, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+		end++;
+	if (end == buf || *end != '\0' || errno != 0 || *pid <= 0 || *pid > INT32_MAX)
+		return MASTER_BAD_PID;
+	if (*pid == 1 || (kill((pid_t)*pid, 0) != 0 && errno == ESRCH))
 		return MASTER_GONE;
 	return MASTER_RUNNING;	/* kill 0 succeeded, or EPERM: it exists */
 }
@@ -575,6 +583,7 @@ struct spool_question {
 };
 
 struct spool_answer {
+	bool no_spool;		/* queue_dir is no directory: nothing else was read */
 	enum master_state master;
 	long master_pid;
 	bool scanned;
@@ -587,6 +596,12 @@ static int postfix_spool_child(void *arg, int fd)
 	struct spool_answer a;
 
 	memset(&a, 0, sizeof(a));
+	struct stat sb;
+	if (stat(q->queue_dir, &sb) != 0 ? errno == ENOENT || errno == ENOTDIR
+					 : !S_ISDIR(sb.st_mode)) {
+		a.no_spool = true;
+		return write_answer(fd, &a, sizeof(a));
+	}
 	a.master = postfix_master_state(q->queue_dir, &a.master_pid);
 	if (q->scan)
 		a.scanned = pfq_scan(q->queue_dir, &q->opts, &a.scan);
@@ -599,6 +614,10 @@ static void note_master_state(struct snapshot *s, const struct spool_answer *a)
 		s->mta_down = true;
 		s->down_reason = str_printf("the Postfix mail system is down (no %s/pid/master.pid)",
 					    s->queue_dir);
+	} else if (a->master == MASTER_BAD_PID) {
+		s->mta_down = true;
+		s->down_reason = str_printf("the Postfix mail system is down (unreadable PID in "
+					    "%s/pid/master.pid)", s->queue_dir);
 	} else if (a->master == MASTER_GONE) {
 		s->mta_down = true;
 		s->down_reason = str_printf("the Postfix mail system is down (no master process "
@@ -619,6 +638,9 @@ static bool read_postfix_spool(const struct settings *set, struct snapshot *s, b
 
 	ms_step(scan ? "reading the Postfix queue in %s" : "reading %s/pid/master.pid", s->queue_dir);
 	ask_probe(postfix_spool_child, &q, &a, sizeof(a));
+	if (a.no_spool)
+		ms_die(MS_UNKNOWN, "no Postfix spool at %s (check --queue-dir or queue_directory)",
+		       s->queue_dir);
 	note_master_state(s, &a);
 	if (!scan)
 		return true;

@@ -272,6 +272,23 @@ expect_plugin "--instance unknown to postmulti" 3 \
 expect_plugin "--instance with --config-dir" 3 '^MAIL_QUEUE UNKNOWN - --instance and --config-dir both' \
 	"$plugin" --instance=- --config-dir="$pf/etc"
 
+# ---- a spool that does not exist: UNKNOWN, not "mail system is down" ----
+expect_plugin "--queue-dir=/nonexistent: no Postfix spool" 3 \
+	'^MAIL_QUEUE UNKNOWN - no Postfix spool at /nonexistent/mailstatus \(check --queue-dir or queue_directory\)$' \
+	"$plugin" --queue-dir=/nonexistent/mailstatus
+expect_plugin "--queue-dir=a file: no Postfix spool" 3 \
+	"^MAIL_QUEUE UNKNOWN - no Postfix spool at $pf/etc/main.cf " "$plugin" --queue-dir="$pf/etc/main.cf"
+
+# ---- an empty or garbage master.pid: says so, not "no master process 0" ----
+cp -p "$pf/spool/pid/master.pid" "$PEERS_DIR/master.pid.saved"
+for garbage in "" "not a pid" "  12ab"; do
+	printf '%s' "$garbage" >"$pf/spool/pid/master.pid"
+	expect_plugin "master.pid '$garbage': unreadable PID" 2 \
+		"^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(unreadable PID in $pf/spool/pid/master.pid\)" mq
+done
+cp -p "$PEERS_DIR/master.pid.saved" "$pf/spool/pid/master.pid"
+expect_plugin "master.pid restored: OK" 0 '^MAIL_QUEUE OK - ' mq
+
 # ---- Postfix stopped: never OK ----
 # (stopped by hand: postfix_stop would also withdraw the instance from
 # alternate_config_directories, and 'nobody' could not ask postqueue)
