@@ -214,6 +214,26 @@ bool ms_imap_search_header(struct ms_imap *imap, const char *folder, const char 
 	return ok;
 }
 
+bool ms_imap_search(struct ms_imap *imap, const char *folder, const char *criteria,
+		    struct ms_uids *uids, struct ms_curl_error *err)
+{
+	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
+	bool ok;
+
+	if (strpbrk(criteria, "\r\n"))
+		return refuse_name("search", criteria, err);
+	ms_buf_printf(&cmd, "UID SEARCH %s", criteria);
+	ok = run(imap, folder, ms_buf_str(&cmd), &answer, err);
+	if (ok && !ms_imap_parse_search(answer.data, answer.len, uids)) {
+		err->kind = MS_CURL_PROTOCOL;
+		snprintf(err->msg, sizeof(err->msg), "no SEARCH answer from %s", imap->server);
+		ok = false;
+	}
+	ms_buf_free(&cmd);
+	ms_buf_free(&answer);
+	return ok;
+}
+
 bool ms_imap_delete(struct ms_imap *imap, const char *folder, const struct ms_uids *uids,
 		    struct ms_curl_error *err)
 {

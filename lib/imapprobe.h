@@ -53,6 +53,13 @@ const char *ms_imap_server(const struct ms_imap *imap);
 bool ms_imap_search_header(struct ms_imap *imap, const char *folder, const char *name,
 			   const char *value, struct ms_uids *uids, struct ms_curl_error *err);
 
+/*
+ * UID SEARCH with criteria as given (the caller quotes its strings with
+ * ms_imap_quote); criteria with a line break are refused.
+ */
+bool ms_imap_search(struct ms_imap *imap, const char *folder, const char *criteria,
+		    struct ms_uids *uids, struct ms_curl_error *err);
+
 /* Flags the messages \Deleted and expunges the folder. */
 bool ms_imap_delete(struct ms_imap *imap, const char *folder, const struct ms_uids *uids,
 		    struct ms_curl_error *err);

@@ -35,6 +35,12 @@
 #define MAX_JUNK_FOLDERS 8
 #define MAX_ATTACHMENT (64L * 1024 * 1024)
 #define SEARCH_HEADER "Subject"
+/* Every probe message's Subject starts so: other runs' messages are known by it. */
+#define PROBE_SUBJECT "mailstatus probe"
+/* Probe messages older than this are left-overs of failed runs: removed. */
+#define STALE_PROBE_S (24 * 3600)
+/* What -t must leave beyond --delivery-timeout for the last search and the clean-up. */
+#define DELIVERY_MARGIN_S 5
 
 /* ---- options ---- */
 
@@ -114,6 +120,7 @@ static const struct ms_plugin plugin = {
 		"    The IMAP password's file (default: the webmail password).\n"
 		" --delivery-timeout=DURATION\n"
 		"    How long to wait for the message after sending it (default 45s).\n"
+		"    Above 0 and at least 5s shorter than -t (default 60s).\n"
 		" --junk-folder=NAME\n"
 		"    A spam folder where arrival means WARNING \"delivered to Junk\";\n"
 		"    repeatable (default: Junk and Spam, where they exist).\n"
@@ -264,6 +271,19 @@ static void check_settings(struct settings *s)
 			       ms_webmail_names());
 	if (s->ca_file && s->insecure)
 		ms_usage_error("--ca-file and --insecure contradict each other: choose one");
+	/*
+	 * A delivery timeout at or past -t would end the wait UNKNOWN on the
+	 * timeout instead of CRITICAL "not delivered": refuse it up front.
+	 */
+	if (!(s->delivery_timeout > 0) ||
+	    s->delivery_timeout + DELIVERY_MARGIN_S > ms_timeout()) {
+		char dt[32], t[32];
+		ms_duration_format(dt, sizeof(dt), s->delivery_timeout);
+		ms_duration_format(t, sizeof(t), ms_timeout());
+		ms_usage_error("--delivery-timeout (%s) must be above 0 and at least %ds shorter than "
+			       "-t/--timeout (%s): raise -t or lower --delivery-timeout", dt,
+			       DELIVERY_MARGIN_S, t);
+	}
 	if (s->njunk == 0) {
 		s->junk[s->njunk++] = "Junk";
 		s->junk[s->njunk++] = "Spam";
@@ -420,7 +440,7 @@ static void use_webmail(struct run *run, struct ms_http *http)
 	if (!ops->mailbox(wm, &run->mailbox, &err))
 		webmail_failed(run, &err);
 
-	ms_buf_printf(&subject, "mailstatus probe %s", run->token);
+	ms_buf_printf(&subject, PROBE_SUBJECT " %s", run->token);
 	ms_buf_printf(&body, "This message tests that webmail sends and mail arrives.\n"
 		      "It is deleted again by check_webmail_send; token %s.\n", run->token);
 	struct ms_wm_message msg = {
@@ -480,6 +500,36 @@ static void search_round(struct run *run, struct ms_imap *imap, bool junk_exists
 	}
 }
 
+/*
+ * Deletes the webmail's copy of the probe in Sent (unless --keep); a
+ * failure is a WARNING, or only a line of long output when quiet.
+ */
+static void delete_sent_copy(struct run *run, struct ms_imap *imap, bool quiet)
+{
+	struct ms_curl_error err;
+	struct ms_uids copy = { 0 };
+
+	if (run->s->keep || !run->sent.saved_in[0] ||
+	    (run->found_in && strcmp(run->sent.saved_in, run->found_in) == 0))
+		return;
+	ms_step("deleting the copy in %s", run->sent.saved_in);
+	if (!ms_imap_search_header(imap, run->sent.saved_in, SEARCH_HEADER, run->token, &copy,
+				   &err) ||
+	    !ms_imap_delete(imap, run->sent.saved_in, &copy, &err)) {
+		if (quiet)
+			ms_result_line(run->r, "could not delete the copy in %s: %s",
+				       run->sent.saved_in, err.msg);
+		else
+			ms_result_add(run->r, MS_WARNING, "could not delete the copy in %s: %s",
+				      run->sent.saved_in, err.msg);
+	}
+	ms_uids_free(&copy);
+}
+
+/*
+ * Not delivered: the Sent copy goes now; the message itself, when it
+ * arrives late, goes with the next runs' removal of old probe messages.
+ */
 static _Noreturn void not_delivered(struct run *run, struct ms_imap *imap)
 {
 	char took[32];
@@ -488,6 +538,7 @@ static _Noreturn void not_delivered(struct run *run, struct ms_imap *imap)
 	ms_result_add(run->r, MS_CRITICAL, "not delivered after %s (sent %s, token %s, %u IMAP "
 		      "searches of %s empty)", took, run->sent_at, run->token, run->searches,
 		      ms_imap_mailbox(imap));
+	delete_sent_copy(run, imap, true);
 	finish(run);
 }
 
@@ -518,13 +569,16 @@ static void await_delivery(struct run *run, struct ms_imap *imap)
 
 /*
  * The seed's storage symptom: the webmail shows no folders, or an empty
- * inbox, while IMAP has mail in it.
+ * inbox, while IMAP has mail in it. Probe messages do not count: ours, and
+ * those of other runs sharing the mailbox (one check per webmail server),
+ * which arrive at any time between the webmail's listing and this count.
  */
 static void compare_mailbox(struct run *run, struct ms_imap *imap)
 {
 	const struct ms_wm_mailbox *mb = &run->mailbox;
 	struct ms_curl_error err;
-	long messages = 0;
+	struct ms_buf criteria = MS_BUF_INIT;
+	struct ms_uids others = { 0 };
 
 	if (mb->folders == 0 || !mb->has_inbox) {
 		ms_result_add(run->r, MS_CRITICAL, "mailbox appears empty: the webmail lists %zu "
@@ -534,20 +588,71 @@ static void compare_mailbox(struct run *run, struct ms_imap *imap)
 	if (mb->inbox_messages != 0)
 		return;
 	ms_step("counting the messages in INBOX on %s", ms_imap_server(imap));
-	if (!ms_imap_count(imap, "INBOX", &messages, &err))
+	ms_buf_puts(&criteria, "NOT SUBJECT ");
+	ms_imap_quote(&criteria, PROBE_SUBJECT);
+	if (!ms_imap_search(imap, "INBOX", ms_buf_str(&criteria), &others, &err))
 		imap_failed(run, imap, "counting the messages in INBOX", &err);
-	if (strcmp(run->found_in, "INBOX") == 0)
-		messages -= (long)run->found.n;
-	if (messages > 0)
+	ms_buf_free(&criteria);
+	if (others.n > 0)
 		ms_result_add(run->r, MS_CRITICAL, "mailbox appears empty: the webmail lists no "
-			      "messages in INBOX while IMAP has %ld", messages);
+			      "messages in INBOX while IMAP has %zu", others.n);
+	ms_uids_free(&others);
 }
 
-/* Deletes the probe message and the webmail's copy in Sent. */
-static void clean_up(struct run *run, struct ms_imap *imap)
+/* An IMAP date (25-Nov-2026), in English whatever the locale. */
+static void imap_date(char *buf, size_t len, time_t when)
+{
+	static const char *const month[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+
+	localtime_r(&when, &tm);
+	snprintf(buf, len, "%d-%s-%d", tm.tm_mday, month[tm.tm_mon], tm.tm_year + 1900);
+}
+
+/*
+ * Probe messages older than a day in folder are left-overs of failed runs
+ * (not delivered in time, arrived later; or a run killed half-way): they
+ * would stay for ever. Younger ones may be another run's, still waited for.
+ */
+static void remove_stale(struct run *run, struct ms_imap *imap, const char *folder,
+			 bool must_exist)
 {
 	struct ms_curl_error err;
-	struct ms_uids copy = { 0 };
+	struct ms_buf criteria = MS_BUF_INIT;
+	struct ms_uids old = { 0 };
+	char date[32];
+
+	imap_date(date, sizeof(date), time(NULL) - STALE_PROBE_S);
+	ms_buf_puts(&criteria, "SUBJECT ");
+	ms_imap_quote(&criteria, PROBE_SUBJECT);
+	ms_buf_printf(&criteria, " OR BEFORE %s SENTBEFORE %s", date, date);
+	ms_step("removing probe messages older than a day from %s", folder);
+	if (!ms_imap_search(imap, folder, ms_buf_str(&criteria), &old, &err)) {
+		if (err.kind != MS_CURL_PROTOCOL || must_exist)
+			ms_result_add(run->r, MS_WARNING, "could not look for old probe messages "
+				      "in %s: %s", folder, err.msg);
+	} else if (!ms_imap_delete(imap, folder, &old, &err)) {
+		ms_result_add(run->r, MS_WARNING, "could not delete %zu old probe messages from "
+			      "%s: %s", old.n, folder, err.msg);
+	} else if (old.n) {
+		ms_result_line(run->r, "removed %zu probe messages older than a day from %s",
+			       old.n, folder);
+	}
+	ms_buf_free(&criteria);
+	ms_uids_free(&old);
+}
+
+/*
+ * Deletes the probe message and the webmail's copy in Sent, and what
+ * failed runs left behind in the mailbox, the junk folders and Sent.
+ */
+static void clean_up(struct run *run, struct ms_imap *imap)
+{
+	const struct settings *s = run->s;
+	const char *mailbox = ms_imap_mailbox(imap);
+	const char *sent = run->sent.saved_in[0] ? run->sent.saved_in : "Sent";
+	struct ms_curl_error err;
 
 	ms_step("deleting the probe message from %s", run->found_in);
 	if (!ms_imap_delete(imap, run->found_in, &run->found, &err)) {
@@ -555,15 +660,14 @@ static void clean_up(struct run *run, struct ms_imap *imap)
 			      run->found_in, err.msg);
 		return;
 	}
-	if (!run->sent.saved_in[0] || strcmp(run->sent.saved_in, run->found_in) == 0)
-		return;
-	ms_step("deleting the copy in %s", run->sent.saved_in);
-	if (!ms_imap_search_header(imap, run->sent.saved_in, SEARCH_HEADER, run->token, &copy,
-				   &err) ||
-	    !ms_imap_delete(imap, run->sent.saved_in, &copy, &err))
-		ms_result_add(run->r, MS_WARNING, "could not delete the copy in %s: %s",
-			      run->sent.saved_in, err.msg);
-	ms_uids_free(&copy);
+	delete_sent_copy(run, imap, false);
+
+	remove_stale(run, imap, mailbox, true);
+	for (size_t i = 0; i < s->njunk; i++)
+		if (strcmp(s->junk[i], mailbox) != 0)
+			remove_stale(run, imap, s->junk[i], false);
+	if (strcmp(sent, mailbox) != 0)
+		remove_stale(run, imap, sent, run->sent.saved_in[0] != '\0');
 }
 
 /* ---- verdict ---- */
