@@ -149,7 +149,9 @@ static const struct ms_plugin plugin = {
 		"    The state when the mail system is down (default critical).\n"
 		" --read-all\n"
 		"    Read every queue file's arrival record instead of trusting verified\n"
-		"    queue-ID and birth-time hints (slower on large queues).\n"
+		"    queue-ID and birth-time hints (slower on large queues). Queues under\n"
+		"    20,000 files have every record read anyway; only above that can a\n"
+		"    requeued message that is not sampled be missed without it.\n"
 		" --top=N\n"
 		"    With -v: how many deferral reasons and recipient domains to list\n"
 		"    (default 5).\n",
