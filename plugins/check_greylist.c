@@ -418,7 +418,23 @@ struct attempt {
 	double connect_s, greeting_s, total_s;
 	bool has_tls;
 	struct ms_tls_info tls;
+	bool sender_refused;	/* deferred for the sender's address (4.1.7, 4.1.8) */
 };
+
+/*
+ * The hint for a gateway that refuses the probe's sender before the
+ * policy check: reject_unknown_sender_domain answers 450 4.1.8 for the
+ * default sender's domain, which does not resolve.
+ */
+#define SENDER_DOMAIN_HINT \
+	" (the MX rejects the probe's sender domain: give --sender=@A-DOMAIN-THAT-RESOLVES)"
+
+/* 4.1.7 (bad sender address) or 4.1.8 (bad sender domain), or their 5.x.x. */
+static bool sender_refused(const struct ms_smtp_reply *r)
+{
+	return (r->enhanced[0] == '4' || r->enhanced[0] == '5') &&
+	       (strcmp(r->enhanced + 1, ".1.7") == 0 || strcmp(r->enhanced + 1, ".1.8") == 0);
+}
 
 /* Seconds on the monotonic clock, finer than ms_now_ms(): replies take microseconds. */
 static double now_s(void)
@@ -537,7 +553,8 @@ static void smtp_expect_ok(const char *what, const struct ms_smtp_reply *r)
 		return;
 	struct ms_buf words = MS_BUF_INIT;
 	ms_smtp_reply_describe(r, &words, WORDS_MAX);
-	ms_die(MS_CRITICAL, "%s: %s", what, ms_buf_str(&words));
+	ms_die(MS_CRITICAL, "%s: %s%s", what, ms_buf_str(&words),
+	       sender_refused(r) ? SENDER_DOMAIN_HINT : "");
 }
 
 static void smtp_ehlo(struct ms_conn *conn, const struct settings *s, struct ms_smtp_reply *r)
@@ -614,6 +631,7 @@ static void smtp_try(const struct settings *s, const struct triplet *t, struct a
 		[MS_RCPT_REJECTED] = OUT_REJECTED,
 	};
 	a->outcome = by_rcpt[ms_smtp_classify_rcpt(&r)];
+	a->sender_refused = a->outcome == OUT_DEFERRED_OTHER && sender_refused(&r);
 	struct ms_buf words = MS_BUF_INIT;
 	ms_smtp_reply_describe(&r, &words, WORDS_MAX);
 	a->words = ms_buf_steal(&words);
@@ -700,7 +718,8 @@ static void judge_first(struct ms_result *r, const struct settings *s, const str
 			      a->words);
 		break;
 	case OUT_DEFERRED_OTHER:
-		ms_result_add(r, MS_CRITICAL, "deferred, but not by greylisting (%s)", a->words);
+		ms_result_add(r, MS_CRITICAL, "deferred, but not by greylisting (%s)%s", a->words,
+			      a->sender_refused ? SENDER_DOMAIN_HINT : "");
 		break;
 	case OUT_OTHER:
 		ms_result_add(r, MS_CRITICAL, "unexpected reply, not a greylisting decision (%s)",

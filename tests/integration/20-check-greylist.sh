@@ -316,6 +316,24 @@ expect_plugin "fault: the MTA refuses the sender" 2 \
 	'^GREYLIST CRITICAL - MAIL FROM refused: 553 5\.7\.1 <x@example\.com>: Sender address rejected: not logged in$' \
 	"$plugin" --mode=smtp -H 127.0.0.1 -p 10515 --recipient=a@example.net
 
+# reject_unknown_sender_domain before the policy check: the default sender's
+# domain does not resolve, and the hint says what to give instead.
+fake 10516 'send:220 fake ESMTP\r\n' line 'send:250 fake\r\n' line 'send:250 2.1.0 Ok\r\n' \
+	line 'send:450 4.1.8 <p@probe-x.example.com>: Sender address rejected: Domain not found\r\n' hang
+expect_plugin "fault: the MX defers the probe's sender domain (4.1.8): the hint" 2 \
+	"^GREYLIST CRITICAL - deferred, but not by greylisting \\(450 4\\.1\\.8 <p@probe-x\\.example\\.com>: Sender address rejected: Domain not found\\) \\(the MX rejects the probe's sender domain: give --sender=@A-DOMAIN-THAT-RESOLVES\\)" \
+	"$plugin" --mode=smtp -H 127.0.0.1 -p 10516 --recipient=a@example.net
+fake 10517 'send:220 fake ESMTP\r\n' line 'send:250 fake\r\n' line 'send:250 2.1.0 Ok\r\n' \
+	line 'send:454 4.7.1 <a@example.net>: Relay access denied\r\n' hang
+expect_plugin "fault: another deferral (4.7.1) has no sender hint" 2 \
+	'^GREYLIST CRITICAL - deferred, but not by greylisting \(454 4\.7\.1 <a@example\.net>: Relay access denied\)( \||$)' \
+	"$plugin" --mode=smtp -H 127.0.0.1 -p 10517 --recipient=a@example.net
+fake 10518 'send:220 fake ESMTP\r\n' line 'send:250 fake\r\n' \
+	line 'send:450 4.1.8 <p@probe-x.example.com>: Sender address rejected: Domain not found\r\n' hang
+expect_plugin "fault: MAIL FROM deferred for the sender domain (4.1.8): the hint" 2 \
+	"^GREYLIST CRITICAL - MAIL FROM refused: 450 4\\.1\\.8 .*Domain not found \\(the MX rejects the probe's sender domain: give --sender=@A-DOMAIN-THAT-RESOLVES\\)\$" \
+	"$plugin" --mode=smtp -H 127.0.0.1 -p 10518 --recipient=a@example.net
+
 # ------------------------------------------------ contrib/ definitions validate
 if command -v nagios4 >/dev/null 2>&1; then
 	n=$PEERS_DIR/nagios
