@@ -419,6 +419,7 @@ void ms_fstab_free(struct ms_fstab *f)
 		free(f->entries[i].opts);
 	}
 	free(f->entries);
+	free(f->skipped);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -426,6 +427,7 @@ struct fstab_ctx {
 	struct ms_fstab *f;
 	char *err;
 	size_t errlen;
+	bool lenient;		/* skip bad lines instead of failing */
 };
 
 static bool add_fstab_line(void *arg, const char *line, size_t n, int lineno)
@@ -441,6 +443,13 @@ static bool add_fstab_line(void *arg, const char *line, size_t n, int lineno)
 	if (nf == 0 || f[0].start[0] == '#')
 		return true;
 	if (nf < 3 || memchr(line, '\0', n) != NULL) {
+		if (ctx->lenient) {
+			struct ms_fstab *tab = ctx->f;
+			ms_xgrow(&tab->skipped, &tab->cap_skipped, tab->nskipped + 1,
+				 sizeof(*tab->skipped));
+			tab->skipped[tab->nskipped++] = lineno;
+			return true;
+		}
 		snprintf(ctx->err, ctx->errlen,
 			 "line %d of the fstab has no device, mount point and type", lineno);
 		return false;
@@ -459,7 +468,7 @@ static bool add_fstab_line(void *arg, const char *line, size_t n, int lineno)
 
 bool ms_fstab_parse(const char *text, size_t len, struct ms_fstab *f, char *err, size_t errlen)
 {
-	struct fstab_ctx ctx = { f, err, errlen };
+	struct fstab_ctx ctx = { f, err, errlen, false };
 
 	memset(f, 0, sizeof(*f));
 	if (each_line(text, len, add_fstab_line, &ctx))
@@ -481,6 +490,27 @@ bool ms_fstab_read(const char *path, struct ms_fstab *f, char *err, size_t errle
 		snprintf(err, errlen, "%s: %s", path, why);
 	ms_buf_free(&b);
 	return ok;
+}
+
+void ms_fstab_parse_lenient(const char *text, size_t len, struct ms_fstab *f)
+{
+	char err[8];
+	struct fstab_ctx ctx = { f, err, sizeof(err), true };
+
+	memset(f, 0, sizeof(*f));
+	each_line(text, len, add_fstab_line, &ctx);
+}
+
+bool ms_fstab_read_lenient(const char *path, struct ms_fstab *f, char *err, size_t errlen)
+{
+	struct ms_buf b = MS_BUF_INIT;
+
+	memset(f, 0, sizeof(*f));
+	if (!read_file(path, &b, err, errlen))
+		return false;
+	ms_fstab_parse_lenient(b.data ? b.data : "", b.len, f);
+	ms_buf_free(&b);
+	return true;
 }
 
 const struct ms_fstab_entry *ms_fstab_find(const struct ms_fstab *f, const char *path)

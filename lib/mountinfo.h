@@ -86,6 +86,8 @@ struct ms_fstab_entry {
 struct ms_fstab {
 	struct ms_fstab_entry *entries;
 	size_t n, cap;
+	int *skipped;		/* lenient parsing: numbers of the lines skipped */
+	size_t nskipped, cap_skipped;
 };
 
 /*
@@ -96,6 +98,14 @@ struct ms_fstab {
 bool ms_fstab_parse(const char *text, size_t len, struct ms_fstab *f,
 		    char *err, size_t errlen);
 bool ms_fstab_read(const char *path, struct ms_fstab *f, char *err, size_t errlen);
+
+/*
+ * As mount(8) reads fstab: a line it cannot parse is skipped (its number
+ * kept in f->skipped) instead of failing the whole file. Fails only when
+ * the file cannot be read.
+ */
+void ms_fstab_parse_lenient(const char *text, size_t len, struct ms_fstab *f);
+bool ms_fstab_read_lenient(const char *path, struct ms_fstab *f, char *err, size_t errlen);
 void ms_fstab_free(struct ms_fstab *f);
 
 /* The last entry for mount point path (mount(8) also takes the last), or NULL. */

@@ -32,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +53,11 @@
 
 #define MOUNTINFO "/proc/self/mountinfo"
 #define DEFAULT_FSTAB "/etc/fstab"
+/*
+ * The default --state-dir is per user (DEFAULT_STATE_DIR-UID, the real
+ * uid): one created by root running the plugin by hand must not lock out
+ * the monitoring user.
+ */
 #define DEFAULT_STATE_DIR "/var/tmp/mailstatus"
 #define PROBE_SHARE 0.8		/* default --probe-timeout: this share of -t */
 #define SUMMARY_FAILURES 3	/* failing mounts named on the status line */
@@ -135,7 +142,9 @@ static const struct ms_plugin plugin = {
 		"    How long statfs, stat, the sentinel and the write test may take per\n"
 		"    mount (default: 80% of -t).\n"
 		" --state-dir=DIR\n"
-		"    Where stuck probes are remembered (default " DEFAULT_STATE_DIR ").\n"
+		"    Where stuck probes are remembered (default " DEFAULT_STATE_DIR "-UID, UID\n"
+		"    being the user's number). When it cannot be used, the run goes on and\n"
+		"    says so in its long output.\n"
 		" --sentinel=RELPATH\n"
 		"    A file that must exist on the mounted filesystem (e.g. .mailstore).\n"
 		" --sentinel-content=STRING\n"
@@ -281,6 +290,7 @@ struct target {
 	struct ms_linger linger;
 	struct ms_proc_info stuck;		/* the stuck probe's state */
 	bool has_stuck;
+	bool missing;				/* not mounted, and nothing there */
 	/* the verdict */
 	enum ms_state state;
 	struct ms_buf problems;
@@ -323,11 +333,20 @@ static void load_tables(const struct settings *s, struct run *run)
 	ms_step("reading %s", MOUNTINFO);
 	if (!ms_mountinfo_read(MOUNTINFO, &run->mounts, err, sizeof(err)))
 		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", err);
+	bool system_fstab = !s->fstab_all && !s->fstab_file_given;
 	/* no /etc/fstab (a container): -p mounts are checked without it */
-	if (!s->fstab_all && !s->fstab_file_given && access(s->fstab_file, F_OK) != 0)
+	if (system_fstab && access(s->fstab_file, F_OK) != 0)
 		return;
 	ms_step("reading %s", s->fstab_file);
-	if (!ms_fstab_read(s->fstab_file, &run->fstab, err, sizeof(err)))
+	/*
+	 * -p alone only compares with the system's fstab: a line there that
+	 * cannot be parsed is skipped, as mount(8) does, instead of making
+	 * every check UNKNOWN. --fstab and --fstab-file still insist.
+	 */
+	bool ok = system_fstab
+		? ms_fstab_read_lenient(s->fstab_file, &run->fstab, err, sizeof(err))
+		: ms_fstab_read(s->fstab_file, &run->fstab, err, sizeof(err));
+	if (!ok)
 		ms_die(MS_UNKNOWN, "%s (give a readable --fstab-file)", err);
 }
 
@@ -389,6 +408,17 @@ static void collect_targets(const struct settings *s, struct run *run)
 
 /* ------------------------------------------------------------------ */
 /* probe: what may hang runs in a child                                */
+
+/* Runs in a probe child for a path that is not mounted: does it exist? Answers errno. */
+static int exists_child(void *arg, int fd)
+{
+	struct stat st;
+	char answer[16];
+	int e = lstat(arg, &st) == 0 ? 0 : errno;
+	int n = snprintf(answer, sizeof(answer), "%d\n", e);
+
+	return write(fd, answer, (size_t)n) == n ? 0 : 1;
+}
 
 /* Runs in the probe child; its reports through fd are all the parent learns. */
 static int probe_child(void *arg, int fd)
@@ -517,10 +547,27 @@ static void probe_all(const struct settings *s, struct run *run)
 		ms_probe_start(&probes[n], probe_child, &jobs[n]);
 		n++;
 	}
+	/*
+	 * A path that is not mounted: is there a directory underneath at all?
+	 * Asked in a child too (its parent may be a hung mount).
+	 */
+	size_t nall = n;
+	for (size_t i = 0; i < run->ntargets; i++)
+		if (!run->targets[i].mount)
+			ms_probe_start(&probes[nall++], exists_child, run->targets[i].path);
 	ms_step("waiting for the probes of %zu mount%s (statfs, stat%s%s)", n,
 		n == 1 ? "" : "s", s->sentinel ? ", sentinel" : "",
 		s->write_test ? ", write test" : "");
-	ms_probe_wait(probes, n, ms_deadline_within((int64_t)(s->probe_timeout * 1000)));
+	ms_probe_wait(probes, nall, ms_deadline_within((int64_t)(s->probe_timeout * 1000)));
+	for (size_t i = 0, k = n; i < run->ntargets; i++) {
+		struct target *t = &run->targets[i];
+		if (t->mount)
+			continue;
+		struct ms_probe *p = &probes[k++];
+		int e = p->state == MS_PROBE_DONE && p->answer.len ? atoi(ms_buf_str(&p->answer)) : 0;
+		t->missing = e == ENOENT || e == ENOTDIR;
+		ms_probe_free(p);
+	}
 	ms_step("reading what the probes found");
 	n = 0;
 	for (size_t i = 0; i < run->ntargets; i++) {
@@ -762,6 +809,10 @@ static void judge(const struct settings *s, struct target *t)
 	struct ms_space sp;
 
 	t->state = MS_OK;
+	if (t->mount == NULL && t->missing) {
+		flag(t, MS_CRITICAL, "does not exist (not mounted, and no directory there)");
+		return;
+	}
 	if (t->mount == NULL) {
 		flag(t, MS_CRITICAL, "not mounted (the directory underneath is what users "
 		     "would see)");
@@ -879,9 +930,8 @@ static int by_state(const void *a, const void *b)
 	return d ? d : (x < y ? -1 : x > y);
 }
 
-/* The failing mounts, worst first, then how many are OK; a state-directory problem after them. */
-static void summarize(struct ms_result *r, struct target **sorted, size_t n, size_t ok,
-		      const char *state_error)
+/* The failing mounts, worst first, then how many are OK. */
+static void summarize(struct ms_result *r, struct target **sorted, size_t n, size_t ok)
 {
 	struct ms_buf b = MS_BUF_INIT;
 	size_t shown = 0;
@@ -901,8 +951,6 @@ static void summarize(struct ms_result *r, struct target **sorted, size_t n, siz
 		ms_buf_printf(&b, "%zu mounts OK", n);
 	else
 		ms_buf_printf(&b, "; %zu of %zu mount%s OK", ok, n, n == 1 ? "" : "s");
-	if (state_error[0])
-		ms_buf_printf(&b, "; %s", state_error);
 	ms_result_summary(r, "%s", ms_buf_str(&b));
 	ms_buf_free(&b);
 }
@@ -918,7 +966,7 @@ static void report(const struct settings *s, struct run *run)
 		ok += run->targets[i].state == MS_OK;
 	}
 	qsort(sorted, run->ntargets, sizeof(*sorted), by_state);
-	summarize(r, sorted, run->ntargets, ok, run->state_error);
+	summarize(r, sorted, run->ntargets, ok);
 	for (size_t i = 0; i < run->ntargets; i++) {
 		const struct target *t = sorted[i];
 		if (t->state == MS_OK)
@@ -933,8 +981,17 @@ static void report(const struct settings *s, struct run *run)
 				       t->path, t->mount->id, t->mount->fstype, t->mount->source,
 				       t->mount->mount_opts, t->mount->super_opts);
 	}
+	/*
+	 * The state directory only remembers stuck probes for later runs: a
+	 * problem with it is said, but the mounts' verdict stays what it is.
+	 */
 	if (run->state_error[0])
-		ms_result_add(r, MS_UNKNOWN, "%s", run->state_error);
+		ms_result_line(r, "%s; stuck probes are not remembered across runs",
+			       run->state_error);
+	if (ms_verbosity() > 0)
+		for (size_t i = 0; i < run->fstab.nskipped; i++)
+			ms_result_line(r, "%s: line %d skipped (no device, mount point and type), "
+				       "as mount(8) does", s->fstab_file, run->fstab.skipped[i]);
 	for (size_t i = 0; i < run->ntargets; i++)
 		target_perf(r, s, &run->targets[i]);
 	free(sorted);
@@ -943,8 +1000,13 @@ static void report(const struct settings *s, struct run *run)
 
 int main(int argc, char **argv)
 {
-	struct settings s = { .fstab_file = DEFAULT_FSTAB, .state_dir = DEFAULT_STATE_DIR };
+	struct settings s = { .fstab_file = DEFAULT_FSTAB };
 	struct run run = { .state_fd = -1 };
+	char state_dir[64];
+
+	snprintf(state_dir, sizeof(state_dir), "%s-%lu", DEFAULT_STATE_DIR,
+		 (unsigned long)getuid());
+	s.state_dir = state_dir;
 
 	ms_plugin_init(&plugin, &argc, &argv);
 	parse_options(argc, argv, &s);

@@ -116,6 +116,10 @@ sm "not mounted" 2 "^STORAGE_MOUNT CRITICAL - $M/empty not mounted \(the directo
 	-p "$M/mail" -p "$M/empty"
 sm "not mounted, though the directory underneath has the sentinel" 2 "CRITICAL - $M/empty not mounted .*; 0 of 1 mount OK" \
 	-p "$M/empty" --sentinel=.mailstore
+sm "a path that does not exist" 2 "^STORAGE_MOUNT CRITICAL - $M/nothing does not exist \(not mounted, and no directory there\); 1 of 2 mounts OK" \
+	-p "$M/mail" -p "$M/nothing"
+sm "a path below a file does not exist either" 2 "CRITICAL - $M/empty/.mailstore/x does not exist" \
+	-p "$M/empty/.mailstore/x"
 sm "trailing slash and dots" 0 "OK - $M/mail: tmpfs" -p "$M/./mail/"
 sm "right type and source" 0 "OK - $M/mail: tmpfs from smtest-mail" -p "$M/mail" --fstype=nfs,tmpfs --source=smtest-mail
 sm "wrong type" 2 "CRITICAL - $M/mail is tmpfs, expected nfs4" -p "$M/mail" --fstype=nfs4
@@ -189,7 +193,7 @@ EOF
 sm "fstab: wrong type reported, noauto and swap skipped" 2 \
 	"CRITICAL - $M/b is tmpfs, fstab line 4 says nfs; 2 of 3 mounts OK" --fstab --fstab-file="$W/fstab"
 sm "fstab: --type filter" 0 "OK - 2 mounts OK" --fstab --fstab-file="$W/fstab" --type=tmpfs
-sm "fstab: noauto checked when named" 2 "$M/c not mounted" --fstab --fstab-file="$W/fstab" --type=tmpfs -p "$M/c"
+sm "fstab: noauto checked when named" 2 "$M/c does not exist" --fstab --fstab-file="$W/fstab" --type=tmpfs -p "$M/c"
 sm "fstab: -p compared with fstab" 2 "CRITICAL - $M/b is tmpfs, fstab line 4 says nfs" -p "$M/b" --fstab-file="$W/fstab"
 printf 'smtest-other %s/a tmpfs rw 0 0\n' "$M" >"$W/fstab2"
 sm "fstab: wrong source" 2 "CRITICAL - $M/a mounted from smtest-a, fstab line 1 says smtest-other" -p "$M/a" --fstab-file="$W/fstab2"
@@ -197,13 +201,53 @@ printf 'smtest-ro %s/ro tmpfs rw 0 0\n' "$M" >"$W/fstab3"
 sm "fstab: rw entry mounted read-only" 2 "CRITICAL - $M/ro read-only: the filesystem itself is read-only" -p "$M/ro" --fstab-file="$W/fstab3"
 printf 'smtest-a %s/a tmpfs rw\n/dev/x\n' "$M" >"$W/badfstab"
 sm "fstab: a broken line" 3 "UNKNOWN - $W/badfstab: line 2 of the fstab has no device, mount point and type" --fstab --fstab-file="$W/badfstab"
+sm "fstab: a broken line with -p and --fstab-file" 3 "UNKNOWN - $W/badfstab: line 2 of the fstab has no device, mount point and type" -p "$M/a" --fstab-file="$W/badfstab"
+# The system's fstab with a line mount(8) skips: -p alone skips it too
+# (and says so with -v), still comparing with the lines it can read.
+# A bind mount over /etc/fstab, in this private mount namespace only.
+printf 'smtest-a %s/a tmpfs rw 0 0\n/dev/x\nsmtest-b %s/b nfs rw 0 0\n' "$M" "$M" >"$W/sysfstab"
+if [ -f /etc/fstab ] && mount --bind "$W/sysfstab" /etc/fstab; then
+	sm "system fstab with a broken line: -p still checks" 0 "^STORAGE_MOUNT OK - $M/a: tmpfs from smtest-a" -p "$M/a"
+	sm "system fstab with a broken line: -v names the skipped line" 0 \
+		"^/etc/fstab: line 2 skipped \(no device, mount point and type\), as mount\(8\) does$" -p "$M/a" -v
+	sm "system fstab with a broken line: the other lines still compared" 2 \
+		"CRITICAL - $M/b is tmpfs, fstab line 3 says nfs" -p "$M/b"
+	sm "system fstab with a broken line: --fstab stays strict" 3 \
+		"UNKNOWN - /etc/fstab: line 2 of the fstab has no device, mount point and type" --fstab
+	umount /etc/fstab
+else
+	check_fail "cannot bind-mount a fixture over /etc/fstab in the private namespace"
+fi
 sm "fstab: nothing of that type" 3 "UNKNOWN - $W/fstab lists no mount point to check of type nfs4" --fstab --fstab-file="$W/fstab" --type=nfs4
 
 # --- the state directory -------------------------------------------------------------
 ln -s "$W/state" "$W/statelink"
-expect_plugin "state dir as a symlink refused, mounts still checked" 3 \
-	"^STORAGE_MOUNT UNKNOWN - $M/mail: tmpfs from smtest-mail, .*; cannot open the state directory $W/statelink: Not a directory \(it must be a directory, not a symlink\)" \
+# A state directory the plugin cannot use: said in the long output; the
+# mounts' verdict stays (it only remembers stuck probes for later runs).
+expect_plugin "state dir as a symlink refused, mounts still checked" 0 \
+	"^cannot open the state directory $W/statelink: Not a directory \(it must be a directory, not a symlink\); stuck probes are not remembered across runs$" \
 	"$plugin" --state-dir="$W/statelink" -p "$M/mail"
+printf '%s\n' "$_out" | head -n 1 | grep -Eq "^STORAGE_MOUNT OK - $M/mail: tmpfs from smtest-mail, [^;]*\|" &&
+	check_ok "the status line is the mount's" || check_fail "status line: $(printf '%s\n' "$_out" | head -n 1)"
+mkdir -m 700 "$W/otherstate" && chown 65534 "$W/otherstate"
+expect_plugin "state dir of another user: long output only, the verdict stays" 0 \
+	"^refusing the state directory $W/otherstate: it belongs to another user .*; stuck probes are not remembered" \
+	"$plugin" --state-dir="$W/otherstate" -p "$M/mail"
+expect_plugin "state dir of another user: a failing mount stays CRITICAL" 2 \
+	"^STORAGE_MOUNT CRITICAL - $M/empty not mounted" \
+	"$plugin" --state-dir="$W/otherstate" -p "$M/empty"
+# The default state directory is per user: one that root (or anyone else)
+# created at the old shared path does not lock this user out. /var/tmp is
+# a directory of the test's here (a bind mount in this namespace only).
+mkdir -p "$W/vartmp" && mount --bind "$W/vartmp" /var/tmp &&
+	mkdir -m 700 /var/tmp/mailstatus && chown 65534 /var/tmp/mailstatus
+expect_plugin "default state dir: per user, not the shared /var/tmp/mailstatus" 0 \
+	"^STORAGE_MOUNT OK - $M/mail: tmpfs from smtest-mail" "$plugin" -p "$M/mail"
+case $_out in *"state directory"*) check_fail "state directory problem: $_out" ;; esac
+[ -d "/var/tmp/mailstatus-$(id -u)" ] && [ "$(stat -c %u:%a "/var/tmp/mailstatus-$(id -u)")" = "$(id -u):700" ] &&
+	check_ok "the default state directory is /var/tmp/mailstatus-$(id -u), mode 700" ||
+	check_fail "no /var/tmp/mailstatus-$(id -u): $(ls -la /var/tmp)"
+umount /var/tmp
 
 # --- ext4 with a recorded error (errors=remount-ro) -------------------------------------
 if command -v mkfs.ext4 >/dev/null && [ -e /dev/loop-control ] &&

@@ -232,6 +232,38 @@ START_TEST(fstab_fixture)
 }
 END_TEST
 
+/* mount(8) skips a line it cannot parse; -p with the system's fstab does the same. */
+START_TEST(fstab_lenient)
+{
+	static const char text[] = "/dev/a /a ext4 rw 0 0\n"
+				   "/dev/x\n"
+				   "# a comment\n"
+				   "/dev/b /b\n"
+				   "/dev/c /c xfs\n";
+	struct ms_fstab f;
+	char err[256];
+
+	ck_assert(!ms_fstab_parse(text, sizeof(text) - 1, &f, err, sizeof(err)));
+	ms_fstab_parse_lenient(text, sizeof(text) - 1, &f);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_str_eq(f.entries[0].mount_point, "/a");
+	ck_assert_int_eq(f.entries[1].line, 5);
+	ck_assert_str_eq(ms_fstab_find(&f, "/c")->vfstype, "xfs");
+	ck_assert_uint_eq(f.nskipped, 2);
+	ck_assert_int_eq(f.skipped[0], 2);
+	ck_assert_int_eq(f.skipped[1], 4);
+	ms_fstab_free(&f);
+	ck_assert_uint_eq(f.nskipped, 0);
+
+	ms_fstab_parse_lenient("", 0, &f);
+	ck_assert_uint_eq(f.n + f.nskipped, 0);
+	ms_fstab_free(&f);
+
+	ck_assert(!ms_fstab_read_lenient("/nonexistent/fstab", &f, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/fstab"));
+}
+END_TEST
+
 START_TEST(fstab_errors)
 {
 	struct ms_fstab f;
@@ -370,6 +402,7 @@ Suite *mountinfo_suite(void)
 	tcase_add_test(tc, unreadable_or_bad_file);
 	tcase_add_test(tc, fstab_fixture);
 	tcase_add_test(tc, fstab_errors);
+	tcase_add_test(tc, fstab_lenient);
 	tcase_add_test(tc, option_lists);
 	tcase_add_test(tc, path_normalize);
 	tcase_add_test(tc, type_and_source_matching);
