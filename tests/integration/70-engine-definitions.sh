@@ -22,6 +22,25 @@ peers_workdir engine-definitions
 trap peers_cleanup EXIT
 W=$PEERS_DIR
 
+# REGENERATE=1: rewrite the combined files from the check_* files (after
+# a plugin's contrib file changed), keeping their head and publisher part.
+if [ -n "${REGENERATE:-}" ]; then
+	$py - "$top_srcdir/contrib" <<'PY'
+import os, sys
+d = sys.argv[1]
+for engine, ext, sep, push in (
+        ("nagios", "cfg", "# " + "=" * 70 + "\n", "# mailstatus-publish: push."),
+        ("icinga2", "conf", "/* " + "=" * 68 + " */\n", "/*\n * mailstatus-publish: push.")):
+    path = os.path.join(d, engine, "mailstatus." + ext)
+    s = open(path).read()
+    parts = [sep + open(os.path.join(d, engine, f)).read() + "\n"
+             for f in sorted(os.listdir(os.path.join(d, engine))) if f.startswith("check_")]
+    open(path, "w").write(s[:s.index(sep)] + "".join(parts) + s[s.index(sep + push):])
+    print("rewrote", path)
+PY
+	exit
+fi
+
 # --- the combined files hold each plugin's file, whole and unchanged
 # (commands, samples and comments: the combined file is what users read)
 if out=$($py - "$top_srcdir/contrib" <<'PY'
@@ -39,7 +58,7 @@ PY
 ); then
 	check_ok "mailstatus.cfg and mailstatus.conf carry every check_* file unchanged"
 else
-	check_fail "the combined files differ from the plugins' own: $out"
+	check_fail "the combined files differ from the plugins' own (REGENERATE=1 $0 rewrites them): $out"
 fi
 
 # --- ITL style: a CheckCommand's custom variables start with its name
