@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mountinfo.h"
+#include "numfmt.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -85,19 +86,11 @@ static char *field_text(const struct field *f)
 /* A decimal number that fills the field exactly. */
 static bool field_uint(const char *s, size_t n, unsigned long max, unsigned long *v)
 {
-	unsigned long x = 0;
+	unsigned long long x;
 
-	if (n == 0)
+	if (!ms_parse_uint(s, n, max, &x))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		unsigned d = (unsigned)(s[i] - '0');
-		if (x > (max - d) / 10)
-			return false;
-		x = x * 10 + d;
-	}
-	*v = x;
+	*v = (unsigned long)x;
 	return true;
 }
 

@@ -112,3 +112,21 @@ bool ms_parse_decimal(const char *s, size_t n, double *v)
 	*v = ms_strtod_c(tmp, NULL);
 	return isfinite(*v);
 }
+
+bool ms_parse_uint(const char *s, size_t n, unsigned long long max, unsigned long long *v)
+{
+	unsigned long long x = 0;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (x > (max - d) / 10)
+			return false;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return true;
+}

@@ -35,6 +35,13 @@ int ms_number_digits(double v);
  */
 bool ms_parse_decimal(const char *s, size_t n, double *v);
 
+/*
+ * Reads exactly n bytes of decimal digits (no sign, no space) as an
+ * unsigned number no greater than max; false otherwise. For the numeric
+ * fields of kernel and state files.
+ */
+bool ms_parse_uint(const char *s, size_t n, unsigned long long max, unsigned long long *v);
+
 /* strtod in the C locale, whatever LC_NUMERIC says. */
 double ms_strtod_c(const char *s, char **end);
 

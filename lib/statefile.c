@@ -15,6 +15,7 @@
 
 #include "fdio.h"
 #include "mountinfo.h"
+#include "numfmt.h"
 #include "statefile.h"
 #include "xalloc.h"
 
@@ -52,25 +53,6 @@ void ms_linger_format(struct ms_buf *b, const struct ms_linger *l)
 	ms_buf_putc(b, '\n');
 }
 
-static bool parse_number(const char *s, size_t n, unsigned long long max,
-			 unsigned long long *v)
-{
-	unsigned long long x = 0;
-
-	if (n == 0 || n > 20)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		unsigned d = (unsigned)(s[i] - '0');
-		if (x > (max - d) / 10)
-			return false;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return true;
-}
-
 /* Stores one "key=value" line in l; false for an unknown key or a bad value. */
 static bool parse_field(const char *line, size_t n, struct ms_linger *l, unsigned *seen)
 {
@@ -84,17 +66,17 @@ static bool parse_field(const char *line, size_t n, struct ms_linger *l, unsigne
 	size_t vlen = n - klen - 1;
 #define KEY_IS(k) (klen == sizeof(k) - 1 && memcmp(line, k, klen) == 0)
 	if (KEY_IS("pid")) {
-		if (!parse_number(val, vlen, INT32_MAX, &v) || v == 0)
+		if (!ms_parse_uint(val, vlen, INT32_MAX, &v) || v == 0)
 			return false;
 		l->pid = (pid_t)v;
 		*seen |= 1;
 	} else if (KEY_IS("start_ticks")) {
-		if (!parse_number(val, vlen, UINT64_MAX, &v))
+		if (!ms_parse_uint(val, vlen, UINT64_MAX, &v))
 			return false;
 		l->start_ticks = v;
 		*seen |= 2;
 	} else if (KEY_IS("since")) {
-		if (!parse_number(val, vlen, INT64_MAX, &v))
+		if (!ms_parse_uint(val, vlen, INT64_MAX, &v))
 			return false;
 		l->since = (long long)v;
 		*seen |= 4;

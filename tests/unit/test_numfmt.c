@@ -4,6 +4,7 @@
 #include <check.h>
 #include <locale.h>
 #include <math.h>
+#include <stdint.h>
 
 #include "numfmt.h"
 #include "suites.h"
@@ -72,6 +73,23 @@ START_TEST(digits_for_json)
 }
 END_TEST
 
+START_TEST(strict_unsigned)
+{
+	unsigned long long v = 0;
+
+	ck_assert(ms_parse_uint("4294967295", 10, 4294967295ULL, &v) && v == 4294967295ULL);
+	ck_assert(!ms_parse_uint("4294967296", 10, 4294967295ULL, &v));
+	ck_assert(ms_parse_uint("18446744073709551615", 20, UINT64_MAX, &v) && v == UINT64_MAX);
+	ck_assert(!ms_parse_uint("18446744073709551616", 20, UINT64_MAX, &v));
+	ck_assert(ms_parse_uint("0", 1, 0, &v) && v == 0);
+	ck_assert(!ms_parse_uint("", 0, 10, &v));
+	ck_assert(!ms_parse_uint("-1", 2, 10, &v));
+	ck_assert(!ms_parse_uint("+1", 2, 10, &v));
+	ck_assert(!ms_parse_uint("1 ", 2, 10, &v));
+	ck_assert(ms_parse_uint("12x", 2, 99, &v) && v == 12);	/* exactly n bytes */
+}
+END_TEST
+
 Suite *numfmt_suite(void)
 {
 	Suite *s = suite_create("numfmt");
@@ -81,6 +99,7 @@ Suite *numfmt_suite(void)
 	tcase_add_test(tc, c_locale_whatever_the_environment);
 	tcase_add_test(tc, strict_decimals);
 	tcase_add_test(tc, digits_for_json);
+	tcase_add_test(tc, strict_unsigned);
 	suite_add_tcase(s, tc);
 	return s;
 }
