@@ -26,6 +26,7 @@ mkdir -p "$out"
 . tests/peers/postgrey.sh
 . tests/peers/dovecot.sh
 . tests/peers/roundcube.sh
+. tests/peers/webmail-stack.sh
 
 # The sample platform's ports, all on 127.0.0.1.
 GREY=14023 SMTP=14025 SUBMISSION=14587 IMAP=14143 IMAPS=14993 LMTP=14424 HTTP=14080
@@ -52,22 +53,10 @@ echo "=== Starting the sample platform on 127.0.0.1 (work directory $W)"
 postgrey_start "$W/postgrey" "$GREY" 2
 # The MX greylists through postgrey; the probe's address 127.0.0.1 is not
 # trusted (mynetworks), as an operator's monitoring host must not be.
-postfix_setup "$W/postfix" "$SMTP" \
+webmail_stack_start "$W" "$DOMAIN" "$PROBE" probepw php \
 	'mynetworks = 127.0.0.2/32' \
 	"smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service inet:127.0.0.1:$GREY" \
-	"virtual_mailbox_domains = $DOMAIN" \
-	'virtual_mailbox_maps = static:OK' \
-	"virtual_transport = lmtp:inet:127.0.0.1:$LMTP" \
-	'smtpd_sasl_type = dovecot' \
-	'smtpd_sasl_path = private/auth' \
 	'queue_run_delay = 1h' 'minimal_backoff_time = 1h' 'maximal_backoff_time = 2h' >/dev/null
-postfix_add_submission "$W/postfix" "$SUBMISSION"
-dovecot_setup "$W/dovecot" "$IMAP" "$IMAPS" "$LMTP" "$W/postfix/spool/private/auth"
-dovecot_add_user "$W/dovecot" "$PROBE" probepw
-roundcube_setup "$W/roundcube" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" >/dev/null
-postfix_start "$W/postfix"
-dovecot_start "$W/dovecot"
-roundcube_start "$W/roundcube"
 printf 'probepw\n' >"$W/probe.pw"
 chmod 600 "$W/probe.pw"
 

@@ -26,6 +26,7 @@ fi
 . "$top_srcdir/tests/peers/postfix.sh"
 . "$top_srcdir/tests/peers/dovecot.sh"
 . "$top_srcdir/tests/peers/roundcube.sh"
+. "$top_srcdir/tests/peers/webmail-stack.sh"
 . "$top_srcdir/tests/peers/postgrey.sh"
 . "$top_srcdir/tests/peers/icinga2.sh"
 
@@ -62,23 +63,9 @@ umount_all() {
 peers_on_cleanup umount_all
 
 # --- the peers ------------------------------------------------------------------
-postfix_setup "$PF" "$SMTP" \
-	"virtual_mailbox_domains = $DOMAIN" \
-	'virtual_mailbox_maps = static:OK' \
-	"virtual_transport = lmtp:inet:127.0.0.1:$LMTP" \
-	'smtpd_sasl_type = dovecot' \
-	'smtpd_sasl_path = private/auth' || { echo "FAIL: Postfix set-up"; exit 1; }
-postfix_add_submission "$PF" "$SUBMISSION"
-dovecot_setup "$DC" "$IMAP" "$IMAPS" "$LMTP" "$PF/spool/private/auth" ||
-	{ echo "FAIL: Dovecot set-up"; exit 1; }
-dovecot_add_user "$DC" "$PROBE" probepw
-roundcube_setup "$RC" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" ||
-	{ echo "FAIL: Roundcube set-up"; exit 1; }
-postfix_start "$PF" || { echo "FAIL: Postfix did not start"; exit 1; }
-dovecot_start "$DC" || { echo "FAIL: Dovecot did not start"; exit 1; }
 # lighttpd + php-cgi as in production: PHP's one-connection server would
 # make Icinga's check and the test's own run of it wait on each other
-roundcube_start "$RC" lighttpd || { echo "FAIL: Roundcube did not start"; exit 1; }
+webmail_stack_start "$W" "$DOMAIN" "$PROBE" probepw lighttpd || exit 1
 postgrey_start "$PG" "$GREY" 300 || { echo "FAIL: postgrey did not start"; exit 1; }
 
 # two mail stores: a FUSE server that can hang, and a tmpfs that stays
