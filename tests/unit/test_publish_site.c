@@ -749,6 +749,33 @@ START_TEST(config_site_keys)
 }
 END_TEST
 
+/* The stale notice takes one of a feed's places, never one more. */
+START_TEST(stale_feed_keeps_its_length)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	char *path, *text = NULL;
+	size_t len = 0, items = 0;
+	FILE *f;
+
+	known_state();
+	fx.cfg->items = 2;	/* fewer than cluster a's posts */
+	ck_assert(pub_store_meta_set(fx.st, "stale_since", "1795620000", &err));
+	render(NOW);
+	path = out_path("feeds/a.rss");
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ne(getdelim(&text, &len, '\0', f), -1);
+	fclose(f);
+	for (const char *p = text; (p = strstr(p, "<item>")) != NULL; p++)
+		items++;
+	ck_assert_uint_eq(items, 2);
+	ck_assert_ptr_nonnull(strstr(text, "unknown: monitoring data is stale</title>"));
+	free(text);
+	free(path);
+	ms_buf_free(&err);
+}
+END_TEST
+
 Suite *publish_site_suite(void)
 {
 	Suite *s = suite_create("publish_site");
@@ -769,6 +796,7 @@ Suite *publish_site_suite(void)
 	tcase_add_test(site, nothing_new_rewrites_nothing);
 	tcase_add_test(site, atom_feeds_beside_rss_validate);
 	tcase_add_test(site, stale_monitoring_is_not_green);
+	tcase_add_test(site, stale_feed_keeps_its_length);
 	tcase_add_test(site, configured_zone_and_format);
 	suite_add_tcase(s, site);
 	return s;
