@@ -163,6 +163,7 @@ static _Noreturn void finish(struct ms_result *r)
 }
 
 /* A result holding one sub-check whose text is fmt formatted. */
+__attribute__((format(printf, 2, 0)))
 static struct ms_result *one_sentence(enum ms_state state, const char *fmt, va_list ap)
 {
 	struct ms_buf b = MS_BUF_INIT;

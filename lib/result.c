@@ -68,6 +68,7 @@ void ms_result_free(struct ms_result *r)
 	free(r);
 }
 
+__attribute__((format(printf, 1, 0)))
 static char *clean_vformat(const char *fmt, va_list ap)
 {
 	struct ms_buf raw = MS_BUF_INIT;

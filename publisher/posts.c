@@ -221,7 +221,7 @@ void pub_compose_transition(const struct pub_transition *t, struct pub_post *p)
 }
 
 void pub_compose_note(const struct pub_cluster *cl, const char *what, time_t at,
-		      const char *text, const char *timezone, struct pub_post *p)
+		      const char *text, const char *tz, struct pub_post *p)
 {
 	struct pub_html *h = pub_html_new();
 	struct ms_buf b = MS_BUF_INIT;
@@ -229,7 +229,7 @@ void pub_compose_note(const struct pub_cluster *cl, const char *what, time_t at,
 	char *saved;
 
 	/* "[16:57]" in the zone the site speaks, as the operator wrote it */
-	pub_timezone_use(timezone ? timezone : PUB_DEFAULT_TIMEZONE, &saved);
+	pub_timezone_use(tz ? tz : PUB_DEFAULT_TIMEZONE, &saved);
 	pub_when(hhmm, "%H:%M", at);
 	pub_when(zone, "%Z", at);
 	pub_timezone_restore(saved);

@@ -30,10 +30,10 @@ void pub_compose_transition(const struct pub_transition *t, struct pub_post *p);
 /*
  * An incident update from an operator's words in the monitoring engine:
  * "<Cluster>: <what> 16:57 UTC" titled, "[16:57] text" as the body, the
- * time in timezone (the site's; NULL: UTC).
+ * time in tz (the site's; NULL: UTC).
  */
 void pub_compose_note(const struct pub_cluster *cl, const char *what, time_t at,
-		      const char *text, const char *timezone, struct pub_post *p);
+		      const char *text, const char *tz, struct pub_post *p);
 
 /* An operator's message file as a body; title is copied. */
 void pub_compose_message(const char *title, const char *message, size_t len,
