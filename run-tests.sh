@@ -7,8 +7,11 @@
 #   2. builds in build/default with -Werror, runs `make check` (the check
 #      unit tests and the plugin contract test) and the integration tests
 #      (tests/integration/NN-*.sh, against real servers they start),
-#   3. builds again in build/sanitize with ASan+UBSan and runs the same,
-#   4. runs `make distcheck`.
+#   3. runs the unit tests again under valgrind memcheck (make check-valgrind),
+#   4. builds again in build/sanitize with ASan+UBSan and runs the same,
+#   5. builds the libFuzzer targets with clang in build/fuzz and fuzzes
+#      every parser for FUZZ_SECONDS (30) each (make fuzz-run),
+#   6. runs `make distcheck`.
 #
 # Exits non-zero when anything fails; the last line counts the checks.
 set -u
@@ -54,7 +57,7 @@ count() {
 make_check() {
 	make -C "$1" check VERBOSE=1
 	rc=$?
-	cat "$1"/tests/unit/unit_tests.log "$1"/tests/*.log 2>/dev/null | grep -a -E '^[0-9]+%: Checks:|^ok: |^FAIL: '
+	cat "$1"/tests/unit/unit_tests.log "$1"/tests/*.log "$1"/tests/fuzz/*.log 2>/dev/null | grep -a -E '^[0-9]+%: Checks:|^ok: |^FAIL: '
 	return $rc
 }
 check_default() {
@@ -64,7 +67,7 @@ check_sanitize() {
 	make_check build/sanitize
 }
 
-stage install-deps scripts/install-deps.sh build test || exit 1
+stage install-deps scripts/install-deps.sh build test fuzz || exit 1
 stage install-peers tests/peers/install.sh || exit 1
 # A locale with a decimal comma and German day names, so the tests that
 # numbers and dates never follow the locale can fail.
@@ -75,9 +78,12 @@ stage locale german_locale || exit 1
 stage build scripts/build.sh build/default --enable-werror || exit 1
 stage unit check_default
 stage integration tests/integration/run.sh build/default
+stage valgrind make -C build/default check-valgrind
 stage build-sanitize scripts/build.sh build/sanitize --enable-sanitizers --enable-werror &&
 	{ stage unit-sanitize check_sanitize
 	  stage integration-sanitize tests/integration/run.sh build/sanitize; }
+stage build-fuzz scripts/build.sh build/fuzz CC=clang --enable-fuzzing --enable-werror &&
+	stage fuzz make -C build/fuzz fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 stage distcheck make -C build/default distcheck
 
 if [ "$stages_failed" -gt 0 ] && [ "$failed" -eq 0 ]; then
