@@ -121,6 +121,7 @@ bool ms_tcp_connect(struct ms_conn *c, const char *host, const char *port,
 	struct addrinfo hints, *res = NULL;
 
 	ms_conn_init(c);
+	ok(err);	/* connect_one tests err->code: callers pass it uninitialised */
 	snprintf(c->host, sizeof(c->host), "%s", host);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -155,6 +156,7 @@ bool ms_unix_connect(struct ms_conn *c, const char *path, int64_t deadline,
 	struct sockaddr_un sun;
 
 	ms_conn_init(c);
+	ok(err);	/* tested below before anything sets it */
 	snprintf(c->host, sizeof(c->host), "%s", path);
 	snprintf(c->peer, sizeof(c->peer), "unix:%s", path);
 	if (strlen(path) >= sizeof(sun.sun_path)) {
