@@ -1,0 +1,87 @@
+/*
+ * fuzz_publish_conf: publish.conf (publisher/conf.c and libinih under it).
+ *
+ * pub_config_load takes a path: the input is put in a memfd and read as
+ * /proc/self/fd/N. Beyond "no crash":
+ *   - a config that is refused says so as "PATH:LINE: ..." or "PATH: ...",
+ *     and a LINE it names is a line of the file;
+ *   - a config that is taken holds what the rest of the program relies on
+ *     without checking again: the required keys, a base_url ending in '/',
+ *     valid slugs, no cluster without a component, no component without
+ *     a member.
+ */
+#include "config.h"
+
+#include "conf.h"
+#include "fuzz.h"
+#include "fuzz_file.h"
+
+static unsigned lines_of(const uint8_t *data, size_t size)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < size; i++)
+		n += data[i] == '\n';
+	return n + (size > 0 && data[size - 1] != '\n');
+}
+
+static void check_refusal(const char *path, const struct ms_buf *err, unsigned lines)
+{
+	const char *msg = ms_buf_str(err);
+	size_t n = strlen(path);
+	char *end;
+
+	if (strncmp(msg, path, n) != 0 || msg[n] != ':')
+		abort();	/* the message names the file */
+	if (msg[n + 1] >= '0' && msg[n + 1] <= '9') {
+		unsigned long line = strtoul(msg + n + 1, &end, 10);
+		if (*end != ':' || line < 1 || line > lines)
+			abort();	/* and a line that is there */
+	} else if (msg[n + 1] != ' ' || msg[n + 2] == '\0') {
+		abort();
+	}
+}
+
+static void check_config(const struct pub_config *c)
+{
+	size_t n;
+
+	if (!c->title || !c->base_url || !c->output_dir || !c->store || !c->source ||
+	    !c->author || !c->language || c->n_clusters == 0)
+		abort();
+	n = strlen(c->base_url);
+	if (n == 0 || c->base_url[n - 1] != '/')
+		abort();
+	for (size_t i = 0; i < c->n_clusters; i++) {
+		const struct pub_cluster *cl = &c->clusters[i];
+		if (!pub_slug_valid(cl->slug) || !cl->name || !cl->service ||
+		    !cl->service_slug || cl->service_slug[0] == '\0' || cl->n_components == 0)
+			abort();
+		if (pub_config_cluster(c, cl->slug) != cl)
+			abort();
+		for (size_t j = 0; j < cl->n_components; j++) {
+			const struct pub_component *co = &cl->components[j];
+			if (!pub_slug_valid(co->slug) || !co->name || co->n_members == 0)
+				abort();
+			for (size_t k = 0; k < co->n_members; k++)
+				if (co->members[k].host[0] == '\0' || !co->members[k].public_name)
+					abort();
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct fuzz_file file;
+	const char *path = fuzz_file_put(&file, "publish.conf", data, size);
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_config *c = pub_config_load(path, &err);
+
+	if (c == NULL)
+		check_refusal(path, &err, lines_of(data, size));
+	else
+		check_config(c);
+	pub_config_free(c);
+	ms_buf_free(&err);
+	return 0;
+}
