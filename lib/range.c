@@ -34,22 +34,30 @@ static bool parse_end(const char *s, size_t n, int flags, double *v,
 	return false;
 }
 
-/* The text perfdata shows: start omitted when 0, '~' when -inf. */
-static void normalize(struct ms_range *r)
+/*
+ * The text perfdata shows: start omitted when 0, '~' when -inf. False
+ * when it does not fit in r->text: the ends written out in full (a
+ * duration in seconds, ".5" as "0.5") can be longer than what was typed,
+ * and a cut text would print a different threshold than the one applied.
+ */
+static bool normalize(struct ms_range *r)
 {
 	char a[MS_NUMBER_MAX], b[MS_NUMBER_MAX];
 	const char *at = r->inside ? "@" : "";
+	int n;
 
 	if (isinf(r->start))
-		snprintf(r->text, sizeof(r->text), "%s~:%s", at,
-			 isinf(r->end) ? "" : ms_format_number(b, r->end));
+		n = snprintf(r->text, sizeof(r->text), "%s~:%s", at,
+			     isinf(r->end) ? "" : ms_format_number(b, r->end));
 	else if (isinf(r->end))
-		snprintf(r->text, sizeof(r->text), "%s%s:", at, ms_format_number(a, r->start));
+		n = snprintf(r->text, sizeof(r->text), "%s%s:", at,
+			     ms_format_number(a, r->start));
 	else if (r->start == 0 && !r->inside)
-		snprintf(r->text, sizeof(r->text), "%s", ms_format_number(b, r->end));
+		n = snprintf(r->text, sizeof(r->text), "%s", ms_format_number(b, r->end));
 	else
-		snprintf(r->text, sizeof(r->text), "%s%s:%s", at,
-			 ms_format_number(a, r->start), ms_format_number(b, r->end));
+		n = snprintf(r->text, sizeof(r->text), "%s%s:%s", at,
+			     ms_format_number(a, r->start), ms_format_number(b, r->end));
+	return n >= 0 && (size_t)n < sizeof(r->text);
 }
 
 bool ms_range_parse(const char *s, int flags, struct ms_range *r,
@@ -102,7 +110,14 @@ bool ms_range_parse(const char *s, int flags, struct ms_range *r,
 			 ms_format_number(a, r->start), ms_format_number(b, r->end));
 		return false;
 	}
-	normalize(r);
+	if (!normalize(r)) {
+		snprintf(err, errlen, "the range is longer than %d characters written "
+			 "out in plain numbers%s, as performance data shows it",
+			 MS_RANGE_TEXT_MAX - 1,
+			 (flags & MS_RANGE_DURATION) ? " of seconds" : "");
+		r->text[0] = '\0';
+		return false;
+	}
 	return true;
 }
 

@@ -17,8 +17,9 @@ static void check_round_trip(const struct ms_range *r, int flags)
 
 	if (!ms_range_parse(r->text, flags, &again, err, sizeof err))
 		abort();	/* what we print for perfdata must parse */
-	if (again.inside != r->inside || strcmp(again.text, r->text) != 0)
-		abort();
+	if (again.inside != r->inside || strcmp(again.text, r->text) != 0 ||
+	    again.start != r->start || again.end != r->end)
+		abort();	/* and it must be the range applied */
 	(void)ms_range_alerts(r, r->start);
 	(void)ms_range_alerts(r, r->end);
 	(void)ms_range_alerts(r, NAN);

@@ -142,6 +142,32 @@ START_TEST(malformed_ranges_say_why)
 }
 END_TEST
 
+/*
+ * The normalized text is what perfdata shows, so it must be the range
+ * applied: when writing the ends out in full makes it too long, the
+ * range is refused rather than shown cut (found by fuzz_range).
+ */
+START_TEST(text_too_long_written_out_is_refused)
+{
+	struct ms_range r;
+	char err[256] = "";
+
+	/* 60 characters of durations, 64 once in seconds */
+	ck_assert(!ms_range_parse("50.0510585h:10888888888888888888888888888888888888888888888",
+				  MS_RANGE_DURATION, &r, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "longer than 63 characters") != NULL, "error: %s", err);
+	ck_assert_msg(strstr(err, "seconds") != NULL, "error: %s", err);
+	/* 62 characters, 64 with the leading zeros */
+	parse_fails("@.00000000000000000000000000001:.00000000000000000000000000002",
+		    "longer than 63 characters written out in plain numbers");
+	/* one zero less each: 62 written out, fits and reads back the same */
+	r = parse_ok("@.0000000000000000000000000001:.0000000000000000000000000002", 0);
+	ck_assert_str_eq(r.text, "@0.0000000000000000000000000001:0.0000000000000000000000000002");
+	struct ms_range again = parse_ok(r.text, 0);
+	ck_assert(again.start == r.start && again.end == r.end && again.inside);
+}
+END_TEST
+
 START_TEST(thresholds_critical_wins)
 {
 	struct ms_thresholds t = { .has_warning = true, .has_critical = true };
@@ -170,6 +196,7 @@ Suite *range_suite(void)
 	tcase_add_test(tc, nan_always_alerts);
 	tcase_add_test(tc, durations_when_allowed);
 	tcase_add_test(tc, malformed_ranges_say_why);
+	tcase_add_test(tc, text_too_long_written_out_is_refused);
 	tcase_add_test(tc, thresholds_critical_wins);
 	suite_add_tcase(s, tc);
 	return s;
