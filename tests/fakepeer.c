@@ -12,9 +12,15 @@
  *
  *   send:TEXT        write TEXT (escapes: \r \n \t \\ \xHH)
  *   trickle:MS:TEXT  write TEXT one byte every MS milliseconds
+ *   flood:BYTES:TEXT write TEXT over and over until BYTES bytes are out, the
+ *                    last copy cut short (a 10 MB line: flood:10485760:x;
+ *                    NUL bytes: flood:64:\x00)
  *   sleep:MS         pause
  *   line             read and discard one line from the client
  *   request          read and discard up to an empty line (a policy request)
+ *   tls-hello        read and discard one TLS record (the client's
+ *                    ClientHello), so a close or a cut-off ServerHello
+ *                    after it hits the client in the middle of the handshake
  *   hang             keep the connection open and say nothing, forever
  *   close            close the connection (the default after the last step)
  *
@@ -38,7 +44,8 @@
 static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: fakepeer [-f PIDFILE] PORT STEP...\n"
-		"steps: send:TEXT trickle:MS:TEXT sleep:MS line request hang close\n");
+		"steps: send:TEXT trickle:MS:TEXT flood:BYTES:TEXT sleep:MS line request\n"
+		"       tls-hello hang close\n");
 	exit(2);
 }
 
@@ -109,6 +116,63 @@ static void send_bytes(int fd, const char *text, long delay_ms)
 	free(buf);
 }
 
+/* Sends total bytes made of copies of the (unescaped) text. */
+static void flood(int fd, long long total, const char *text)
+{
+	static char chunk[65536];
+	char *pattern = malloc(strlen(text) + 1);
+	size_t plen;
+
+	if (!pattern)
+		_exit(1);
+	plen = unescape(text, pattern);
+	if (plen == 0)
+		usage();
+	for (size_t i = 0; i < sizeof(chunk); i++)
+		chunk[i] = pattern[i % plen];
+	/* every chunk starts at a multiple of plen: the pattern stays whole */
+	size_t step = sizeof(chunk) - sizeof(chunk) % plen;
+	while (total > 0) {
+		size_t n = total < (long long)step ? (size_t)total : step;
+		for (size_t off = 0; off < n;) {
+			ssize_t w = send(fd, chunk + off, n - off, MSG_NOSIGNAL);
+			if (w <= 0)
+				_exit(0);	/* the client gave up reading */
+			off += (size_t)w;
+		}
+		total -= (long long)n;
+	}
+	free(pattern);
+}
+
+/* Reads exactly len bytes; false at EOF. */
+static int read_exactly(int fd, unsigned char *buf, size_t len)
+{
+	for (size_t got = 0; got < len;) {
+		ssize_t r = read(fd, buf + got, len - got);
+		if (r <= 0)
+			return 0;
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+/* Reads one TLS record: a 5-byte header whose last two bytes are the length. */
+static void read_tls_record(int fd)
+{
+	unsigned char head[5], body[16384 + 2048];
+
+	if (!read_exactly(fd, head, sizeof(head)))
+		_exit(0);
+	size_t len = (size_t)head[3] << 8 | head[4];
+	if (head[0] != 0x16 || len > sizeof(body)) {
+		fprintf(stderr, "fakepeer: not a TLS handshake record\n");
+		_exit(0);
+	}
+	if (!read_exactly(fd, body, len))
+		_exit(0);
+}
+
 /* Reads up to a LF; returns the line's length without it, -1 at EOF. */
 static long read_line(int fd)
 {
@@ -136,6 +200,14 @@ static void run_step(int fd, const char *step)
 		if (*end != ':')
 			usage();
 		send_bytes(fd, end + 1, ms);
+	} else if (strncmp(step, "flood:", 6) == 0) {
+		char *end;
+		long long bytes = strtoll(step + 6, &end, 10);
+		if (*end != ':' || bytes < 0)
+			usage();
+		flood(fd, bytes, end + 1);
+	} else if (strcmp(step, "tls-hello") == 0) {
+		read_tls_record(fd);
 	} else if (strncmp(step, "sleep:", 6) == 0) {
 		sleep_ms(strtol(step + 6, NULL, 10));
 	} else if (strcmp(step, "line") == 0) {
