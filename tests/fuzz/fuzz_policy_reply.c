@@ -1,0 +1,79 @@
+/*
+ * fuzz_policy_reply: the answer of a Postfix policy service (postgrey,
+ * sqlgrey, policyd), fed as ms_policy_query() does: lines cut at '\n'
+ * with one '\r' taken off, a line longer than MS_POLICY_LINE_MAX ending
+ * the exchange, until the empty line that ends the reply.
+ *
+ * Checked: a complete reply has an action that is not empty and holds
+ * no NUL or line end; a malformed one says why; the action classifies
+ * the same whatever its case.
+ */
+#include "config.h"
+
+#include <ctype.h>
+
+#include "fuzz.h"
+#include "policy.h"
+
+static void check_action(const char *action)
+{
+	if (action == NULL || action[0] == '\0' || strchr(action, '\n'))
+		abort();
+	enum ms_policy_verdict v = ms_policy_classify(action);
+	char *upper = strdup(action), *lower = strdup(action);
+	if (upper == NULL || lower == NULL)
+		abort();
+	for (char *c = upper; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	for (char *c = lower; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (ms_policy_classify(upper) != v || ms_policy_classify(lower) != v)
+		abort();
+	free(upper);
+	free(lower);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	struct ms_policy_reply r;
+	char err[400];
+
+	ms_policy_reply_init(&r);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;	/* the service closed in the middle of a line */
+		size_t len = (size_t)(nl - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len > MS_POLICY_LINE_MAX)
+			break;
+		char *line = malloc(len + 1);
+		if (line == NULL)
+			abort();
+		memcpy(line, p, len);
+		line[len] = '\0';
+		memset(err, 'x', sizeof(err));
+		enum ms_policy_feed f = ms_policy_reply_feed(&r, line, len, err, sizeof(err));
+		free(line);
+		p = nl + 1;
+		if (f == MS_POLICY_BAD) {
+			if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0')
+				abort();
+			break;
+		}
+		if (f == MS_POLICY_DONE) {
+			if (!r.complete)
+				abort();
+			check_action(r.action);
+			break;	/* one query, one reply */
+		}
+	}
+	/* the classifier also sees any text at all */
+	char *s = fuzz_cstr(data, size);
+	(void)ms_policy_classify(s);
+	free(s);
+	ms_policy_reply_free(&r);
+	return 0;
+}
