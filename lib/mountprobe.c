@@ -151,6 +151,13 @@ static void compare_sentinel(const struct run *run, int fd)
 	size_t want_len = trimmed_len(want, strlen(want));
 	if (len == want_len && memcmp(buf, want, len) == 0)
 		return;
+	/* quoted, text after a NUL would vanish: "says 'array-a'" for array-a\0x */
+	if (memchr(buf, '\0', len) != NULL) {
+		report_problem(run, "sentinel %s holds NUL bytes, expected '%s' (another "
+			       "filesystem is mounted here, or the file is damaged)",
+			       run->job->sentinel, want);
+		return;
+	}
 	int shown = len > 60 ? 60 : (int)len;
 	report_problem(run, "sentinel %s says '%.*s%s', expected '%s' (another filesystem "
 		       "is mounted here)", run->job->sentinel, shown, buf,
