@@ -150,6 +150,13 @@ void ms_curl_describe(CURL *curl, CURLcode rc, struct ms_curl_error *err)
 	curl_easy_getinfo(curl, CURLINFO_PRIVATE, (char **)&st);
 	/* libcurl's own sentence is the most precise; it may quote the peer */
 	const char *why = st && st->errbuf[0] ? st->errbuf : curl_easy_strerror(rc);
+	/*
+	 * libcurl before 8.6 fails a header line over its 100 KB buffer with
+	 * a bare CURLE_OUT_OF_MEMORY: a peer's doing far more often than ours.
+	 */
+	if (rc == CURLE_OUT_OF_MEMORY && !(st && st->errbuf[0]))
+		why = "Out of memory (what libcurl says for a header line over its 100 KB "
+		      "limit, or memory ran out)";
 	ms_text_add_line(&b, why, strlen(why));
 	snprintf(err->msg, sizeof(err->msg), "%s", ms_buf_str(&b));
 	ms_buf_free(&b);
