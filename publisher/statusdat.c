@@ -355,7 +355,9 @@ static void feed_line(struct parser *p, const char *s, size_t n)
 		while (t < n && s[t] == ' ')
 			t++;
 		if (w == 0 || t >= n || s[t] != '{' || !blank(s + t + 1, n - t - 1)) {
-			fail(p, "expected the start of a block ('name {'), found '%.40s'", s);
+			/* s is not NUL-terminated: quote at most 40 bytes of this line */
+			fail(p, "expected the start of a block ('name {'), found '%.*s'",
+			     (int)ms_utf8_prefix(s, n, 40), s);
 			return;
 		}
 		begin_block(p, block_kind_of(s, w));

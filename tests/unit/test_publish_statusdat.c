@@ -166,6 +166,42 @@ START_TEST(bad_contents)
 }
 END_TEST
 
+/*
+ * A line that is not a block's start is quoted alone, at most 40 bytes
+ * and never past it: the bytes are not NUL-terminated (found by
+ * fuzz_statusdat: the quote read past the end of the buffer).
+ */
+START_TEST(bad_line_quoted_alone)
+{
+	static const char *const text[] = {
+		"info {\n\tcreated=1\n\t}\n<html>\n",
+		/* 39 bytes, then an e-acute across the 40th: it is not cut in two */
+		"info {\n\tcreated=1\n\t}\n012345678901234567890123456789012345678\xc3\xa9" "xyz\n",
+	};
+	static const char *const message[] = {
+		"line 4: expected the start of a block ('name {'), found '<html>'",
+		"line 4: expected the start of a block ('name {'), found "
+		"'012345678901234567890123456789012345678'",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct pub_snapshot s;
+		struct ms_buf err = MS_BUF_INIT;
+		size_t len = strlen(text[i]);
+		char *exact = malloc(len);	/* no NUL after the bytes, as read */
+
+		ck_assert_ptr_nonnull(exact);
+		memcpy(exact, text[i], len);
+		want(&s);
+		ck_assert(!pub_statusdat_parse_mem(exact, len, &s, &err));
+		ck_assert_str_eq(ms_buf_str(&err), message[i]);
+		pub_snapshot_free(&s);
+		ms_buf_free(&err);
+		free(exact);
+	}
+}
+END_TEST
+
 /* SOFT states are not news: the last HARD state stands while one lasts. */
 START_TEST(soft_state_keeps_last_hard)
 {
@@ -356,6 +392,7 @@ Suite *publish_statusdat_suite(void)
 	tcase_add_test(tc, garbage_is_not_status_dat);
 	tcase_add_test(tc, missing_file);
 	tcase_add_loop_test(tc, bad_contents, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, bad_line_quoted_alone);
 	tcase_add_test(tc, soft_state_keeps_last_hard);
 	tcase_add_test(tc, output_is_cleaned);
 	tcase_add_test(tc, lookup_and_order);
