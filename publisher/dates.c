@@ -78,8 +78,9 @@ bool pub_parse_time(const char *s, time_t *t)
 	}
 	if (*s == 'Z')
 		s++;
-	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60 || y < 1970)
+	/* %d takes a sign: timegm would move "19:-1" to 18:59 without a word */
+	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || sec < 0 || sec > 60 || y < 1970)
 		return false;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;

@@ -91,6 +91,10 @@ START_TEST(parse_time_forms)
 	ck_assert(!pub_parse_time("yesterday", &t));
 	ck_assert(!pub_parse_time("2010-01-13 19:07 UTC", &t));
 	ck_assert(!pub_parse_time("", &t));
+	/* a negative minute or second is not quietly moved back (fuzz_dates) */
+	ck_assert(!pub_parse_time("2010-01-13 19:-1", &t));
+	ck_assert(!pub_parse_time("2010-01-13 19:07:-1", &t));
+	ck_assert(!pub_parse_time("2010-01-13 -1:07", &t));
 	with_tz(NULL);
 }
 END_TEST
