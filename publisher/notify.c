@@ -18,6 +18,14 @@
 #include "xalloc.h"
 
 #define NO_OBJECT ((size_t)-1)
+#define MAX_NAME 1024		/* of a host or service name */
+#define MAX_OUTPUT 4096		/* of the output kept: the first words are the news */
+#define PENDING_MAX_LINE 8192
+#define PENDING_MAX 10000
+
+/* A notice must fit one line of the notices file to be read back. */
+_Static_assert(2 * MAX_NAME + MAX_OUTPUT + 128 < PENDING_MAX_LINE,
+	       "a notice does not fit a line of the notices file");
 
 /*
  * An engine macro from the environment: NAGIOS_<name> first, then
@@ -102,7 +110,7 @@ static bool check_name(const char *what, const char *s, struct ms_buf *err)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > 1024 || !ms_utf8_valid(s, n)) {
+	if (n == 0 || n > MAX_NAME || !ms_utf8_valid(s, n)) {
 		ms_buf_printf(err, "the %s is empty, too long or not UTF-8", what);
 		return false;
 	}
@@ -135,6 +143,15 @@ static bool downtime_notice(const char *type, struct pub_notice *n)
 		return true;
 	}
 	return false;
+}
+
+/* One line of printable UTF-8, cut between characters to MAX_OUTPUT bytes. */
+static char *clean_output(const char *output)
+{
+	char *s = ms_text_clean(output, strlen(output));
+
+	s[ms_utf8_prefix(s, strlen(s), MAX_OUTPUT)] = '\0';
+	return s;
 }
 
 bool pub_notice_parse(struct pub_notice *n, const struct pub_notice_args *a,
@@ -198,7 +215,7 @@ bool pub_notice_parse(struct pub_notice *n, const struct pub_notice_args *a,
 	(void)downtime_notice(a->type ? a->type : macro("NOTIFICATIONTYPE"), n);
 	n->host = ms_xstrdup(host);
 	n->service = svc ? ms_xstrdup(service) : NULL;
-	n->output = output ? ms_text_clean(output, strlen(output)) : NULL;
+	n->output = output ? clean_output(output) : NULL;
 	return true;
 }
 
@@ -243,9 +260,6 @@ bool pub_notice_apply(const struct pub_notice *n, struct pub_snapshot *snap)
 }
 
 /* --- the notices the source has not caught up with ------------------- */
-
-#define PENDING_MAX_LINE 8192
-#define PENDING_MAX 10000
 
 char *pub_pending_path(const char *store)
 {

@@ -17,6 +17,7 @@
 #include "helpers.h"
 #include "notify.h"
 #include "source.h"
+#include "text.h"
 
 static void clear_macros(void)
 {
@@ -369,6 +370,49 @@ START_TEST(pending_round_trip)
 }
 END_TEST
 
+/*
+ * An output of any length (Icinga 2 has no limit, Nagios 8 KiB) is kept
+ * short enough that its notice reads back from the notices file, whose
+ * lines are bounded; cut whole characters only (found by fuzz_notify: a
+ * 9 KB output made a file every later run refused).
+ */
+START_TEST(long_output_reads_back)
+{
+	char *dir = temp_dir();
+	char *path = malloc(strlen(dir) + 32);
+	struct ms_buf out = MS_BUF_INIT, err = MS_BUF_INIT;
+	struct pub_notice_args a = { .host = "gw1", .service = "greylist", .state = "2" };
+	struct pub_notice n;
+	struct pub_pending p = { 0 }, q;
+
+	clear_macros();
+	sprintf(path, "%s/publish.db-notices", dir);
+	ms_buf_puts(&out, "GREYLIST CRITICAL -");
+	for (int i = 0; i < 3000; i++)
+		ms_buf_puts(&out, " \xc3\xa9t\xc3\xa9");	/* 7 bytes, 3 characters */
+	a.output = out.data;
+	ck_assert_msg(pub_notice_parse(&n, &a, &err), "%s", ms_buf_str(&err));
+	ck_assert_uint_le(strlen(n.output), 4096);
+	ck_assert_uint_ge(strlen(n.output), 4090);
+	ck_assert(ms_utf8_valid(n.output, strlen(n.output)));
+	ck_assert(strncmp(n.output, out.data, strlen(n.output)) == 0);
+	n.received = 1500;
+	pub_pending_add(&p, &n);
+	ck_assert(pub_pending_save(path, &p, &err));
+	ck_assert_msg(pub_pending_load(path, &q, &err), "%s", ms_buf_str(&err));
+	ck_assert_uint_eq(q.n, 1);
+	ck_assert_str_eq(q.list[0].output, p.list[0].output);
+
+	pub_pending_free(&p);
+	pub_pending_free(&q);
+	remove_tree(dir);
+	free(dir);
+	free(path);
+	ms_buf_free(&out);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(pending_file_damaged)
 {
 	struct pub_pending p;
@@ -405,6 +449,7 @@ Suite *publish_notify_suite(void)
 	tcase_add_test(tc, soft_and_unwanted_change_nothing);
 	tcase_add_test(tc, a_downtime_start);
 	tcase_add_test(tc, pending_round_trip);
+	tcase_add_test(tc, long_output_reads_back);
 	tcase_add_test(tc, pending_file_damaged);
 	suite_add_tcase(s, tc);
 	return s;
