@@ -317,7 +317,8 @@ static bool parse_line(char *line, struct pub_notice *n)
 		if (errno != 0 || end == field[i] || *end != '\0' || v[i] < -1)
 			return false;
 	}
-	if (v[2] > 3 || field[4][0] == '\0')
+	/* what the writer writes: a state 0-3, a depth -1 (not told) to 1000000 */
+	if (v[2] < 0 || v[2] > 3 || v[3] > 1000000 || field[4][0] == '\0')
 		return false;
 	memset(n, 0, sizeof(*n));
 	n->received = (time_t)v[0];

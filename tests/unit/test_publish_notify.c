@@ -425,6 +425,16 @@ START_TEST(pending_file_damaged)
 	ms_buf_reset(&err);
 	ck_assert(!pub_pending_load(bad, &p, &err));
 	ck_assert(strstr(ms_buf_str(&err), ":1: not a notice") != NULL);
+	/* a depth beyond an int, or a state of -1, is not one the writer wrote (fuzz_pending) */
+	for (size_t i = 0; i < 2; i++) {
+		char *odd = temp_file(i == 0 ? "1500\t1500\t2\t4294967297\tgw1\tgreylist\tout\n"
+					     : "1500\t1500\t-1\t0\tgw1\tgreylist\tout\n");
+		ms_buf_reset(&err);
+		ck_assert(!pub_pending_load(odd, &p, &err));
+		ck_assert(strstr(ms_buf_str(&err), ":1: not a notice") != NULL);
+		unlink(odd);
+		free(odd);
+	}
 	unlink(cut);
 	unlink(bad);
 	free(cut);
