@@ -141,13 +141,12 @@ static bool number(struct answer *a, json_t *attrs, const char *attr, bool requi
 		*out = def;
 		return true;
 	}
-	if (json_is_boolean(v)) {	/* acknowledgement and the like, by some versions */
-		*out = json_is_true(v);
-		return true;
-	}
-	if (!json_is_number(v))
+	if (json_is_boolean(v))	/* acknowledgement and the like, by some versions */
+		d = json_is_true(v);
+	else if (json_is_number(v))
+		d = json_number_value(v);
+	else
 		return bad(a, attr, "is not a number");
-	d = json_number_value(v);
 	if (!isfinite(d) || d < (double)min || d > (double)max)
 		return bad(a, attr, "is out of range");
 	*out = (long long)d;

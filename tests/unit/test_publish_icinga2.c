@@ -279,6 +279,36 @@ START_TEST(state_out_of_range)
 }
 END_TEST
 
+/*
+ * A boolean where a number belongs counts as 0 or 1 (acknowledgement, by
+ * some versions), and is range-checked like the number: a comment's
+ * entry_type false is no kind of comment (found by fuzz_icinga2_json).
+ */
+START_TEST(boolean_in_range_only)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_snapshot s;
+	size_t len;
+	char *data = slurp("icinga2/comments.json", &len);
+	json_t *root = json_loadb(data, len, 0, NULL);
+	json_t *attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0),
+					"attrs");
+	char *changed;
+
+	ck_assert(parse_changed_service("acknowledgement", json_true(), &err));
+	json_object_set_new(attrs, "entry_type", json_false());
+	changed = json_dumps(root, 0);
+	want(&s);
+	ck_assert(!pub_icinga2_parse(PUB_I2_COMMENTS, changed, strlen(changed), &s, &err));
+	ck_assert(strstr(ms_buf_str(&err), "entry_type is out of range") != NULL);
+	free(changed);
+	free(data);
+	json_decref(root);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(output_with_control_characters_is_cleaned)
 {
 	struct pub_snapshot s;
@@ -526,6 +556,7 @@ Suite *publish_icinga2_suite(void)
 	tcase_add_test(tc, cancelled_downtime_is_skipped);
 	tcase_add_test(tc, missing_state_names_the_object);
 	tcase_add_test(tc, state_out_of_range);
+	tcase_add_test(tc, boolean_in_range_only);
 	tcase_add_test(tc, pending_object_is_not_seen);
 	tcase_add_test(tc, output_with_control_characters_is_cleaned);
 	tcase_add_test(tc, not_the_api);
