@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,38 @@
 #include "fdio.h"
 #include "atomicfile.h"
 #include "xalloc.h"
+
+/*
+ * A temporary file's name: a dot file (web servers are commonly told not
+ * to serve those, globs do not match them) with a marker no other file
+ * has, so a later run can tell the ones a killed run left behind.
+ */
+#define TEMP_MARKER ".mailstatus-publish-"
+#define TEMP_SUFFIX "XXXXXX"
+
+static bool is_temp_name(const char *name)
+{
+	const char *m = strstr(name, TEMP_MARKER);
+
+	return name[0] == '.' && m != NULL && m > name + 1 &&
+	       strlen(m + strlen(TEMP_MARKER)) == strlen(TEMP_SUFFIX);
+}
+
+size_t pub_remove_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t removed = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (is_temp_name(e->d_name) && unlinkat(dirfd(d), e->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
 
 bool pub_mkdirs(const char *path, struct ms_buf *err)
 {
@@ -90,21 +123,21 @@ bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
 	}
 	if (!pub_mkdirs(parent, err))
 		goto out;
-	/* a dot file: web servers do not serve it, globs do not match it */
-	ms_buf_printf(&tmp, "%s/.%s.XXXXXX", parent, slash + 1);
+	ms_buf_printf(&tmp, "%s/.%s" TEMP_MARKER TEMP_SUFFIX, parent, slash + 1);
 	fd = mkstemp(tmp.data);
+	/* the errors name the file being replaced, which is what failed to change */
 	if (fd < 0) {
-		ms_buf_printf(err, "cannot create a temporary file in %s: %s", parent,
-			      strerror(errno));
+		ms_buf_printf(err, "cannot write %s (cannot create a temporary file in "
+			      "%s): %s", path.data, parent, strerror(errno));
 		goto out;
 	}
 	if (!ms_write_all(fd, data, len) || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		ms_buf_printf(err, "cannot write %s: %s", tmp.data, strerror(errno));
+		ms_buf_printf(err, "cannot write %s: %s", path.data, strerror(errno));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		ms_buf_printf(err, "cannot write %s: %s", tmp.data, strerror(errno));
+		ms_buf_printf(err, "cannot write %s: %s", path.data, strerror(errno));
 		goto out;
 	}
 	fd = -1;

@@ -5,6 +5,9 @@
  * fsynced, and the file is renamed over the old one; then the directory
  * is fsynced so the rename survives a crash. A file whose contents would
  * not change is left alone (its mtime stays, so HTTP caches stay valid).
+ * A run killed before the rename leaves its temporary file (a dot file
+ * marked ".mailstatus-publish-") beside the old one, which is intact; the
+ * next run removes it (pub_remove_stale_temps).
  */
 #ifndef PUB_ATOMICFILE_H
 #define PUB_ATOMICFILE_H
@@ -21,6 +24,13 @@
  */
 bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
 		      size_t len, bool *changed, struct ms_buf *err);
+
+/*
+ * Removes the temporary files of pub_write_atomic that a run killed
+ * before its rename left in dir; returns how many. Only under the
+ * store's lock: another run's temporary files are not stale.
+ */
+size_t pub_remove_stale_temps(const char *dir);
 
 /* mkdir -p, mode 0755. */
 bool pub_mkdirs(const char *path, struct ms_buf *err);

@@ -10,6 +10,7 @@
 
 #include "atom.h"
 #include "atomicfile.h"
+#include "commands.h"
 #include "dates.h"
 #include "render.h"
 #include "rss.h"
@@ -194,6 +195,28 @@ static bool render_feed(const struct pub_config *cfg, struct pub_store *st,
 	return ok;
 }
 
+/*
+ * A run killed between creating a temporary file and renaming it leaves
+ * the file behind; the directories this module and site.c write are
+ * swept of them before anything is written (the caller holds the lock).
+ */
+static void remove_stale_temps(const struct pub_config *cfg)
+{
+	static const char *const dirs[] = { "", "/feeds", "/feeds/service", "/posts",
+					    "/incidents" };
+	struct ms_buf dir = MS_BUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		ms_buf_reset(&dir);
+		ms_buf_printf(&dir, "%s%s", cfg->output_dir, dirs[i]);
+		n += pub_remove_stale_temps(dir.data);
+	}
+	if (n > 0 && pub_verbose)
+		printf("%zu temporary file(s) of an interrupted run removed\n", n);
+	ms_buf_free(&dir);
+}
+
 bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 		    size_t *changed, struct ms_buf *err)
 {
@@ -201,10 +224,14 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 	char *stale = NULL;
 	time_t stale_since = 0;
 	const char **slugs = ms_xcalloc(cfg->n_clusters, sizeof(*slugs));
+	time_t now = render_clock ? render_clock : time(NULL);
 	bool ok;
 
 	*changed = 0;
-	ok = pub_store_meta_get(st, PUB_META_STALE_SINCE, &stale, err);
+	remove_stale_temps(cfg);
+	/* the pages the feeds link to first: see site.h */
+	ok = pub_site_render_part(cfg, st, now, PUB_SITE_LINKED, changed, err) &&
+	     pub_store_meta_get(st, PUB_META_STALE_SINCE, &stale, err);
 	if (stale)
 		stale_since = (time_t)strtoll(stale, NULL, 10);
 	for (size_t i = 0; ok && i < cfg->n_clusters; i++) {
@@ -240,6 +267,5 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 	free(slugs);
 	free(stale);
 	ms_buf_free(&path);
-	return ok && pub_site_render(cfg, st, render_clock ? render_clock : time(NULL),
-				     changed, err);
+	return ok && pub_site_render_part(cfg, st, now, PUB_SITE_ENTRY, changed, err);
 }

@@ -210,9 +210,10 @@ static void site_free(struct pub_site *s)
 	free(s->feeds);
 }
 
-bool pub_site_render(const struct pub_config *cfg, struct pub_store *st, time_t now,
-		     size_t *changed, struct ms_buf *err)
+bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, time_t now,
+			  enum pub_site_part part, size_t *changed, struct ms_buf *err)
 {
+	bool linked = (part & PUB_SITE_LINKED) != 0, entry = (part & PUB_SITE_ENTRY) != 0;
 	struct pub_site s = { .cfg = cfg, .st = st, .now = now };
 	char *saved_tz;
 	bool ok;
@@ -223,14 +224,20 @@ bool pub_site_render(const struct pub_config *cfg, struct pub_store *st, time_t 
 	collect_feeds(&s);
 	ok = pub_board_load(cfg, st, &s.board, err) &&
 	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err) &&
-	     write_css(&s, err) &&
-	     pub_site_index(&s, err) &&
-	     pub_site_incidents(&s, err) &&
-	     pub_site_posts(&s, err) &&
-	     pub_site_history(&s, err) &&
-	     write_json(&s, err);
+	     (!linked || (write_css(&s, err) &&
+			  pub_site_posts(&s, err) &&
+			  pub_site_incidents(&s, err))) &&
+	     (!entry || (write_json(&s, err) &&
+			 pub_site_history(&s, err) &&
+			 pub_site_index(&s, err)));
 	pub_timezone_restore(saved_tz);
 	*changed += s.changed;
 	site_free(&s);
 	return ok;
+}
+
+bool pub_site_render(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		     size_t *changed, struct ms_buf *err)
+{
+	return pub_site_render_part(cfg, st, now, PUB_SITE_ALL, changed, err);
 }

@@ -26,7 +26,25 @@
 #include "page.h"
 #include "store.h"
 
-/* Renders the whole site; *changed counts the files replaced. */
+/*
+ * The site in two parts, so that a run killed (or failing) half-way never
+ * publishes a link to a page that is not there yet: first the pages the
+ * others link to (status.css, posts/, incidents/), then, once the feeds
+ * are written too (render.c), the pages a reader starts from (status.json,
+ * history, index). Only index.html and history.html link to each other:
+ * on the very first run, a kill between them leaves one link dangling.
+ */
+enum pub_site_part {
+	PUB_SITE_LINKED = 1,	/* status.css, posts/<ID>.html, incidents/<N>.html */
+	PUB_SITE_ENTRY = 2,	/* status.json, history.html, index.html */
+	PUB_SITE_ALL = PUB_SITE_LINKED | PUB_SITE_ENTRY,
+};
+
+/* Renders those parts of the site; *changed counts the files replaced. */
+bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, time_t now,
+			  enum pub_site_part part, size_t *changed, struct ms_buf *err);
+
+/* The whole site (both parts). */
 bool pub_site_render(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		     size_t *changed, struct ms_buf *err);
 
