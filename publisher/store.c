@@ -215,6 +215,36 @@ fail:
 	return NULL;
 }
 
+static bool open_db(struct pub_store *st, int flags, struct ms_buf *err)
+{
+	if (sqlite3_open_v2(st->path, &st->db, flags, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot open the store");
+	sqlite3_busy_timeout(st->db, 30000);
+	return true;
+}
+
+/* The last error: a read-only connection met a journal or WAL to recover. */
+static bool needs_recovery(struct pub_store *st)
+{
+	int code = sqlite3_extended_errcode(st->db);
+
+	return code == SQLITE_READONLY_ROLLBACK || code == SQLITE_READONLY_RECOVERY ||
+	       code == SQLITE_READONLY_CANTINIT;
+}
+
+/* true when the database holds no table at all (never set up) */
+static bool is_empty(struct pub_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	bool empty = false;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s,
+			       NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		empty = sqlite3_column_int(s, 0) == 0;
+	sqlite3_finalize(s);
+	return empty;
+}
+
 struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err)
 {
 	struct pub_store *st;
@@ -227,13 +257,31 @@ struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err)
 	}
 	st = ms_xcalloc(1, sizeof(*st));
 	st->path = ms_xstrdup(path);
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		db_fail(st, err, "cannot open the store");
+	if (!open_db(st, SQLITE_OPEN_READONLY, err))
+		goto fail;
+	version = schema_version(st, err);
+	if (version < 0 && needs_recovery(st)) {
+		/*
+		 * A run killed mid-transaction left a hot journal or WAL that
+		 * only a writer may recover; recover it as one (if allowed), and
+		 * read through a connection that refuses to write.
+		 */
+		sqlite3_close(st->db);
+		st->db = NULL;
+		ms_buf_reset(err);
+		if (!open_db(st, SQLITE_OPEN_READWRITE, err) ||
+		    !exec(st, "PRAGMA query_only=ON", err, "cannot open the store"))
+			goto fail;
+		version = schema_version(st, err);
+	}
+	if (version < 0 || newer_schema(st, version, err))
+		goto fail;
+	if (version == 0 && is_empty(st)) {
+		/* a first run killed before it committed the schema */
+		ms_buf_printf(err, "%s: no store yet: nothing has been published "
+			      "('mailstatus-publish run' makes it)", path);
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 30000);
-	if ((version = schema_version(st, err)) < 0 || newer_schema(st, version, err))
-		goto fail;
 	if (version < SCHEMA_VERSION) {
 		ms_buf_printf(err, "%s: not a store of mailstatus-publish (or an empty one)", path);
 		goto fail;
