@@ -1,0 +1,300 @@
+#!/bin/bash
+# mailstatus-publish killed at any point loses nothing: the sample's
+# replay (samples/publisher/replay.sh: five history runs, a maintenance
+# announcement, the current status.dat) is first run without faults (the
+# reference, a snapshot of store and site after each step); then every
+# step is started again from the reference's state before it and killed
+#   - at each of its write-side system calls in turn (tests/killpoint.so,
+#     LD_PRELOAD: write, pwrite, fsync, rename, unlink, ftruncate, close
+#     of a written file; a write is torn in half), and
+#   - from outside, SIGKILL after a random delay within the step's run time.
+# After every kill: each feed passes xmllint and its RELAX NG profile,
+# each page parses and ends with </html>, status.json parses, every link
+# of the feeds, index.html and history.html leads to a file, the store
+# passes PRAGMA integrity_check and `list` opens it. Then the step runs
+# again without faults, and store (sqlite3 .dump) and site must equal the
+# reference's byte for byte: no post lost, none twice, no temporary file
+# left. A killed maintenance announcement is run again only when the
+# store does not hold it (what an operator checks with `list`); when it
+# does, the next step's run renders it.
+#
+# CRASH_POINTS_MAX (default 900) bounds the kill points; above it a
+# random sample of that many is tried. CRASH_TIMED (default 150) is the
+# number of timed kills. CRASH_SEED fixes the random choices.
+set -u
+. "$top_srcdir/tests/peers/common.sh"
+
+publish="$top_builddir/mailstatus-publish"
+killpoint="$top_builddir/tests/killpoint.so"
+S="$top_srcdir/samples/publisher"
+py=/usr/bin/python3
+points_max=${CRASH_POINTS_MAX:-900}
+timed=${CRASH_TIMED:-150}
+RANDOM=${CRASH_SEED:-$$}
+
+command -v xmllint >/dev/null || { echo "skip: xmllint is not installed (libxml2-utils)"; exit 77; }
+command -v sqlite3 >/dev/null || { echo "skip: the sqlite3 CLI is not installed (sqlite3)"; exit 77; }
+[ -x "$publish" ] || { echo "FAIL: $publish is not built"; exit 1; }
+[ -f "$killpoint" ] || make -C "$top_builddir" tests/killpoint.so >/dev/null 2>&1
+[ -f "$killpoint" ] || { echo "FAIL: $killpoint is not built (make check builds it)"; exit 1; }
+echo "seed: ${CRASH_SEED:-$$} (CRASH_SEED=... repeats this run's random choices)"
+
+# a tmpfs when there is one: the thousands of runs' fsyncs cost nothing there
+# (a kill tests what the process leaves, not what a power cut does)
+PEERS_DIR=$(mktemp -d /dev/shm/mailstatus-publisher-crash.XXXXXX 2>/dev/null ||
+	    mktemp -d /tmp/mailstatus-publisher-crash.XXXXXX)
+export PEERS_DIR
+trap peers_cleanup EXIT
+W=$PEERS_DIR
+L=$W/live		# the store and site every run uses
+mkdir -p "$W/conf" "$W/ref"
+started=$(date +%s)
+
+# --- the scenario: seven steps -----------------------------------------------
+created() { sed -n 's/^[[:space:]]*created=//p' "$1" | head -n 1; }
+dats=("$S"/history/0*.dat "$S/status.dat")
+now=$(created "$S/status.dat")
+steps=${#dats[@]}
+maint=$steps			# the step before the last: the announcement
+steps=$((steps + 1))
+for i in $(seq 1 $steps); do
+	dat=${dats[$((i <= maint - 1 ? i - 1 : i - 2))]}
+	sed -e "s|^output_dir = .*|output_dir = $L/www|" -e "s|^store = .*|store = $L/publish.db|" \
+		-e "s|^source = .*|source = statusdat:$dat|" "$S/publish.conf" >"$W/conf/$i.conf"
+	if [ "$i" -eq "$maint" ]; then
+		at[$i]=$((now - 86400))
+	elif [ "$i" -eq "$steps" ]; then
+		at[$i]=$((now + 60))
+	else
+		at[$i]=$(created "$dat")
+	fi
+done
+
+# step K [ENV=VALUE...]: runs step K (its output in $W/out), returns its status
+step() {
+	_k=$1
+	shift
+	if [ "$_k" -eq "$maint" ]; then
+		env "$@" "$publish" -c "$W/conf/$_k.conf" maintenance schedule \
+			--cluster email-cluster-b --start "@$((now - 1))" --end "@$((now + 10799))" \
+			--title "Email Cluster B: storage firmware update today" \
+			--message-file "$S/maintenance-b.txt" --now "@${at[$_k]}" >"$W/out" 2>&1
+	else
+		env "$@" "$publish" -c "$W/conf/$_k.conf" run --now "@${at[$_k]}" >"$W/out" 2>&1
+	fi
+}
+
+faulty() {	# K ENV...: step K with the kill point library preloaded
+	_k=$1
+	shift
+	step "$_k" LD_PRELOAD="$killpoint" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+
+restore() {	# K: the store and site as the reference left them after step K
+	rm -rf "$L"
+	cp -a "$W/ref/$1" "$L"
+}
+
+dump() {	# STORE: its contents as SQL, read from a copy (opening it may recover it)
+	rm -rf "$W/copy"
+	mkdir "$W/copy"
+	cp "$1"* "$W/copy/" 2>/dev/null
+	sqlite3 "$W/copy/$(basename "$1")" .dump
+}
+
+# The checks every file must pass whatever the moment of the kill; prints
+# what is wrong, nothing when all is well.
+cat >"$W/site_check.py" <<'PY'
+import json, os, re, sys
+www, base = sys.argv[1], sys.argv[2]
+if not os.path.isdir(www):
+    sys.exit(0)
+for dirpath, _, files in os.walk(www):
+    for f in files:
+        path = os.path.join(dirpath, f)
+        rel = os.path.relpath(path, www)
+        if f.startswith("."):
+            continue	# a temporary file; the runs after must remove it
+        data = open(path, "rb").read()
+        if f.endswith(".html"):
+            if not data.rstrip().endswith(b"</html>"):
+                print("%s is cut short" % rel)
+            # the pages a reader starts from; a post's and an incident's
+            # pages link to each other, and are both written before these
+            if rel not in ("index.html", "history.html"):
+                continue
+            for href in re.findall(rb'href="([^":?#]+\.(?:html|rss|atom|css|json))"', data):
+                if href in (b"index.html", b"history.html"):
+                    continue	# each other's: one of them is written first
+                target = os.path.normpath(os.path.join(dirpath, href.decode()))
+                if not os.path.exists(target):
+                    print("%s links to %s, which does not exist" % (rel, href.decode()))
+        elif f.endswith((".rss", ".atom")):
+            for link in re.findall(re.escape(base).encode() + rb'((?:posts|incidents)/\d+\.html)', data):
+                if not os.path.exists(os.path.join(www, link.decode())):
+                    print("%s links to %s, which does not exist" % (rel, link.decode()))
+        elif f == "status.json":
+            try:
+                json.loads(data)
+            except ValueError as e:
+                print("status.json does not parse: %s" % e)
+PY
+
+# check_after_kill WHAT: the site and store as a kill left them; echoes
+# the problems found (empty: none).
+check_after_kill() {
+	_www=$L/www
+	if [ -d "$_www" ]; then
+		_rss=$(find "$_www" -name '*.rss' ! -name '.*')
+		_atom=$(find "$_www" -name '*.atom' ! -name '.*')
+		_html=$(find "$_www" -name '*.html' ! -name '.*')
+		[ -z "$_rss" ] || xmllint --noout --relaxng "$top_srcdir/contrib/rss-profile.rng" $_rss >"$W/xml.out" 2>&1 ||
+			echo "an RSS feed is not valid: $(grep -v validates "$W/xml.out" | head -n 3)"
+		[ -z "$_atom" ] || xmllint --noout --relaxng "$top_srcdir/contrib/atom-profile.rng" $_atom >"$W/xml.out" 2>&1 ||
+			echo "an Atom feed is not valid: $(grep -v validates "$W/xml.out" | head -n 3)"
+		[ -z "$_html" ] || xmllint --html --noout $_html >"$W/xml.out" 2>&1 ||
+			echo "a page does not parse: $(head -n 3 "$W/xml.out")"
+		$py "$W/site_check.py" "$_www" "https://status.example.com/"
+	fi
+	if [ -e "$L/publish.db" ]; then
+		_ic=$(dump "$L/publish.db" >/dev/null; sqlite3 "$W/copy/publish.db" 'PRAGMA integrity_check' 2>&1)
+		[ "$_ic" = ok ] || echo "the store fails integrity_check: $_ic"
+		# a first run killed before its schema was committed has published nothing
+		"$publish" -c "$W/conf/1.conf" list >/dev/null 2>"$W/list.err" ||
+			grep -q ': no store yet: nothing has been published' "$W/list.err" ||
+			echo "list cannot open the store: $(cat "$W/list.err")"
+	fi
+}
+
+# matches_ref K: store and site equal the reference's after step K; echoes
+# the differences.
+matches_ref() {
+	dump "$L/publish.db" >"$W/live.dump"
+	cmp -s "$W/live.dump" "$W/ref/$1.dump" ||
+		echo "the store differs from the reference: $(diff "$W/ref/$1.dump" "$W/live.dump" | head -n 6)"
+	diff -r "$W/ref/$1/www" "$L/www" >"$W/diff.out" 2>&1 ||
+		echo "the site differs from the reference: $(head -n 6 "$W/diff.out")"
+}
+
+# recover K: what follows a killed step K; then store and site must match
+# the reference's after it (or, for an announcement the store already
+# holds, after the next run, which renders it).
+recover() {
+	_k=$1
+	if [ "$_k" -eq "$maint" ] && [ -e "$L/publish.db" ] &&
+	   [ "$(sqlite3 "file:$L/publish.db?mode=ro" 'SELECT count(*) FROM maintenance' 2>/dev/null)" = 1 ]; then
+		_k=$((_k + 1))
+	fi
+	step "$_k" || echo "the run after the kill failed: $(cat "$W/out")"
+	matches_ref "$_k"
+}
+
+# --- a. the reference --------------------------------------------------------
+mkdir -p "$W/ref/0"
+runs=0
+ok=1
+for k in $(seq 1 $steps); do
+	t0=$(date +%s%N)
+	faulty "$k" KILLPOINT_COUNT="$W/count" || { check_fail "reference step $k: $(cat "$W/out")"; ok=0; }
+	dur_ns[$k]=$(( $(date +%s%N) - t0 ))
+	total[$k]=$(cat "$W/count")
+	runs=$((runs + 1))
+	cp -a "$L" "$W/ref/$k"
+	dump "$L/publish.db" >"$W/ref/$k.dump"
+	problems=$(check_after_kill)
+	[ -z "$problems" ] || { check_fail "reference step $k is not valid: $problems"; ok=0; }
+done
+[ "$ok" -eq 1 ] || exit 1
+posts=$(sqlite3 "$W/copy/publish.db" 'SELECT count(*) FROM posts')
+check_ok "reference: $steps steps, $posts posts, $(find "$L/www" -type f | wc -l) site files, all valid; write-side calls per step: ${total[*]}"
+[ "$posts" -ge 9 ] || check_fail "the reference published $posts posts (want at least 9)"
+cmp -s "$W/ref/$maint.dump" "$W/ref/$((maint - 1)).dump" &&
+	check_fail "the announcement changed nothing in the store"
+
+# --- b. a kill at every write-side call ----------------------------------------
+all=0
+for k in $(seq 1 $steps); do all=$((all + total[k])); done
+points=()
+for k in $(seq 1 $steps); do
+	for n in $(seq 1 "${total[$k]}"); do
+		if [ "$all" -le "$points_max" ] || [ $((RANDOM % all)) -lt "$points_max" ]; then
+			points+=("$k:$n")
+		fi
+	done
+done
+[ "$all" -le "$points_max" ] && how="every one of the $all" || how="a random ${#points[@]} of the $all"
+tried=0 bad_after=0 bad_recovery=0 not_reached=0 temps_left=0
+for p in "${points[@]}"; do
+	k=${p%:*} n=${p#*:}
+	restore $((k - 1))
+	faulty "$k" KILLPOINT_AT="$n"
+	rc=$?
+	runs=$((runs + 1))
+	if [ "$rc" -ne 137 ]; then
+		not_reached=$((not_reached + 1))
+		check_fail "step $k, kill point $n: the run was not killed (exit $rc): $(head -c 300 "$W/out")"
+		continue
+	fi
+	tried=$((tried + 1))
+	[ -n "$(find "$L" -name '.*' -type f)" ] && temps_left=$((temps_left + 1))
+	problems=$(check_after_kill)
+	if [ -n "$problems" ]; then
+		bad_after=$((bad_after + 1))
+		check_fail "step $k, killed at write-side call $n: $problems"
+	fi
+	problems=$(recover "$k"; find "$L" -name '.*' -type f -printf 'left behind: %P\n')
+	runs=$((runs + 1))
+	if [ -n "$problems" ]; then
+		bad_recovery=$((bad_recovery + 1))
+		check_fail "step $k, killed at write-side call $n, then run again: $problems"
+	fi
+done
+[ "$bad_after" -eq 0 ] && check_ok "killed at $how write-side calls ($tried kills): every feed, page, status.json and the store valid after each"
+[ "$bad_recovery" -eq 0 ] && check_ok "after each of the $tried kills the step's next run left store and site equal to the reference (no post lost or twice, no temporary file; $temps_left kills had left one)"
+
+# --- c. kills from outside, at random moments -----------------------------------
+landed=0 finished=0 bad_after=0 bad_recovery=0
+for i in $(seq 1 "$timed"); do
+	k=$((RANDOM % steps + 1))
+	restore $((k - 1))
+	delay_us=$(( (RANDOM * 32768 + RANDOM) % (dur_ns[k] / 1000 + 1) ))
+	step "$k" &
+	pid=$!
+	sleep "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	runs=$((runs + 1))
+	[ "$rc" -eq 137 ] && landed=$((landed + 1)) || finished=$((finished + 1))
+	problems=$(check_after_kill)
+	if [ -n "$problems" ]; then
+		bad_after=$((bad_after + 1))
+		check_fail "step $k, SIGKILL after ${delay_us}us: $problems"
+	fi
+	problems=$(recover "$k")
+	runs=$((runs + 1))
+	if [ -n "$problems" ]; then
+		bad_recovery=$((bad_recovery + 1))
+		check_fail "step $k, SIGKILL after ${delay_us}us, then run again: $problems"
+	fi
+done
+[ "$bad_after" -eq 0 ] && check_ok "$timed timed SIGKILLs ($landed during a run, $finished after it ended): everything valid after each"
+[ "$bad_recovery" -eq 0 ] && check_ok "after each timed kill the next run caught up with the reference exactly"
+
+# --- the faulted replay's end: the same posts as the reference ---------------------
+q='SELECT guid, cluster, incident, kind, title, published_at FROM posts ORDER BY id'
+restore $((steps - 1))
+faulty "$steps" KILLPOINT_AT=$(( total[steps] / 2 ))
+recover "$steps" >/dev/null
+runs=$((runs + 2))
+want=$(sqlite3 "file:$W/ref/$steps/publish.db?mode=ro" "$q")
+got=$(sqlite3 "file:$L/publish.db?mode=ro" "$q")
+if [ "$want" = "$got" ] && [ -n "$got" ]; then
+	check_ok "the replay killed in its last step publishes the reference's $(printf '%s\n' "$got" | wc -l) posts, none lost, none twice"
+else
+	check_fail "published posts differ: $(diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | head -n 8)"
+fi
+
+echo "figures: $tried kill points tried (of $all write-side calls in $steps steps), $landed timed kills landed ($finished runs ended first), $runs runs of mailstatus-publish, $(( $(date +%s) - started ))s"
+[ "$failures" -eq 0 ]
