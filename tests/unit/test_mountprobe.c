@@ -108,6 +108,15 @@ START_TEST(sentinel_problems)
 	write_file(dir, ".mailstore", "array-a\n");
 	job.sentinel_content = "array-b";
 	expect_problem(&job, "sentinel .mailstore says 'array-a', expected 'array-b'");
+	/* quoted up to its NUL this one would seem to say what is expected */
+	char nul[600];
+	snprintf(nul, sizeof(nul), "%s/nul", dir);
+	FILE *fp = fopen(nul, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite("array-b\0\033[2J", 1, 12, fp), 12);
+	fclose(fp);
+	job.sentinel = "nul";
+	expect_problem(&job, "sentinel nul holds NUL bytes, expected 'array-b'");
 	/* a FIFO would block a plain open: it is refused at once */
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
