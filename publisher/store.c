@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,19 @@ static const char schema[] =
 
 static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 {
+	int code = sqlite3_errcode(st->db), sys = st->db ? sqlite3_system_errno(st->db) : 0;
+
 	ms_buf_printf(err, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	/*
+	 * "disk I/O error" and the like: the system says which. SQLite keeps
+	 * no errno for a write cut short by ENOSPC, only SQLITE_FULL, which
+	 * (no max_page_count is set) means just that.
+	 */
+	if (code == SQLITE_FULL && sys == 0)
+		sys = ENOSPC;
+	if (sys != 0 && (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN ||
+			 code == SQLITE_READONLY))
+		ms_buf_printf(err, " (%s)", strerror(sys));
 	return false;
 }
 
