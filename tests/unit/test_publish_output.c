@@ -318,6 +318,37 @@ START_TEST(notes_speak_the_site_time_zone)
 }
 END_TEST
 
+/* What a run killed before its rename leaves, and only that, goes. */
+START_TEST(atomic_stale_temps_removed)
+{
+	static const char *const keep[] = { "index.html", ".htaccess", ".index.html.Ab12Cd",
+					    ".index.html.mailstatus-publish-toolong" };
+	char *dir = temp_dir();
+	struct ms_buf path = MS_BUF_INIT;
+
+	ms_buf_printf(&path, "%s/.index.html.mailstatus-publish-Ab12Cd", dir);
+	ck_assert(fclose(fopen(path.data, "w")) == 0);
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		ms_buf_reset(&path);
+		ms_buf_printf(&path, "%s/%s", dir, keep[i]);
+		ck_assert(fclose(fopen(path.data, "w")) == 0);
+	}
+	ck_assert_uint_eq(pub_remove_stale_temps(dir), 1);
+	ck_assert_uint_eq(count_entries(dir), sizeof(keep) / sizeof(keep[0]));
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		ms_buf_reset(&path);
+		ms_buf_printf(&path, "%s/%s", dir, keep[i]);
+		ck_assert_msg(access(path.data, F_OK) == 0, "%s was removed", keep[i]);
+	}
+	ck_assert_uint_eq(pub_remove_stale_temps(dir), 0);
+	ck_assert_uint_eq(pub_remove_stale_temps("/nonexistent/mailstatus"), 0);
+
+	remove_tree(dir);
+	free(dir);
+	ms_buf_free(&path);
+}
+END_TEST
+
 START_TEST(readonly_store_creates_and_writes_nothing)
 {
 	char *dir = temp_dir(), path[512];
@@ -359,6 +390,7 @@ Suite *publish_output_suite(void)
 	tcase_add_test(tc, summary_is_shortened);
 	tcase_add_test(tc, rss_document);
 	tcase_add_test(tc, atomic_write_replace_and_skip);
+	tcase_add_test(tc, atomic_stale_temps_removed);
 	suite_add_tcase(s, tc);
 	return s;
 }
