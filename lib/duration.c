@@ -95,6 +95,17 @@ char *ms_duration_format(char *buf, size_t size, double seconds)
 		snprintf(buf, size, "%ss", ms_format_number(num, r));
 		return buf;
 	}
+	if (seconds >= 0x1p53) {
+		/*
+		 * Beyond 2^53 s (285 million years) llround() may not fit and
+		 * a double holds no seconds anyway: whole days and hours, the
+		 * days printed as the (large) number they are.
+		 */
+		double rest = fmod(seconds, 86400);
+		snprintf(buf, size, "%sd%02dh", ms_format_number(num, (seconds - rest) / 86400),
+			 (int)(rest / 3600));
+		return buf;
+	}
 	unsigned long long s = (unsigned long long)llround(seconds);
 	if (s < 60)
 		snprintf(buf, size, "%llus", s);

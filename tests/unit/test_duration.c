@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <check.h>
+#include <math.h>
 #include <string.h>
 
 #include "duration.h"
+#include "numfmt.h"
 #include "suites.h"
 
 static double parse_ok(const char *s)
@@ -65,6 +67,26 @@ START_TEST(human_form)
 }
 END_TEST
 
+/*
+ * Past what llround() can return the days were garbage ("1e30" printed
+ * as 106751991167300d15h); found by fuzz_duration.
+ */
+START_TEST(human_form_of_huge_durations)
+{
+	char b[MS_NUMBER_MAX + 16], err[128];
+	double again;
+
+	ck_assert_str_eq(ms_duration_format(b, sizeof(b), 1e30), "11574074074074074864156672d21h");
+	ck_assert(ms_duration_parse(b, &again, err, sizeof(err)));
+	ck_assert(fabs(again - 1e30) < 1e15);
+	ck_assert_str_eq(ms_duration_format(b, sizeof(b), 0x1p53), "104249991374d07h");
+	/* the largest double: cut to fit, and terminated */
+	char small[16];
+	ms_duration_format(small, sizeof(small), 1.7976931348623157e308);
+	ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
+}
+END_TEST
+
 Suite *duration_suite(void)
 {
 	Suite *s = suite_create("duration");
@@ -73,6 +95,7 @@ Suite *duration_suite(void)
 	tcase_add_test(tc, units);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, human_form);
+	tcase_add_test(tc, human_form_of_huge_durations);
 	suite_add_tcase(s, tc);
 	return s;
 }
