@@ -15,6 +15,8 @@
  *   flood:BYTES:TEXT write TEXT over and over until BYTES bytes are out, the
  *                    last copy cut short (a 10 MB line: flood:10485760:x;
  *                    NUL bytes: flood:64:\x00)
+ *   file:PATH        write the bytes of the file PATH (binary answers, such
+ *                    as a gzip bomb)
  *   sleep:MS         pause
  *   line             read and discard one line from the client
  *   request          read and discard up to an empty line (a policy request)
@@ -44,8 +46,8 @@
 static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: fakepeer [-f PIDFILE] PORT STEP...\n"
-		"steps: send:TEXT trickle:MS:TEXT flood:BYTES:TEXT sleep:MS line request\n"
-		"       tls-hello hang close\n");
+		"steps: send:TEXT trickle:MS:TEXT flood:BYTES:TEXT file:PATH sleep:MS line\n"
+		"       request tls-hello hang close\n");
 	exit(2);
 }
 
@@ -145,6 +147,27 @@ static void flood(int fd, long long total, const char *text)
 	free(pattern);
 }
 
+/* Sends the contents of the file at path. */
+static void send_file(int fd, const char *path)
+{
+	char chunk[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "fakepeer: cannot open %s\n", path);
+		_exit(1);
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		for (size_t off = 0; off < n;) {
+			ssize_t w = send(fd, chunk + off, n - off, MSG_NOSIGNAL);
+			if (w <= 0)
+				_exit(0);	/* the client gave up reading */
+			off += (size_t)w;
+		}
+	fclose(f);
+}
+
 /* Reads exactly len bytes; false at EOF. */
 static int read_exactly(int fd, unsigned char *buf, size_t len)
 {
@@ -206,6 +229,8 @@ static void run_step(int fd, const char *step)
 		if (*end != ':' || bytes < 0)
 			usage();
 		flood(fd, bytes, end + 1);
+	} else if (strncmp(step, "file:", 5) == 0) {
+		send_file(fd, step + 5);
 	} else if (strcmp(step, "tls-hello") == 0) {
 		read_tls_record(fd);
 	} else if (strncmp(step, "sleep:", 6) == 0) {

@@ -269,6 +269,13 @@ fake 16105 request 'send:HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n' "fl
 hostile "webmail http: 10 MB of NUL bytes for a page" 2 \
 	"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page http://127\.0\.0\.1:16105/: the answer .* is larger than 8 MiB" \
 	$TW "${web[@]}" --url=http://127.0.0.1:16105/
+# 256 MiB of zeros in 256 KB of gzip: libcurl inflates it (Accept-Encoding)
+head -c 268435456 /dev/zero | gzip -9 >"$W/bomb.gz"
+fake 16108 request "send:HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: $(wc -c <"$W/bomb.gz")\r\n\r\n" \
+	"file:$W/bomb.gz" close
+hostile "webmail http: a gzip bomb (256 KB inflating to 256 MiB)" 2 \
+	"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page http://127\.0\.0\.1:16108/: the answer .* is larger than 8 MiB" \
+	$TW "${web[@]}" --url=http://127.0.0.1:16108/
 fake 16106 tls-hello close
 hostile "webmail https: closed after the ClientHello" 2 \
 	"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page https://127\.0\.0\.1:16106/: .*(SSL|TLS)" \
