@@ -37,7 +37,8 @@ static int line_defines(const char *s, size_t n, const char *name, char *value, 
 	size_t end = n;
 	while (end > i && is_space(s[end - 1]))
 		end--;
-	if (end - i >= size)
+	/* a NUL would cut the value short (leaving, say, a trailing space) */
+	if (end - i >= size || memchr(s + i, '\0', end - i) != NULL)
 		return -1;
 	/* continuation lines joined by a single space, as Postfix does */
 	size_t o = 0;

@@ -51,6 +51,15 @@ START_TEST(parameters)
 	char small[4];
 	const char two[] = "queue_directory = /a\nqueue_directory = /longer\n";
 	ck_assert(!pfconf_find(two, strlen(two), "queue_directory", small, sizeof(small)));
+
+	/* a NUL byte in the value: not found (postconf is asked), never cut (fuzz_pfconf) */
+	char value[64];
+	const char nul[] = "queue_directory = /var/spool/\n \0postfix\n";
+	ck_assert(!pfconf_find(nul, sizeof(nul) - 1, "queue_directory", value, sizeof(value)));
+	const char nul_after[] = "queue_directory = /srv/spool\n# \0 comment\n";
+	ck_assert(pfconf_find(nul_after, sizeof(nul_after) - 1, "queue_directory", value,
+			      sizeof(value)));
+	ck_assert_str_eq(value, "/srv/spool");
 }
 END_TEST
 
