@@ -33,6 +33,7 @@ struct section_reader {
 	const char *section;
 	struct argvec *out;
 	size_t found;
+	char *bad_name;		/* the first key that is no option name, or NULL */
 };
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
@@ -42,6 +43,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
 
 	if (strcmp(section, rd->section) != 0)
 		return 1;
+	/*
+	 * A key "-" would become "--", which ends the options and turns the
+	 * command line's own into operands; "" and "-x" are no options either.
+	 */
+	if (name[0] == '\0' || name[0] == '-') {
+		if (rd->bad_name == NULL)
+			rd->bad_name = ms_xstrdup(name);
+		return 1;
+	}
 	rd->found++;
 	if (strlen(name) == 1) {
 		ms_buf_printf(&b, "-%s", name);
@@ -64,7 +74,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 static int read_section(const char *file, const char *section, struct argvec *out,
 			char *err, size_t errlen)
 {
-	struct section_reader rd = { section, out, 0 };
+	struct section_reader rd = { section, out, 0, NULL };
 	FILE *f = fopen(file, "r");
 
 	if (f == NULL) {
@@ -76,10 +86,18 @@ static int read_section(const char *file, const char *section, struct argvec *ou
 	if (rc > 0) {
 		snprintf(err, errlen, "%s, line %d: not a 'key = value' line or a [section]",
 			 file, rc);
+		free(rd.bad_name);
 		return -1;
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot parse extra-opts file %s", file);
+		free(rd.bad_name);
+		return -1;
+	}
+	if (rd.bad_name) {
+		snprintf(err, errlen, "%s, section [%s]: '%s' is not an option name", file,
+			 section, rd.bad_name);
+		free(rd.bad_name);
 		return -1;
 	}
 	return rd.found > 0;

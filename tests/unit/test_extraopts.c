@@ -123,6 +123,47 @@ START_TEST(syntax_error_names_file_and_line)
 }
 END_TEST
 
+/*
+ * A key "-" made "--", which ended the options: the command line's own
+ * became operands (found by fuzz_extraopts). Empty keys and keys that
+ * start with '-' are refused, naming the key.
+ */
+START_TEST(keys_that_are_no_option_names)
+{
+	static const char *const bad[] = {
+		"[check_greylist]\nwarning = 1\n- = x\n",
+		"[check_greylist]\n-w = 1\n",
+		"[check_greylist]\n = 1\n",
+	};
+	static const char *const named[] = { "'-'", "'-w'", "''" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *file = temp_file(bad[i]);
+		char opt[256], err[512] = "";
+		snprintf(opt, sizeof(opt), "--extra-opts=@%s", file);
+		const char *args[] = { "check_greylist", opt, "-v", NULL };
+
+		char *got = expand(3, args, err, sizeof(err));
+		ck_assert_msg(got == NULL, "'%s' expanded to '%s'", bad[i], got ? got : "");
+		ck_assert_msg(strstr(err, "is not an option name") && strstr(err, named[i]),
+			      "error: %s", err);
+		unlink(file);
+		free(file);
+	}
+	/* in another section they do not matter */
+	char *file = temp_file("[other]\n- = x\n[check_greylist]\nwarning = 1\n");
+	char opt[256], err[512] = "";
+	snprintf(opt, sizeof(opt), "--extra-opts=@%s", file);
+	const char *args[] = { "check_greylist", opt, NULL };
+	char *got = expand(2, args, err, sizeof(err));
+	ck_assert_msg(got, "%s", err);
+	ck_assert_str_eq(got, "check_greylist --warning=1");
+	free(got);
+	unlink(file);
+	free(file);
+}
+END_TEST
+
 START_TEST(unreadable_file)
 {
 	char err[512];
@@ -154,6 +195,7 @@ Suite *extraopts_suite(void)
 	tcase_add_test(tc, default_file_from_environment);
 	tcase_add_test(tc, missing_section_is_an_error);
 	tcase_add_test(tc, syntax_error_names_file_and_line);
+	tcase_add_test(tc, keys_that_are_no_option_names);
 	tcase_add_test(tc, unreadable_file);
 	tcase_add_test(tc, untouched_without_the_option);
 	suite_add_tcase(s, tc);
