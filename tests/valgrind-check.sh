@@ -72,10 +72,12 @@ count_lost() {
 		END { print n + 0 }' "$@" </dev/null
 }
 
-# show_reports LOGDIR: the logs that hold an error or a leak record.
+# show_reports LOGDIR: the logs that hold an error, a leak record or a
+# process killed by a signal (a crash, an abort).
 show_reports() {
 	for log in "$1"/vg.*.log; do
-		if [ "$(count_errors "$log")" -ne 0 ] || [ "$(count_lost "$log")" -ne 0 ]; then
+		if [ "$(count_errors "$log")" -ne 0 ] || [ "$(count_lost "$log")" -ne 0 ] ||
+		   grep -q 'Process terminating with default action' "$log"; then
 			echo "--- $log"
 			grep -v -e 'Copyright' -e 'Using Valgrind' -e '^==[0-9]*== *$' "$log" |
 				head -n 80
