@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <libxml/parser.h>
 #include <sqlite3.h>
@@ -74,6 +75,11 @@ static void setup(void)
 	ms_buf_free(&err);
 	if ((devnull = fopen("/dev/null", "w")) == NULL)
 		abort();
+	/* "--message-file -" reads stdin: an empty one, not a terminal to wait on */
+	int fd = open("/dev/null", O_RDONLY);
+	if (fd < 0 || dup2(fd, 0) < 0)
+		abort();
+	close(fd);
 	xmlInitParser();
 }
 
