@@ -11,14 +11,16 @@
 # After every kill: each feed passes xmllint and its RELAX NG profile,
 # each page parses and ends with </html>, status.json parses, every link
 # of the feeds, index.html and history.html leads to a file, the store
-# passes PRAGMA integrity_check and `list` opens it. Then the step runs
+# passes PRAGMA integrity_check and `list` opens it, and holds what the
+# reference's held before the step or after it, nothing between (one
+# transaction per run). Then the step runs
 # again without faults, and store (sqlite3 .dump) and site must equal the
 # reference's byte for byte: no post lost, none twice, no temporary file
 # left. A killed maintenance announcement is run again only when the
 # store does not hold it (what an operator checks with `list`); when it
 # does, the next step's run renders it.
 #
-# CRASH_POINTS_MAX (default 900, 300 in a sanitizer build) bounds the
+# CRASH_POINTS_MAX (default 900, 450 in a sanitizer build) bounds the
 # kill points; above it a random sample of about that many is tried.
 # CRASH_TIMED (default 150, 100) is the number of timed kills that must
 # land during a run. CRASH_SEED fixes the random choices.
@@ -31,7 +33,7 @@ killpoint="$top_builddir/tests/killpoint.so"
 py=/usr/bin/python3
 # a sanitizer build runs several times slower: a sample keeps it within ~3 minutes
 if grep -q '^SANITIZER_FLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
-	points_max=${CRASH_POINTS_MAX:-300} timed=${CRASH_TIMED:-100}
+	points_max=${CRASH_POINTS_MAX:-450} timed=${CRASH_TIMED:-100}
 else
 	points_max=${CRASH_POINTS_MAX:-900} timed=${CRASH_TIMED:-150}
 fi
@@ -140,13 +142,29 @@ check_after_kill() {
 			echo "a page does not parse: $(head -n 3 "$W/xml.out")"
 		$py "$W/site_check.py" "$_www" "https://status.example.com/"
 	fi
+	dump "$L/publish.db" >"$W/kill.dump"	# for tx_state
 	if [ -e "$L/publish.db" ]; then
-		_ic=$(dump "$L/publish.db" >/dev/null; sqlite3 "$W/copy/publish.db" 'PRAGMA integrity_check' 2>&1)
+		_ic=$(sqlite3 "$W/copy/publish.db" 'PRAGMA integrity_check' 2>&1)
 		[ "$_ic" = ok ] || echo "the store fails integrity_check: $_ic"
 		# a first run killed before its schema was committed has published nothing
 		"$publish" -c "$W/conf/1.conf" list >/dev/null 2>"$W/list.err" ||
 			grep -q ': no store yet: nothing has been published' "$W/list.err" ||
 			echo "list cannot open the store: $(cat "$W/list.err")"
+	fi
+}
+
+# tx_state K: the store check_after_kill saw, as the reference's before
+# step K (the run's transaction rolled back, or not begun), after it
+# (committed), or neither. A first run commits the new store's schema
+# first: that counts as before.
+tx_state() {
+	if cmp -s "$W/kill.dump" "$W/ref/$(($1 - 1)).dump" ||
+	   { [ "$1" -eq 1 ] && cmp -s "$W/kill.dump" "$W/schema.dump"; }; then
+		echo before
+	elif cmp -s "$W/kill.dump" "$W/ref/$1.dump"; then
+		echo after
+	else
+		echo neither
 	fi
 }
 
@@ -174,8 +192,12 @@ recover() {
 }
 
 # --- a. the reference --------------------------------------------------------
-mkdir -p "$W/ref/0"
-runs=0
+mkdir -p "$W/ref/0" "$W/schema"
+dump "$W/ref/0/publish.db" >"$W/ref/0.dump"	# none: as empty as an empty store
+sed "s|$L/|$W/schema/|" "$W/conf/1.conf" >"$W/schema.conf"
+"$publish" -c "$W/schema.conf" render >"$W/out" 2>&1 || check_fail "render on a new store: $(cat "$W/out")"
+dump "$W/schema/publish.db" >"$W/schema.dump"
+runs=1
 ok=1
 for k in $(seq 1 $steps); do
 	t0=$(date +%s%N)
@@ -207,7 +229,7 @@ for k in $(seq 1 $steps); do
 	done
 done
 [ "$all" -le "$points_max" ] && how="every one of the $all" || how="a random ${#points[@]} of the $all"
-tried=0 bad_after=0 bad_recovery=0 not_reached=0 temps_left=0
+tried=0 bad_after=0 bad_recovery=0 not_reached=0 temps_left=0 rolled_back=0 committed=0
 for p in "${points[@]}"; do
 	k=${p%:*} n=${p#*:}
 	restore $((k - 1))
@@ -226,6 +248,12 @@ for p in "${points[@]}"; do
 		bad_after=$((bad_after + 1))
 		check_fail "step $k, killed at write-side call $n: $problems"
 	fi
+	case $(tx_state "$k") in
+	before) rolled_back=$((rolled_back + 1)) ;;
+	after) committed=$((committed + 1)) ;;
+	*) bad_after=$((bad_after + 1))
+	   check_fail "step $k, killed at write-side call $n: the store is neither as before the step nor as after it: $(diff "$W/ref/$k.dump" "$W/kill.dump" | head -n 6)" ;;
+	esac
 	problems=$(recover "$k"; find "$L" -name '.*' -type f -printf 'left behind: %P\n')
 	runs=$((runs + 1))
 	if [ -n "$problems" ]; then
@@ -233,7 +261,7 @@ for p in "${points[@]}"; do
 		check_fail "step $k, killed at write-side call $n, then run again: $problems"
 	fi
 done
-[ "$bad_after" -eq 0 ] && check_ok "killed at $how write-side calls ($tried kills): every feed, page, status.json and the store valid after each"
+[ "$bad_after" -eq 0 ] && check_ok "killed at $how write-side calls ($tried kills): every feed, page, status.json and the store valid after each; the store as before the step $rolled_back times (transaction rolled back or not begun), as after it $committed times (committed), never between"
 [ "$bad_recovery" -eq 0 ] && check_ok "after each of the $tried kills the step's next run left store and site equal to the reference (no post lost or twice, no temporary file; $temps_left kills had left one)"
 
 # --- c. kills from outside, at random moments -----------------------------------
@@ -249,7 +277,7 @@ while [ "$landed" -lt "$timed" ] && [ $((landed + finished)) -lt $((2 * timed)) 
 	pid=$!
 	read -r -t "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))" -u 9
 	kill -KILL "$pid" 2>/dev/null
-	wait "$pid"
+	wait "$pid" 2>/dev/null
 	rc=$?
 	runs=$((runs + 1))
 	if [ "$rc" -eq 137 ]; then
@@ -262,6 +290,10 @@ while [ "$landed" -lt "$timed" ] && [ $((landed + finished)) -lt $((2 * timed)) 
 	if [ -n "$problems" ]; then
 		bad_after=$((bad_after + 1))
 		check_fail "step $k, SIGKILL after ${delay_us}us: $problems"
+	fi
+	if [ "$(tx_state "$k")" = neither ]; then
+		bad_after=$((bad_after + 1))
+		check_fail "step $k, SIGKILL after ${delay_us}us: the store is neither as before the step nor as after it"
 	fi
 	problems=$(recover "$k"; find "$L" -name '.*' -type f -printf 'left behind: %P\n')
 	runs=$((runs + 1))
