@@ -24,7 +24,7 @@
 static double format_slack(double seconds)
 {
 	if (seconds < 10)
-		return 0.0005;
+		return 0.0005 + 1e-12;	/* half a millisecond, and the product's rounding */
 	if (seconds < 3600)
 		return 0.5;
 	if (seconds < 86400)
