@@ -114,6 +114,10 @@ fake 16002 request "flood:$TEN_MB:action=DEFER_IF_PERMIT " 'send:\n\n' hang
 hostile "greylist policy: a 10 MB reply line" 2 \
 	'^GREYLIST CRITICAL - asking the greylister: 127\.0\.0\.1:16002 sent a line longer than 4096 bytes$' \
 	$T "${gl[@]}" -p 16002
+fake 16005 request "flood:$TEN_MB:action=DUNNO\n" hang
+hostile "greylist policy: 10 MB of short reply lines" 2 \
+	"^GREYLIST CRITICAL - asking the greylister: malformed reply from 127\.0\.0\.1:16005: the policy reply has a second action" \
+	$T "${gl[@]}" -p 16005
 fake 16003 request 'send:action=DEFER_IF_PERMIT \x00\x00\x1b[2J greylisted\n\n' hang
 hostile "greylist policy: NUL bytes in the reply" 2 \
 	"^GREYLIST CRITICAL - asking the greylister: malformed reply from 127\.0\.0\.1:16003: the policy reply holds a NUL byte" \
@@ -140,6 +144,10 @@ fake 16013 'send:220 fake ESMTP\r\n' line 'send:250 fake\r\n' line 'send:250 2.1
 hostile "greylist smtp: a 10 MB RCPT reply" 2 \
 	'^GREYLIST CRITICAL - RCPT TO: 127\.0\.0\.1:16013 sent a line longer than [0-9]+ bytes$' \
 	$T "${smtp[@]}" -p 16013
+fake 16019 'send:220 fake ESMTP\r\n' line "flood:$TEN_MB:250-EXTENSION\r\n" hang
+hostile "greylist smtp: 10 MB of EHLO continuation lines" 2 \
+	'^GREYLIST CRITICAL - EHLO: malformed reply from 127\.0\.0\.1:16019: a reply of more than [0-9]+ lines$' \
+	$T "${smtp[@]}" -p 16019
 fake 16014 'send:220 fake\x00\x00\x07 ESMTP\r\n' hang
 hostile "greylist smtp: NUL bytes in the greeting" 2 \
 	"^GREYLIST CRITICAL - waiting for the greeting: malformed reply from 127\.0\.0\.1:16014: a NUL byte in the reply" \
