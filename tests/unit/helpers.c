@@ -115,6 +115,17 @@ void remove_tree(const char *path)
 		waitpid(pid, NULL, 0);
 }
 
+int64_t safety_deadline(int64_t ms)
+{
+	const char *env = getenv("CK_TIMEOUT_MULTIPLIER");
+	char *end;
+	long scale = env ? strtol(env, &end, 10) : 1;
+
+	if (env == NULL || *end != '\0' || scale < 1 || scale > 100)
+		scale = 1;
+	return ms_now_ms() + ms * scale;
+}
+
 int starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

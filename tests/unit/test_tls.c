@@ -133,7 +133,7 @@ static bool handshake(int port, const struct ms_tls_opts *opts, struct ms_conn *
 {
 	char p[16];
 	struct ms_buf line = MS_BUF_INIT;
-	int64_t dl = ms_now_ms() + 5000;
+	int64_t dl = safety_deadline(5000);
 
 	snprintf(p, sizeof(p), "%d", port);
 	ck_assert_msg(ms_tcp_connect(c, "127.0.0.1", p, dl, err), "%s", err->msg);
@@ -153,7 +153,7 @@ START_TEST(verified_with_the_right_ca)
 	struct ms_net_err err;
 	struct ms_tls_info info;
 	struct ms_buf line = MS_BUF_INIT;
-	int64_t dl = ms_now_ms() + 5000;
+	int64_t dl = safety_deadline(5000);
 
 	ck_assert_msg(handshake(port, &opts, &c, &err), "%s", err.msg);
 	ck_assert(ms_conn_tls_info(&c, &info));
