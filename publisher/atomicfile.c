@@ -49,6 +49,24 @@ size_t pub_remove_stale_temps(const char *dir)
 	return removed;
 }
 
+static bool fsync_dir(const char *dir);
+
+/* fsyncs the directory holding path ("/" for "/x"); path is left as it was */
+static bool fsync_parent(char *path)
+{
+	char *slash = strrchr(path, '/');
+	bool ok;
+
+	if (slash == NULL)
+		return fsync_dir(".");
+	if (slash == path)
+		return fsync_dir("/");
+	*slash = '\0';
+	ok = fsync_dir(path);
+	*slash = '/';
+	return ok;
+}
+
 bool pub_mkdirs(const char *path, struct ms_buf *err)
 {
 	char *p = ms_xstrdup(path);
@@ -58,8 +76,16 @@ bool pub_mkdirs(const char *path, struct ms_buf *err)
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+		bool made = mkdir(p, 0755) == 0;
+		if (!made && errno != EEXIST) {
 			ms_buf_printf(err, "cannot create directory %s: %s", p, strerror(errno));
+			free(p);
+			return false;
+		}
+		/* a new directory survives a power cut only once its parent is synced */
+		if (made && !fsync_parent(p)) {
+			ms_buf_printf(err, "cannot fsync the directory holding %s: %s", p,
+				      strerror(errno));
 			free(p);
 			return false;
 		}

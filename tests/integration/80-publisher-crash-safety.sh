@@ -320,5 +320,57 @@ else
 	check_fail "published posts differ: $(diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | head -n 8)"
 fi
 
+# --- d. what a kill cannot show: the order of the fsyncs a power cut needs ----
+# The whole replay under strace, into a new directory: every file renamed
+# into place was fsynced (as its temporary file) before the rename, and
+# its directory is fsynced after it; every directory made is fsynced in
+# its parent. (SQLite's own syncs are SQLite's business.)
+if command -v strace >/dev/null; then
+	D=$W/durable
+	replay_setup "$W/durable-conf" "$D/www" "$D/publish.db"
+	for k in $(seq 1 $steps); do
+		replay_step "$W/durable-conf" "$k" "$W/out" strace -f -y -qq -o "$W/strace.$k" \
+			-e trace=mkdir,mkdirat,fsync,fdatasync,rename,renameat,renameat2 ||
+			check_fail "step $k under strace: $(cat "$W/out")"
+		runs=$((runs + 1))
+	done
+	problems=$(cat "$W"/strace.? | $py -c '
+import os, re, sys
+www = sys.argv[1]
+synced, renamed, made, bad = set(), 0, 0, []
+pending_dirs = []	# directories that must be fsynced: (what, dir)
+for line in sys.stdin:
+    m = re.search(r"\b(fsync|fdatasync)\(\d+<([^>]*)>\) = 0", line)
+    if m:
+        synced.add(m.group(2))
+        pending_dirs = [(w, d) for (w, d) in pending_dirs if d != m.group(2)]
+        continue
+    m = re.search(r"\brename(?:at2?)?\((?:[^,]*, )?\"([^\"]*)\", (?:[^,]*, )?\"([^\"]*)\"\S*\) = 0", line)
+    if m and m.group(2).startswith(www):
+        renamed += 1
+        if m.group(1) not in synced:
+            bad.append("%s renamed into place unsynced" % m.group(2))
+        pending_dirs.append(("the rename to " + m.group(2), os.path.dirname(m.group(2))))
+        continue
+    m = re.search(r"\bmkdir(?:at)?\((?:[^,]*, )?\"([^\"]*)\", \S+\) = 0", line)
+    if m:
+        made += 1
+        pending_dirs.append(("the new directory " + m.group(1), os.path.dirname(m.group(1))))
+bad += ["%s: %s never fsynced after it" % (w, d) for (w, d) in pending_dirs]
+print("%d %d" % (renamed, made))
+for b in bad[:6]:
+    print(b)
+' "$D/www")
+	read -r renamed made <<<"$(printf '%s\n' "$problems" | head -n 1)"
+	problems=$(printf '%s\n' "$problems" | tail -n +2)
+	if [ -z "$problems" ] && [ "${renamed:-0}" -gt 0 ] && [ "${made:-0}" -gt 0 ]; then
+		check_ok "durable order: $renamed files fsynced before their rename and their directory after, $made new directories fsynced in their parent"
+	else
+		check_fail "durable order (${renamed:-0} renames, ${made:-0} mkdirs): $problems"
+	fi
+else
+	echo "note: strace is not installed: the order of the fsyncs is not checked"
+fi
+
 echo "figures: $tried kill points tried (of $all write-side calls in $steps steps), $landed timed kills landed ($finished runs ended first), $runs runs of mailstatus-publish, $(( $(date +%s) - started ))s"
 [ "$failures" -eq 0 ]
