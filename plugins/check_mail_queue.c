@@ -389,6 +389,30 @@ static char *str_printf(const char *fmt, ...)
 
 /* ---- child programs ---------------------------------------------------- */
 
+/*
+ * A program's stderr as one line of a message: cleaned, and with runs of
+ * blanks squeezed to one (control bytes become blanks), so a program that
+ * spews binary before its "fatal:" line does not fill the message with
+ * spaces and push that line out of it.
+ */
+static void add_stderr(struct ms_buf *msg, const struct ms_buf *err)
+{
+	struct ms_buf clean = MS_BUF_INIT;
+	size_t start = msg->len;
+	bool after_blank = true;	/* leading blanks go too */
+
+	ms_text_add_line(&clean, err->data ? err->data : "", err->len);
+	for (size_t i = 0; i < clean.len; i++) {
+		bool blank = clean.data[i] == ' ';
+		if (!blank || !after_blank)
+			ms_buf_putc(msg, clean.data[i]);
+		after_blank = blank;
+	}
+	if (msg->len > start && msg->data[msg->len - 1] == ' ')
+		ms_buf_truncate(msg, msg->len - 1);
+	ms_buf_free(&clean);
+}
+
 /* Runs argv; *out gets stdout without the last newline. false: err says why. */
 static bool run_capture(char *const argv[], struct ms_buf *out, char *err, size_t errlen)
 {
@@ -402,7 +426,7 @@ static bool run_capture(char *const argv[], struct ms_buf *out, char *err, size_
 	bool ok = res.exited && res.exit_status == 0;
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
-		ms_text_add_line(&msg, res.err.data ? res.err.data : "", res.err.len);
+		add_stderr(&msg, &res.err);
 		snprintf(err, errlen, "%s %s%s%s", argv[0], ms_cmd_describe(&res, how, sizeof(how)),
 			 msg.len ? ": " : "", ms_buf_str(&msg));
 		ms_buf_free(&msg);
@@ -931,7 +955,7 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err,
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
 		if (res.err.len > 0)
-			ms_text_add_line(&msg, res.err.data, res.err.len);
+			add_stderr(&msg, &res.err);
 		else if (run->bad_lines > 0)
 			ms_buf_printf(&msg, "%llu lines it printed are not understood (%s)",
 				      (unsigned long long)run->bad_lines, run->first_error);
@@ -1100,7 +1124,7 @@ static bool run_exim_bp(struct snapshot *s, char *err, size_t errlen)
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
 		if (res.err.len > 0)
-			ms_text_add_line(&msg, res.err.data, res.err.len);
+			add_stderr(&msg, &res.err);
 		else if (run.strange > 0)
 			ms_buf_printf(&msg, "%llu lines it printed are not understood",
 				      (unsigned long long)run.strange);

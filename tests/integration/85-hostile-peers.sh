@@ -206,7 +206,7 @@ hostile "mail queue: NUL and escape bytes inside a postqueue -j line" 3 \
 	$T "${pq[@]}"
 fake_cmd postqueue "head -c $TEN_MB /dev/zero | tr '\\000' '\\033' >&2; printf 'postqueue: fatal: \\000\\001 boom\\n' >&2; exit 1"
 hostile "mail queue: postqueue fails with 10 MB of escape bytes on stderr" 3 \
-	"^MAIL_QUEUE UNKNOWN - postqueue -j exited with status 1: " $T "${pq[@]}"
+	"^MAIL_QUEUE UNKNOWN - postqueue -j exited with status 1: postqueue: fatal: boom; " $T "${pq[@]}"
 
 exim_line='25h  1.2K 1vabcd-000123-AB <sender@example.org>'
 fake_cmd exim4 "printf '%s\\n' '$exim_line' | while IFS= read -r -n 1 c; do printf '%s' \"\$c\"; sleep 1; done"
@@ -218,6 +218,9 @@ hostile "mail queue: a 10 MB line from exim -bp" 3 \
 fake_cmd exim4 "head -c $TEN_MB /dev/zero"
 hostile "mail queue: 10 MB of NUL bytes from exim -bp" 3 \
 	"^MAIL_QUEUE UNKNOWN - exim4 -bp exited with status 0: 1 lines it printed are not understood" $T "${bp[@]}"
+fake_cmd exim4 "head -c $TEN_MB /dev/zero >&2; echo 'exim: fatal: spool unreadable' >&2; exit 1"
+hostile "mail queue: exim -bp fails with 10 MB of NUL bytes on stderr" 3 \
+	"^MAIL_QUEUE UNKNOWN - exim4 -bp exited with status 1: exim: fatal: spool unreadable; " $T "${bp[@]}"
 
 # ---------------------------------------------------------- check_storage_mount
 S=$W/store
