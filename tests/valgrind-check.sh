@@ -28,6 +28,10 @@ VALGRIND_LOGS=${VALGRIND_LOGS:-$top_builddir/valgrind-logs}
 # memcheck runs code 20-50 times slower: scale every check timeout
 CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
 export top_builddir top_srcdir CK_TIMEOUT_MULTIPLIER
+if [ -n "${CK_EXCLUDE_TAGS:-}" ]; then
+	export CK_EXCLUDE_TAGS
+	echo "leaving out the tests tagged: $CK_EXCLUDE_TAGS"
+fi
 
 if ! command -v "$VALGRIND" >/dev/null 2>&1; then
 	echo "FAIL: $VALGRIND not found (Debian: apt-get install valgrind)"
