@@ -161,7 +161,7 @@ run_fuzz_replay() {
 		set -- "$top_srcdir/tests/fuzz/corpus/${name#fuzz_}"
 		regressions=$top_srcdir/tests/fuzz/regressions/${name#fuzz_}
 		[ -d "$regressions" ] && set -- "$@" "$regressions"
-		inputs=$(find "$@" -type f | wc -l)
+		inputs=$(find -L "$@" -type f | wc -l)
 		start=$(date +%s)
 		vg "$logdir" "$top_builddir/$target" -runs=0 "$@" >"$logdir/output" 2>&1
 		verdict "$name" "$logdir" $? "$inputs" inputs $(($(date +%s) - start))
