@@ -94,14 +94,25 @@ static void remove_store(void)
 	}
 }
 
+/*
+ * --no-post as getopt_long takes it: spelled out, or any prefix of it
+ * past "--" (a unique abbreviation; an ambiguous one fails the command).
+ */
+static bool is_no_post(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return n > 2 && strncmp(arg, "--no-post", n) == 0;
+}
+
 /* How many posts a command adds when it succeeds. */
 static size_t posts_added(int argc, char **argv)
 {
 	if (strcmp(argv[0], "edit") == 0 || strcmp(argv[0], "list") == 0 ||
 	    strcmp(argv[0], "show") == 0)
 		return 0;
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--no-post") == 0)
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (is_no_post(argv[i]))
 			return 0;
 	return 1;
 }
