@@ -212,15 +212,7 @@ expect_plugin "policy: stopped postgrey" 2 \
 	"^GREYLIST CRITICAL - connecting to the greylister: connection refused by 127\.0\.0\.1:$PG_PORT$" pg
 
 # ----------------------------------------------------------- faults: fake peers
-# fake PORT STEP...: a scripted peer, stopped by peers_cleanup
-fake() {
-	_port=$1
-	shift
-	"$fakepeer" -f "$PEERS_DIR/fake-$_port.pid" "$_port" "$@" &
-	peers_on_cleanup "stop_pid $!"
-	_i=0
-	while [ ! -s "$PEERS_DIR/fake-$_port.pid" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
-}
+fake() { fake_peer "$@"; }	# tests/peers/common.sh
 
 fake 10500 hang
 expect_plugin "fault: a greylister that accepts and never answers" 3 \

@@ -39,11 +39,7 @@ trap 'peers_cleanup' EXIT
 
 # Unmounts everything below the work directory, deepest first, so that its
 # removal (shared /tmp) removes the mount points too. Registered first: runs last.
-umount_all() {
-	awk -v w="$W/" 'index($5, w) == 1 { print length($5), $5 }' /proc/self/mountinfo |
-		sort -rn | while read -r _ mp; do umount -l "$mp"; done
-}
-peers_on_cleanup umount_all
+peers_on_cleanup peers_umount_below
 
 now_ms() { date +%s%3N; }
 

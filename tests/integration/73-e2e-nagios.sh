@@ -63,11 +63,7 @@ trap peers_cleanup EXIT
 W=$PEERS_DIR
 PF=$W/postfix DC=$W/dovecot RC=$W/roundcube PG=$W/postgrey N=$W/nagios OUT=$W/www
 
-umount_all() {
-	awk -v w="$W/" 'index($5, w) == 1 { print length($5), $5 }' /proc/self/mountinfo |
-		sort -rn | while read -r _ mp; do umount -l "$mp"; done
-}
-peers_on_cleanup umount_all
+peers_on_cleanup peers_umount_below
 
 # --- the peers ------------------------------------------------------------------
 webmail_stack_start "$W" "$DOMAIN" "$PROBE" probepw lighttpd || exit 1

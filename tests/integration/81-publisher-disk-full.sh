@@ -32,11 +32,7 @@ failures=0
 peers_workdir publisher-disk-full
 W=$PEERS_DIR
 trap peers_cleanup EXIT
-umount_all() {
-	awk -v w="$W/" 'index($5, w) == 1 { print length($5), $5 }' /proc/self/mountinfo |
-		sort -rn | while read -r _ mp; do umount -l "$mp"; done
-}
-peers_on_cleanup umount_all
+peers_on_cleanup peers_umount_below
 started=$(date +%s)
 runs=0
 

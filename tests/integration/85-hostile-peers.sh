@@ -55,15 +55,7 @@ trap peers_cleanup EXIT
 W=$PEERS_DIR
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
-# fake PORT STEP...: a scripted peer on 127.0.0.1:PORT, stopped by peers_cleanup
-fake() {
-	_port=$1
-	shift
-	"$fakepeer" -f "$W/fake-$_port.pid" "$_port" "$@" &
-	peers_on_cleanup "stop_pid $!"
-	_i=0
-	while [ ! -s "$W/fake-$_port.pid" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
-}
+fake() { fake_peer "$@"; }	# tests/peers/common.sh
 
 # hostile NAME WANT-EXIT REGEX TIMEOUT COMMAND...: runs the plugin under
 # /usr/bin/time and checks exit status, time (TIMEOUT + 2 s), peak RSS,

@@ -41,11 +41,7 @@ audit=$top_srcdir/tests/integration/strace_writes.py
 peers_workdir privileges
 W=$PEERS_DIR
 trap peers_cleanup EXIT
-umount_all() {
-	awk -v w="$W/" 'index($5, w) == 1 { print length($5), $5 }' /proc/self/mountinfo |
-		sort -rn | while read -r _ mp; do umount -l "$mp"; done
-}
-peers_on_cleanup umount_all
+peers_on_cleanup peers_umount_below
 # LeakSanitizer cannot run under ptrace (strace): the traced runs go without it
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
@@ -57,14 +53,7 @@ done
 B=$W/bin
 as_nobody() { runuser -u nobody -- "$@"; }
 
-fake() {
-	_port=$1
-	shift
-	"$fakepeer" -f "$W/fake-$_port.pid" "$_port" "$@" &
-	peers_on_cleanup "stop_pid $!"
-	_i=0
-	while [ ! -s "$W/fake-$_port.pid" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
-}
+fake() { fake_peer "$@"; }	# tests/peers/common.sh
 
 # A tmpfs as the mail storage: the sentinel, a write-test directory of
 # nobody's and one of root's; state directories of each.

@@ -84,6 +84,25 @@ peers_cleanup() {
 	return 0
 }
 
+# peers_umount_below: unmounts (lazily, deepest first) what a test mounted
+# below $PEERS_DIR in its own mount namespace; for peers_on_cleanup.
+peers_umount_below() {
+	awk -v w="$PEERS_DIR/" 'index($5, w) == 1 { print length($5), $5 }' /proc/self/mountinfo |
+		sort -rn | while read -r _ mp; do umount -l "$mp"; done
+}
+
+# fake_peer PORT STEP...: tests/fakepeer scripted on 127.0.0.1:PORT (see
+# tests/fakepeer.c for the steps), stopped by peers_cleanup; returns once
+# it listens.
+fake_peer() {
+	_port=$1
+	shift
+	"$top_builddir/tests/fakepeer" -f "$PEERS_DIR/fake-$_port.pid" "$_port" "$@" &
+	peers_on_cleanup "stop_pid $!"
+	_i=0
+	while [ ! -s "$PEERS_DIR/fake-$_port.pid" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+}
+
 peers_workdir() {
 	PEERS_DIR=$(mktemp -d "/tmp/mailstatus-$1.XXXXXX")
 	chmod 755 "$PEERS_DIR"
