@@ -25,15 +25,21 @@
 #define TEMP_MARKER ".mailstatus-publish-"
 #define TEMP_SUFFIX "XXXXXX"
 
-static bool is_temp_name(const char *name)
+/*
+ * ".NAME" TEMP_MARKER TEMP_SUFFIX, the marker at the end (a page's own name
+ * may hold it), and NAME starting with prefix when one is given.
+ */
+static bool is_temp_name(const char *name, const char *prefix)
 {
-	const char *m = strstr(name, TEMP_MARKER);
+	size_t n = strlen(name), tail = strlen(TEMP_MARKER TEMP_SUFFIX);
 
-	return name[0] == '.' && m != NULL && m > name + 1 &&
-	       strlen(m + strlen(TEMP_MARKER)) == strlen(TEMP_SUFFIX);
+	if (name[0] != '.' || n < tail + 2 ||
+	    strncmp(name + n - tail, TEMP_MARKER, strlen(TEMP_MARKER)) != 0)
+		return false;
+	return prefix == NULL || strncmp(name + 1, prefix, strlen(prefix)) == 0;
 }
 
-size_t pub_remove_stale_temps(const char *dir)
+size_t pub_remove_stale_temps(const char *dir, const char *prefix)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -42,7 +48,7 @@ size_t pub_remove_stale_temps(const char *dir)
 	if (d == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
-		if (is_temp_name(e->d_name) && unlinkat(dirfd(d), e->d_name, 0) == 0)
+		if (is_temp_name(e->d_name, prefix) && unlinkat(dirfd(d), e->d_name, 0) == 0)
 			removed++;
 	}
 	closedir(d);

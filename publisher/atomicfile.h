@@ -27,10 +27,12 @@ bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
 
 /*
  * Removes the temporary files of pub_write_atomic that a run killed
- * before its rename left in dir; returns how many. Only under the
- * store's lock: another run's temporary files are not stale.
+ * before its rename left in dir, only those of files whose names start
+ * with prefix if it is not NULL; returns how many. Only under the lock of
+ * the store that owns them: another run's temporary files are not stale
+ * (a store's directory may hold other stores: give their prefix).
  */
-size_t pub_remove_stale_temps(const char *dir);
+size_t pub_remove_stale_temps(const char *dir, const char *prefix);
 
 /* mkdir -p, mode 0755. */
 bool pub_mkdirs(const char *path, struct ms_buf *err);

@@ -172,9 +172,13 @@ bool pub_session_lock(const struct pub_config *cfg, struct pub_session *s)
 		*slash = '\0';
 	ok = (slash == NULL || slash == dir || pub_mkdirs(dir, &s->err)) &&
 	     (s->lock = pub_lock_acquire(cfg->store, cfg->lock_timeout, &s->err)) >= 0;
-	/* the pending notices' file is written atomically beside the store */
+	/*
+	 * The pending notices' file is written atomically beside the store;
+	 * other stores may share the directory: only this one's files.
+	 */
 	if (ok)
-		pub_remove_stale_temps(slash == NULL ? "." : slash == dir ? "/" : dir);
+		pub_remove_stale_temps(slash == NULL ? "." : slash == dir ? "/" : dir,
+				       slash == NULL ? cfg->store : slash + 1);
 	free(dir);
 	if (!ok)
 		pub_say_error("%s", s->err.data);

@@ -210,7 +210,7 @@ static void remove_stale_temps(const struct pub_config *cfg)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		ms_buf_reset(&dir);
 		ms_buf_printf(&dir, "%s%s", cfg->output_dir, dirs[i]);
-		n += pub_remove_stale_temps(dir.data);
+		n += pub_remove_stale_temps(dir.data, NULL);
 	}
 	if (n > 0 && pub_verbose)
 		printf("%zu temporary file(s) of an interrupted run removed\n", n);

@@ -28,11 +28,13 @@
 
 /*
  * The site in two parts, so that a run killed (or failing) half-way never
- * publishes a link to a page that is not there yet: first the pages the
- * others link to (status.css, posts/, incidents/), then, once the feeds
- * are written too (render.c), the pages a reader starts from (status.json,
- * history, index). Only index.html and history.html link to each other:
- * on the very first run, a kill between them leaves one link dangling.
+ * leaves a feed, index.html or history.html linking to a post or incident
+ * page that is not there yet: first the pages the others link to
+ * (status.css, posts/, incidents/), then, once the feeds are written too
+ * (render.c), the pages a reader starts from (status.json, history,
+ * index). Every page's navigation links to the feeds, index and history:
+ * on the very first run, a kill before those are written leaves such
+ * links dangling until the next run.
  */
 enum pub_site_part {
 	PUB_SITE_LINKED = 1,	/* status.css, posts/<ID>.html, incidents/<N>.html */

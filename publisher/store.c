@@ -285,6 +285,8 @@ struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err)
 		if (!open_db(st, SQLITE_OPEN_READWRITE, err) ||
 		    !exec(st, "PRAGMA query_only=ON", err, "cannot open the store"))
 			goto fail;
+		/* nor checkpoint the WAL into the store on close: runs do that */
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 		version = schema_version(st, err);
 	}
 	if (version < 0 || newer_schema(st, version, err))

@@ -319,29 +319,48 @@ START_TEST(notes_speak_the_site_time_zone)
 END_TEST
 
 /* What a run killed before its rename leaves, and only that, goes. */
+/* creates the empty file dir/name (path: scratch) */
+static void touch_in(const char *dir, const char *name, struct ms_buf *path)
+{
+	ms_buf_reset(path);
+	ms_buf_printf(path, "%s/%s", dir, name);
+	ck_assert(fclose(fopen(path->data, "w")) == 0);
+}
+
 START_TEST(atomic_stale_temps_removed)
 {
 	static const char *const keep[] = { "index.html", ".htaccess", ".index.html.Ab12Cd",
 					    ".index.html.mailstatus-publish-toolong" };
+	static const char *const temps[] = {
+		".index.html.mailstatus-publish-Ab12Cd",
+		/* a page whose own name holds the marker */
+		".a.mailstatus-publish-x.html.mailstatus-publish-Ij56Kl",
+		".publish.db-notices.mailstatus-publish-Mn78Op",	/* this store's */
+		".other.db-notices.mailstatus-publish-Ef34Gh",	/* another store's */
+	};
 	char *dir = temp_dir();
 	struct ms_buf path = MS_BUF_INIT;
 
-	ms_buf_printf(&path, "%s/.index.html.mailstatus-publish-Ab12Cd", dir);
-	ck_assert(fclose(fopen(path.data, "w")) == 0);
-	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		ms_buf_reset(&path);
-		ms_buf_printf(&path, "%s/%s", dir, keep[i]);
-		ck_assert(fclose(fopen(path.data, "w")) == 0);
-	}
-	ck_assert_uint_eq(pub_remove_stale_temps(dir), 1);
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		touch_in(dir, keep[i], &path);
+	for (size_t i = 0; i < sizeof(temps) / sizeof(temps[0]); i++)
+		touch_in(dir, temps[i], &path);
+	/* a store's directory: that store's files only */
+	ck_assert_uint_eq(pub_remove_stale_temps(dir, "publish.db"), 1);
+	ck_assert_uint_eq(pub_remove_stale_temps(dir, "publish.db"), 0);
+	ms_buf_reset(&path);
+	ms_buf_printf(&path, "%s/%s", dir, temps[3]);
+	ck_assert_msg(access(path.data, F_OK) == 0, "another store's file was removed");
+	/* an output directory: every one */
+	ck_assert_uint_eq(pub_remove_stale_temps(dir, NULL), 3);
 	ck_assert_uint_eq(count_entries(dir), sizeof(keep) / sizeof(keep[0]));
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		ms_buf_reset(&path);
 		ms_buf_printf(&path, "%s/%s", dir, keep[i]);
 		ck_assert_msg(access(path.data, F_OK) == 0, "%s was removed", keep[i]);
 	}
-	ck_assert_uint_eq(pub_remove_stale_temps(dir), 0);
-	ck_assert_uint_eq(pub_remove_stale_temps("/nonexistent/mailstatus"), 0);
+	ck_assert_uint_eq(pub_remove_stale_temps(dir, NULL), 0);
+	ck_assert_uint_eq(pub_remove_stale_temps("/nonexistent/mailstatus", NULL), 0);
 
 	remove_tree(dir);
 	free(dir);
