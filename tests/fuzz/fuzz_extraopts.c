@@ -69,6 +69,9 @@ static void expand(const char *locator)
 			     argv[i - 1][1] != '\0' && argv[i - 1][2] == '\0';
 		if (!value && argv[i][0] != '-')
 			abort();
+		/* a key '-' or '-x' would end the options or be no option at all */
+		if (!value && (strcmp(argv[i], "--") == 0 || strncmp(argv[i], "---", 3) == 0))
+			abort();
 	}
 	ms_extraopts_release(&owned);
 }

@@ -34,7 +34,8 @@ static void check_loaded(const struct pub_pending *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pub_notice *n = &p->list[i];
 		if (n->host == NULL || n->host[0] == '\0' || !n->hard ||
-		    n->state < 0 || n->state > 3 || n->downtime_depth < -1)
+		    n->state < 0 || n->state > 3 || n->downtime_depth < -1 ||
+		    n->downtime_depth > 1000000)
 			abort();
 		for (size_t j = 0; j < i; j++)
 			if (same_object(n, &p->list[j]))

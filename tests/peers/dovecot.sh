@@ -15,8 +15,11 @@
 dovecot_setup() {
 	_dc=$1 _imap=$2 _imaps=$3 _lmtp=$4 _auth=${5:-}
 	mkdir -p "$_dc/run" "$_dc/state" "$_dc/mail"
+	# under a lock: two tests setting up Dovecot at once (the integration
+	# tests run in two lanes) must not both add the user
 	id vmail >/dev/null 2>&1 ||
-		useradd -u 5000 -U -M -d /nonexistent -s /usr/sbin/nologin vmail
+		flock /tmp/mailstatus-useradd.lock sh -c 'id vmail >/dev/null 2>&1 ||
+			useradd -u 5000 -U -M -d /nonexistent -s /usr/sbin/nologin vmail'
 	chown vmail:vmail "$_dc/mail"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj /CN=localhost \
 		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
