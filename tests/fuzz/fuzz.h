@@ -30,4 +30,28 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 	return s;
 }
 
+/*
+ * The next line of the peer's bytes [*p, end), as ms_conn_read_line gives
+ * it to a reply parser: up to '\n' with a '\r' before it dropped, copied
+ * to a buffer of exactly its size (so a read past it is seen). NULL at the
+ * end, at a last line without '\n' (the peer closed in the middle of it)
+ * or at a line longer than max (the reader gives up). Free the line.
+ */
+static inline char *fuzz_next_line(const char **p, const char *end, size_t max, size_t *len)
+{
+	const char *nl = *p < end ? memchr(*p, '\n', (size_t)(end - *p)) : NULL;
+	char *line;
+
+	if (nl == NULL)
+		return NULL;
+	*len = (size_t)(nl - *p);
+	if (*len > 0 && (*p)[*len - 1] == '\r')
+		(*len)--;
+	if (*len > max)
+		return NULL;
+	line = fuzz_cstr((const uint8_t *)*p, *len);
+	*p = nl + 1;
+	return line;
+}
+
 #endif

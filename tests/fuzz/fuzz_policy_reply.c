@@ -38,26 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data, *end = p + size;
 	struct ms_policy_reply r;
 	char err[400];
+	char *line;
+	size_t len;
 
 	ms_policy_reply_init(&r);
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			break;	/* the service closed in the middle of a line */
-		size_t len = (size_t)(nl - p);
-		if (len > 0 && p[len - 1] == '\r')
-			len--;
-		if (len > MS_POLICY_LINE_MAX)
-			break;
-		char *line = malloc(len + 1);
-		if (line == NULL)
-			abort();
-		memcpy(line, p, len);
-		line[len] = '\0';
+	while ((line = fuzz_next_line(&p, end, MS_POLICY_LINE_MAX, &len)) != NULL) {
 		memset(err, 'x', sizeof(err));
 		enum ms_policy_feed f = ms_policy_reply_feed(&r, line, len, err, sizeof(err));
 		free(line);
-		p = nl + 1;
 		if (f == MS_POLICY_BAD) {
 			if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0')
 				abort();
