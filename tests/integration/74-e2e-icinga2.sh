@@ -378,19 +378,32 @@ postgrey_start "$PG-again" "$GREY" 300 || check_fail "postgrey did not restart"
 wait_state mx1.e2e.test greylist 0 && run
 
 # --- 5. a downtime scheduled through the engine ------------------------------------
+# storage_depth_is N [SECONDS]: until store2's storage has downtime depth N
+# (30 s at most: a loaded Icinga takes its time; polled, so no slower when not)
+storage_depth_is() {
+	_n=0
+	until [ "$(icinga2_attr "$I" store2.e2e.test storage downtime_depth)" = "$1" ]; do
+		[ "$_n" -ge $(( ${2:-30} * 5 )) ] && return 1
+		sleep 0.2
+		_n=$((_n + 1))
+	done
+}
 now=$(date +%s)
 icinga2_api "$I" POST /v1/actions/schedule-downtime \
 	"{\"type\":\"Service\",\"filter\":\"service.name==\\\"storage\\\"\",\"author\":\"ops\",\"comment\":\"Storage firmware\",\"start_time\":$now,\"end_time\":$((now + 3600)),\"fixed\":true}" >/dev/null ||
 	check_fail "the API did not schedule the downtime"
-_n=0
-until [ "$(icinga2_attr "$I" store2.e2e.test storage downtime_depth)" = 1 ] || [ $_n -ge 50 ]; do sleep 0.1; _n=$((_n + 1)); done
+storage_depth_is 1 || check_fail "Icinga does not show the downtime after 30 s"
 run
 [ "$(newest email-cluster-a.rss | head -n 1)" = "Email Cluster A is In Maintenance|Email Cluster A" ] &&
 	check_ok "downtime in Icinga: Email Cluster A is In Maintenance" ||
 	check_fail "downtime: $(newest email-cluster-a.rss | head -n 1)"
-icinga2_api "$I" POST /v1/actions/remove-downtime '{"type":"Downtime","filter":"downtime.author==\"ops\""}' >/dev/null
-_n=0
-until [ "$(icinga2_attr "$I" store2.e2e.test storage downtime_depth)" = 0 ] || [ $_n -ge 50 ]; do sleep 0.1; _n=$((_n + 1)); done
+# asked again if a loaded Icinga let the first request go
+for _try in 1 2 3; do
+	icinga2_api "$I" POST /v1/actions/remove-downtime '{"type":"Downtime","filter":"downtime.author==\"ops\""}' >/dev/null
+	storage_depth_is 0 10 && break
+done
+[ "$(icinga2_attr "$I" store2.e2e.test storage downtime_depth)" = 0 ] ||
+	check_fail "Icinga still shows the downtime after 30 s"
 run
 case $(newest email-cluster-a.rss) in
 "Email Cluster A is Online|Email Cluster A"*"maintenance of Email Cluster A is complete"*)
