@@ -192,10 +192,26 @@ static bool refuse_name(const char *what, const char *name, struct ms_curl_error
 	return false;
 }
 
+/* Runs a UID SEARCH command in folder and reads the UIDs of its answer. */
+static bool uid_search(struct ms_imap *imap, const char *folder, const char *cmd,
+		       struct ms_uids *uids, struct ms_curl_error *err)
+{
+	struct ms_buf answer = MS_BUF_INIT;
+	bool ok = run(imap, folder, cmd, &answer, err);
+
+	if (ok && !ms_imap_parse_search(answer.data, answer.len, uids)) {
+		err->kind = MS_CURL_PROTOCOL;
+		snprintf(err->msg, sizeof(err->msg), "no SEARCH answer from %s", imap->server);
+		ok = false;
+	}
+	ms_buf_free(&answer);
+	return ok;
+}
+
 bool ms_imap_search_header(struct ms_imap *imap, const char *folder, const char *name,
 			   const char *value, struct ms_uids *uids, struct ms_curl_error *err)
 {
-	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
+	struct ms_buf cmd = MS_BUF_INIT;
 	bool ok;
 
 	ms_buf_puts(&cmd, "UID SEARCH HEADER ");
@@ -203,34 +219,22 @@ bool ms_imap_search_header(struct ms_imap *imap, const char *folder, const char 
 		ms_buf_free(&cmd);
 		return refuse_name("search", value, err);
 	}
-	ok = run(imap, folder, ms_buf_str(&cmd), &answer, err);
-	if (ok && !ms_imap_parse_search(answer.data, answer.len, uids)) {
-		err->kind = MS_CURL_PROTOCOL;
-		snprintf(err->msg, sizeof(err->msg), "no SEARCH answer from %s", imap->server);
-		ok = false;
-	}
+	ok = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
 	ms_buf_free(&cmd);
-	ms_buf_free(&answer);
 	return ok;
 }
 
 bool ms_imap_search(struct ms_imap *imap, const char *folder, const char *criteria,
 		    struct ms_uids *uids, struct ms_curl_error *err)
 {
-	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
+	struct ms_buf cmd = MS_BUF_INIT;
 	bool ok;
 
 	if (strpbrk(criteria, "\r\n"))
 		return refuse_name("search", criteria, err);
 	ms_buf_printf(&cmd, "UID SEARCH %s", criteria);
-	ok = run(imap, folder, ms_buf_str(&cmd), &answer, err);
-	if (ok && !ms_imap_parse_search(answer.data, answer.len, uids)) {
-		err->kind = MS_CURL_PROTOCOL;
-		snprintf(err->msg, sizeof(err->msg), "no SEARCH answer from %s", imap->server);
-		ok = false;
-	}
+	ok = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
 	ms_buf_free(&cmd);
-	ms_buf_free(&answer);
 	return ok;
 }
 
