@@ -173,25 +173,42 @@ START_TEST(downtimes_answer)
 }
 END_TEST
 
+/* A saved answer to change, and the attrs of its first result. */
+static json_t *fixture_json(const char *name, json_t **attrs)
+{
+	size_t len;
+	char *data = slurp(name, &len);
+	json_t *root = json_loadb(data, len, 0, NULL);
+
+	free(data);
+	ck_assert_ptr_nonnull(root);
+	*attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0), "attrs");
+	return root;
+}
+
+/* Parses a changed answer, as the API would send it, into s (set up here). */
+static bool parse_json(enum pub_icinga2_query q, json_t *root, struct pub_snapshot *s,
+		       struct ms_buf *err)
+{
+	char *text = json_dumps(root, 0);
+	bool ok;
+
+	want(s);
+	ok = pub_icinga2_parse(q, text, strlen(text), s, err);
+	free(text);
+	return ok;
+}
+
 /* The saved downtime answer with was_cancelled turned true. */
 START_TEST(cancelled_downtime_is_skipped)
 {
 	struct pub_snapshot s;
 	struct ms_buf err = MS_BUF_INIT;
-	size_t len;
-	char *data = slurp("icinga2/downtimes.json", &len);
-	json_t *root = json_loadb(data, len, 0, NULL);
-	json_t *attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0),
-					"attrs");
-	char *changed;
+	json_t *attrs, *root = fixture_json("icinga2/downtimes.json", &attrs);
 
 	json_object_set_new(attrs, "was_cancelled", json_true());
-	changed = json_dumps(root, 0);
-	want(&s);
-	ck_assert(pub_icinga2_parse(PUB_I2_DOWNTIMES, changed, strlen(changed), &s, &err));
+	ck_assert(parse_json(PUB_I2_DOWNTIMES, root, &s, &err));
 	ck_assert_uint_eq(s.n_downtimes, 0);
-	free(changed);
-	free(data);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
@@ -202,23 +219,14 @@ END_TEST
 static bool parse_changed_service(const char *attr, json_t *value, struct ms_buf *err)
 {
 	struct pub_snapshot s;
-	size_t len;
-	char *data = slurp("icinga2/services.json", &len);
-	json_t *root = json_loadb(data, len, 0, NULL);
-	json_t *attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0),
-					"attrs");
-	char *changed;
+	json_t *attrs, *root = fixture_json("icinga2/services.json", &attrs);
 	bool ok;
 
 	if (value)
 		json_object_set_new(attrs, attr, value);
 	else
 		json_object_del(attrs, attr);
-	changed = json_dumps(root, 0);
-	want(&s);
-	ok = pub_icinga2_parse(PUB_I2_SERVICES, changed, strlen(changed), &s, err);
-	free(changed);
-	free(data);
+	ok = parse_json(PUB_I2_SERVICES, root, &s, err);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	return ok;
@@ -240,23 +248,14 @@ START_TEST(pending_object_is_not_seen)
 {
 	struct ms_buf err = MS_BUF_INIT;
 	struct pub_snapshot s;
-	size_t len;
-	char *data = slurp("icinga2/services.json", &len);
-	json_t *root = json_loadb(data, len, 0, NULL);
-	json_t *attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0),
-					"attrs");
-	char *changed;
+	json_t *attrs, *root = fixture_json("icinga2/services.json", &attrs);
 
 	json_object_set_new(attrs, "last_check_result", json_null());
 	json_object_set_new(attrs, "state", json_integer(3));
 	json_object_set_new(attrs, "last_hard_state", json_integer(3));
-	changed = json_dumps(root, 0);
-	want(&s);
-	ck_assert(pub_icinga2_parse(PUB_I2_SERVICES, changed, strlen(changed), &s, &err));
+	ck_assert(parse_json(PUB_I2_SERVICES, root, &s, &err));
 	ck_assert(!s.objects[STORE1_STORAGE].seen);
 	ck_assert(s.objects[GW1_GREYLIST].seen);
-	free(changed);
-	free(data);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
@@ -288,21 +287,12 @@ START_TEST(boolean_in_range_only)
 {
 	struct ms_buf err = MS_BUF_INIT;
 	struct pub_snapshot s;
-	size_t len;
-	char *data = slurp("icinga2/comments.json", &len);
-	json_t *root = json_loadb(data, len, 0, NULL);
-	json_t *attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0),
-					"attrs");
-	char *changed;
+	json_t *attrs, *root = fixture_json("icinga2/comments.json", &attrs);
 
 	ck_assert(parse_changed_service("acknowledgement", json_true(), &err));
 	json_object_set_new(attrs, "entry_type", json_false());
-	changed = json_dumps(root, 0);
-	want(&s);
-	ck_assert(!pub_icinga2_parse(PUB_I2_COMMENTS, changed, strlen(changed), &s, &err));
+	ck_assert(!parse_json(PUB_I2_COMMENTS, root, &s, &err));
 	ck_assert(strstr(ms_buf_str(&err), "entry_type is out of range") != NULL);
-	free(changed);
-	free(data);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
@@ -313,23 +303,14 @@ START_TEST(output_with_control_characters_is_cleaned)
 {
 	struct pub_snapshot s;
 	struct ms_buf err = MS_BUF_INIT;
-	size_t len;
-	char *data = slurp("icinga2/services.json", &len);
-	json_t *root = json_loadb(data, len, 0, NULL);
-	json_t *attrs = json_object_get(json_array_get(json_object_get(root, "results"), 0),
-					"attrs");
+	json_t *attrs, *root = fixture_json("icinga2/services.json", &attrs);
 	json_t *cr = json_object_get(attrs, "last_check_result");
-	char *changed;
 
 	json_object_set_new(cr, "output", json_stringn("a\x1b[31mb\0c", 10));
-	changed = json_dumps(root, 0);
-	want(&s);
-	ck_assert(pub_icinga2_parse(PUB_I2_SERVICES, changed, strlen(changed), &s, &err));
+	ck_assert(parse_json(PUB_I2_SERVICES, root, &s, &err));
 	ck_assert(s.objects[STORE1_STORAGE].output != NULL);
 	ck_assert(strchr(s.objects[STORE1_STORAGE].output, '\x1b') == NULL);
 	ck_assert(strstr(s.objects[STORE1_STORAGE].output, "a") != NULL);
-	free(changed);
-	free(data);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
