@@ -180,7 +180,8 @@ matches_ref() {
 
 # recover K: what follows a killed step K; then store and site must match
 # the reference's after it (or, for an announcement the store already
-# holds, after the next run, which renders it).
+# holds, after the next run, which renders it), and no temporary file may
+# be left. Echoes what is wrong.
 recover() {
 	_k=$1
 	if [ "$_k" -eq "$maint" ] && [ -e "$L/publish.db" ] &&
@@ -189,6 +190,7 @@ recover() {
 	fi
 	step "$_k" || echo "the run after the kill failed: $(cat "$W/out")"
 	matches_ref "$_k"
+	find "$L" -name '.*' -type f -printf 'left behind: %P\n'
 }
 
 # --- a. the reference --------------------------------------------------------
@@ -254,7 +256,7 @@ for p in "${points[@]}"; do
 	*) bad_after=$((bad_after + 1))
 	   check_fail "step $k, killed at write-side call $n: the store is neither as before the step nor as after it: $(diff "$W/ref/$k.dump" "$W/kill.dump" | head -n 6)" ;;
 	esac
-	problems=$(recover "$k"; find "$L" -name '.*' -type f -printf 'left behind: %P\n')
+	problems=$(recover "$k")
 	runs=$((runs + 1))
 	if [ -n "$problems" ]; then
 		bad_recovery=$((bad_recovery + 1))
@@ -295,7 +297,7 @@ while [ "$landed" -lt "$timed" ] && [ $((landed + finished)) -lt $((2 * timed)) 
 		bad_after=$((bad_after + 1))
 		check_fail "step $k, SIGKILL after ${delay_us}us: the store is neither as before the step nor as after it"
 	fi
-	problems=$(recover "$k"; find "$L" -name '.*' -type f -printf 'left behind: %P\n')
+	problems=$(recover "$k")
 	runs=$((runs + 1))
 	if [ -n "$problems" ]; then
 		bad_recovery=$((bad_recovery + 1))
