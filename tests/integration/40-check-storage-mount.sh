@@ -65,6 +65,12 @@ if [ "$STORAGE_MOUNT_IN_NS" = autofs ]; then
 		grep -q " $M/ind .* - autofs " /proc/self/mountinfo && break
 		sleep 0.1
 	done
+	# Some kernels (small VMs' among them) are built without autofs: then
+	# automount cannot start, and there is nothing for the plugin to see.
+	if ! grep -q " $M/ind .* - autofs " /proc/self/mountinfo && ! grep -qw autofs /proc/filesystems; then
+		echo "skip: this kernel has no autofs; automount said: $(head -c 300 "$W/automount.log")"
+		exit 77
+	fi
 	sm "idle automount accepted" 0 "^STORAGE_MOUNT OK - $M/auto: idle automount, not triggered$" -p "$M/auto" --autofs-idle-ok
 	grep -q " $M/auto .* - autofs " /proc/self/mountinfo && ! grep -q " $M/auto .* - ext4\| $M/auto .* - tmpfs" /proc/self/mountinfo &&
 		check_ok "--autofs-idle-ok did not trigger the mount" || check_fail "the automount was triggered: $(grep " $M/auto " /proc/self/mountinfo)"
