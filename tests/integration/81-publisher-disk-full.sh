@@ -57,6 +57,21 @@ done
 dump "$W/ref/publish.db" >"$W/ref.dump"
 new_posts=$(sqlite3 "$W/copy/publish.db" "SELECT count(*) FROM posts WHERE published_at >= ${replay_at[$last]} - 86400")
 
+# replay_before_last CASE NAME: the replay's steps but the last into the
+# case directory CASE (site in CASE/www-fs/www, store in CASE/store-fs),
+# then the site's sums and the store's dump in CASE/before.*. Sets _www
+# and _store; fails (saying so under NAME) when a step does.
+replay_before_last() {
+	_www=$1/www-fs/www _store=$1/store-fs/publish.db
+	replay_setup "$1/conf" "$_www" "$_store"
+	for _k in $(seq 1 $((last - 1))); do
+		replay_step "$1/conf" "$_k" "$W/out" || { check_fail "$2: step $_k: $(cat "$W/out")"; return 1; }
+		runs=$((runs + 1))
+	done
+	sums "$_www" >"$1/before.sums"
+	dump "$_store" >"$1/before.dump"
+}
+
 # fault_case NAME PLACE FAULT: PLACE (www or store) on a filesystem of its
 # own, FAULT (full or ro) during the last step.
 fault_case() {
@@ -69,14 +84,7 @@ fault_case() {
 	else
 		mount --bind "$_mnt" "$_mnt" || { check_fail "$_name: cannot bind-mount $_mnt"; return; }
 	fi
-	_www=$_c/www-fs/www _store=$_c/store-fs/publish.db
-	replay_setup "$_c/conf" "$_www" "$_store"
-	for _k in $(seq 1 $((last - 1))); do
-		replay_step "$_c/conf" "$_k" "$W/out" || { check_fail "$_name: step $_k: $(cat "$W/out")"; return; }
-		runs=$((runs + 1))
-	done
-	sums "$_www" >"$_c/before.sums"
-	dump "$_store" >"$_c/before.dump"
+	replay_before_last "$_c" "$_name" || return
 
 	if [ "$_fault" = full ]; then
 		cat /dev/zero >"$_mnt/filler" 2>/dev/null
@@ -147,15 +155,8 @@ nearly_full() {
 	mkdir -p "$_c/www-fs" "$_c/store-fs"
 	mount -t tmpfs -o size=4m "mailstatus-nearly-$_place" "$_mnt" ||
 		{ check_fail "nearly full $_place: cannot mount a tmpfs"; return; }
-	_www=$_c/www-fs/www _store=$_c/store-fs/publish.db
-	replay_setup "$_c/conf" "$_www" "$_store"
-	for _k in $(seq 1 $((last - 1))); do
-		replay_step "$_c/conf" "$_k" "$W/out" || { check_fail "nearly full $_place: step $_k: $(cat "$W/out")"; return; }
-		runs=$((runs + 1))
-	done
+	replay_before_last "$_c" "nearly full $_place" || return
 	cp -a "$_mnt" "$_c/saved"
-	sums "$_www" >"$_c/before.sums"
-	dump "$_store" >"$_c/before.dump"
 	sums "$W/ref/www" >"$_c/ref.sums"
 	_tries=0 _failed=0 _bad=0 _kib=0
 	while [ "$_kib" -le 512 ]; do
