@@ -42,8 +42,9 @@ dovecot_add_user "$DC" "$LOCKED" lockedpw
 dovecot_add_user "$DC" "$EMPTY" emptypw
 roundcube_setup "$RC" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" ||
 	{ echo "FAIL: Roundcube set-up"; exit 1; }
-postfix_start "$PF" || { echo "FAIL: Postfix did not start"; exit 1; }
+# Dovecot first: Postfix's submission asks its auth socket
 dovecot_start "$DC" || { echo "FAIL: Dovecot did not start"; exit 1; }
+postfix_start "$PF" || { echo "FAIL: Postfix did not start"; exit 1; }
 roundcube_start "$RC" || { echo "FAIL: Roundcube did not start"; exit 1; }
 
 printf 'probepw\n' >"$W/probe.pw"
@@ -221,6 +222,15 @@ fi
 postconf -c "$PF/etc" -e "virtual_transport = lmtp:inet:127.0.0.1:$LMTP"
 postfix -c "$PF/etc" reload >/dev/null 2>&1
 postqueue -c "$PF/etc" -f
+
+# Up to here no smtpd may have failed at start (Dovecot's auth socket
+# missing): master would start none for 60 s and the sends after the
+# reload above would wait that long.
+if grep -q 'bad command startup' "$PF/maillog"; then
+	check_fail "Postfix throttled smtpd: $(grep -m 1 'fatal:' "$PF/maillog")"
+else
+	check_ok "no smtpd of Postfix failed at start"
+fi
 
 # The storage is gone: Roundcube cannot reach Dovecot.
 dovecot_stop "$DC"

@@ -82,14 +82,6 @@ printf 'probepw\n' >"$W/probe.pw"
 chown nagios "$W/probe.pw"
 chmod 600 "$W/probe.pw"
 
-# Warm the mail path up once (Roundcube's first session, Postfix's and
-# Dovecot's first SASL and LMTP connections): right after start-up the
-# first send can outlast a check's timeout, and the engine's first check
-# is not what this test is about (50-check-webmail-send.sh is).
-runuser -u nagios -- "$plugins/check_webmail_send" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" \
-	--password-file="$W/probe.pw" --imap-url="imap://127.0.0.1:$IMAP/INBOX" -t 60 >"$W/warm-up.out" 2>&1 ||
-	echo "note: the warm-up send said: $(head -n 1 "$W/warm-up.out")"
-
 # --- Nagios with the contrib's commands ------------------------------------------
 nagios_setup "$N"
 echo "\$USER1\$=$plugins" >"$N/resource.cfg"

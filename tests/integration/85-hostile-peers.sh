@@ -296,7 +296,7 @@ if command -v dovecot >/dev/null && command -v postfix >/dev/null && command -v 
 	# lighttpd and php-cgi: a plugin killed at -t in the middle of a request
 	# does not hold up the next one, as it would with PHP's one-at-a-time server
 	if webmail_stack_start "$W/stack" mailstatus.test probe@mailstatus.test probepw lighttpd &&
-		# the first send after start-up can take long: once, with time to spare
+		# one real send first: the IMAP faults below mean nothing unless the stack works
 		"${wm[@]}" --url=http://127.0.0.1:$HTTP/ --imap-url=imap://127.0.0.1:$IMAP/INBOX \
 			-t 60 >"$W/warm-up.out" 2>&1; then
 		TI=15	# login and send through Roundcube take a few seconds under load

@@ -9,7 +9,10 @@
 #       domains is relayed to 127.0.0.1:1 where nothing listens, so it
 #       stays deferred, unless a line sets relayhost.
 #   postfix_add_submission DIR PORT
-#       a submission listener (SASL through Dovecot at DIR/spool/private/auth)
+#       a submission listener (SASL through Dovecot at DIR/spool/private/auth,
+#       the directory made here). Start Dovecot first: an smtpd that finds
+#       no auth socket exits, and master then starts no smtpd for 60 s
+#       (service_throttle_time), which stalls the sends after a reload.
 #   postfix_start DIR / postfix_stop DIR
 #   postfix_master_pid DIR
 #
@@ -60,6 +63,9 @@ postfix_add_submission() {
 	postconf -c "$_pf/etc" -P "$_port/inet/smtpd_sasl_auth_enable=yes" \
 		"$_port/inet/smtpd_client_restrictions=permit_sasl_authenticated,reject" \
 		"$_port/inet/smtpd_recipient_restrictions=permit_sasl_authenticated,reject"
+	mkdir -p "$_pf/spool/private"
+	chown postfix "$_pf/spool/private"
+	chmod 700 "$_pf/spool/private"
 }
 
 postfix_start() {

@@ -25,7 +25,8 @@ webmail_stack_start() {
 	dovecot_add_user "$_ws/dovecot" "$_user" "$_pass"
 	roundcube_setup "$_ws/roundcube" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" >/dev/null ||
 		{ echo "FAIL: Roundcube set-up"; return 1; }
-	postfix_start "$_ws/postfix" || { echo "FAIL: Postfix did not start"; return 1; }
+	# Dovecot first: Postfix's submission asks its auth socket
 	dovecot_start "$_ws/dovecot" || { echo "FAIL: Dovecot did not start"; return 1; }
+	postfix_start "$_ws/postfix" || { echo "FAIL: Postfix did not start"; return 1; }
 	roundcube_start "$_ws/roundcube" "$_server" || { echo "FAIL: Roundcube did not start"; return 1; }
 }
