@@ -321,6 +321,7 @@ struct run {
 	const char *found_in;	/* the folder the message arrived in */
 	struct ms_uids found;
 	unsigned searches;	/* of the mailbox (not the junk folders) */
+	bool junk_missing[MAX_JUNK_FOLDERS];	/* a search found no such folder */
 };
 
 static double seconds_since(int64_t start_ms)
@@ -476,7 +477,7 @@ static bool search_folder(struct run *run, struct ms_imap *imap, const char *fol
  * One round: the mailbox, then the junk folders that exist. Sets
  * run->found_in when the message is there.
  */
-static void search_round(struct run *run, struct ms_imap *imap, bool junk_exists[])
+static void search_round(struct run *run, struct ms_imap *imap)
 {
 	const struct settings *s = run->s;
 
@@ -489,10 +490,10 @@ static void search_round(struct run *run, struct ms_imap *imap, bool junk_exists
 		return;
 	}
 	for (size_t i = 0; i < s->njunk; i++) {
-		if (!junk_exists[i])
+		if (run->junk_missing[i])
 			continue;
 		ms_step("looking for the message in %s on %s", s->junk[i], ms_imap_server(imap));
-		junk_exists[i] = search_folder(run, imap, s->junk[i], false);
+		run->junk_missing[i] = !search_folder(run, imap, s->junk[i], false);
 		if (run->found.n) {
 			run->found_in = s->junk[i];
 			return;
@@ -545,13 +546,10 @@ static _Noreturn void not_delivered(struct run *run, struct ms_imap *imap)
 /* Searches with a short backoff until the message is found or time is up. */
 static void await_delivery(struct run *run, struct ms_imap *imap)
 {
-	bool junk_exists[MAX_JUNK_FOLDERS];
 	int64_t pause_ms = 250;
 
-	for (size_t i = 0; i < MAX_JUNK_FOLDERS; i++)
-		junk_exists[i] = true;
 	for (;;) {
-		search_round(run, imap, junk_exists);
+		search_round(run, imap);
 		if (run->found.n)
 			break;
 		int64_t left = (int64_t)(run->s->delivery_timeout * 1000) -
@@ -645,7 +643,10 @@ static void remove_stale(struct run *run, struct ms_imap *imap, const char *fold
 
 /*
  * Deletes the probe message and the webmail's copy in Sent, and what
- * failed runs left behind in the mailbox, the junk folders and Sent.
+ * failed runs left behind in the mailbox, Sent and the junk folders.
+ * The junk folders come last and only those not known to be missing:
+ * libcurl drops the connection after a failed SELECT, and every command
+ * after one would log in again.
  */
 static void clean_up(struct run *run, struct ms_imap *imap)
 {
@@ -663,11 +664,12 @@ static void clean_up(struct run *run, struct ms_imap *imap)
 	delete_sent_copy(run, imap, false);
 
 	remove_stale(run, imap, mailbox, true);
-	for (size_t i = 0; i < s->njunk; i++)
-		if (strcmp(s->junk[i], mailbox) != 0)
-			remove_stale(run, imap, s->junk[i], false);
 	if (strcmp(sent, mailbox) != 0)
 		remove_stale(run, imap, sent, run->sent.saved_in[0] != '\0');
+	for (size_t i = 0; i < s->njunk; i++)
+		if (!run->junk_missing[i] && strcmp(s->junk[i], mailbox) != 0 &&
+		    strcmp(s->junk[i], sent) != 0)
+			remove_stale(run, imap, s->junk[i], false);
 }
 
 /* ---- verdict ---- */
