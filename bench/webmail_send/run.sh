@@ -35,21 +35,15 @@ PROBE=probe@mailstatus.test
 . "$top_srcdir/tests/peers/postfix.sh"
 . "$top_srcdir/tests/peers/dovecot.sh"
 . "$top_srcdir/tests/peers/roundcube.sh"
+. "$top_srcdir/tests/peers/webmail-stack.sh"
 
 [ -x "$plugin" ] || { echo "run.sh: $plugin is missing (build first)" >&2; exit 1; }
 
 peers_workdir webmail-bench
 trap peers_cleanup EXIT
 W=$PEERS_DIR
-postfix_setup "$W/postfix" "$SMTP" 'virtual_mailbox_domains = mailstatus.test' \
-	'virtual_mailbox_maps = static:OK' "virtual_transport = lmtp:inet:127.0.0.1:$LMTP" \
-	'smtpd_sasl_type = dovecot' 'smtpd_sasl_path = private/auth' >/dev/null || exit 1
-postfix_add_submission "$W/postfix" "$SUBMISSION"
-dovecot_setup "$W/dovecot" "$IMAP" "$IMAPS" "$LMTP" "$W/postfix/spool/private/auth" || exit 1
-dovecot_add_user "$W/dovecot" "$PROBE" probepw
-roundcube_setup "$W/roundcube" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" || exit 1
-postfix_start "$W/postfix" && dovecot_start "$W/dovecot" && roundcube_start "$W/roundcube" "$server" ||
-	{ echo "run.sh: the stack did not start" >&2; exit 1; }
+webmail_stack_start "$W" mailstatus.test "$PROBE" probepw "$server" >"$W/stack.out" ||
+	{ echo "run.sh: the stack did not start: $(cat "$W/stack.out")" >&2; exit 1; }
 
 # cputime OUT CMD...: runs CMD; writes "wall user sys" in seconds to OUT, the CPU
 # times from wait4's rusage (microseconds, unlike /usr/bin/time's 10 ms)
