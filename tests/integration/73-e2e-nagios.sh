@@ -167,15 +167,18 @@ checked_since() {
 	return 1
 }
 
-# wait_state HOST SERVICE STATE [SECONDS]: a forced check, then until that
-# HARD state; asked twice at most (a first check after start-up may be slow)
+# wait_state HOST SERVICE STATE [SECONDS]: forced checks until that HARD
+# state, asked again every 5 s: a forced check asked for while the
+# service's last check still runs (a hung store's, a slow send's) can be
+# lost, and the next scheduled one is minutes away
 wait_state() {
 	_t0=$(date +%s)
-	nagios_recheck "$N" "$1" "$2"
-	checked_since "$1" "$2" "$_t0" "$3" "$(( ${4:-40} / 2 ))" && return 0
-	_t0=$(date +%s)
-	nagios_recheck "$N" "$1" "$2"
-	checked_since "$1" "$2" "$_t0" "$3" "$(( ${4:-40} / 2 ))"
+	_end=$((_t0 + ${4:-40}))
+	while :; do
+		nagios_recheck "$N" "$1" "$2"
+		checked_since "$1" "$2" "$_t0" "$3" 5 && return 0
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+	done
 }
 
 # compare HOST SERVICE CHECK_COMMAND: expands the check command through the
