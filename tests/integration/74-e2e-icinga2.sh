@@ -167,14 +167,17 @@ for h in mx1 bmx1 store1 store2 web1; do
 	icinga2_wait "$I" "$h.e2e.test" - 0 || check_fail "host $h is not UP in Icinga"
 done
 
-# wait_state HOST SERVICE STATE [SECONDS]: a check now, then until it is STATE
-# (asked twice at most: a check already running when the first is asked
-# for can answer with the state before the change)
+# wait_state HOST SERVICE STATE [SECONDS]: checks now until it is STATE,
+# asked again every 5 s: a check asked for while the service's last check
+# still runs (a hung store's, a slow send's) can answer with the state
+# before the change, and the next scheduled one is minutes away
 wait_state() {
-	icinga2_recheck "$I" "$1" "$2"
-	icinga2_wait "$I" "$1" "$2" "$3" "$(( ${4:-40} / 2 ))" 2>/dev/null && return 0
-	icinga2_recheck "$I" "$1" "$2"
-	icinga2_wait "$I" "$1" "$2" "$3" "$(( ${4:-40} / 2 ))"
+	_end=$(( $(date +%s) + ${4:-40} ))
+	while :; do
+		icinga2_recheck "$I" "$1" "$2"
+		icinga2_wait "$I" "$1" "$2" "$3" 5 2>"$W/wait.err" && return 0
+		[ "$(date +%s)" -lt "$_end" ] || { cat "$W/wait.err" >&2; return 1; }
+	done
 }
 
 # --- 1. what Icinga recorded is what the plugin prints ----------------------------
