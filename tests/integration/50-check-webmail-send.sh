@@ -9,6 +9,7 @@ set -u
 . "$top_srcdir/tests/peers/postfix.sh"
 . "$top_srcdir/tests/peers/dovecot.sh"
 . "$top_srcdir/tests/peers/roundcube.sh"
+. "$top_srcdir/tests/peers/webmail-stack.sh"
 
 plugin="$top_builddir/plugins/check_webmail_send"
 for need in postfix dovecot php python3 curl; do
@@ -27,25 +28,10 @@ trap peers_cleanup EXIT
 W=$PEERS_DIR
 PF=$W/postfix DC=$W/dovecot RC=$W/roundcube
 
-postfix_setup "$PF" "$SMTP" \
-	"virtual_mailbox_domains = $DOMAIN" \
-	'virtual_mailbox_maps = static:OK' \
-	"virtual_transport = lmtp:inet:127.0.0.1:$LMTP" \
-	'recipient_delimiter = +' \
-	'smtpd_sasl_type = dovecot' \
-	'smtpd_sasl_path = private/auth' || { echo "FAIL: Postfix set-up"; exit 1; }
-postfix_add_submission "$PF" "$SUBMISSION"
-dovecot_setup "$DC" "$IMAP" "$IMAPS" "$LMTP" "$PF/spool/private/auth" ||
-	{ echo "FAIL: Dovecot set-up"; exit 1; }
-dovecot_add_user "$DC" "$PROBE" probepw
+webmail_stack_start "$W" "$DOMAIN" "$PROBE" probepw php 'recipient_delimiter = +' || exit 1
+# Dovecot reads its passwd-file again when it changes
 dovecot_add_user "$DC" "$LOCKED" lockedpw
 dovecot_add_user "$DC" "$EMPTY" emptypw
-roundcube_setup "$RC" "$HTTP" "127.0.0.1:$IMAP" "127.0.0.1:$SUBMISSION" ||
-	{ echo "FAIL: Roundcube set-up"; exit 1; }
-# Dovecot first: Postfix's submission asks its auth socket
-dovecot_start "$DC" || { echo "FAIL: Dovecot did not start"; exit 1; }
-postfix_start "$PF" || { echo "FAIL: Postfix did not start"; exit 1; }
-roundcube_start "$RC" || { echo "FAIL: Roundcube did not start"; exit 1; }
 
 printf 'probepw\n' >"$W/probe.pw"
 printf 'not-the-password\n' >"$W/wrong.pw"
