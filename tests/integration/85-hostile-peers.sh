@@ -298,7 +298,7 @@ if command -v dovecot >/dev/null && command -v postfix >/dev/null && command -v 
 	if webmail_stack_start "$W/stack" mailstatus.test probe@mailstatus.test probepw lighttpd &&
 		# one real send first: the IMAP faults below mean nothing unless the stack works
 		"${wm[@]}" --url=http://127.0.0.1:$HTTP/ --imap-url=imap://127.0.0.1:$IMAP/INBOX \
-			-t 60 >"$W/warm-up.out" 2>&1; then
+			-t 60 >"$W/first-send.out" 2>&1; then
 		TI=15	# login and send through Roundcube take a few seconds under load
 		imap=("${wm[@]}" --url=http://127.0.0.1:$HTTP/ -t $TI --delivery-timeout=5s)
 		greeting='send:* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready\r\n'
@@ -334,7 +334,7 @@ if command -v dovecot >/dev/null && command -v postfix >/dev/null && command -v 
 			"^WEBMAIL_SEND CRITICAL - IMAP failed while searching for the message on imap://127\.0\.0\.1:16306: Too large" \
 			$TI "${imap[@]}" --imap-url=imap://127.0.0.1:16306/INBOX
 	else
-		check_fail "the webmail stack did not start or work: the IMAP faults are not tested: $(head -c 300 "$W/warm-up.out" 2>/dev/null)"
+		check_fail "the webmail stack did not start or work: the IMAP faults are not tested: $(head -c 300 "$W/first-send.out" 2>/dev/null)"
 	fi
 else
 	echo "note: no Postfix, Dovecot or Roundcube: check_webmail_send's IMAP faults are left out"
