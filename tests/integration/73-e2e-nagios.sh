@@ -168,15 +168,16 @@ checked_since() {
 }
 
 # wait_state HOST SERVICE STATE [SECONDS]: forced checks until that HARD
-# state, asked again every 5 s: a forced check asked for while the
-# service's last check still runs (a hung store's, a slow send's) can be
-# lost, and the next scheduled one is minutes away
+# state. A first one sometimes brings no answer for half a minute, so it
+# is asked again every 10 s: longer than any check here takes (a hung
+# store's 3 s, an undelivered send's 6 s), since one asked for while a
+# check runs comes after it, and its late answer could undo the state
 wait_state() {
 	_t0=$(date +%s)
-	_end=$((_t0 + ${4:-40}))
+	_end=$((_t0 + ${4:-40})) _step=$(( ${4:-40} < 10 ? ${4:-40} : 10 ))
 	while :; do
 		nagios_recheck "$N" "$1" "$2"
-		checked_since "$1" "$2" "$_t0" "$3" 5 && return 0
+		checked_since "$1" "$2" "$_t0" "$3" "$_step" && return 0
 		[ "$(date +%s)" -lt "$_end" ] || return 1
 	done
 }

@@ -167,15 +167,16 @@ for h in mx1 bmx1 store1 store2 web1; do
 	icinga2_wait "$I" "$h.e2e.test" - 0 || check_fail "host $h is not UP in Icinga"
 done
 
-# wait_state HOST SERVICE STATE [SECONDS]: checks now until it is STATE,
-# asked again every 5 s: a check asked for while the service's last check
-# still runs (a hung store's, a slow send's) can answer with the state
-# before the change, and the next scheduled one is minutes away
+# wait_state HOST SERVICE STATE [SECONDS]: checks now until it is STATE.
+# A first one sometimes brings no answer for half a minute, so it is
+# asked again every 10 s: longer than any check here takes (a hung
+# store's 3 s, an undelivered send's 6 s), since one asked for while a
+# check runs comes after it, and its late answer could undo the state
 wait_state() {
-	_end=$(( $(date +%s) + ${4:-40} ))
+	_end=$(( $(date +%s) + ${4:-40} )) _step=$(( ${4:-40} < 10 ? ${4:-40} : 10 ))
 	while :; do
 		icinga2_recheck "$I" "$1" "$2"
-		icinga2_wait "$I" "$1" "$2" "$3" 5 2>"$W/wait.err" && return 0
+		icinga2_wait "$I" "$1" "$2" "$3" "$_step" 2>"$W/wait.err" && return 0
 		[ "$(date +%s)" -lt "$_end" ] || { cat "$W/wait.err" >&2; return 1; }
 	done
 }
