@@ -26,7 +26,7 @@ cp "$plugin" "$capped"
 chmod 755 "$capped"
 if ! setcap cap_dac_read_search+ep "$capped" 2>/dev/null ||
 	! getcap "$capped" | grep -q cap_dac_read_search; then
-	echo "skip: setcap: this filesystem keeps no file capabilities"
+	echo "skip (kernel): setcap: this filesystem keeps no file capabilities"
 	exit 77
 fi
 as_nobody() {

@@ -17,7 +17,7 @@ if [ -z "${STORAGE_MOUNT_IN_NS:-}" ]; then
 	[ -x "$plugin" ] || { echo "skip: $plugin is not built"; exit 77; }
 	[ "$(id -u)" -eq 0 ] || { echo "skip: mounting needs root"; exit 77; }
 	unshare -m -p --fork --mount-proc --propagation private true 2>/dev/null ||
-		{ echo "skip: no private mount and PID namespace here (unshare -m -p)"; exit 77; }
+		{ echo "skip (kernel): no private mount and PID namespace here (unshare -m -p)"; exit 77; }
 	# bash is PID 1 in there: it reaps what the plugin leaves behind, as init would
 	STORAGE_MOUNT_IN_NS=main unshare -m -p --fork --mount-proc --propagation private bash "$0"
 	main=$?
@@ -68,7 +68,7 @@ if [ "$STORAGE_MOUNT_IN_NS" = autofs ]; then
 	# Some kernels (small VMs' among them) are built without autofs: then
 	# automount cannot start, and there is nothing for the plugin to see.
 	if ! grep -q " $M/ind .* - autofs " /proc/self/mountinfo && ! grep -qw autofs /proc/filesystems; then
-		echo "skip: this kernel has no autofs; automount said: $(head -c 300 "$W/automount.log")"
+		echo "skip (kernel): this kernel has no autofs; automount said: $(head -c 300 "$W/automount.log")"
 		exit 77
 	fi
 	sm "idle automount accepted" 0 "^STORAGE_MOUNT OK - $M/auto: idle automount, not triggered$" -p "$M/auto" --autofs-idle-ok
@@ -262,8 +262,10 @@ if command -v mkfs.ext4 >/dev/null && [ -e /dev/loop-control ] &&
 		"CRITICAL - $M/ext4 read-only: the filesystem (went read-only after errors \(emergency_ro\)|itself is read-only \(remounted read-only after errors\?\)); ext4 recorded 1 error, the last at 20[0-9-]+ [0-9:]+ UTC \(run fsck\)" \
 		-p "$M/ext4" --rw
 	umount "$M/ext4"
+elif ! command -v mkfs.ext4 >/dev/null; then
+	echo "skip: mkfs.ext4 is not installed (e2fsprogs): the ext4 error counter is not tested here"
 else
-	echo "skip: no loop devices or mkfs.ext4: the ext4 error counter is not tested here"
+	echo "skip (kernel): no loop devices: the ext4 error counter is not tested here"
 fi
 
 # --- a storage server that hangs or fails (FUSE) ---------------------------------------------
@@ -340,7 +342,9 @@ echo hang >"$W/control"
 start=$(now_ms)
 sm "default probe timeout" 2 "CRITICAL - $M/hung not responding after 0.8s \(statfs did not return; probe PID [0-9]+ left behind, state D" -t 1 -p "$M/hung"
 took=$(( $(now_ms) - start ))
-[ "$took" -lt 1000 ] && check_ok "default probe timeout: returned after $took ms, within -t 1" ||
+# -t 1 plus the time to start the plugin and read the clock on a loaded
+# machine; a probe that is not given up on would hang here for good
+[ "$took" -lt 1500 ] && check_ok "default probe timeout: returned after $took ms (-t 1)" ||
 	check_fail "default probe timeout: took $took ms, -t 1"
 stuck=$(pgrep -f "^$plugin " | head -n 1)
 echo ok >"$W/control"

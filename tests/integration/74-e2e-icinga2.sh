@@ -18,7 +18,7 @@ set -u
 if [ -z "${E2E_IN_NS:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "skip: needs root (servers, mounts)"; exit 77; }
 	unshare -m --propagation private true 2>/dev/null ||
-		{ echo "skip: no private mount namespace here (unshare -m)"; exit 77; }
+		{ echo "skip (kernel): no private mount namespace here (unshare -m)"; exit 77; }
 	E2E_IN_NS=1 exec unshare -m --propagation private bash "$0"
 fi
 

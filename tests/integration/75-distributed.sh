@@ -19,7 +19,7 @@ MASTER=master.e2e.test AGENT=agent.e2e.test
 
 command -v icinga2 >/dev/null || { echo "skip: icinga2 is not installed"; exit 77; }
 [ "$(id -u)" -eq 0 ] || { echo "skip: needs root (mounts)"; exit 77; }
-unshare -m --propagation private true 2>/dev/null || { echo "skip: no mount namespaces (unshare -m)"; exit 77; }
+unshare -m --propagation private true 2>/dev/null || { echo "skip (kernel): no mount namespaces (unshare -m)"; exit 77; }
 $py -c 'import feedparser' 2>/dev/null || { echo "skip: python3-feedparser is not installed"; exit 77; }
 [ -x "$plugins/check_storage_mount" ] || { echo "FAIL: check_storage_mount is not built"; exit 1; }
 

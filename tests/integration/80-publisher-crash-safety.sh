@@ -267,14 +267,20 @@ done
 [ "$bad_recovery" -eq 0 ] && check_ok "after each of the $tried kills the step's next run left store and site equal to the reference (no post lost or twice, no temporary file; $temps_left kills had left one)"
 
 # --- c. kills from outside, at random moments -----------------------------------
-# until $timed kills landed during a run (at most twice as many tries)
+# until $timed kills landed during a run (at most four times as many
+# tries). A moment is drawn within the step's window, at first the
+# reference run's duration; each run that ends before its kill shrinks the
+# window by a quarter, so the kills keep landing when the machine's load
+# changes (the reference ran with the kill point library, and perhaps
+# beside a busier lane).
 mkfifo "$W/never"
 exec 9<>"$W/never"		# read -t on it: a sleep without a process
 landed=0 finished=0 bad_after=0 bad_recovery=0
-while [ "$landed" -lt "$timed" ] && [ $((landed + finished)) -lt $((2 * timed)) ]; do
+for k in $(seq 1 $steps); do window_us[$k]=$((dur_ns[k] / 1000)); done
+while [ "$landed" -lt "$timed" ] && [ $((landed + finished)) -lt $((4 * timed)) ]; do
 	k=$((RANDOM % steps + 1))
 	restore $((k - 1))
-	delay_us=$(( (RANDOM * 32768 + RANDOM) % (dur_ns[k] / 1000 + 1) ))
+	delay_us=$(( (RANDOM * 32768 + RANDOM) % (window_us[k] + 1) ))
 	(replay_exec=exec step "$k") &
 	pid=$!
 	read -r -t "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))" -u 9
@@ -286,6 +292,7 @@ while [ "$landed" -lt "$timed" ] && [ $((landed + finished)) -lt $((2 * timed)) 
 		landed=$((landed + 1))
 	else
 		finished=$((finished + 1))
+		window_us[$k]=$((window_us[k] * 3 / 4 + 1))
 		[ "$rc" -eq 0 ] || check_fail "step $k, timed: the run failed before the kill (exit $rc): $(cat "$W/out")"
 	fi
 	problems=$(check_after_kill)

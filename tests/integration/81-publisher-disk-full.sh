@@ -22,7 +22,7 @@ if [ -z "${DISK_FULL_IN_NS:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "skip: mounting needs root"; exit 77; }
 	command -v sqlite3 >/dev/null || { echo "skip: the sqlite3 CLI is not installed (sqlite3)"; exit 77; }
 	unshare -m --propagation private true 2>/dev/null ||
-		{ echo "skip: no private mount namespace here (unshare -m)"; exit 77; }
+		{ echo "skip (kernel): no private mount namespace here (unshare -m)"; exit 77; }
 	DISK_FULL_IN_NS=1 exec unshare -m --propagation private bash "$0"
 fi
 
