@@ -93,6 +93,9 @@ root=$1 fast=$2
 while ! ip link show tap0 >/dev/null 2>&1; do sleep 0.1; done
 ip link set lo up
 mount --make-rprivate /
+# the root a mount point of its own, as / is on any machine (unshare
+# --propagation, used by the tests, refuses a / that is not one)
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount -t sysfs sys "$root/sys"
 mount --rbind /dev "$root/dev"
