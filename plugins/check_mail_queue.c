@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/auxv.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -735,36 +737,59 @@ static int write_answer(int fd, const void *answer, size_t size)
 	return 0;
 }
 
-enum master_state { MASTER_RUNNING, MASTER_NO_PID_FILE, MASTER_GONE, MASTER_BAD_PID,
+enum master_state { MASTER_RUNNING, MASTER_NO_PID_FILE, MASTER_NOT_LOCKED, MASTER_BAD_PID,
 		    MASTER_UNKNOWN };
 
-/*
- * Is the Postfix master running? Reading the spool works just as well
- * when it is not, and an empty queue of a stopped server is no OK.
- * Like `postfix status`: the PID in pid/master.pid, probed with kill 0.
- */
-static enum master_state postfix_master_state(const char *queue_dir, long *pid)
+/* The PID in master.pid: Postfix writes "%*lu\n" (spaces, digits, newline). */
+static bool parse_master_pid(const char *buf, long *pid)
 {
-	char path[4200], buf[64] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/pid/master.pid", queue_dir);
-	if ((f = fopen(path, "re")) == NULL)
-		return errno == ENOENT ? MASTER_NO_PID_FILE : MASTER_UNKNOWN;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* Postfix writes "%*lu\n": spaces, the digits, a newline */
 	char *end;
+
 	errno = 0;
 	*pid = strtol(buf, &end, 10);
 	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
 		end++;
-	if (end == buf || *end != '\0' || errno != 0 || *pid <= 0 || *pid > INT32_MAX)
+	return end != buf && *end == '\0' && errno == 0 && *pid > 0 && *pid <= INT32_MAX;
+}
+
+/*
+ * Is the Postfix master running? Reading the spool works just as well
+ * when it is not, and an empty queue of a stopped server is no OK.
+ *
+ * Decided as `postfix status` decides it (postfix-script runs master -t,
+ * which tries to lock pid/master.pid): the running master holds an
+ * exclusive flock() on master.pid (open_lock(), INTERNAL_LOCK is flock on
+ * Linux) for as long as it lives. The PID in the file is not proof: after
+ * a crash or a reboot the PID may belong to another process by now. A
+ * shared lock is tried (it cannot be had while the master holds its
+ * exclusive one) and dropped at once; like master -t it could, for those
+ * microseconds, make a master that is starting right then fail to lock.
+ * Where flock() is refused (ENOLCK: some network filesystems), the PID is
+ * probed with kill 0 as the last resort.
+ */
+static enum master_state postfix_master_state(const char *queue_dir, long *pid)
+{
+	char path[4200], buf[64];
+
+	snprintf(path, sizeof(path), "%s/pid/master.pid", queue_dir);
+	/* O_NONBLOCK: a FIFO planted there must not hang the open */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? MASTER_NO_PID_FILE : MASTER_UNKNOWN;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	bool pid_ok = parse_master_pid(buf, pid);
+	int locked = flock(fd, LOCK_SH | LOCK_NB);
+	int lock_errno = errno;
+	close(fd);	/* drops the shared lock, if it was had */
+	if (locked != 0 && lock_errno == EWOULDBLOCK)
+		return MASTER_RUNNING;	/* the master holds its exclusive lock */
+	if (!pid_ok)
 		return MASTER_BAD_PID;
-	if (*pid == 1 || (kill((pid_t)*pid, 0) != 0 && errno == ESRCH))
-		return MASTER_GONE;
-	return MASTER_RUNNING;	/* kill 0 succeeded, or EPERM: it exists */
+	if (locked == 0)
+		return MASTER_NOT_LOCKED;
+	/* no flock() here: kill 0 (EPERM means it exists) */
+	return kill((pid_t)*pid, 0) != 0 && errno == ESRCH ? MASTER_NOT_LOCKED : MASTER_RUNNING;
 }
 
 struct spool_question {
@@ -775,11 +800,36 @@ struct spool_question {
 
 struct spool_answer {
 	bool no_spool;		/* queue_dir is no directory: nothing else was read */
+	char missing[16];	/* a directory every Postfix spool has, not found there */
 	enum master_state master;
 	long master_pid;
 	bool scanned;
 	struct pfq_scan scan;
 };
+
+/*
+ * Is dir a Postfix spool? Postfix creates these directories there when
+ * it is installed (postfix-files; hold, corrupt and others may wait for
+ * its first start); a directory without one of them is some other
+ * directory (--queue-dir=/var/spool), not a stopped mail system. The name
+ * of the first one missing goes to missing. A directory that may not be
+ * looked into is left to the scan, which says so.
+ */
+static bool looks_like_postfix_spool(const char *dir, char *missing, size_t size)
+{
+	static const char *const always[] = { "maildrop", "incoming", "active", "deferred", "pid" };
+	char path[4200];
+	struct stat sb;
+
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, always[i]);
+		if (stat(path, &sb) == 0 ? !S_ISDIR(sb.st_mode) : errno == ENOENT || errno == ENOTDIR) {
+			snprintf(missing, size, "%s", always[i]);
+			return false;
+		}
+	}
+	return true;
+}
 
 static int postfix_spool_child(void *arg, int fd)
 {
@@ -794,6 +844,8 @@ static int postfix_spool_child(void *arg, int fd)
 		a.no_spool = true;
 		return write_answer(fd, &a, sizeof(a));
 	}
+	if (!looks_like_postfix_spool(q->queue_dir, a.missing, sizeof(a.missing)))
+		return write_answer(fd, &a, sizeof(a));
 	a.master = postfix_master_state(q->queue_dir, &a.master_pid);
 	if (q->scan)
 		a.scanned = pfq_scan(q->queue_dir, &q->opts, &a.scan);
@@ -810,10 +862,11 @@ static void note_master_state(struct snapshot *s, const struct spool_answer *a)
 		s->mta_down = true;
 		s->down_reason = str_printf("the Postfix mail system is down (unreadable PID in "
 					    "%s/pid/master.pid)", s->queue_dir);
-	} else if (a->master == MASTER_GONE) {
+	} else if (a->master == MASTER_NOT_LOCKED) {
 		s->mta_down = true;
 		s->down_reason = str_printf("the Postfix mail system is down (no master process "
-					    "%ld from %s/pid/master.pid)", a->master_pid, s->queue_dir);
+					    "holds the lock on %s/pid/master.pid, which names PID %ld)",
+					    s->queue_dir, a->master_pid);
 	}	/* MASTER_UNKNOWN (unreadable): the queue method will say */
 }
 
@@ -833,6 +886,10 @@ static bool read_postfix_spool(const struct settings *set, struct snapshot *s, b
 	if (a.no_spool)
 		ms_die(MS_UNKNOWN, "no Postfix spool at %s (check --queue-dir or queue_directory)",
 		       s->queue_dir);
+	if (a.missing[0] != '\0')
+		ms_die(MS_UNKNOWN, "%s is not a Postfix spool (it has no %s directory); give "
+		       "--queue-dir the queue_directory of the Postfix instance (postconf -h "
+		       "queue_directory)", s->queue_dir, a.missing);
 	note_master_state(s, &a);
 	if (!scan)
 		return true;
@@ -868,6 +925,7 @@ struct pq_run {
 	struct ms_tally reasons, domains;
 	uint64_t bad_lines;
 	char first_error[200];
+	bool direct;		/* showq was down: postqueue (as root) read the queue itself */
 };
 
 static void tally_recipients(struct pq_run *run, const struct pq_message *m)
@@ -945,13 +1003,17 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err,
 	}
 	ms_lines_finish(&lines);
 	/*
-	 * Warnings about main.cf do not spoil the answer; an error, or the
-	 * "mail system is down" with which postqueue (as root) then reads the
-	 * queue directly and may list nothing, does.
+	 * Warnings about main.cf do not spoil the answer; an error does, and
+	 * so does "mail system is down" unless postqueue goes on, as it does
+	 * as root, with "accessing queue directly": it then runs showq itself,
+	 * which lists the spool as it is (the caller reports the mail system
+	 * down, and those counts).
 	 */
 	const char *err_text = res.err.data != NULL ? res.err.data : "";
+	bool down = strstr(err_text, "ail system is down") != NULL;
+	run->direct = down && strstr(err_text, "accessing queue directly") != NULL;
 	bool ok = res.exited && res.exit_status == 0 && run->bad_lines == 0 &&
-		  strstr(err_text, "fatal:") == NULL && strstr(err_text, "ail system is down") == NULL;
+		  strstr(err_text, "fatal:") == NULL && (!down || run->direct);
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
 		if (res.err.len > 0)
@@ -1003,7 +1065,7 @@ static void postqueue_pass(const struct settings *set, struct snapshot *s, bool 
 	}
 	bool ok = run_postqueue(s->config_dir, &run, err, sizeof(err));
 	/* What postqueue says when the master is not running. */
-	if (!ok && !s->mta_down && strstr(err, "ail system is down") != NULL) {
+	if (((!ok && strstr(err, "ail system is down") != NULL) || run.direct) && !s->mta_down) {
 		s->mta_down = true;
 		s->down_reason = ms_xstrdup("the Postfix mail system is down "
 					    "(postqueue cannot reach showq)");
@@ -1025,8 +1087,9 @@ static void postqueue_pass(const struct settings *set, struct snapshot *s, bool 
 	if (!ok)
 		s->details_error = ms_xstrdup(err);
 	else if (count)
-		s->source = str_printf("postqueue -j%s", spool_err[0] ?
-				       " (the spool is not readable)" : "");
+		s->source = str_printf("postqueue -j%s%s", spool_err[0] ?
+				       " (the spool is not readable)" : "", run.direct ?
+				       " (read the queue directly: the mail system is down)" : "");
 }
 
 /*
@@ -1227,9 +1290,13 @@ static double age_of(int64_t arrival, time_t now)
 	return arrival < now ? (double)(now - arrival) : 0;
 }
 
-/* "1234 messages queued (deferred 1200, active 34), oldest 4h12m" */
+/*
+ * "1234 messages queued (deferred 1200, active 34), oldest 4h12m, 25 on
+ * hold"; the held messages are left out when hold_alerts: the hold check
+ * then names them itself ("25 messages on hold"), and once is enough.
+ */
 static void summary_text(struct ms_buf *b, const struct snapshot *s, const struct totals *t,
-			 time_t now)
+			 time_t now, bool hold_alerts)
 {
 	char dur[32];
 	int parts = 0;
@@ -1250,10 +1317,12 @@ static void summary_text(struct ms_buf *b, const struct snapshot *s, const struc
 	if (t->has_oldest)
 		ms_buf_printf(b, ", oldest %s", ms_duration_format(dur, sizeof(dur),
 								   age_of(t->oldest, now)));
-	for (size_t i = 0; i < s->nq; i++)
-		if (!s->q[i].counted && s->q[i].count > 0)
+	for (size_t i = 0; i < s->nq; i++) {
+		bool hold = s->mta == MTA_POSTFIX && i == PFQ_HOLD;
+		if (!s->q[i].counted && s->q[i].count > 0 && !(hold && hold_alerts))
 			ms_buf_printf(b, ", %llu %s", (unsigned long long)s->q[i].count,
-				      s->mta == MTA_POSTFIX && i == PFQ_HOLD ? "on hold" : s->q[i].name);
+				      hold ? "on hold" : s->q[i].name);
+	}
 }
 
 static void add_perf(struct ms_result *r, const char *label, double value, const char *uom,
@@ -1318,8 +1387,12 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 	char dur[32];
 	struct ms_buf summary = MS_BUF_INIT, line = MS_BUF_INIT;
 
+	enum ms_state hold_state = s->mta == MTA_POSTFIX
+				   ? ms_thresholds_state(&set->hold, (double)s->q[PFQ_HOLD].count)
+				   : MS_OK;
+
 	/* The first line: the mail system's state first, then the counts. */
-	summary_text(&summary, s, t, now);
+	summary_text(&summary, s, t, now, hold_state != MS_OK);
 	ms_buf_printf(&line, "%s%s%s", s->mta_down ? s->down_reason : "", s->mta_down ? "; " : "",
 		      ms_buf_str(&summary));
 	enum ms_state st = ms_thresholds_state(&set->total, (double)t->count);
@@ -1332,9 +1405,8 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 
 	if (s->mta == MTA_POSTFIX) {
 		const struct queue *hold = &s->q[PFQ_HOLD];
-		st = ms_thresholds_state(&set->hold, (double)hold->count);
-		if (st != MS_OK)
-			sub_check(r, &line, st, "%llu message%s on hold",
+		if (hold_state != MS_OK)
+			sub_check(r, &line, hold_state, "%llu message%s on hold",
 				  (unsigned long long)hold->count, hold->count == 1 ? "" : "s");
 		const struct queue *md = &s->q[PFQ_MAILDROP];
 		if (md->has_oldest) {

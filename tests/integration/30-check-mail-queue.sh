@@ -135,6 +135,11 @@ expect_plugin "--age-warning=1s" 1 '^MAIL_QUEUE WARNING - 4 messages .*oldest [0
 expect_plugin "--age-critical=1s" 2 '^MAIL_QUEUE CRITICAL - ' mq --age-warning=1s --age-critical=1s
 expect_plugin "--age-warning=1h" 0 '^MAIL_QUEUE OK - ' mq --age-warning=1h --age-critical=4h
 expect_plugin "--hold-warning=0" 1 '^MAIL_QUEUE WARNING - .*; 1 message on hold \|' mq --hold-warning=0
+# the held message is named once in the first line, not ", 1 on hold; 1 message on hold"
+first=$(mq --hold-warning=0 | head -n 1)
+[ "$(printf '%s\n' "${first%%|*}" | grep -o 'on hold' | wc -l)" -eq 1 ] &&
+	check_ok "--hold-warning=0: 'on hold' once in the first line" ||
+	check_fail "--hold-warning=0: the held messages named more than once: $first"
 expect_plugin "--hold-critical=0" 2 '^MAIL_QUEUE CRITICAL - .*1 message on hold' mq --hold-critical=0
 expect_plugin "--domain-warning=3: remote.example has 4" 1 \
 	'^MAIL_QUEUE WARNING - 4 messages .*; 4 deferred recipients at remote.example \|' mq --domain-warning=3
@@ -279,13 +284,18 @@ expect_plugin "--queue-dir=/nonexistent: no Postfix spool" 3 \
 expect_plugin "--queue-dir=a file: no Postfix spool" 3 \
 	"^MAIL_QUEUE UNKNOWN - no Postfix spool at $pf/etc/main.cf " "$plugin" --queue-dir="$pf/etc/main.cf"
 
-# ---- an empty or garbage master.pid: says so, not "no master process 0" ----
-cp -p "$pf/spool/pid/master.pid" "$PEERS_DIR/master.pid.saved"
-for garbage in "" "not a pid" "  12ab"; do
-	printf '%s' "$garbage" >"$pf/spool/pid/master.pid"
-	expect_plugin "master.pid '$garbage': unreadable PID" 2 \
-		"^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(unreadable PID in $pf/spool/pid/master.pid\)" mq
+# ---- an existing directory that is no Postfix spool: UNKNOWN, not "down" ----
+for method in spool command; do
+	expect_plugin "--queue-dir=/var/spool --method=$method: not a Postfix spool" 3 \
+		'^MAIL_QUEUE UNKNOWN - /var/spool is not a Postfix spool \(it has no maildrop directory\); give --queue-dir the queue_directory' \
+		"$plugin" --mta=postfix --queue-dir=/var/spool --method=$method
 done
+
+# ---- the running master holds the lock on master.pid: that decides, as
+# for postfix status, whatever the file says ----
+cp -p "$pf/spool/pid/master.pid" "$PEERS_DIR/master.pid.saved"
+printf 'not a pid' >"$pf/spool/pid/master.pid"
+expect_plugin "master.pid garbage, the master holding its lock: running" 0 '^MAIL_QUEUE OK - ' mq
 cp -p "$PEERS_DIR/master.pid.saved" "$pf/spool/pid/master.pid"
 expect_plugin "master.pid restored: OK" 0 '^MAIL_QUEUE OK - ' mq
 
@@ -299,7 +309,37 @@ expect_plugin "Postfix stopped, --down-state=unknown" 3 '^MAIL_QUEUE UNKNOWN - t
 expect_plugin "Postfix stopped, as nobody: CRITICAL" 2 \
 	'^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(postqueue cannot reach showq\); postqueue -j .*fatal: Queue report unavailable - mail system is down' \
 	as_nobody --config-dir="$pf/etc"
-expect_plugin "Postfix stopped, --method=command" 2 '^MAIL_QUEUE CRITICAL - the Postfix mail system is down' mq --method=command
+# as root postqueue then reads the queue itself ("accessing queue directly"):
+# the counts it listed are reported with the outage
+out=$(mq --method=command -v)
+rc=$?
+if [ $rc -eq 2 ] && printf '%s\n' "$out" | grep -q '^MAIL_QUEUE CRITICAL - the Postfix mail system is down (.*); 5 messages queued (maildrop 1, deferred 4), oldest [0-9]' &&
+	[ "$(perf "$out" total)" = 5 ] && [ "$(perf "$out" hold)" = 1 ] &&
+	printf '%s\n' "$out" | grep -q '^read from postqueue -j (read the queue directly: the mail system is down)$'; then
+	check_ok "Postfix stopped, --method=command as root: down, and the 5 + 1 held postqueue read directly"
+else
+	check_fail "Postfix stopped, --method=command as root: exit $rc: $out"
+fi
+
+# ---- an empty or garbage master.pid that no master locks: says so ----
+cp -p "$pf/spool/pid/master.pid" "$PEERS_DIR/master.pid.saved"
+for garbage in "" "not a pid" "  12ab"; do
+	printf '%s' "$garbage" >"$pf/spool/pid/master.pid"
+	expect_plugin "master.pid '$garbage': unreadable PID" 2 \
+		"^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(unreadable PID in $pf/spool/pid/master.pid\)" mq
+done
+# ---- a reused PID: master.pid names a live process that is not Postfix's
+# master (after a crash or a reboot); no one holds the lock, so: down ----
+sleep 300 &
+other=$!
+peers_on_cleanup "stop_pid $other"
+printf '%*lu\n' 32 "$other" >"$pf/spool/pid/master.pid"
+expect_plugin "master.pid names a live unrelated PID: down" 2 \
+	"^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(no master process holds the lock on $pf/spool/pid/master.pid, which names PID $other\)" mq
+expect_plugin "the same as nobody (master.pid is mode 0600; postqueue -j): down" 2 \
+	'^MAIL_QUEUE CRITICAL - the Postfix mail system is down' as_nobody --config-dir="$pf/etc"
+stop_pid $other
+cp -p "$PEERS_DIR/master.pid.saved" "$pf/spool/pid/master.pid"
 
 # ---- Exim: Debian's exim4, unpacked and never installed (installing it
 # would remove Postfix), builds a spool of its own ----
