@@ -30,6 +30,7 @@
 #include "eximspool.h"
 #include "lines.h"
 #include "pfconf.h"
+#include "pfqscan.h"
 #include "pfqueue.h"
 #include "plugin.h"
 #include "probe.h"
@@ -150,10 +151,8 @@ static const struct ms_plugin plugin = {
 		" --down-state=STATE\n"
 		"    The state when the mail system is down (default critical).\n"
 		" --read-all\n"
-		"    Read every queue file's arrival record instead of trusting verified\n"
-		"    queue-ID and birth-time hints (slower on large queues). Queues under\n"
-		"    20,000 files have every record read anyway; only above that can a\n"
-		"    requeued message that is not sampled be missed without it.\n"
+		"    Accepted for older configurations: every queue file's arrival record\n"
+		"    is read in any case, so the oldest age is always exact.\n"
 		" --top=N\n"
 		"    With -v: how many deferral reasons and recipient domains to list\n"
 		"    (default 5).\n",
@@ -170,7 +169,6 @@ struct settings {
 	const char *queues;	/* as given, checked once the MTA is known */
 	struct ms_thresholds total, age, hold, maildrop_age, domain;
 	enum ms_state down_state;
-	bool read_all;
 	long top;
 };
 
@@ -258,8 +256,7 @@ static void parse_options(int argc, char **argv, struct settings *s)
 					       "critical or unknown)", optarg, name);
 			break;
 		case OPT_READ_ALL:
-			s->read_all = true;
-			break;
+			break;	/* what the plugin always does now */
 		case OPT_DOMAIN_WARNING:
 			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->domain, WARN);
 			break;
@@ -284,6 +281,9 @@ struct queue {
 	uint64_t count, bytes;
 	bool has_oldest;
 	int64_t oldest;		/* arrival second */
+	bool entered_known;	/* maildrop: the files' times were read from the spool */
+	bool has_entered;
+	int64_t entered;	/* the second the oldest file got there */
 };
 
 #define EXIM_QUEUED 0
@@ -295,8 +295,9 @@ struct snapshot {
 	struct queue q[MAX_QUEUES];
 	size_t nq;
 	uint64_t damaged, in_progress, vanished, records_read;
-	bool hints_used;
-	bool small_read;	/* a queue under PFQ_READ_ALL_BELOW files: every record read */
+	bool spool_read;	/* the spool, not a command, gave the counts */
+	enum pfqr_kind reader;	/* and read its files so */
+	int uring_errno;	/* why not io_uring */
 	bool corrupt_known;	/* the method can see corrupt files */
 	char *source;		/* "the spool /var/spool/postfix", "postqueue -j" */
 	bool mta_down;
@@ -794,8 +795,7 @@ static enum master_state postfix_master_state(const char *queue_dir, long *pid)
 
 struct spool_question {
 	const char *queue_dir;
-	bool scan;		/* else only the master's state */
-	struct pfq_scan_opts opts;
+	struct pfq_scan_opts opts;	/* no queues: only the master's state */
 };
 
 struct spool_answer {
@@ -847,7 +847,7 @@ static int postfix_spool_child(void *arg, int fd)
 	if (!looks_like_postfix_spool(q->queue_dir, a.missing, sizeof(a.missing)))
 		return write_answer(fd, &a, sizeof(a));
 	a.master = postfix_master_state(q->queue_dir, &a.master_pid);
-	if (q->scan)
+	if (q->opts.queues != 0)
 		a.scanned = pfq_scan(q->queue_dir, &q->opts, &a.scan);
 	return write_answer(fd, &a, sizeof(a));
 }
@@ -870,18 +870,50 @@ static void note_master_state(struct snapshot *s, const struct spool_answer *a)
 	}	/* MASTER_UNKNOWN (unreadable): the queue method will say */
 }
 
-/*
- * Whether the master runs and, when scan is set, what the spool holds.
- * false (with err) when the spool could not be read.
- */
-static bool read_postfix_spool(const struct settings *set, struct snapshot *s, bool scan,
-			       char *err, size_t errlen, int *err_errno)
+static void take_queue_stats(struct snapshot *s, const struct pfq_scan *scan)
 {
-	struct spool_question q = { .queue_dir = s->queue_dir, .scan = scan,
-				    .opts = { .queues = PFQ_ALL_QUEUES, .read_all = set->read_all } };
+	for (int i = 0; i < PFQ_NQUEUES; i++) {
+		const struct pfq_queue_stats *st = &scan->q[i];
+		s->q[i].count = st->count;
+		s->q[i].bytes = st->bytes;
+		s->q[i].has_oldest = st->has_oldest;
+		s->q[i].oldest = st->oldest;
+		s->damaged += st->damaged;
+		s->in_progress += st->in_progress;
+		s->records_read += st->records_read;
+	}
+	s->vanished = scan->vanished;
+	s->reader = scan->reader;
+	s->uring_errno = scan->uring_errno;
+	s->spool_read = true;
+	s->corrupt_known = true;
+	s->source = str_printf("the spool %s", s->queue_dir);
+}
+
+/* When the oldest file in maildrop got there (see pfqscan.h). */
+static void take_maildrop_entered(struct snapshot *s, const struct pfq_scan *scan)
+{
+	struct queue *md = &s->q[PFQ_MAILDROP];
+
+	md->entered_known = true;
+	md->has_entered = scan->q[PFQ_MAILDROP].has_oldest_ctime;
+	md->entered = scan->q[PFQ_MAILDROP].oldest_ctime;
+}
+
+/*
+ * Whether the master runs and what the spool's queues given by queues
+ * hold: all of them, only maildrop (for the command method: when its
+ * files got there, which postqueue -j does not say), or none. false (with
+ * err) when the spool could not be read.
+ */
+static bool read_postfix_spool(struct snapshot *s, unsigned queues, char *err, size_t errlen,
+			       int *err_errno)
+{
+	struct spool_question q = { .queue_dir = s->queue_dir, .opts = { .queues = queues } };
 	struct spool_answer a;
 
-	ms_step(scan ? "reading the Postfix queue in %s" : "reading %s/pid/master.pid", s->queue_dir);
+	ms_step(queues == PFQ_ALL_QUEUES ? "reading the Postfix queue in %s"
+		: "reading %s/pid/master.pid", s->queue_dir);
 	ask_probe(postfix_spool_child, &q, &a, sizeof(a));
 	if (a.no_spool)
 		ms_die(MS_UNKNOWN, "no Postfix spool at %s (check --queue-dir or queue_directory)",
@@ -891,7 +923,7 @@ static bool read_postfix_spool(const struct settings *set, struct snapshot *s, b
 		       "--queue-dir the queue_directory of the Postfix instance (postconf -h "
 		       "queue_directory)", s->queue_dir, a.missing);
 	note_master_state(s, &a);
-	if (!scan)
+	if (queues == 0)
 		return true;
 	if (!a.scanned) {
 		*err_errno = a.scan.error_errno;
@@ -899,21 +931,9 @@ static bool read_postfix_spool(const struct settings *set, struct snapshot *s, b
 			 strerror(a.scan.error_errno));
 		return false;
 	}
-	for (int i = 0; i < PFQ_NQUEUES; i++) {
-		const struct pfq_queue_stats *st = &a.scan.q[i];
-		s->q[i].count = st->count;
-		s->q[i].bytes = st->bytes;
-		s->q[i].has_oldest = st->has_oldest;
-		s->q[i].oldest = st->oldest;
-		s->damaged += st->damaged;
-		s->in_progress += st->in_progress;
-		s->records_read += st->records_read;
-		s->hints_used |= st->hints_used;
-		s->small_read |= st->small_read;
-	}
-	s->vanished = a.scan.vanished;
-	s->corrupt_known = true;
-	s->source = str_printf("the spool %s", s->queue_dir);
+	if (queues == PFQ_ALL_QUEUES)
+		take_queue_stats(s, &a.scan);
+	take_maildrop_entered(s, &a.scan);
 	return true;
 }
 
@@ -1037,7 +1057,7 @@ static bool spool_pass(const struct settings *set, struct snapshot *s, char *err
 {
 	int err_errno = 0;
 
-	if (read_postfix_spool(set, s, true, err, errlen, &err_errno))
+	if (read_postfix_spool(s, PFQ_ALL_QUEUES, err, errlen, &err_errno))
 		return true;
 	if (s->mta_down)
 		ms_die(set->down_state, "%s; %s", s->down_reason, err);
@@ -1110,8 +1130,10 @@ static void probe_postfix(const struct settings *set, struct snapshot *s)
 		       : postfix_queue_dir(s->config_dir);
 	check_postfix_queue_dir(set, s);
 	bool counted = false;
-	if (set->method == METHOD_COMMAND)
-		read_postfix_spool(set, s, false, NULL, 0, NULL);	/* the master only */
+	char ignored[700];
+	int ignored_errno;
+	if (set->method == METHOD_COMMAND)	/* the master, and maildrop if it may be read */
+		read_postfix_spool(s, 1u << PFQ_MAILDROP, ignored, sizeof(ignored), &ignored_errno);
 	else
 		counted = spool_pass(set, s, spool_err, sizeof(spool_err));
 	if (!counted || want_details)
@@ -1335,6 +1357,25 @@ static void add_perf(struct ms_result *r, const char *label, double value, const
 		.has_min = true, .min = 0 });
 }
 
+/*
+ * How long the oldest message has waited in maildrop for pickup: since
+ * its file got there (the spool says when), which is not its arrival
+ * for mail requeued with postsuper -r: pickup wakes up once a minute
+ * and takes it then. Only where the maildrop directory could not be
+ * read (postqueue -j run by a user who may not) is it the arrival.
+ * false when maildrop is empty.
+ */
+static bool maildrop_wait(const struct queue *md, time_t now, double *wait)
+{
+	if (md->entered_known) {
+		/* files postqueue lists that the spool did not have yet: just came */
+		*wait = md->has_entered ? age_of(md->entered, now) : 0;
+		return md->count > 0;
+	}
+	*wait = md->has_oldest ? age_of(md->oldest, now) : 0;
+	return md->has_oldest;
+}
+
 /* A sub-check; its text also joins the first line when it alerts. */
 static void sub_check(struct ms_result *r, struct ms_buf *line, enum ms_state st,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -1408,13 +1449,12 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 		if (hold_state != MS_OK)
 			sub_check(r, &line, hold_state, "%llu message%s on hold",
 				  (unsigned long long)hold->count, hold->count == 1 ? "" : "s");
-		const struct queue *md = &s->q[PFQ_MAILDROP];
-		if (md->has_oldest) {
-			double age = age_of(md->oldest, now);
-			st = ms_thresholds_state(&set->maildrop_age, age);
+		double wait;
+		if (maildrop_wait(&s->q[PFQ_MAILDROP], now, &wait)) {
+			st = ms_thresholds_state(&set->maildrop_age, wait);
 			if (st != MS_OK)
 				sub_check(r, &line, st, "a message waits in maildrop for pickup "
-					  "since %s", ms_duration_format(dur, sizeof(dur), age));
+					  "since %s", ms_duration_format(dur, sizeof(dur), wait));
 		}
 	}
 	if (s->mta == MTA_POSTFIX)
@@ -1454,17 +1494,11 @@ static void long_output(struct ms_result *r, const struct settings *set,
 	if (ms_verbosity() == 0)
 		return;
 	char how[200] = "";
-	if (s->hints_used)
-		snprintf(how, sizeof(how), "; oldest arrival from verified queue-ID/birth-time "
-			 "hints (a queue of %d files or more; --read-all reads every record)",
-			 PFQ_READ_ALL_BELOW);
-	else if (set->read_all && s->records_read > 0)
-		snprintf(how, sizeof(how), "; every arrival record read (--read-all)");
-	else if (s->small_read)
-		snprintf(how, sizeof(how), "; every arrival record read (each queue under %d files)",
-			 PFQ_READ_ALL_BELOW);
-	else if (s->records_read > 0)
-		snprintf(how, sizeof(how), "; every arrival record read (the hints did not agree)");
+	if (s->spool_read && s->reader == PFQR_URING)
+		snprintf(how, sizeof(how), "; every arrival record read (exact), with io_uring");
+	else if (s->spool_read)
+		snprintf(how, sizeof(how), "; every arrival record read (exact), with %d threads "
+			 "(no io_uring: %s)", PFQR_THREADS, strerror(s->uring_errno));
 	ms_result_line(r, "read from %s%s", s->source, how);
 	if (s->records_read > 0)
 		ms_result_line(r, "arrival records read: %llu", (unsigned long long)s->records_read);
@@ -1480,6 +1514,11 @@ static void long_output(struct ms_result *r, const struct settings *set,
 			ms_buf_printf(&b, ", oldest %s (arrived %lld)",
 				      ms_duration_format(dur, sizeof(dur), age_of(q->oldest, now)),
 				      (long long)q->oldest);
+		double wait;
+		if (s->mta == MTA_POSTFIX && i == PFQ_MAILDROP && maildrop_wait(q, now, &wait))
+			ms_buf_printf(&b, ", waiting for pickup since %s%s",
+				      ms_duration_format(dur, sizeof(dur), wait), q->entered_known ? ""
+				      : " (its arrival: the maildrop directory is not readable)");
 		ms_result_line(r, "%s%s", ms_buf_str(&b), q->counted ? "" : " (not counted)");
 		ms_buf_free(&b);
 	}
