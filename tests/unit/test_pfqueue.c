@@ -247,8 +247,9 @@ static void scan_opts_ok(const char *dir, const struct pfq_scan_opts *opts, stru
 {
 	ck_assert_msg(pfq_scan(dir, opts, s), "scan failed: %s: %s", s->error_path,
 		      strerror(s->error_errno));
-	if (!opts->no_uring)	/* io_uring works on the kernels the tests run on */
-		ck_assert_msg(s->reader == PFQR_URING, "no io_uring: %s", strerror(s->uring_errno));
+	/* io_uring where it can be used (30-check-mail-queue.sh sees it is) */
+	if (!opts->no_uring)
+		ck_assert(s->reader == PFQR_URING || s->uring_errno != 0);
 	else
 		ck_assert_int_eq(s->reader, PFQR_THREADS);
 }
