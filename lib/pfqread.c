@@ -211,7 +211,8 @@ static size_t reap(struct pfqr_reader *r, struct pfqr_item *items, unsigned *fre
 
 /*
  * Keeps PFQR_IN_FLIGHT chains going. If the ring fails (it should not),
- * what is in flight is waited for and the rest is read the plain way.
+ * the files in flight and the rest are read the plain way, and the ring
+ * is not used again (pfqr_close waits for what it still has).
  */
 static void uring_read(struct pfqr_reader *r, struct pfqr_item *items, size_t n)
 {
@@ -235,12 +236,9 @@ static void uring_read(struct pfqr_reader *r, struct pfqr_item *items, size_t n)
 	}
 	if (r->ring_ok)
 		return;
-	while (nfree < PFQR_IN_FLIGHT) {
-		struct io_uring_cqe *cqe;
-		if (io_uring_wait_cqe(&r->ring, &cqe) < 0)
-			break;
-		reap(r, items, free_slots, &nfree);
-	}
+	for (unsigned s = 0; s < PFQR_IN_FLIGHT; s++)
+		if (r->slots[s].pending > 0)
+			read_sync(&items[r->slots[s].item]);
 	threads_read(items + next, n - next);
 }
 
