@@ -283,8 +283,16 @@ static int uring_open(struct pfqr_reader *r)
 {
 	/* more of the kernel's workers than its default for reads, which is a few per CPU */
 	unsigned workers[2] = { 64, 64 };
-	int e = io_uring_queue_init(PFQR_IN_FLIGHT * NSTEPS, &r->ring, 0);
+	/*
+	 * One thread submits and reaps, so completions can wait for it to
+	 * ask (DEFER_TASKRUN, Linux 6.1) instead of interrupting it; without
+	 * those flags where they are unknown.
+	 */
+	int e = io_uring_queue_init(PFQR_IN_FLIGHT * NSTEPS, &r->ring,
+				    IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
 
+	if (e == -EINVAL)
+		e = io_uring_queue_init(PFQR_IN_FLIGHT * NSTEPS, &r->ring, 0);
 	if (e < 0)
 		return -e;
 	r->slots = ms_xcalloc(PFQR_IN_FLIGHT, sizeof(*r->slots));
