@@ -163,8 +163,10 @@ static bool flush(struct scan *sc)
 {
 	bool ok = true;
 
-	qsort(sc->items, sc->n, sizeof(*sc->items), by_inode);
-	pfqr_read(sc->reader, sc->items, sc->n);
+	if (sc->n > 0) {	/* no items: no array yet */
+		qsort(sc->items, sc->n, sizeof(*sc->items), by_inode);
+		pfqr_read(sc->reader, sc->items, sc->n);
+	}
 	for (size_t i = 0; i < sc->n && ok; i++)
 		ok = account(sc, &sc->items[i]);
 	sc->n = 0;
