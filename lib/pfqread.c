@@ -97,19 +97,21 @@ static void *thread_main(void *arg)
 
 /*
  * Several threads, so that a cold cache has several reads waiting on the
- * disk at once, as the kernel's workers do for io_uring.
+ * disk at once, as the kernel's workers do for io_uring; none more than
+ * there are chunks for (a queue of a few files is read in this one).
  */
 static void threads_read(struct pfqr_item *items, size_t n)
 {
 	struct thread_job job = { .items = items, .n = n };
 	pthread_t tid[PFQR_THREADS];
 	bool started[PFQR_THREADS] = { false };
+	size_t extra = n / THREAD_CHUNK > PFQR_THREADS ? PFQR_THREADS : n / THREAD_CHUNK;
 
 	atomic_init(&job.next, 0);
-	for (int i = 0; i < PFQR_THREADS; i++)
+	for (size_t i = 0; i < extra; i++)
 		started[i] = pthread_create(&tid[i], NULL, thread_main, &job) == 0;
 	thread_main(&job);	/* also whatever no thread could be started for */
-	for (int i = 0; i < PFQR_THREADS; i++)
+	for (size_t i = 0; i < extra; i++)
 		if (started[i])
 			pthread_join(tid[i], NULL);
 }

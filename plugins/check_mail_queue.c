@@ -1500,7 +1500,7 @@ static void long_output(struct ms_result *r, const struct settings *set,
 	if (s->spool_read && s->reader == PFQR_URING)
 		snprintf(how, sizeof(how), "; every arrival record read (exact), with io_uring");
 	else if (s->spool_read)
-		snprintf(how, sizeof(how), "; every arrival record read (exact), with %d threads "
+		snprintf(how, sizeof(how), "; every arrival record read (exact), with up to %d threads "
 			 "(no io_uring: %s)", PFQR_THREADS, strerror(s->uring_errno));
 	ms_result_line(r, "read from %s%s", s->source, how);
 	if (s->records_read > 0)
