@@ -916,6 +916,7 @@ static bool read_postfix_spool(struct snapshot *s, unsigned queues, char *err, s
 	struct spool_answer a;
 
 	ms_step(queues == PFQ_ALL_QUEUES ? "reading the Postfix queue in %s"
+		: queues != 0 ? "reading %s/pid/master.pid and maildrop"
 		: "reading %s/pid/master.pid", s->queue_dir);
 	ask_probe(postfix_spool_child, &q, &a, sizeof(a));
 	if (a.no_spool)
