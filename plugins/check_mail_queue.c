@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/auxv.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -28,6 +30,7 @@
 #include "eximspool.h"
 #include "lines.h"
 #include "pfconf.h"
+#include "pfqscan.h"
 #include "pfqueue.h"
 #include "plugin.h"
 #include "probe.h"
@@ -92,8 +95,9 @@ static const struct ms_plugin plugin = {
 		"Counts the messages in the Postfix or Exim queue and finds how old the\n"
 		"oldest one is, so a mail server that queues mail instead of sending it\n"
 		"is noticed before its users notice. Reads the spool directly when it\n"
-		"may (fast on very large queues) and falls back to postqueue -j or\n"
-		"exim -bp when it may not.",
+		"may (every arrival record, so the oldest age is exact; fast on very\n"
+		"large queues) and falls back to postqueue -j or exim -bp when it may\n"
+		"not.",
 	.synopsis = "[--mta=auto|postfix|exim] [--method=auto|spool|command] "
 		    "[--queue-dir=DIR] [--instance=NAME | --config-dir=DIR] [--queues=LIST] "
 		    "[-w RANGE] [-c RANGE] [--age-warning=RANGE] [--age-critical=RANGE] "
@@ -136,10 +140,12 @@ static const struct ms_plugin plugin = {
 		" --hold-critical=RANGE\n"
 		"    Critical range for the number of messages on hold (Postfix).\n"
 		" --maildrop-age-warning=RANGE\n"
-		"    Warning range for the age of the oldest message in maildrop, which\n"
-		"    grows when pickup is stalled (Postfix; default 5m, 'none' to turn off).\n"
+		"    Warning range for how long the oldest message has waited in maildrop\n"
+		"    (since its file got there, not since it arrived: requeued mail is no\n"
+		"    stall), which grows when pickup is stalled (Postfix; default 5m,\n"
+		"    'none' to turn off).\n"
 		" --maildrop-age-critical=RANGE\n"
-		"    Critical range for that age (default 15m, 'none' to turn off).\n"
+		"    Critical range for that wait (default 15m, 'none' to turn off).\n"
 		" --domain-warning=RANGE\n"
 		"    Warning range for the deferred recipients of any one recipient\n"
 		"    domain (Postfix; runs postqueue -j).\n"
@@ -148,10 +154,8 @@ static const struct ms_plugin plugin = {
 		" --down-state=STATE\n"
 		"    The state when the mail system is down (default critical).\n"
 		" --read-all\n"
-		"    Read every queue file's arrival record instead of trusting verified\n"
-		"    queue-ID and birth-time hints (slower on large queues). Queues under\n"
-		"    20,000 files have every record read anyway; only above that can a\n"
-		"    requeued message that is not sampled be missed without it.\n"
+		"    Accepted for older configurations: every queue file's arrival record\n"
+		"    is read in any case, so the oldest age is always exact.\n"
 		" --top=N\n"
 		"    With -v: how many deferral reasons and recipient domains to list\n"
 		"    (default 5).\n",
@@ -168,7 +172,6 @@ struct settings {
 	const char *queues;	/* as given, checked once the MTA is known */
 	struct ms_thresholds total, age, hold, maildrop_age, domain;
 	enum ms_state down_state;
-	bool read_all;
 	long top;
 };
 
@@ -256,8 +259,7 @@ static void parse_options(int argc, char **argv, struct settings *s)
 					       "critical or unknown)", optarg, name);
 			break;
 		case OPT_READ_ALL:
-			s->read_all = true;
-			break;
+			break;	/* what the plugin always does now */
 		case OPT_DOMAIN_WARNING:
 			set_threshold(name, optarg, MS_RANGE_PLAIN, &s->domain, WARN);
 			break;
@@ -282,6 +284,9 @@ struct queue {
 	uint64_t count, bytes;
 	bool has_oldest;
 	int64_t oldest;		/* arrival second */
+	bool entered_known;	/* maildrop: the files' times were read from the spool */
+	bool has_entered;
+	int64_t entered;	/* the second the oldest file got there */
 };
 
 #define EXIM_QUEUED 0
@@ -293,8 +298,9 @@ struct snapshot {
 	struct queue q[MAX_QUEUES];
 	size_t nq;
 	uint64_t damaged, in_progress, vanished, records_read;
-	bool hints_used;
-	bool small_read;	/* a queue under PFQ_READ_ALL_BELOW files: every record read */
+	bool spool_read;	/* the spool, not a command, gave the counts */
+	enum pfqr_kind reader;	/* and read its files so */
+	int uring_errno;	/* why not io_uring */
 	bool corrupt_known;	/* the method can see corrupt files */
 	char *source;		/* "the spool /var/spool/postfix", "postqueue -j" */
 	bool mta_down;
@@ -735,51 +741,98 @@ static int write_answer(int fd, const void *answer, size_t size)
 	return 0;
 }
 
-enum master_state { MASTER_RUNNING, MASTER_NO_PID_FILE, MASTER_GONE, MASTER_BAD_PID,
+enum master_state { MASTER_RUNNING, MASTER_NO_PID_FILE, MASTER_NOT_LOCKED, MASTER_BAD_PID,
 		    MASTER_UNKNOWN };
 
-/*
- * Is the Postfix master running? Reading the spool works just as well
- * when it is not, and an empty queue of a stopped server is no OK.
- * Like `postfix status`: the PID in pid/master.pid, probed with kill 0.
- */
-static enum master_state postfix_master_state(const char *queue_dir, long *pid)
+/* The PID in master.pid: Postfix writes "%*lu\n" (spaces, digits, newline). */
+static bool parse_master_pid(const char *buf, long *pid)
 {
-	char path[4200], buf[64] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/pid/master.pid", queue_dir);
-	if ((f = fopen(path, "re")) == NULL)
-		return errno == ENOENT ? MASTER_NO_PID_FILE : MASTER_UNKNOWN;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* Postfix writes "%*lu\n": spaces, the digits, a newline */
 	char *end;
+
 	errno = 0;
 	*pid = strtol(buf, &end, 10);
 	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
 		end++;
-	if (end == buf || *end != '\0' || errno != 0 || *pid <= 0 || *pid > INT32_MAX)
+	return end != buf && *end == '\0' && errno == 0 && *pid > 0 && *pid <= INT32_MAX;
+}
+
+/*
+ * Is the Postfix master running? Reading the spool works just as well
+ * when it is not, and an empty queue of a stopped server is no OK.
+ *
+ * Decided as `postfix status` decides it (postfix-script runs master -t,
+ * which tries to lock pid/master.pid): the running master holds an
+ * exclusive flock() on master.pid (open_lock(), INTERNAL_LOCK is flock on
+ * Linux) for as long as it lives. The PID in the file is not proof: after
+ * a crash or a reboot the PID may belong to another process by now. A
+ * shared lock is tried (it cannot be had while the master holds its
+ * exclusive one) and dropped at once; like master -t it could, for those
+ * microseconds, make a master that is starting right then fail to lock.
+ * Where flock() is refused (ENOLCK: some network filesystems), the PID is
+ * probed with kill 0 as the last resort.
+ */
+static enum master_state postfix_master_state(const char *queue_dir, long *pid)
+{
+	char path[4200], buf[64];
+
+	snprintf(path, sizeof(path), "%s/pid/master.pid", queue_dir);
+	/* O_NONBLOCK: a FIFO planted there must not hang the open */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? MASTER_NO_PID_FILE : MASTER_UNKNOWN;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	bool pid_ok = parse_master_pid(buf, pid);
+	int locked = flock(fd, LOCK_SH | LOCK_NB);
+	int lock_errno = errno;
+	close(fd);	/* drops the shared lock, if it was had */
+	if (locked != 0 && lock_errno == EWOULDBLOCK)
+		return MASTER_RUNNING;	/* the master holds its exclusive lock */
+	if (!pid_ok)
 		return MASTER_BAD_PID;
-	if (*pid == 1 || (kill((pid_t)*pid, 0) != 0 && errno == ESRCH))
-		return MASTER_GONE;
-	return MASTER_RUNNING;	/* kill 0 succeeded, or EPERM: it exists */
+	if (locked == 0)
+		return MASTER_NOT_LOCKED;
+	/* no flock() here: kill 0 (EPERM means it exists) */
+	return kill((pid_t)*pid, 0) != 0 && errno == ESRCH ? MASTER_NOT_LOCKED : MASTER_RUNNING;
 }
 
 struct spool_question {
 	const char *queue_dir;
-	bool scan;		/* else only the master's state */
-	struct pfq_scan_opts opts;
+	struct pfq_scan_opts opts;	/* no queues: only the master's state */
 };
 
 struct spool_answer {
 	bool no_spool;		/* queue_dir is no directory: nothing else was read */
+	char missing[16];	/* a directory every Postfix spool has, not found there */
 	enum master_state master;
 	long master_pid;
 	bool scanned;
 	struct pfq_scan scan;
 };
+
+/*
+ * Is dir a Postfix spool? Postfix creates these directories there when
+ * it is installed (postfix-files; hold, corrupt and others may wait for
+ * its first start); a directory without one of them is some other
+ * directory (--queue-dir=/var/spool), not a stopped mail system. The name
+ * of the first one missing goes to missing. A directory that may not be
+ * looked into is left to the scan, which says so.
+ */
+static bool looks_like_postfix_spool(const char *dir, char *missing, size_t size)
+{
+	static const char *const always[] = { "maildrop", "incoming", "active", "deferred", "pid" };
+	char path[4200];
+	struct stat sb;
+
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, always[i]);
+		if (stat(path, &sb) == 0 ? !S_ISDIR(sb.st_mode) : errno == ENOENT || errno == ENOTDIR) {
+			snprintf(missing, size, "%s", always[i]);
+			return false;
+		}
+	}
+	return true;
+}
 
 static int postfix_spool_child(void *arg, int fd)
 {
@@ -794,8 +847,10 @@ static int postfix_spool_child(void *arg, int fd)
 		a.no_spool = true;
 		return write_answer(fd, &a, sizeof(a));
 	}
+	if (!looks_like_postfix_spool(q->queue_dir, a.missing, sizeof(a.missing)))
+		return write_answer(fd, &a, sizeof(a));
 	a.master = postfix_master_state(q->queue_dir, &a.master_pid);
-	if (q->scan)
+	if (q->opts.queues != 0)
 		a.scanned = pfq_scan(q->queue_dir, &q->opts, &a.scan);
 	return write_answer(fd, &a, sizeof(a));
 }
@@ -810,40 +865,18 @@ static void note_master_state(struct snapshot *s, const struct spool_answer *a)
 		s->mta_down = true;
 		s->down_reason = str_printf("the Postfix mail system is down (unreadable PID in "
 					    "%s/pid/master.pid)", s->queue_dir);
-	} else if (a->master == MASTER_GONE) {
+	} else if (a->master == MASTER_NOT_LOCKED) {
 		s->mta_down = true;
 		s->down_reason = str_printf("the Postfix mail system is down (no master process "
-					    "%ld from %s/pid/master.pid)", a->master_pid, s->queue_dir);
+					    "holds the lock on %s/pid/master.pid, which names PID %ld)",
+					    s->queue_dir, a->master_pid);
 	}	/* MASTER_UNKNOWN (unreadable): the queue method will say */
 }
 
-/*
- * Whether the master runs and, when scan is set, what the spool holds.
- * false (with err) when the spool could not be read.
- */
-static bool read_postfix_spool(const struct settings *set, struct snapshot *s, bool scan,
-			       char *err, size_t errlen, int *err_errno)
+static void take_queue_stats(struct snapshot *s, const struct pfq_scan *scan)
 {
-	struct spool_question q = { .queue_dir = s->queue_dir, .scan = scan,
-				    .opts = { .queues = PFQ_ALL_QUEUES, .read_all = set->read_all } };
-	struct spool_answer a;
-
-	ms_step(scan ? "reading the Postfix queue in %s" : "reading %s/pid/master.pid", s->queue_dir);
-	ask_probe(postfix_spool_child, &q, &a, sizeof(a));
-	if (a.no_spool)
-		ms_die(MS_UNKNOWN, "no Postfix spool at %s (check --queue-dir or queue_directory)",
-		       s->queue_dir);
-	note_master_state(s, &a);
-	if (!scan)
-		return true;
-	if (!a.scanned) {
-		*err_errno = a.scan.error_errno;
-		snprintf(err, errlen, "cannot read %s: %s", a.scan.error_path,
-			 strerror(a.scan.error_errno));
-		return false;
-	}
 	for (int i = 0; i < PFQ_NQUEUES; i++) {
-		const struct pfq_queue_stats *st = &a.scan.q[i];
+		const struct pfq_queue_stats *st = &scan->q[i];
 		s->q[i].count = st->count;
 		s->q[i].bytes = st->bytes;
 		s->q[i].has_oldest = st->has_oldest;
@@ -851,12 +884,60 @@ static bool read_postfix_spool(const struct settings *set, struct snapshot *s, b
 		s->damaged += st->damaged;
 		s->in_progress += st->in_progress;
 		s->records_read += st->records_read;
-		s->hints_used |= st->hints_used;
-		s->small_read |= st->small_read;
 	}
-	s->vanished = a.scan.vanished;
+	s->vanished = scan->vanished;
+	s->reader = scan->reader;
+	s->uring_errno = scan->uring_errno;
+	s->spool_read = true;
 	s->corrupt_known = true;
 	s->source = str_printf("the spool %s", s->queue_dir);
+}
+
+/* When the oldest file in maildrop got there (see pfqscan.h). */
+static void take_maildrop_entered(struct snapshot *s, const struct pfq_scan *scan)
+{
+	struct queue *md = &s->q[PFQ_MAILDROP];
+
+	md->entered_known = true;
+	md->has_entered = scan->q[PFQ_MAILDROP].has_oldest_ctime;
+	md->entered = scan->q[PFQ_MAILDROP].oldest_ctime;
+}
+
+/*
+ * Whether the master runs and what the spool's queues given by queues
+ * hold: all of them, only maildrop (for the command method: when its
+ * files got there, which postqueue -j does not say), or none. false (with
+ * err) when the spool could not be read.
+ */
+static bool read_postfix_spool(struct snapshot *s, unsigned queues, char *err, size_t errlen,
+			       int *err_errno)
+{
+	struct spool_question q = { .queue_dir = s->queue_dir, .opts = { .queues = queues } };
+	struct spool_answer a;
+
+	ms_step(queues == PFQ_ALL_QUEUES ? "reading the Postfix queue in %s"
+		: queues != 0 ? "reading %s/pid/master.pid and maildrop"
+		: "reading %s/pid/master.pid", s->queue_dir);
+	ask_probe(postfix_spool_child, &q, &a, sizeof(a));
+	if (a.no_spool)
+		ms_die(MS_UNKNOWN, "no Postfix spool at %s (check --queue-dir or queue_directory)",
+		       s->queue_dir);
+	if (a.missing[0] != '\0')
+		ms_die(MS_UNKNOWN, "%s is not a Postfix spool (it has no %s directory); give "
+		       "--queue-dir the queue_directory of the Postfix instance (postconf -h "
+		       "queue_directory)", s->queue_dir, a.missing);
+	note_master_state(s, &a);
+	if (queues == 0)
+		return true;
+	if (!a.scanned) {
+		*err_errno = a.scan.error_errno;
+		snprintf(err, errlen, "cannot read %s: %s", a.scan.error_path,
+			 strerror(a.scan.error_errno));
+		return false;
+	}
+	if (queues == PFQ_ALL_QUEUES)
+		take_queue_stats(s, &a.scan);
+	take_maildrop_entered(s, &a.scan);
 	return true;
 }
 
@@ -868,6 +949,7 @@ struct pq_run {
 	struct ms_tally reasons, domains;
 	uint64_t bad_lines;
 	char first_error[200];
+	bool direct;		/* showq was down: postqueue (as root) read the queue itself */
 };
 
 static void tally_recipients(struct pq_run *run, const struct pq_message *m)
@@ -945,13 +1027,17 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err,
 	}
 	ms_lines_finish(&lines);
 	/*
-	 * Warnings about main.cf do not spoil the answer; an error, or the
-	 * "mail system is down" with which postqueue (as root) then reads the
-	 * queue directly and may list nothing, does.
+	 * Warnings about main.cf do not spoil the answer; an error does, and
+	 * so does "mail system is down" unless postqueue goes on, as it does
+	 * as root, with "accessing queue directly": it then runs showq itself,
+	 * which lists the spool as it is (the caller reports the mail system
+	 * down, and those counts).
 	 */
 	const char *err_text = res.err.data != NULL ? res.err.data : "";
+	bool down = strstr(err_text, "ail system is down") != NULL;
+	run->direct = down && strstr(err_text, "accessing queue directly") != NULL;
 	bool ok = res.exited && res.exit_status == 0 && run->bad_lines == 0 &&
-		  strstr(err_text, "fatal:") == NULL && strstr(err_text, "ail system is down") == NULL;
+		  strstr(err_text, "fatal:") == NULL && (!down || run->direct);
 	if (!ok) {
 		struct ms_buf msg = MS_BUF_INIT;
 		if (res.err.len > 0)
@@ -975,7 +1061,7 @@ static bool spool_pass(const struct settings *set, struct snapshot *s, char *err
 {
 	int err_errno = 0;
 
-	if (read_postfix_spool(set, s, true, err, errlen, &err_errno))
+	if (read_postfix_spool(s, PFQ_ALL_QUEUES, err, errlen, &err_errno))
 		return true;
 	if (s->mta_down)
 		ms_die(set->down_state, "%s; %s", s->down_reason, err);
@@ -1003,7 +1089,7 @@ static void postqueue_pass(const struct settings *set, struct snapshot *s, bool 
 	}
 	bool ok = run_postqueue(s->config_dir, &run, err, sizeof(err));
 	/* What postqueue says when the master is not running. */
-	if (!ok && !s->mta_down && strstr(err, "ail system is down") != NULL) {
+	if (((!ok && strstr(err, "ail system is down") != NULL) || run.direct) && !s->mta_down) {
 		s->mta_down = true;
 		s->down_reason = ms_xstrdup("the Postfix mail system is down "
 					    "(postqueue cannot reach showq)");
@@ -1025,8 +1111,9 @@ static void postqueue_pass(const struct settings *set, struct snapshot *s, bool 
 	if (!ok)
 		s->details_error = ms_xstrdup(err);
 	else if (count)
-		s->source = str_printf("postqueue -j%s", spool_err[0] ?
-				       " (the spool is not readable)" : "");
+		s->source = str_printf("postqueue -j%s%s", spool_err[0] ?
+				       " (the spool is not readable)" : "", run.direct ?
+				       " (read the queue directly: the mail system is down)" : "");
 }
 
 /*
@@ -1047,8 +1134,10 @@ static void probe_postfix(const struct settings *set, struct snapshot *s)
 		       : postfix_queue_dir(s->config_dir);
 	check_postfix_queue_dir(set, s);
 	bool counted = false;
-	if (set->method == METHOD_COMMAND)
-		read_postfix_spool(set, s, false, NULL, 0, NULL);	/* the master only */
+	char ignored[700];
+	int ignored_errno;
+	if (set->method == METHOD_COMMAND)	/* the master, and maildrop if it may be read */
+		read_postfix_spool(s, 1u << PFQ_MAILDROP, ignored, sizeof(ignored), &ignored_errno);
 	else
 		counted = spool_pass(set, s, spool_err, sizeof(spool_err));
 	if (!counted || want_details)
@@ -1227,9 +1316,13 @@ static double age_of(int64_t arrival, time_t now)
 	return arrival < now ? (double)(now - arrival) : 0;
 }
 
-/* "1234 messages queued (deferred 1200, active 34), oldest 4h12m" */
+/*
+ * "1234 messages queued (deferred 1200, active 34), oldest 4h12m, 25 on
+ * hold"; the held messages are left out when hold_alerts: the hold check
+ * then names them itself ("25 messages on hold"), and once is enough.
+ */
 static void summary_text(struct ms_buf *b, const struct snapshot *s, const struct totals *t,
-			 time_t now)
+			 time_t now, bool hold_alerts)
 {
 	char dur[32];
 	int parts = 0;
@@ -1250,10 +1343,12 @@ static void summary_text(struct ms_buf *b, const struct snapshot *s, const struc
 	if (t->has_oldest)
 		ms_buf_printf(b, ", oldest %s", ms_duration_format(dur, sizeof(dur),
 								   age_of(t->oldest, now)));
-	for (size_t i = 0; i < s->nq; i++)
-		if (!s->q[i].counted && s->q[i].count > 0)
+	for (size_t i = 0; i < s->nq; i++) {
+		bool hold = s->mta == MTA_POSTFIX && i == PFQ_HOLD;
+		if (!s->q[i].counted && s->q[i].count > 0 && !(hold && hold_alerts))
 			ms_buf_printf(b, ", %llu %s", (unsigned long long)s->q[i].count,
-				      s->mta == MTA_POSTFIX && i == PFQ_HOLD ? "on hold" : s->q[i].name);
+				      hold ? "on hold" : s->q[i].name);
+	}
 }
 
 static void add_perf(struct ms_result *r, const char *label, double value, const char *uom,
@@ -1264,6 +1359,25 @@ static void add_perf(struct ms_result *r, const char *label, double value, const
 		.warn = t != NULL && t->has_warning ? &t->warning : NULL,
 		.crit = t != NULL && t->has_critical ? &t->critical : NULL,
 		.has_min = true, .min = 0 });
+}
+
+/*
+ * How long the oldest message has waited in maildrop for pickup: since
+ * its file got there (the spool says when), which is not its arrival
+ * for mail requeued with postsuper -r: pickup wakes up once a minute
+ * and takes it then. Only where the maildrop directory could not be
+ * read (postqueue -j run by a user who may not) is it the arrival.
+ * false when maildrop is empty.
+ */
+static bool maildrop_wait(const struct queue *md, time_t now, double *wait)
+{
+	if (md->entered_known) {
+		/* files postqueue lists that the spool did not have yet: just came */
+		*wait = md->has_entered ? age_of(md->entered, now) : 0;
+		return md->count > 0;
+	}
+	*wait = md->has_oldest ? age_of(md->oldest, now) : 0;
+	return md->has_oldest;
 }
 
 /* A sub-check; its text also joins the first line when it alerts. */
@@ -1318,8 +1432,12 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 	char dur[32];
 	struct ms_buf summary = MS_BUF_INIT, line = MS_BUF_INIT;
 
+	enum ms_state hold_state = s->mta == MTA_POSTFIX
+				   ? ms_thresholds_state(&set->hold, (double)s->q[PFQ_HOLD].count)
+				   : MS_OK;
+
 	/* The first line: the mail system's state first, then the counts. */
-	summary_text(&summary, s, t, now);
+	summary_text(&summary, s, t, now, hold_state != MS_OK);
 	ms_buf_printf(&line, "%s%s%s", s->mta_down ? s->down_reason : "", s->mta_down ? "; " : "",
 		      ms_buf_str(&summary));
 	enum ms_state st = ms_thresholds_state(&set->total, (double)t->count);
@@ -1332,17 +1450,15 @@ static void verdict(struct ms_result *r, const struct settings *set, const struc
 
 	if (s->mta == MTA_POSTFIX) {
 		const struct queue *hold = &s->q[PFQ_HOLD];
-		st = ms_thresholds_state(&set->hold, (double)hold->count);
-		if (st != MS_OK)
-			sub_check(r, &line, st, "%llu message%s on hold",
+		if (hold_state != MS_OK)
+			sub_check(r, &line, hold_state, "%llu message%s on hold",
 				  (unsigned long long)hold->count, hold->count == 1 ? "" : "s");
-		const struct queue *md = &s->q[PFQ_MAILDROP];
-		if (md->has_oldest) {
-			double age = age_of(md->oldest, now);
-			st = ms_thresholds_state(&set->maildrop_age, age);
+		double wait;
+		if (maildrop_wait(&s->q[PFQ_MAILDROP], now, &wait)) {
+			st = ms_thresholds_state(&set->maildrop_age, wait);
 			if (st != MS_OK)
 				sub_check(r, &line, st, "a message waits in maildrop for pickup "
-					  "since %s", ms_duration_format(dur, sizeof(dur), age));
+					  "since %s", ms_duration_format(dur, sizeof(dur), wait));
 		}
 	}
 	if (s->mta == MTA_POSTFIX)
@@ -1382,17 +1498,11 @@ static void long_output(struct ms_result *r, const struct settings *set,
 	if (ms_verbosity() == 0)
 		return;
 	char how[200] = "";
-	if (s->hints_used)
-		snprintf(how, sizeof(how), "; oldest arrival from verified queue-ID/birth-time "
-			 "hints (a queue of %d files or more; --read-all reads every record)",
-			 PFQ_READ_ALL_BELOW);
-	else if (set->read_all && s->records_read > 0)
-		snprintf(how, sizeof(how), "; every arrival record read (--read-all)");
-	else if (s->small_read)
-		snprintf(how, sizeof(how), "; every arrival record read (each queue under %d files)",
-			 PFQ_READ_ALL_BELOW);
-	else if (s->records_read > 0)
-		snprintf(how, sizeof(how), "; every arrival record read (the hints did not agree)");
+	if (s->spool_read && s->reader == PFQR_URING)
+		snprintf(how, sizeof(how), "; every arrival record read (exact), with io_uring");
+	else if (s->spool_read)
+		snprintf(how, sizeof(how), "; every arrival record read (exact), with up to %d threads "
+			 "(no io_uring: %s)", PFQR_THREADS, strerror(s->uring_errno));
 	ms_result_line(r, "read from %s%s", s->source, how);
 	if (s->records_read > 0)
 		ms_result_line(r, "arrival records read: %llu", (unsigned long long)s->records_read);
@@ -1408,6 +1518,11 @@ static void long_output(struct ms_result *r, const struct settings *set,
 			ms_buf_printf(&b, ", oldest %s (arrived %lld)",
 				      ms_duration_format(dur, sizeof(dur), age_of(q->oldest, now)),
 				      (long long)q->oldest);
+		double wait;
+		if (s->mta == MTA_POSTFIX && i == PFQ_MAILDROP && maildrop_wait(q, now, &wait))
+			ms_buf_printf(&b, ", waiting for pickup since %s%s",
+				      ms_duration_format(dur, sizeof(dur), wait), q->entered_known ? ""
+				      : " (its arrival: the maildrop directory is not readable)");
 		ms_result_line(r, "%s%s", ms_buf_str(&b), q->counted ? "" : " (not counted)");
 		ms_buf_free(&b);
 	}

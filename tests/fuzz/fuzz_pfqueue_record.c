@@ -1,13 +1,13 @@
 /*
  * fuzz_pfqueue_record: the start of a Postfix queue file, read the way
- * pfq_read_arrival() reads it (the first 256 bytes, then up to 8 KiB when
- * the arrival record lies further in), and a queue file's name.
+ * pfq_read_arrival() and pfqread read it (the first 256 bytes, then up to
+ * 8 KiB when the arrival record lies further in), and a queue's name.
  *
  * Checked: an arrival found is a plausible time (at most 12 digits of
  * seconds, microseconds below a million); once a prefix gives a definite
  * answer, the whole file gives the same one; a whole file never asks for
- * more bytes. The first line of the input is also taken as a file name
- * (pfq_long_id_time) and as a queue name (pfq_queue_parse).
+ * more bytes. The first line of the input is also taken as a queue name
+ * (pfq_queue_parse).
  */
 #include "config.h"
 
@@ -67,23 +67,14 @@ static void fuzz_name(const uint8_t *data, size_t size)
 {
 	const uint8_t *nl = memchr(data, '\n', size);
 	size_t n = nl ? (size_t)(nl - data) : size;
-	int64_t sec;
-	int32_t usec;
 
 	if (n > NAME_MAX_LEN)
 		n = NAME_MAX_LEN;
-	char *name = fuzz_cstr(data, n);	/* a directory entry: a C string */
-	if (pfq_long_id_time(name, &sec, &usec)) {
-		/* six base-52 digits of seconds, four of microseconds */
-		if (sec < 0 || sec >= 19770609664LL || usec < 0 || usec > 999999)
-			abort();
-	}
 	int q = pfq_queue_parse((const char *)data, n);
 	if (q != -1 && (q < 0 || q >= PFQ_NQUEUES ||
 			strlen(pfq_queue_name(q)) != n ||
 			memcmp(pfq_queue_name(q), data, n) != 0))
 		abort();
-	free(name);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

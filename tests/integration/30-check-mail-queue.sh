@@ -102,8 +102,8 @@ fi
 printf '%s\n' "$out" | grep -q '^MAIL_QUEUE OK - 4 messages queued (deferred 4), oldest [0-9]*s, 1 on hold |' &&
 	check_ok "status line names the queues and the held message" ||
 	check_fail "status line: $(printf '%s\n' "$out" | head -n 1)"
-printf '%s\n' "$out" | grep -q '^read from the spool .*; every arrival record read (each queue under 20000 files)$' &&
-	check_ok "-v: a small queue has every arrival record read" ||
+printf '%s\n' "$out" | grep -q '^read from the spool .*; every arrival record read (exact), with io_uring$' &&
+	check_ok "-v: every arrival record read, with io_uring" ||
 	check_fail "-v does not say every arrival record was read: $out"
 printf '%s\n' "$out" | grep -q '^  [0-9]*  connect to 127.0.0.1\[127.0.0.1\]:1: Connection refused' &&
 	check_ok "-v lists the deferral reason" || check_fail "-v without deferral reason: $out"
@@ -135,6 +135,11 @@ expect_plugin "--age-warning=1s" 1 '^MAIL_QUEUE WARNING - 4 messages .*oldest [0
 expect_plugin "--age-critical=1s" 2 '^MAIL_QUEUE CRITICAL - ' mq --age-warning=1s --age-critical=1s
 expect_plugin "--age-warning=1h" 0 '^MAIL_QUEUE OK - ' mq --age-warning=1h --age-critical=4h
 expect_plugin "--hold-warning=0" 1 '^MAIL_QUEUE WARNING - .*; 1 message on hold \|' mq --hold-warning=0
+# the held message is named once in the first line, not ", 1 on hold; 1 message on hold"
+first=$(mq --hold-warning=0 | head -n 1)
+[ "$(printf '%s\n' "${first%%|*}" | grep -o 'on hold' | wc -l)" -eq 1 ] &&
+	check_ok "--hold-warning=0: 'on hold' once in the first line" ||
+	check_fail "--hold-warning=0: the held messages named more than once: $first"
 expect_plugin "--hold-critical=0" 2 '^MAIL_QUEUE CRITICAL - .*1 message on hold' mq --hold-critical=0
 expect_plugin "--domain-warning=3: remote.example has 4" 1 \
 	'^MAIL_QUEUE WARNING - 4 messages .*; 4 deferred recipients at remote.example \|' mq --domain-warning=3
@@ -187,6 +192,82 @@ rm -f "$pf/spool/incoming/4kAAAA0000z1"
 printf 'garbage' >"$pf/spool/corrupt/ABCDEF123"
 expect_plugin "a corrupt file: WARNING" 1 '^MAIL_QUEUE WARNING - .*; 1 corrupt queue file \|.*corrupt=1;;;0' mq
 rm -f "$pf/spool/corrupt/ABCDEF123"
+
+# ---- a routine requeue of old mail (postsuper -r) while pickup is
+# healthy: pickup wakes up once a minute, so the mail waits in maildrop
+# until then. Its time there counts from the requeue, not from the
+# message's arrival 21 minutes ago ----
+# age_record FILE SECONDS: moves the arrival record of a queue file
+# SECONDS back (same length; the inode, owner and mode stay); prints it
+age_record() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+path, back = sys.argv[1], int(sys.argv[2])
+data = bytearray(open(path, "rb").read())
+pos = 0
+while pos < len(data):
+    rtype = data[pos]
+    pos += 1
+    n = shift = 0
+    while True:
+        c = data[pos]
+        pos += 1
+        n |= (c & 0x7F) << shift
+        shift += 7
+        if not c & 0x80:
+            break
+    if rtype == ord("T"):
+        sec, _, usec = data[pos:pos + n].decode().partition(" ")
+        new = "%d%s" % (int(sec) - back, " " + usec if usec else "")
+        assert len(new) == n
+        data[pos:pos + n] = new.encode()
+        with open(path, "r+b") as f:
+            f.write(data)
+        print(int(sec) - back)
+        sys.exit(0)
+    pos += n
+sys.exit("no arrival record in " + path)
+PY
+}
+old_id=$(MAIL_CONFIG=$pf/etc postqueue -j | python3 -c '
+import json, sys
+ms = [m for m in map(json.loads, sys.stdin) if m["queue_name"] == "deferred"]
+print(min(ms, key=lambda m: m["arrival_time"])["queue_id"])')
+old_arrival=$(age_record "$(find "$pf/spool/deferred" -type f -name "$old_id")" 1260)
+# pickup may take the requeued mail before the plugin looks: then again
+for try in 1 2 3; do
+	postsuper -c "$pf/etc" -r ALL deferred 2>/dev/null
+	out=$(mq -v)
+	rc=$?
+	out_cmd=$(mq -v --method=command)
+	rc_cmd=$?
+	[ "$(perf "$out" maildrop)" = 4 ] && [ "$(perf "$out_cmd" maildrop)" = 4 ] && break
+	postkick -c "$pf/etc" public pickup W
+	wait_queue deferred 4
+done
+if [ $rc -eq 0 ] && [ "$(perf "$out" maildrop)" = 4 ] &&
+	printf '%s\n' "$out" | grep -q '^MAIL_QUEUE OK - 4 messages queued (maildrop 4), oldest 2[0-9]m' &&
+	printf '%s\n' "$out" | grep -q "^maildrop: 4 messages, .*(arrived $old_arrival), waiting for pickup since [0-9]\{1,2\}s$"; then
+	check_ok "requeued mail of 21 minutes ago: OK, waiting in maildrop for seconds (try $try): $(printf '%s\n' "$out" | head -n 1)"
+else
+	check_fail "requeued mail of 21 minutes ago (try $try): exit $rc: $out"
+fi
+if [ $rc_cmd -eq 0 ] && [ "$(perf "$out_cmd" maildrop)" = 4 ] &&
+	printf '%s\n' "$out_cmd" | grep -q '^maildrop: 4 messages, .*, waiting for pickup since [0-9]\{1,2\}s$'; then
+	check_ok "the same with --method=command (as root the maildrop directory is read)"
+else
+	check_fail "requeued mail, --method=command: exit $rc_cmd: $out_cmd"
+fi
+# pickup works: woken up, it takes them, and they are deferred again
+# with their arrival kept
+postkick -c "$pf/etc" public pickup W
+wait_queue maildrop 0 && wait_queue deferred 4 &&
+	check_ok "pickup took the requeued mail" || check_fail "pickup did not take the requeued mail"
+out=$(mq -v)
+got=$(printf '%s\n' "$out" | sed -n 's/^deferred: .*(arrived \([0-9]*\)).*/\1/p')
+[ "$got" = "$old_arrival" ] && [ "$(pq deferred min)" = "$old_arrival" ] &&
+	check_ok "the requeued message keeps its arrival $old_arrival (postqueue -j agrees)" ||
+	check_fail "oldest arrival $got, want $old_arrival: $out"
 
 # ---- pickup stalled: mail waits in maildrop ----
 postconf -c "$pf/etc" -M# pickup/unix
@@ -279,13 +360,18 @@ expect_plugin "--queue-dir=/nonexistent: no Postfix spool" 3 \
 expect_plugin "--queue-dir=a file: no Postfix spool" 3 \
 	"^MAIL_QUEUE UNKNOWN - no Postfix spool at $pf/etc/main.cf " "$plugin" --queue-dir="$pf/etc/main.cf"
 
-# ---- an empty or garbage master.pid: says so, not "no master process 0" ----
-cp -p "$pf/spool/pid/master.pid" "$PEERS_DIR/master.pid.saved"
-for garbage in "" "not a pid" "  12ab"; do
-	printf '%s' "$garbage" >"$pf/spool/pid/master.pid"
-	expect_plugin "master.pid '$garbage': unreadable PID" 2 \
-		"^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(unreadable PID in $pf/spool/pid/master.pid\)" mq
+# ---- an existing directory that is no Postfix spool: UNKNOWN, not "down" ----
+for method in spool command; do
+	expect_plugin "--queue-dir=/var/spool --method=$method: not a Postfix spool" 3 \
+		'^MAIL_QUEUE UNKNOWN - /var/spool is not a Postfix spool \(it has no maildrop directory\); give --queue-dir the queue_directory' \
+		"$plugin" --mta=postfix --queue-dir=/var/spool --method=$method
 done
+
+# ---- the running master holds the lock on master.pid: that decides, as
+# for postfix status, whatever the file says ----
+cp -p "$pf/spool/pid/master.pid" "$PEERS_DIR/master.pid.saved"
+printf 'not a pid' >"$pf/spool/pid/master.pid"
+expect_plugin "master.pid garbage, the master holding its lock: running" 0 '^MAIL_QUEUE OK - ' mq
 cp -p "$PEERS_DIR/master.pid.saved" "$pf/spool/pid/master.pid"
 expect_plugin "master.pid restored: OK" 0 '^MAIL_QUEUE OK - ' mq
 
@@ -299,7 +385,61 @@ expect_plugin "Postfix stopped, --down-state=unknown" 3 '^MAIL_QUEUE UNKNOWN - t
 expect_plugin "Postfix stopped, as nobody: CRITICAL" 2 \
 	'^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(postqueue cannot reach showq\); postqueue -j .*fatal: Queue report unavailable - mail system is down' \
 	as_nobody --config-dir="$pf/etc"
-expect_plugin "Postfix stopped, --method=command" 2 '^MAIL_QUEUE CRITICAL - the Postfix mail system is down' mq --method=command
+# as root postqueue then reads the queue itself ("accessing queue directly"):
+# the counts it listed are reported with the outage
+out=$(mq --method=command -v)
+rc=$?
+if [ $rc -eq 2 ] && printf '%s\n' "$out" | grep -q '^MAIL_QUEUE CRITICAL - the Postfix mail system is down (.*); 5 messages queued (maildrop 1, deferred 4), oldest [0-9]' &&
+	[ "$(perf "$out" total)" = 5 ] && [ "$(perf "$out" hold)" = 1 ] &&
+	printf '%s\n' "$out" | grep -q '^read from postqueue -j (read the queue directly: the mail system is down)$'; then
+	check_ok "Postfix stopped, --method=command as root: down, and the 5 + 1 held postqueue read directly"
+else
+	check_fail "Postfix stopped, --method=command as root: exit $rc: $out"
+fi
+
+# ---- an empty or garbage master.pid that no master locks: says so ----
+cp -p "$pf/spool/pid/master.pid" "$PEERS_DIR/master.pid.saved"
+for garbage in "" "not a pid" "  12ab"; do
+	printf '%s' "$garbage" >"$pf/spool/pid/master.pid"
+	expect_plugin "master.pid '$garbage': unreadable PID" 2 \
+		"^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(unreadable PID in $pf/spool/pid/master.pid\)" mq
+done
+# ---- a reused PID: master.pid names a live process that is not Postfix's
+# master (after a crash or a reboot); no one holds the lock, so: down ----
+sleep 300 &
+other=$!
+peers_on_cleanup "stop_pid $other"
+printf '%*lu\n' 32 "$other" >"$pf/spool/pid/master.pid"
+expect_plugin "master.pid names a live unrelated PID: down" 2 \
+	"^MAIL_QUEUE CRITICAL - the Postfix mail system is down \(no master process holds the lock on $pf/spool/pid/master.pid, which names PID $other\)" mq
+expect_plugin "the same as nobody (master.pid is mode 0600; postqueue -j): down" 2 \
+	'^MAIL_QUEUE CRITICAL - the Postfix mail system is down' as_nobody --config-dir="$pf/etc"
+stop_pid $other
+cp -p "$PEERS_DIR/master.pid.saved" "$pf/spool/pid/master.pid"
+
+# ---- a large queue (20,501 files more, cloned from a real one with long
+# queue IDs and arrivals in the last 3 minutes) and the requeued message
+# of 21 minutes ago among them, with a short ID and a new birth time:
+# the oldest age is exact at this size too (Postfix is stopped: nothing
+# moves the files) ----
+mkdir -p "$PEERS_DIR/templates"
+find "$pf/spool/deferred" -type f | head -n 3 | xargs cp -p -t "$PEERS_DIR/templates"
+if python3 "$top_srcdir/bench/mail_queue/make-queue.py" "$PEERS_DIR/templates" "$pf/spool" \
+	20501 0.05 >/dev/null; then
+	out=$(mq -v -t 30)
+	got=$(printf '%s\n' "$out" | sed -n 's/^deferred: .*(arrived \([0-9]*\)).*/\1/p')
+	if [ "$(perf "$out" deferred)" = 20505 ] && [ "$got" = "$old_arrival" ] &&
+		[ "$(pq deferred min)" = "$old_arrival" ] &&
+		printf '%s\n' "$out" | grep -q '; 20506 messages queued (maildrop 1, deferred 20505), oldest 2[0-9]m' &&
+		printf '%s\n' "$out" | grep -q '^read from the spool .*; every arrival record read (exact), with io_uring$' &&
+		printf '%s\n' "$out" | grep -q '^arrival records read: 20507$'; then
+		check_ok "20,505 deferred: oldest arrival $got exact, every record read: $(printf '%s\n' "$out" | head -n 1 | cut -c1-150)"
+	else
+		check_fail "20,505 deferred: oldest arrival $got, want $old_arrival: $(printf '%s\n' "$out" | head -n 12)"
+	fi
+else
+	check_fail "make-queue.py could not clone the queue files"
+fi
 
 # ---- Exim: Debian's exim4, unpacked and never installed (installing it
 # would remove Postfix), builds a spool of its own. tests/peers/install.sh

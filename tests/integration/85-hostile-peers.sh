@@ -166,12 +166,20 @@ hostile "greylist smtp: 10 MB of NUL bytes for a ServerHello (STARTTLS)" 2 \
 	$T "${smtp[@]}" -p 16018 -S
 
 # ------------------------------------------------------------- check_mail_queue
-# A Postfix config dir and spool with a live master (this shell) and a
-# postqueue of the test's own in PATH, as 30-check-mail-queue.sh does.
+# A Postfix config dir and spool with a live master (a process that holds
+# the lock on master.pid, as Postfix's master does) and a postqueue of the
+# test's own in PATH, as 30-check-mail-queue.sh does.
 mq=$W/mq
-mkdir -p "$mq/etc" "$mq/spool/pid" "$mq/spool/maildrop" "$mq/bin" "$mq/exim"
+mkdir -p "$mq/etc" "$mq/spool/pid" "$mq/bin" "$mq/exim"
+for d in maildrop incoming active deferred hold corrupt; do mkdir -p "$mq/spool/$d"; done
 printf 'queue_directory = %s\n' "$mq/spool" >"$mq/etc/main.cf"
-printf '%10d\n' $$ >"$mq/spool/pid/master.pid"
+(exec 9>>"$mq/spool/pid/master.pid" && flock -x 9 && exec sleep 600) &
+peers_on_cleanup "kill $!"
+printf '%10d\n' $! >"$mq/spool/pid/master.pid"
+for _ in $(seq 50); do	# until it holds the lock
+	flock -n -s "$mq/spool/pid/master.pid" true || break
+	sleep 0.1
+done
 JSON='{"queue_name": "deferred", "queue_id": "4jZJw06cBkz1bYNM", "arrival_time": 1795609920, "message_size": 266, "recipients": []}'
 # fake_cmd NAME SHELL-TEXT: the program NAME in $mq/bin
 fake_cmd() {

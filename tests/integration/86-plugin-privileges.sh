@@ -159,10 +159,15 @@ mq=$W/mq
 mkdir -p "$mq/etc" "$mq/bin"
 for d in maildrop incoming active deferred hold corrupt pid; do mkdir -p "$mq/spool/$d"; done
 printf 'queue_directory = %s\n' "$mq/spool" >"$mq/etc/main.cf"
-sleep 600 &
+# a live master: it holds the lock on master.pid, as Postfix's does
+(exec 9>>"$mq/spool/pid/master.pid" && flock -x 9 && exec sleep 600) &
 master=$!
 peers_on_cleanup "kill $master"
 printf '%10d\n' "$master" >"$mq/spool/pid/master.pid"
+for _ in $(seq 50); do	# until it holds the lock
+	flock -n -s "$mq/spool/pid/master.pid" true || break
+	sleep 0.1
+done
 printf '#!/bin/sh\necho %s\n' \
 	"'{\"queue_name\": \"deferred\", \"queue_id\": \"4jZJw06cBkz1bYNM\", \"arrival_time\": 1795609920, \"message_size\": 266, \"recipients\": []}'" \
 	>"$mq/bin/postqueue"

@@ -1,5 +1,6 @@
 /*
- * Unit tests: the Postfix queue-file reader and spool walk (lib/pfqueue.c),
+ * Unit tests: the Postfix queue-file reader and spool scan (lib/pfqueue.c,
+ * lib/pfqscan.c and its two readers in lib/pfqread.c),
  * on queue files a real Postfix wrote (tests/fixtures/mail_queue, made by
  * make-fixtures.sh there) and on damaged copies of them.
  */
@@ -18,6 +19,7 @@
 
 #include "helpers.h"
 #include "mail_queue_suites.h"
+#include "pfqscan.h"
 #include "pfqueue.h"
 
 static const char *const fixtures[] = { "deferred-long", "deferred-multi",
@@ -54,33 +56,6 @@ static int64_t fixture_arrival(const char *name)
 	free(s);
 	return v;
 }
-
-START_TEST(long_queue_ids)
-{
-	int64_t sec;
-	int32_t usec;
-
-	/* seen in a real queue: T record "1795609517 931670" */
-	ck_assert(pfq_long_id_time("4jZJmF6fycz1bYC4", &sec, &usec));
-	ck_assert_int_eq(sec, 1795609517);
-	ck_assert_int_le(usec, 999999);
-	/* the fixtures: the name's second is the arrival second */
-	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
-		char *name = companion(fixtures[i], "name");
-		bool is_long = pfq_long_id_time(name, &sec, &usec);
-		ck_assert_int_eq(is_long, strcmp(fixtures[i], "deferred-short") != 0);
-		if (is_long)
-			ck_assert_int_eq(sec, fixture_arrival(fixtures[i]));
-		free(name);
-	}
-	ck_assert(!pfq_long_id_time("AD6F8A724AC", &sec, &usec));	/* short, hex */
-	ck_assert(!pfq_long_id_time("4jZJmF6fyc", &sec, &usec));	/* no inode part */
-	ck_assert(!pfq_long_id_time("4jZJmF6fycz", &sec, &usec));
-	ck_assert(!pfq_long_id_time("4jZJmFAfycz1b", &sec, &usec));	/* 'A' is no digit */
-	ck_assert(!pfq_long_id_time("", &sec, &usec));
-	ck_assert(!pfq_long_id_time("zzzzzzzzzzz1", &sec, &usec));	/* usec > 999999 */
-}
-END_TEST
 
 START_TEST(arrival_of_real_files)
 {
@@ -272,20 +247,18 @@ static void scan_opts_ok(const char *dir, const struct pfq_scan_opts *opts, stru
 {
 	ck_assert_msg(pfq_scan(dir, opts, s), "scan failed: %s: %s", s->error_path,
 		      strerror(s->error_errno));
+	/* io_uring where it can be used (30-check-mail-queue.sh sees it is) */
+	if (!opts->no_uring)
+		ck_assert(s->reader == PFQR_URING || s->uring_errno != 0);
+	else
+		ck_assert_int_eq(s->reader, PFQR_THREADS);
 }
 
-/* The hint path, as taken on a queue of PFQ_READ_ALL_BELOW files or more. */
-static void scan_hints_ok(const char *dir, struct pfq_scan *s)
+/* Reader 0: io_uring; 1: the threads. */
+static void scan_ok(const char *dir, int reader, struct pfq_scan *s)
 {
-	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .read_all_below = 1 };
+	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .no_uring = reader == 1 };
 	scan_opts_ok(dir, &opts, s);
-}
-
-static void scan_ok(const char *dir, bool read_all, struct pfq_scan *s)
-{
-	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES, .read_all = read_all };
-	ck_assert_msg(pfq_scan(dir, &opts, s), "scan failed: %s: %s", s->error_path,
-		      strerror(s->error_errno));
 }
 
 #define BASE_TIME 1795609920LL
@@ -338,114 +311,50 @@ START_TEST(scan_counts_and_ages)
 	snprintf(path, sizeof(path), "%s/active/link", dir);
 	ck_assert_int_eq(symlink("/etc/passwd", path), 0);
 
-	for (int read_all = 0; read_all <= 1; read_all++) {
-		scan_ok(dir, read_all, &s);
-		/*
-		 * Reading every file finds the damaged one; trusting hints
-		 * reads only a few, so it may be counted as a message there.
-		 */
-		if (read_all) {
-			ck_assert_int_eq(s.q[PFQ_DEFERRED].count, 3);
-			ck_assert_int_eq(s.q[PFQ_DEFERRED].damaged, 1);
-		} else {
-			ck_assert_int_eq(s.q[PFQ_DEFERRED].count + s.q[PFQ_DEFERRED].damaged, 4);
-		}
+	time_t before = time(NULL);	/* the maildrop files got there after this */
+	for (int reader = 0; reader <= 1; reader++) {
+		scan_ok(dir, reader, &s);
+		/* every file is read: the damaged one is found, not counted */
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].count, 3);
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].damaged, 1);
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, 4);
 		ck_assert(s.q[PFQ_DEFERRED].has_oldest);
 		ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 7200);
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].bytes, 3 * 537);
 		ck_assert_int_eq(s.q[PFQ_INCOMING].count, 1);
 		ck_assert_int_eq(s.q[PFQ_INCOMING].in_progress, 1);
 		ck_assert_int_eq(s.q[PFQ_INCOMING].oldest, BASE_TIME - 5);
 		ck_assert_int_eq(s.q[PFQ_MAILDROP].count, 2);
 		ck_assert_int_eq(s.q[PFQ_MAILDROP].damaged, 0);
 		ck_assert_int_eq(s.q[PFQ_MAILDROP].oldest, BASE_TIME - 600);
+		/* arrived 10 minutes ago (or more); in maildrop since just now */
+		ck_assert(s.q[PFQ_MAILDROP].has_oldest_ctime);
+		ck_assert_int_ge(s.q[PFQ_MAILDROP].oldest_ctime, before - 60);
+		ck_assert_int_le(s.q[PFQ_MAILDROP].oldest_ctime, time(NULL));
 		ck_assert_int_eq(s.q[PFQ_HOLD].count, 1);
 		ck_assert_int_eq(s.q[PFQ_HOLD].oldest, BASE_TIME - 100000);
 		ck_assert_int_eq(s.q[PFQ_CORRUPT].count, 1);
 		ck_assert_int_eq(s.q[PFQ_ACTIVE].count, 0);
 		ck_assert(!s.q[PFQ_ACTIVE].has_oldest);
-		if (read_all)
-			ck_assert_int_eq(s.q[PFQ_DEFERRED].bytes, 3 * 537);
+		ck_assert_int_eq(s.vanished, 0);
 	}
-	remove_tree(dir);
-	free(dir);
-}
-END_TEST
-
-/* Names that agree with the records: most files are counted, not read. */
-START_TEST(scan_trusts_agreeing_hints)
-{
-	char *dir = make_spool();
-	char path[700], id[32];
-	struct pfq_scan s;
-	const int n = 1000;
-
-	for (int i = 0; i < n; i++) {
-		int64_t t = BASE_TIME - 3600 + (int64_t)((i * 7919) % n) * 3;	/* shuffled */
-		long_id(id, t, 500000, (unsigned)i);
-		snprintf(path, sizeof(path), "%s/deferred/%c/%s", dir, "AB"[i % 2], id);
-		write_queue_file(path, t, 0700);
-	}
-	scan_hints_ok(dir, &s);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
-	ck_assert(s.q[PFQ_DEFERRED].hints_used);
-	ck_assert(!s.q[PFQ_DEFERRED].small_read);
-	ck_assert_int_lt(s.q[PFQ_DEFERRED].records_read, n / 10);
-
-	/* by default a queue this small has every record read */
-	scan_ok(dir, false, &s);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
-	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
-	ck_assert(s.q[PFQ_DEFERRED].small_read);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n);
-
-	scan_ok(dir, true, &s);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 3600);
-	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n);
 	remove_tree(dir);
 	free(dir);
 }
 END_TEST
 
 /*
- * A spool restored from backup: names (and birth times) say "now", the
- * records say two days ago. The hints must be caught and every file read.
+ * The case that made the oldest age wrong: a large queue whose files'
+ * names and birth times are new, with one message requeued (postsuper
+ * -r: a new name, its old arrival record) among them. Every record is
+ * read, at every size and over many batches, by both readers.
  */
-START_TEST(scan_distrusts_disagreeing_hints)
+START_TEST(scan_finds_requeued_in_any_batch)
 {
 	char *dir = make_spool();
 	char path[700], id[32];
 	struct pfq_scan s;
-	const int n = 300;
-
-	for (int i = 0; i < n; i++) {
-		long_id(id, BASE_TIME + i, 0, (unsigned)i);
-		snprintf(path, sizeof(path), "%s/deferred/A/%s", dir, id);
-		write_queue_file(path, BASE_TIME - 172800 + (i == 123 ? -50 : i), 0700);
-	}
-	scan_hints_ok(dir, &s);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 172800 - 50);
-	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n);
-	remove_tree(dir);
-	free(dir);
-}
-END_TEST
-
-/*
- * A requeued message (postsuper -r) or one picked up late: its arrival
- * record is 4 hours old, its name and birth time are new. In a queue
- * under PFQ_READ_ALL_BELOW files the default scan reads every record,
- * so it is found whether or not a sample would have read it.
- */
-START_TEST(scan_small_queue_finds_requeued)
-{
-	char *dir = make_spool();
-	char path[700], id[32];
-	struct pfq_scan s;
-	const int n = 300;
+	const int n = 2051;
 
 	for (int i = 0; i < n; i++) {
 		long_id(id, BASE_TIME + i / 100, 1000 * i, (unsigned)i);
@@ -456,37 +365,83 @@ START_TEST(scan_small_queue_finds_requeued)
 	snprintf(path, sizeof(path), "%s/deferred/B/%s", dir, id);
 	write_queue_file(path, BASE_TIME - 14400, 0700);
 
-	scan_ok(dir, false, &s);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n + 1);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 14400);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n + 1);
-	ck_assert(s.q[PFQ_DEFERRED].small_read);
-	ck_assert(!s.q[PFQ_DEFERRED].hints_used);
+	static const size_t batches[] = { 0, 1, 7, 1000 };
+	for (int reader = 0; reader <= 1; reader++)
+		for (size_t b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
+			struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES,
+						      .no_uring = reader == 1, .batch = batches[b] };
+			scan_opts_ok(dir, &opts, &s);
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n + 1);
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 14400);
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].records_read, n + 1);
+			ck_assert_int_eq(s.q[PFQ_DEFERRED].bytes, (uint64_t)(n + 1) * 537);
+		}
 	remove_tree(dir);
 	free(dir);
 }
 END_TEST
 
 /*
- * Short (hex) queue IDs carry no time: the birth time is the hint where
- * the filesystem keeps one, checked the same way; the answer is exact
- * either way.
+ * Short (hex) queue IDs, hashed two levels deep: more directories than
+ * the scan keeps open at once, so batches are read early and their
+ * directories closed while the walk goes on.
  */
-START_TEST(scan_short_ids)
+START_TEST(scan_deep_hashing)
 {
 	char *dir = make_spool();
 	char path[700];
 	struct pfq_scan s;
-	const int n = 500;
-	int64_t now = (int64_t)time(NULL);
+	int files = 0;
 
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/deferred/B/%05X%05X", dir, i * 37, i);
-		write_queue_file(path, i == 77 ? now - 1 : now, 0700);
+	for (int a = 0; a < 17; a++) {
+		snprintf(path, sizeof(path), "%s/deferred/%X", dir, a);
+		if (a != 0xA && a != 0xB)	/* those exist */
+			ck_assert_int_eq(mkdir(path, 0700), 0);
+		for (int b = 0; b < 16; b++) {
+			snprintf(path, sizeof(path), "%s/deferred/%X/%X", dir, a, b);
+			ck_assert_int_eq(mkdir(path, 0700), 0);
+			for (int i = 0; i < 2; i++, files++) {
+				snprintf(path, sizeof(path), "%s/deferred/%X/%X/%X%X%07X", dir, a, b,
+					 a, b, files);
+				write_queue_file(path, files == 333 ? BASE_TIME - 99 : BASE_TIME, 0700);
+			}
+		}
 	}
-	scan_hints_ok(dir, &s);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, n);
-	ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, now - 1);
+	for (int reader = 0; reader <= 1; reader++) {
+		scan_ok(dir, reader, &s);
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].count, files);
+		ck_assert_int_eq(s.q[PFQ_DEFERRED].oldest, BASE_TIME - 99);
+	}
+	remove_tree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * An arrival record beyond the first 256 bytes (a long record before it):
+ * io_uring reads 256 bytes, and reads on the plain way.
+ */
+START_TEST(scan_arrival_beyond_first_read)
+{
+	char *dir = make_spool();
+	char path[700], data[600];
+	struct pfq_scan s;
+	size_t n = 0;
+
+	data[n++] = 'C';
+	data[n++] = (char)(0x80 | (400 & 0x7f));	/* 400 in two 7-bit groups */
+	data[n++] = (char)(400 >> 7);
+	memset(data + n, '7', 400);
+	n += 400;
+	n += (size_t)sprintf(data + n, "T%c%lld 0", 12, (long long)(BASE_TIME - 42));
+	snprintf(path, sizeof(path), "%s/active/LONGENVELOPE", dir);
+	write_raw(path, data, n, 0700);
+	for (int reader = 0; reader <= 1; reader++) {
+		scan_ok(dir, reader, &s);
+		ck_assert_int_eq(s.q[PFQ_ACTIVE].count, 1);
+		ck_assert_int_eq(s.q[PFQ_ACTIVE].damaged, 0);
+		ck_assert_int_eq(s.q[PFQ_ACTIVE].oldest, BASE_TIME - 42);
+	}
 	remove_tree(dir);
 	free(dir);
 }
@@ -554,17 +509,14 @@ START_TEST(scan_while_files_vanish)
 	uint64_t last = n;
 	int rounds = 0;
 	do {
-		if (rounds % 3 == 0)
-			scan_hints_ok(dir, &s);
-		else
-			scan_ok(dir, rounds % 3 == 2, &s);
+		scan_ok(dir, rounds % 2, &s);
 		ck_assert_int_le(s.q[PFQ_DEFERRED].count, last);	/* files only go */
 		ck_assert_int_eq(s.q[PFQ_DEFERRED].damaged, 0);
 		last = s.q[PFQ_DEFERRED].count;
 		rounds++;
 	} while (last > 0 && rounds < 10000);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	scan_ok(dir, false, &s);
+	scan_ok(dir, 0, &s);
 	ck_assert_int_eq(s.q[PFQ_DEFERRED].count, 0);
 	ck_assert(!s.q[PFQ_DEFERRED].has_oldest);
 	remove_tree(dir);
@@ -586,7 +538,6 @@ Suite *pfqueue_suite(void)
 {
 	Suite *s = suite_create("pfqueue");
 	TCase *tc = tcase_create("records");
-	tcase_add_test(tc, long_queue_ids);
 	tcase_add_test(tc, arrival_of_real_files);
 	tcase_add_test(tc, every_truncation);
 	tcase_add_test(tc, damaged_records);
@@ -596,10 +547,9 @@ Suite *pfqueue_suite(void)
 	tc = tcase_create("spool");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, scan_counts_and_ages);
-	tcase_add_test(tc, scan_trusts_agreeing_hints);
-	tcase_add_test(tc, scan_distrusts_disagreeing_hints);
-	tcase_add_test(tc, scan_small_queue_finds_requeued);
-	tcase_add_test(tc, scan_short_ids);
+	tcase_add_test(tc, scan_finds_requeued_in_any_batch);
+	tcase_add_test(tc, scan_deep_hashing);
+	tcase_add_test(tc, scan_arrival_beyond_first_read);
 	tcase_add_test(tc, scan_errors);
 	tcase_add_test(tc, scan_while_files_vanish);
 	suite_add_tcase(s, tc);
