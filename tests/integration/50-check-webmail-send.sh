@@ -254,8 +254,8 @@ wait_port 127.0.0.1 "$SILENT"
 
 # An IMAP server that accepts and never answers: the wait is named.
 start=$(date +%s%3N)
-expect_plugin "an IMAP server that never answers" 3 \
-	"^WEBMAIL_SEND UNKNOWN - timed out after 7s while waiting for IMAP to show the message in INBOX on imap://127.0.0.1:$SILENT\$" \
+expect_plugin "an IMAP server that never answers" 2 \
+	"^WEBMAIL_SEND CRITICAL - timed out after 7s while waiting for IMAP to show the message in INBOX on imap://127.0.0.1:$SILENT\$" \
 	"$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" --password-file="$W/probe.pw" \
 	--imap-url="imap://127.0.0.1:$SILENT/INBOX" --delivery-timeout=2 -t 7
 took=$(( $(date +%s%3N) - start ))
@@ -282,8 +282,8 @@ attempts=$(grep -c "Failed login for $LOCKED" "$RC/logs/userlogins.log" 2>/dev/n
 
 # The web server that never answers.
 start=$(date +%s%3N)
-expect_plugin "a web server that never answers" 3 \
-	"^WEBMAIL_SEND UNKNOWN - timed out after 6s while loading the login page http://127.0.0.1:$SILENT/\$" \
+expect_plugin "a web server that never answers" 2 \
+	"^WEBMAIL_SEND CRITICAL - timed out after 6s while loading the login page http://127.0.0.1:$SILENT/\$" \
 	"$plugin" --url="http://127.0.0.1:$SILENT/" -u "$PROBE" --password-file="$W/probe.pw" \
 	--imap-url="imap://127.0.0.1:$IMAP/" --delivery-timeout=1 -t 6
 took=$(( $(date +%s%3N) - start ))
