@@ -62,6 +62,7 @@ static enum ms_format format = MS_FORMAT_CLASSIC;
 static double timeout = MS_DEFAULT_TIMEOUT;
 /* A timeout means the watched service did not answer in time: CRITICAL. */
 static enum ms_state timeout_state = MS_CRITICAL;
+static bool timeout_given;
 static char optname[128];
 
 static void plugin_oom(void)
@@ -148,6 +149,19 @@ enum ms_format ms_output_format(void)
 double ms_timeout(void)
 {
 	return timeout;
+}
+
+bool ms_timeout_given(void)
+{
+	return timeout_given;
+}
+
+void ms_timeout_raise(double seconds)
+{
+	if (seconds <= timeout)
+		return;
+	timeout = seconds;
+	ms_deadline_arm(timeout, timeout_state);
 }
 
 static void print_usage(FILE *out)
@@ -246,6 +260,7 @@ static void parse_timeout(const char *arg)
 				       "critical or unknown", colon + 1);
 	}
 	timeout = ms_opt_double("--timeout", copy, 0.001, 86400);
+	timeout_given = true;
 	free(copy);
 }
 

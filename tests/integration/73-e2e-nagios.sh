@@ -91,7 +91,7 @@ echo "cfg_file=$N/mailstatus.cfg" >>"$N/nagios.cfg"
 sed -n '/^define command {/,/^}/p' "$top_srcdir/contrib/nagios/check_webmail_send.cfg" |
 	awk '/^define command/ { n++ } n == 1' |
 	sed -e 's/command_name\tcheck_webmail_send$/command_name\tcheck_webmail_send_e2e/' \
-	    -e 's/--delivery-timeout=150s -t 180/--delivery-timeout=5s -t 25/' >>"$N/mailstatus.cfg"
+	    -e "s|--delivery-timeout=150s -t 180|--delivery-timeout=5s -t 25 --ca-file=$DC/cert.pem|" >>"$N/mailstatus.cfg"
 # and the contrib's check_mail_queue with the instance's config directory
 sed -n '/^define command {/,/^}/p' "$top_srcdir/contrib/nagios/check_mail_queue.cfg" |
 	awk '/^define command/ { n++ } n == 1' |

@@ -144,6 +144,7 @@ object Service "webmail" {
   vars.webmail_send_user = "$PROBE"
   vars.webmail_send_password_file = "$W/probe.pw"
   vars.webmail_send_imap_url = "imap://127.0.0.1:$IMAP/INBOX"
+  vars.webmail_send_ca_file = "$DC/cert.pem"
   vars.webmail_send_delivery_timeout = "5s"
   vars.webmail_send_critical = 4
   vars.webmail_send_timeout = 25
