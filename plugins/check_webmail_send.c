@@ -149,7 +149,8 @@ static const struct ms_plugin plugin = {
 		"    Do not verify certificates (say so explicitly; never the default).\n"
 		" --imap-cleartext\n"
 		"    Allow an imap:// login without TLS when the server offers no STARTTLS\n"
-		"    (never the default: the password would cross the network in clear).\n",
+		"    (never the default: the password would cross the network in clear;\n"
+		"    no effect on imaps://).\n",
 	.shortopts = "u:w:c:",
 	.longopts = longopts,
 	.default_timeout = DEFAULT_TIMEOUT_S,
@@ -321,8 +322,6 @@ static void check_settings(struct settings *s)
 		ms_usage_error("invalid value '%s' for --url: use http://HOST/ or https://HOST/",
 			       ms_buf_str(&shown));
 	}
-	if (s->imap_cleartext && strncasecmp(s->imap_url, "imap://", 7) != 0)
-		ms_usage_error("--imap-cleartext is for an imap:// --imap-url (imaps:// is always TLS)");
 	if (!ms_webmail_find(s->webmail))
 		ms_usage_error("unknown webmail '%s' for --webmail: use %s", s->webmail,
 			       ms_webmail_names());

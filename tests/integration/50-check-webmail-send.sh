@@ -190,10 +190,6 @@ expect_plugin "a delivery timeout the timeout would cut short is refused" 3 \
 	webmail -u "$PROBE" --password-file="$W/probe.pw" --delivery-timeout=30 -t 34
 expect_plugin "unknown webmail" 3 "^WEBMAIL_SEND UNKNOWN - unknown webmail 'sogo' for --webmail: use roundcube" \
 	webmail -u "$PROBE" --password-file="$W/probe.pw" --webmail=sogo
-expect_plugin "--imap-cleartext with imaps:// is refused" 3 \
-	'^WEBMAIL_SEND UNKNOWN - --imap-cleartext is for an imap:// --imap-url' \
-	"$plugin" --url="http://127.0.0.1:$HTTP/" -u "$PROBE" --password-file="$W/probe.pw" \
-	--imap-url="imaps://127.0.0.1:$IMAPS/INBOX" --imap-cleartext
 expect_plugin "a password in --url is not echoed" 3 \
 	"^WEBMAIL_SEND UNKNOWN - invalid value 'ftp://probe:\\[redacted\\]@127.0.0.1/' for --url" \
 	"$plugin" --url=ftp://probe:urlsecret@127.0.0.1/ -u "$PROBE" --password-file="$W/probe.pw" \
