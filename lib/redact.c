@@ -94,11 +94,17 @@ static size_t redact_authority(struct ms_buf *b, const char *s, size_t n, size_t
  * value replaced and returns where it ends; returns i when there is no
  * secret parameter there (nothing copied).
  */
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("_-.[]", c) != NULL);
+}
+
 static size_t redact_param(struct ms_buf *b, const char *s, size_t n, size_t i)
 {
 	size_t k = i;
 
-	while (k < n && s[k] != '=' && s[k] != '?' && !ends_value(s[k]))
+	while (k < n && is_name_char(s[k]))
 		k++;
 	if (k == i || k >= n || s[k] != '=' || !ms_redact_secret_name(s + i, k - i))
 		return i;

@@ -102,6 +102,10 @@ START_TEST(curl_notes_and_urls)
 	ms_buf_reset(&b);
 	ms_redact_text(&b, "_pass=secret&_user=probe", 24);
 	ck_assert_str_eq(ms_buf_str(&b), "_pass=[redacted]&_user=probe");
+	/* a URL at the start is not a parameter named "https://user:pw" (found by fuzz_redact) */
+	ms_buf_reset(&b);
+	ms_redact_text(&b, "https://n_token:Ag6=@mail.example/", 34);
+	ck_assert_str_eq(ms_buf_str(&b), "https://n_token:[redacted]@mail.example/");
 	ms_buf_free(&b);
 }
 END_TEST
