@@ -348,7 +348,9 @@ echo hang >"$W/control"
 start=$(now_ms)
 sm "default probe timeout" 2 "CRITICAL - $M/hung not responding after 0.8s \(statfs did not return; probe PID [0-9]+ left behind, state D" -t 1 -p "$M/hung"
 took=$(( $(now_ms) - start ))
-[ "$took" -lt 1000 ] && check_ok "default probe timeout: returned after $took ms, within -t 1" ||
+# (-t counts from the plugin's start: loading it, and ASan's start, come on
+# top; at load 8 on two cores that was 120-150 ms)
+[ "$took" -lt 1250 ] && check_ok "default probe timeout: returned after $took ms, within -t 1 and the process start" ||
 	check_fail "default probe timeout: took $took ms, -t 1"
 stuck=$(pgrep -f "^$plugin " | head -n 1)
 echo ok >"$W/control"
