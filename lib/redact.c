@@ -243,6 +243,32 @@ void ms_redact_imap_line(struct ms_buf *b, struct ms_redact_imap *st, const char
 	ms_redact_text(b, s, n);
 }
 
+/*
+ * libcurl names HTTP/2 headers in its notes: "h2h3 [cookie: a=b]" (7.88),
+ * "[HTTP/2] [1] [cookie: a=b]" (8.x). Each bracket holding "name: value"
+ * is redacted as a header line, the rest as text.
+ */
+static void redact_brackets(struct ms_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, start = 0;
+
+	while (i < n) {
+		const char *close = s[i] == '[' ? memchr(s + i + 1, ']', n - i - 1) : NULL;
+		size_t inner = close ? (size_t)(close - s) - i - 1 : 0;
+		if (!close || !memchr(s + i + 1, ':', inner)) {
+			i++;
+			continue;
+		}
+		ms_redact_text(b, s + start, i - start);
+		ms_buf_putc(b, '[');
+		ms_redact_http_line(b, s + i + 1, inner);
+		ms_buf_putc(b, ']');
+		i = (size_t)(close - s) + 1;
+		start = i;
+	}
+	ms_redact_text(b, s + start, n - start);
+}
+
 void ms_redact_curl_text(struct ms_buf *b, const char *s, size_t n)
 {
 	struct ms_buf quoted = MS_BUF_INIT;
@@ -262,6 +288,6 @@ void ms_redact_curl_text(struct ms_buf *b, const char *s, size_t n)
 		text = quoted.data ? quoted.data : "";
 		len = quoted.len;
 	}
-	ms_redact_text(b, text, len);
+	redact_brackets(b, text, len);
 	ms_buf_free(&quoted);
 }

@@ -55,7 +55,10 @@ struct ms_redact_imap {
 void ms_redact_imap_line(struct ms_buf *b, struct ms_redact_imap *st, const char *s, size_t n,
 			 bool from_client);
 
-/* One of libcurl's informational lines ("Added cookie NAME=\"VALUE\" ..."). */
+/*
+ * One of libcurl's informational lines: "Added cookie NAME=\"VALUE\" ...",
+ * and the HTTP/2 headers it names in brackets ("h2h3 [cookie: a=b]").
+ */
 void ms_redact_curl_text(struct ms_buf *b, const char *s, size_t n);
 
 #endif

@@ -7,7 +7,7 @@
  * a secret goes (a cookie's value, a secret query parameter, a URL's
  * password, an Authorization or X-Roundcube-Request header, the argument
  * of AUTHENTICATE or LOGIN, a SASL response line, libcurl's "Added
- * cookie" note), NAME becomes the cookie's or parameter's name and NOISE
+ * cookie" note and its notes of HTTP/2 headers), NAME becomes the cookie's or parameter's name and NOISE
  * (any bytes) the rest of the line. Checked: the secret is not in the
  * output, unless it could come from the rest of the line; the output is
  * at most the input plus "[redacted]" per field. Beyond that the whole
@@ -25,7 +25,8 @@
 
 enum place {
 	COOKIE, SET_COOKIE, QUERY, URL_PASSWORD, AUTHORIZATION, CSRF_HEADER,
-	IMAP_AUTHENTICATE, IMAP_LOGIN, IMAP_SASL, CURL_COOKIE, TEXT_URL, NPLACES
+	IMAP_AUTHENTICATE, IMAP_LOGIN, IMAP_SASL, CURL_COOKIE, TEXT_URL, H2_COOKIE, H2_CSRF,
+	NPLACES
 };
 
 /* A [start, end) piece of the input. */
@@ -100,6 +101,12 @@ static void build(enum place place, const char *name, const char *secret, struct
 	case CURL_COOKIE:
 		ms_buf_printf(line, "Added cookie %s=\"%s\" for domain", name, secret);
 		break;
+	case H2_COOKIE:
+		ms_buf_printf(line, "h2h3 [cookie: lang=en; %s=%s]", name, secret);
+		break;
+	case H2_CSRF:
+		ms_buf_printf(line, "[HTTP/2] [1] [x-roundcube-request: %s]", secret);
+		break;
 	case TEXT_URL:
 	case NPLACES:
 		ms_buf_printf(line, "cannot load https://h/?%s=%s", name, secret);
@@ -126,6 +133,8 @@ static void redact_at(enum place place, const char *line, size_t n, struct ms_bu
 		break;
 	case CURL_COOKIE:
 	case TEXT_URL:
+	case H2_COOKIE:
+	case H2_CSRF:
 		ms_redact_curl_text(out, line, n);
 		break;
 	default:

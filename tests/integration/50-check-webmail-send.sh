@@ -89,6 +89,10 @@ if [ -e /usr/lib/lighttpd/mod_openssl.so ]; then
 	expect_plugin "HTTPS verified with --ca-file" 0 '^WEBMAIL_SEND OK - .*delivered to INBOX' \
 		"$plugin" --url="https://127.0.0.1:$HTTPS/" -u "$PROBE" --password-file="$W/probe.pw" \
 		--imap-url="imaps://127.0.0.1:$IMAPS/INBOX" --ca-file="$DC/cert.pem"
+	# its trace (HTTP/2 where lighttpd offers it) joins the secrets check below
+	"$plugin" --url="https://127.0.0.1:$HTTPS/" -u "$PROBE" --password-file="$W/probe.pw" \
+		--imap-url="imaps://127.0.0.1:$IMAPS/INBOX" --ca-file="$DC/cert.pem" -vvv \
+		>"$W/https-trace" 2>&1
 	expect_plugin "HTTPS with a self-signed certificate is refused by default" 2 \
 		"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page https://127.0.0.1:$HTTPS/: SSL certificate problem: self-signed certificate" \
 		"$plugin" --url="https://127.0.0.1:$HTTPS/" -u "$PROBE" --password-file="$W/probe.pw" \
@@ -361,6 +365,7 @@ attempts=$(grep -c "Failed login for $LOCKED" "$RC/logs/userlogins.log" 2>/dev/n
 # passwords, their base64 logins, Roundcube's session cookies (the
 # session ids Roundcube stored) and its request tokens.
 : >"$W/all-output"
+[ -f "$W/https-trace" ] && cat "$W/https-trace" >>"$W/all-output"
 # (Last of the logins: Dovecot delays every login from 127.0.0.1 after a
 # failure, and Roundcube locks the account after a few.)
 for v in "" -v -vv -vvv; do
@@ -375,7 +380,8 @@ b64() { printf "$1" | base64 -w 0; }
 secrets="probepw not-the-password $(b64 "\\0$PROBE\\0probepw") $(b64 "$PROBE\\0$PROBE\\0probepw") \
 	$(b64 "\\0$PROBE\\0not-the-password") $(b64 probepw) $(b64 not-the-password) \
 	$(b64 "\\0$LEAK\\0not-the-password")"
-sessions=$(sqlite3 "$RC/roundcube.db" 'SELECT sess_id FROM session' 2>/dev/null)
+sessions=$(for db in "$RC/roundcube.db" "$W/roundcube-tls/roundcube.db"; do
+	[ -f "$db" ] && sqlite3 "$db" 'SELECT sess_id FROM session' 2>/dev/null; done)
 leaks=0 checked=0
 for secret in $secrets $sessions; do
 	checked=$((checked + 1))
@@ -399,6 +405,14 @@ for shown in '^> Cookie: roundcube_sessid=\[redacted\]' '^< Set-Cookie: roundcub
 	'_token=\[redacted\]' '^WEBMAIL_SEND CRITICAL - IMAP login failed' '^WEBMAIL_SEND CRITICAL - login failed'; do
 	grep -qE -- "$shown" "$W/all-output" || { check_fail "the output lacks /$shown/"; leaks=$((leaks + 1)); }
 done
+# over HTTP/2 libcurl names the request headers in its notes
+if grep -q '^\* h2h3 \[' "$W/all-output"; then
+	grep -qE '^\* h2h3 \[cookie: roundcube_sessid=\[redacted\]' "$W/all-output" &&
+		check_ok "the HTTP/2 trace shows its cookies redacted" ||
+		{ check_fail "the HTTP/2 trace lacks a redacted cookie: $(grep -m 2 'h2h3 \[cookie' "$W/all-output")"; leaks=$((leaks + 1)); }
+else
+	echo "note: no HTTP/2 in the trace (the HTTPS webmail did not offer it, or was not tested)"
+fi
 [ "$leaks" -eq 0 ] && [ -n "$sessions" ] &&
 	check_ok "no secret in $(wc -l <"$W/all-output") lines of output at every verbosity ($checked secrets and patterns, $(printf '%s\n' $sessions | wc -l) session ids)" ||
 	check_fail "secrets in the output, or no session ids to look for (${sessions:-none})"

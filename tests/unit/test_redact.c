@@ -93,6 +93,16 @@ START_TEST(curl_notes_and_urls)
 		    "Replaced cookie roundcube_sessauth=\"[redacted]\" for domain 127.0.0.1");
 	expect_text("Connected to 127.0.0.1 (127.0.0.1) port 12080 (#0)",
 		    "Connected to 127.0.0.1 (127.0.0.1) port 12080 (#0)");
+	/* libcurl's notes of HTTP/2 request headers (7.88, and 8.x) */
+	expect_text("h2h3 [cookie: roundcube_sessid=abc; roundcube_sessauth=def]",
+		    "h2h3 [cookie: roundcube_sessid=[redacted]; roundcube_sessauth=[redacted]]");
+	expect_text("h2h3 [:path: /?_task=mail&_token=T2]", "h2h3 [:path: /?_task=mail&_token=[redacted]]");
+	expect_text("[HTTP/2] [1] [x-roundcube-request: tok]",
+		    "[HTTP/2] [1] [x-roundcube-request: [redacted]]");
+	expect_text("[HTTP/2] [1] [authorization: Basic dXNlcjpwYXNz]",
+		    "[HTTP/2] [1] [authorization: [redacted]]");
+	expect_text("h2h3 [user-agent: check_webmail_send (mailstatus 0.1.0)]",
+		    "h2h3 [user-agent: check_webmail_send (mailstatus 0.1.0)]");
 
 	struct ms_buf b = MS_BUF_INIT;
 	const char *msg = "HTTP 500 from http://probe:hunter2@web.example/?_task=mail&_token=T";
