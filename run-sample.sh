@@ -97,7 +97,8 @@ run "the mail queue: count and age per queue, reasons with -v" 1 \
 	"$bin/plugins/check_mail_queue" --config-dir="$W/postfix/etc" -w 3 -c 10 -v
 run "webmail: log into Roundcube, send, find the message over IMAP, delete it" 0 \
 	env MAILSTATUS_PASSWORD=probepw "$bin/plugins/check_webmail_send" \
-	--url="http://127.0.0.1:$HTTP/" -u "$PROBE" --imap-url="imap://127.0.0.1:$IMAP/INBOX"
+	--url="http://127.0.0.1:$HTTP/" -u "$PROBE" --imap-url="imap://127.0.0.1:$IMAP/INBOX" \
+	--ca-file="$W/dovecot/cert.pem"
 
 # The mail storage: a tmpfs with a marker file, in a private mount
 # namespace so the machine's own mounts are not touched; and a directory

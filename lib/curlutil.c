@@ -11,6 +11,7 @@
 
 #include "curlutil.h"
 #include "deadline.h"
+#include "redact.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -24,6 +25,8 @@
 /* Owned by each easy handle, found again through CURLINFO_PRIVATE. */
 struct handle_state {
 	char errbuf[CURL_ERROR_SIZE];
+	enum ms_curl_protocol protocol;	/* for the trace */
+	struct ms_redact_imap imap;	/* the trace's view of the IMAP exchange */
 };
 
 bool ms_curl_global_init(char *err, size_t errlen)
@@ -103,6 +106,60 @@ void ms_curl_arm(CURL *curl)
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
 }
 
+/* One line of the trace, redacted by what it is, cleaned, on stderr. */
+static void trace_line(struct handle_state *st, curl_infotype type, const char *line, size_t n)
+{
+	struct ms_buf red = MS_BUF_INIT, clean = MS_BUF_INIT;
+
+	if (type == CURLINFO_TEXT)
+		ms_redact_curl_text(&red, line, n);
+	else if (st->protocol == MS_CURL_IMAP)
+		ms_redact_imap_line(&red, &st->imap, line, n, type == CURLINFO_HEADER_OUT);
+	else
+		ms_redact_http_line(&red, line, n);
+	ms_text_add_line(&clean, red.data ? red.data : "", red.len);
+	fprintf(stderr, "%s %s\n", type == CURLINFO_TEXT ? "*" :
+		type == CURLINFO_HEADER_IN ? "<" : ">", ms_buf_str(&clean));
+	ms_buf_free(&red);
+	ms_buf_free(&clean);
+}
+
+/* libcurl's CURLOPT_DEBUGFUNCTION: notes and headers, line by line; bodies are left out. */
+static int on_trace(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct handle_state *st = arg;
+	size_t i = 0;
+
+	(void)curl;
+	if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT)
+		return 0;
+	while (i < size) {
+		const char *nl = memchr(data + i, '\n', size - i);
+		size_t end = nl ? (size_t)(nl - data) : size;
+		size_t len = end - i;
+		if (len > 0 && data[i + len - 1] == '\r')
+			len--;
+		if (len > 0)
+			trace_line(st, type, data + i, len);
+		i = end + 1;
+	}
+	return 0;
+}
+
+void ms_curl_trace(CURL *curl, enum ms_curl_protocol protocol)
+{
+	struct handle_state *st = NULL;
+
+	curl_easy_getinfo(curl, CURLINFO_PRIVATE, (char **)&st);
+	if (!st)
+		return;
+	st->protocol = protocol;
+	memset(&st->imap, 0, sizeof(st->imap));
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_trace);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, st);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+}
+
 static enum ms_curl_failure classify(CURLcode rc)
 {
 	switch (rc) {
@@ -118,6 +175,7 @@ static enum ms_curl_failure classify(CURLcode rc)
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_USE_SSL_FAILED:	/* STARTTLS required and not offered */
 		return MS_CURL_TLS;
 	case CURLE_OPERATION_TIMEDOUT:
 		return MS_CURL_TIMEOUT;
@@ -157,7 +215,10 @@ void ms_curl_describe(CURL *curl, CURLcode rc, struct ms_curl_error *err)
 	if (rc == CURLE_OUT_OF_MEMORY && !(st && st->errbuf[0]))
 		why = "Out of memory (what libcurl says for a header line over its 100 KB "
 		      "limit, or memory ran out)";
-	ms_text_add_line(&b, why, strlen(why));
+	struct ms_buf red = MS_BUF_INIT;
+	ms_redact_text(&red, why, strlen(why));
+	ms_text_add_line(&b, red.data ? red.data : "", red.len);
 	snprintf(err->msg, sizeof(err->msg), "%s", ms_buf_str(&b));
 	ms_buf_free(&b);
+	ms_buf_free(&red);
 }

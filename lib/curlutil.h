@@ -23,7 +23,7 @@ struct ms_curl_tls {
 enum ms_curl_failure {
 	MS_CURL_OK,
 	MS_CURL_CONNECT,	/* name did not resolve, refused, unreachable */
-	MS_CURL_TLS,		/* handshake failed or the certificate was refused */
+	MS_CURL_TLS,		/* handshake failed, the certificate was refused, or no STARTTLS */
 	MS_CURL_TIMEOUT,	/* the transfer's time ran out */
 	MS_CURL_LOGIN,		/* the server refused the credentials (IMAP) */
 	MS_CURL_PROTOCOL,	/* the server answered, but not as it should */
@@ -58,11 +58,23 @@ void ms_curl_arm(CURL *curl);
 
 /*
  * Describes a failed transfer: kind and a sentence naming what (e.g.
- * "cannot connect to 127.0.0.1:12080: Connection refused"). A timeout at
+ * "cannot connect to 127.0.0.1:12080: Connection refused"), any secret in
+ * a URL it quotes redacted. A timeout at
  * the plugin's own deadline does not return: the deadline's message is
  * the verdict then.
  */
 void ms_curl_describe(CURL *curl, CURLcode rc, struct ms_curl_error *err);
+
+/* What a handle speaks, for its trace. */
+enum ms_curl_protocol { MS_CURL_HTTP, MS_CURL_IMAP };
+
+/*
+ * libcurl's trace of the handle's transfers on stderr (-vvv): its notes,
+ * and the headers or commands each way, never the bodies; every secret
+ * in them (cookies, tokens, passwords, base64 logins) redacted
+ * (lib/redact.h) and the lines cleaned of control characters.
+ */
+void ms_curl_trace(CURL *curl, enum ms_curl_protocol protocol);
 
 /* The plugin's deadline is (about to be) reached: let it end the run. */
 _Noreturn void ms_curl_await_deadline(void);

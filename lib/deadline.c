@@ -26,7 +26,7 @@
 static char label[128] = "PLUGIN";
 static enum ms_format format = MS_FORMAT_CLASSIC;
 static double timeout_seconds = 10;
-static enum ms_state timeout_state = MS_UNKNOWN;
+static enum ms_state timeout_state = MS_CRITICAL;
 static int64_t deadline_at = INT64_MAX;
 static char step[STEP_MAX] = "starting";
 

@@ -48,7 +48,7 @@ struct ms_http *ms_http_new(const struct ms_http_opts *opts, char *err, size_t e
 			 "check_webmail_send (" PACKAGE_NAME " " PACKAGE_VERSION ")");
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	if (opts->verbose > 2)
-		curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+		ms_curl_trace(curl, MS_CURL_HTTP);
 	return h;
 }
 

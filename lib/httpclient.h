@@ -24,7 +24,7 @@
 
 struct ms_http_opts {
 	struct ms_curl_tls tls;
-	int verbose;		/* > 2: libcurl's own trace on stderr */
+	int verbose;		/* > 2: libcurl's trace on stderr, secrets redacted */
 };
 
 /* One request. Without form or upload it is a GET. */

@@ -11,6 +11,7 @@
 
 #include "httpclient.h"
 #include "imapprobe.h"
+#include "redact.h"
 #include "xalloc.h"
 
 /* Untagged answers larger than this are refused (a SEARCH of a probe box is tiny). */
@@ -81,7 +82,10 @@ struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, char *err, size_t e
 	char *server, *mailbox;
 
 	if (!split_url(opts->url, &server, &mailbox)) {
-		snprintf(err, errlen, "'%s' is not an imap:// or imaps:// URL", opts->url);
+		struct ms_buf shown = MS_BUF_INIT;	/* a password in it is not shown */
+		ms_redact_text(&shown, opts->url, strlen(opts->url));
+		snprintf(err, errlen, "'%s' is not an imap:// or imaps:// URL", ms_buf_str(&shown));
+		ms_buf_free(&shown);
 		return NULL;
 	}
 	CURL *curl = ms_curl_new(&opts->tls, "imap,imaps");
@@ -98,8 +102,11 @@ struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, char *err, size_t e
 	curl_easy_setopt(curl, CURLOPT_USERNAME, opts->user);
 	curl_easy_setopt(curl, CURLOPT_PASSWORD, opts->password);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_answer);
+	/* imaps:// is TLS from the start; imap:// must upgrade before the login */
+	curl_easy_setopt(curl, CURLOPT_USE_SSL,
+			 opts->cleartext ? (long)CURLUSESSL_TRY : (long)CURLUSESSL_ALL);
 	if (opts->verbose > 2)
-		curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+		ms_curl_trace(curl, MS_CURL_IMAP);
 	return imap;
 }
 
@@ -181,6 +188,13 @@ static bool run(struct ms_imap *imap, const char *folder, const char *command,
 		err->kind = MS_CURL_PROTOCOL;
 		snprintf(err->msg, sizeof(err->msg), "cannot select the folder '%s'",
 			 folder ? folder : "");
+	}
+	if (rc == CURLE_USE_SSL_FAILED) {
+		char why[sizeof(err->msg)];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		snprintf(err->msg, sizeof(err->msg), "%.200s (no TLS for the login: the password "
+			 "would go in cleartext; use imaps://, or --imap-cleartext to allow that)",
+			 why);
 	}
 	return false;
 }

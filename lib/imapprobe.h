@@ -23,7 +23,13 @@ struct ms_imap_opts {
 	const char *user;
 	const char *password;
 	struct ms_curl_tls tls;
-	int verbose;		/* > 2: libcurl's own trace on stderr */
+	/*
+	 * imap:// upgrades with STARTTLS before the login, and a server that
+	 * does not offer it gets no login (MS_CURL_TLS), unless cleartext is
+	 * set: then the login goes without TLS where STARTTLS is not offered.
+	 */
+	bool cleartext;
+	int verbose;		/* > 2: libcurl's trace on stderr, secrets redacted */
 };
 
 /* UIDs found by a search. */

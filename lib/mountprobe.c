@@ -67,6 +67,62 @@ static void report_problem(const struct run *run, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The permissions of mode (R_OK, W_OK, X_OK) that path denies this user, as "rwx" letters. */
+static void missing_bits(const char *path, int mode, char out[static 4])
+{
+	static const struct { int bit; char letter; } bits[] = {
+		{ R_OK, 'r' }, { W_OK, 'w' }, { X_OK, 'x' },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if ((mode & bits[i].bit) && faccessat(AT_FDCWD, path, bits[i].bit, AT_EACCESS) != 0 &&
+		    errno == EACCES)
+			out[n++] = bits[i].letter;
+	out[n] = '\0';
+}
+
+/*
+ * full was refused (EACCES) for a step that needs mode on full itself
+ * (F_OK: only reaching it) and search permission on every directory on
+ * the way: records the first path that refuses, what it lacks, its mode
+ * and owner. When no mode bit explains the refusal (an ACL mask, SELinux,
+ * AppArmor), the path is full itself with nothing missing.
+ */
+static void report_denied(const struct run *run, const char *what, const char *full, int mode)
+{
+	struct ms_mount_denied *d = &run->report->denied;
+	char prefix[4096];
+	size_t len = strlen(full);
+	struct stat st;
+
+	if (d->what[0])
+		return;		/* the first refusal is the one to fix */
+	snprintf(d->what, sizeof(d->what), "%s", what);
+	snprintf(d->path, sizeof(d->path), "%s", full);
+	d->missing[0] = '\0';
+	for (size_t end = 1; len < sizeof(prefix) && end <= len; end++) {
+		if (end < len && full[end] != '/')
+			continue;
+		memcpy(prefix, full, end);
+		prefix[end] = '\0';
+		missing_bits(prefix, end == len ? mode : X_OK, d->missing);
+		if (d->missing[0]) {
+			/* a path too long for the report is cut: it is only shown */
+			size_t n = strnlen(prefix, sizeof(d->path) - 1);
+			memcpy(d->path, prefix, n);
+			d->path[n] = '\0';
+			break;
+		}
+	}
+	d->has_stat = lstat(d->path, &st) == 0;
+	if (d->has_stat) {
+		d->mode = (unsigned)st.st_mode;
+		d->uid = (unsigned long)st.st_uid;
+		d->gid = (unsigned long)st.st_gid;
+	}
+}
+
 /* Monotonic seconds, finer than ms_now_ms(): a local statfs takes microseconds. */
 static double now_seconds(void)
 {
@@ -81,6 +137,10 @@ static bool trigger_automount(const struct run *run)
 {
 	report_step(run, "triggering the automount");
 	int fd = open(run->job->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES) {
+		report_denied(run, "automount point not openable", run->job->path, R_OK | X_OK);
+		return false;
+	}
 	if (fd < 0) {
 		report_problem(run, "automount failed: %s", strerror(errno));
 		return false;
@@ -98,12 +158,18 @@ static bool probe_root(const struct run *run, struct stat *root)
 
 	report_step(run, "statfs");
 	if (statfs(run->job->path, &sfs) != 0) {
-		report_problem(run, "statfs failed: %s", strerror(errno));
+		if (errno == EACCES)
+			report_denied(run, "mount point not reachable", run->job->path, F_OK);
+		else
+			report_problem(run, "statfs failed: %s", strerror(errno));
 		return false;
 	}
 	report_step(run, "stat of the root");
 	if (stat(run->job->path, root) != 0) {
-		report_problem(run, "stat failed: %s", strerror(errno));
+		if (errno == EACCES)
+			report_denied(run, "mount point not reachable", run->job->path, F_OK);
+		else
+			report_problem(run, "stat failed: %s", strerror(errno));
 		return false;
 	}
 	r->latency = now_seconds() - start;
@@ -177,6 +243,14 @@ static void check_sentinel(const struct run *run, dev_t dev)
 	ms_buf_printf(&full, "%s/%s", strcmp(run->job->path, "/") ? run->job->path : "", rel);
 	report_step(run, "opening the sentinel");
 	int fd = open(ms_buf_str(&full), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && errno == EACCES) {
+		/* the storage is there: this user may not look (a vmail-owned 0700 store) */
+		char what[96];
+		snprintf(what, sizeof(what), "sentinel %s not readable", rel);
+		report_denied(run, what, ms_buf_str(&full), R_OK);
+		ms_buf_free(&full);
+		return;
+	}
 	ms_buf_free(&full);
 	if (fd < 0) {
 		report_problem(run, "sentinel %s is missing (%s): the mount may be empty or "
@@ -206,6 +280,18 @@ static void write_test(const struct run *run, dev_t dev)
 			  (void *)run, &res)) {
 		run->report->wrote = true;
 		run->report->write_seconds = now_seconds() - start;
+		return;
+	}
+	if (res.err == EACCES && (res.failed == MS_WRITE_OPEN_DIR ||
+				  res.failed == MS_WRITE_CREATE || res.failed == MS_WRITE_REMOVE)) {
+		/* a file is created and removed there: write and search permission */
+		struct ms_buf dir = MS_BUF_INIT;
+		const char *sub = run->job->write_subdir;
+		ms_buf_puts(&dir, run->job->path);
+		if (sub && sub[0])
+			ms_buf_printf(&dir, "%s%s", strcmp(run->job->path, "/") ? "/" : "", sub);
+		report_denied(run, "write test not allowed", ms_buf_str(&dir), W_OK | X_OK);
+		ms_buf_free(&dir);
 		return;
 	}
 	report_problem(run, "write test failed at %s%s%s: %s%s", ms_write_step_name(res.failed),

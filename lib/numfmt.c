@@ -29,14 +29,6 @@ double ms_strtod_c(const char *s, char **end)
 	return strtod_l(s, end, c_locale());
 }
 
-/* snprintf("%.*f") in the C locale. */
-static void format_fixed(char *buf, size_t size, int decimals, double v)
-{
-	locale_t old = uselocale(c_locale());
-	snprintf(buf, size, "%.*f", decimals, v);
-	uselocale(old);
-}
-
 /* %.*e in the C locale. */
 static void format_sci(char *buf, size_t size, int digits, double v)
 {
@@ -59,6 +51,46 @@ int ms_number_digits(double v)
 	return 17;
 }
 
+/*
+ * Writes the significant digits of sci ("-d.ddde+XX") as a plain decimal:
+ * the decimal point moved by the exponent, zeros added where it leaves the
+ * digits, trailing zeros of the fraction dropped.
+ */
+static void place_point(char buf[static MS_NUMBER_MAX], const char *sci)
+{
+	char digits[32];
+	size_t nd = 0, out = 0;
+	const char *p = sci;
+
+	if (*p == '-')
+		buf[out++] = *p++;
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9' && nd < sizeof(digits))
+			digits[nd++] = *p;
+	int exp = *p == 'e' ? atoi(p + 1) : 0;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	/* the first digit stands for 10^exp: the point goes after digit exp + 1 */
+	long point = (long)exp + 1;
+	if (point <= 0) {
+		buf[out++] = '0';
+		buf[out++] = '.';
+		for (long i = point; i < 0; i++)
+			buf[out++] = '0';
+		memcpy(buf + out, digits, nd);
+		out += nd;
+	} else {
+		for (long i = 0; i < point; i++)
+			buf[out++] = (size_t)i < nd ? digits[i] : '0';
+		if ((size_t)point < nd) {
+			buf[out++] = '.';
+			memcpy(buf + out, digits + point, nd - (size_t)point);
+			out += nd - (size_t)point;
+		}
+	}
+	buf[out] = '\0';
+}
+
 char *ms_format_number(char buf[static MS_NUMBER_MAX], double v)
 {
 	char sci[64];
@@ -71,17 +103,16 @@ char *ms_format_number(char buf[static MS_NUMBER_MAX], double v)
 		strcpy(buf, v < 0 ? "-inf" : "inf");
 		return buf;
 	}
+	if (v == 0) {
+		strcpy(buf, "0");	/* -0 too */
+		return buf;
+	}
 	/*
-	 * Print the fewest significant digits that survive a round trip in
-	 * fixed notation; %.*e tells us where the decimal point goes.
+	 * The fewest significant digits that survive a round trip, as %.*e
+	 * gives them (correctly rounded), written out without the exponent.
 	 */
-	int digits = ms_number_digits(v);
-	format_sci(sci, sizeof(sci), digits, v);
-	const char *e = strchr(sci, 'e');
-	int decimals = digits - 1 - (e ? atoi(e + 1) : 0);
-	format_fixed(buf, MS_NUMBER_MAX, decimals < 0 ? 0 : decimals, v);
-	if (strcmp(buf, "-0") == 0)
-		strcpy(buf, "0");
+	format_sci(sci, sizeof(sci), ms_number_digits(v), v);
+	place_point(buf, sci);
 	return buf;
 }
 

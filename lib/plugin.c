@@ -43,7 +43,8 @@ static const char common_help[] =
 	"    Say more in the long output; repeat for more detail.\n"
 	" -t, --timeout=SECONDS[:STATE]\n"
 	"    Give up after SECONDS (default %s) with STATE (ok, warning, critical\n"
-	"    or unknown; default unknown), naming the step that did not finish.\n"
+	"    or unknown; default critical: what the plugin watches did not answer\n"
+	"    in time), naming the step that did not finish.\n"
 	" --extra-opts=[SECTION][@FILE]\n"
 	"    Read options from SECTION (default: the program name) of an INI FILE\n"
 	"    (default: searched as monitoring-plugins does, and\n"
@@ -59,7 +60,9 @@ static struct ms_extraopts extra_opts;	/* kept for the life of the process */
 static int verbosity;
 static enum ms_format format = MS_FORMAT_CLASSIC;
 static double timeout = MS_DEFAULT_TIMEOUT;
-static enum ms_state timeout_state = MS_UNKNOWN;
+/* A timeout means the watched service did not answer in time: CRITICAL. */
+static enum ms_state timeout_state = MS_CRITICAL;
+static bool timeout_given;
 static char optname[128];
 
 static void plugin_oom(void)
@@ -90,6 +93,32 @@ static void build_options(void)
 	shortopts = ms_buf_steal(&s);
 }
 
+/*
+ * --output-format applies to every message of the run, also to a usage
+ * error about an option written before it: a first pass over a copy of
+ * argv (getopt_long permutes what it reads) looks for it alone.
+ */
+static void scan_output_format(int argc, char **argv)
+{
+	char **copy = ms_xcalloc((size_t)argc + 1, sizeof(*copy));
+	int c;
+
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	opterr = 0;
+	optind = 0;	/* GNU getopt: start afresh */
+	while ((c = getopt_long(argc, copy, shortopts, longopts, NULL)) != -1) {
+		if (c != OPT_OUTPUT_FORMAT)
+			continue;
+		if (strcmp(optarg, "json") == 0)
+			format = MS_FORMAT_JSON;
+		else if (strcmp(optarg, "classic") == 0)
+			format = MS_FORMAT_CLASSIC;
+	}
+	optind = 0;
+	free(copy);
+	ms_deadline_configure(plugin->label, format);
+}
+
 void ms_plugin_init(const struct ms_plugin *p, int *argc, char ***argv)
 {
 	char err[1024];
@@ -101,8 +130,10 @@ void ms_plugin_init(const struct ms_plugin *p, int *argc, char ***argv)
 	ms_deadline_configure(p->label, format);
 	ms_step("reading the command line");
 	build_options();
+	scan_output_format(*argc, *argv);	/* for an error in --extra-opts */
 	if (!ms_extraopts_expand(p->name, argc, argv, &extra_opts, err, sizeof(err)))
 		ms_usage_error("%s", err);
+	scan_output_format(*argc, *argv);
 }
 
 int ms_verbosity(void)
@@ -118,6 +149,19 @@ enum ms_format ms_output_format(void)
 double ms_timeout(void)
 {
 	return timeout;
+}
+
+bool ms_timeout_given(void)
+{
+	return timeout_given;
+}
+
+void ms_timeout_raise(double seconds)
+{
+	if (seconds <= timeout)
+		return;
+	timeout = seconds;
+	ms_deadline_arm(timeout, timeout_state);
 }
 
 static void print_usage(FILE *out)
@@ -216,6 +260,7 @@ static void parse_timeout(const char *arg)
 				       "critical or unknown", colon + 1);
 	}
 	timeout = ms_opt_double("--timeout", copy, 0.001, 86400);
+	timeout_given = true;
 	free(copy);
 }
 

@@ -54,6 +54,16 @@ int ms_verbosity(void);
 enum ms_format ms_output_format(void);
 double ms_timeout(void);
 
+/* Whether -t was given (on the command line or in --extra-opts). */
+bool ms_timeout_given(void);
+
+/*
+ * Raises the timeout to seconds and re-arms the deadline, for a plugin
+ * whose own option needs more time than the default -t gives (call it
+ * only when -t was not given; it never shortens).
+ */
+void ms_timeout_raise(double seconds);
+
 /*
  * Option value helpers: each ends the run with a usage error naming the
  * option ("invalid range 'abc' for --warning: 'abc' is not a number").

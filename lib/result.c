@@ -227,79 +227,129 @@ static void write_classic(const struct ms_result *r, FILE *out)
 }
 
 /*
- * A number, or null for the infinite end of a range and NaN. Whole numbers
- * are JSON integers, so a count reads 1234 and not 1234.0.
+ * The JSON document is written here rather than by jansson's dumper, whose
+ * reals are printed with one %.*g precision for the whole document: an
+ * exponent (6.2e-05) or clock noise (2.3999999999999999) for numbers that
+ * the classic output prints as 0.000062 and 2.4. jansson still escapes the
+ * strings.
  */
-static json_t *json_number(double v)
+static void json_put_string(struct ms_buf *b, const char *s)
 {
-	if (!isfinite(v))
-		return json_null();
-	if (v == trunc(v) && fabs(v) < 9007199254740992.0) /* 2^53: exact as an integer */
-		return json_integer((json_int_t)v);
-	return json_real(v);
+	json_t *str = json_string(s);
+	char *text = str ? json_dumps(str, JSON_ENCODE_ANY) : NULL;
+
+	if (text == NULL)
+		ms_oom(); /* every string was cleaned to UTF-8: only memory fails here */
+	ms_buf_puts(b, text);
+	free(text);
+	json_decref(str);
 }
 
-static json_t *json_range(const struct ms_range *range)
+/*
+ * The shortest plain decimal that reads back as v (ms_format_number);
+ * null when not finite. A whole number beyond 64-bit integers gets ".0",
+ * so parsers that keep integers in 64 bits (jansson) read it as a real.
+ */
+static void json_put_number(struct ms_buf *b, double v)
 {
-	return json_pack("{s:s, s:o, s:o, s:b}", "range", range->text,
-			 "start", json_number(range->start),
-			 "end", json_number(range->end), "inside", range->inside);
+	char num[MS_NUMBER_MAX];
+
+	if (!isfinite(v)) {
+		ms_buf_puts(b, "null");
+		return;
+	}
+	ms_buf_puts(b, ms_format_number(num, v));
+	if (fabs(v) >= 0x1p63 && !strchr(num, '.'))
+		ms_buf_puts(b, ".0");
 }
 
-static json_t *json_perf(const struct perf_item *it)
+static void json_put_range(struct ms_buf *b, bool has, const struct ms_range *range)
 {
-	json_t *o = json_pack("{s:s, s:o, s:s}", "label", it->label,
-			      "value", json_number(it->value), "uom", it->uom);
-	json_object_set_new(o, "warn", it->has_warn ? json_range(&it->warn) : json_null());
-	json_object_set_new(o, "crit", it->has_crit ? json_range(&it->crit) : json_null());
-	json_object_set_new(o, "min", it->has_min ? json_number(it->min) : json_null());
-	json_object_set_new(o, "max", it->has_max ? json_number(it->max) : json_null());
-	return o;
+	if (!has) {
+		ms_buf_puts(b, "null");
+		return;
+	}
+	ms_buf_puts(b, "{\"range\":");
+	json_put_string(b, range->text);
+	ms_buf_puts(b, ",\"start\":");
+	json_put_number(b, range->start);
+	ms_buf_puts(b, ",\"end\":");
+	json_put_number(b, range->end);
+	ms_buf_printf(b, ",\"inside\":%s}", range->inside ? "true" : "false");
 }
 
-/* The precision that prints every number of the document in its shortest form. */
-static int json_precision(const struct ms_result *r)
+static void json_put_perf(struct ms_buf *b, const struct perf_item *it)
 {
-	int digits = 1;
+	ms_buf_puts(b, "{\"label\":");
+	json_put_string(b, it->label);
+	ms_buf_puts(b, ",\"value\":");
+	json_put_number(b, it->value);
+	ms_buf_puts(b, ",\"uom\":");
+	json_put_string(b, it->uom);
+	ms_buf_puts(b, ",\"warn\":");
+	json_put_range(b, it->has_warn, &it->warn);
+	ms_buf_puts(b, ",\"crit\":");
+	json_put_range(b, it->has_crit, &it->crit);
+	ms_buf_puts(b, ",\"min\":");
+	if (it->has_min)
+		json_put_number(b, it->min);
+	else
+		ms_buf_puts(b, "null");
+	ms_buf_puts(b, ",\"max\":");
+	if (it->has_max)
+		json_put_number(b, it->max);
+	else
+		ms_buf_puts(b, "null");
+	ms_buf_putc(b, '}');
+}
 
-	for (size_t i = 0; i < r->nperf; i++) {
-		const struct perf_item *it = &r->perf[i];
-		double values[] = { it->value, it->min, it->max, it->warn.start,
-				    it->warn.end, it->crit.start, it->crit.end };
-		for (size_t j = 0; j < sizeof(values) / sizeof(values[0]); j++) {
-			int d = ms_number_digits(values[j]);
-			if (d > digits)
-				digits = d;
+/* The entries of one kind as a JSON array: sub-checks as objects, lines as strings. */
+static void json_put_entries(struct ms_buf *b, const struct ms_result *r, enum entry_kind kind)
+{
+	bool first = true;
+
+	ms_buf_putc(b, '[');
+	for (size_t i = 0; i < r->nentries; i++) {
+		const struct entry *e = &r->entries[i];
+		if (e->kind != kind)
+			continue;
+		if (!first)
+			ms_buf_putc(b, ',');
+		first = false;
+		if (kind == ENTRY_CHECK) {
+			ms_buf_printf(b, "{\"state\":\"%s\",\"text\":", ms_state_name(e->state));
+			json_put_string(b, e->text);
+			ms_buf_putc(b, '}');
+		} else {
+			json_put_string(b, e->text);
 		}
 	}
-	return digits;
+	ms_buf_putc(b, ']');
 }
 
 static void write_json(const struct ms_result *r, FILE *out)
 {
+	struct ms_buf b = MS_BUF_INIT;
 	char *summary = summary_text(r);
-	json_t *checks = json_array(), *lines = json_array(), *perf = json_array();
 
-	for (size_t i = 0; i < r->nentries; i++) {
-		const struct entry *e = &r->entries[i];
-		if (e->kind == ENTRY_CHECK)
-			json_array_append_new(checks, json_pack("{s:s, s:s}",
-				"state", ms_state_name(e->state), "text", e->text));
-		else
-			json_array_append_new(lines, json_string(e->text));
+	ms_buf_puts(&b, "{\"name\":");
+	json_put_string(&b, r->label);
+	ms_buf_printf(&b, ",\"state\":\"%s\",\"exit_code\":%d,\"summary\":",
+		      ms_state_name(r->state), (int)r->state);
+	json_put_string(&b, summary);
+	ms_buf_puts(&b, ",\"checks\":");
+	json_put_entries(&b, r, ENTRY_CHECK);
+	ms_buf_puts(&b, ",\"long_output\":");
+	json_put_entries(&b, r, ENTRY_LINE);
+	ms_buf_puts(&b, ",\"perfdata\":[");
+	for (size_t i = 0; i < r->nperf; i++) {
+		if (i)
+			ms_buf_putc(&b, ',');
+		json_put_perf(&b, &r->perf[i]);
 	}
-	for (size_t i = 0; i < r->nperf; i++)
-		json_array_append_new(perf, json_perf(&r->perf[i]));
-	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:o, s:o, s:o}",
-			      "name", r->label, "state", ms_state_name(r->state),
-			      "exit_code", (int)r->state, "summary", summary,
-			      "checks", checks, "long_output", lines, "perfdata", perf);
-	if (o == NULL)
-		ms_oom(); /* every string was cleaned to UTF-8: only memory fails here */
-	json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER |
-			   JSON_REAL_PRECISION(json_precision(r)));
-	fputc('\n', out);
-	json_decref(o);
+	ms_buf_puts(&b, "]}\n");
+	fwrite(b.data, 1, b.len, out);
+	ms_buf_free(&b);
 	free(summary);
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "redact.h"
 #include "text.h"
 #include "webmail.h"
 #include "webmail_roundcube.h"
@@ -40,13 +41,18 @@ void ms_wm_fail(struct ms_wm_error *err, enum ms_wm_failure kind, const char *fm
 	struct ms_buf raw = MS_BUF_INIT, clean = MS_BUF_INIT;
 	va_list ap;
 
+	struct ms_buf red = MS_BUF_INIT;
+
 	va_start(ap, fmt);
 	ms_buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
-	ms_text_add_line(&clean, ms_buf_str(&raw), raw.len);
+	/* URLs it quotes may carry the session's token: never shown */
+	ms_redact_text(&red, ms_buf_str(&raw), raw.len);
+	ms_text_add_line(&clean, ms_buf_str(&red), red.len);
 	err->kind = kind;
 	snprintf(err->text, sizeof(err->text), "%s", ms_buf_str(&clean));
 	ms_buf_free(&raw);
+	ms_buf_free(&red);
 	ms_buf_free(&clean);
 }
 

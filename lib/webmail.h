@@ -76,7 +76,10 @@ const struct ms_webmail_ops *ms_webmail_find(const char *name);
 /* The names ms_webmail_find knows, for messages: "roundcube". */
 const char *ms_webmail_names(void);
 
-/* Fills err with kind and a printf-formatted sentence (cleaned for output). */
+/*
+ * Fills err with kind and a printf-formatted sentence, cleaned for output
+ * and with the secrets of any URL in it redacted (lib/redact.h).
+ */
 void ms_wm_fail(struct ms_wm_error *err, enum ms_wm_failure kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -10,6 +10,7 @@
 
 #include "deadline.h"
 #include "htmlform.h"
+#include "redact.h"
 #include "text.h"
 #include "webmail_roundcube.h"
 #include "xalloc.h"
@@ -17,6 +18,7 @@
 struct ms_webmail {
 	struct ms_http *http;
 	char *base;		/* the URL the user opens */
+	char *shown;		/* base as steps and messages show it (lib/redact.h) */
 	char *mail_url;		/* where the login redirected to */
 	char *token;		/* the request token of the session */
 };
@@ -368,8 +370,11 @@ static struct ms_webmail *rc_open(struct ms_http *http, const char *base_url,
 		return NULL;
 	}
 	struct ms_webmail *wm = ms_xcalloc(1, sizeof(*wm));
+	struct ms_buf shown = MS_BUF_INIT;
 	wm->http = http;
 	wm->base = base;
+	ms_redact_text(&shown, base, strlen(base));
+	wm->shown = ms_buf_steal(&shown);
 	return wm;
 }
 
@@ -378,6 +383,7 @@ static void rc_close(struct ms_webmail *wm)
 	if (!wm)
 		return;
 	free(wm->base);
+	free(wm->shown);
 	free(wm->mail_url);
 	free(wm->token);
 	free(wm);
@@ -390,7 +396,7 @@ static bool rc_login(struct ms_webmail *wm, const char *user, const char *passwo
 	struct ms_form form;
 	struct ms_buf body = MS_BUF_INIT;
 
-	ms_step("loading the login page %s", wm->base);
+	ms_step("loading the login page %s", wm->shown);
 	if (!get_page(wm, wm->base, NULL, &page, err))
 		return false;
 	struct ms_html *doc = ms_html_parse(page.body.data, page.body.len);
@@ -399,7 +405,7 @@ static bool rc_login(struct ms_webmail *wm, const char *user, const char *passwo
 	ms_http_response_free(&page);
 	if (!found || !ms_form_get(&form, "_token")) {
 		ms_wm_fail(err, MS_WM_FLOW, "%s has no Roundcube login form (is --url right?)",
-			   wm->base);
+			   wm->shown);
 		ms_form_free(&form);
 		return false;
 	}
@@ -410,7 +416,7 @@ static bool rc_login(struct ms_webmail *wm, const char *user, const char *passwo
 	char *action = url_for(wm, form.action);
 	ms_form_free(&form);
 
-	ms_step("logging in to %s as %s", wm->base, user);
+	ms_step("logging in to %s as %s", wm->shown, user);
 	struct ms_http_request req = { .url = action, .form = ms_buf_str(&body) };
 	bool answered = request(wm, &req, &answer, err);
 	/* the password is in the body: do not leave it in freed memory */
@@ -597,7 +603,7 @@ static bool rc_send(struct ms_webmail *wm, const struct ms_wm_message *msg,
 	ms_form_free(&form);
 	free(compose_id);
 
-	ms_step("sending the message through %s", wm->base);
+	ms_step("sending the message through %s", wm->shown);
 	struct ms_http_request req = { .url = url, .form = ms_buf_str(&body) };
 	bool ok = request(wm, &req, &answer, err);
 	ms_buf_free(&body);

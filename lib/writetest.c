@@ -35,11 +35,15 @@ const char *ms_write_step_name(enum ms_write_step step)
 
 /*
  * Opens root/subdir one component at a time, never following a symlink.
- * Returns the directory descriptor or -1 with errno set.
+ * Returns the directory descriptor or -1 with errno set. O_PATH: the test
+ * needs search permission on the way and write permission in the
+ * directory, not the right to list any of them.
  */
+#define TEST_DIR_FLAGS (O_PATH | O_DIRECTORY | O_CLOEXEC)
+
 static int open_test_dir(const char *root, const char *subdir)
 {
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(root, TEST_DIR_FLAGS);
 	const char *p = subdir ? subdir : "";
 
 	while (fd >= 0 && *p) {
@@ -60,7 +64,7 @@ static int open_test_dir(const char *root, const char *subdir)
 			errno = EINVAL;
 			return -1;
 		}
-		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int next = openat(fd, name, TEST_DIR_FLAGS | O_NOFOLLOW);
 		int saved = errno;
 		struct stat st;
 		/* O_DIRECTORY says ENOTDIR for a symlink: say what it is */

@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -291,6 +293,9 @@ struct target {
 	struct ms_proc_info stuck;		/* the stuck probe's state */
 	bool has_stuck;
 	bool missing;				/* not mounted, and nothing there */
+	char kind;				/* not mounted: what is there ('d' a
+						   directory, 'f' a file, 'l' a symlink,
+						   'o' other; 0 unknown) */
 	/* the verdict */
 	enum ms_state state;
 	struct ms_buf problems;
@@ -409,13 +414,18 @@ static void collect_targets(const struct settings *s, struct run *run)
 /* ------------------------------------------------------------------ */
 /* probe: what may hang runs in a child                                */
 
-/* Runs in a probe child for a path that is not mounted: does it exist? Answers errno. */
+/*
+ * Runs in a probe child for a path that is not mounted: what is there?
+ * Answers "ERRNO KIND" (KIND: d directory, f regular file, l symlink, o other).
+ */
 static int exists_child(void *arg, int fd)
 {
 	struct stat st;
-	char answer[16];
+	char answer[32];
 	int e = lstat(arg, &st) == 0 ? 0 : errno;
-	int n = snprintf(answer, sizeof(answer), "%d\n", e);
+	char kind = e ? '-' : S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f'
+		  : S_ISLNK(st.st_mode) ? 'l' : 'o';
+	int n = snprintf(answer, sizeof(answer), "%d %c\n", e, kind);
 
 	return write(fd, answer, (size_t)n) == n ? 0 : 1;
 }
@@ -564,7 +574,11 @@ static void probe_all(const struct settings *s, struct run *run)
 		if (t->mount)
 			continue;
 		struct ms_probe *p = &probes[k++];
-		int e = p->state == MS_PROBE_DONE && p->answer.len ? atoi(ms_buf_str(&p->answer)) : 0;
+		int e = 0;
+		char kind = 0;
+		if (p->state == MS_PROBE_DONE && p->answer.len &&
+		    sscanf(ms_buf_str(&p->answer), "%d %c", &e, &kind) == 2 && e == 0)
+			t->kind = kind;
 		t->missing = e == ENOENT || e == ENOTDIR;
 		ms_probe_free(p);
 	}
@@ -733,6 +747,72 @@ static void judge_lingering(struct target *t)
 	ms_buf_free(&b);
 }
 
+/* A user's or group's name, or its number when the system has no name for it. */
+static const char *user_name(char *buf, size_t size, unsigned long uid)
+{
+	struct passwd *pw = getpwuid((uid_t)uid);
+
+	if (pw)
+		snprintf(buf, size, "%s", pw->pw_name);
+	else
+		snprintf(buf, size, "%lu", uid);
+	return buf;
+}
+
+static const char *group_name(char *buf, size_t size, unsigned long gid)
+{
+	struct group *gr = getgrgid((gid_t)gid);
+
+	if (gr)
+		snprintf(buf, size, "%s", gr->gr_name);
+	else
+		snprintf(buf, size, "%lu", gid);
+	return buf;
+}
+
+/* "search (x)", "write and search (wx)": what the letters grant on a directory or a file. */
+static void permission_words(struct ms_buf *b, const char *letters, bool dir)
+{
+	for (const char *l = letters; *l; l++) {
+		if (l != letters)
+			ms_buf_puts(b, l[1] ? ", " : " and ");
+		ms_buf_puts(b, *l == 'r' ? "read" : *l == 'w' ? "write" : dir ? "search" : "execute");
+	}
+	ms_buf_printf(b, " (%s)", letters);
+}
+
+/*
+ * A step the probe was refused for want of permission: the plugin's
+ * trouble, not the storage's (UNKNOWN), with the path that refuses, the
+ * user, and what to change.
+ */
+static void judge_denied(struct target *t)
+{
+	const struct ms_mount_denied *d = &t->report.denied;
+	char me[64], owner[64], group[64];
+	struct ms_buf b = MS_BUF_INIT;
+
+	user_name(me, sizeof(me), (unsigned long)geteuid());
+	ms_buf_printf(&b, "%s by user %s: ", d->what, me);
+	if (!d->has_stat) {
+		ms_buf_printf(&b, "permission denied on %s", d->path);
+	} else {
+		ms_buf_printf(&b, "%s is mode %04o, owner %s, group %s, ", d->path, d->mode & 07777,
+			      user_name(owner, sizeof(owner), d->uid),
+			      group_name(group, sizeof(group), d->gid));
+		if (d->missing[0]) {
+			ms_buf_printf(&b, "which gives %s no ", me);
+			permission_words(&b, d->missing, S_ISDIR(d->mode));
+			ms_buf_printf(&b, " permission: grant it (setfacl -m u:%s:%s %s) or run the "
+				      "check as a user who may", me, d->missing, d->path);
+		} else {
+			ms_buf_puts(&b, "which allows it: an ACL, SELinux or AppArmor refuses it");
+		}
+	}
+	flag(t, MS_UNKNOWN, "%s", ms_buf_str(&b));
+	ms_buf_free(&b);
+}
+
 static void judge_probe(struct target *t)
 {
 	struct ms_buf b = MS_BUF_INIT;
@@ -757,6 +837,8 @@ static void judge_probe(struct target *t)
 	case MS_PROBE_RUNNING:
 		break;
 	}
+	if (t->has_report && t->report.denied.what[0])
+		judge_denied(t);
 	if (t->has_report && t->report.has_counts)
 		detail(t, "answered in %.2f ms", t->report.latency * 1000);
 	if (t->has_report && t->report.wrote)
@@ -811,6 +893,14 @@ static void judge(const struct settings *s, struct target *t)
 	t->state = MS_OK;
 	if (t->mount == NULL && t->missing) {
 		flag(t, MS_CRITICAL, "does not exist (not mounted, and no directory there)");
+		return;
+	}
+	if (t->mount == NULL && t->kind && t->kind != 'd') {
+		/* not a mount point that has gone: -p names the wrong thing */
+		flag(t, MS_UNKNOWN, "is %s, not a mount point: give -p the directory the storage "
+		     "is mounted on, as /proc/self/mountinfo lists it",
+		     t->kind == 'f' ? "a regular file" : t->kind == 'l' ? "a symlink" :
+		     "neither a directory nor a file");
 		return;
 	}
 	if (t->mount == NULL) {

@@ -28,6 +28,7 @@
 #include "httpclient.h"
 #include "imapprobe.h"
 #include "plugin.h"
+#include "redact.h"
 #include "text.h"
 #include "webmail.h"
 #include "xalloc.h"
@@ -41,6 +42,11 @@
 #define STALE_PROBE_S (24 * 3600)
 /* What -t must leave beyond --delivery-timeout for the last search and the clean-up. */
 #define DELIVERY_MARGIN_S 5
+/*
+ * The default -t: long enough that a delivery slower than the -c 120 of
+ * the README's example is measured and CRITICAL, not cut short.
+ */
+#define DEFAULT_TIMEOUT_S 180
 
 /* ---- options ---- */
 
@@ -60,6 +66,7 @@ enum {
 	OPT_LOGIN_CRITICAL,
 	OPT_CA_FILE,
 	OPT_INSECURE,
+	OPT_IMAP_CLEARTEXT,
 };
 
 static const struct option longopts[] = {
@@ -81,6 +88,7 @@ static const struct option longopts[] = {
 	{ "login-critical", required_argument, NULL, OPT_LOGIN_CRITICAL },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "imap-cleartext", no_argument, NULL, OPT_IMAP_CLEARTEXT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -96,7 +104,7 @@ static const struct ms_plugin plugin = {
 		    "[--webmail=roundcube] [--to=ADDRESS] [--attach-size=BYTES] [--imap-user=USER] "
 		    "[--imap-password-file=FILE] [--delivery-timeout=DURATION] [--junk-folder=NAME]... "
 		    "[--keep] [-w RANGE] [-c RANGE] [--login-warning=RANGE] [--login-critical=RANGE] "
-		    "[--ca-file=FILE] [--insecure]",
+		    "[--ca-file=FILE] [--insecure] [--imap-cleartext]",
 	.options_help =
 		" --url=URL\n"
 		"    The webmail's address as users open it (https://webmail.example.com/).\n"
@@ -113,14 +121,16 @@ static const struct ms_plugin plugin = {
 		"    Attach a generated file of BYTES bytes (default: no attachment).\n"
 		" --imap-url=URL\n"
 		"    Where to look for the message: imaps://imap.example.com/INBOX (the\n"
-		"    folder defaults to INBOX).\n"
+		"    folder defaults to INBOX). imap:// logs in only after STARTTLS.\n"
 		" --imap-user=USER\n"
 		"    The IMAP login name (default: USER).\n"
 		" --imap-password-file=FILE\n"
 		"    The IMAP password's file (default: the webmail password).\n"
 		" --delivery-timeout=DURATION\n"
-		"    How long to wait for the message after sending it (default 45s).\n"
-		"    Above 0 and at least 5s shorter than -t (default 60s).\n"
+		"    How long to wait for the message after sending it (default: as long as\n"
+		"    -t allows, keeping 5s, or a quarter of -t when less, for the clean-up).\n"
+		"    Above 0; with -t, at least 5s shorter than it; alone, it raises -t\n"
+		"    (default 180s) to fit.\n"
 		" --junk-folder=NAME\n"
 		"    A spam folder where arrival means WARNING \"delivered to Junk\";\n"
 		"    repeatable (default: Junk and Spam, where they exist).\n"
@@ -136,10 +146,14 @@ static const struct ms_plugin plugin = {
 		"    Verify the webmail's and the IMAP server's certificates against the\n"
 		"    CAs in FILE (PEM) instead of the system's.\n"
 		" --insecure\n"
-		"    Do not verify certificates (say so explicitly; never the default).\n",
+		"    Do not verify certificates (say so explicitly; never the default).\n"
+		" --imap-cleartext\n"
+		"    Allow an imap:// login without TLS when the server offers no STARTTLS\n"
+		"    (never the default: the password would cross the network in clear;\n"
+		"    no effect on imaps://).\n",
 	.shortopts = "u:w:c:",
 	.longopts = longopts,
-	.default_timeout = 60,
+	.default_timeout = DEFAULT_TIMEOUT_S,
 };
 
 struct settings {
@@ -147,9 +161,10 @@ struct settings {
 	const char *imap_url, *imap_user, *imap_password_file, *ca_file;
 	long attach_size;
 	double delivery_timeout;
+	bool delivery_timeout_given;	/* else derived from -t */
 	const char *junk[MAX_JUNK_FOLDERS];
 	size_t njunk;
-	bool keep, insecure;
+	bool keep, insecure, imap_cleartext;
 	struct ms_thresholds delivery, login;
 	char *password, *imap_password;
 };
@@ -228,6 +243,7 @@ static void parse(int argc, char **argv, struct settings *s)
 		case OPT_IMAP_PASSWORD_FILE: s->imap_password_file = optarg; break;
 		case OPT_DELIVERY_TIMEOUT:
 			s->delivery_timeout = ms_opt_duration(name, optarg);
+			s->delivery_timeout_given = true;
 			break;
 		case OPT_JUNK_FOLDER: add_junk_folder(s, optarg, name); break;
 		case OPT_KEEP: s->keep = true; break;
@@ -249,8 +265,44 @@ static void parse(int argc, char **argv, struct settings *s)
 			break;
 		case OPT_CA_FILE: s->ca_file = optarg; break;
 		case OPT_INSECURE: s->insecure = true; break;
+		case OPT_IMAP_CLEARTEXT: s->imap_cleartext = true; break;
 		}
 	}
+}
+
+/* What the run keeps of -t for the last search and the clean-up: 5s, or a quarter of a short -t. */
+static double cleanup_reserve(void)
+{
+	return ms_timeout() / 4 < DELIVERY_MARGIN_S ? ms_timeout() / 4 : DELIVERY_MARGIN_S;
+}
+
+/*
+ * The delivery timeout and -t agree: without --delivery-timeout the wait
+ * lasts as long as -t allows; --delivery-timeout alone raises the default
+ * -t to fit; only both given and contradicting is refused, since a wait
+ * cut short by -t would end on the timeout instead of "not delivered".
+ */
+static void settle_timeouts(struct settings *s)
+{
+	char dt[32], t[32];
+
+	if (!s->delivery_timeout_given) {
+		s->delivery_timeout = ms_timeout() - cleanup_reserve();
+		return;
+	}
+	ms_duration_format(dt, sizeof(dt), s->delivery_timeout);
+	if (!(s->delivery_timeout > 0))
+		ms_usage_error("--delivery-timeout (%s) must be above 0", dt);
+	if (s->delivery_timeout + DELIVERY_MARGIN_S <= ms_timeout())
+		return;
+	if (!ms_timeout_given()) {
+		ms_timeout_raise(s->delivery_timeout + DELIVERY_MARGIN_S);
+		return;
+	}
+	ms_duration_format(t, sizeof(t), ms_timeout());
+	ms_usage_error("--delivery-timeout (%s) must be at least %ds shorter than -t/--timeout "
+		       "(%s): raise -t, lower --delivery-timeout or leave it out (it then follows -t)",
+		       dt, DELIVERY_MARGIN_S, t);
 }
 
 static void check_settings(struct settings *s)
@@ -264,26 +316,18 @@ static void check_settings(struct settings *s)
 	char *url = ms_http_resolve(s->url, "");
 	bool web = url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0);
 	free(url);
-	if (!web)
-		ms_usage_error("invalid value '%s' for --url: use http://HOST/ or https://HOST/", s->url);
+	if (!web) {
+		struct ms_buf shown = MS_BUF_INIT;	/* a password in the URL is not shown */
+		ms_redact_text(&shown, s->url, strlen(s->url));
+		ms_usage_error("invalid value '%s' for --url: use http://HOST/ or https://HOST/",
+			       ms_buf_str(&shown));
+	}
 	if (!ms_webmail_find(s->webmail))
 		ms_usage_error("unknown webmail '%s' for --webmail: use %s", s->webmail,
 			       ms_webmail_names());
 	if (s->ca_file && s->insecure)
 		ms_usage_error("--ca-file and --insecure contradict each other: choose one");
-	/*
-	 * A delivery timeout at or past -t would end the wait UNKNOWN on the
-	 * timeout instead of CRITICAL "not delivered": refuse it up front.
-	 */
-	if (!(s->delivery_timeout > 0) ||
-	    s->delivery_timeout + DELIVERY_MARGIN_S > ms_timeout()) {
-		char dt[32], t[32];
-		ms_duration_format(dt, sizeof(dt), s->delivery_timeout);
-		ms_duration_format(t, sizeof(t), ms_timeout());
-		ms_usage_error("--delivery-timeout (%s) must be above 0 and at least %ds shorter than "
-			       "-t/--timeout (%s): raise -t or lower --delivery-timeout", dt,
-			       DELIVERY_MARGIN_S, t);
-	}
+	settle_timeouts(s);
 	if (s->njunk == 0) {
 		s->junk[s->njunk++] = "Junk";
 		s->junk[s->njunk++] = "Spam";
@@ -530,32 +574,50 @@ static void delete_sent_copy(struct run *run, struct ms_imap *imap, bool quiet)
 /*
  * Not delivered: the Sent copy goes now; the message itself, when it
  * arrives late, goes with the next runs' removal of old probe messages.
+ * cut: -t ended the wait before the delivery timeout (a slow login).
  */
-static _Noreturn void not_delivered(struct run *run, struct ms_imap *imap)
+static _Noreturn void not_delivered(struct run *run, struct ms_imap *imap, bool cut)
 {
-	char took[32];
+	char took[32], t[32];
 
-	ms_duration_format(took, sizeof(took), run->s->delivery_timeout);
-	ms_result_add(run->r, MS_CRITICAL, "not delivered after %s (sent %s, token %s, %u IMAP "
-		      "searches of %s empty)", took, run->sent_at, run->token, run->searches,
-		      ms_imap_mailbox(imap));
+	ms_duration_format(took, sizeof(took),
+			   cut ? seconds_since(run->sent_ms) : run->s->delivery_timeout);
+	ms_duration_format(t, sizeof(t), ms_timeout());
+	ms_result_add(run->r, MS_CRITICAL, "not delivered after %s%s%s%s (sent %s, token %s, %u "
+		      "IMAP searches of %s empty)", took, cut ? ", all the time -t " : "",
+		      cut ? t : "", cut ? " left for it" : "", run->sent_at, run->token,
+		      run->searches, ms_imap_mailbox(imap));
 	delete_sent_copy(run, imap, true);
 	finish(run);
+}
+
+/*
+ * When the wait ends: the delivery timeout after sending, or earlier when
+ * -t would not leave the clean-up its time (*cut says so).
+ */
+static int64_t wait_until(const struct run *run, bool *cut)
+{
+	int64_t by_delivery = run->sent_ms + (int64_t)(run->s->delivery_timeout * 1000);
+	int64_t by_deadline = ms_deadline_at() - (int64_t)(cleanup_reserve() * 1000);
+
+	*cut = by_deadline < by_delivery;
+	return *cut ? by_deadline : by_delivery;
 }
 
 /* Searches with a short backoff until the message is found or time is up. */
 static void await_delivery(struct run *run, struct ms_imap *imap)
 {
 	int64_t pause_ms = 250;
+	bool cut;
+	int64_t until = wait_until(run, &cut);
 
 	for (;;) {
 		search_round(run, imap);
 		if (run->found.n)
 			break;
-		int64_t left = (int64_t)(run->s->delivery_timeout * 1000) -
-			       (ms_now_ms() - run->sent_ms);
+		int64_t left = until - ms_now_ms();
 		if (left <= 0)
-			not_delivered(run, imap);
+			not_delivered(run, imap, cut);
 		int64_t nap = pause_ms < left ? pause_ms : left;
 		ms_step("waiting %.2gs before searching IMAP again for the message", nap / 1000.0);
 		struct timespec ts = { (time_t)(nap / 1000), (long)(nap % 1000) * 1000000L };
@@ -706,7 +768,11 @@ static void report_overhead(struct run *run, struct ms_http *http, struct ms_ima
 {
 	if (ms_verbosity() < 1)
 		return;
+	char dt[32];
+	ms_duration_format(dt, sizeof(dt), run->s->delivery_timeout);
 	ms_result_line(run->r, "token %s, sent %s", run->token, run->sent_at);
+	ms_result_line(run->r, "delivery timeout %s%s", dt,
+		       run->s->delivery_timeout_given ? "" : " (what -t leaves for it)");
 	ms_result_line(run->r, "HTTP: %u requests over %u connections; IMAP: %u commands over %u "
 		       "connections", ms_http_requests(http), ms_http_connections(http),
 		       ms_imap_requests(imap), ms_imap_connections(imap));
@@ -714,7 +780,7 @@ static void report_overhead(struct run *run, struct ms_http *http, struct ms_ima
 
 int main(int argc, char **argv)
 {
-	struct settings s = { .webmail = "roundcube", .delivery_timeout = 45 };
+	struct settings s = { .webmail = "roundcube" };
 	char err[512];
 
 	ms_plugin_init(&plugin, &argc, &argv);
@@ -725,7 +791,7 @@ int main(int argc, char **argv)
 	struct ms_http_opts hopts = { .tls = tls, .verbose = ms_verbosity() };
 	struct ms_imap_opts iopts = { .url = s.imap_url, .user = s.imap_user,
 				      .password = s.imap_password, .tls = tls,
-				      .verbose = ms_verbosity() };
+				      .cleartext = s.imap_cleartext, .verbose = ms_verbosity() };
 	if (!ms_curl_global_init(err, sizeof(err)))
 		ms_die(MS_UNKNOWN, "%s", err);
 	struct ms_imap *imap = ms_imap_new(&iopts, err, sizeof(err));

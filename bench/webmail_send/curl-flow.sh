@@ -1,13 +1,14 @@
 #!/bin/bash
-# curl-flow.sh URL USER IMAP-URL: the same job as check_webmail_send done
+# curl-flow.sh URL USER IMAP-URL CA-FILE: the same job as check_webmail_send done
 # the way operators script it today, with one curl process per request and
 # sed on the pages (login, mailbox, message list, compose, send, logout,
 # then IMAP search until found and delete). Only for the benchmark's side
 # by side: it does no classification and no cleanup beyond the happy path.
-# The password comes from MAILSTATUS_PASSWORD. Exit 0 when the message was
-# found and deleted.
+# The password comes from MAILSTATUS_PASSWORD; IMAP goes over STARTTLS,
+# verified against CA-FILE, as the plugin's does. Exit 0 when the message
+# was found and deleted.
 set -eu
-base=$1 user=$2 imap=$3
+base=$1 user=$2 imap=$3 ca=$4
 pass=$MAILSTATUS_PASSWORD
 jar=$(mktemp)
 trap 'rm -f "$jar"' EXIT
@@ -35,12 +36,14 @@ c -o /dev/null "$base?_task=logout&_token=$tok"
 
 i=0
 while :; do
-	uids=$(curl -sS --user "$user:$pass" "$imap" -X "UID SEARCH HEADER Subject \"$token\"" |
+	uids=$(curl -sS --ssl-reqd --cacert "$ca" --user "$user:$pass" "$imap" \
+		-X "UID SEARCH HEADER Subject \"$token\"" |
 		tr -d '\r' | sed -n 's/^\* SEARCH *//p')
 	[ -n "$uids" ] && break
 	i=$((i + 1))
 	[ "$i" -lt 100 ] || { echo "not delivered"; exit 2; }
 	sleep 0.25
 done
-curl -sS --user "$user:$pass" "$imap" -X "UID STORE ${uids// /,} +FLAGS.SILENT (\\Deleted)" >/dev/null
-curl -sS --user "$user:$pass" "$imap" -X EXPUNGE >/dev/null
+curl -sS --ssl-reqd --cacert "$ca" --user "$user:$pass" "$imap" \
+	-X "UID STORE ${uids// /,} +FLAGS.SILENT (\\Deleted)" >/dev/null
+curl -sS --ssl-reqd --cacert "$ca" --user "$user:$pass" "$imap" -X EXPUNGE >/dev/null

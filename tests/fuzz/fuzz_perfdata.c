@@ -12,9 +12,9 @@
  * Checked: the output is one word of printable text (no '|', no control
  * character, no space outside the quotes) that parses by the grammar
  * above to the cleaned label, the same value, UOM and ranges, and min and
- * max. Independently, any input that ms_parse_decimal() reads must print
- * (ms_format_number) as a plain decimal that reads back as the same
- * double.
+ * max. Every number is a plain decimal (no exponent) in the fewest
+ * significant digits that read back as the same double. Independently, any
+ * input that ms_parse_decimal() reads must print (ms_format_number) so.
  */
 #include "config.h"
 
@@ -56,7 +56,31 @@ static bool plain_decimal(const char *s, size_t n)
 	return i == n && !(n == 2 && s[0] == '-' && s[1] == '0');
 }
 
-/* A number field as written: "U" for NaN, else the same double. */
+/* Significant digits of a plain decimal: no sign, point, leading or trailing zeros. */
+static int significant_digits(const char *s, size_t n)
+{
+	int digits = 0, zeros = 0;
+	bool started = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || (!started && s[i] == '0'))
+			continue;
+		started = true;
+		if (s[i] == '0') {
+			zeros++;
+		} else {
+			digits += zeros + 1;
+			zeros = 0;
+		}
+	}
+	return digits ? digits : 1;
+}
+
+/*
+ * A number field as written: "U" for NaN, else the same double in the
+ * fewest significant digits that read back as it (never 2.4000000000000004
+ * for a value that 2.4 reads back as).
+ */
 static void check_number(const char *s, size_t n, double want)
 {
 	char tmp[MS_NUMBER_MAX];
@@ -71,6 +95,8 @@ static void check_number(const char *s, size_t n, double want)
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
 	if (ms_strtod_c(tmp, NULL) != want)
+		abort();
+	if (significant_digits(s, n) != ms_number_digits(want))
 		abort();
 }
 

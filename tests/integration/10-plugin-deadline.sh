@@ -1,8 +1,9 @@
 #!/bin/sh
 # The deadline, seen from outside: a plugin built on lib/ that sleeps,
-# waits for a child, or waits for a probe stuck forever, past -t 1, exits 3
-# with "timed out after 1s while <step>" in under 1.5 s, and leaves no
-# child program running.
+# waits for a child, or waits for a probe stuck forever, past -t 1, exits 2
+# (CRITICAL: what it watches did not answer in time; -t N:STATE chooses
+# another state) with "timed out after 1s while <step>" in under 1.5 s, and
+# leaves no child program running.
 set -u
 plugin="$top_builddir/tests/check_selftest"
 failures=0
@@ -25,11 +26,12 @@ deadline() {
 	fi
 }
 
-deadline "sleep in the plugin" 3 '^SELFTEST UNKNOWN - timed out after 1s while sleeping for 5s$' -t 1 --sleep=5
-deadline "child program" 3 "^SELFTEST UNKNOWN - timed out after 1s while waiting for the child 'sleep 30'$" -t 1 --child-sleep=30
-deadline "stuck probe" 3 '^SELFTEST UNKNOWN - timed out after 1s while waiting for a probe that never answers$' -t 1 --probe-hang
-deadline "timeout state critical" 2 '^SELFTEST CRITICAL - timed out after 1s while sleeping' -t 1:critical --sleep=5
-deadline "fractional timeout" 3 'timed out after 0.5s while sleeping' -t 0.5 --sleep=5
+deadline "sleep in the plugin" 2 '^SELFTEST CRITICAL - timed out after 1s while sleeping for 5s$' -t 1 --sleep=5
+deadline "child program" 2 "^SELFTEST CRITICAL - timed out after 1s while waiting for the child 'sleep 30'$" -t 1 --child-sleep=30
+deadline "stuck probe" 2 '^SELFTEST CRITICAL - timed out after 1s while waiting for a probe that never answers$' -t 1 --probe-hang
+deadline "timeout state unknown" 3 '^SELFTEST UNKNOWN - timed out after 1s while sleeping' -t 1:UNKNOWN --sleep=5
+deadline "timeout state warning" 1 '^SELFTEST WARNING - timed out after 1s while sleeping' -t 1:warning --sleep=5
+deadline "fractional timeout" 2 'timed out after 0.5s while sleeping' -t 0.5 --sleep=5
 
 # the killed child program must not survive its plugin
 sleep 0.2

@@ -292,8 +292,8 @@ mkdir -p "$PEERS_DIR/fakebin"
 printf '#!/bin/sh\nexec sleep 31.25\n' >"$PEERS_DIR/fakebin/postqueue"
 chmod 755 "$PEERS_DIR/fakebin/postqueue"
 start=$(date +%s%N)
-expect_plugin "postqueue hangs: -t 1 names the step" 3 \
-	'^MAIL_QUEUE UNKNOWN - timed out after 1s while running postqueue -j$' \
+expect_plugin "postqueue hangs: -t 1 names the step" 2 \
+	'^MAIL_QUEUE CRITICAL - timed out after 1s while running postqueue -j$' \
 	env PATH="$PEERS_DIR/fakebin:$PATH" "$plugin" --config-dir="$pf/etc" --method=command -t 1
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$took" -lt 1500 ] && check_ok "timed out in ${took} ms" || check_fail "timeout took ${took} ms"
@@ -329,8 +329,8 @@ if [ -x "$hangfs" ] && [ -e /dev/fuse ]; then
 	done
 	echo hang >"$PEERS_DIR/hangfs.control"
 	start=$(date +%s%N)
-	expect_plugin "hung spool: -t 1 names the step" 3 \
-		"^MAIL_QUEUE UNKNOWN - timed out after 1s while reading the Postfix queue in $PEERS_DIR/hung$" \
+	expect_plugin "hung spool: -t 1 names the step" 2 \
+		"^MAIL_QUEUE CRITICAL - timed out after 1s while reading the Postfix queue in $PEERS_DIR/hung$" \
 		"$plugin" --queue-dir="$PEERS_DIR/hung" --method=spool -t 1
 	took=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$took" -lt 1500 ] && check_ok "hung spool: returned after ${took} ms" ||

@@ -91,7 +91,7 @@ echo "cfg_file=$N/mailstatus.cfg" >>"$N/nagios.cfg"
 sed -n '/^define command {/,/^}/p' "$top_srcdir/contrib/nagios/check_webmail_send.cfg" |
 	awk '/^define command/ { n++ } n == 1' |
 	sed -e 's/command_name\tcheck_webmail_send$/command_name\tcheck_webmail_send_e2e/' \
-	    -e 's/--delivery-timeout=150s -t 180/--delivery-timeout=5s -t 25/' >>"$N/mailstatus.cfg"
+	    -e "s|--delivery-timeout=150s -t 180|--delivery-timeout=5s -t 25 --ca-file=$DC/cert.pem|" >>"$N/mailstatus.cfg"
 # and the contrib's check_mail_queue with the instance's config directory
 sed -n '/^define command {/,/^}/p' "$top_srcdir/contrib/nagios/check_mail_queue.cfg" |
 	awk '/^define command/ { n++ } n == 1' |
@@ -184,14 +184,19 @@ wait_state() {
 
 # compare HOST SERVICE CHECK_COMMAND: expands the check command through the
 # definitions Nagios read, runs it as Nagios' user with Nagios' environment,
-# and compares exit status, status line and perfdata labels with status.dat.
+# and compares exit status, status line and perfdata (labels, units,
+# thresholds and values: tests/integration/perfdata_values.py) with status.dat.
 compare() {
 	_sd_state=$(nagios_field "$N" "$1" "$2" current_state)
 	_sd_out=$(nagios_field "$N" "$1" "$2" plugin_output)
 	_sd_perf=$(nagios_field "$N" "$1" "$2" performance_data)
-	$py - "$N/mailstatus.cfg" "$3" "$plugins" "$PF/etc" "$_sd_state" "$_sd_out" "$_sd_perf" <<'PY'
-import re, subprocess, sys
-cfg, check, plugdir, mailcfg, sd_state, sd_out, sd_perf = sys.argv[1:8]
+	_sd_when=$(nagios_field "$N" "$1" "$2" last_check)
+	$py - "$N/mailstatus.cfg" "$3" "$plugins" "$PF/etc" "$_sd_state" "$_sd_out" "$_sd_perf" \
+		"$top_srcdir/tests/integration" "$_sd_when" <<'PY'
+import re, subprocess, sys, time
+cfg, check, plugdir, mailcfg, sd_state, sd_out, sd_perf, here, sd_when = sys.argv[1:10]
+sys.path.insert(0, here)
+from perfdata_values import differences
 cmds = dict(re.findall(r"command_name\s+(\S+)\s*\n\s*command_line\s+(.*)", open(cfg).read()))
 name, *args = check.split("!")
 line = cmds[name].replace("$USER1$", plugdir).replace("$HOSTADDRESS$", "127.0.0.1")
@@ -202,21 +207,21 @@ p = subprocess.run(["runuser", "-u", "nagios", "--", "env",
                    capture_output=True, text=True, timeout=60)
 first = p.stdout.split("\n", 1)[0]
 text, _, perf = first.partition("|")
-def labels(s):
-    return sorted(re.findall(r"'?([^'=\s]+)'?=[-0-9.]+([a-zA-Z%]*)", s))
+elapsed = time.time() - int(sd_when or 0)
 prefix = lambda s: " ".join(s.split()[:2])
 problems = []
 if str(p.returncode) != sd_state:
     problems.append("exit %d, status.dat has %s" % (p.returncode, sd_state))
 if prefix(text) != prefix(sd_out):
     problems.append("prints '%s', status.dat has '%s'" % (text.strip(), sd_out))
-if labels(perf) != labels(sd_perf) or not labels(sd_perf):
-    problems.append("perfdata %s, status.dat has %s" % (labels(perf), labels(sd_perf)))
+problems += ["perfdata: " + d for d in differences(sd_perf, perf, elapsed)]
 print("; ".join(problems) if problems else "%s | %s" % (sd_out.strip(), sd_perf.strip()))
 sys.exit(1 if problems else 0)
 PY
 }
 
+out=$($py "$top_srcdir/tests/integration/perfdata_values.py" 2>&1) && check_ok "$out" ||
+	check_fail "the perfdata comparison cannot tell values apart: $out"
 for spec in "mx1.e2e.test|greylist|check_greylist!$GREY!1!3" \
 	    "store1.e2e.test|storage|check_storage_mount!$W/mnt/store1!--state-dir=$W/smstate -t 4" \
 	    "store2.e2e.test|storage|check_storage_mount!$W/mnt/store2!--state-dir=$W/smstate --fstype=tmpfs" \
@@ -325,12 +330,24 @@ case $(newest email-cluster-b.rss) in
 esac
 inc=$(newest email-cluster-b.rss | head -n 1 | sed -n 's/.*Incident \([0-9]*\).*/\1/p')
 "$publish" -c "$W/publish.conf" list 2>&1 | grep -q . || true
-state=$($py -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-for c in d.get("clusters", []):
-    for co in c.get("components", []):
-        if co.get("name") == "Webmail": print(co.get("state"))' "$OUT/status.json" 2>/dev/null)
-[ -z "$state" ] || { [ "$state" = degraded ] && check_ok "status.json: Webmail degraded" || check_fail "status.json: Webmail is $state"; }
+# webmail_state FILE: the Webmail component's state in status.json, or why there is none
+webmail_state() {
+	$py -c 'import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except (OSError, ValueError) as e:
+    sys.exit("no status.json: %s" % e)
+found = [co.get("state") for c in d.get("clusters", []) for co in c.get("components", [])
+         if co.get("name") == "Webmail"]
+print(found[0] if len(found) == 1 else "%d Webmail components" % len(found))' "$1" 2>&1
+}
+state=$(webmail_state "$OUT/status.json")
+[ "$state" = degraded ] && check_ok "status.json: Webmail degraded" || check_fail "status.json: Webmail is ${state:-not there}"
+# the check can fail: without the file, or without the component
+printf '{"clusters": [{"components": [{"name": "Storage", "state": "degraded"}]}]}' >"$W/other.json"
+[ "$(webmail_state "$W/no-such.json")" != degraded ] && [ "$(webmail_state "$W/other.json")" != degraded ] &&
+	check_ok "the status.json check fails without the file or the component: $(webmail_state "$W/no-such.json" | head -c 80); $(webmail_state "$W/other.json")" ||
+	check_fail "the status.json check passes without the file or the component"
 postconf -c "$PF/etc" -e "virtual_transport = lmtp:inet:127.0.0.1:$LMTP"
 postfix -c "$PF/etc" reload >/dev/null 2>&1
 postqueue -c "$PF/etc" -f >/dev/null 2>&1

@@ -144,6 +144,7 @@ object Service "webmail" {
   vars.webmail_send_user = "$PROBE"
   vars.webmail_send_password_file = "$W/probe.pw"
   vars.webmail_send_imap_url = "imap://127.0.0.1:$IMAP/INBOX"
+  vars.webmail_send_ca_file = "$DC/cert.pem"
   vars.webmail_send_delivery_timeout = "5s"
   vars.webmail_send_critical = 4
   vars.webmail_send_timeout = 25
@@ -184,11 +185,14 @@ wait_state() {
 # --- 1. what Icinga recorded is what the plugin prints ----------------------------
 # compare HOST SERVICE: runs the command line Icinga ran (as its user, with
 # its environment variables) and compares exit status, status line prefix
-# and the perfdata labels and units with what the API holds.
+# and the perfdata (labels, units, thresholds and values:
+# tests/integration/perfdata_values.py) with what the API holds.
 compare() {
 	icinga2_api "$I" GET "/v1/objects/services/$1!$(printf '%s' "$2" | sed 's/ /%20/g')?attrs=last_check_result" >"$W/cr.json" 2>/dev/null
-	$py - "$W/cr.json" <<'PY'
-import json, re, subprocess, sys
+	$py - "$W/cr.json" "$top_srcdir/tests/integration" <<'PY'
+import json, re, subprocess, sys, time
+sys.path.insert(0, sys.argv[2])
+from perfdata_values import differences
 cr = json.load(open(sys.argv[1]))["results"][0]["attrs"]["last_check_result"]
 cmd = cr["command"]
 env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
@@ -210,10 +214,8 @@ if p.returncode != cr["exit_status"]:
     problems.append("exit %d, Icinga recorded %d" % (p.returncode, cr["exit_status"]))
 if prefix(text) != prefix(cr["output"]):
     problems.append("prints '%s', Icinga has '%s'" % (text.strip(), cr["output"]))
-if mine != theirs:
-    problems.append("perfdata %s, Icinga has %s" % (mine, theirs))
-if not theirs:
-    problems.append("Icinga recorded no perfdata")
+problems += ["perfdata: " + d for d in
+             differences(cr["performance_data"], perf, time.time() - cr["execution_end"])]
 print("; ".join(problems) if problems else "%s | %d perfdata: %s" % (cr["output"].strip(), len(theirs), ",".join(l for l, u in theirs)))
 sys.exit(1 if problems else 0)
 PY

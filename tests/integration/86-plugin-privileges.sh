@@ -3,7 +3,8 @@
 #
 #  (a) They need no root where the job does not: check_greylist,
 #      check_storage_mount (write test included) and check_webmail_send
-#      run as nobody. check_mail_queue as nobody (and with
+#      run as nobody. A permission nobody lacks (a vmail-owned mode 0700
+#      store) is UNKNOWN naming the path, the user and the fix. check_mail_queue as nobody (and with
 #      cap_dac_read_search) is 31-check-mail-queue-privileges.sh's.
 #  (b) They write nothing but their own probe files: each runs as root
 #      under strace, and tests/integration/strace_writes.py lists every
@@ -96,9 +97,47 @@ expect_plugin "as nobody: check_storage_mount with a write test in nobody's dire
 	as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$S" "${SM[@]}" --write-test=spool
 left=$(find "$S" -name '.mailstatus-write-test*' | wc -l)
 [ "$left" -eq 0 ] && check_ok "no write-test file left behind" || check_fail "$left write-test files left"
-expect_plugin "as nobody: a write-test directory nobody may not write to is CRITICAL" 2 \
-	"^STORAGE_MOUNT CRITICAL - $S write test failed at (opening the directory|create) in rootonly: Permission denied" \
+# A permission the check lacks is its own trouble, not the storage's:
+# UNKNOWN naming the path, the user and what to change, never CRITICAL.
+expect_plugin "as nobody: a write-test directory nobody may not write to is UNKNOWN" 3 \
+	"^STORAGE_MOUNT UNKNOWN - $S write test not allowed by user nobody: $S/rootonly is mode 0700, owner root, group root, which gives nobody no write and search \(wx\) permission: grant it \(setfacl -m u:nobody:wx $S/rootonly\) or run the check as a user who may; 0 of 1 mount OK" \
 	as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$S" --write-test=rootonly
+# A vmail-owned store of mode 0700 (a real tmpfs mounted so): the sentinel
+# is there, nobody may not look. It was CRITICAL "sentinel is missing".
+V7=$W/vmail-store
+mkdir -p "$V7" && mount -t tmpfs -o size=4m,mode=700,uid=5000,gid=5000 privtest-vmail "$V7" ||
+	check_fail "cannot mount the vmail-owned tmpfs"
+printf 'array-a\n' >"$V7/.mailstore" && chown 5000:5000 "$V7/.mailstore" && chmod 600 "$V7/.mailstore"
+mkdir -m 700 "$V7/spool" && chown 5000:5000 "$V7/spool"
+expect_plugin "as nobody: the sentinel in a mode 0700 store of another user is UNKNOWN" 3 \
+	"^STORAGE_MOUNT UNKNOWN - $V7 sentinel \.mailstore not readable by user nobody: $V7 is mode 0700, owner [^,]+, group [^,]+, which gives nobody no search \(x\) permission: grant it \(setfacl -m u:nobody:x $V7\) or run the check as a user who may; 0 of 1 mount OK" \
+	as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$V7" --sentinel=.mailstore
+case $_out in *missing*|*"may be empty"*) check_fail "a permission problem read as an empty mount: $_out" ;;
+	*) check_ok "no word of a missing sentinel or an empty mount" ;; esac
+expect_plugin "as nobody: the write test in that store is UNKNOWN too" 3 \
+	"^STORAGE_MOUNT UNKNOWN - $V7 write test not allowed by user nobody: $V7 is mode 0700, .* which gives nobody no search \(x\) permission: grant it \(setfacl -m u:nobody:x $V7\)" \
+	as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$V7" --write-test=spool
+chmod 711 "$V7"
+expect_plugin "as nobody: searchable store, sentinel of mode 0600: the file is named" 3 \
+	"^STORAGE_MOUNT UNKNOWN - $V7 sentinel \.mailstore not readable by user nobody: $V7/\.mailstore is mode 0600, owner [^,]+, group [^,]+, which gives nobody no read \(r\) permission: grant it \(setfacl -m u:nobody:r $V7/\.mailstore\)" \
+	as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$V7" --sentinel=.mailstore
+if command -v setfacl >/dev/null 2>&1; then
+	setfacl -m u:nobody:r "$V7/.mailstore" && setfacl -m u:nobody:wx "$V7/spool"
+	expect_plugin "as nobody: after the change the message asks for, OK" 0 \
+		"^STORAGE_MOUNT OK - $V7: tmpfs from privtest-vmail, rw, .*write test" \
+		as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$V7" \
+		--sentinel=.mailstore --sentinel-content=array-a --write-test=spool
+else
+	chmod 644 "$V7/.mailstore" && chmod 733 "$V7/spool"
+	expect_plugin "as nobody: after opening the modes, OK (no setfacl here)" 0 \
+		"^STORAGE_MOUNT OK - $V7: tmpfs from privtest-vmail, rw, .*write test" \
+		as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$V7" \
+		--sentinel=.mailstore --sentinel-content=array-a --write-test=spool
+fi
+rm -f "$V7/.mailstore"
+expect_plugin "as nobody: a sentinel truly missing is still CRITICAL" 2 \
+	"^STORAGE_MOUNT CRITICAL - $V7 sentinel \.mailstore is missing \(No such file or directory\)" \
+	as_nobody "$B/check_storage_mount" --state-dir="$W/state-nobody" -p "$V7" --sentinel=.mailstore
 expect_plugin "as nobody: check_webmail_send -V" 3 '^check_webmail_send \(mailstatus\) [0-9]' \
 	as_nobody "$B/check_webmail_send" -V
 expect_plugin "as nobody: check_webmail_send --help" 3 '^Usage: check_webmail_send ' \

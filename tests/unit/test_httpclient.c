@@ -67,6 +67,9 @@ Suite *httpclient_suite(void)
 	Suite *s = suite_create("httpclient");
 	TCase *tc = tcase_create("core");
 
+	/* 100,000 checked bytes take seconds under ASan on a loaded machine */
+	tcase_set_timeout(tc, 30);
+
 	tcase_add_test(tc, resolve);
 	tcase_add_test(tc, url_encoding);
 	tcase_add_test(tc, attachment_is_exactly_the_size_asked);

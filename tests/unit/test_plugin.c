@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "plugin.h"
@@ -16,6 +17,7 @@
 static const struct option longopts[] = {
 	{ "warning", required_argument, NULL, 'w' },
 	{ "age", required_argument, NULL, 'a' },
+	{ "hang", no_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -39,6 +41,7 @@ static void run_demo(void *unused)
 	struct ms_range w;
 	const char *name;
 	double age = 0;
+	bool hang = false;
 	int c;
 
 	(void)unused;
@@ -52,6 +55,14 @@ static void run_demo(void *unused)
 			ms_opt_range(name, optarg, MS_RANGE_PLAIN, &w);
 		else if (c == 'a')
 			age = ms_opt_duration(name, optarg);
+		else if (c == 'H')
+			hang = true;
+	}
+	if (hang) {
+		/* a peer that never answers: the deadline ends the run */
+		ms_step("waiting for the peer");
+		for (;;)
+			pause();
 	}
 	ms_die(MS_OK, "done, age %g, timeout %g, verbosity %d", age, ms_timeout(),
 	       ms_verbosity());
@@ -171,6 +182,43 @@ START_TEST(json_output_format)
 }
 END_TEST
 
+/* The order of the options does not matter: a bad -w before it is JSON too. */
+START_TEST(json_whatever_the_order)
+{
+	const char *args[] = { "check_demo", "--warning=x", "--output-format=json", NULL };
+	struct captured c = run(args);
+
+	ck_assert_int_eq(c.exit_code, 3);
+	ck_assert_msg(starts_with(c.out, "{\"name\":\"DEMO\",\"state\":\"UNKNOWN\",\"exit_code\":3,"
+				  "\"summary\":\"invalid range 'x' for --warning: "),
+		      "got: %s", c.out);
+	captured_free(&c);
+
+	const char *last[] = { "check_demo", "-w", "y", "--output-format", "classic", NULL };
+	c = run(last);
+	ck_assert_msg(starts_with(c.out, "DEMO UNKNOWN - invalid range 'y' for -w"), "got: %s", c.out);
+	captured_free(&c);
+}
+END_TEST
+
+/* A timeout means the watched thing did not answer: CRITICAL unless -t says otherwise. */
+START_TEST(timeout_is_critical_by_default)
+{
+	const char *args[] = { "check_demo", "-t", "0.1", "--hang", NULL };
+	struct captured c = run(args);
+
+	ck_assert_int_eq(c.exit_code, 2);
+	ck_assert_str_eq(c.out, "DEMO CRITICAL - timed out after 0.1s while waiting for the peer\n");
+	captured_free(&c);
+
+	const char *unknown[] = { "check_demo", "--hang", "--timeout=0.1:UNKNOWN", NULL };
+	c = run(unknown);
+	ck_assert_int_eq(c.exit_code, 3);
+	ck_assert_str_eq(c.out, "DEMO UNKNOWN - timed out after 0.1s while waiting for the peer\n");
+	captured_free(&c);
+}
+END_TEST
+
 Suite *plugin_suite(void)
 {
 	Suite *s = suite_create("plugin");
@@ -182,6 +230,8 @@ Suite *plugin_suite(void)
 	tcase_add_test(tc, help_and_version_exit_unknown);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, json_output_format);
+	tcase_add_test(tc, json_whatever_the_order);
+	tcase_add_test(tc, timeout_is_critical_by_default);
 	suite_add_tcase(s, tc);
 	return s;
 }

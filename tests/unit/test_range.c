@@ -152,8 +152,9 @@ START_TEST(text_too_long_written_out_is_refused)
 	struct ms_range r;
 	char err[256] = "";
 
-	/* 60 characters of durations, 64 once in seconds */
-	ck_assert(!ms_range_parse("50.0510585h:10888888888888888888888888888888888888888888888",
+	/* 63 characters of durations, 65 once in seconds (863999.999136:111...) */
+	ck_assert(!ms_range_parse("9.99999999d:"
+				  "111111111111111111111111111111111111111111111111111",
 				  MS_RANGE_DURATION, &r, err, sizeof(err)));
 	ck_assert_msg(strstr(err, "longer than 63 characters") != NULL, "error: %s", err);
 	ck_assert_msg(strstr(err, "seconds") != NULL, "error: %s", err);
@@ -165,6 +166,18 @@ START_TEST(text_too_long_written_out_is_refused)
 	ck_assert_str_eq(r.text, "@0.0000000000000000000000000001:0.0000000000000000000000000002");
 	struct ms_range again = parse_ok(r.text, 0);
 	ck_assert(again.start == r.start && again.end == r.end && again.inside);
+}
+END_TEST
+
+/* A duration range shows the seconds meant, not the product's rounding. */
+START_TEST(duration_ends_are_exact)
+{
+	struct ms_range r = parse_ok("9ms:0.037m", MS_RANGE_DURATION);
+
+	/* not 0.009000000000000001:2.2199999999999998 */
+	ck_assert_str_eq(r.text, "0.009:2.22");
+	r = parse_ok("1h0.1s", MS_RANGE_DURATION);
+	ck_assert_str_eq(r.text, "3600.1");
 }
 END_TEST
 
@@ -197,6 +210,7 @@ Suite *range_suite(void)
 	tcase_add_test(tc, durations_when_allowed);
 	tcase_add_test(tc, malformed_ranges_say_why);
 	tcase_add_test(tc, text_too_long_written_out_is_refused);
+	tcase_add_test(tc, duration_ends_are_exact);
 	tcase_add_test(tc, thresholds_critical_wins);
 	suite_add_tcase(s, tc);
 	return s;

@@ -158,6 +158,45 @@ START_TEST(json_carries_the_same_verdict)
 }
 END_TEST
 
+/*
+ * JSON numbers are those of the classic perfdata: no exponent (6.2e-5),
+ * and no noise from one precision for the whole document (2.4 printed
+ * as 2.3999999999999999 beside a value that needs 17 digits).
+ */
+START_TEST(json_numbers_are_plain_and_shortest)
+{
+	struct ms_result *r = ms_result_new("DEMO");
+	struct ms_range w;
+	char err[64];
+
+	ck_assert(ms_range_parse("2.4s", MS_RANGE_DURATION, &w, err, sizeof(err)));
+	ms_result_add(r, MS_OK, "fine");
+	ms_result_perf(r, &(struct ms_perf){ .label = "tiny", .value = 6.2e-5, .uom = "s" });
+	ms_result_perf(r, &(struct ms_perf){ .label = "time", .value = 2.4, .uom = "s",
+					     .warn = &w, .has_max = true, .max = 0.1 + 0.2 });
+	ms_result_perf(r, &(struct ms_perf){ .label = "huge", .value = 1e21, .has_min = true,
+					     .min = -0.0 });
+	char *text = render(r, MS_FORMAT_JSON);
+	ck_assert_msg(strstr(text, "\"value\":0.000062,") != NULL, "got: %s", text);
+	ck_assert_msg(strstr(text, "\"value\":2.4,") != NULL, "got: %s", text);
+	ck_assert_msg(strstr(text, "{\"range\":\"2.4\",\"start\":0,\"end\":2.4,") != NULL,
+		      "got: %s", text);
+	ck_assert_msg(strstr(text, "\"max\":0.30000000000000004}") != NULL, "got: %s", text);
+	ck_assert_msg(strstr(text, "\"value\":1000000000000000000000.0,") != NULL, "got: %s", text);
+	ck_assert_msg(strstr(text, "\"min\":0,") != NULL, "got: %s", text);
+	ck_assert_msg(strstr(text, "e-") == NULL && strstr(text, "e+") == NULL, "got: %s", text);
+	json_error_t jerr;
+	json_t *o = json_loads(text, 0, &jerr);
+	ck_assert_msg(o != NULL, "invalid JSON: %s in %s", jerr.text, text);
+	json_t *perf = json_object_get(o, "perfdata");
+	ck_assert_double_eq(json_real_value(json_object_get(json_array_get(perf, 0), "value")), 6.2e-5);
+	ck_assert_double_eq(json_real_value(json_object_get(json_array_get(perf, 2), "value")), 1e21);
+	json_decref(o);
+	free(text);
+	ms_result_free(r);
+}
+END_TEST
+
 Suite *result_suite(void)
 {
 	Suite *s = suite_create("result");
@@ -169,6 +208,7 @@ Suite *result_suite(void)
 	tcase_add_test(tc, no_pipe_or_newline_in_text);
 	tcase_add_test(tc, long_perfdata_moves_after_long_output);
 	tcase_add_test(tc, json_carries_the_same_verdict);
+	tcase_add_test(tc, json_numbers_are_plain_and_shortest);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -31,7 +31,7 @@ char *fixture(const char *name, size_t *len)
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		htmlform_suite, roundcube_suite, imapprobe_suite, httpclient_suite,
+		htmlform_suite, roundcube_suite, imapprobe_suite, httpclient_suite, redact_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

@@ -8,6 +8,7 @@ Suite *htmlform_suite(void);
 Suite *roundcube_suite(void);
 Suite *imapprobe_suite(void);
 Suite *httpclient_suite(void);
+Suite *redact_suite(void);
 
 /* A fixture from tests/fixtures/webmail, read whole (free it); *len its size. */
 char *fixture(const char *name, size_t *len);
