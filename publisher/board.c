@@ -60,6 +60,18 @@ static void fill_component(struct pub_board *b, struct pub_board_component *bc,
 	ms_buf_free(&obj);
 }
 
+/* An open incident every post of which was withdrawn has no page to link. */
+static bool visible_incident(struct pub_store *st, long *number, struct ms_buf *err)
+{
+	bool visible = true;
+
+	if (*number == 0 || !pub_store_incident_visible(st, *number, &visible, err))
+		return *number == 0;
+	if (!visible)
+		*number = 0;
+	return true;
+}
+
 static bool load_cluster(const struct pub_config *cfg, struct pub_store *st,
 			 struct pub_board *b, size_t i, struct ms_buf *err)
 {
@@ -72,6 +84,7 @@ static bool load_cluster(const struct pub_config *cfg, struct pub_store *st,
 	bcl->conf = cl;
 	if (!pub_store_cluster_get(st, cl->slug, &row, err) ||
 	    !pub_store_incident_open_of(st, cl->slug, &bcl->open_incident, err) ||
+	    !visible_incident(st, &bcl->open_incident, err) ||
 	    !pub_store_states(st, cl->slug, false, crows, nc, err) ||
 	    !pub_store_states(st, cl->slug, true, mrows, nm, err))
 		return false;

@@ -23,12 +23,13 @@
 
 #include "conf.h"
 #include "duration.h"
+#include "notes.h"
 #include "sitetime.h"
 #include "source.h"
 #include "text.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_BAD };
+enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_AUTHORS, SEC_BAD };
 
 /* Lines of the [publisher] keys that may appear only once. */
 struct seen_keys {
@@ -47,6 +48,7 @@ struct parse {
 	struct ms_buf *err;
 	bool failed;
 	bool have_publisher;
+	bool have_authors;
 	unsigned publisher_line;	/* where [publisher] starts, for what it lacks */
 	enum section sec;
 	char *sec_name;		/* the section header being read */
@@ -313,7 +315,8 @@ static const char *const publisher_keys[] = {
 	"title", "description", "base_url", "output_dir", "store", "source",
 	"author", "language", "hold_down", "stale_after", "lock_timeout",
 	"items", "show_details", "unknown_state", "timezone", "date_format", "stylesheet",
-	"api_user", "api_password_file", "api_ca_file", "api_server_name", NULL
+	"api_user", "api_password_file", "api_ca_file", "api_server_name",
+	"comment_prefix", "update_title", NULL
 };
 
 /* The status site's keys: the pages' time zone and date format, the CSS. */
@@ -341,6 +344,30 @@ static bool site_key(struct parse *p, const char *key, const char *v)
 		free(c->stylesheet);
 		c->stylesheet = resolve_path(p, v);
 	}
+	return true;
+}
+
+/* What of an operator's words is published: the note's mark, the update's title. */
+static bool words_key(struct parse *p, const char *key, const char *v)
+{
+	char why[160];
+
+	if (!check_text(p, key, v))
+		return false;
+	if (strcmp(key, "comment_prefix") == 0) {
+		if (strlen(v) > PUB_COMMENT_PREFIX_MAX) {
+			fail(p, "comment_prefix must be at most %d characters, not %zu",
+			     PUB_COMMENT_PREFIX_MAX, strlen(v));
+			return false;
+		}
+		set_string(&p->cfg->comment_prefix, v);
+		return true;
+	}
+	if (!pub_title_template_check(v, why, sizeof(why))) {
+		fail(p, "update_title: %s", why);
+		return false;
+	}
+	set_string(&p->cfg->update_title, v);
 	return true;
 }
 
@@ -437,6 +464,8 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 	} else if (strcmp(key, "timezone") == 0 || strcmp(key, "date_format") == 0 ||
 		   strcmp(key, "stylesheet") == 0) {
 		return site_key(p, key, v);
+	} else if (strcmp(key, "comment_prefix") == 0 || strcmp(key, "update_title") == 0) {
+		return words_key(p, key, v);
 	} else if (strcmp(key, "unknown_state") == 0) {
 		if (strcmp(v, "up") == 0)
 			c->unknown_as = PUB_MEMBER_UP;
@@ -604,6 +633,31 @@ static bool component_key(struct parse *p, const char *name, const char *v)
 	return true;
 }
 
+/*
+ * [authors]: "login = Public Name", one per engine user whose notes carry
+ * a name of their own (unmapped users' notes carry the configured author).
+ */
+static bool author_key(struct parse *p, const char *login, const char *v)
+{
+	struct pub_config *c = p->cfg;
+
+	if (!check_text(p, "an author's engine user name", login) ||
+	    !check_text(p, "an author's public name", v))
+		return false;
+	for (size_t i = 0; i < c->n_authors; i++)
+		if (strcmp(c->authors[i].login, login) == 0) {
+			fail(p, "author '%s' is already named on line %u", login,
+			     c->authors[i].line);
+			return false;
+		}
+	c->authors = ms_xreallocarray(c->authors, c->n_authors + 1, sizeof(*c->authors));
+	c->authors[c->n_authors].login = ms_xstrdup(login);
+	c->authors[c->n_authors].name = ms_xstrdup(v);
+	c->authors[c->n_authors].line = p->line;
+	c->n_authors++;
+	return true;
+}
+
 /* Splits "WORD REST" of a section header; returns false on anything else. */
 static bool split_words(const char *s, char *words[], size_t want)
 {
@@ -655,6 +709,11 @@ static void begin_section(struct parse *p, const char *section)
 		p->have_publisher = true;
 		p->publisher_line = p->line;
 		p->sec = SEC_PUBLISHER;
+	} else if (strcmp(section, "authors") == 0) {
+		if (p->have_authors)
+			fail(p, "a second [authors] section");
+		p->have_authors = true;
+		p->sec = SEC_AUTHORS;
 	} else if (strncmp(section, "cluster", 7) == 0 && split_words(section, w, 2)) {
 		if (strcmp(w[0], "cluster") != 0 || !pub_slug_valid(w[1]))
 			fail(p, "[%s]: a cluster's slug is lower-case letters, digits "
@@ -701,8 +760,8 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[1]);
 		free(w[2]);
 	} else {
-		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG] or "
-		     "[component CLUSTER-SLUG SLUG])", section);
+		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
+		     "[component CLUSTER-SLUG SLUG] or [authors])", section);
 	}
 }
 
@@ -739,6 +798,9 @@ static int handler(void *user, const char *section, const char *name, const char
 		break;
 	case SEC_COMPONENT:
 		component_key(p, name, value);
+		break;
+	case SEC_AUTHORS:
+		author_key(p, name, value);
 		break;
 	case SEC_BAD:
 		break;	/* the header's error is already reported */
@@ -856,6 +918,8 @@ struct pub_config *pub_config_load(const char *path, struct ms_buf *err)
 		c->author = ms_xstrdup("Operations");
 	if (c->language == NULL)
 		c->language = ms_xstrdup("en");
+	if (c->comment_prefix == NULL)
+		c->comment_prefix = ms_xstrdup(PUB_DEFAULT_COMMENT_PREFIX);
 	fclose(p.fp);
 	free(p.lbuf);
 	free(p.sec_name);
@@ -916,5 +980,12 @@ void pub_config_free(struct pub_config *c)
 	free(c->timezone);
 	free(c->date_format);
 	free(c->stylesheet);
+	free(c->comment_prefix);
+	free(c->update_title);
+	for (size_t i = 0; i < c->n_authors; i++) {
+		free(c->authors[i].login);
+		free(c->authors[i].name);
+	}
+	free(c->authors);
 	free(c);
 }

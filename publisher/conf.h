@@ -46,6 +46,13 @@ struct pub_cluster {
 	unsigned line;
 };
 
+/* [authors]: an engine user name and the name readers see for it. */
+struct pub_author {
+	char *login;
+	char *name;
+	unsigned line;
+};
+
 struct pub_config {
 	char *path;
 	char *title;
@@ -71,6 +78,11 @@ struct pub_config {
 	char *date_format;	/* strftime; NULL: "%d %b %Y %H:%M %Z" */
 	char *stylesheet;	/* a CSS file to use instead of the built-in one, or NULL */
 	enum pub_member_state unknown_as;
+	/* what of an operator's words may be published (notes.h) */
+	char *comment_prefix;	/* a note is public when it starts so; default "public:" */
+	char *update_title;	/* the template of an update's title, or NULL (the default) */
+	struct pub_author *authors;
+	size_t n_authors;
 	struct pub_cluster *clusters;
 	size_t n_clusters;
 };

@@ -73,6 +73,22 @@ static enum pub_member_state member_state(const struct pub_config *cfg,
 	return pub_member_state_of(&os, cfg->unknown_as);
 }
 
+/*
+ * A member the engine says flaps (Nagios' is_flapping, Icinga's flapping)
+ * works at times and fails at times: impaired, whichever state its last
+ * check left, so the hold-down sees one lasting state, not the flips.
+ * Planned maintenance stays maintenance.
+ */
+static void flapping(const struct pub_snapshot *snap, struct pub_member_eval *me,
+		     enum pub_member_state *state)
+{
+	if (me->object >= snap->n_objects || !snap->objects[me->object].seen ||
+	    !snap->objects[me->object].flapping || *state == PUB_MEMBER_MAINTENANCE)
+		return;
+	me->flapping = true;
+	*state = PUB_MEMBER_IMPAIRED;
+}
+
 void pub_evaluate(const struct pub_config *cfg, const struct pub_snapshot *snap,
 		  struct pub_eval *ev)
 {
@@ -97,6 +113,7 @@ void pub_evaluate(const struct pub_config *cfg, const struct pub_snapshot *snap,
 				/* an object the source did not report counts as down */
 				states[k] = idx < snap->n_objects && snap->objects[idx].seen
 					    ? member_state(cfg, snap, idx) : PUB_MEMBER_DOWN;
+				flapping(snap, &pe->members[k], &states[k]);
 				pe->members[k].state = states[k];
 			}
 			pe->state = pub_component_state_of(states, co->n_members);

@@ -14,6 +14,7 @@
 struct pub_member_eval {
 	enum pub_member_state state;
 	size_t object;		/* index into the snapshot */
+	bool flapping;		/* the engine says it flaps: impaired, whatever its state */
 };
 
 struct pub_component_eval {

@@ -145,6 +145,7 @@ void pub_snapshot_clear_state(struct pub_snapshot *s)
 		o->downtime_depth = 0;
 		o->acknowledged = false;
 		o->last_hard_change = 0;
+		o->flapping = false;
 	}
 	for (size_t i = 0; i < s->n_comments; i++) {
 		free(s->comments[i].author);

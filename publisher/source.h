@@ -28,6 +28,7 @@ struct pub_object {
 	int downtime_depth;
 	bool acknowledged;
 	time_t last_hard_change;	/* 0 when the source does not say */
+	bool flapping;		/* the engine's flap detection says so (is_flapping) */
 	char *output;		/* plugin output, cleaned to valid UTF-8, or NULL */
 };
 

@@ -27,12 +27,14 @@
 
 static const char *const host_attrs[] = {
 	"name", "state", "state_type", "last_hard_state", "last_hard_state_change",
-	"downtime_depth", "acknowledgement", "last_check_result", NULL
+	"downtime_depth", "acknowledgement", "last_check_result",
+	"flapping", NULL
 };
 static const char *const service_attrs[] = {
 	"host_name", "name", "state", "state_type", "last_hard_state",
 	"last_hard_state_change", "downtime_depth", "acknowledgement",
-	"last_check_result", NULL
+	"last_check_result",
+	"flapping", NULL
 };
 static const char *const comment_attrs[] = {
 	"host_name", "service_name", "legacy_id", "entry_type", "entry_time",
@@ -202,7 +204,7 @@ static bool take_object(struct answer *a, json_t *attrs)
 	bool services = a->q == PUB_I2_SERVICES, ok;
 	size_t idx = object_of(a, attrs, services ? "host_name" : "name",
 			       services ? "name" : NULL, &ok);
-	long long state, type, last_hard, depth, ack, changed;
+	long long state, type, last_hard, depth, ack, changed, flapping;
 	int max_state = services ? 3 : 2;
 	json_t *result;
 
@@ -220,7 +222,8 @@ static bool take_object(struct answer *a, json_t *attrs)
 	    !number(a, attrs, "last_hard_state", true, 0, max_state, 0, &last_hard) ||
 	    !number(a, attrs, "downtime_depth", false, 0, 1000000, 0, &depth) ||
 	    !number(a, attrs, "acknowledgement", false, 0, 2, 0, &ack) ||
-	    !number(a, attrs, "last_hard_state_change", false, 0, 1LL << 40, 0, &changed))
+	    !number(a, attrs, "last_hard_state_change", false, 0, 1LL << 40, 0, &changed) ||
+	    !number(a, attrs, "flapping", false, 0, 1, 0, &flapping))
 		return false;
 
 	struct pub_object *o = &a->snap->objects[idx];
@@ -230,6 +233,7 @@ static bool take_object(struct answer *a, json_t *attrs)
 	o->downtime_depth = (int)depth;
 	o->acknowledged = ack != 0;
 	o->last_hard_change = (time_t)changed;
+	o->flapping = flapping != 0;
 	free(o->output);
 	o->output = text(result, "output");
 	return true;

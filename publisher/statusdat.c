@@ -54,6 +54,7 @@ struct block {
 	struct ms_buf host, service, output, author, text;
 	long long current_state, last_hard_state, state_type, downtime_depth, ack;
 	long long last_hard_change, entry_type, id, entry_time, start, end, created;
+	long long flapping;
 	unsigned seen;		/* bit per number field, to insist on the ones we need */
 };
 
@@ -127,6 +128,7 @@ static void begin_block(struct parser *p, enum block_kind kind)
 	b->has_host = b->has_service = false;
 	b->object = NO_OBJECT;
 	b->seen = 0;
+	b->last_hard_change = b->flapping = 0;	/* optional: none from the block before */
 	ms_buf_reset(&b->host);
 	ms_buf_reset(&b->service);
 	ms_buf_reset(&b->output);
@@ -223,6 +225,8 @@ static void block_field(struct parser *p, const char *k, size_t klen,
 			take_number(p, k, klen, v, vlen, &b->ack, F_ACK);
 		else if (is_key(k, klen, "last_hard_state_change"))
 			parse_number(p, k, klen, v, vlen, &b->last_hard_change);
+		else if (is_key(k, klen, "is_flapping"))
+			parse_number(p, k, klen, v, vlen, &b->flapping);
 		else if (is_key(k, klen, "plugin_output")) {
 			ms_buf_reset(&b->output);
 			ms_buf_add(&b->output, v, vlen);
@@ -297,6 +301,7 @@ static void end_block(struct parser *p)
 			o->downtime_depth = (int)b->downtime_depth;
 			o->acknowledged = b->ack != 0;
 			o->last_hard_change = (time_t)b->last_hard_change;
+			o->flapping = b->flapping != 0;
 			free(o->output);
 			o->output = clean(&b->output);
 		}

@@ -103,6 +103,7 @@ static json_t *incident_json(const struct pub_config *cfg, const struct pub_inci
 	set(o, "cluster", str(inc->cluster));
 	set(o, "title", str(inc->title));
 	set(o, "opened_at", when(inc->opened_at));
+	set(o, "began_at", when(inc->began_at));
 	set(o, "identified_at", when(inc->identified_at));
 	set(o, "identified", str(inc->identified_text));
 	set(o, "url", str(url.data));

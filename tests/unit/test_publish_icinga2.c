@@ -384,7 +384,7 @@ START_TEST(request_filters_by_names)
 	ck_assert_uint_eq(json_array_size(services), 2);
 	ck_assert_str_eq(json_string_value(json_array_get(services, 1)), "x");
 	/* only what the model reads */
-	ck_assert_uint_eq(json_array_size(json_object_get(req, "attrs")), 9);
+	ck_assert_uint_eq(json_array_size(json_object_get(req, "attrs")), 10);
 	json_decref(req);
 	free(body);
 

@@ -143,11 +143,68 @@ START_TEST(holddown_swallows_a_flap)
 
 	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1000, 120));
 	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 1060, 120));
+	/* back, but not for long yet: the flap may go on */
+	ck_assert(r.pending);
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 1119, 120));
+	ck_assert(r.pending);
+	/* Online for the whole hold-down since last seen away: forgotten */
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, 1120, 120));
 	ck_assert(!r.pending);
+	ck_assert_int_eq(r.state, PUB_CLUSTER_ONLINE);
 	/* the next problem waits its own full hold-down */
-	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1100, 120));
 	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1200, 120));
-	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1220, 120));
+	ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1319, 120));
+	ck_assert(pub_holddown_step(&r, PUB_CLUSTER_OFFLINE, 1320, 120));
+	ck_assert(!r.intermittent);
+	ck_assert_int_eq(r.state, PUB_CLUSTER_OFFLINE);
+}
+END_TEST
+
+/* A flap shorter than the hold-down, seen by every run: never announced. */
+START_TEST(holddown_short_flap_stays_silent)
+{
+	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
+	time_t t;
+
+	for (t = 1000; t < 1100; t += 10)	/* 100 s of OK/CRITICAL by turns */
+		ck_assert(!pub_holddown_step(&r, (t / 10) % 2 ? PUB_CLUSTER_ONLINE
+					     : PUB_CLUSTER_OFFLINE, t, 120));
+	for (; t < 2000; t += 10)
+		ck_assert(!pub_holddown_step(&r, PUB_CLUSTER_ONLINE, t, 120));
+	ck_assert(!r.pending);
+	ck_assert_int_eq(r.state, PUB_CLUSTER_ONLINE);
+}
+END_TEST
+
+/*
+ * A server flipping between OK and CRITICAL for longer than the hold-down:
+ * every other run sees the cluster Online, yet it is announced, Degraded
+ * and intermittent, once it has flapped for the hold-down. Afterwards
+ * the flapping goes on without a post, until it is Online for good.
+ */
+START_TEST(holddown_announces_a_lasting_flap)
+{
+	struct pub_cluster_row r = { .state = PUB_CLUSTER_ONLINE };
+	bool published = false;
+	time_t t;
+
+	for (t = 1000; t < 1000 + 3600 && !published; t += 10)
+		published = pub_holddown_step(&r, (t / 10) % 2 ? PUB_CLUSTER_ONLINE
+					      : PUB_CLUSTER_OFFLINE, t, 120);
+	ck_assert_msg(published, "an hour of flapping was never announced");
+	ck_assert_int_eq(t - 10, 1120);
+	ck_assert_int_eq(r.state, PUB_CLUSTER_DEGRADED);
+	ck_assert(r.intermittent);
+	/* the flap goes on around Degraded: nothing new, neither Online nor Offline */
+	for (; t < 1000 + 3600; t += 10)
+		ck_assert_msg(!pub_holddown_step(&r, (t / 10) % 2 ? PUB_CLUSTER_ONLINE
+						 : PUB_CLUSTER_OFFLINE, t, 120),
+			      "published %d at %lld while still flapping", r.state, (long long)t);
+	/* it ends: Online once it has held */
+	for (published = false; !published; t += 10)
+		published = pub_holddown_step(&r, PUB_CLUSTER_ONLINE, t, 120);
+	ck_assert_int_eq(r.state, PUB_CLUSTER_ONLINE);
+	ck_assert_int_eq(t - 10, 4590 + 120);	/* Online since the last flip, at 4590 */
 }
 END_TEST
 
@@ -209,6 +266,8 @@ Suite *publish_model_suite(void)
 	tcase_add_test(tc, state_names_round_trip);
 	tcase_add_test(hd, holddown_publishes_after_the_wait);
 	tcase_add_test(hd, holddown_swallows_a_flap);
+	tcase_add_test(hd, holddown_short_flap_stays_silent);
+	tcase_add_test(hd, holddown_announces_a_lasting_flap);
 	tcase_add_test(hd, holddown_counts_from_leaving_the_published_state);
 	tcase_add_test(hd, holddown_publishes_a_flap_between_problems);
 	tcase_add_test(hd, holddown_zero_is_immediate);
