@@ -243,6 +243,26 @@ START_TEST(missing_state_names_the_object)
 }
 END_TEST
 
+/* Icinga's own flap detection ("flapping": true) reaches the model; absent is false. */
+START_TEST(flapping_is_read)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_snapshot s;
+	json_t *attrs, *root = fixture_json("icinga2/services.json", &attrs);
+
+	json_object_set_new(attrs, "flapping", json_true());
+	ck_assert_msg(parse_json(PUB_I2_SERVICES, root, &s, &err), "%s", ms_buf_str(&err));
+	ck_assert(s.objects[STORE1_STORAGE].flapping);
+	ck_assert(!s.objects[GW1_GREYLIST].flapping);
+	json_decref(root);
+	pub_snapshot_free(&s);
+	ck_assert(!parse_changed_service("flapping", json_string("yes"), &err));
+	ck_assert_str_eq(ms_buf_str(&err), "the API's answer for store1.example.net!"
+			 "mail storage: flapping is not a number");
+	ms_buf_free(&err);
+}
+END_TEST
+
 /* Icinga's answer for an object it has not checked yet: DOWN/UNKNOWN, no result */
 START_TEST(pending_object_is_not_seen)
 {
@@ -539,6 +559,7 @@ Suite *publish_icinga2_suite(void)
 	tcase_add_test(tc, state_out_of_range);
 	tcase_add_test(tc, boolean_in_range_only);
 	tcase_add_test(tc, pending_object_is_not_seen);
+	tcase_add_test(tc, flapping_is_read);
 	tcase_add_test(tc, output_with_control_characters_is_cleaned);
 	tcase_add_test(tc, not_the_api);
 	tcase_add_test(tc, error_answer_status);
