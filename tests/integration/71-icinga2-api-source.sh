@@ -173,9 +173,9 @@ run run
 first_body email-cluster-a.rss | grep -q "AV/GreyListing 1 is unavailable" &&
 	check_ok "the post names AV/GreyListing 1" || check_fail "post: $(first_body email-cluster-a.rss)"
 
-# an acknowledgement with a comment through the API becomes an update
+# an acknowledgement with a comment marked public through the API becomes an update
 icinga2_api "$I" POST /v1/actions/acknowledge-problem \
-	'{"type":"Service","filter":"host.name==\"gw1.example.net\" && service.name==\"greylist\"","author":"heather","comment":"Postgrey database locked"}' >/dev/null
+	'{"type":"Service","filter":"host.name==\"gw1.example.net\" && service.name==\"greylist\"","author":"heather","comment":"public: Postgrey database locked"}' >/dev/null
 run run
 $py -c 'import sys,feedparser
 d=feedparser.parse(sys.argv[1])
