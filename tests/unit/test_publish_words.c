@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <ftw.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -613,6 +614,81 @@ START_TEST(retract_hides_an_empty_incident)
 }
 END_TEST
 
+/* --- a store from before ------------------------------------------- */
+
+/* Schema 1, as mailstatus-publish wrote it before withdrawn posts and flaps. */
+static const char schema_1[] =
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE clusters (slug TEXT PRIMARY KEY, state TEXT NOT NULL,"
+	" since INTEGER NOT NULL, candidate TEXT, candidate_since INTEGER);"
+	"CREATE TABLE incidents (number INTEGER PRIMARY KEY, cluster TEXT NOT NULL,"
+	" title TEXT NOT NULL, opened_at INTEGER NOT NULL, resolved_at INTEGER,"
+	" identified_at INTEGER, identified_text TEXT);"
+	"CREATE INDEX incidents_open ON incidents (cluster, resolved_at);"
+	"CREATE TABLE posts (id INTEGER PRIMARY KEY, guid TEXT UNIQUE, cluster TEXT NOT NULL,"
+	" incident INTEGER REFERENCES incidents (number), kind TEXT NOT NULL,"
+	" title TEXT NOT NULL, body_html TEXT NOT NULL, summary TEXT NOT NULL,"
+	" author TEXT NOT NULL, published_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL, source_key TEXT UNIQUE);"
+	"CREATE INDEX posts_by_cluster ON posts (cluster, published_at);"
+	"CREATE TABLE components (cluster TEXT NOT NULL, component TEXT NOT NULL,"
+	" state TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (cluster, component));"
+	"CREATE TABLE members (cluster TEXT NOT NULL, component TEXT NOT NULL,"
+	" object TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL, output TEXT,"
+	" PRIMARY KEY (cluster, component, object));"
+	"CREATE TABLE maintenance (id INTEGER PRIMARY KEY, cluster TEXT NOT NULL,"
+	" starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, message TEXT NOT NULL,"
+	" post INTEGER REFERENCES posts (id));"
+	/* Cluster A Degraded in incident 1 since 1000, as a run of then left it */
+	"INSERT INTO meta VALUES ('guid_prefix', 'tag:status.example.com,2026-11-25:');"
+	"INSERT INTO clusters VALUES ('a', 'degraded', 1000, NULL, NULL);"
+	"INSERT INTO incidents VALUES (1, 'a', 'Email Cluster A is Degraded', 1000, NULL,"
+	" NULL, NULL);"
+	"INSERT INTO posts VALUES (1, 'tag:status.example.com,2026-11-25:post-1', 'a', 1,"
+	" 'auto', 'Email Cluster A is Degraded', '<p>x</p>', 'x', 'Operations', 1000, 1000,"
+	" NULL);"
+	"PRAGMA user_version = 1;";
+
+/*
+ * A store of schema 1 (an installed publisher's, before this one): list
+ * and show ask for the upgrade; a run upgrades it, keeps every post and
+ * guid, and takes the impact it finds as told, without a post.
+ */
+START_TEST(store_from_before_is_upgraded)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_store *ro;
+	struct pub_post *p;
+	sqlite3 *db;
+	size_t n;
+
+	pub_store_close(fx.st);
+	ck_assert_int_eq(unlink(fx.cfg->store), 0);
+	ck_assert_int_eq(sqlite3_open(fx.cfg->store, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, schema_1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ro = pub_store_open_readonly(fx.cfg->store, &err);
+	ck_assert_ptr_null(ro);
+	ck_assert_msg(strstr(ms_buf_str(&err), "made by an older mailstatus-publish (schema 1); "
+			     "'mailstatus-publish render' (or the next run) upgrades it"), "%s",
+		      ms_buf_str(&err));
+	ms_buf_reset(&err);
+	fx.st = pub_store_open(fx.cfg->store, "elsewhere.example.org", &err);
+	ck_assert_msg(fx.st != NULL, "%s", ms_buf_str(&err));
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1100), 0);
+	p = posts(&n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(p[0].guid, "tag:status.example.com,2026-11-25:post-1");
+	pub_posts_free(p, n);
+	/* from here on changes of impact are told */
+	ck_assert_uint_eq(apply(status(2, 0, 2, 0, NULL), 1200), 1);
+	ro = pub_store_open_readonly(fx.cfg->store, &err);
+	ck_assert_msg(ro != NULL, "%s", ms_buf_str(&err));
+	pub_store_close(ro);
+	ms_buf_free(&err);
+}
+END_TEST
+
 /* --- the configuration ---------------------------------------------- */
 
 static struct pub_config *load_text(const char *text, struct ms_buf *err)
@@ -701,6 +777,7 @@ Suite *publish_words_suite(void)
 	tcase_add_test(tc, engine_flap_detection);
 	tcase_add_test(tc, retract_withdraws_for_good);
 	tcase_add_test(tc, retract_hides_an_empty_incident);
+	tcase_add_test(tc, store_from_before_is_upgraded);
 	tcase_add_checked_fixture(det, setup_details, teardown);
 	tcase_add_test(det, internal_notes_stay_internal_with_details);
 	tcase_add_checked_fixture(hd, setup_holddown, teardown);
