@@ -202,16 +202,22 @@ static time_t problem_began(const struct pub_config *cfg, const struct pub_snaps
 	return began;
 }
 
+/*
+ * The post of a published change from `from` to row->state (which the
+ * hold-down step just made), in the incident it opens, belongs to or
+ * resolves.
+ */
 static bool publish_transition(const struct pub_config *cfg, struct pub_store *st,
 			       const struct pub_snapshot *snap, size_t i,
 			       const struct pub_eval *ev, enum pub_cluster_state from,
-			       enum pub_cluster_state to, bool intermittent, time_t now,
+			       const struct pub_cluster_row *row, time_t now,
 			       struct pub_run_stats *stats, struct ms_buf *err)
 {
 	const struct pub_cluster *cl = &cfg->clusters[i];
+	enum pub_cluster_state to = row->state;
 	struct pub_transition t = {
 		.cfg = cfg, .cluster = cl, .eval = &ev->clusters[i], .snap = snap,
-		.from = from, .to = to, .intermittent = intermittent,
+		.from = from, .to = to, .intermittent = row->intermittent,
 	};
 	struct pub_post p = { 0 };
 	struct pub_maintenance m = { 0 };
@@ -233,8 +239,15 @@ static bool publish_transition(const struct pub_config *cfg, struct pub_store *s
 	ok = pub_incident_for_transition(st, cl->slug, p.title, to, now, &t.incident,
 					 &t.resolves, err);
 	if (ok && open == 0 && t.incident != 0 && to != PUB_CLUSTER_ONLINE) {
-		/* a new incident says when its problem began, not only when we said so */
+		/*
+		 * A new incident says when its problem began, not only when we
+		 * said so: as the engine says, or when a run first saw it away
+		 * (a flap's start, a source that does not say) if that is earlier.
+		 */
 		t.began = problem_began(cfg, snap, ev, i, now);
+		if (row->candidate_since > 0 && row->candidate_since < now &&
+		    (t.began == 0 || row->candidate_since < t.began))
+			t.began = row->candidate_since;
 		if (t.began > 0)
 			ok = pub_store_incident_set_began(st, t.incident, t.began, err);
 	}
@@ -423,8 +436,7 @@ static bool apply_cluster(const struct pub_config *cfg, struct pub_store *st,
 	published = pub_holddown_step(&row, ev->clusters[i].state, now, cfg->hold_down);
 	if (published) {
 		stats->transitions++;
-		if (!publish_transition(cfg, st, snap, i, ev, from, row.state,
-					row.intermittent, now, stats, err))
+		if (!publish_transition(cfg, st, snap, i, ev, from, &row, now, stats, err))
 			return false;
 	}
 	if (row.pending)
