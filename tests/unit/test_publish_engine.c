@@ -317,8 +317,8 @@ START_TEST(lasting_flap_through_the_store)
 		      strstr(p[0].body_html, "Incoming Mail fails intermittently "
 			     "(AV/GreyListing 1 is affected).") &&
 		      strstr(p[0].body_html, "Mail Storage is working normally.") &&
-		      /* the flap's start, not the last flip */
-		      strstr(p[0].body_html, "The problem began on 01 Jan 1970 00:16 UTC."),
+		      /* the flap's start (the first CRITICAL, at 1020), not the last flip */
+		      strstr(p[0].body_html, "The problem began on 01 Jan 1970 00:17 UTC."),
 		      "%s", p[0].body_html);
 	ck_assert_int_le(p[0].published_at, 1000 + 120 + 30);
 	pub_posts_free(p, n);
