@@ -8,12 +8,14 @@
  *   - a config that is taken holds what the rest of the program relies on
  *     without checking again: the required keys, a base_url ending in '/',
  *     valid slugs, no cluster without a component, no component without
- *     a member.
+ *     a member, a comment_prefix, a title template that expands, authors
+ *     named once.
  */
 #include "config.h"
 
 #include "conf.h"
 #include "fuzz.h"
+#include "notes.h"
 #include "fuzz_file.h"
 
 static unsigned lines_of(const uint8_t *data, size_t size)
@@ -42,10 +44,30 @@ static void check_refusal(const char *path, const struct ms_buf *err, unsigned l
 	}
 }
 
+/* What of an operator's words is published: a mark, a valid title template, named authors. */
+static void check_words(const struct pub_config *c)
+{
+	char why[160];
+
+	if (!c->comment_prefix || c->comment_prefix[0] == '\0' ||
+	    strlen(c->comment_prefix) > PUB_COMMENT_PREFIX_MAX)
+		abort();
+	if (c->update_title && !pub_title_template_check(c->update_title, why, sizeof(why)))
+		abort();
+	for (size_t i = 0; i < c->n_authors; i++) {
+		if (!c->authors[i].login[0] || !c->authors[i].name[0] ||
+		    strcmp(pub_note_author(c, c->authors[i].login), c->authors[i].name) != 0)
+			abort();	/* each login named once, so its own name wins */
+	}
+	if (pub_note_author(c, NULL) != c->author)
+		abort();
+}
+
 static void check_config(const struct pub_config *c)
 {
 	size_t n;
 
+	check_words(c);
 	if (!c->title || !c->base_url || !c->output_dir || !c->store || !c->source ||
 	    !c->author || !c->language || c->n_clusters == 0)
 		abort();
