@@ -85,6 +85,12 @@ static bool record_states(const struct pub_config *cfg, struct pub_store *st,
 						  pub_member_state_name(ce->members[k].state),
 						  idx < snap->n_objects ? snap->objects[idx].output
 						  : NULL, now, err);
+			/* "not checked since 14:02" */
+			if (ok && ce->members[k].state == PUB_MEMBER_UNKNOWN)
+				ok = pub_store_member_checked(st, cl->slug, co->slug, obj.data,
+							      idx < snap->n_objects
+							      ? snap->objects[idx].last_check : 0,
+							      err);
 		}
 	}
 	ms_buf_free(&obj);
@@ -126,22 +132,64 @@ static bool publish_transition(const struct pub_config *cfg, struct pub_store *s
 	return ok;
 }
 
-/* Is the comment's object one of cluster i's members (or their host)? */
-static bool comment_touches(const struct pub_config *cfg, const struct pub_snapshot *snap,
-			    const struct pub_eval *ev, size_t i, const struct pub_comment *c)
+/* Is the object one of cluster i's members (or their host)? */
+static bool object_touches(const struct pub_config *cfg, const struct pub_snapshot *snap,
+			   const struct pub_eval *ev, size_t i, size_t object)
 {
-	const struct pub_object *o = &snap->objects[c->object];
+	const struct pub_object *o = &snap->objects[object];
 
 	for (size_t j = 0; j < cfg->clusters[i].n_components; j++) {
 		const struct pub_component *co = &cfg->clusters[i].components[j];
 		for (size_t k = 0; k < co->n_members; k++) {
-			if (ev->clusters[i].components[j].members[k].object == c->object)
+			if (ev->clusters[i].components[j].members[k].object == object)
 				return true;
 			if (o->service == NULL && strcmp(co->members[k].host, o->host) == 0)
 				return true;
 		}
 	}
 	return false;
+}
+
+/* Is the comment's object one of cluster i's members (or their host)? */
+static bool comment_touches(const struct pub_config *cfg, const struct pub_snapshot *snap,
+			    const struct pub_eval *ev, size_t i, const struct pub_comment *c)
+{
+	return object_touches(cfg, snap, ev, i, c->object);
+}
+
+/*
+ * The engine's downtimes of each cluster's members, for status.json: when
+ * and, only where the operator marked it public, why.
+ */
+static bool record_downtimes(const struct pub_config *cfg, struct pub_store *st,
+			     const struct pub_snapshot *snap, const struct pub_eval *ev,
+			     struct ms_buf *err)
+{
+	struct pub_maintenance *list = NULL;
+	size_t n = 0, cap = 0;
+	bool ok;
+
+	for (size_t d = 0; d < snap->n_downtimes; d++) {
+		const struct pub_downtime *dt = &snap->downtimes[d];
+		const char *text = pub_public_text(cfg, dt->text);
+
+		for (size_t i = 0; i < cfg->n_clusters; i++) {
+			if (!object_touches(cfg, snap, ev, i, dt->object))
+				continue;
+			ms_xgrow(&list, &cap, n + 1, sizeof(*list));
+			list[n] = (struct pub_maintenance){
+				.cluster = ms_xstrdup(cfg->clusters[i].slug),
+				.starts_at = dt->start, .ends_at = dt->end,
+				.message = text ? ms_xstrdup(text) : NULL,
+			};
+			n++;
+		}
+	}
+	ok = pub_store_engine_downtimes_set(st, list, n, err);
+	for (size_t k = 0; k < n; k++)
+		pub_maintenance_free(&list[k]);
+	free(list);
+	return ok;
 }
 
 /*
@@ -214,9 +262,13 @@ bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
 			return false;
 		from = row.state;
 		/* a cluster first seen as it is published has been so since now */
-		if (row.since == 0 && ev->clusters[i].state == row.state)
+		if (row.since == 0 && !ev->clusters[i].unknown && ev->clusters[i].state == row.state)
 			row.since = now;
-		if (pub_holddown_step(&row, ev->clusters[i].state, now, cfg->hold_down)) {
+		row.unknown_since = !ev->clusters[i].unknown ? 0
+				    : row.unknown_since ? row.unknown_since : now;
+		if (ev->clusters[i].unknown) {
+			/* no state to tell: the published one stands, its incident stays open */
+		} else if (pub_holddown_step(&row, ev->clusters[i].state, now, cfg->hold_down)) {
 			stats->transitions++;
 			if (!publish_transition(cfg, st, snap, i, ev, from, row.state, now,
 						stats, err))
@@ -235,5 +287,5 @@ bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
 				return false;
 		}
 	}
-	return true;
+	return record_downtimes(cfg, st, snap, ev, err);
 }

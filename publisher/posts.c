@@ -40,7 +40,8 @@ static void component_sentence(const struct pub_component *co,
 {
 	const char **down = ms_xcalloc(co->n_members, sizeof(*down));
 	const char **impaired = ms_xcalloc(co->n_members, sizeof(*impaired));
-	size_t nd = 0, ni = 0, up = 0;
+	const char **unknown = ms_xcalloc(co->n_members, sizeof(*unknown));
+	size_t nd = 0, ni = 0, nu = 0, up = 0;
 
 	for (size_t k = 0; k < co->n_members; k++) {
 		if (ce->members[k].state == PUB_MEMBER_UP)
@@ -49,6 +50,8 @@ static void component_sentence(const struct pub_component *co,
 			down[nd++] = co->members[k].public_name;
 		else if (ce->members[k].state == PUB_MEMBER_IMPAIRED)
 			impaired[ni++] = co->members[k].public_name;
+		else if (ce->members[k].state == PUB_MEMBER_UNKNOWN)
+			unknown[nu++] = co->members[k].public_name;
 	}
 	switch (ce->state) {
 	case PUB_COMPONENT_OUTAGE:
@@ -57,11 +60,14 @@ static void component_sentence(const struct pub_component *co,
 	case PUB_COMPONENT_MAINTENANCE:
 		ms_buf_printf(b, "%s is in scheduled maintenance.", co->name);
 		break;
+	case PUB_COMPONENT_UNKNOWN:
+		ms_buf_printf(b, "The state of %s is not known at the moment.", co->name);
+		break;
 	default:
 		/* degraded: either redundancy is lost, or nothing works well */
 		ms_buf_printf(b, up > 0 ? "%s is running with reduced redundancy"
 			      : "%s is working with problems", co->name);
-		if (nd + ni > 0)
+		if (nd + ni + nu > 0)
 			ms_buf_puts(b, " (");
 		if (nd > 0) {
 			add_list(b, down, nd);
@@ -72,10 +78,16 @@ static void component_sentence(const struct pub_component *co,
 			add_list(b, impaired, ni);
 			ms_buf_puts(b, ni == 1 ? " is impaired" : " are impaired");
 		}
-		ms_buf_puts(b, nd + ni > 0 ? ")." : ".");
+		if (nu > 0) {
+			ms_buf_puts(b, nd + ni ? "; the state of " : "the state of ");
+			add_list(b, unknown, nu);
+			ms_buf_puts(b, " is not known");
+		}
+		ms_buf_puts(b, nd + ni + nu > 0 ? ")." : ".");
 		break;
 	}
-	if (co->impact && ce->state != PUB_COMPONENT_MAINTENANCE) {
+	if (co->impact && ce->state != PUB_COMPONENT_MAINTENANCE &&
+	    ce->state != PUB_COMPONENT_UNKNOWN) {
 		size_t n = strlen(co->impact);
 		ms_buf_putc(b, ' ');
 		ms_buf_puts(b, co->impact);
@@ -85,6 +97,7 @@ static void component_sentence(const struct pub_component *co,
 	}
 	free(down);
 	free(impaired);
+	free(unknown);
 }
 
 /* The paragraph of what still works, or nothing when nothing does. */

@@ -71,6 +71,8 @@ static bool render_incident(struct pub_site *s, const struct pub_incident *inc,
 	pub_el(pg.main, "p", "meta", b.data);
 	incident_status(s, inc, &b);
 	pub_el(pg.main, "p", "incident-status", b.data);
+	if (inc->resolved_at == 0)	/* "open" is as of the monitoring data */
+		pub_site_as_of(s, pg.main);
 	if (inc->identified_text) {
 		xmlNodePtr p = pub_el(pg.main, "p", NULL, NULL);
 		pub_el(p, "strong", NULL, "Identified:");

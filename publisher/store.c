@@ -13,7 +13,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct pub_store {
 	sqlite3 *db;
@@ -50,6 +50,23 @@ static const char schema[] =
 	"  id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, starts_at INTEGER NOT NULL,"
 	"  ends_at INTEGER NOT NULL, message TEXT NOT NULL,"
 	"  post INTEGER REFERENCES posts (id));";
+
+/*
+ * Version 2: what is not known. A cluster whose state cannot be told
+ * (unknown_since), the last known state of a component or member that is
+ * unknown now, when a member was last checked, and the downtimes the
+ * monitoring engine has for the members (replaced by every run).
+ */
+static const char schema_v2[] =
+	"ALTER TABLE clusters ADD COLUMN unknown_since INTEGER;"
+	"ALTER TABLE components ADD COLUMN last_known TEXT;"
+	"ALTER TABLE members ADD COLUMN last_known TEXT;"
+	"ALTER TABLE members ADD COLUMN checked_at INTEGER;"
+	"UPDATE components SET last_known = state;"
+	"UPDATE members SET last_known = state;"
+	"CREATE TABLE engine_downtimes ("
+	"  cluster TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+	"  message TEXT NOT NULL, PRIMARY KEY (cluster, starts_at, ends_at, message));";
 
 static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 {
@@ -190,6 +207,26 @@ static bool newer_schema(struct pub_store *st, int version, struct ms_buf *err)
 	return true;
 }
 
+/*
+ * Creates the schema or brings an older one up to date, step by step,
+ * inside the caller's write transaction. The version is read again under
+ * it: another run may have done it in between.
+ */
+static bool upgrade(struct pub_store *st, struct ms_buf *err)
+{
+	int version = schema_version(st, err);
+
+	if (version < 0)
+		return false;
+	if (version < 1 && (!exec(st, schema, err, "cannot create the schema") ||
+			    !exec(st, "PRAGMA user_version = 1", err, "cannot create the schema")))
+		return false;
+	if (version < 2 && (!exec(st, schema_v2, err, "cannot upgrade the store") ||
+			    !exec(st, "PRAGMA user_version = 2", err, "cannot upgrade the store")))
+		return false;
+	return true;
+}
+
 struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 				 struct ms_buf *err)
 {
@@ -212,8 +249,7 @@ struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 		goto fail;
 	if (version < SCHEMA_VERSION) {
 		if (!exec(st, "BEGIN IMMEDIATE", err, "cannot create the schema") ||
-		    !exec(st, schema, err, "cannot create the schema") ||
-		    !exec(st, "PRAGMA user_version = 1", err, "cannot create the schema") ||
+		    !upgrade(st, err) ||
 		    !load_guid_prefix(st, guid_authority, err) ||
 		    !exec(st, "COMMIT", err, "cannot create the schema")) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -297,7 +333,8 @@ struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err)
 			      "('mailstatus-publish run' makes it)", path);
 		goto fail;
 	}
-	if (version < SCHEMA_VERSION) {
+	/* list and show read nothing version 2 added: an older store will do */
+	if (version < 1) {
 		ms_buf_printf(err, "%s: not a store of mailstatus-publish (or an empty one)", path);
 		goto fail;
 	}
@@ -386,8 +423,8 @@ bool pub_store_meta_set(struct pub_store *st, const char *key, const char *value
 bool pub_store_cluster_get(struct pub_store *st, const char *slug,
 			   struct pub_cluster_row *row, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT state, since, candidate, candidate_since "
-			       "FROM clusters WHERE slug = ?", err);
+	sqlite3_stmt *s = prep(st, "SELECT state, since, candidate, candidate_since, "
+			       "unknown_since FROM clusters WHERE slug = ?", err);
 	int rc;
 	bool ok = true;
 
@@ -409,6 +446,7 @@ bool pub_store_cluster_get(struct pub_store *st, const char *slug,
 		}
 		row->pending = cand != NULL;
 		row->candidate_since = (time_t)sqlite3_column_int64(s, 3);
+		row->unknown_since = (time_t)sqlite3_column_int64(s, 4);
 	} else if (rc != SQLITE_DONE) {
 		ok = db_fail(st, err, "cannot read a cluster");
 	}
@@ -420,9 +458,9 @@ bool pub_store_cluster_put(struct pub_store *st, const char *slug,
 			   const struct pub_cluster_row *row, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "INSERT INTO clusters (slug, state, since, candidate, "
-			       "candidate_since) VALUES (?1, ?2, ?3, ?4, ?5) "
+			       "candidate_since, unknown_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
 			       "ON CONFLICT (slug) DO UPDATE SET state = ?2, since = ?3, "
-			       "candidate = ?4, candidate_since = ?5", err);
+			       "candidate = ?4, candidate_since = ?5, unknown_since = ?6", err);
 	if (s == NULL)
 		return false;
 	bind_text(s, 1, slug);
@@ -433,16 +471,26 @@ bool pub_store_cluster_put(struct pub_store *st, const char *slug,
 		sqlite3_bind_int64(s, 5, row->candidate_since);
 	else
 		sqlite3_bind_null(s, 5);
+	if (row->unknown_since > 0)
+		sqlite3_bind_int64(s, 6, row->unknown_since);
+	else
+		sqlite3_bind_null(s, 6);
 	return step_done(st, s, err, "cannot write a cluster");
 }
+
+/* SQL: the new state when it is known, else what was known before. */
+#define LAST_KNOWN(state, before) \
+	"CASE WHEN " state " <> 'unknown' THEN " state " ELSE " before " END"
 
 bool pub_store_component_set(struct pub_store *st, const char *cluster,
 			     const char *component, const char *state, time_t now,
 			     struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since) "
-			       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cluster, component) "
-			       "DO UPDATE SET state = ?3, since = ?4 WHERE state <> ?3", err);
+	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since, "
+			       "last_known) VALUES (?1, ?2, ?3, ?4, " LAST_KNOWN("?3", "NULL") ") "
+			       "ON CONFLICT (cluster, component) DO UPDATE SET state = ?3, "
+			       "since = ?4, last_known = " LAST_KNOWN("?3", "last_known")
+			       " WHERE state <> ?3", err);
 	if (s == NULL)
 		return false;
 	bind_text(s, 1, cluster);
@@ -458,9 +506,11 @@ bool pub_store_member_set(struct pub_store *st, const char *cluster,
 			  struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "INSERT INTO members (cluster, component, object, state, "
-			       "since, output) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			       "since, output, last_known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			       LAST_KNOWN("?4", "NULL") ") "
 			       "ON CONFLICT (cluster, component, object) DO UPDATE SET "
 			       "since = CASE WHEN state <> ?4 THEN ?5 ELSE since END, "
+			       "last_known = " LAST_KNOWN("?4", "last_known") ", "
 			       "state = ?4, output = ?6", err);
 	if (s == NULL)
 		return false;
@@ -477,10 +527,11 @@ bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		      struct pub_state_row **rows, size_t *n, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, members
-			       ? "SELECT component, object, state, since FROM members "
+			       ? "SELECT component, object, state, since, last_known, "
+				 "checked_at FROM members "
 				 "WHERE cluster = ? ORDER BY component, object"
-			       : "SELECT component, NULL, state, since FROM components "
-				 "WHERE cluster = ? ORDER BY component", err);
+			       : "SELECT component, NULL, state, since, last_known, NULL "
+				 "FROM components WHERE cluster = ? ORDER BY component", err);
 	size_t cap = 0;
 	int rc;
 
@@ -498,6 +549,8 @@ bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		r->object = col_text(s, 1);
 		r->state = col_text(s, 2);
 		r->since = (time_t)sqlite3_column_int64(s, 3);
+		r->last_known = col_text(s, 4);
+		r->checked_at = (time_t)sqlite3_column_int64(s, 5);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -515,8 +568,27 @@ void pub_state_rows_free(struct pub_state_row *rows, size_t n)
 		free(rows[i].component);
 		free(rows[i].object);
 		free(rows[i].state);
+		free(rows[i].last_known);
 	}
 	free(rows);
+}
+
+bool pub_store_member_checked(struct pub_store *st, const char *cluster,
+			      const char *component, const char *object,
+			      time_t checked_at, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE members SET checked_at = ?4 WHERE cluster = ?1 "
+			       "AND component = ?2 AND object = ?3", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	bind_text(s, 2, component);
+	bind_text(s, 3, object);
+	if (checked_at > 0)
+		sqlite3_bind_int64(s, 4, checked_at);
+	else
+		sqlite3_bind_null(s, 4);
+	return step_done(st, s, err, "cannot write a member");
 }
 
 /* --- posts ---------------------------------------------------------- */
@@ -937,4 +1009,71 @@ void pub_maintenance_free(struct pub_maintenance *m)
 	free(m->cluster);
 	free(m->message);
 	memset(m, 0, sizeof(*m));
+}
+
+/* --- the engine's downtimes ------------------------------------------ */
+
+bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maintenance *list,
+				    size_t n, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "DELETE FROM engine_downtimes", err);
+
+	if (s == NULL || !step_done(st, s, err, "cannot write the engine's downtimes"))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		/* one row per cluster and window: two servers' downtime is one to readers */
+		s = prep(st, "INSERT OR IGNORE INTO engine_downtimes (cluster, starts_at, "
+			 "ends_at, message) VALUES (?, ?, ?, ?)", err);
+		if (s == NULL)
+			return false;
+		bind_text(s, 1, list[i].cluster);
+		sqlite3_bind_int64(s, 2, list[i].starts_at);
+		sqlite3_bind_int64(s, 3, list[i].ends_at);
+		bind_text(s, 4, list[i].message ? list[i].message : "");	/* "": none */
+		if (!step_done(st, s, err, "cannot write the engine's downtimes"))
+			return false;
+	}
+	return true;
+}
+
+bool pub_store_engine_downtimes_after(struct pub_store *st, time_t t,
+				      struct pub_maintenance **list, size_t *n,
+				      struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT cluster, starts_at, ends_at, message "
+			       "FROM engine_downtimes WHERE ends_at > ? "
+			       "ORDER BY starts_at, cluster, ends_at, message", err);
+	size_t cap = 0;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, t);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct pub_maintenance *m;
+
+		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
+		m = &(*list)[(*n)++];
+		memset(m, 0, sizeof(*m));
+		m->cluster = col_text(s, 0);
+		m->starts_at = (time_t)sqlite3_column_int64(s, 1);
+		m->ends_at = (time_t)sqlite3_column_int64(s, 2);
+		m->message = col_text(s, 3);
+		if (m->message && m->message[0] == '\0') {
+			free(m->message);
+			m->message = NULL;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *n; i++)
+			pub_maintenance_free(&(*list)[i]);
+		free(*list);
+		*list = NULL;
+		*n = 0;
+		return db_fail(st, err, "cannot read the engine's downtimes");
+	}
+	return true;
 }
