@@ -11,13 +11,10 @@
 
 bool pub_object_stale(const struct pub_object *o, long stale_after, time_t now)
 {
-	time_t interval;
-
 	if (stale_after <= 0 || o->last_check <= 0)
 		return false;
 	/* the engine's own schedule: a check due in an hour is not late yet */
-	interval = o->next_check > o->last_check ? o->next_check - o->last_check : 0;
-	return now - o->last_check > stale_after + interval;
+	return now - o->last_check > stale_after + o->check_interval;
 }
 
 static void mark_objects(const struct pub_config *cfg, struct pub_snapshot *snap,

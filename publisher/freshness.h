@@ -4,17 +4,18 @@
  * A member is unknown (never up, never down) while the engine has never
  * checked it ("pending": Nagios' has_been_checked=0, an Icinga 2 object
  * without a last_check_result), or when its last check is stale: older
- * than stale_after plus its own check interval, which the engine's
- * schedule tells (next_check - last_check). So a check run every hour is
- * not called stale ten minutes after it ran; it is once it is more than
- * stale_after overdue. A source that does not say when an object was
- * checked claims nothing about it.
+ * than stale_after plus its own check interval (status.dat: the
+ * schedule's next_check - last_check; Icinga: check_interval). So a check
+ * run every hour is not called stale ten minutes after it ran; it is once
+ * it is more than stale_after overdue. A source that does not say when an
+ * object was checked claims nothing about it.
  *
- * The source as a whole is stale when its data was written more than
- * stale_after ago (status.dat's created), when the engine says it runs no
- * active checks of a kind of object the config names (hosts, services),
- * or when every member is stale. stale_after 0 turns all of this off but
- * for pending objects, which are never known.
+ * The source as a whole is stale when the engine says it runs no active
+ * checks of a kind of object the config names (hosts, services), or when
+ * every member is stale (and, checked by the run itself, when its data
+ * was written more than stale_after ago: status.dat's created).
+ * stale_after 0 turns all of this off but for pending objects, which are
+ * never known.
  */
 #ifndef PUB_FRESHNESS_H
 #define PUB_FRESHNESS_H

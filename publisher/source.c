@@ -146,7 +146,7 @@ void pub_snapshot_clear_state(struct pub_snapshot *s)
 		o->acknowledged = false;
 		o->last_hard_change = 0;
 		o->pending = false;
-		o->last_check = o->next_check = 0;
+		o->last_check = o->check_interval = 0;
 		o->unknown = PUB_KNOWN;
 	}
 	for (size_t i = 0; i < s->n_comments; i++) {

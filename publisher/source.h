@@ -20,7 +20,7 @@
 
 /*
  * Why an object's state is not known (pub_freshness_check decides; a
- * source only says pending, last_check and next_check).
+ * source only says pending, last_check and check_interval).
  */
 enum pub_unknown {
 	PUB_KNOWN,
@@ -41,7 +41,7 @@ struct pub_object {
 	char *output;		/* plugin output, cleaned to valid UTF-8, or NULL */
 	bool pending;		/* reported, but never checked (has_been_checked=0) */
 	time_t last_check;	/* when it was last checked; 0 when the source does not say */
-	time_t next_check;	/* when its next check is due; 0 when the source does not say */
+	time_t check_interval;	/* seconds between its regular checks; 0: not said */
 	enum pub_unknown unknown;	/* set by pub_freshness_check, not by a source */
 };
 

@@ -27,12 +27,12 @@
 
 static const char *const host_attrs[] = {
 	"name", "state", "state_type", "last_hard_state", "last_hard_state_change",
-	"downtime_depth", "acknowledgement", "last_check_result", "next_check", NULL
+	"downtime_depth", "acknowledgement", "last_check_result", "check_interval", NULL
 };
 static const char *const service_attrs[] = {
 	"host_name", "name", "state", "state_type", "last_hard_state",
 	"last_hard_state_change", "downtime_depth", "acknowledgement",
-	"last_check_result", "next_check", NULL
+	"last_check_result", "check_interval", NULL
 };
 static const char *const comment_attrs[] = {
 	"host_name", "service_name", "legacy_id", "entry_type", "entry_time",
@@ -207,17 +207,21 @@ static size_t object_of(struct answer *a, json_t *attrs, const char *host_attr,
 				 service ? strlen(service) : 0);
 }
 
-/* When the object was last checked (its result's end) and is due next. */
+/*
+ * When the object was last checked (its result's end) and how often it is
+ * checked (seconds; Icinga moves next_check on even while a check is
+ * disabled, so that says nothing).
+ */
 static bool check_times(struct answer *a, json_t *attrs, json_t *result,
 			struct pub_object *o)
 {
-	long long last, next;
+	long long last, interval;
 
 	if (!number(a, result, "execution_end", false, 0, 1LL << 40, 0, &last) ||
-	    !number(a, attrs, "next_check", false, 0, 1LL << 40, 0, &next))
+	    !number(a, attrs, "check_interval", false, 0, 1LL << 31, 0, &interval))
 		return false;
 	o->last_check = (time_t)last;
-	o->next_check = (time_t)next;
+	o->check_interval = (time_t)interval;
 	return true;
 }
 
@@ -228,6 +232,7 @@ static bool take_object(struct answer *a, json_t *attrs)
 			       services ? "name" : NULL, &ok);
 	long long state, type, last_hard, depth, ack, changed;
 	int max_state = services ? 3 : 2;
+	struct pub_object *o;
 	json_t *result;
 
 	if (idx == NO_OBJECT)
@@ -235,15 +240,22 @@ static bool take_object(struct answer *a, json_t *attrs)
 	/*
 	 * Never checked yet ("pending"): Icinga says DOWN or UNKNOWN then, which
 	 * is not news to publish. It is reported, and unknown, as Nagios'
-	 * has_been_checked=0 is.
+	 * has_been_checked=0 is; a downtime is planned work all the same.
 	 */
 	result = json_object_get(attrs, "last_check_result");
+	o = &a->snap->objects[idx];
 	if (!json_is_object(result)) {
-		a->snap->objects[idx].seen = true;
-		a->snap->objects[idx].pending = true;
+		if (!number(a, attrs, "downtime_depth", false, 0, 1000000, 0, &depth))
+			return false;
+		o->downtime_depth = (int)depth;
+		o->seen = o->pending = true;
+		o->hard_state = 0;
+		o->last_check = o->check_interval = 0;
+		free(o->output);
+		o->output = NULL;
 		return true;
 	}
-	if (!check_times(a, attrs, result, &a->snap->objects[idx]))
+	if (!check_times(a, attrs, result, o))
 		return false;
 	if (!number(a, attrs, "state", true, 0, max_state, 0, &state) ||
 	    !number(a, attrs, "state_type", true, 0, 1, 0, &type) ||
@@ -253,8 +265,8 @@ static bool take_object(struct answer *a, json_t *attrs)
 	    !number(a, attrs, "last_hard_state_change", false, 0, 1LL << 40, 0, &changed))
 		return false;
 
-	struct pub_object *o = &a->snap->objects[idx];
 	o->seen = true;
+	o->pending = false;
 	/* state_type 1 is HARD; while SOFT the last HARD state stands */
 	o->hard_state = (int)(type == 1 ? state : last_hard);
 	o->downtime_depth = (int)depth;

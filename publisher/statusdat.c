@@ -314,15 +314,19 @@ static char *clean(const struct ms_buf *b)
 
 /*
  * A file without has_been_checked or last_check (an old or hand-made
- * one) claims nothing: the object counts as checked, of unknown age.
+ * one) claims nothing: the object counts as checked, of unknown age. The
+ * interval is the schedule's (next_check - last_check): check_interval
+ * counts in nagios.cfg's interval_length, which status.dat does not say.
+ * Nagios leaves next_check alone when a check is disabled.
  */
 static void take_check_times(const struct block *b, struct pub_object *o)
 {
 	o->pending = (b->seen & F_CHECKED) && b->checked == 0;
 	o->last_check = (b->seen & F_LAST_CHECK) && b->last_check > 0
 			? (time_t)b->last_check : 0;
-	o->next_check = (b->seen & F_NEXT_CHECK) && b->next_check > 0
-			? (time_t)b->next_check : 0;
+	o->check_interval = o->last_check > 0 && (b->seen & F_NEXT_CHECK) &&
+			    b->next_check > o->last_check
+			    ? (time_t)(b->next_check - o->last_check) : 0;
 }
 
 static void end_block(struct parser *p)

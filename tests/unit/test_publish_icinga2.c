@@ -265,9 +265,43 @@ START_TEST(pending_object_is_seen_and_pending)
 	ck_assert_int_eq(s.objects[STORE1_STORAGE].last_check, 0);
 	ck_assert(s.objects[GW1_GREYLIST].seen);
 	ck_assert(!s.objects[GW1_GREYLIST].pending);
+	/* when it was checked: the result's end */
+	ck_assert_int_gt(s.objects[GW1_GREYLIST].last_check, 1795600000);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
+}
+END_TEST
+
+/* The IcingaApplication: whether Icinga runs active checks at all. */
+START_TEST(application_answer)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_snapshot s;
+	json_t *attrs, *root = fixture_json("icinga2/application.json", &attrs);
+
+	ck_assert(parse_json(PUB_I2_APPLICATION, root, &s, &err));
+	ck_assert(!s.host_checks_disabled && !s.service_checks_disabled);
+	pub_snapshot_free(&s);
+	json_object_set_new(attrs, "enable_service_checks", json_false());
+	ck_assert(parse_json(PUB_I2_APPLICATION, root, &s, &err));
+	ck_assert(s.service_checks_disabled && !s.host_checks_disabled);
+	pub_snapshot_free(&s);
+	json_object_set_new(attrs, "enable_host_checks", json_string("no"));
+	ck_assert(!parse_json(PUB_I2_APPLICATION, root, &s, &err));
+	ck_assert_str_eq(ms_buf_str(&err), "the API's answer for the IcingaApplication: "
+			 "enable_host_checks is not a number");
+	json_decref(root);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+	/* asked for the switches alone, of no host */
+	char *body = pub_icinga2_request(PUB_I2_APPLICATION, &s);
+	root = json_loads(body, 0, NULL);
+	ck_assert_ptr_null(json_object_get(root, "filter"));
+	ck_assert_uint_eq(json_array_size(json_object_get(root, "attrs")), 2);
+	ck_assert_str_eq(pub_icinga2_path(PUB_I2_APPLICATION), "/v1/objects/icingaapplications");
+	json_decref(root);
+	free(body);
 }
 END_TEST
 
@@ -610,6 +644,7 @@ Suite *publish_icinga2_suite(void)
 	tcase_add_test(tc, state_out_of_range);
 	tcase_add_test(tc, boolean_in_range_only);
 	tcase_add_test(tc, pending_object_is_seen_and_pending);
+	tcase_add_test(tc, application_answer);
 	tcase_add_test(tc, output_with_control_characters_is_cleaned);
 	tcase_add_test(tc, not_the_api);
 	tcase_add_test(tc, error_answer_status);
