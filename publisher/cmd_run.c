@@ -137,6 +137,27 @@ static int missing_members(const struct pub_config *cfg, struct pub_session *s,
 	return PUB_EXIT_USAGE;
 }
 
+/*
+ * Inside the run's transaction: stale data only says since when it is
+ * stale (snap->created); fresh data is evaluated and applied.
+ */
+static bool record_run(const struct pub_config *cfg, struct pub_session *s,
+		       const struct pub_snapshot *snap, time_t now, bool stale,
+		       struct pub_eval *ev, struct pub_run_stats *stats)
+{
+	char when[32];
+
+	if (stale) {
+		snprintf(when, sizeof(when), "%lld", (long long)snap->created);
+		return pub_store_meta_set(s->st, PUB_META_STALE_SINCE, when, &s->err);
+	}
+	snprintf(when, sizeof(when), "%lld", (long long)(snap->created > 0 ? snap->created : now));
+	pub_evaluate(cfg, snap, ev);
+	return pub_store_meta_set(s->st, PUB_META_STALE_SINCE, NULL, &s->err) &&
+	       pub_store_meta_set(s->st, PUB_META_LAST_GOOD, when, &s->err) &&
+	       pub_engine_apply(cfg, s->st, snap, ev, now, stats, &s->err);
+}
+
 int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *fresh)
 {
 	const struct pub_source_ops *ops;
@@ -186,21 +207,10 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	stale = cfg->stale_after > 0 && snap.created > 0 &&
 		now - snap.created > cfg->stale_after;
 	pub_freshness_check(cfg, &snap, now, &freshness);
-	ok = pub_store_begin(s.st, &s.err);
-	if (ok && (stale || freshness.stale)) {
-		char since[32];
-		snprintf(since, sizeof(since), "%lld",
-			 (long long)(stale || freshness.since <= 0 ? snap.created
-					 : freshness.since));
-		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, since, &s.err);
-	} else if (ok) {
-		char good[32];
-		snprintf(good, sizeof(good), "%lld", (long long)(snap.created > 0 ? snap.created : now));
-		pub_evaluate(cfg, &snap, &ev);
-		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, NULL, &s.err) &&
-		     pub_store_meta_set(s.st, PUB_META_LAST_GOOD, good, &s.err) &&
-		     pub_engine_apply(cfg, s.st, &snap, &ev, now, &stats, &s.err);
-	}
+	if (!stale && freshness.stale && freshness.since > 0)
+		snap.created = freshness.since;	/* what the stale notice dates */
+	ok = pub_store_begin(s.st, &s.err) &&
+	     record_run(cfg, &s, &snap, now, stale || freshness.stale, &ev, &stats);
 	rc = pub_session_finish(cfg, &s, ok);
 	if (rc == PUB_EXIT_OK && stale) {
 		char date[PUB_DATE_MAX];

@@ -354,6 +354,17 @@ static bool site_key(struct parse *p, const char *key, const char *v)
 	return true;
 }
 
+/* What may leave: which notes are public, whether the API password may go in clear. */
+static bool disclosure_key(struct parse *p, const char *key, const char *v)
+{
+	if (strcmp(key, "api_allow_http") == 0)
+		return parse_bool(p, key, v, &p->cfg->api_allow_http);
+	if (!check_text(p, key, v))
+		return false;
+	set_string(&p->cfg->comment_prefix, v);
+	return true;
+}
+
 static const char *known_key(const char *const *keys, const char *name)
 {
 	for (size_t i = 0; keys[i]; i++)
@@ -388,12 +399,8 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 		strcpy(c->base_url, v);
 		if (v[strlen(v) - 1] != '/')
 			strcat(c->base_url, "/");
-	} else if (strcmp(key, "comment_prefix") == 0) {
-		if (!check_text(p, key, v))
-			return false;
-		set_string(&c->comment_prefix, v);
-	} else if (strcmp(key, "api_allow_http") == 0) {
-		return parse_bool(p, key, v, &c->api_allow_http);
+	} else if (strcmp(key, "comment_prefix") == 0 || strcmp(key, "api_allow_http") == 0) {
+		return disclosure_key(p, key, v);
 	} else if (strcmp(key, "api_user") == 0 || strcmp(key, "api_server_name") == 0) {
 		if (!check_text(p, key, v))
 			return false;
