@@ -86,7 +86,6 @@ void pub_evaluate(const struct pub_config *cfg, const struct pub_snapshot *snap,
 	for (size_t i = 0; i < cfg->n_clusters; i++) {
 		const struct pub_cluster *cl = &cfg->clusters[i];
 		struct pub_cluster_eval *ce = &ev->clusters[i];
-
 		enum pub_cluster_state worst = PUB_CLUSTER_ONLINE;
 
 		ce->state = PUB_CLUSTER_ONLINE;
