@@ -578,7 +578,7 @@ bool pub_store_member_checked(struct pub_store *st, const char *cluster,
 			      time_t checked_at, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "UPDATE members SET checked_at = ?4 WHERE cluster = ?1 "
-			       "AND component = ?2 AND object = ?3", err);
+			       "AND component = ?2 AND object = ?3 AND checked_at IS NOT ?4", err);
 	if (s == NULL)
 		return false;
 	bind_text(s, 1, cluster);
@@ -1013,11 +1013,56 @@ void pub_maintenance_free(struct pub_maintenance *m)
 
 /* --- the engine's downtimes ------------------------------------------ */
 
+static bool same_window(const struct pub_maintenance *a, const struct pub_maintenance *b)
+{
+	return strcmp(a->cluster, b->cluster) == 0 && a->starts_at == b->starts_at &&
+	       a->ends_at == b->ends_at &&
+	       strcmp(a->message ? a->message : "", b->message ? b->message : "") == 0;
+}
+
+/* Does the table hold exactly the rows of list (which may repeat one)? */
+static bool downtimes_unchanged(struct pub_store *st, const struct pub_maintenance *list,
+				size_t n, bool *same, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT count(*) FROM engine_downtimes WHERE ?1 IS NULL OR "
+			       "(cluster = ?1 AND starts_at = ?2 AND ends_at = ?3 AND message = ?4)",
+			       err);
+	size_t distinct = 0;
+
+	*same = true;
+	for (size_t i = 0; s != NULL && i <= n && *same; i++) {
+		bool repeat = false;
+
+		sqlite3_reset(s);
+		bind_text(s, 1, i < n ? list[i].cluster : NULL);	/* last: all rows */
+		sqlite3_bind_int64(s, 2, i < n ? list[i].starts_at : 0);
+		sqlite3_bind_int64(s, 3, i < n ? list[i].ends_at : 0);
+		bind_text(s, 4, i < n && list[i].message ? list[i].message : "");
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_finalize(s);
+			return db_fail(st, err, "cannot read the engine's downtimes");
+		}
+		for (size_t k = 0; i < n && k < i && !repeat; k++)
+			repeat = same_window(&list[k], &list[i]);
+		distinct += i < n && !repeat;
+		*same = sqlite3_column_int64(s, 0) == (i < n ? 1 : (long long)distinct);
+	}
+	sqlite3_finalize(s);
+	return s != NULL;
+}
+
 bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maintenance *list,
 				    size_t n, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "DELETE FROM engine_downtimes", err);
+	sqlite3_stmt *s;
+	bool same;
 
+	/* most runs: the same downtimes (or none), and nothing to write */
+	if (!downtimes_unchanged(st, list, n, &same, err))
+		return false;
+	if (same)
+		return true;
+	s = prep(st, "DELETE FROM engine_downtimes WHERE 1", err);
 	if (s == NULL || !step_done(st, s, err, "cannot write the engine's downtimes"))
 		return false;
 	for (size_t i = 0; i < n; i++) {

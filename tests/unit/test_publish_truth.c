@@ -353,6 +353,13 @@ START_TEST(engine_downtimes_with_public_comments_only)
 	for (size_t i = 0; i < n; i++)
 		pub_maintenance_free(&m[i]);
 	free(m);
+	/* the same again: the same rows */
+	ck_assert_uint_eq(run(status(OK(995), OK(995), OK(995), extra), 1000, NULL), 0);
+	ck_assert(pub_store_engine_downtimes_after(fx.st, 1000, &m, &n, &err));
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		pub_maintenance_free(&m[i]);
+	free(m);
 	/* the next run's list replaces it */
 	ck_assert_uint_eq(run(status(OK(995), OK(995), OK(995), NULL), 1001, NULL), 0);
 	ck_assert(pub_store_engine_downtimes_after(fx.st, 0, &m, &n, &err));
