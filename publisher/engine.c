@@ -122,6 +122,12 @@ static bool record_states(const struct pub_config *cfg, struct pub_store *st,
 						  pub_member_state_name(ce->members[k].state),
 						  idx < snap->n_objects ? snap->objects[idx].output
 						  : NULL, now, err);
+			/* "not checked since 14:02" */
+			if (ok && ce->members[k].state == PUB_MEMBER_UNKNOWN)
+				ok = pub_store_member_checked(st, cl->slug, co->slug, obj.data,
+							      idx < snap->n_objects
+							      ? snap->objects[idx].last_check : 0,
+							      err);
 		}
 	}
 	ms_buf_free(&obj);
@@ -178,6 +184,41 @@ static const char *downtime_words(const struct pub_config *cfg,
 }
 
 /*
+ * The engine's downtimes of each cluster's members, for status.json: when
+ * and, only where the operator marked it public, why.
+ */
+static bool record_downtimes(const struct pub_config *cfg, struct pub_store *st,
+			     const struct pub_snapshot *snap, const struct pub_eval *ev,
+			     struct ms_buf *err)
+{
+	struct pub_maintenance *list = NULL;
+	size_t n = 0, cap = 0;
+	bool ok;
+
+	for (size_t d = 0; d < snap->n_downtimes; d++) {
+		const struct pub_downtime *dt = &snap->downtimes[d];
+		const char *text = pub_note_public(cfg, dt->text);
+
+		for (size_t i = 0; i < cfg->n_clusters; i++) {
+			if (!object_in_cluster(cfg, snap, ev, i, dt->object))
+				continue;
+			ms_xgrow(&list, &cap, n + 1, sizeof(*list));
+			list[n] = (struct pub_maintenance){
+				.cluster = ms_xstrdup(cfg->clusters[i].slug),
+				.starts_at = dt->start, .ends_at = dt->end,
+				.message = text ? ms_xstrdup(text) : NULL,
+			};
+			n++;
+		}
+	}
+	ok = pub_store_engine_downtimes_set(st, list, n, err);
+	for (size_t k = 0; k < n; k++)
+		pub_maintenance_free(&list[k]);
+	free(list);
+	return ok;
+}
+
+/*
  * When the problem of cluster i began, as the engine says: the earliest
  * last hard state change of a member that is not up; 0 when it does not say.
  */
@@ -192,7 +233,7 @@ static time_t problem_began(const struct pub_config *cfg, const struct pub_snaps
 		for (size_t k = 0; k < cl->components[j].n_members; k++) {
 			const struct pub_member_eval *me = &pe->members[k];
 			if (me->state == PUB_MEMBER_UP || me->state == PUB_MEMBER_MAINTENANCE ||
-			    me->object >= snap->n_objects)
+			    me->state == PUB_MEMBER_UNKNOWN || me->object >= snap->n_objects)
 				continue;
 			time_t t = snap->objects[me->object].last_hard_change;
 			if (t > 0 && t <= now && (began == 0 || t < began))
@@ -263,13 +304,6 @@ static bool publish_transition(const struct pub_config *cfg, struct pub_store *s
 	pub_maintenance_free(&m);
 	ms_buf_free(&words);
 	return ok;
-}
-
-/* Is the comment's object one of cluster i's members (or their host)? */
-static bool comment_touches(const struct pub_config *cfg, const struct pub_snapshot *snap,
-			    const struct pub_eval *ev, size_t i, const struct pub_comment *c)
-{
-	return object_in_cluster(cfg, snap, ev, i, c->object);
 }
 
 /*
@@ -415,25 +449,33 @@ static bool told_impact(const struct pub_config *cfg, struct pub_store *st,
 	return ok;
 }
 
-/* One cluster's part of a run: hold-down, transition, impact, notes. */
+/*
+ * One cluster's part of a run: hold-down, transition, impact, notes. A
+ * cluster whose state cannot be told (unknown members that could make it
+ * more than one state) takes no step: the published state stands, its
+ * incident stays open, its hold-down and its impact wait for a known state.
+ */
 static bool apply_cluster(const struct pub_config *cfg, struct pub_store *st,
 			  const struct pub_snapshot *snap, const struct pub_eval *ev,
 			  size_t i, time_t now, struct pub_run_stats *stats,
 			  struct ms_buf *err)
 {
 	const struct pub_cluster *cl = &cfg->clusters[i];
+	const struct pub_cluster_eval *ce = &ev->clusters[i];
 	struct pub_cluster_row row;
 	enum pub_cluster_state from;
-	bool published;
+	bool published = false;
 
 	if (!pub_store_cluster_get(st, cl->slug, &row, err) ||
 	    !record_states(cfg, st, snap, i, ev, now, err))
 		return false;
 	from = row.state;
 	/* a cluster first seen as it is published has been so since now */
-	if (row.since == 0 && ev->clusters[i].state == row.state)
+	if (row.since == 0 && !ce->unknown && ce->state == row.state)
 		row.since = now;
-	published = pub_holddown_step(&row, ev->clusters[i].state, now, cfg->hold_down);
+	row.unknown_since = !ce->unknown ? 0 : row.unknown_since ? row.unknown_since : now;
+	if (!ce->unknown)
+		published = pub_holddown_step(&row, ce->state, now, cfg->hold_down);
 	if (published) {
 		stats->transitions++;
 		if (!publish_transition(cfg, st, snap, i, ev, from, &row, now, stats, err))
@@ -444,13 +486,14 @@ static bool apply_cluster(const struct pub_config *cfg, struct pub_store *st,
 	if (!pub_store_cluster_put(st, cl->slug, &row, err))
 		return false;
 	if (published ? !told_impact(cfg, st, ev, i, err)
-	    : !row.pending && !tell_impact(cfg, st, snap, i, ev, row.state, now, stats, err))
+	    : !row.pending && !ce->unknown &&
+	      !tell_impact(cfg, st, snap, i, ev, row.state, now, stats, err))
 		return false;
 	/* notes after the transition, so a new incident can take them */
 	for (size_t c = 0; c < snap->n_comments; c++) {
 		const struct pub_comment *cm = &snap->comments[c];
 		if ((cm->kind == PUB_COMMENT_USER || cm->kind == PUB_COMMENT_ACK) &&
-		    comment_touches(cfg, snap, ev, i, cm) &&
+		    object_in_cluster(cfg, snap, ev, i, cm->object) &&
 		    !apply_note(cfg, st, snap, i, row.state, cm, stats, err))
 			return false;
 	}
@@ -465,5 +508,5 @@ bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
 	for (size_t i = 0; i < cfg->n_clusters; i++)
 		if (!apply_cluster(cfg, st, snap, ev, i, now, stats, err))
 			return false;
-	return true;
+	return record_downtimes(cfg, st, snap, ev, err);
 }

@@ -36,23 +36,31 @@ static void finish(struct pub_html *h, struct pub_post *p)
 	free(text);
 }
 
-/* " (A and B fail intermittently" or "; A fails intermittently" */
-static void add_members(struct ms_buf *b, const char *const *names, size_t n,
-			const char *one, const char *many, bool *first)
+/*
+ * " (A and B fail intermittently" or "; the state of A is not known": lead,
+ * the names, then one's or many's ending.
+ */
+static void add_members(struct ms_buf *b, const char *lead, const char *const *names,
+			size_t n, const char *one, const char *many, bool *first)
 {
 	if (n == 0)
 		return;
 	ms_buf_puts(b, *first ? " (" : "; ");
+	ms_buf_puts(b, lead);
 	add_list(b, names, n);
 	ms_buf_puts(b, n == 1 ? one : many);
 	*first = false;
 }
 
-/* The component's impact sentence, when it has one and is not in maintenance. */
+/*
+ * The component's impact sentence, when it has one and is neither in
+ * maintenance nor of unknown state.
+ */
 static void add_impact(const struct pub_component *co, const struct pub_component_eval *ce,
 		       struct ms_buf *b)
 {
-	if (co->impact && ce->state != PUB_COMPONENT_MAINTENANCE) {
+	if (co->impact && ce->state != PUB_COMPONENT_MAINTENANCE &&
+	    ce->state != PUB_COMPONENT_UNKNOWN) {
 		size_t n = strlen(co->impact);
 		ms_buf_putc(b, ' ');
 		ms_buf_puts(b, co->impact);
@@ -75,11 +83,11 @@ static void intermittent_sentence(const struct pub_component *co,
 	bool first = true;
 
 	for (size_t k = 0; k < co->n_members; k++)
-		if (ce->members[k].state != PUB_MEMBER_UP &&
-		    ce->members[k].state != PUB_MEMBER_MAINTENANCE)
+		if (ce->members[k].state == PUB_MEMBER_IMPAIRED ||
+		    ce->members[k].state == PUB_MEMBER_DOWN)
 			names[n++] = co->members[k].public_name;
 	ms_buf_printf(b, "%s fails intermittently", co->name);
-	add_members(b, names, n, " is affected", " are affected", &first);
+	add_members(b, "", names, n, " is affected", " are affected", &first);
 	ms_buf_puts(b, first ? "." : ").");
 	add_impact(co, ce, b);
 	free(names);
@@ -92,7 +100,8 @@ static void component_sentence(const struct pub_component *co,
 	const char **down = ms_xcalloc(co->n_members, sizeof(*down));
 	const char **impaired = ms_xcalloc(co->n_members, sizeof(*impaired));
 	const char **flapping = ms_xcalloc(co->n_members, sizeof(*flapping));
-	size_t nd = 0, ni = 0, nf = 0, up = 0;
+	const char **unknown = ms_xcalloc(co->n_members, sizeof(*unknown));
+	size_t nd = 0, ni = 0, nf = 0, nu = 0, up = 0;
 	bool first = true;
 
 	for (size_t k = 0; k < co->n_members; k++) {
@@ -106,6 +115,8 @@ static void component_sentence(const struct pub_component *co,
 			down[nd++] = co->members[k].public_name;
 		else if (ce->members[k].state == PUB_MEMBER_IMPAIRED)
 			impaired[ni++] = co->members[k].public_name;
+		else if (ce->members[k].state == PUB_MEMBER_UNKNOWN)
+			unknown[nu++] = co->members[k].public_name;
 	}
 	switch (ce->state) {
 	case PUB_COMPONENT_OUTAGE:
@@ -114,13 +125,18 @@ static void component_sentence(const struct pub_component *co,
 	case PUB_COMPONENT_MAINTENANCE:
 		ms_buf_printf(b, "%s is in scheduled maintenance.", co->name);
 		break;
+	case PUB_COMPONENT_UNKNOWN:
+		ms_buf_printf(b, "The state of %s is not known at the moment.", co->name);
+		break;
 	default:
 		/* degraded: either redundancy is lost, or nothing works well */
 		ms_buf_printf(b, up > 0 ? "%s is running with reduced redundancy"
 			      : "%s is working with problems", co->name);
-		add_members(b, down, nd, " is unavailable", " are unavailable", &first);
-		add_members(b, impaired, ni, " is impaired", " are impaired", &first);
-		add_members(b, flapping, nf, " fails intermittently", " fail intermittently",
+		add_members(b, "", down, nd, " is unavailable", " are unavailable", &first);
+		add_members(b, "", impaired, ni, " is impaired", " are impaired", &first);
+		add_members(b, "", flapping, nf, " fails intermittently", " fail intermittently",
+			    &first);
+		add_members(b, "the state of ", unknown, nu, " is not known", " is not known",
 			    &first);
 		ms_buf_puts(b, first ? "." : ").");
 		break;
@@ -129,6 +145,7 @@ static void component_sentence(const struct pub_component *co,
 	free(down);
 	free(impaired);
 	free(flapping);
+	free(unknown);
 }
 
 /* The paragraph of what still works, or nothing when nothing does. */
@@ -213,13 +230,17 @@ static void impact_paras(const struct pub_transition *t, struct pub_html *h)
 	struct ms_buf b = MS_BUF_INIT;
 
 	for (size_t j = 0; j < cl->n_components; j++) {
-		if (t->eval->components[j].state == PUB_COMPONENT_OPERATIONAL)
+		const struct pub_component_eval *ce = &t->eval->components[j];
+
+		if (ce->state == PUB_COMPONENT_OPERATIONAL)
 			continue;
 		ms_buf_reset(&b);
-		if (t->intermittent)
-			intermittent_sentence(&cl->components[j], &t->eval->components[j], &b);
+		/* a flap fails by turns; maintenance and an unknown state are said as always */
+		if (t->intermittent && (ce->state == PUB_COMPONENT_DEGRADED ||
+					ce->state == PUB_COMPONENT_OUTAGE))
+			intermittent_sentence(&cl->components[j], ce, &b);
 		else
-			component_sentence(&cl->components[j], &t->eval->components[j], &b);
+			component_sentence(&cl->components[j], ce, &b);
 		pub_html_para(h, b.data);
 	}
 	still_working(t, h);

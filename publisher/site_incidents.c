@@ -79,6 +79,8 @@ static bool render_incident(struct pub_site *s, const struct pub_incident *inc,
 			      pub_site_when(s, began, inc->began_at, false));
 		pub_el(pg.main, "p", "incident-began", b.data);
 	}
+	if (inc->resolved_at == 0)	/* "open" is as of the monitoring data */
+		pub_site_as_of(s, pg.main);
 	if (inc->identified_text) {
 		xmlNodePtr p = pub_el(pg.main, "p", NULL, NULL);
 		pub_el(p, "strong", NULL, "Identified:");

@@ -58,7 +58,13 @@ static const char schema[] =
  * every upgrade.
  */
 static const char *const upgrades[] = {
-	/* 2: flaps, the impact last told, when a problem began, withdrawn posts */
+	/*
+	 * 2: flaps, the impact last told, when a problem began, withdrawn
+	 * posts; what is not known: a cluster whose state cannot be told
+	 * (unknown_since), the last known state of a component or member that
+	 * is unknown now, when a member was last checked, and the downtimes
+	 * the monitoring engine has for the members (replaced by every run).
+	 */
 	"ALTER TABLE clusters ADD COLUMN last_away INTEGER;"
 	"ALTER TABLE clusters ADD COLUMN returned INTEGER;"
 	"ALTER TABLE clusters ADD COLUMN impact TEXT;"
@@ -66,7 +72,16 @@ static const char *const upgrades[] = {
 	"ALTER TABLE posts ADD COLUMN retracted_at INTEGER;"
 	"ALTER TABLE posts ADD COLUMN retracted_by TEXT;"
 	"CREATE INDEX posts_by_incident ON posts (incident);"
-	"CREATE INDEX posts_withdrawn ON posts (id) WHERE retracted_at IS NOT NULL;",
+	"CREATE INDEX posts_withdrawn ON posts (id) WHERE retracted_at IS NOT NULL;"
+	"ALTER TABLE clusters ADD COLUMN unknown_since INTEGER;"
+	"ALTER TABLE components ADD COLUMN last_known TEXT;"
+	"ALTER TABLE members ADD COLUMN last_known TEXT;"
+	"ALTER TABLE members ADD COLUMN checked_at INTEGER;"
+	"UPDATE components SET last_known = state;"
+	"UPDATE members SET last_known = state;"
+	"CREATE TABLE engine_downtimes ("
+	"  cluster TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+	"  message TEXT NOT NULL, PRIMARY KEY (cluster, starts_at, ends_at, message));",
 };
 
 static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
@@ -431,7 +446,8 @@ bool pub_store_cluster_get(struct pub_store *st, const char *slug,
 			   struct pub_cluster_row *row, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "SELECT state, since, candidate, candidate_since, "
-			       "last_away, returned FROM clusters WHERE slug = ?", err);
+			       "last_away, returned, unknown_since FROM clusters "
+			       "WHERE slug = ?", err);
 	int rc;
 	bool ok = true;
 
@@ -455,6 +471,7 @@ bool pub_store_cluster_get(struct pub_store *st, const char *slug,
 		row->candidate_since = (time_t)sqlite3_column_int64(s, 3);
 		row->last_away = (time_t)sqlite3_column_int64(s, 4);
 		row->returned = sqlite3_column_int(s, 5) != 0;
+		row->unknown_since = (time_t)sqlite3_column_int64(s, 6);
 	} else if (rc != SQLITE_DONE) {
 		ok = db_fail(st, err, "cannot read a cluster");
 	}
@@ -466,11 +483,11 @@ bool pub_store_cluster_put(struct pub_store *st, const char *slug,
 			   const struct pub_cluster_row *row, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "INSERT INTO clusters (slug, state, since, candidate, "
-			       "candidate_since, last_away, returned) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+			       "candidate_since, last_away, returned, unknown_since) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 			       "ON CONFLICT (slug) DO UPDATE SET state = ?2, since = ?3, "
 			       "candidate = ?4, candidate_since = ?5, last_away = ?6, "
-			       "returned = ?7", err);
+			       "returned = ?7, unknown_since = ?8", err);
 	if (s == NULL)
 		return false;
 	bind_text(s, 1, slug);
@@ -488,6 +505,10 @@ bool pub_store_cluster_put(struct pub_store *st, const char *slug,
 		sqlite3_bind_null(s, 6);
 		sqlite3_bind_null(s, 7);
 	}
+	if (row->unknown_since > 0)
+		sqlite3_bind_int64(s, 8, row->unknown_since);
+	else
+		sqlite3_bind_null(s, 8);
 	return step_done(st, s, err, "cannot write a cluster");
 }
 
@@ -543,13 +564,19 @@ bool pub_store_cluster_last_change(struct pub_store *st, const char *slug,
 	return true;
 }
 
+/* SQL: the new state when it is known, else what was known before. */
+#define LAST_KNOWN(state, before) \
+	"CASE WHEN " state " <> 'unknown' THEN " state " ELSE " before " END"
+
 bool pub_store_component_set(struct pub_store *st, const char *cluster,
 			     const char *component, const char *state, time_t now,
 			     struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since) "
-			       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cluster, component) "
-			       "DO UPDATE SET state = ?3, since = ?4 WHERE state <> ?3", err);
+	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since, "
+			       "last_known) VALUES (?1, ?2, ?3, ?4, " LAST_KNOWN("?3", "NULL") ") "
+			       "ON CONFLICT (cluster, component) DO UPDATE SET state = ?3, "
+			       "since = ?4, last_known = " LAST_KNOWN("?3", "last_known")
+			       " WHERE state <> ?3", err);
 	if (s == NULL)
 		return false;
 	bind_text(s, 1, cluster);
@@ -565,9 +592,11 @@ bool pub_store_member_set(struct pub_store *st, const char *cluster,
 			  struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "INSERT INTO members (cluster, component, object, state, "
-			       "since, output) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			       "since, output, last_known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			       LAST_KNOWN("?4", "NULL") ") "
 			       "ON CONFLICT (cluster, component, object) DO UPDATE SET "
 			       "since = CASE WHEN state <> ?4 THEN ?5 ELSE since END, "
+			       "last_known = " LAST_KNOWN("?4", "last_known") ", "
 			       "state = ?4, output = ?6", err);
 	if (s == NULL)
 		return false;
@@ -584,10 +613,11 @@ bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		      struct pub_state_row **rows, size_t *n, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, members
-			       ? "SELECT component, object, state, since FROM members "
+			       ? "SELECT component, object, state, since, last_known, "
+				 "checked_at FROM members "
 				 "WHERE cluster = ? ORDER BY component, object"
-			       : "SELECT component, NULL, state, since FROM components "
-				 "WHERE cluster = ? ORDER BY component", err);
+			       : "SELECT component, NULL, state, since, last_known, NULL "
+				 "FROM components WHERE cluster = ? ORDER BY component", err);
 	size_t cap = 0;
 	int rc;
 
@@ -605,6 +635,8 @@ bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		r->object = col_text(s, 1);
 		r->state = col_text(s, 2);
 		r->since = (time_t)sqlite3_column_int64(s, 3);
+		r->last_known = col_text(s, 4);
+		r->checked_at = (time_t)sqlite3_column_int64(s, 5);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -622,8 +654,27 @@ void pub_state_rows_free(struct pub_state_row *rows, size_t n)
 		free(rows[i].component);
 		free(rows[i].object);
 		free(rows[i].state);
+		free(rows[i].last_known);
 	}
 	free(rows);
+}
+
+bool pub_store_member_checked(struct pub_store *st, const char *cluster,
+			      const char *component, const char *object,
+			      time_t checked_at, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE members SET checked_at = ?4 WHERE cluster = ?1 "
+			       "AND component = ?2 AND object = ?3 AND checked_at IS NOT ?4", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	bind_text(s, 2, component);
+	bind_text(s, 3, object);
+	if (checked_at > 0)
+		sqlite3_bind_int64(s, 4, checked_at);
+	else
+		sqlite3_bind_null(s, 4);
+	return step_done(st, s, err, "cannot write a member");
 }
 
 /* --- posts ---------------------------------------------------------- */
@@ -1158,4 +1209,116 @@ void pub_maintenance_free(struct pub_maintenance *m)
 	free(m->cluster);
 	free(m->message);
 	memset(m, 0, sizeof(*m));
+}
+
+/* --- the engine's downtimes ------------------------------------------ */
+
+static bool same_window(const struct pub_maintenance *a, const struct pub_maintenance *b)
+{
+	return strcmp(a->cluster, b->cluster) == 0 && a->starts_at == b->starts_at &&
+	       a->ends_at == b->ends_at &&
+	       strcmp(a->message ? a->message : "", b->message ? b->message : "") == 0;
+}
+
+/* Does the table hold exactly the rows of list (which may repeat one)? */
+static bool downtimes_unchanged(struct pub_store *st, const struct pub_maintenance *list,
+				size_t n, bool *same, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT count(*) FROM engine_downtimes WHERE ?1 IS NULL OR "
+			       "(cluster = ?1 AND starts_at = ?2 AND ends_at = ?3 AND message = ?4)",
+			       err);
+	size_t distinct = 0;
+
+	*same = true;
+	for (size_t i = 0; s != NULL && i <= n && *same; i++) {
+		bool repeat = false;
+
+		sqlite3_reset(s);
+		bind_text(s, 1, i < n ? list[i].cluster : NULL);	/* last: all rows */
+		sqlite3_bind_int64(s, 2, i < n ? list[i].starts_at : 0);
+		sqlite3_bind_int64(s, 3, i < n ? list[i].ends_at : 0);
+		bind_text(s, 4, i < n && list[i].message ? list[i].message : "");
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_finalize(s);
+			return db_fail(st, err, "cannot read the engine's downtimes");
+		}
+		for (size_t k = 0; i < n && k < i && !repeat; k++)
+			repeat = same_window(&list[k], &list[i]);
+		distinct += i < n && !repeat;
+		*same = sqlite3_column_int64(s, 0) == (i < n ? 1 : (long long)distinct);
+	}
+	sqlite3_finalize(s);
+	return s != NULL;
+}
+
+bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maintenance *list,
+				    size_t n, struct ms_buf *err)
+{
+	sqlite3_stmt *s;
+	bool same;
+
+	/* most runs: the same downtimes (or none), and nothing to write */
+	if (!downtimes_unchanged(st, list, n, &same, err))
+		return false;
+	if (same)
+		return true;
+	s = prep(st, "DELETE FROM engine_downtimes WHERE 1", err);
+	if (s == NULL || !step_done(st, s, err, "cannot write the engine's downtimes"))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		/* one row per cluster and window: two servers' downtime is one to readers */
+		s = prep(st, "INSERT OR IGNORE INTO engine_downtimes (cluster, starts_at, "
+			 "ends_at, message) VALUES (?, ?, ?, ?)", err);
+		if (s == NULL)
+			return false;
+		bind_text(s, 1, list[i].cluster);
+		sqlite3_bind_int64(s, 2, list[i].starts_at);
+		sqlite3_bind_int64(s, 3, list[i].ends_at);
+		bind_text(s, 4, list[i].message ? list[i].message : "");	/* "": none */
+		if (!step_done(st, s, err, "cannot write the engine's downtimes"))
+			return false;
+	}
+	return true;
+}
+
+bool pub_store_engine_downtimes_after(struct pub_store *st, time_t t,
+				      struct pub_maintenance **list, size_t *n,
+				      struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT cluster, starts_at, ends_at, message "
+			       "FROM engine_downtimes WHERE ends_at > ? "
+			       "ORDER BY starts_at, cluster, ends_at, message", err);
+	size_t cap = 0;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, t);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct pub_maintenance *m;
+
+		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
+		m = &(*list)[(*n)++];
+		memset(m, 0, sizeof(*m));
+		m->cluster = col_text(s, 0);
+		m->starts_at = (time_t)sqlite3_column_int64(s, 1);
+		m->ends_at = (time_t)sqlite3_column_int64(s, 2);
+		m->message = col_text(s, 3);
+		if (m->message && m->message[0] == '\0') {
+			free(m->message);
+			m->message = NULL;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *n; i++)
+			pub_maintenance_free(&(*list)[i]);
+		free(*list);
+		*list = NULL;
+		*n = 0;
+		return db_fail(st, err, "cannot read the engine's downtimes");
+	}
+	return true;
 }

@@ -33,6 +33,7 @@ struct pub_cluster_row {
 	bool returned;
 	/* not stored: the step that published made a flap Degraded */
 	bool intermittent;
+	time_t unknown_since;	/* its state cannot be told since then; 0: it can */
 };
 
 struct pub_post {
@@ -110,7 +111,14 @@ struct pub_state_row {
 	char *object;		/* "host" or "host!service"; NULL for a component */
 	char *state;		/* pub_component_state_name / pub_member_state_name */
 	time_t since;		/* when it last changed */
+	char *last_known;	/* the last state that was not unknown, or NULL */
+	time_t checked_at;	/* a member's last check, as of when it went unknown; 0: none */
 };
+
+/* A member's last check (0: never), for "not checked since 14:02". */
+bool pub_store_member_checked(struct pub_store *st, const char *cluster,
+			      const char *component, const char *object,
+			      time_t checked_at, struct ms_buf *err);
 
 /* The recorded states of a cluster's components or (members) its members. */
 bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
@@ -201,6 +209,18 @@ bool pub_store_maintenances_after(struct pub_store *st, time_t t,
 				  struct pub_maintenance **list, size_t *n,
 				  struct ms_buf *err);
 void pub_maintenance_free(struct pub_maintenance *m);
+
+/*
+ * The monitoring engine's downtimes of the clusters' members, as of the
+ * last run: cluster, start, end and the public part of the comment
+ * (message, or NULL); id and post are 0. Each run replaces the list.
+ */
+bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maintenance *list,
+				    size_t n, struct ms_buf *err);
+/* Those that end after t, soonest first. */
+bool pub_store_engine_downtimes_after(struct pub_store *st, time_t t,
+				      struct pub_maintenance **list, size_t *n,
+				      struct ms_buf *err);
 
 /* Small values kept between runs ("stale_since"); NULL when unset. */
 bool pub_store_meta_get(struct pub_store *st, const char *key, char **value,

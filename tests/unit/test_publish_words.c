@@ -291,10 +291,13 @@ START_TEST(internal_notes_stay_internal_with_details)
 }
 END_TEST
 
-/* A prefix of the operator's choosing. */
+/* The default prefix in any case, and a prefix of the operator's choosing. */
 START_TEST(comment_prefix_is_configurable)
 {
 	ck_assert_str_eq(fx.cfg->comment_prefix, "public:");
+	ck_assert_str_eq(pub_note_public(fx.cfg, "Public:Back soon"), "Back soon");
+	ck_assert_ptr_null(pub_note_public(fx.cfg, "internal: public: no"));
+	ck_assert_ptr_null(pub_note_public(fx.cfg, "publi"));
 	free(fx.cfg->comment_prefix);
 	fx.cfg->comment_prefix = strdup("[status]");
 	ck_assert_ptr_null(pub_note_public(fx.cfg, "public: x"));
@@ -616,7 +619,7 @@ END_TEST
 
 /* --- a store from before ------------------------------------------- */
 
-/* Schema 1, as mailstatus-publish wrote it before withdrawn posts and flaps. */
+/* Schema 1: as mailstatus-publish wrote it before flaps, retract and unknown states. */
 static const char schema_1[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE clusters (slug TEXT PRIMARY KEY, state TEXT NOT NULL,"
@@ -642,6 +645,7 @@ static const char schema_1[] =
 	/* Cluster A Degraded in incident 1 since 1000, as a run of then left it */
 	"INSERT INTO meta VALUES ('guid_prefix', 'tag:status.example.com,2026-11-25:');"
 	"INSERT INTO clusters VALUES ('a', 'degraded', 1000, NULL, NULL);"
+	"INSERT INTO members VALUES ('a', 'incoming', 'gw1!greylist', 'down', 1000, 'x');"
 	"INSERT INTO incidents VALUES (1, 'a', 'Email Cluster A is Degraded', 1000, NULL,"
 	" NULL, NULL);"
 	"INSERT INTO posts VALUES (1, 'tag:status.example.com,2026-11-25:post-1', 'a', 1,"
@@ -651,13 +655,16 @@ static const char schema_1[] =
 
 /*
  * A store of schema 1 (an installed publisher's, before this one): list
- * and show ask for the upgrade; a run upgrades it, keeps every post and
- * guid, and takes the impact it finds as told, without a post.
+ * and show ask for the upgrade; a run upgrades it once, keeps every post
+ * and guid, takes each state as the last known one, and takes the impact
+ * it finds as told, without a post.
  */
 START_TEST(store_from_before_is_upgraded)
 {
 	struct ms_buf err = MS_BUF_INIT;
 	struct pub_store *ro;
+	struct pub_state_row *rows;
+	struct pub_cluster_row cr;
 	struct pub_post *p;
 	sqlite3 *db;
 	size_t n;
@@ -673,6 +680,17 @@ START_TEST(store_from_before_is_upgraded)
 			     "'mailstatus-publish render' (or the next run) upgrades it"), "%s",
 		      ms_buf_str(&err));
 	ms_buf_reset(&err);
+	fx.st = pub_store_open(fx.cfg->store, "elsewhere.example.org", &err);
+	ck_assert_msg(fx.st != NULL, "%s", ms_buf_str(&err));
+	ck_assert(pub_store_cluster_get(fx.st, "a", &cr, &err));
+	ck_assert_int_eq(cr.state, PUB_CLUSTER_DEGRADED);
+	ck_assert_int_eq(cr.unknown_since, 0);
+	ck_assert(pub_store_states(fx.st, "a", true, &rows, &n, &err));
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(rows[0].last_known, "down");
+	pub_state_rows_free(rows, n);
+	/* opened again, it is not upgraded twice */
+	pub_store_close(fx.st);
 	fx.st = pub_store_open(fx.cfg->store, "elsewhere.example.org", &err);
 	ck_assert_msg(fx.st != NULL, "%s", ms_buf_str(&err));
 	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1100), 0);
