@@ -220,7 +220,8 @@ static bool record_downtimes(const struct pub_config *cfg, struct pub_store *st,
 
 /*
  * When the problem of cluster i began, as the engine says: the earliest
- * last hard state change of a member that is not up; 0 when it does not say.
+ * last hard state change of a member that is down or impaired (not up, in
+ * maintenance or unknown); 0 when it does not say.
  */
 static time_t problem_began(const struct pub_config *cfg, const struct pub_snapshot *snap,
 			    const struct pub_eval *ev, size_t i, time_t now)

@@ -10,9 +10,14 @@
  *               it says when the problem began (the engine's last hard
  *               state change), and every change of impact inside it that
  *               holds for the hold-down is told as an update;
+ *   unknown     a cluster whose state cannot be told (evaluate.h) takes
+ *               none of these steps: its published state, its incident
+ *               and the impact last told stand until a state is known;
  *   notes       operators' comments on members of a cluster with an open
  *               incident become timestamped updates when marked public
- *               (notes.h); an acknowledgement marks the incident identified.
+ *               (notes.h); an acknowledgement marks the incident identified;
+ *   downtimes   the engine's downtimes of the clusters' members are kept
+ *               for status.json, their comments only when marked public.
  *
  * Every decision is keyed in the store, so the same snapshot applied twice
  * adds nothing the second time.

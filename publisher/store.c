@@ -1135,13 +1135,18 @@ bool pub_store_maintenance_add(struct pub_store *st, struct pub_maintenance *m,
 	return true;
 }
 
+/* An announcement is withdrawn with its post (retract): its window and words too. */
+#define MAINTENANCE_PUBLISHED "NOT EXISTS (SELECT 1 FROM posts WHERE posts.id = " \
+			      "maintenance.post AND posts.retracted_at IS NOT NULL)"
+
 bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t t,
 			      struct pub_maintenance *m, bool *found,
 			      struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
 			       "FROM maintenance WHERE cluster = ? AND starts_at <= ?2 "
-			       "AND ends_at > ?2 ORDER BY starts_at DESC, id DESC LIMIT 1", err);
+			       "AND ends_at > ?2 AND " MAINTENANCE_PUBLISHED
+			       " ORDER BY starts_at DESC, id DESC LIMIT 1", err);
 	int rc;
 
 	*found = false;
@@ -1170,8 +1175,8 @@ bool pub_store_maintenances_after(struct pub_store *st, time_t t,
 				  struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
-			       "FROM maintenance WHERE ends_at > ? "
-			       "ORDER BY starts_at, id", err);
+			       "FROM maintenance WHERE ends_at > ? AND " MAINTENANCE_PUBLISHED
+			       " ORDER BY starts_at, id", err);
 	size_t cap = 0;
 	int rc;
 

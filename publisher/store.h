@@ -151,7 +151,9 @@ void pub_post_free(struct pub_post *p);
  * Withdraws post id (retract): from now on no list of posts, no incident's
  * posts and no page shows it; the row stays, with who withdrew it and
  * when, so nothing that made it publishes it again. Withdrawing an
- * acknowledgement's post withdraws what it identified too.
+ * acknowledgement's post withdraws what it identified too, and withdrawing
+ * a maintenance announcement its window (pub_store_maintenance_at and
+ * pub_store_maintenances_after no longer return it).
  */
 bool pub_store_post_retract(struct pub_store *st, long id, time_t now, const char *by,
 			    struct ms_buf *err);

@@ -295,6 +295,51 @@ START_TEST(every_member_stale_is_a_stale_source)
 }
 END_TEST
 
+/* gw1's status as the engine's flap detection marks it (is_flapping=1). */
+static char *flapping_gw1(char *text)
+{
+	const char *at = "host_name=gw1\n\tservice_description=greylist\n";
+	char *p = strstr(text, at);
+	struct ms_buf b = MS_BUF_INIT;
+
+	ck_assert_ptr_nonnull(p);
+	p += strlen(at);
+	ms_buf_add(&b, text, (size_t)(p - text));
+	ms_buf_printf(&b, "\tis_flapping=1\n%s", p);
+	free(text);
+	return ms_buf_steal(&b);
+}
+
+/*
+ * A member the engine says flaps is impaired while it is checked; once its
+ * checks are stale it is unknown: what the engine said of its flapping is
+ * as old as its last check.
+ */
+START_TEST(stale_flapping_member_is_unknown)
+{
+	struct pub_freshness f;
+	struct pub_snapshot snap;
+	struct pub_eval ev;
+
+	parse(flapping_gw1(status(CRIT(990), OK(990), OK(990), NULL)), &snap);
+	pub_freshness_check(fx.cfg, &snap, 1000, &f);
+	pub_evaluate(fx.cfg, &snap, &ev);
+	ck_assert_int_eq(ev.clusters[0].components[0].members[0].state, PUB_MEMBER_IMPAIRED);
+	ck_assert(ev.clusters[0].components[0].members[0].flapping);
+	pub_eval_free(&ev);
+	pub_snapshot_free(&snap);
+
+	parse(flapping_gw1(status(CRIT(900), OK(990), OK(990), NULL)), &snap);
+	pub_freshness_check(fx.cfg, &snap, 1000, &f);
+	ck_assert(!f.stale);
+	pub_evaluate(fx.cfg, &snap, &ev);
+	ck_assert_int_eq(ev.clusters[0].components[0].members[0].state, PUB_MEMBER_UNKNOWN);
+	ck_assert(!ev.clusters[0].components[0].members[0].flapping);
+	pub_eval_free(&ev);
+	pub_snapshot_free(&snap);
+}
+END_TEST
+
 /* Active checks disabled in the engine: stale at once, for the kind named. */
 START_TEST(checks_disabled_is_a_stale_source)
 {
@@ -500,6 +545,7 @@ Suite *publish_truth_suite(void)
 	tcase_add_test(tc, stale_rule_allows_the_members_own_interval);
 	tcase_add_test(tc, stale_member_is_unknown_not_checked_since);
 	tcase_add_test(tc, every_member_stale_is_a_stale_source);
+	tcase_add_test(tc, stale_flapping_member_is_unknown);
 	tcase_add_test(tc, checks_disabled_is_a_stale_source);
 	tcase_add_test(tc, engine_downtimes_with_public_comments_only);
 	tcase_add_test(tc, status_json_says_unknown_and_last_known);

@@ -617,6 +617,43 @@ START_TEST(retract_hides_an_empty_incident)
 }
 END_TEST
 
+/*
+ * A maintenance announcement withdrawn: its window and words go with its
+ * post, from the status page, status.json and the In Maintenance post.
+ */
+START_TEST(retract_withdraws_an_announcement)
+{
+	const int states[4] = { 0, 0, 2, 2 };
+	const char *const in_downtime[4] = { NULL, NULL, "\tscheduled_downtime_depth=1\n",
+					     "\tscheduled_downtime_depth=1\n" };
+	char *msg = temp_file("Storage firmware, ticket 4711 in the vault\n");
+	struct ms_buf file = MS_BUF_INIT;
+	struct pub_post *p;
+	size_t n;
+
+	ck_assert_uint_eq(apply(status(0, 0, 0, 0, NULL), 900), 0);
+	ms_buf_printf(&file, "--message-file=%s", msg);
+	char *argv[] = { "maintenance", "schedule", "--cluster=a", "--start=@950",
+			 "--end=@5000", file.data, "--now=@900", NULL };
+	const struct pub_command *cmd = pub_command_find("maintenance");
+	ck_assert_int_eq(cmd->run(fx.cfg, 7, argv), PUB_EXIT_OK);
+	assert_somewhere("ticket 4711");
+	ck_assert_int_eq(command("retract", "1", "--now=@910"), PUB_EXIT_OK);
+	assert_nowhere("ticket 4711");
+	ck_assert_uint_eq(apply(status4(states, in_downtime,
+		DOWNTIME("store1", "storage", 1, "heather", "internal")), 1000), 1);
+	p = posts(&n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_msg(strstr(p[0].body_html, "Email Cluster A is in scheduled maintenance."),
+		      "%s", p[0].body_html);
+	pub_posts_free(p, n);
+	assert_nowhere("ticket 4711");
+	remove(msg);
+	free(msg);
+	ms_buf_free(&file);
+}
+END_TEST
+
 /* --- a store from before ------------------------------------------- */
 
 /* Schema 1: as mailstatus-publish wrote it before flaps, retract and unknown states. */
@@ -795,6 +832,7 @@ Suite *publish_words_suite(void)
 	tcase_add_test(tc, engine_flap_detection);
 	tcase_add_test(tc, retract_withdraws_for_good);
 	tcase_add_test(tc, retract_hides_an_empty_incident);
+	tcase_add_test(tc, retract_withdraws_an_announcement);
 	tcase_add_test(tc, store_from_before_is_upgraded);
 	tcase_add_checked_fixture(det, setup_details, teardown);
 	tcase_add_test(det, internal_notes_stay_internal_with_details);
