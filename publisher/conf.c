@@ -380,6 +380,58 @@ static bool words_key(struct parse *p, const char *key, const char *v)
 	return true;
 }
 
+/* The Icinga 2 API's keys: who logs in, with what, whom it trusts, over what. */
+static bool api_key(struct parse *p, const char *key, const char *v)
+{
+	struct pub_config *c = p->cfg;
+	char **dst;
+
+	if (strcmp(key, "api_allow_http") == 0)
+		return parse_bool(p, key, v, &c->api_allow_http);
+	if (!check_text(p, key, v))
+		return false;
+	if (strcmp(key, "api_user") == 0 || strcmp(key, "api_server_name") == 0) {
+		set_string(strcmp(key, "api_user") == 0 ? &c->api_user : &c->api_server_name, v);
+		return true;
+	}
+	dst = strcmp(key, "api_ca_file") == 0 ? &c->api_ca_file : &c->api_password_file;
+	if (dst == &c->api_password_file)
+		p->password_line = p->line;	/* its mode is checked with the whole file */
+	free(*dst);
+	*dst = resolve_path(p, v);
+	return true;
+}
+
+/* source = SCHEME:LOCATION, a relative path made absolute (the config's directory). */
+static bool source_key(struct parse *p, const char *v)
+{
+	struct pub_config *c = p->cfg;
+	const struct pub_source_ops *ops;
+	const char *location;
+	char why[256];
+
+	if (!check_text(p, "source", v))
+		return false;
+	if (!pub_source_find(v, &ops, &location, why, sizeof(why))) {
+		fail(p, "source: %s", why);
+		return false;
+	}
+	p->source_line = p->line;
+	free(c->source);
+	if (location[0] == '/' || !ops->location_is_path) {
+		c->source = ms_xstrdup(v);
+	} else {
+		struct ms_buf b = MS_BUF_INIT;
+		char *abs = resolve_path(p, location);
+
+		ms_buf_add(&b, v, (size_t)(location - v));
+		ms_buf_puts(&b, abs);
+		free(abs);
+		c->source = ms_buf_steal(&b);
+	}
+	return true;
+}
+
 static const char *known_key(const char *const *keys, const char *name)
 {
 	for (size_t i = 0; keys[i]; i++)
@@ -392,7 +444,6 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 {
 	struct pub_config *c = p->cfg;
 	const char *key = known_key(publisher_keys, name);
-	char why[256];
 
 	if (key == NULL) {
 		fail(p, "unknown key '%s' in [publisher]", name);
@@ -414,21 +465,8 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 		strcpy(c->base_url, v);
 		if (v[strlen(v) - 1] != '/')
 			strcat(c->base_url, "/");
-	} else if (strcmp(key, "api_allow_http") == 0) {
-		return parse_bool(p, key, v, &c->api_allow_http);
-	} else if (strcmp(key, "api_user") == 0 || strcmp(key, "api_server_name") == 0) {
-		if (!check_text(p, key, v))
-			return false;
-		set_string(strcmp(key, "api_user") == 0 ? &c->api_user : &c->api_server_name, v);
-	} else if (strcmp(key, "api_password_file") == 0 || strcmp(key, "api_ca_file") == 0) {
-		if (!check_text(p, key, v))
-			return false;
-		char **dst = strcmp(key, "api_ca_file") == 0 ? &c->api_ca_file
-			     : &c->api_password_file;
-		if (dst == &c->api_password_file)
-			p->password_line = p->line;
-		free(*dst);
-		*dst = resolve_path(p, v);
+	} else if (strncmp(key, "api_", 4) == 0) {
+		return api_key(p, key, v);
 	} else if (strcmp(key, "output_dir") == 0 || strcmp(key, "store") == 0) {
 		if (!check_text(p, key, v))
 			return false;
@@ -436,28 +474,7 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 		free(*dst);
 		*dst = resolve_path(p, v);
 	} else if (strcmp(key, "source") == 0) {
-		const struct pub_source_ops *ops;
-		const char *location;
-
-		if (!check_text(p, key, v))
-			return false;
-		if (!pub_source_find(v, &ops, &location, why, sizeof(why))) {
-			fail(p, "source: %s", why);
-			return false;
-		}
-		p->source_line = p->line;
-		free(c->source);
-		if (location[0] == '/' || !ops->location_is_path) {
-			c->source = ms_xstrdup(v);
-		} else {
-			struct ms_buf b = MS_BUF_INIT;
-			char *abs = resolve_path(p, location);
-
-			ms_buf_add(&b, v, (size_t)(location - v));
-			ms_buf_puts(&b, abs);
-			free(abs);
-			c->source = ms_buf_steal(&b);
-		}
+		return source_key(p, v);
 	} else if (strcmp(key, "language") == 0) {
 		size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-");
 		if (n < 2 || n > 35 || v[n] != '\0') {
