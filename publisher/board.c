@@ -46,6 +46,7 @@ static void fill_component(struct pub_board *b, struct pub_board_component *bc,
 
 	bc->state = r ? r->state : PUB_STATE_UNKNOWN;
 	bc->since = r ? r->since : 0;
+	bc->last_known = r ? r->last_known : NULL;
 	bc->members = ms_xcalloc(co->n_members + 1, sizeof(*bc->members));
 	for (size_t k = 0; k < co->n_members; k++) {
 		struct pub_board_member *bm = &bc->members[k];
@@ -55,9 +56,23 @@ static void fill_component(struct pub_board *b, struct pub_board_component *bc,
 		r = find_row(mrows, nm, co->slug, obj.data);
 		bm->state = r ? r->state : PUB_STATE_UNKNOWN;
 		bm->since = r ? r->since : 0;
+		bm->last_known = r ? r->last_known : NULL;
+		bm->checked_at = r ? r->checked_at : 0;
 		note_change(b, bm->since);
 	}
 	ms_buf_free(&obj);
+}
+
+/* An open incident every post of which was withdrawn has no page to link. */
+static bool visible_incident(struct pub_store *st, long *number, struct ms_buf *err)
+{
+	bool visible = true;
+
+	if (*number == 0 || !pub_store_incident_visible(st, *number, &visible, err))
+		return *number == 0;
+	if (!visible)
+		*number = 0;
+	return true;
 }
 
 static bool load_cluster(const struct pub_config *cfg, struct pub_store *st,
@@ -72,11 +87,13 @@ static bool load_cluster(const struct pub_config *cfg, struct pub_store *st,
 	bcl->conf = cl;
 	if (!pub_store_cluster_get(st, cl->slug, &row, err) ||
 	    !pub_store_incident_open_of(st, cl->slug, &bcl->open_incident, err) ||
+	    !visible_incident(st, &bcl->open_incident, err) ||
 	    !pub_store_states(st, cl->slug, false, crows, nc, err) ||
 	    !pub_store_states(st, cl->slug, true, mrows, nm, err))
 		return false;
 	bcl->state = row.state;
 	bcl->since = row.since;
+	bcl->unknown_since = row.unknown_since;
 	note_change(b, row.since);
 	bcl->components = ms_xcalloc(cl->n_components + 1, sizeof(*bcl->components));
 	for (size_t j = 0; j < cl->n_components; j++) {
@@ -89,7 +106,7 @@ static bool load_cluster(const struct pub_config *cfg, struct pub_store *st,
 bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
 		    struct pub_board *b, struct ms_buf *err)
 {
-	char *stale = NULL;
+	char *stale = NULL, *as_of = NULL;
 	bool ok;
 
 	memset(b, 0, sizeof(*b));
@@ -101,6 +118,10 @@ bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
 	if (ok && stale)
 		b->stale_since = (time_t)strtoll(stale, NULL, 10);
 	free(stale);
+	ok = ok && pub_store_meta_get(st, PUB_META_LAST_GOOD, &as_of, err);
+	if (ok && as_of)
+		b->data_as_of = (time_t)strtoll(as_of, NULL, 10);
+	free(as_of);
 	for (size_t i = 0; ok && i < cfg->n_clusters; i++)
 		ok = load_cluster(cfg, st, b, i, err);
 	return ok;

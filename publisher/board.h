@@ -5,7 +5,8 @@
  *
  * States are the store's words (member: up, maintenance, impaired, down;
  * component: operational, maintenance, degraded, outage), or "unknown" for
- * an object no run has recorded yet. While monitoring is stale the board
+ * an object no run has recorded yet or whose state cannot be told
+ * (pending, not checked recently). While monitoring is stale the board
  * keeps the last states but says so (stale_since), and the pages and JSON
  * must not present them as current.
  */
@@ -25,12 +26,15 @@ struct pub_board_member {
 	const struct pub_member *conf;
 	const char *state;
 	time_t since;		/* 0 when unknown */
+	const char *last_known;	/* the last state that was not unknown, or NULL */
+	time_t checked_at;	/* an unknown member's last check; 0: never checked */
 };
 
 struct pub_board_component {
 	const struct pub_component *conf;
 	const char *state;
 	time_t since;
+	const char *last_known;	/* the last state that was not unknown, or NULL */
 	struct pub_board_member *members;	/* conf->n_members of them */
 };
 
@@ -38,6 +42,7 @@ struct pub_board_cluster {
 	const struct pub_cluster *conf;
 	enum pub_cluster_state state;	/* the published state */
 	time_t since;			/* 0: never published */
+	time_t unknown_since;		/* its state cannot be told now; 0: it can */
 	long open_incident;		/* 0: none */
 	struct pub_board_component *components;	/* conf->n_components */
 };
@@ -46,6 +51,7 @@ struct pub_board {
 	struct pub_board_cluster *clusters;	/* one per config cluster */
 	size_t n_clusters;
 	time_t stale_since;	/* when the monitoring data was last written; 0: fresh */
+	time_t data_as_of;	/* when the data the states come from was written; 0: none */
 	time_t last_change;	/* the newest since of anything on the board */
 	/* the store's rows, which the states point into */
 	struct pub_state_row **rows;

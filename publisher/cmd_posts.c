@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "dates.h"
 #include "posts.h"
+#include "sitetime.h"
 #include "xalloc.h"
 
 /* --- post, edit --------------------------------------------------------- */
@@ -131,9 +132,10 @@ int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv)
 		return PUB_EXIT_FAILURE;
 	}
 	ok = pub_store_begin(s.st, &s.err) && pub_store_post_get(s.st, id, &p, &found, &s.err);
-	if (ok && !found) {
+	if (ok && (!found || p.retracted_at != 0)) {
 		pub_store_rollback(s.st);
-		pub_say_error("there is no post %ld", id);
+		pub_say_error(found ? "post %ld is retracted: there is nothing to edit"
+			      : "there is no post %ld", id);
 		rc = PUB_EXIT_USAGE;
 		goto out;
 	}
@@ -335,7 +337,7 @@ int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
 	struct pub_post p = { 0 };
 	struct pub_session s;
 	struct ms_buf t = MS_BUF_INIT, lead = MS_BUF_INIT;
-	char d1[PUB_DATE_MAX], d2[PUB_DATE_MAX];
+	char d1[PUB_WHEN_MAX], d2[PUB_WHEN_MAX];
 	char *msg;
 	size_t len;
 	bool ok, have_start = false, have_end = false;
@@ -392,8 +394,10 @@ int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
 		ms_buf_printf(&t, "%s: Scheduled Maintenance", cl->name);
 	else
 		ms_buf_puts(&t, title);
+	/* in the site's zone, named, as every time readers see */
 	ms_buf_printf(&lead, "Scheduled maintenance of %s from %s to %s.", cl->name,
-		      pub_rfc822(d1, start, false), pub_rfc822(d2, end, false));
+		      pub_when_in(d1, cfg->timezone, cfg->date_format, start),
+		      pub_when_in(d2, cfg->timezone, cfg->date_format, end));
 	if (!pub_session_open(cfg, &s)) {
 		free(msg);
 		pub_session_close(&s);

@@ -81,6 +81,10 @@ static void show_post(const struct pub_config *cfg, const struct pub_post *p)
 	       p->title, p->cluster, p->kind);
 	if (p->incident)
 		printf("Incident:  %ld\n", p->incident);
+	if (p->retracted_at)
+		printf("Retracted: %s by %s (shown nowhere)\n",
+		       pub_rfc822(d1, p->retracted_at, false),
+		       p->retracted_by ? p->retracted_by : "?");
 	printf("Published: %s\nUpdated:   %s\nAuthor:    %s\nGuid:      %s\n"
 	       "Link:      %sposts/%ld.html\n\n%s\n", pub_rfc822(d1, p->published_at, false),
 	       pub_rfc822(d2, p->updated_at, false), p->author, p->guid, cfg->base_url,

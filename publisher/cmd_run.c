@@ -14,6 +14,7 @@
 #include "dates.h"
 #include "engine.h"
 #include "evaluate.h"
+#include "freshness.h"
 #include "notify.h"
 #include "render.h"
 #include "source.h"
@@ -105,6 +106,58 @@ fail:
 	return PUB_EXIT_FAILURE;
 }
 
+/*
+ * Members the source does not report are a mistake in the config (or an
+ * object not yet added to monitoring): refused as a config error, naming
+ * the first one's line. The pages go stale as for an unreadable source.
+ */
+static int missing_members(const struct pub_config *cfg, struct pub_session *s,
+			   const struct pub_snapshot *snap, time_t now, const char *location,
+			   const char *names)
+{
+	struct ms_buf why = MS_BUF_INIT;
+	unsigned line = 0;
+
+	for (size_t i = 0; i < cfg->n_clusters && line == 0; i++)
+		for (size_t j = 0; j < cfg->clusters[i].n_components && line == 0; j++) {
+			const struct pub_component *co = &cfg->clusters[i].components[j];
+			for (size_t k = 0; k < co->n_members && line == 0; k++) {
+				const struct pub_member *m = &co->members[k];
+				size_t idx = pub_snapshot_find(snap, m->host, strlen(m->host),
+							       m->service, m->service
+							       ? strlen(m->service) : 0);
+				if (idx >= snap->n_objects || !snap->objects[idx].seen)
+					line = m->line;
+			}
+		}
+	ms_buf_printf(&why, "%s:%u: %s does not report %s: a member must name a host or "
+		      "service monitoring has", cfg->path, line, location, names);
+	fail_or_go_stale(cfg, s, now, why.data);
+	ms_buf_free(&why);
+	return PUB_EXIT_USAGE;
+}
+
+/*
+ * Inside the run's transaction: stale data only says since when it is
+ * stale (snap->created); fresh data is evaluated and applied.
+ */
+static bool record_run(const struct pub_config *cfg, struct pub_session *s,
+		       const struct pub_snapshot *snap, time_t now, bool stale,
+		       struct pub_eval *ev, struct pub_run_stats *stats)
+{
+	char when[32];
+
+	if (stale) {
+		snprintf(when, sizeof(when), "%lld", (long long)snap->created);
+		return pub_store_meta_set(s->st, PUB_META_STALE_SINCE, when, &s->err);
+	}
+	snprintf(when, sizeof(when), "%lld", (long long)(snap->created > 0 ? snap->created : now));
+	pub_evaluate(cfg, snap, ev);
+	return pub_store_meta_set(s->st, PUB_META_STALE_SINCE, NULL, &s->err) &&
+	       pub_store_meta_set(s->st, PUB_META_LAST_GOOD, when, &s->err) &&
+	       pub_engine_apply(cfg, s->st, snap, ev, now, stats, &s->err);
+}
+
 int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *fresh)
 {
 	const struct pub_source_ops *ops;
@@ -115,6 +168,7 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	struct pub_run_stats stats = { 0 };
 	struct pub_session s;
 	struct ms_buf missing = MS_BUF_INIT;
+	struct pub_freshness freshness;
 	bool ok, stale;
 	int rc;
 
@@ -142,11 +196,7 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	}
 	pub_missing_members(cfg, &snap, &missing);
 	if (missing.len > 0) {
-		struct ms_buf failure = MS_BUF_INIT;
-		ms_buf_printf(&failure, "%s does not report %s (named in %s)", location,
-			      missing.data, cfg->path);
-		rc = fail_or_go_stale(cfg, &s, now, failure.data);
-		ms_buf_free(&failure);
+		rc = missing_members(cfg, &s, &snap, now, location, missing.data);
 		goto out;
 	}
 	/* only now the store: a run that cannot read its source creates nothing */
@@ -156,25 +206,21 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	}
 	stale = cfg->stale_after > 0 && snap.created > 0 &&
 		now - snap.created > cfg->stale_after;
-	ok = pub_store_begin(s.st, &s.err);
-	if (ok && stale) {
-		char since[32];
-		snprintf(since, sizeof(since), "%lld", (long long)snap.created);
-		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, since, &s.err);
-	} else if (ok) {
-		char good[32];
-		snprintf(good, sizeof(good), "%lld", (long long)(snap.created > 0 ? snap.created : now));
-		pub_evaluate(cfg, &snap, &ev);
-		ok = pub_store_meta_set(s.st, PUB_META_STALE_SINCE, NULL, &s.err) &&
-		     pub_store_meta_set(s.st, PUB_META_LAST_GOOD, good, &s.err) &&
-		     pub_engine_apply(cfg, s.st, &snap, &ev, now, &stats, &s.err);
-	}
+	pub_freshness_check(cfg, &snap, now, &freshness);
+	if (!stale && freshness.stale && freshness.since > 0)
+		snap.created = freshness.since;	/* what the stale notice dates */
+	ok = pub_store_begin(s.st, &s.err) &&
+	     record_run(cfg, &s, &snap, now, stale || freshness.stale, &ev, &stats);
 	rc = pub_session_finish(cfg, &s, ok);
 	if (rc == PUB_EXIT_OK && stale) {
 		char date[PUB_DATE_MAX];
 		pub_say_error("the monitoring data is stale: %s was last written %s, more than "
 			  "%lds ago (stale_after); the feeds say the status is unknown",
 			  location, pub_rfc822(date, snap.created, false), cfg->stale_after);
+		rc = PUB_EXIT_STALE;
+	} else if (rc == PUB_EXIT_OK && freshness.stale) {
+		pub_say_error("the monitoring data is stale: %s says %s; the feeds say the "
+			      "status is unknown", location, freshness.why);
 		rc = PUB_EXIT_STALE;
 	} else if (rc == PUB_EXIT_OK && pub_verbose) {
 		printf("%zu post(s) published, %zu state change(s), %zu cluster(s) in "

@@ -62,6 +62,7 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv);
+int pub_cmd_retract(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_incident(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv);

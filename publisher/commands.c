@@ -19,6 +19,7 @@ const struct pub_command pub_commands[] = {
 	  "           (default: the NAGIOS_*/ICINGA_* macros)" },
 	{ "post", pub_cmd_post, "--cluster SLUG [--incident N] --title TITLE --message-file FILE" },
 	{ "edit", pub_cmd_edit, "POST-ID --message-file FILE" },
+	{ "retract", pub_cmd_retract, "POST-ID" },
 	{ "incident", pub_cmd_incident, "open --cluster SLUG --title TITLE --message-file FILE\n"
 	  "           | resolve NUMBER [--message-file FILE | --no-post]" },
 	{ "maintenance", pub_cmd_maintenance, "schedule --cluster SLUG --start TIME --end TIME\n"

@@ -20,15 +20,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "duration.h"
+#include "notes.h"
 #include "sitetime.h"
 #include "source.h"
 #include "text.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_BAD };
+enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_AUTHORS, SEC_BAD };
 
 /* Lines of the [publisher] keys that may appear only once. */
 struct seen_keys {
@@ -47,7 +50,9 @@ struct parse {
 	struct ms_buf *err;
 	bool failed;
 	bool have_publisher;
+	bool have_authors;
 	unsigned publisher_line;	/* where [publisher] starts, for what it lacks */
+	unsigned source_line, password_line;	/* checked once the whole file is read */
 	enum section sec;
 	char *sec_name;		/* the section header being read */
 	struct pub_cluster *cluster;	/* current [cluster] or owner of [component] */
@@ -113,8 +118,14 @@ static void section_line(struct parse *p)
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (*s != '[' || (end = strchr(s, ']')) == NULL)
-		return;	/* not a header, or a broken one inih reports */
+	if (*s != '[')
+		return;	/* not a header */
+	if ((end = strchr(s, ']')) == NULL) {
+		/* inih would go on in the section before and blame a later line */
+		fail(p, "the section header '%.*s' has no closing ']'",
+		     (int)strcspn(s, "\r\n"), s);
+		return;
+	}
 	s++;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
@@ -313,7 +324,8 @@ static const char *const publisher_keys[] = {
 	"title", "description", "base_url", "output_dir", "store", "source",
 	"author", "language", "hold_down", "stale_after", "lock_timeout",
 	"items", "show_details", "unknown_state", "timezone", "date_format", "stylesheet",
-	"api_user", "api_password_file", "api_ca_file", "api_server_name", NULL
+	"api_user", "api_password_file", "api_ca_file", "api_server_name",
+	"api_allow_http", "comment_prefix", "update_title", NULL
 };
 
 /* The status site's keys: the pages' time zone and date format, the CSS. */
@@ -344,6 +356,82 @@ static bool site_key(struct parse *p, const char *key, const char *v)
 	return true;
 }
 
+/* What of an operator's words is published: the note's mark, the update's title. */
+static bool words_key(struct parse *p, const char *key, const char *v)
+{
+	char why[160];
+
+	if (!check_text(p, key, v))
+		return false;
+	if (strcmp(key, "comment_prefix") == 0) {
+		if (strlen(v) > PUB_COMMENT_PREFIX_MAX) {
+			fail(p, "comment_prefix must be at most %d characters, not %zu",
+			     PUB_COMMENT_PREFIX_MAX, strlen(v));
+			return false;
+		}
+		set_string(&p->cfg->comment_prefix, v);
+		return true;
+	}
+	if (!pub_title_template_check(v, why, sizeof(why))) {
+		fail(p, "update_title: %s", why);
+		return false;
+	}
+	set_string(&p->cfg->update_title, v);
+	return true;
+}
+
+/* The Icinga 2 API's keys: who logs in, with what, whom it trusts, over what. */
+static bool api_key(struct parse *p, const char *key, const char *v)
+{
+	struct pub_config *c = p->cfg;
+	char **dst;
+
+	if (strcmp(key, "api_allow_http") == 0)
+		return parse_bool(p, key, v, &c->api_allow_http);
+	if (!check_text(p, key, v))
+		return false;
+	if (strcmp(key, "api_user") == 0 || strcmp(key, "api_server_name") == 0) {
+		set_string(strcmp(key, "api_user") == 0 ? &c->api_user : &c->api_server_name, v);
+		return true;
+	}
+	dst = strcmp(key, "api_ca_file") == 0 ? &c->api_ca_file : &c->api_password_file;
+	if (dst == &c->api_password_file)
+		p->password_line = p->line;	/* its mode is checked with the whole file */
+	free(*dst);
+	*dst = resolve_path(p, v);
+	return true;
+}
+
+/* source = SCHEME:LOCATION, a relative path made absolute (the config's directory). */
+static bool source_key(struct parse *p, const char *v)
+{
+	struct pub_config *c = p->cfg;
+	const struct pub_source_ops *ops;
+	const char *location;
+	char why[256];
+
+	if (!check_text(p, "source", v))
+		return false;
+	if (!pub_source_find(v, &ops, &location, why, sizeof(why))) {
+		fail(p, "source: %s", why);
+		return false;
+	}
+	p->source_line = p->line;
+	free(c->source);
+	if (location[0] == '/' || !ops->location_is_path) {
+		c->source = ms_xstrdup(v);
+	} else {
+		struct ms_buf b = MS_BUF_INIT;
+		char *abs = resolve_path(p, location);
+
+		ms_buf_add(&b, v, (size_t)(location - v));
+		ms_buf_puts(&b, abs);
+		free(abs);
+		c->source = ms_buf_steal(&b);
+	}
+	return true;
+}
+
 static const char *known_key(const char *const *keys, const char *name)
 {
 	for (size_t i = 0; keys[i]; i++)
@@ -356,7 +444,6 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 {
 	struct pub_config *c = p->cfg;
 	const char *key = known_key(publisher_keys, name);
-	char why[256];
 
 	if (key == NULL) {
 		fail(p, "unknown key '%s' in [publisher]", name);
@@ -378,17 +465,8 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 		strcpy(c->base_url, v);
 		if (v[strlen(v) - 1] != '/')
 			strcat(c->base_url, "/");
-	} else if (strcmp(key, "api_user") == 0 || strcmp(key, "api_server_name") == 0) {
-		if (!check_text(p, key, v))
-			return false;
-		set_string(strcmp(key, "api_user") == 0 ? &c->api_user : &c->api_server_name, v);
-	} else if (strcmp(key, "api_password_file") == 0 || strcmp(key, "api_ca_file") == 0) {
-		if (!check_text(p, key, v))
-			return false;
-		char **dst = strcmp(key, "api_ca_file") == 0 ? &c->api_ca_file
-			     : &c->api_password_file;
-		free(*dst);
-		*dst = resolve_path(p, v);
+	} else if (strncmp(key, "api_", 4) == 0) {
+		return api_key(p, key, v);
 	} else if (strcmp(key, "output_dir") == 0 || strcmp(key, "store") == 0) {
 		if (!check_text(p, key, v))
 			return false;
@@ -396,27 +474,7 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 		free(*dst);
 		*dst = resolve_path(p, v);
 	} else if (strcmp(key, "source") == 0) {
-		const struct pub_source_ops *ops;
-		const char *location;
-
-		if (!check_text(p, key, v))
-			return false;
-		if (!pub_source_find(v, &ops, &location, why, sizeof(why))) {
-			fail(p, "source: %s", why);
-			return false;
-		}
-		free(c->source);
-		if (location[0] == '/' || !ops->location_is_path) {
-			c->source = ms_xstrdup(v);
-		} else {
-			struct ms_buf b = MS_BUF_INIT;
-			char *abs = resolve_path(p, location);
-
-			ms_buf_add(&b, v, (size_t)(location - v));
-			ms_buf_puts(&b, abs);
-			free(abs);
-			c->source = ms_buf_steal(&b);
-		}
+		return source_key(p, v);
 	} else if (strcmp(key, "language") == 0) {
 		size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-");
 		if (n < 2 || n > 35 || v[n] != '\0') {
@@ -437,6 +495,8 @@ static bool publisher_key(struct parse *p, const char *name, const char *v)
 	} else if (strcmp(key, "timezone") == 0 || strcmp(key, "date_format") == 0 ||
 		   strcmp(key, "stylesheet") == 0) {
 		return site_key(p, key, v);
+	} else if (strcmp(key, "comment_prefix") == 0 || strcmp(key, "update_title") == 0) {
+		return words_key(p, key, v);
 	} else if (strcmp(key, "unknown_state") == 0) {
 		if (strcmp(v, "up") == 0)
 			c->unknown_as = PUB_MEMBER_UP;
@@ -509,56 +569,112 @@ static bool bad_object_name(const char *s)
 }
 
 /*
- * member = HOST[!SERVICE] [= Public Name]. Nagios forbids '=' and '!' in
- * object names, so the first '=' ends the object and the first '!' the host.
+ * One name of a member: "quoted" (Nagios allows spaces in a host name) or
+ * bare up to one of stops, trailing blanks dropped. *quoted tells which.
+ * Returns what follows it, or NULL when the closing quote is missing.
  */
+static const char *member_name(struct parse *p, const char *v, const char *s,
+			       const char *stops, char **out, bool *quoted)
+{
+	const char *end;
+	size_t n;
+
+	*quoted = *s == '"';
+	if (*quoted) {
+		end = strchr(s + 1, '"');
+		if (end == NULL) {
+			fail(p, "member '%s': a name that opens with '\"' must close with one", v);
+			return NULL;
+		}
+		*out = ms_xstrndup(s + 1, (size_t)(end - s - 1));
+		for (end++; *end == ' ' || *end == '\t'; end++)
+			;
+		return end;
+	}
+	end = s + strcspn(s, stops);
+	for (n = (size_t)(end - s); n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'); n--)
+		;
+	*out = ms_xstrndup(s, n);
+	return end;
+}
+
+/* Why a host or service name cannot be one Nagios has, or NULL. */
+static const char *bad_member_name(const char *name, bool quoted, bool is_host)
+{
+	size_t n = strlen(name);
+
+	if (n == 0)
+		return "is empty";
+	if (bad_object_name(name))
+		return "contains a control character";
+	if (name[0] == ' ' || name[0] == '\t' || name[n - 1] == ' ' || name[n - 1] == '\t')
+		return "has spaces around it";
+	if (is_host && !quoted && strpbrk(name, " \t"))
+		return "contains a space: put a name with spaces in quotes "
+		       "(\"mail host 1\"!imap = Public Name)";
+	if (strchr(name, '!') || (quoted && strchr(name, '"')))
+		return "contains '!' or '\"'";
+	return NULL;
+}
+
+/* Is host!service already a member of the cluster being read? */
+static const struct pub_member *member_in_cluster(const struct pub_cluster *cl,
+						  const struct pub_member *m)
+{
+	for (size_t j = 0; j < cl->n_components; j++)
+		for (size_t i = 0; i < cl->components[j].n_members; i++) {
+			const struct pub_member *o = &cl->components[j].members[i];
+			if (strcmp(o->host, m->host) == 0 &&
+			    (o->service == NULL) == (m->service == NULL) &&
+			    (o->service == NULL || strcmp(o->service, m->service) == 0))
+				return o;
+		}
+	return NULL;
+}
+
+/*
+ * member = HOST[!SERVICE] [= Public Name]. Nagios forbids '=', '!' and
+ * '"' in object names, so the first '=' ends the object and the first '!'
+ * the host; a name with spaces is written in quotes.
+ */
+static bool parse_member(struct parse *p, const char *v, struct pub_member *m, char **pub)
+{
+	bool hq = false, sq = false;
+	const char *rest = member_name(p, v, v, "!=", &m->host, &hq), *why;
+
+	if (rest && *rest == '!')
+		rest = member_name(p, v, rest + 1, "=", &m->service, &sq);
+	if (rest == NULL)
+		return false;
+	if (*rest == '=') {
+		for (rest++; *rest == ' ' || *rest == '\t'; rest++)
+			;
+		*pub = ms_xstrdup(rest);
+	} else if (*rest != '\0') {
+		fail(p, "member '%s': '%s' after the name (write HOST!SERVICE = Public Name)",
+		     v, rest);
+		return false;
+	}
+	if ((why = bad_member_name(m->host, hq, true)) != NULL) {
+		fail(p, "member '%s': the host name %s", v, why);
+		return false;
+	}
+	if (m->service && (why = bad_member_name(m->service, sq, false)) != NULL) {
+		fail(p, "member '%s': the service after '!' %s", v, why);
+		return false;
+	}
+	return *pub == NULL || check_text(p, "the member's public name (after '=')", *pub);
+}
+
 static bool add_member(struct parse *p, const char *v)
 {
 	struct pub_component *co = p->component;
-	const char *eq = strchr(v, '=');
-	size_t objlen = eq ? (size_t)(eq - v) : strlen(v);
-	char *obj, *bang, *pub = NULL;
-	struct pub_member m = { 0 };
+	struct pub_member m = { .line = p->line };
+	const struct pub_member *dup;
+	char *pub = NULL;
 
-	while (objlen > 0 && (v[objlen - 1] == ' ' || v[objlen - 1] == '\t'))
-		objlen--;
-	obj = ms_xstrndup(v, objlen);
-	bang = strchr(obj, '!');
-	if (bang) {
-		*bang = '\0';
-		m.service = ms_xstrdup(bang + 1);
-	}
-	m.host = ms_xstrdup(obj);
-	free(obj);
-	m.line = p->line;
-	if (eq) {
-		const char *s = eq + 1;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		pub = ms_xstrdup(s);
-	}
-
-	if (m.host[0] == '\0' || strpbrk(m.host, " \t") || bad_object_name(m.host)) {
-		fail(p, "member '%s': the host name is empty or contains a space or "
-		     "control character (write HOST or HOST!SERVICE = Public Name)", v);
-	} else if (m.service && (m.service[0] == '\0' || strchr(m.service, '!') ||
-				 bad_object_name(m.service) || m.service[0] == ' ' ||
-				 m.service[strlen(m.service) - 1] == ' ')) {
-		fail(p, "member '%s': the service after '!' is empty, has spaces "
-		     "around it or contains '!' or a control character", v);
-	} else if (eq && !check_text(p, "the member's public name (after '=')", pub)) {
-		/* failed */
-	} else {
-		for (size_t i = 0; i < co->n_members; i++) {
-			const struct pub_member *o = &co->members[i];
-			if (strcmp(o->host, m.host) == 0 &&
-			    (o->service == NULL) == (m.service == NULL) &&
-			    (o->service == NULL || strcmp(o->service, m.service) == 0)) {
-				fail(p, "member '%s' is already listed on line %u", v, o->line);
-				break;
-			}
-		}
-	}
+	if (parse_member(p, v, &m, &pub) && (dup = member_in_cluster(p->cluster, &m)) != NULL)
+		fail(p, "member '%s' is already listed on line %u", v, dup->line);
 	if (p->failed) {
 		free(m.host);
 		free(m.service);
@@ -601,6 +717,31 @@ static bool component_key(struct parse *p, const char *name, const char *v)
 		return false;
 	set_string(strcmp(key, "name") == 0 ? &co->name
 		   : strcmp(key, "area") == 0 ? &co->area : &co->impact, v);
+	return true;
+}
+
+/*
+ * [authors]: "login = Public Name", one per engine user whose notes carry
+ * a name of their own (unmapped users' notes carry the configured author).
+ */
+static bool author_key(struct parse *p, const char *login, const char *v)
+{
+	struct pub_config *c = p->cfg;
+
+	if (!check_text(p, "an author's engine user name", login) ||
+	    !check_text(p, "an author's public name", v))
+		return false;
+	for (size_t i = 0; i < c->n_authors; i++)
+		if (strcmp(c->authors[i].login, login) == 0) {
+			fail(p, "author '%s' is already named on line %u", login,
+			     c->authors[i].line);
+			return false;
+		}
+	c->authors = ms_xreallocarray(c->authors, c->n_authors + 1, sizeof(*c->authors));
+	c->authors[c->n_authors].login = ms_xstrdup(login);
+	c->authors[c->n_authors].name = ms_xstrdup(v);
+	c->authors[c->n_authors].line = p->line;
+	c->n_authors++;
 	return true;
 }
 
@@ -655,6 +796,11 @@ static void begin_section(struct parse *p, const char *section)
 		p->have_publisher = true;
 		p->publisher_line = p->line;
 		p->sec = SEC_PUBLISHER;
+	} else if (strcmp(section, "authors") == 0) {
+		if (p->have_authors)
+			fail(p, "a second [authors] section");
+		p->have_authors = true;
+		p->sec = SEC_AUTHORS;
 	} else if (strncmp(section, "cluster", 7) == 0 && split_words(section, w, 2)) {
 		if (strcmp(w[0], "cluster") != 0 || !pub_slug_valid(w[1]))
 			fail(p, "[%s]: a cluster's slug is lower-case letters, digits "
@@ -701,8 +847,8 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[1]);
 		free(w[2]);
 	} else {
-		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG] or "
-		     "[component CLUSTER-SLUG SLUG])", section);
+		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
+		     "[component CLUSTER-SLUG SLUG] or [authors])", section);
 	}
 }
 
@@ -740,6 +886,9 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_COMPONENT:
 		component_key(p, name, value);
 		break;
+	case SEC_AUTHORS:
+		author_key(p, name, value);
+		break;
 	case SEC_BAD:
 		break;	/* the header's error is already reported */
 	default:
@@ -747,6 +896,48 @@ static int handler(void *user, const char *section, const char *name, const char
 		break;
 	}
 	return 1;
+}
+
+/*
+ * The API's password goes over the wire with every query: not in clear,
+ * unless the operator says the way is private (loopback, a tunnel).
+ */
+static void check_api_transport(struct parse *p)
+{
+	const struct pub_config *c = p->cfg;
+
+	if (c->api_allow_http || strncmp(c->source, "icinga2:", 8) != 0 ||
+	    strncasecmp(c->source + 8, "http://", 7) != 0)
+		return;
+	fail_at(p, p->source_line, "source: '%s' would send api_user's password in "
+		"clear; use https:// (Icinga's API speaks TLS), or set "
+		"api_allow_http = yes where the way to it is private", c->source);
+}
+
+static void check_password_file(struct parse *p)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	if (p->cfg->api_password_file &&
+	    !pub_secret_file_private("api_password_file", p->cfg->api_password_file, -1, &why))
+		fail_at(p, p->password_line, "%s", why.data);
+	ms_buf_free(&why);
+}
+
+bool pub_secret_file_private(const char *what, const char *path, int fd,
+			     struct ms_buf *why)
+{
+	struct stat st;
+
+	if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) != 0)
+		return true;
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+		return true;
+	ms_buf_printf(why, "%s %s is open to %s (mode %04o): it holds a password; "
+		      "chmod 600 it, as ssh wants of a key", what, path,
+		      st.st_mode & S_IRWXO ? "everyone" : "its group",
+		      (unsigned)(st.st_mode & 07777));
+	return false;
 }
 
 /* Checks that need the whole file: required keys, clusters, feed names. */
@@ -804,6 +995,8 @@ static void check_whole(struct parse *p)
 			p->failed = true;
 			return;
 		}
+	check_api_transport(p);
+	check_password_file(p);
 }
 
 static char *dir_of(const char *path)
@@ -856,6 +1049,8 @@ struct pub_config *pub_config_load(const char *path, struct ms_buf *err)
 		c->author = ms_xstrdup("Operations");
 	if (c->language == NULL)
 		c->language = ms_xstrdup("en");
+	if (c->comment_prefix == NULL)
+		c->comment_prefix = ms_xstrdup(PUB_DEFAULT_COMMENT_PREFIX);
 	fclose(p.fp);
 	free(p.lbuf);
 	free(p.sec_name);
@@ -916,5 +1111,12 @@ void pub_config_free(struct pub_config *c)
 	free(c->timezone);
 	free(c->date_format);
 	free(c->stylesheet);
+	free(c->comment_prefix);
+	free(c->update_title);
+	for (size_t i = 0; i < c->n_authors; i++) {
+		free(c->authors[i].login);
+		free(c->authors[i].name);
+	}
+	free(c->authors);
 	free(c);
 }

@@ -46,6 +46,13 @@ struct pub_cluster {
 	unsigned line;
 };
 
+/* [authors]: an engine user name and the name readers see for it. */
+struct pub_author {
+	char *login;
+	char *name;
+	unsigned line;
+};
+
 struct pub_config {
 	char *path;
 	char *title;
@@ -59,6 +66,7 @@ struct pub_config {
 	char *api_password_file;	/* first line is the password */
 	char *api_ca_file;	/* NULL: the system's CAs */
 	char *api_server_name;	/* the name the API's certificate carries, or NULL */
+	bool api_allow_http;	/* icinga2:http:// (the password in clear) on purpose */
 	char *author;
 	char *language;
 	long hold_down;		/* seconds */
@@ -71,6 +79,11 @@ struct pub_config {
 	char *date_format;	/* strftime; NULL: "%d %b %Y %H:%M %Z" */
 	char *stylesheet;	/* a CSS file to use instead of the built-in one, or NULL */
 	enum pub_member_state unknown_as;
+	/* what of an operator's words may be published (notes.h) */
+	char *comment_prefix;	/* a note is public when it starts so; default "public:" */
+	char *update_title;	/* the template of an update's title, or NULL (the default) */
+	struct pub_author *authors;
+	size_t n_authors;
 	struct pub_cluster *clusters;
 	size_t n_clusters;
 };
@@ -84,6 +97,15 @@ void pub_config_free(struct pub_config *cfg);
 
 const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 					     const char *slug);
+
+/*
+ * A secret file must be the owner's alone: group or others may neither
+ * read nor write it, as ssh insists of a private key. Checks fd when it
+ * is >= 0 (the file being read), else path; a path that cannot be looked
+ * at passes here (reading it says why). false with the reason in why.
+ */
+bool pub_secret_file_private(const char *what, const char *path, int fd,
+			     struct ms_buf *why);
 
 /* true for [a-z0-9] words joined by single '-' (the slug rule). */
 bool pub_slug_valid(const char *s);

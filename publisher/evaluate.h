@@ -3,6 +3,10 @@
  *
  * The result mirrors the config's clusters/components/members, with each
  * one's state by the rules of model.h and the snapshot object it is.
+ * A member the source did not report, or whose object pub_freshness_check
+ * found pending or stale, is unknown (unless it is in downtime, or its
+ * host is known to be down); a cluster is unknown when its unknown
+ * members could make it more than one state.
  */
 #ifndef PUB_EVALUATE_H
 #define PUB_EVALUATE_H
@@ -14,6 +18,7 @@
 struct pub_member_eval {
 	enum pub_member_state state;
 	size_t object;		/* index into the snapshot */
+	bool flapping;		/* the engine says it flaps: impaired, whatever its state */
 };
 
 struct pub_component_eval {
@@ -22,7 +27,8 @@ struct pub_component_eval {
 };
 
 struct pub_cluster_eval {
-	enum pub_cluster_state state;
+	enum pub_cluster_state state;	/* meaningless while unknown */
+	bool unknown;			/* no state can be told: publish none */
 	struct pub_component_eval *components;
 	size_t n_components;
 };

@@ -29,19 +29,10 @@ enum pub_member_state pub_member_state_of(const struct pub_object_state *o,
 	}
 }
 
-enum pub_component_state pub_component_state_of(const enum pub_member_state *m,
-						size_t n)
+/* The state of a failover group of n members, by how many are in which state. */
+static enum pub_component_state from_counts(size_t n, size_t up, size_t impaired,
+					    size_t maintenance)
 {
-	size_t up = 0, impaired = 0, maintenance = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (m[i] == PUB_MEMBER_UP)
-			up++;
-		else if (m[i] == PUB_MEMBER_IMPAIRED)
-			impaired++;
-		else if (m[i] == PUB_MEMBER_MAINTENANCE)
-			maintenance++;
-	}
 	if (n == 0 || up == n)
 		return PUB_COMPONENT_OPERATIONAL;
 	if (maintenance == n)
@@ -55,6 +46,41 @@ enum pub_component_state pub_component_state_of(const enum pub_member_state *m,
 	if (up > 0 || impaired > 0)
 		return PUB_COMPONENT_DEGRADED;
 	return PUB_COMPONENT_OUTAGE;
+}
+
+/*
+ * With its unknown members up a group is as well as it can be, with them
+ * down as badly: degraded (one known member impaired or down) cannot get
+ * better, operational and maintenance need every member accounted for,
+ * and a known member up or impaired keeps it from an outage whatever the
+ * others are. The unit tests check every assignment of small groups.
+ */
+void pub_component_range(const enum pub_member_state *m, size_t n,
+			 enum pub_component_state *lo, enum pub_component_state *hi)
+{
+	size_t up = 0, impaired = 0, maintenance = 0, unknown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (m[i] == PUB_MEMBER_UP)
+			up++;
+		else if (m[i] == PUB_MEMBER_IMPAIRED)
+			impaired++;
+		else if (m[i] == PUB_MEMBER_MAINTENANCE)
+			maintenance++;
+		else if (m[i] == PUB_MEMBER_UNKNOWN)
+			unknown++;
+	}
+	*lo = from_counts(n, up + unknown, impaired, maintenance);
+	*hi = from_counts(n, up, impaired, maintenance);
+}
+
+enum pub_component_state pub_component_state_of(const enum pub_member_state *m,
+						size_t n)
+{
+	enum pub_component_state lo, hi;
+
+	pub_component_range(m, n, &lo, &hi);
+	return lo == hi ? lo : PUB_COMPONENT_UNKNOWN;
 }
 
 enum pub_cluster_state pub_cluster_fold(enum pub_cluster_state acc,
@@ -73,16 +99,18 @@ enum pub_cluster_state pub_cluster_fold(enum pub_cluster_state acc,
 	case PUB_COMPONENT_MAINTENANCE:
 		s = PUB_CLUSTER_MAINTENANCE;
 		break;
-	default:
+	default:	/* operational; unknown is the caller's to bound */
 		s = PUB_CLUSTER_ONLINE;
 		break;
 	}
 	return s > acc ? s : acc;
 }
 
-static const char *const member_names[] = { "up", "maintenance", "impaired", "down" };
+static const char *const member_names[] = {
+	"up", "maintenance", "impaired", "down", "unknown"
+};
 static const char *const component_names[] = {
-	"operational", "maintenance", "degraded", "outage"
+	"operational", "maintenance", "degraded", "outage", "unknown"
 };
 static const char *const cluster_names[] = {
 	"Online", "In Maintenance", "Degraded", "Offline"

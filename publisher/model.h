@@ -5,8 +5,9 @@
  *   component (a failover group of members)
  *   cluster   (the worst of its components, in the words of a status page)
  *
- * The enums are ordered from good to bad so "worse" is ">". Everything here
- * is a pure function of its inputs: no I/O, no clock.
+ * The enums are ordered from good to bad so "worse" is ">", but for the
+ * last, unknown, which is neither. Everything here is a pure function of
+ * its inputs: no I/O, no clock.
  */
 #ifndef PUB_MODEL_H
 #define PUB_MODEL_H
@@ -18,14 +19,16 @@ enum pub_member_state {
 	PUB_MEMBER_UP,
 	PUB_MEMBER_MAINTENANCE,	/* in scheduled downtime */
 	PUB_MEMBER_IMPAIRED,	/* WARNING: works, but not well */
-	PUB_MEMBER_DOWN
+	PUB_MEMBER_DOWN,
+	PUB_MEMBER_UNKNOWN	/* pending, stale or not reported: never up */
 };
 
 enum pub_component_state {
 	PUB_COMPONENT_OPERATIONAL,
 	PUB_COMPONENT_MAINTENANCE,
 	PUB_COMPONENT_DEGRADED,
-	PUB_COMPONENT_OUTAGE
+	PUB_COMPONENT_OUTAGE,
+	PUB_COMPONENT_UNKNOWN	/* unknown members leave more than one state possible */
 };
 
 enum pub_cluster_state {
@@ -47,9 +50,21 @@ struct pub_object_state {
 enum pub_member_state pub_member_state_of(const struct pub_object_state *o,
 					  enum pub_member_state unknown_as);
 
-/* A failover group: up while one member is up. */
+/*
+ * A failover group: up while one member is up. With unknown members it is
+ * the state every value they might have gives, or unknown when they could
+ * make a difference.
+ */
 enum pub_component_state pub_component_state_of(const enum pub_member_state *m,
 						size_t n);
+
+/*
+ * The best and the worst state a failover group can be in, whatever its
+ * unknown members are (lo == hi when they do not matter). Every
+ * assignment of the unknown members gives a state between the two.
+ */
+void pub_component_range(const enum pub_member_state *m, size_t n,
+			 enum pub_component_state *lo, enum pub_component_state *hi);
 
 /*
  * The cluster: the worst component, where an outage of a component that

@@ -248,6 +248,10 @@ bool pub_notice_apply(const struct pub_notice *n, struct pub_snapshot *snap)
 		return false;
 	o->seen = true;
 	o->hard_state = n->state;
+	/* the engine just checked it, whatever the source's copy says */
+	o->pending = false;
+	if (n->received > o->last_check)
+		o->last_check = n->received;
 	if (n->downtime_depth >= 0)
 		o->downtime_depth = n->downtime_depth;
 	if (n->changed != 0)

@@ -4,9 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atom.h"
 #include "atomicfile.h"
@@ -15,6 +17,7 @@
 #include "render.h"
 #include "rss.h"
 #include "site.h"
+#include "sitetime.h"
 #include "xalloc.h"
 
 static time_t render_clock;	/* 0: the real clock */
@@ -65,7 +68,7 @@ static void stale_item(const struct pub_config *cfg, struct pub_store *st,
 		       struct pub_feed_item *it, struct arena *a)
 {
 	struct ms_buf b = MS_BUF_INIT;
-	char date[PUB_DATE_MAX];
+	char date[PUB_WHEN_MAX];
 
 	ms_buf_printf(&b, "Status of %s unknown: monitoring data is stale", fs->name);
 	it->title = keep(a, ms_buf_steal(&b));
@@ -78,8 +81,8 @@ static void stale_item(const struct pub_config *cfg, struct pub_store *st,
 	it->categories[0] = fs->name;
 	ms_buf_printf(&b, "The monitoring data behind this feed was last updated on %s. "
 		      "Until it is updated again the current status of %s is unknown; "
-		      "the posts below may not reflect it.", pub_rfc822(date, since, false),
-		      fs->name);
+		      "the posts below may not reflect it.",
+		      pub_when_in(date, cfg->timezone, cfg->date_format, since), fs->name);
 	it->summary = keep(a, ms_buf_steal(&b));
 }
 
@@ -217,6 +220,40 @@ static void remove_stale_temps(const struct pub_config *cfg)
 	ms_buf_free(&dir);
 }
 
+/*
+ * The pages of withdrawn posts (retract), and of incidents left with no
+ * post to show, are removed last: once nothing written before links to
+ * them. A run killed before this leaves them for the next one.
+ */
+static bool remove_withdrawn(const struct pub_config *cfg, struct pub_store *st,
+			     size_t *changed, struct ms_buf *err)
+{
+	long *posts = NULL, *incidents = NULL;
+	size_t n_posts = 0, n_incidents = 0;
+	struct ms_buf path = MS_BUF_INIT;
+	bool ok = pub_store_withdrawn(st, &posts, &n_posts, &incidents, &n_incidents, err);
+
+	for (size_t i = 0; ok && i < n_posts + n_incidents; i++) {
+		ms_buf_reset(&path);
+		if (i < n_posts)
+			ms_buf_printf(&path, "%s/posts/%ld.html", cfg->output_dir, posts[i]);
+		else
+			ms_buf_printf(&path, "%s/incidents/%ld.html", cfg->output_dir,
+				      incidents[i - n_posts]);
+		if (unlink(path.data) == 0)
+			(*changed)++;
+		else if (errno != ENOENT) {
+			ms_buf_printf(err, "cannot remove the withdrawn page %s: %s", path.data,
+				      strerror(errno));
+			ok = false;
+		}
+	}
+	free(posts);
+	free(incidents);
+	ms_buf_free(&path);
+	return ok;
+}
+
 bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 		    size_t *changed, struct ms_buf *err)
 {
@@ -267,5 +304,6 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 	free(slugs);
 	free(stale);
 	ms_buf_free(&path);
-	return ok && pub_site_render_part(cfg, st, now, PUB_SITE_ENTRY, changed, err);
+	return ok && pub_site_render_part(cfg, st, now, PUB_SITE_ENTRY, changed, err) &&
+	       remove_withdrawn(cfg, st, changed, err);
 }

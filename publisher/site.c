@@ -43,6 +43,20 @@ char *pub_site_when(const struct pub_site *s, char buf[static 128], time_t t, bo
 	return pub_when(buf, s->date_format, t);
 }
 
+void pub_site_as_of(const struct pub_site *s, xmlNodePtr parent)
+{
+	char when[PUB_WHEN_MAX];
+	struct ms_buf b = MS_BUF_INIT;
+
+	if (s->board.data_as_of > 0)
+		ms_buf_printf(&b, "Monitoring data as of %s.",
+			      pub_site_when(s, when, s->board.data_as_of, true));
+	else
+		ms_buf_puts(&b, "No monitoring data has been read yet.");
+	pub_el(parent, "p", "as-of", b.data);
+	ms_buf_free(&b);
+}
+
 bool pub_site_write(struct pub_site *s, const char *relpath, const char *data,
 		    size_t len, struct ms_buf *err)
 {
@@ -180,12 +194,41 @@ static bool write_css(struct pub_site *s, struct ms_buf *err)
 	return ok;
 }
 
+/*
+ * The operators' maintenance windows and the engine's downtimes in one
+ * list, soonest first (each list already is): readers see both alike.
+ */
+static bool all_maintenance(struct pub_site *s, struct pub_maintenance **m, size_t *n,
+			    struct ms_buf *err)
+{
+	struct pub_maintenance *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0, i = 0, j = 0;
+
+	*m = NULL;
+	*n = 0;
+	if (!pub_store_maintenances_after(s->st, s->now, &a, &na, err))
+		return false;
+	if (!pub_store_engine_downtimes_after(s->st, s->now, &b, &nb, err)) {
+		for (size_t k = 0; k < na; k++)
+			pub_maintenance_free(&a[k]);
+		free(a);
+		return false;
+	}
+	*m = ms_xcalloc(na + nb + 1, sizeof(**m));
+	while (i < na || j < nb)
+		(*m)[(*n)++] = j >= nb || (i < na && a[i].starts_at <= b[j].starts_at)
+			       ? a[i++] : b[j++];
+	free(a);
+	free(b);
+	return true;
+}
+
 static bool write_json(struct pub_site *s, struct ms_buf *err)
 {
 	struct ms_buf json = MS_BUF_INIT;
 	struct pub_maintenance *m = NULL;
 	size_t n_m = 0;
-	bool ok = pub_store_maintenances_after(s->st, s->now, &m, &n_m, err);
+	bool ok = all_maintenance(s, &m, &n_m, err);
 
 	if (ok)
 		ok = pub_status_json(s->cfg, &s->board, s->incidents, s->n_incidents, m, n_m,

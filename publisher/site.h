@@ -84,6 +84,12 @@ const char *pub_site_cluster_name(const struct pub_site *s, const char *slug);
 void pub_site_incident_path(struct ms_buf *b, long number);
 void pub_site_post_path(struct ms_buf *b, long id);
 
+/*
+ * "Monitoring data as of 14:05 CET.": when the monitoring data behind the
+ * states a page shows was written (the pages that show current states).
+ */
+void pub_site_as_of(const struct pub_site *s, xmlNodePtr parent);
+
 /* A time in the page's zone and format; "16:10 UTC" when t is today. */
 char *pub_site_when(const struct pub_site *s, char buf[static 128], time_t t, bool short_today);
 

@@ -71,6 +71,16 @@ static bool render_incident(struct pub_site *s, const struct pub_incident *inc,
 	pub_el(pg.main, "p", "meta", b.data);
 	incident_status(s, inc, &b);
 	pub_el(pg.main, "p", "incident-status", b.data);
+	if (inc->began_at > 0) {
+		/* the engine's word for when it began, which precedes our first post */
+		char began[PUB_WHEN_MAX];
+		ms_buf_reset(&b);
+		ms_buf_printf(&b, "The problem began on %s.",
+			      pub_site_when(s, began, inc->began_at, false));
+		pub_el(pg.main, "p", "incident-began", b.data);
+	}
+	if (inc->resolved_at == 0)	/* "open" is as of the monitoring data */
+		pub_site_as_of(s, pg.main);
 	if (inc->identified_text) {
 		xmlNodePtr p = pub_el(pg.main, "p", NULL, NULL);
 		pub_el(p, "strong", NULL, "Identified:");

@@ -61,6 +61,15 @@ static void member_detail(const struct pub_site *s, const struct pub_board_membe
 	char when[PUB_WHEN_MAX];
 
 	ms_buf_reset(b);
+	if (strcmp(bm->state, PUB_STATE_UNKNOWN) == 0 && bm->since > 0) {
+		/* recorded as unknown: pending, or its checks stopped */
+		if (bm->checked_at > 0)
+			ms_buf_printf(b, "not checked since %s",
+				      pub_site_when(s, when, bm->checked_at, true));
+		else
+			ms_buf_puts(b, "not checked yet");
+		return;
+	}
 	if (bm->since <= 0 || strcmp(bm->state, PUB_STATE_UNKNOWN) == 0) {
 		ms_buf_puts(b, "state not known yet");
 		return;
@@ -317,7 +326,8 @@ static void render_summary(const struct pub_site *s, struct pub_page *pg)
 	pub_attr(list, "aria-label", "Summary");
 	for (size_t i = 0; i < s->board.n_clusters; i++) {
 		const struct pub_board_cluster *bcl = &s->board.clusters[i];
-		bool known = bcl->since > 0 && s->board.stale_since == 0;
+		bool known = bcl->since > 0 && s->board.stale_since == 0 &&
+			     bcl->unknown_since == 0;
 		xmlNodePtr li = pub_el(list, "li", NULL, NULL);
 
 		pub_el(li, "span", "name", bcl->conf->name);
@@ -419,6 +429,7 @@ bool pub_site_index(struct pub_site *s, struct ms_buf *err)
 
 	pub_site_page(s, &pg, NULL, "");
 	pub_el(pg.main, "h1", NULL, "System Status");
+	pub_site_as_of(s, pg.main);
 	if (s->board.stale_since > 0)
 		render_stale(s, pg.main);
 	render_open_incidents(s, &pg);

@@ -70,6 +70,17 @@ char *pub_when(char buf[static PUB_WHEN_MAX], const char *format, time_t t)
 	return buf;
 }
 
+char *pub_when_in(char buf[static PUB_WHEN_MAX], const char *tz, const char *format,
+		  time_t t)
+{
+	char *saved;
+
+	pub_timezone_use(tz, &saved);
+	pub_when(buf, format ? format : PUB_DEFAULT_DATE_FORMAT, t);
+	pub_timezone_restore(saved);
+	return buf;
+}
+
 bool pub_same_day(time_t a, time_t b)
 {
 	struct tm ta, tb;

@@ -32,6 +32,14 @@ bool pub_timezone_known(const char *tz);
 /* t in the current zone with a strftime format; never empty. */
 char *pub_when(char buf[static PUB_WHEN_MAX], const char *format, time_t t);
 
+/*
+ * t in zone tz (NULL: UTC) with a strftime format (NULL: the default date
+ * format), whatever the current zone: for texts written once, such as a
+ * post's body, that must speak the site's zone.
+ */
+char *pub_when_in(char buf[static PUB_WHEN_MAX], const char *tz, const char *format,
+		  time_t t);
+
 /* true when a and b fall on the same calendar day in the current zone. */
 bool pub_same_day(time_t a, time_t b);
 

@@ -145,6 +145,10 @@ void pub_snapshot_clear_state(struct pub_snapshot *s)
 		o->downtime_depth = 0;
 		o->acknowledged = false;
 		o->last_hard_change = 0;
+		o->flapping = false;
+		o->pending = false;
+		o->last_check = o->check_interval = 0;
+		o->unknown = PUB_KNOWN;
 	}
 	for (size_t i = 0; i < s->n_comments; i++) {
 		free(s->comments[i].author);
@@ -160,6 +164,7 @@ void pub_snapshot_clear_state(struct pub_snapshot *s)
 	s->downtimes = NULL;
 	s->n_comments = s->n_downtimes = 0;
 	s->created = 0;
+	s->host_checks_disabled = s->service_checks_disabled = false;
 }
 
 void pub_snapshot_free(struct pub_snapshot *s)

@@ -18,6 +18,16 @@
 
 #include "strbuf.h"
 
+/*
+ * Why an object's state is not known (pub_freshness_check decides; a
+ * source only says pending, last_check and check_interval).
+ */
+enum pub_unknown {
+	PUB_KNOWN,
+	PUB_UNKNOWN_PENDING,	/* the engine has never checked it */
+	PUB_UNKNOWN_STALE	/* its last check is too old to believe */
+};
+
 /* One monitored object: a host (service == NULL) or host!service. */
 struct pub_object {
 	char *host;
@@ -28,7 +38,12 @@ struct pub_object {
 	int downtime_depth;
 	bool acknowledged;
 	time_t last_hard_change;	/* 0 when the source does not say */
+	bool flapping;		/* the engine's flap detection says so (is_flapping) */
 	char *output;		/* plugin output, cleaned to valid UTF-8, or NULL */
+	bool pending;		/* reported, but never checked (has_been_checked=0) */
+	time_t last_check;	/* when it was last checked; 0 when the source does not say */
+	time_t check_interval;	/* seconds between its regular checks; 0: not said */
+	enum pub_unknown unknown;	/* set by pub_freshness_check, not by a source */
 };
 
 /* entry_type as Nagios numbers it. */
@@ -64,6 +79,8 @@ struct pub_snapshot {
 	size_t n_comments;
 	struct pub_downtime *downtimes;
 	size_t n_downtimes;
+	/* the engine says it runs no active checks of hosts, of services */
+	bool host_checks_disabled, service_checks_disabled;
 	/* open-addressing index of objects, kept by pub_snapshot_want */
 	size_t *slots;
 	size_t n_slots;

@@ -27,12 +27,13 @@
 
 static const char *const host_attrs[] = {
 	"name", "state", "state_type", "last_hard_state", "last_hard_state_change",
-	"downtime_depth", "acknowledgement", "last_check_result", NULL
+	"downtime_depth", "acknowledgement", "last_check_result", "check_interval",
+	"flapping", NULL
 };
 static const char *const service_attrs[] = {
 	"host_name", "name", "state", "state_type", "last_hard_state",
 	"last_hard_state_change", "downtime_depth", "acknowledgement",
-	"last_check_result", NULL
+	"last_check_result", "check_interval", "flapping", NULL
 };
 static const char *const comment_attrs[] = {
 	"host_name", "service_name", "legacy_id", "entry_type", "entry_time",
@@ -42,6 +43,10 @@ static const char *const downtime_attrs[] = {
 	"host_name", "service_name", "legacy_id", "start_time", "end_time",
 	"author", "comment", "was_cancelled", NULL
 };
+/* the global switches of active checks (the "app" IcingaApplication object) */
+static const char *const application_attrs[] = {
+	"enable_host_checks", "enable_service_checks", NULL
+};
 
 const char *pub_icinga2_path(enum pub_icinga2_query q)
 {
@@ -50,6 +55,7 @@ const char *pub_icinga2_path(enum pub_icinga2_query q)
 	case PUB_I2_SERVICES: return "/v1/objects/services";
 	case PUB_I2_COMMENTS: return "/v1/objects/comments";
 	case PUB_I2_DOWNTIMES: return "/v1/objects/downtimes";
+	case PUB_I2_APPLICATION: return "/v1/objects/icingaapplications";
 	}
 	return "/";
 }
@@ -83,23 +89,28 @@ char *pub_icinga2_request(enum pub_icinga2_query q, const struct pub_snapshot *s
 {
 	const char *const *attrs = q == PUB_I2_HOSTS ? host_attrs
 				   : q == PUB_I2_SERVICES ? service_attrs
-				   : q == PUB_I2_COMMENTS ? comment_attrs : downtime_attrs;
+				   : q == PUB_I2_COMMENTS ? comment_attrs
+				   : q == PUB_I2_DOWNTIMES ? downtime_attrs : application_attrs;
 	json_t *vars = json_object(), *req = json_object();
 	char *body;
 
 	/*
 	 * The names travel as filter_vars, never pasted into the filter: a
-	 * host name with a quote cannot change what the filter says.
+	 * host name with a quote cannot change what the filter says. The
+	 * application is one object: no filter.
 	 */
 	json_object_set_new(vars, "hosts", distinct(snap, false));
 	if (q == PUB_I2_SERVICES) {
 		json_object_set_new(vars, "services", distinct(snap, true));
 		json_object_set_new(req, "filter",
 				    json_string("host.name in hosts && service.name in services"));
-	} else {
+	} else if (q != PUB_I2_APPLICATION) {
 		json_object_set_new(req, "filter", json_string("host.name in hosts"));
 	}
-	json_object_set_new(req, "filter_vars", vars);
+	if (q == PUB_I2_APPLICATION)
+		json_decref(vars);
+	else
+		json_object_set_new(req, "filter_vars", vars);
 	json_object_set_new(req, "attrs", string_array(attrs));
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
@@ -197,39 +208,74 @@ static size_t object_of(struct answer *a, json_t *attrs, const char *host_attr,
 				 service ? strlen(service) : 0);
 }
 
+/*
+ * When the object was last checked (its result's end) and how often it is
+ * checked (seconds; Icinga moves next_check on even while a check is
+ * disabled, so that says nothing).
+ */
+static bool check_times(struct answer *a, json_t *attrs, json_t *result,
+			struct pub_object *o)
+{
+	long long last, interval;
+
+	if (!number(a, result, "execution_end", false, 0, 1LL << 40, 0, &last) ||
+	    !number(a, attrs, "check_interval", false, 0, 1LL << 31, 0, &interval))
+		return false;
+	o->last_check = (time_t)last;
+	o->check_interval = (time_t)interval;
+	return true;
+}
+
 static bool take_object(struct answer *a, json_t *attrs)
 {
 	bool services = a->q == PUB_I2_SERVICES, ok;
 	size_t idx = object_of(a, attrs, services ? "host_name" : "name",
 			       services ? "name" : NULL, &ok);
-	long long state, type, last_hard, depth, ack, changed;
+	long long state, type, last_hard, depth, ack, changed, flapping;
 	int max_state = services ? 3 : 2;
+	struct pub_object *o;
 	json_t *result;
 
 	if (idx == NO_OBJECT)
 		return ok;
 	/*
 	 * Never checked yet ("pending"): Icinga says DOWN or UNKNOWN then, which
-	 * is not news to publish. Left unseen, the run names it and waits.
+	 * is not news to publish. It is reported, and unknown, as Nagios'
+	 * has_been_checked=0 is; a downtime is planned work all the same.
 	 */
 	result = json_object_get(attrs, "last_check_result");
-	if (!json_is_object(result))
+	o = &a->snap->objects[idx];
+	if (!json_is_object(result)) {
+		if (!number(a, attrs, "downtime_depth", false, 0, 1000000, 0, &depth))
+			return false;
+		o->downtime_depth = (int)depth;
+		o->seen = o->pending = true;
+		o->hard_state = 0;
+		o->flapping = false;
+		o->last_check = o->check_interval = 0;
+		free(o->output);
+		o->output = NULL;
 		return true;
+	}
+	if (!check_times(a, attrs, result, o))
+		return false;
 	if (!number(a, attrs, "state", true, 0, max_state, 0, &state) ||
 	    !number(a, attrs, "state_type", true, 0, 1, 0, &type) ||
 	    !number(a, attrs, "last_hard_state", true, 0, max_state, 0, &last_hard) ||
 	    !number(a, attrs, "downtime_depth", false, 0, 1000000, 0, &depth) ||
 	    !number(a, attrs, "acknowledgement", false, 0, 2, 0, &ack) ||
-	    !number(a, attrs, "last_hard_state_change", false, 0, 1LL << 40, 0, &changed))
+	    !number(a, attrs, "last_hard_state_change", false, 0, 1LL << 40, 0, &changed) ||
+	    !number(a, attrs, "flapping", false, 0, 1, 0, &flapping))
 		return false;
 
-	struct pub_object *o = &a->snap->objects[idx];
 	o->seen = true;
+	o->pending = false;
 	/* state_type 1 is HARD; while SOFT the last HARD state stands */
 	o->hard_state = (int)(type == 1 ? state : last_hard);
 	o->downtime_depth = (int)depth;
 	o->acknowledged = ack != 0;
 	o->last_hard_change = (time_t)changed;
+	o->flapping = flapping != 0;
 	free(o->output);
 	o->output = text(result, "output");
 	return true;
@@ -286,6 +332,20 @@ static bool take_downtime(struct answer *a, json_t *attrs)
 	return true;
 }
 
+/* The global switches: an explicit false says no active checks run. */
+static bool take_application(struct answer *a, json_t *attrs)
+{
+	long long hosts, services;
+
+	a->what = "the IcingaApplication";
+	if (!number(a, attrs, "enable_host_checks", false, 0, 1, 1, &hosts) ||
+	    !number(a, attrs, "enable_service_checks", false, 0, 1, 1, &services))
+		return false;
+	a->snap->host_checks_disabled = hosts == 0;
+	a->snap->service_checks_disabled = services == 0;
+	return true;
+}
+
 bool pub_icinga2_parse(enum pub_icinga2_query q, const char *body, size_t len,
 		       struct pub_snapshot *snap, struct ms_buf *err)
 {
@@ -317,6 +377,8 @@ bool pub_icinga2_parse(enum pub_icinga2_query q, const char *body, size_t len,
 			ok = take_object(&a, attrs);
 		} else if (q == PUB_I2_COMMENTS) {
 			ok = take_comment(&a, attrs);
+		} else if (q == PUB_I2_APPLICATION) {
+			ok = take_application(&a, attrs);
 		} else {
 			ok = take_downtime(&a, attrs);
 		}
@@ -374,6 +436,11 @@ static bool read_password(const char *path, char *out, size_t outlen, struct ms_
 		ms_buf_printf(err, "cannot open api_password_file %s: %s", path, strerror(errno));
 		return false;
 	}
+	/* checked at load time too; this is the file actually read */
+	if (!pub_secret_file_private("api_password_file", path, fileno(fp), err)) {
+		fclose(fp);
+		return false;
+	}
 	if (fgets(out, (int)outlen, fp) == NULL)
 		out[0] = '\0';
 	fclose(fp);
@@ -403,7 +470,8 @@ static bool api_target(struct api *api, const struct pub_config *cfg, const char
 	char *host = NULL, *port = NULL, *url = NULL;
 	bool ok = false;
 
-	if (strncmp(location, "https://", 8) != 0) {
+	if (strncmp(location, "https://", 8) != 0 &&
+	    !(cfg->api_allow_http && strncmp(location, "http://", 7) == 0)) {
 		ms_buf_printf(err, "'%s' is not an https:// URL (the API needs a password: "
 			      "it only goes over TLS)", location);
 		goto out;
@@ -484,7 +552,7 @@ static bool api_open(struct api *api, const struct pub_config *cfg, const char *
 	if (api->connect_to)
 		curl_easy_setopt(c, CURLOPT_CONNECT_TO, api->connect_to);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, cfg->api_allow_http ? "http,https" : "https");
 #endif
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
@@ -555,7 +623,8 @@ static bool icinga2_read(const struct pub_config *cfg, const char *location,
 			 struct pub_snapshot *snap, struct ms_buf *err)
 {
 	static const enum pub_icinga2_query queries[] = {
-		PUB_I2_HOSTS, PUB_I2_SERVICES, PUB_I2_COMMENTS, PUB_I2_DOWNTIMES
+		PUB_I2_HOSTS, PUB_I2_SERVICES, PUB_I2_COMMENTS, PUB_I2_DOWNTIMES,
+		PUB_I2_APPLICATION
 	};
 	struct api api = { 0 };
 	bool ok;
@@ -564,7 +633,10 @@ static bool icinga2_read(const struct pub_config *cfg, const char *location,
 	for (size_t i = 0; ok && i < sizeof(queries) / sizeof(queries[0]); i++)
 		ok = api_query(&api, queries[i], snap, err);
 	api_close(&api);
-	/* the API answers live: its state is as of now, never stale by age */
+	/*
+	 * The API answers live: its data is as of now. Whether it is current
+	 * is for each object's last check to say (pub_freshness_check).
+	 */
 	if (ok)
 		snap->created = time(NULL);
 	return ok;

@@ -3,9 +3,10 @@
  *
  *   source = icinga2:https://master.example.com:5665
  *
- * Four queries (hosts, services, comments, downtimes), each filtered to
- * the hosts the config names and asking only for the attributes the model
- * needs, over HTTPS with the API user of api_user and the password in the
+ * Five queries (hosts, services, comments, downtimes, and the
+ * IcingaApplication for whether active checks run at all), each filtered
+ * to the hosts the config names and asking only for the attributes the
+ * model needs, over HTTPS with the API user of api_user and the password in the
  * first line of api_password_file. The certificate is verified (against
  * api_ca_file, Icinga's own CA, or the system's CAs); api_server_name is
  * the name it must carry when the URL names an address (127.0.0.1) rather
@@ -29,7 +30,8 @@ enum pub_icinga2_query {
 	PUB_I2_HOSTS,
 	PUB_I2_SERVICES,
 	PUB_I2_COMMENTS,
-	PUB_I2_DOWNTIMES
+	PUB_I2_DOWNTIMES,
+	PUB_I2_APPLICATION
 };
 
 /* The URL path of a query ("/v1/objects/hosts"). */

@@ -33,8 +33,9 @@
 
 enum block_kind {
 	B_NONE,		/* outside any block */
-	B_OTHER,	/* programstatus, contactstatus, ...: only checked */
+	B_OTHER,	/* contactstatus, ...: only checked */
 	B_INFO,
+	B_PROGRAM,	/* programstatus: are active checks running at all? */
 	B_HOST,
 	B_SERVICE,
 	B_HOSTCOMMENT,
@@ -54,13 +55,16 @@ struct block {
 	struct ms_buf host, service, output, author, text;
 	long long current_state, last_hard_state, state_type, downtime_depth, ack;
 	long long last_hard_change, entry_type, id, entry_time, start, end, created;
+	long long flapping;
+	long long checked, last_check, next_check, host_checks, service_checks;
 	unsigned seen;		/* bit per number field, to insist on the ones we need */
 };
 
 enum field_bit {
 	F_CURRENT = 1, F_LAST_HARD = 2, F_TYPE = 4, F_DOWNTIME = 8, F_ACK = 16,
 	F_ENTRY_TYPE = 32, F_ID = 64, F_ENTRY_TIME = 128, F_START = 256, F_END = 512,
-	F_CREATED = 1024
+	F_CREATED = 1024, F_CHECKED = 2048, F_LAST_CHECK = 4096, F_NEXT_CHECK = 8192,
+	F_HOST_CHECKS = 16384, F_SERVICE_CHECKS = 32768
 };
 
 struct parser {
@@ -97,6 +101,7 @@ static enum block_kind block_kind_of(const char *name, size_t n)
 {
 	static const struct { const char *name; enum block_kind kind; } kinds[] = {
 		{ "info", B_INFO },
+		{ "programstatus", B_PROGRAM },
 		{ "hoststatus", B_HOST },
 		{ "servicestatus", B_SERVICE },
 		{ "hostcomment", B_HOSTCOMMENT },
@@ -122,11 +127,12 @@ static void begin_block(struct parser *p, enum block_kind kind)
 
 	b->kind = kind;
 	b->start_line = p->line;
-	b->decided = kind == B_OTHER || kind == B_INFO;
+	b->decided = kind == B_OTHER || kind == B_INFO || kind == B_PROGRAM;
 	b->skip = kind == B_OTHER;
 	b->has_host = b->has_service = false;
 	b->object = NO_OBJECT;
 	b->seen = 0;
+	b->last_hard_change = b->flapping = 0;	/* optional: none from the block before */
 	ms_buf_reset(&b->host);
 	ms_buf_reset(&b->service);
 	ms_buf_reset(&b->output);
@@ -184,6 +190,37 @@ static void take_number(struct parser *p, const char *k, size_t klen,
 		p->b.seen |= bit;
 }
 
+/*
+ * programstatus: Nagios 4, Naemon and Icinga write active_*_checks_enabled;
+ * execute_*_checks is the same switch under its nagios.cfg name.
+ */
+static void program_field(struct parser *p, const char *k, size_t klen,
+			  const char *v, size_t vlen)
+{
+	struct block *b = &p->b;
+
+	if (is_key(k, klen, "active_service_checks_enabled") ||
+	    is_key(k, klen, "execute_service_checks"))
+		take_number(p, k, klen, v, vlen, &b->service_checks, F_SERVICE_CHECKS);
+	else if (is_key(k, klen, "active_host_checks_enabled") ||
+		 is_key(k, klen, "execute_host_checks"))
+		take_number(p, k, klen, v, vlen, &b->host_checks, F_HOST_CHECKS);
+}
+
+/* When a host or service was checked, and whether it ever was. */
+static void check_field(struct parser *p, const char *k, size_t klen,
+			const char *v, size_t vlen)
+{
+	struct block *b = &p->b;
+
+	if (is_key(k, klen, "has_been_checked"))
+		take_number(p, k, klen, v, vlen, &b->checked, F_CHECKED);
+	else if (is_key(k, klen, "last_check"))
+		take_number(p, k, klen, v, vlen, &b->last_check, F_LAST_CHECK);
+	else if (is_key(k, klen, "next_check"))
+		take_number(p, k, klen, v, vlen, &b->next_check, F_NEXT_CHECK);
+}
+
 /* One key=value line of a block we keep. */
 static void block_field(struct parser *p, const char *k, size_t klen,
 			const char *v, size_t vlen)
@@ -209,6 +246,9 @@ static void block_field(struct parser *p, const char *k, size_t klen,
 		if (is_key(k, klen, "created"))
 			take_number(p, k, klen, v, vlen, &b->created, F_CREATED);
 		break;
+	case B_PROGRAM:
+		program_field(p, k, klen, v, vlen);
+		break;
 	case B_HOST:
 	case B_SERVICE:
 		if (is_key(k, klen, "current_state"))
@@ -223,9 +263,13 @@ static void block_field(struct parser *p, const char *k, size_t klen,
 			take_number(p, k, klen, v, vlen, &b->ack, F_ACK);
 		else if (is_key(k, klen, "last_hard_state_change"))
 			parse_number(p, k, klen, v, vlen, &b->last_hard_change);
+		else if (is_key(k, klen, "is_flapping"))
+			parse_number(p, k, klen, v, vlen, &b->flapping);
 		else if (is_key(k, klen, "plugin_output")) {
 			ms_buf_reset(&b->output);
 			ms_buf_add(&b->output, v, vlen);
+		} else {
+			check_field(p, k, klen, v, vlen);
 		}
 		break;
 	case B_HOSTCOMMENT:
@@ -272,6 +316,23 @@ static char *clean(const struct ms_buf *b)
 	return ms_text_clean_xml(b->data ? b->data : "", b->len);
 }
 
+/*
+ * A file without has_been_checked or last_check (an old or hand-made
+ * one) claims nothing: the object counts as checked, of unknown age. The
+ * interval is the schedule's (next_check - last_check): check_interval
+ * counts in nagios.cfg's interval_length, which status.dat does not say.
+ * Nagios leaves next_check alone when a check is disabled.
+ */
+static void take_check_times(const struct block *b, struct pub_object *o)
+{
+	o->pending = (b->seen & F_CHECKED) && b->checked == 0;
+	o->last_check = (b->seen & F_LAST_CHECK) && b->last_check > 0
+			? (time_t)b->last_check : 0;
+	o->check_interval = o->last_check > 0 && (b->seen & F_NEXT_CHECK) &&
+			    b->next_check > o->last_check
+			    ? (time_t)(b->next_check - o->last_check) : 0;
+}
+
 static void end_block(struct parser *p)
 {
 	struct block *b = &p->b;
@@ -279,7 +340,11 @@ static void end_block(struct parser *p)
 	const char *name = b->kind == B_HOST ? "hoststatus" : b->kind == B_SERVICE
 			   ? "servicestatus" : b->kind == B_INFO ? "info" : "comment/downtime";
 
-	if (b->kind == B_INFO) {
+	if (b->kind == B_PROGRAM) {
+		/* only an explicit 0 says the checks are off */
+		s->service_checks_disabled = (b->seen & F_SERVICE_CHECKS) && b->service_checks == 0;
+		s->host_checks_disabled = (b->seen & F_HOST_CHECKS) && b->host_checks == 0;
+	} else if (b->kind == B_INFO) {
 		if (need(p, F_CREATED, name)) {
 			s->created = (time_t)b->created;
 			p->saw_info = true;
@@ -297,8 +362,10 @@ static void end_block(struct parser *p)
 			o->downtime_depth = (int)b->downtime_depth;
 			o->acknowledged = b->ack != 0;
 			o->last_hard_change = (time_t)b->last_hard_change;
+			o->flapping = b->flapping != 0;
 			free(o->output);
 			o->output = clean(&b->output);
+			take_check_times(b, o);
 		}
 	} else if (b->kind == B_HOSTCOMMENT || b->kind == B_SERVICECOMMENT) {
 		if (b->object != NO_OBJECT && need(p, F_ID, name) &&

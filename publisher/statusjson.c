@@ -45,17 +45,30 @@ static void push(json_t *arr, json_t *value)
 		ms_oom();
 }
 
-static json_t *member_json(const struct pub_board_member *bm)
+/*
+ * A state and the last one known: while monitoring is stale nothing is
+ * current, so "state" says unknown and a reader who looks at nothing else
+ * never sees the last good state as if it were now.
+ */
+static void set_state(json_t *o, bool stale, const char *state, const char *last_known)
+{
+	bool known = strcmp(state, PUB_STATE_UNKNOWN) != 0;
+
+	set(o, "state", str(stale ? PUB_STATE_UNKNOWN : state));
+	set(o, "last_known_state", str(known ? state : last_known));
+}
+
+static json_t *member_json(const struct pub_board *b, const struct pub_board_member *bm)
 {
 	json_t *o = json_object();
 
 	set(o, "name", str(bm->conf->public_name));
-	set(o, "state", str(bm->state));
+	set_state(o, b->stale_since > 0, bm->state, bm->last_known);
 	set(o, "since", when(bm->since));
 	return o;
 }
 
-static json_t *component_json(const struct pub_board_component *bc)
+static json_t *component_json(const struct pub_board *b, const struct pub_board_component *bc)
 {
 	const struct pub_component *co = bc->conf;
 	json_t *o = json_object(), *members = json_array();
@@ -64,31 +77,33 @@ static json_t *component_json(const struct pub_board_component *bc)
 	set(o, "name", str(co->name));
 	set(o, "area", str(co->area ? co->area : co->name));
 	set(o, "critical", json_boolean(co->critical));
-	set(o, "state", str(bc->state));
+	set_state(o, b->stale_since > 0, bc->state, bc->last_known);
 	set(o, "since", when(bc->since));
 	for (size_t k = 0; k < co->n_members; k++)
-		push(members, member_json(&bc->members[k]));
+		push(members, member_json(b, &bc->members[k]));
 	set(o, "members", members);
 	return o;
 }
 
-static json_t *cluster_json(const struct pub_board_cluster *bcl)
+static json_t *cluster_json(const struct pub_board *b, const struct pub_board_cluster *bcl)
 {
 	const struct pub_cluster *cl = bcl->conf;
 	json_t *o = json_object(), *comps = json_array();
+	bool known = bcl->since > 0 && bcl->unknown_since == 0 && b->stale_since == 0;
 
 	set(o, "slug", json_string(cl->slug));
 	set(o, "name", str(cl->name));
 	set(o, "service", str(cl->service));
-	set(o, "state", json_string(bcl->since > 0 ? pub_cluster_state_key(bcl->state)
-				    : "unknown"));
-	set(o, "state_text", json_string(bcl->since > 0 ? pub_cluster_state_name(bcl->state)
+	set(o, "state", json_string(known ? pub_cluster_state_key(bcl->state) : "unknown"));
+	set(o, "last_known_state", bcl->since > 0 ? json_string(pub_cluster_state_key(bcl->state))
+						  : json_null());
+	set(o, "state_text", json_string(known ? pub_cluster_state_name(bcl->state)
 					 : "Unknown"));
 	set(o, "since", when(bcl->since));
 	set(o, "open_incident", bcl->open_incident > 0
 	    ? json_integer(bcl->open_incident) : json_null());
 	for (size_t j = 0; j < cl->n_components; j++)
-		push(comps, component_json(&bcl->components[j]));
+		push(comps, component_json(b, &bcl->components[j]));
 	set(o, "components", comps);
 	return o;
 }
@@ -103,6 +118,7 @@ static json_t *incident_json(const struct pub_config *cfg, const struct pub_inci
 	set(o, "cluster", str(inc->cluster));
 	set(o, "title", str(inc->title));
 	set(o, "opened_at", when(inc->opened_at));
+	set(o, "began_at", when(inc->began_at));
 	set(o, "identified_at", when(inc->identified_at));
 	set(o, "identified", str(inc->identified_text));
 	set(o, "url", str(url.data));
@@ -114,6 +130,8 @@ static json_t *maintenance_json(const struct pub_maintenance *m)
 {
 	json_t *o = json_object();
 
+	/* an operator's announcement has an id; a downtime in the engine has none */
+	set(o, "origin", json_string(m->id > 0 ? "announced" : "monitoring"));
 	set(o, "cluster", str(m->cluster));
 	set(o, "starts_at", when(m->starts_at));
 	set(o, "ends_at", when(m->ends_at));
@@ -138,9 +156,10 @@ bool pub_status_json(const struct pub_config *cfg, const struct pub_board *board
 	set(root, "stale", json_boolean(board->stale_since > 0));
 	set(root, "data_written_at", board->stale_since > 0 ? when(board->stale_since)
 							    : json_null());
+	set(root, "data_as_of", when(board->data_as_of));
 	set(root, "last_change", when(board->last_change));
 	for (size_t i = 0; i < board->n_clusters; i++)
-		push(clusters, cluster_json(&board->clusters[i]));
+		push(clusters, cluster_json(board, &board->clusters[i]));
 	set(root, "clusters", clusters);
 	for (size_t i = 0; i < n_incidents; i++)
 		if (incidents[i].resolved_at == 0)

@@ -3,8 +3,9 @@
  *
  * The format is documented in mailstatus-publish(1). Times are RFC 3339 in
  * UTC, states are the store's words; public names only, never host names.
- * Like the pages it holds no "generated at" time, so it changes only when
- * the state does.
+ * Like the pages it holds no "generated at" time, only when the monitoring
+ * data it shows was written (data_as_of), so it changes only when the
+ * state or that data does.
  */
 #ifndef PUB_STATUSJSON_H
 #define PUB_STATUSJSON_H

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +14,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct pub_store {
 	sqlite3 *db;
@@ -50,6 +51,38 @@ static const char schema[] =
 	"  id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, starts_at INTEGER NOT NULL,"
 	"  ends_at INTEGER NOT NULL, message TEXT NOT NULL,"
 	"  post INTEGER REFERENCES posts (id));";
+
+/*
+ * upgrades[v - 1] takes a store of schema v to v + 1, in the transaction
+ * that sets the new version. A new store gets the schema above, then
+ * every upgrade.
+ */
+static const char *const upgrades[] = {
+	/*
+	 * 2: flaps, the impact last told, when a problem began, withdrawn
+	 * posts; what is not known: a cluster whose state cannot be told
+	 * (unknown_since), the last known state of a component or member that
+	 * is unknown now, when a member was last checked, and the downtimes
+	 * the monitoring engine has for the members (replaced by every run).
+	 */
+	"ALTER TABLE clusters ADD COLUMN last_away INTEGER;"
+	"ALTER TABLE clusters ADD COLUMN returned INTEGER;"
+	"ALTER TABLE clusters ADD COLUMN impact TEXT;"
+	"ALTER TABLE incidents ADD COLUMN began_at INTEGER;"
+	"ALTER TABLE posts ADD COLUMN retracted_at INTEGER;"
+	"ALTER TABLE posts ADD COLUMN retracted_by TEXT;"
+	"CREATE INDEX posts_by_incident ON posts (incident);"
+	"CREATE INDEX posts_withdrawn ON posts (id) WHERE retracted_at IS NOT NULL;"
+	"ALTER TABLE clusters ADD COLUMN unknown_since INTEGER;"
+	"ALTER TABLE components ADD COLUMN last_known TEXT;"
+	"ALTER TABLE members ADD COLUMN last_known TEXT;"
+	"ALTER TABLE members ADD COLUMN checked_at INTEGER;"
+	"UPDATE components SET last_known = state;"
+	"UPDATE members SET last_known = state;"
+	"CREATE TABLE engine_downtimes ("
+	"  cluster TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+	"  message TEXT NOT NULL, PRIMARY KEY (cluster, starts_at, ends_at, message));",
+};
 
 static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 {
@@ -190,6 +223,27 @@ static bool newer_schema(struct pub_store *st, int version, struct ms_buf *err)
 	return true;
 }
 
+/*
+ * In the schema transaction: a new store's schema, or an older store's
+ * upgrades. The version is read again under the write lock, so two
+ * processes that both saw an old store upgrade it once.
+ */
+static bool create_or_upgrade(struct pub_store *st, struct ms_buf *err)
+{
+	int version = schema_version(st, err);
+	char sql[64];
+
+	if (version < 0 || newer_schema(st, version, err))
+		return false;
+	if (version == 0 && !exec(st, schema, err, "cannot create the schema"))
+		return false;
+	for (int v = version > 0 ? version : 1; v < SCHEMA_VERSION; v++)
+		if (!exec(st, upgrades[v - 1], err, "cannot upgrade the store's schema"))
+			return false;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", SCHEMA_VERSION);
+	return exec(st, sql, err, "cannot create the schema");
+}
+
 struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 				 struct ms_buf *err)
 {
@@ -212,8 +266,7 @@ struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 		goto fail;
 	if (version < SCHEMA_VERSION) {
 		if (!exec(st, "BEGIN IMMEDIATE", err, "cannot create the schema") ||
-		    !exec(st, schema, err, "cannot create the schema") ||
-		    !exec(st, "PRAGMA user_version = 1", err, "cannot create the schema") ||
+		    !create_or_upgrade(st, err) ||
 		    !load_guid_prefix(st, guid_authority, err) ||
 		    !exec(st, "COMMIT", err, "cannot create the schema")) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -297,8 +350,14 @@ struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err)
 			      "('mailstatus-publish run' makes it)", path);
 		goto fail;
 	}
-	if (version < SCHEMA_VERSION) {
+	if (version == 0) {
 		ms_buf_printf(err, "%s: not a store of mailstatus-publish (or an empty one)", path);
+		goto fail;
+	}
+	if (version < SCHEMA_VERSION) {
+		ms_buf_printf(err, "%s: the store was made by an older mailstatus-publish "
+			      "(schema %d); 'mailstatus-publish render' (or the next run) "
+			      "upgrades it", path, version);
 		goto fail;
 	}
 	if (!pub_store_meta_get(st, "guid_prefix", &st->guid_prefix, err))
@@ -386,8 +445,9 @@ bool pub_store_meta_set(struct pub_store *st, const char *key, const char *value
 bool pub_store_cluster_get(struct pub_store *st, const char *slug,
 			   struct pub_cluster_row *row, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT state, since, candidate, candidate_since "
-			       "FROM clusters WHERE slug = ?", err);
+	sqlite3_stmt *s = prep(st, "SELECT state, since, candidate, candidate_since, "
+			       "last_away, returned, unknown_since FROM clusters "
+			       "WHERE slug = ?", err);
 	int rc;
 	bool ok = true;
 
@@ -409,6 +469,9 @@ bool pub_store_cluster_get(struct pub_store *st, const char *slug,
 		}
 		row->pending = cand != NULL;
 		row->candidate_since = (time_t)sqlite3_column_int64(s, 3);
+		row->last_away = (time_t)sqlite3_column_int64(s, 4);
+		row->returned = sqlite3_column_int(s, 5) != 0;
+		row->unknown_since = (time_t)sqlite3_column_int64(s, 6);
 	} else if (rc != SQLITE_DONE) {
 		ok = db_fail(st, err, "cannot read a cluster");
 	}
@@ -420,9 +483,11 @@ bool pub_store_cluster_put(struct pub_store *st, const char *slug,
 			   const struct pub_cluster_row *row, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "INSERT INTO clusters (slug, state, since, candidate, "
-			       "candidate_since) VALUES (?1, ?2, ?3, ?4, ?5) "
+			       "candidate_since, last_away, returned, unknown_since) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 			       "ON CONFLICT (slug) DO UPDATE SET state = ?2, since = ?3, "
-			       "candidate = ?4, candidate_since = ?5", err);
+			       "candidate = ?4, candidate_since = ?5, last_away = ?6, "
+			       "returned = ?7, unknown_since = ?8", err);
 	if (s == NULL)
 		return false;
 	bind_text(s, 1, slug);
@@ -433,16 +498,85 @@ bool pub_store_cluster_put(struct pub_store *st, const char *slug,
 		sqlite3_bind_int64(s, 5, row->candidate_since);
 	else
 		sqlite3_bind_null(s, 5);
+	if (row->pending) {
+		sqlite3_bind_int64(s, 6, row->last_away);
+		sqlite3_bind_int(s, 7, row->returned);
+	} else {
+		sqlite3_bind_null(s, 6);
+		sqlite3_bind_null(s, 7);
+	}
+	if (row->unknown_since > 0)
+		sqlite3_bind_int64(s, 8, row->unknown_since);
+	else
+		sqlite3_bind_null(s, 8);
 	return step_done(st, s, err, "cannot write a cluster");
 }
+
+bool pub_store_cluster_impact(struct pub_store *st, const char *slug, char **impact,
+			      struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT impact FROM clusters WHERE slug = ?", err);
+	int rc;
+
+	*impact = NULL;
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, slug);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*impact = col_text(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "cannot read a cluster");
+	return true;
+}
+
+bool pub_store_cluster_set_impact(struct pub_store *st, const char *slug,
+				  const char *impact, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE clusters SET impact = ? WHERE slug = ?", err);
+
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, impact);
+	bind_text(s, 2, slug);
+	return step_done(st, s, err, "cannot write a cluster");
+}
+
+bool pub_store_cluster_last_change(struct pub_store *st, const char *slug,
+				   time_t *last, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT max((SELECT coalesce(max(since), 0) FROM "
+			       "components WHERE cluster = ?1), (SELECT coalesce(max(since), "
+			       "0) FROM members WHERE cluster = ?1))", err);
+	int rc;
+
+	*last = 0;
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, slug);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*last = (time_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return db_fail(st, err, "cannot read component and member states");
+	return true;
+}
+
+/* SQL: the new state when it is known, else what was known before. */
+#define LAST_KNOWN(state, before) \
+	"CASE WHEN " state " <> 'unknown' THEN " state " ELSE " before " END"
 
 bool pub_store_component_set(struct pub_store *st, const char *cluster,
 			     const char *component, const char *state, time_t now,
 			     struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since) "
-			       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cluster, component) "
-			       "DO UPDATE SET state = ?3, since = ?4 WHERE state <> ?3", err);
+	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since, "
+			       "last_known) VALUES (?1, ?2, ?3, ?4, " LAST_KNOWN("?3", "NULL") ") "
+			       "ON CONFLICT (cluster, component) DO UPDATE SET state = ?3, "
+			       "since = ?4, last_known = " LAST_KNOWN("?3", "last_known")
+			       " WHERE state <> ?3", err);
 	if (s == NULL)
 		return false;
 	bind_text(s, 1, cluster);
@@ -458,9 +592,11 @@ bool pub_store_member_set(struct pub_store *st, const char *cluster,
 			  struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "INSERT INTO members (cluster, component, object, state, "
-			       "since, output) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			       "since, output, last_known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			       LAST_KNOWN("?4", "NULL") ") "
 			       "ON CONFLICT (cluster, component, object) DO UPDATE SET "
 			       "since = CASE WHEN state <> ?4 THEN ?5 ELSE since END, "
+			       "last_known = " LAST_KNOWN("?4", "last_known") ", "
 			       "state = ?4, output = ?6", err);
 	if (s == NULL)
 		return false;
@@ -477,10 +613,11 @@ bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		      struct pub_state_row **rows, size_t *n, struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, members
-			       ? "SELECT component, object, state, since FROM members "
+			       ? "SELECT component, object, state, since, last_known, "
+				 "checked_at FROM members "
 				 "WHERE cluster = ? ORDER BY component, object"
-			       : "SELECT component, NULL, state, since FROM components "
-				 "WHERE cluster = ? ORDER BY component", err);
+			       : "SELECT component, NULL, state, since, last_known, NULL "
+				 "FROM components WHERE cluster = ? ORDER BY component", err);
 	size_t cap = 0;
 	int rc;
 
@@ -498,6 +635,8 @@ bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		r->object = col_text(s, 1);
 		r->state = col_text(s, 2);
 		r->since = (time_t)sqlite3_column_int64(s, 3);
+		r->last_known = col_text(s, 4);
+		r->checked_at = (time_t)sqlite3_column_int64(s, 5);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -515,14 +654,36 @@ void pub_state_rows_free(struct pub_state_row *rows, size_t n)
 		free(rows[i].component);
 		free(rows[i].object);
 		free(rows[i].state);
+		free(rows[i].last_known);
 	}
 	free(rows);
+}
+
+bool pub_store_member_checked(struct pub_store *st, const char *cluster,
+			      const char *component, const char *object,
+			      time_t checked_at, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE members SET checked_at = ?4 WHERE cluster = ?1 "
+			       "AND component = ?2 AND object = ?3 AND checked_at IS NOT ?4", err);
+	if (s == NULL)
+		return false;
+	bind_text(s, 1, cluster);
+	bind_text(s, 2, component);
+	bind_text(s, 3, object);
+	if (checked_at > 0)
+		sqlite3_bind_int64(s, 4, checked_at);
+	else
+		sqlite3_bind_null(s, 4);
+	return step_done(st, s, err, "cannot write a member");
 }
 
 /* --- posts ---------------------------------------------------------- */
 
 #define POST_COLUMNS "id, guid, cluster, incident, kind, title, body_html, summary, " \
-		     "author, published_at, updated_at, source_key"
+		     "author, published_at, updated_at, source_key, retracted_at, " \
+		     "retracted_by"
+/* what readers may see */
+#define POST_PUBLISHED "retracted_at IS NULL"
 
 static void read_post(sqlite3_stmt *s, struct pub_post *p)
 {
@@ -538,6 +699,8 @@ static void read_post(sqlite3_stmt *s, struct pub_post *p)
 	p->published_at = (time_t)sqlite3_column_int64(s, 9);
 	p->updated_at = (time_t)sqlite3_column_int64(s, 10);
 	p->source_key = col_text(s, 11);
+	p->retracted_at = (time_t)sqlite3_column_int64(s, 12);
+	p->retracted_by = col_text(s, 13);
 }
 
 bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err)
@@ -658,9 +821,9 @@ bool pub_store_posts(struct pub_store *st, const char *const *slugs, size_t n,
 	struct ms_buf sql = MS_BUF_INIT;
 	sqlite3_stmt *s;
 
-	ms_buf_puts(&sql, "SELECT " POST_COLUMNS " FROM posts");
+	ms_buf_puts(&sql, "SELECT " POST_COLUMNS " FROM posts WHERE " POST_PUBLISHED);
 	if (slugs) {
-		ms_buf_puts(&sql, " WHERE cluster IN (");
+		ms_buf_puts(&sql, " AND cluster IN (");
 		for (size_t i = 0; i < n; i++)
 			ms_buf_puts(&sql, i ? ", ?" : "?");
 		ms_buf_puts(&sql, ")");
@@ -681,11 +844,106 @@ bool pub_store_incident_posts(struct pub_store *st, long number,
 			      struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "SELECT " POST_COLUMNS " FROM posts WHERE incident = ? "
-			       "ORDER BY published_at, id", err);
+			       "AND " POST_PUBLISHED " ORDER BY published_at, id", err);
 	if (s == NULL)
 		return false;
 	sqlite3_bind_int64(s, 1, number);
 	return collect_posts(st, s, posts, n_posts, err);
+}
+
+bool pub_store_post_retract(struct pub_store *st, long id, time_t now, const char *by,
+			    struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE posts SET retracted_at = ?, retracted_by = ? "
+			       "WHERE id = ? AND retracted_at IS NULL", err);
+
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, by);
+	sqlite3_bind_int64(s, 3, id);
+	if (!step_done(st, s, err, "cannot withdraw a post"))
+		return false;
+	/* what the acknowledgement identified goes with its post */
+	s = prep(st, "UPDATE incidents SET identified_at = NULL, identified_text = NULL "
+		 "WHERE number = (SELECT incident FROM posts WHERE id = ? AND "
+		 "kind = 'identified')", err);
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(st, s, err, "cannot update an incident");
+}
+
+/* The numbers of one column of a query without parameters. */
+static bool collect_ids(struct pub_store *st, const char *sql, long **ids, size_t *n,
+			struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, sql, err);
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (s == NULL)
+		return false;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ms_xgrow(ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = (long)sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return db_fail(st, err, "cannot read posts");
+	}
+	return true;
+}
+
+/* An incident is hidden when it has posts and every one is withdrawn. */
+#define INCIDENT_HIDDEN(number) \
+	"(EXISTS (SELECT 1 FROM posts WHERE incident = " number " AND " \
+	"retracted_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM posts WHERE " \
+	"incident = " number " AND retracted_at IS NULL))"
+
+bool pub_store_withdrawn(struct pub_store *st, long **posts, size_t *n_posts,
+			 long **incidents, size_t *n_incidents, struct ms_buf *err)
+{
+	*incidents = NULL;
+	*n_incidents = 0;
+	if (!collect_ids(st, "SELECT id FROM posts WHERE retracted_at IS NOT NULL "
+			 "ORDER BY id", posts, n_posts, err))
+		return false;
+	if (*n_posts == 0)
+		return true;	/* nothing withdrawn, no incident hidden */
+	if (collect_ids(st, "SELECT DISTINCT w.incident FROM posts w WHERE w.retracted_at "
+			"IS NOT NULL AND w.incident IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+			"posts WHERE incident = w.incident AND retracted_at IS NULL) "
+			"ORDER BY w.incident", incidents, n_incidents, err))
+		return true;
+	free(*posts);
+	*posts = NULL;
+	*n_posts = 0;
+	return false;
+}
+
+bool pub_store_incident_visible(struct pub_store *st, long number, bool *visible,
+				struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT NOT " INCIDENT_HIDDEN("?1"), err);
+	int rc;
+
+	*visible = true;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, number);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*visible = sqlite3_column_int(s, 0) != 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return db_fail(st, err, "cannot read incidents");
+	return true;
 }
 
 void pub_post_free(struct pub_post *p)
@@ -698,6 +956,7 @@ void pub_post_free(struct pub_post *p)
 	free(p->summary);
 	free(p->author);
 	free(p->source_key);
+	free(p->retracted_by);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -774,8 +1033,20 @@ bool pub_store_incident_identify(struct pub_store *st, long number, time_t now,
 	return step_done(st, s, err, "cannot update an incident");
 }
 
+bool pub_store_incident_set_began(struct pub_store *st, long number, time_t began,
+				  struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE incidents SET began_at = ? WHERE number = ?", err);
+
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, began);
+	sqlite3_bind_int64(s, 2, number);
+	return step_done(st, s, err, "cannot update an incident");
+}
+
 #define INCIDENT_COLUMNS "number, cluster, title, opened_at, resolved_at, " \
-			 "identified_at, identified_text"
+			 "identified_at, identified_text, began_at"
 
 static void read_incident(sqlite3_stmt *s, struct pub_incident *inc)
 {
@@ -786,6 +1057,7 @@ static void read_incident(sqlite3_stmt *s, struct pub_incident *inc)
 	inc->resolved_at = (time_t)sqlite3_column_int64(s, 4);
 	inc->identified_at = (time_t)sqlite3_column_int64(s, 5);
 	inc->identified_text = col_text(s, 6);
+	inc->began_at = (time_t)sqlite3_column_int64(s, 7);
 }
 
 bool pub_store_incident_get(struct pub_store *st, long number,
@@ -813,8 +1085,8 @@ bool pub_store_incident_get(struct pub_store *st, long number,
 bool pub_store_incidents(struct pub_store *st, struct pub_incident **list,
 			 size_t *n, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " INCIDENT_COLUMNS " FROM incidents "
-			       "ORDER BY number DESC", err);
+	sqlite3_stmt *s = prep(st, "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE NOT "
+			       INCIDENT_HIDDEN("incidents.number") " ORDER BY number DESC", err);
 	size_t cap = 0;
 	int rc;
 
@@ -863,13 +1135,18 @@ bool pub_store_maintenance_add(struct pub_store *st, struct pub_maintenance *m,
 	return true;
 }
 
+/* An announcement is withdrawn with its post (retract): its window and words too. */
+#define MAINTENANCE_PUBLISHED "NOT EXISTS (SELECT 1 FROM posts WHERE posts.id = " \
+			      "maintenance.post AND posts.retracted_at IS NOT NULL)"
+
 bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t t,
 			      struct pub_maintenance *m, bool *found,
 			      struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
 			       "FROM maintenance WHERE cluster = ? AND starts_at <= ?2 "
-			       "AND ends_at > ?2 ORDER BY starts_at DESC, id DESC LIMIT 1", err);
+			       "AND ends_at > ?2 AND " MAINTENANCE_PUBLISHED
+			       " ORDER BY starts_at DESC, id DESC LIMIT 1", err);
 	int rc;
 
 	*found = false;
@@ -898,8 +1175,8 @@ bool pub_store_maintenances_after(struct pub_store *st, time_t t,
 				  struct ms_buf *err)
 {
 	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
-			       "FROM maintenance WHERE ends_at > ? "
-			       "ORDER BY starts_at, id", err);
+			       "FROM maintenance WHERE ends_at > ? AND " MAINTENANCE_PUBLISHED
+			       " ORDER BY starts_at, id", err);
 	size_t cap = 0;
 	int rc;
 
@@ -937,4 +1214,116 @@ void pub_maintenance_free(struct pub_maintenance *m)
 	free(m->cluster);
 	free(m->message);
 	memset(m, 0, sizeof(*m));
+}
+
+/* --- the engine's downtimes ------------------------------------------ */
+
+static bool same_window(const struct pub_maintenance *a, const struct pub_maintenance *b)
+{
+	return strcmp(a->cluster, b->cluster) == 0 && a->starts_at == b->starts_at &&
+	       a->ends_at == b->ends_at &&
+	       strcmp(a->message ? a->message : "", b->message ? b->message : "") == 0;
+}
+
+/* Does the table hold exactly the rows of list (which may repeat one)? */
+static bool downtimes_unchanged(struct pub_store *st, const struct pub_maintenance *list,
+				size_t n, bool *same, struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT count(*) FROM engine_downtimes WHERE ?1 IS NULL OR "
+			       "(cluster = ?1 AND starts_at = ?2 AND ends_at = ?3 AND message = ?4)",
+			       err);
+	size_t distinct = 0;
+
+	*same = true;
+	for (size_t i = 0; s != NULL && i <= n && *same; i++) {
+		bool repeat = false;
+
+		sqlite3_reset(s);
+		bind_text(s, 1, i < n ? list[i].cluster : NULL);	/* last: all rows */
+		sqlite3_bind_int64(s, 2, i < n ? list[i].starts_at : 0);
+		sqlite3_bind_int64(s, 3, i < n ? list[i].ends_at : 0);
+		bind_text(s, 4, i < n && list[i].message ? list[i].message : "");
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_finalize(s);
+			return db_fail(st, err, "cannot read the engine's downtimes");
+		}
+		for (size_t k = 0; i < n && k < i && !repeat; k++)
+			repeat = same_window(&list[k], &list[i]);
+		distinct += i < n && !repeat;
+		*same = sqlite3_column_int64(s, 0) == (i < n ? 1 : (long long)distinct);
+	}
+	sqlite3_finalize(s);
+	return s != NULL;
+}
+
+bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maintenance *list,
+				    size_t n, struct ms_buf *err)
+{
+	sqlite3_stmt *s;
+	bool same;
+
+	/* most runs: the same downtimes (or none), and nothing to write */
+	if (!downtimes_unchanged(st, list, n, &same, err))
+		return false;
+	if (same)
+		return true;
+	s = prep(st, "DELETE FROM engine_downtimes WHERE 1", err);
+	if (s == NULL || !step_done(st, s, err, "cannot write the engine's downtimes"))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		/* one row per cluster and window: two servers' downtime is one to readers */
+		s = prep(st, "INSERT OR IGNORE INTO engine_downtimes (cluster, starts_at, "
+			 "ends_at, message) VALUES (?, ?, ?, ?)", err);
+		if (s == NULL)
+			return false;
+		bind_text(s, 1, list[i].cluster);
+		sqlite3_bind_int64(s, 2, list[i].starts_at);
+		sqlite3_bind_int64(s, 3, list[i].ends_at);
+		bind_text(s, 4, list[i].message ? list[i].message : "");	/* "": none */
+		if (!step_done(st, s, err, "cannot write the engine's downtimes"))
+			return false;
+	}
+	return true;
+}
+
+bool pub_store_engine_downtimes_after(struct pub_store *st, time_t t,
+				      struct pub_maintenance **list, size_t *n,
+				      struct ms_buf *err)
+{
+	sqlite3_stmt *s = prep(st, "SELECT cluster, starts_at, ends_at, message "
+			       "FROM engine_downtimes WHERE ends_at > ? "
+			       "ORDER BY starts_at, cluster, ends_at, message", err);
+	size_t cap = 0;
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, t);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct pub_maintenance *m;
+
+		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
+		m = &(*list)[(*n)++];
+		memset(m, 0, sizeof(*m));
+		m->cluster = col_text(s, 0);
+		m->starts_at = (time_t)sqlite3_column_int64(s, 1);
+		m->ends_at = (time_t)sqlite3_column_int64(s, 2);
+		m->message = col_text(s, 3);
+		if (m->message && m->message[0] == '\0') {
+			free(m->message);
+			m->message = NULL;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *n; i++)
+			pub_maintenance_free(&(*list)[i]);
+		free(*list);
+		*list = NULL;
+		*n = 0;
+		return db_fail(st, err, "cannot read the engine's downtimes");
+	}
+	return true;
 }

@@ -28,6 +28,12 @@ struct pub_cluster_row {
 	bool pending;
 	enum pub_cluster_state candidate;
 	time_t candidate_since;
+	/* a flap: when a run last saw it away, and whether it came back since */
+	time_t last_away;
+	bool returned;
+	/* not stored: the step that published made a flap Degraded */
+	bool intermittent;
+	time_t unknown_since;	/* its state cannot be told since then; 0: it can */
 };
 
 struct pub_post {
@@ -43,6 +49,8 @@ struct pub_post {
 	time_t published_at;
 	time_t updated_at;
 	char *source_key;	/* what made it, for idempotence; may be NULL */
+	time_t retracted_at;	/* 0: published; else withdrawn then (retract) */
+	char *retracted_by;	/* who withdrew it, or NULL */
 };
 
 struct pub_incident {
@@ -53,6 +61,7 @@ struct pub_incident {
 	time_t resolved_at;	/* 0 while open */
 	time_t identified_at;	/* 0 until an acknowledgement says what it is */
 	char *identified_text;
+	time_t began_at;	/* when the problem began in the engine; 0: not known */
 };
 
 struct pub_maintenance {
@@ -102,12 +111,31 @@ struct pub_state_row {
 	char *object;		/* "host" or "host!service"; NULL for a component */
 	char *state;		/* pub_component_state_name / pub_member_state_name */
 	time_t since;		/* when it last changed */
+	char *last_known;	/* the last state that was not unknown, or NULL */
+	time_t checked_at;	/* a member's last check, as of when it went unknown; 0: none */
 };
+
+/* A member's last check (0: never), for "not checked since 14:02". */
+bool pub_store_member_checked(struct pub_store *st, const char *cluster,
+			      const char *component, const char *object,
+			      time_t checked_at, struct ms_buf *err);
 
 /* The recorded states of a cluster's components or (members) its members. */
 bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		      struct pub_state_row **rows, size_t *n, struct ms_buf *err);
 void pub_state_rows_free(struct pub_state_row *rows, size_t n);
+
+/*
+ * What the cluster's last post told readers of its components and members
+ * (a signature, see engine.c), NULL before the first; set with the post.
+ */
+bool pub_store_cluster_impact(struct pub_store *st, const char *slug, char **impact,
+			      struct ms_buf *err);
+bool pub_store_cluster_set_impact(struct pub_store *st, const char *slug,
+				  const char *impact, struct ms_buf *err);
+/* The newest change of any of the cluster's recorded components and members. */
+bool pub_store_cluster_last_change(struct pub_store *st, const char *slug,
+				   time_t *last, struct ms_buf *err);
 
 /* Inserts p (id and guid are set on success). */
 bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err);
@@ -120,8 +148,29 @@ bool pub_store_source_key_used(struct pub_store *st, const char *key, bool *used
 void pub_post_free(struct pub_post *p);
 
 /*
- * Posts newest first (by published_at, then id): of one cluster, of the
- * clusters in slugs[] (n of them), or all (slugs NULL). limit <= 0: all.
+ * Withdraws post id (retract): from now on no list of posts, no incident's
+ * posts and no page shows it; the row stays, with who withdrew it and
+ * when, so nothing that made it publishes it again. Withdrawing an
+ * acknowledgement's post withdraws what it identified too, and withdrawing
+ * a maintenance announcement its window (pub_store_maintenance_at and
+ * pub_store_maintenances_after no longer return it).
+ */
+bool pub_store_post_retract(struct pub_store *st, long id, time_t now, const char *by,
+			    struct ms_buf *err);
+/*
+ * The pages to remove: the ids of withdrawn posts, and the numbers of
+ * incidents every post of which is withdrawn (they are no longer listed).
+ */
+bool pub_store_withdrawn(struct pub_store *st, long **posts, size_t *n_posts,
+			 long **incidents, size_t *n_incidents, struct ms_buf *err);
+/* false for an incident every post of which is withdrawn */
+bool pub_store_incident_visible(struct pub_store *st, long number, bool *visible,
+				struct ms_buf *err);
+
+/*
+ * Posts newest first (by published_at, then id), never a withdrawn one: of
+ * one cluster, of the clusters in slugs[] (n of them), or all (slugs NULL).
+ * limit <= 0: all.
  */
 bool pub_store_posts(struct pub_store *st, const char *const *slugs, size_t n,
 		     long limit, struct pub_post **posts, size_t *n_posts,
@@ -141,8 +190,12 @@ bool pub_store_incident_resolve(struct pub_store *st, long number, time_t now,
 				struct ms_buf *err);
 bool pub_store_incident_identify(struct pub_store *st, long number, time_t now,
 				 const char *text, struct ms_buf *err);
+/* When the problem of a new incident began, as the engine says. */
+bool pub_store_incident_set_began(struct pub_store *st, long number, time_t began,
+				  struct ms_buf *err);
 bool pub_store_incident_get(struct pub_store *st, long number,
 			    struct pub_incident *inc, bool *found, struct ms_buf *err);
+/* Incidents newest first, but none every post of which is withdrawn. */
 bool pub_store_incidents(struct pub_store *st, struct pub_incident **list,
 			 size_t *n, struct ms_buf *err);
 void pub_incident_free(struct pub_incident *inc);
@@ -158,6 +211,18 @@ bool pub_store_maintenances_after(struct pub_store *st, time_t t,
 				  struct pub_maintenance **list, size_t *n,
 				  struct ms_buf *err);
 void pub_maintenance_free(struct pub_maintenance *m);
+
+/*
+ * The monitoring engine's downtimes of the clusters' members, as of the
+ * last run: cluster, start, end and the public part of the comment
+ * (message, or NULL); id and post are 0. Each run replaces the list.
+ */
+bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maintenance *list,
+				    size_t n, struct ms_buf *err);
+/* Those that end after t, soonest first. */
+bool pub_store_engine_downtimes_after(struct pub_store *st, time_t t,
+				      struct pub_maintenance **list, size_t *n,
+				      struct ms_buf *err);
 
 /* Small values kept between runs ("stale_since"); NULL when unset. */
 bool pub_store_meta_get(struct pub_store *st, const char *key, char **value,

@@ -1,8 +1,8 @@
 /*
- * fuzz_commands: what an operator types: post, edit, incident
+ * fuzz_commands: what an operator types: post, edit, retract, incident
  * open|resolve, maintenance schedule, list and show (publisher/cmd_posts.c,
- * cmd_query.c, the checks of cmdutil.c), run in-process against a store
- * and a config of this process.
+ * cmd_retract.c, cmd_query.c, the checks of cmdutil.c), run in-process
+ * against a store and a config of this process.
  *
  * The input is the command line, one argument per line (or NUL-separated);
  * a line ";" starts another command (at most four), so "post ..." then
@@ -12,9 +12,10 @@
  *
  * Beyond "no crash": the store never holds a half-done command. Each
  * command that says it succeeded added exactly the posts it says (edit
- * none, the others one), a refused one added nothing, and the store then
- * reads back whole (posts, incidents, maintenance) and passes SQLite's
- * integrity check.
+ * none, retract one less, the others one), a refused one added nothing,
+ * and the store then reads back whole (posts, incidents, maintenance) and
+ * passes SQLite's integrity check; a withdrawn post is in no list of
+ * posts, and says who withdrew it and when.
  */
 #include "config.h"
 
@@ -105,9 +106,11 @@ static bool is_no_post(const char *arg)
 	return n > 2 && strncmp(arg, "--no-post", n) == 0;
 }
 
-/* How many posts a command adds when it succeeds. */
-static size_t posts_added(int argc, char **argv)
+/* How many published posts a command adds when it succeeds (retract: -1). */
+static long posts_added(int argc, char **argv)
 {
+	if (strcmp(argv[0], "retract") == 0)
+		return -1;
 	if (strcmp(argv[0], "edit") == 0 || strcmp(argv[0], "list") == 0 ||
 	    strcmp(argv[0], "show") == 0)
 		return 0;
@@ -120,7 +123,7 @@ static size_t posts_added(int argc, char **argv)
 static bool operator_command(const char *name)
 {
 	static const char *const names[] = {
-		"post", "edit", "incident", "maintenance", "list", "show"
+		"post", "edit", "retract", "incident", "maintenance", "list", "show"
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -130,7 +133,7 @@ static bool operator_command(const char *name)
 }
 
 /* Runs one command line; returns the posts it says it added. */
-static size_t run_command(int argc, char **argv)
+static long run_command(int argc, char **argv)
 {
 	const struct pub_command *cmd;
 	FILE *out = stdout, *err = stderr;
@@ -170,8 +173,34 @@ static void check_sqlite(void)
 	sqlite3_close(db);
 }
 
+/* Every withdrawn post is withdrawn whole: when, by whom, and listed nowhere. */
+static void check_withdrawn(struct pub_store *st, const struct pub_post *posts, size_t n_posts)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	long *ids = NULL, *incidents = NULL;
+	size_t n_ids = 0, n_incidents = 0;
+
+	if (!pub_store_withdrawn(st, &ids, &n_ids, &incidents, &n_incidents, &err))
+		abort();
+	for (size_t i = 0; i < n_ids; i++) {
+		struct pub_post p = { 0 };
+		bool found = false;
+
+		if (!pub_store_post_get(st, ids[i], &p, &found, &err) || !found ||
+		    p.retracted_at == 0 || p.retracted_by == NULL || p.retracted_by[0] == '\0')
+			abort();
+		for (size_t k = 0; k < n_posts; k++)
+			if (posts[k].id == ids[i])
+				abort();
+		pub_post_free(&p);
+	}
+	free(ids);
+	free(incidents);
+	ms_buf_free(&err);
+}
+
 /* The store reads back whole, with the posts the commands said they added. */
-static void check_store(size_t expected)
+static void check_store(long expected)
 {
 	struct ms_buf err = MS_BUF_INIT;
 	struct pub_store *st;
@@ -191,8 +220,9 @@ static void check_store(size_t expected)
 	    !pub_store_incidents(st, &inc, &n_inc, &err) ||
 	    !pub_store_maintenances_after(st, 0, &m, &n_m, &err))
 		abort();
-	if (n_posts != expected)
+	if ((long)n_posts != expected)
 		abort();
+	check_withdrawn(st, posts, n_posts);
 	for (size_t i = 0; i < n_posts; i++)
 		if (posts[i].guid == NULL || strncmp(posts[i].guid, pub_store_guid_prefix(st),
 						     strlen(pub_store_guid_prefix(st))) != 0 ||
@@ -217,7 +247,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct fuzz_file msg;
 	static const char marker[] = "\n%%message\n";
 	const uint8_t *body = NULL;
-	size_t line_len = size, expected = 0;
+	size_t line_len = size;
+	long expected = 0;
 	char *input, *argv[MAX_ARGS + 1];
 	int argc = 0, commands = 0;
 

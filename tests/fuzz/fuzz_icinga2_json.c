@@ -1,13 +1,14 @@
 /*
  * fuzz_icinga2_json: the Icinga 2 REST API's answers
- * (publisher/source_icinga2.c), as each of the four queries and as an
+ * (publisher/source_icinga2.c), as each of the five queries and as an
  * error answer.
  *
  * The snapshot wants the objects of the saved answers of a real Icinga
  * 2.13 (tests/fixtures/publisher/icinga2) and a short pair ("a", "a!b").
  * Beyond "no crash": a failed parse says why; what a parse takes in is
- * in range (states, comment kinds, indexes of wanted objects) and its
- * texts are printable UTF-8; an error's status text is one clean line.
+ * in range (states, comment kinds, indexes of wanted objects, check
+ * times), a pending object has no state of its own, and its texts are
+ * printable UTF-8; an error's status text is one clean line.
  */
 #include "config.h"
 
@@ -39,8 +40,13 @@ static void check_snapshot(const struct pub_snapshot *s)
 		if (!o->seen)
 			continue;
 		if (o->hard_state < 0 || o->hard_state > (o->service ? 3 : 2) ||
-		    o->downtime_depth < 0)
+		    o->downtime_depth < 0 || o->last_check < 0 || o->check_interval < 0)
 			abort();
+		if (o->pending) {
+			if (o->hard_state != 0 || o->output != NULL || o->last_check != 0)
+				abort();	/* nothing taken from an object never checked */
+			continue;
+		}
 		check_line(o->output);
 	}
 	for (size_t i = 0; i < s->n_comments; i++) {
@@ -62,12 +68,13 @@ static void check_snapshot(const struct pub_snapshot *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum pub_icinga2_query queries[] = {
-		PUB_I2_HOSTS, PUB_I2_SERVICES, PUB_I2_COMMENTS, PUB_I2_DOWNTIMES
+		PUB_I2_HOSTS, PUB_I2_SERVICES, PUB_I2_COMMENTS, PUB_I2_DOWNTIMES,
+		PUB_I2_APPLICATION
 	};
 	struct pub_snapshot snap;
 	char *status;
 
-	/* one snapshot through the four queries, as a read of the API fills it */
+	/* one snapshot through the five queries, as a read of the API fills it */
 	pub_snapshot_init(&snap);
 	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
 		pub_snapshot_want(&snap, objects[i][0], objects[i][1]);

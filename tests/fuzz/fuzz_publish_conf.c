@@ -8,12 +8,17 @@
  *   - a config that is taken holds what the rest of the program relies on
  *     without checking again: the required keys, a base_url ending in '/',
  *     valid slugs, no cluster without a component, no component without
- *     a member.
+ *     a member, no member twice in a cluster, a comment_prefix, a title
+ *     template that expands, authors named once, and the API's password
+ *     never over http:// unless api_allow_http says so.
  */
 #include "config.h"
 
+#include <strings.h>
+
 #include "conf.h"
 #include "fuzz.h"
+#include "notes.h"
 #include "fuzz_file.h"
 
 static unsigned lines_of(const uint8_t *data, size_t size)
@@ -42,12 +47,53 @@ static void check_refusal(const char *path, const struct ms_buf *err, unsigned l
 	}
 }
 
+/* What of an operator's words is published: a mark, a valid title template, named authors. */
+static void check_words(const struct pub_config *c)
+{
+	char why[160];
+
+	if (!c->comment_prefix || c->comment_prefix[0] == '\0' ||
+	    strlen(c->comment_prefix) > PUB_COMMENT_PREFIX_MAX)
+		abort();
+	if (c->update_title && !pub_title_template_check(c->update_title, why, sizeof(why)))
+		abort();
+	for (size_t i = 0; i < c->n_authors; i++) {
+		if (!c->authors[i].login[0] || !c->authors[i].name[0] ||
+		    strcmp(pub_note_author(c, c->authors[i].login), c->authors[i].name) != 0)
+			abort();	/* each login named once, so its own name wins */
+	}
+	if (pub_note_author(c, NULL) != c->author)
+		abort();
+}
+
+static bool same_member(const struct pub_member *a, const struct pub_member *b)
+{
+	return strcmp(a->host, b->host) == 0 && (a->service == NULL) == (b->service == NULL) &&
+	       (a->service == NULL || strcmp(a->service, b->service) == 0);
+}
+
+/* Every member of cluster cl once. */
+static void check_members_once(const struct pub_cluster *cl)
+{
+	for (size_t j = 0; j < cl->n_components; j++)
+		for (size_t k = 0; k < cl->components[j].n_members; k++)
+			for (size_t j2 = j; j2 < cl->n_components; j2++)
+				for (size_t k2 = j2 == j ? k + 1 : 0;
+				     k2 < cl->components[j2].n_members; k2++)
+					if (same_member(&cl->components[j].members[k],
+							&cl->components[j2].members[k2]))
+						abort();
+}
+
 static void check_config(const struct pub_config *c)
 {
 	size_t n;
 
+	check_words(c);
 	if (!c->title || !c->base_url || !c->output_dir || !c->store || !c->source ||
 	    !c->author || !c->language || c->n_clusters == 0)
+		abort();
+	if (strncasecmp(c->source, "icinga2:http://", 15) == 0 && !c->api_allow_http)
 		abort();
 	n = strlen(c->base_url);
 	if (n == 0 || c->base_url[n - 1] != '/')
@@ -59,6 +105,7 @@ static void check_config(const struct pub_config *c)
 			abort();
 		if (pub_config_cluster(c, cl->slug) != cl)
 			abort();
+		check_members_once(cl);
 		for (size_t j = 0; j < cl->n_components; j++) {
 			const struct pub_component *co = &cl->components[j];
 			if (!pub_slug_valid(co->slug) || !co->name || co->n_members == 0)

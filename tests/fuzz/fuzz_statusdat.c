@@ -6,8 +6,9 @@
  * samples/publisher) and a short pair ("a", "a!b") a mutation can reach.
  * Beyond "no crash":
  *   - a parse that fails says where ("line N: ...") and leaves no half
- *     snapshot; one that succeeds holds only valid UTF-8 texts and
- *     comments/downtimes of wanted objects;
+ *     snapshot; one that succeeds holds only valid UTF-8 texts,
+ *     comments/downtimes of wanted objects and check times that are not
+ *     negative (none for an object never checked);
  *   - the same bytes read as a file (the program's way, in chunks) give
  *     the same verdict and the same counts as from memory.
  */
@@ -48,8 +49,12 @@ static void check_text(const char *t)
 static void check_ok(const struct pub_snapshot *s)
 {
 	for (size_t i = 0; i < s->n_objects; i++)
-		if (s->objects[i].seen)
+		if (s->objects[i].seen) {
 			check_text(s->objects[i].output);
+			if (s->objects[i].last_check < 0 || s->objects[i].check_interval < 0 ||
+			    (s->objects[i].check_interval > 0 && s->objects[i].last_check == 0))
+				abort();
+		}
 	for (size_t i = 0; i < s->n_comments; i++) {
 		if (s->comments[i].object >= s->n_objects)
 			abort();
@@ -72,10 +77,12 @@ static void check_failed(const struct pub_snapshot *s, const struct ms_buf *err,
 
 	if (err->len == 0 || strncmp(ms_buf_str(err), prefix, n) != 0)
 		abort();
-	if (s->n_comments != 0 || s->n_downtimes != 0 || s->created != 0)
+	if (s->n_comments != 0 || s->n_downtimes != 0 || s->created != 0 ||
+	    s->host_checks_disabled || s->service_checks_disabled)
 		abort();
 	for (size_t i = 0; i < s->n_objects; i++)
-		if (s->objects[i].seen || s->objects[i].output != NULL)
+		if (s->objects[i].seen || s->objects[i].output != NULL || s->objects[i].pending ||
+		    s->objects[i].last_check != 0)
 			abort();
 }
 
@@ -110,7 +117,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dok != ok)
 		abort();
 	if (ok && (disk.created != mem.created || disk.n_comments != mem.n_comments ||
-		   disk.n_downtimes != mem.n_downtimes || n_seen(&disk) != n_seen(&mem)))
+		   disk.n_downtimes != mem.n_downtimes || n_seen(&disk) != n_seen(&mem) ||
+		   disk.service_checks_disabled != mem.service_checks_disabled ||
+		   disk.host_checks_disabled != mem.host_checks_disabled))
 		abort();
 	if (!ok)
 		check_failed(&disk, &derr, prefix);

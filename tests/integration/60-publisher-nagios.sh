@@ -159,9 +159,9 @@ after=$(items email-cluster-a.rss)
 	check_ok "a second run on the same state changes nothing (same items, same file)" ||
 	check_fail "a second run changed the feed: $before / $after"
 
-# 4. an operator's comment and acknowledgement in Nagios become updates
-nagios_cmd "$N" "ADD_SVC_COMMENT;gw1.example.net;greylist;1;heather;The faulty server was removed from the cluster"
-nagios_cmd "$N" "ACKNOWLEDGE_SVC_PROBLEM;gw1.example.net;greylist;1;0;1;heather;Postgrey database locked"
+# 4. an operator's comment and acknowledgement in Nagios, marked public, become updates
+nagios_cmd "$N" "ADD_SVC_COMMENT;gw1.example.net;greylist;1;heather;public: The faulty server was removed from the cluster"
+nagios_cmd "$N" "ACKNOWLEDGE_SVC_PROBLEM;gw1.example.net;greylist;1;0;1;heather;public: Postgrey database locked"
 nagios_wait_field "$N" gw1.example.net greylist problem_has_been_acknowledged 1 || check_fail "no acknowledgement"
 sleep 1.2	# the comments are written with the next status.dat
 run run
@@ -278,7 +278,8 @@ want=$(printf 'Email Cluster A is Degraded|Email Cluster A,Incident 3\nInvestiga
 [ "$(items email-cluster-a.rss | cut -d'|' -f3 | sort | uniq -d)" = "" ] && check_ok "no duplicate guid" ||
 	check_fail "duplicate guids"
 
-# 12. hold-down: a flap shorter than hold_down never reaches readers
+# 12. hold-down: a flap shorter than hold_down never reaches readers (it is
+# over once the cluster has been Online for hold_down since last seen away)
 sed 's/^hold_down = 0/hold_down = 120/; s|/state/publish.db|/state/holddown.db|; s|= '"$OUT"'$|= '"$W"'/www2|' \
 	"$W/publish.conf" >"$W/holddown.conf"
 hd() { "$publish" -c "$W/holddown.conf" run --now "@$1" >/dev/null 2>&1; }
@@ -287,11 +288,13 @@ hd "$t0"	# Cluster A is Degraded (gw2) from here
 hd $((t0 + 60))
 flip gw2-greylist gw2.example.net greylist 0 "OK"
 hd $((t0 + 90))	# back before the 120 s were up
+hd $((t0 + 179))
+hd $((t0 + 180))	# Online for 120 s since last seen away: the flap is over
 flip gw2-greylist gw2.example.net greylist 2 "CRITICAL"
-hd $((t0 + 100))
-hd $((t0 + 219))
+hd $((t0 + 200))
+hd $((t0 + 319))
 n1=$(OUT=$W/www2 titles email-cluster-a.rss | grep -c . || true)
-hd $((t0 + 220))
+hd $((t0 + 320))
 n2=$(OUT=$W/www2 titles email-cluster-a.rss | grep -c . || true)
 [ "$n1" -eq 0 ] && [ "$n2" -eq 1 ] && check_ok "hold-down: the flap was swallowed, the lasting state published after 120 s" ||
 	check_fail "hold-down: $n1 items before, $n2 after"

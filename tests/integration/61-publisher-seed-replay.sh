@@ -56,7 +56,16 @@ for o in objects:
     print("\tcurrent_state=%d\n\tlast_hard_state=%d\n\tstate_type=1\n"
           "\tplugin_output=state %d\n\tscheduled_downtime_depth=%d\n\t}\n" % (code, code, code, dt))
 PY
+	# the operators' comments Nagios holds at the time, if any
+	[ ! -f "$W/comments.dat" ] || cat "$W/comments.dat" >>"$W/status.dat.new"
 	mv "$W/status.dat.new" "$W/status.dat"
+}
+
+# comment AT HOST!SERVICE ID TEXT: heather writes TEXT in Nagios at AT (UTC)
+comment() {
+	_host=${2%%!*} _svc=${2#*!}
+	printf 'servicecomment {\n\thost_name=%s\n\tservice_description=%s\n\tentry_type=1\n\tcomment_id=%s\n\tentry_time=%s\n\tauthor=heather\n\tcomment_data=%s\n\t}\n' \
+		"$_host" "$_svc" "$3" "$(date -u -d "$1" +%s)" "$4" >>"$W/comments.dat"
 }
 
 pub() {	# AT COMMAND ARGS...: the publisher at the seed's time AT (UTC)
@@ -73,6 +82,9 @@ run_at() {	# AT [OBJECT=STATE...]: monitoring shows this at AT, cron runs
 
 msg() { printf '%s\n' "$2" >"$W/$1.txt"; }
 
+# replay_story posts|notes: the seed's story; its two updates of Cluster B's
+# incident are an operator's posts, or (notes) public comments in Nagios
+replay_story() {
 # 27 Sep 2009: an all-clear note about Cluster A
 run_at "2009-09-27 05:00:00"
 msg allclear "OpenSRS Email Services on Cluster A are fully available."
@@ -83,12 +95,22 @@ pub "2009-09-27 05:24:14" post --cluster email-cluster-a --title "Email Cluster 
 # updates, then it is back: the hold-down of 120 s delays each transition
 run_at "2009-09-29 06:56:17" prov1.b.example.net!provisioning=2
 run_at "2009-09-29 06:58:17" prov1.b.example.net!provisioning=2
-msg u1 "Update: the provisioning queue is being processed. Customer mailboxes remain accessible via IMAP, POP and Webmail."
-pub "2009-09-29 08:24:08" post --cluster email-cluster-b --incident 1 \
-	--title "Email Cluster B is Degraded" --message-file "$W/u1.txt"
-msg u2 "Update: we isolated the cause, a misconfigured provisioning script."
-pub "2009-09-29 09:02:23" post --cluster email-cluster-b --incident 1 \
-	--title "Email Cluster B is Degraded" --message-file "$W/u2.txt"
+u1="Update: the provisioning queue is being processed. Customer mailboxes remain accessible via IMAP, POP and Webmail."
+u2="Update: we isolated the cause, a misconfigured provisioning script."
+if [ "$1" = notes ]; then
+	comment "2009-09-29 08:24:08" prov1.b.example.net!provisioning 1 "public: $u1"
+	run_at "2009-09-29 08:24:30" prov1.b.example.net!provisioning=2
+	comment "2009-09-29 09:02:23" prov1.b.example.net!provisioning 2 "public: $u2"
+	run_at "2009-09-29 09:02:30" prov1.b.example.net!provisioning=2
+	rm "$W/comments.dat"
+else
+	msg u1 "$u1"
+	pub "2009-09-29 08:24:08" post --cluster email-cluster-b --incident 1 \
+		--title "Email Cluster B is Degraded" --message-file "$W/u1.txt"
+	msg u2 "$u2"
+	pub "2009-09-29 09:02:23" post --cluster email-cluster-b --incident 1 \
+		--title "Email Cluster B is Degraded" --message-file "$W/u2.txt"
+fi
 run_at "2009-09-29 09:17:30"
 run_at "2009-09-29 09:19:30"
 
@@ -100,6 +122,7 @@ Some customers may experience Webmail rendering issues in some browsers."
 pub "2009-11-04 15:51:54" incident open --cluster email-cluster-a \
 	--title "Email Cluster A is Online" --message-file "$W/web.txt"
 guid_before=$("$publish" -c "$W/publish.conf" show 6 | sed -n 's/^Guid: *//p')
+[ -n "$guid_before" ] || check_fail "post 6 is not the 4 Nov incident's ($1)"
 msg web2 "All OpenSRS Email services on Cluster A are fully available.
 
 Update Thursday, November 4, 2009 16:10 UTC:
@@ -120,6 +143,8 @@ pub "2010-01-13 19:06:34" post --cluster email-cluster-a --title "Email Cluster 
 pub "2010-01-13 19:07:34" post --cluster email-cluster-b --title "Email Cluster B is Online" \
 	--message-file "$W/mac.txt"
 run_at "2010-01-13 19:10:00"
+}
+replay_story posts
 
 # The story as a reader's feed parser sees it: pubDate | title | categories,
 # incident numbers replaced by the order they first appear in (I1, I2).
@@ -292,5 +317,37 @@ if [ "$rc" -eq 3 ] && grep -q "<title>Status of Email Cluster A unknown: monitor
 else
 	check_fail "unreadable source, late: exit $rc, $out"
 fi
+
+# The seed's wording from the engine: the two updates are public comments
+# an operator wrote in Nagios, titled by update_title = {cluster} is {state}
+# and signed with the operator's public name ([authors]): the same story,
+# and every item by Heather, as in the seed.
+W0=$W
+W=$W0/notes
+mkdir -p "$W"
+sed -e "s|^output_dir = .*|output_dir = $W/www|" -e "s|^store = .*|store = $W/publish.db|" \
+	-e "s|^source = .*|source = statusdat:$W/status.dat|" -e "s|^items = .*|items = 10|" \
+	-e "s|^author = .*|author = Heather\nupdate_title = {cluster} is {state}|" \
+	"$sample" >"$W/publish.conf"
+printf '\n[authors]\nheather = Heather\n' >>"$W/publish.conf"
+replay_story notes
+got=$(story "$W/www/feeds/service/email-service.rss")
+if [ "$got" = "$seed_story" ]; then
+	check_ok "update_title = {cluster} is {state}: the updates from Nagios comments tell the seed's story exactly"
+else
+	check_fail "the notes' feed tells another story:
+$got
+--- the seed:
+$seed_story"
+fi
+creators=$($py -c 'import sys,feedparser; print(" ".join(sorted(set(e.author for e in feedparser.parse(sys.argv[1]).entries))))' \
+	"$W/www/feeds/service/email-service.rss")
+[ "$creators" = Heather ] && check_ok "every item's dc:creator is Heather, as in the seed" ||
+	check_fail "dc:creator: $creators"
+case $(body "$W/www/feeds/service/email-service.rss" 6) in
+*"Update: we isolated the cause, a misconfigured provisioning script."*) check_ok "the second update carries the comment's words, without 'public:'" ;;
+*) check_fail "second update: $(body "$W/www/feeds/service/email-service.rss" 6)" ;;
+esac
+W=$W0
 
 [ "$failures" -eq 0 ]

@@ -182,7 +182,7 @@ grep -q 'Email Cluster A is Degraded \[Resolved\]' "$W/incident1.dom" &&
 	grep -q 'Resolved after 2 hours 12 minutes' "$W/incident1.dom" &&
 	check_ok "incident 1 is [Resolved] after 2 hours 12 minutes" ||
 	check_fail "incident 1 page: $(grep -o '<h1.*</h1>' "$W/incident1.dom")"
-grep -q '\[17:40\]' "$W/incident1.dom" && grep -q '\[18:30\]' "$W/incident1.dom" &&
+grep -q '\[17:40 UTC\]' "$W/incident1.dom" && grep -q '\[18:30 UTC\]' "$W/incident1.dom" &&
 	check_ok "incident 1 keeps its two operator updates" || check_fail "incident 1 lost its updates"
 browser --dump-dom "$url/history.html" >"$W/history.dom"
 grep -q '<h2>November 2026</h2>' "$W/history.dom" && grep -q 'incidents/1.html' "$W/history.dom" &&

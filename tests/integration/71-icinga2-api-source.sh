@@ -55,8 +55,8 @@ for s in gw1-greylist gw2-greylist store1-storage store2-storage web1-webmail; d
 	icinga2_flip "$I" "$s" 0 "OK - fine"
 done
 icinga2_start "$I" || { echo "FAIL: Icinga 2 did not start"; tail -5 "$I/daemon.out"; exit 1; }
-# Every object checked once: a pending one is left unseen, and the run would
-# name it and wait (Icinga 2 spreads the first checks over the interval).
+# Every object checked once: a pending one is unknown, and its cluster with
+# it (Icinga 2 spreads the first checks over the interval).
 for o in gw1:- gw2:- bmx1:- store1:- store2:- web1:- gw1:greylist gw2:greylist \
 	 store1:storage store2:storage web1:webmail; do
 	icinga2_wait "$I" "${o%%:*}.example.net" "${o#*:}" 0 ||
@@ -173,9 +173,9 @@ run run
 first_body email-cluster-a.rss | grep -q "AV/GreyListing 1 is unavailable" &&
 	check_ok "the post names AV/GreyListing 1" || check_fail "post: $(first_body email-cluster-a.rss)"
 
-# an acknowledgement with a comment through the API becomes an update
+# an acknowledgement with a comment marked public through the API becomes an update
 icinga2_api "$I" POST /v1/actions/acknowledge-problem \
-	'{"type":"Service","filter":"host.name==\"gw1.example.net\" && service.name==\"greylist\"","author":"heather","comment":"Postgrey database locked"}' >/dev/null
+	'{"type":"Service","filter":"host.name==\"gw1.example.net\" && service.name==\"greylist\"","author":"heather","comment":"public: Postgrey database locked"}' >/dev/null
 run run
 $py -c 'import sys,feedparser
 d=feedparser.parse(sys.argv[1])
@@ -222,10 +222,12 @@ first_body email-cluster-a.rss | grep -q "maintenance of Email Cluster A is comp
 	check_ok "the Online post says the maintenance is complete" ||
 	check_fail "no 'maintenance is complete': $(first_body email-cluster-a.rss)"
 
-# 6. a config naming an object Icinga does not have changes nothing
+# 6. a config naming an object Icinga does not have is a config error: exit 2,
+# the file and the member's line, nothing changed
 sed -i 's/^member = web1.example.net!webmail/member = web9.example.net!webmail/' "$W/publish.conf"
+line=$(grep -n '^member = web9' "$W/publish.conf" | cut -d: -f1)
 run run
-[ "$rc" -eq 1 ] && case $out in *"does not report web9.example.net!webmail"*) true ;; *) false ;; esac &&
+[ "$rc" -eq 2 ] && case $out in *"$W/publish.conf:$line: "*"does not report web9.example.net!webmail"*) true ;; *) false ;; esac &&
 	check_ok "an object the API does not have: $out" || check_fail "unknown object: exit $rc: $out"
 
 # 7. Icinga stopped: the run fails and says so

@@ -83,6 +83,13 @@ for s in gw1-greylist gw2-greylist store1-storage store2-storage; do nagios_flip
 chown -R nagios:nagios "$W/state" "$OUT"
 chmod 644 "$W/publish.conf"
 nagios_start "$N" || { echo "FAIL: Nagios did not start"; exit 1; }
+# status.dat is written every 60 s here: the one written at the start shows
+# every service pending (has_been_checked=0), which is unknown, not up, to
+# the publisher; wait for the one that shows them checked
+for s in gw1:greylist gw2:greylist store1:storage store2:storage; do
+	nagios_wait_field "$N" "${s%%:*}.example.net" "${s#*:}" has_been_checked 1 75 ||
+		{ echo "FAIL: no first check results in status.dat"; exit 1; }
+done
 nagios_wait "$N" store2.example.net storage 0 || { echo "FAIL: no first check results"; exit 1; }
 
 # the publisher runs as Nagios' user, as it would from Nagios

@@ -329,6 +329,65 @@ else
 	check_fail "published posts differ: $(diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | head -n 8)"
 fi
 
+# --- e. retract, killed at every write-side call ---------------------------------
+# From the reference's end, an operator withdraws the acknowledgement's post.
+# After a kill at any write-side call: every file valid, the store as before
+# the retract or as after it; then the operator's retract again (the store
+# does not hold it) or the next run (it does) leaves store and site equal to
+# an unfaulted retract's: the post in no feed, page or status.json, its page
+# gone, no temporary file left.
+rid=$(sqlite3 "file:$W/ref/$steps/publish.db?mode=ro" \
+	"SELECT id FROM posts WHERE kind = 'identified' ORDER BY id DESC LIMIT 1")
+words=$(sqlite3 "file:$W/ref/$steps/publish.db?mode=ro" "SELECT summary FROM posts WHERE id = ${rid:-0}" |
+	cut -c 24-52)
+retract() {	# ENV...: retract post $rid at the last step's time
+	{ env "$@" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$publish" -c "$W/conf/$steps.conf" retract "$rid" --now "@${replay_at[$steps]}" \
+		>"$W/out" 2>&1; } 2>/dev/null
+}
+withdrawn() {	# "yes" when the live store holds post $rid withdrawn
+	[ "$(sqlite3 "file:$L/publish.db?mode=ro" "SELECT retracted_at IS NOT NULL FROM posts WHERE id = $rid" 2>/dev/null)" = 1 ] &&
+		echo yes
+}
+restore "$steps"
+if [ -z "$rid" ] || [ -z "$words" ] || ! retract LD_PRELOAD="$killpoint" KILLPOINT_COUNT="$W/count"; then
+	check_fail "the reference retract of post '$rid': $(cat "$W/out")"
+else
+	rtotal=$(cat "$W/count")
+	cp -a "$L" "$W/ref/retract"
+	dump "$L/publish.db" >"$W/ref/retract.dump"
+	[ -z "$(grep -rlF -- "$words" "$L/www")" ] && [ ! -e "$L/www/posts/$rid.html" ] &&
+		check_ok "reference retract of post $rid ($rtotal write-side calls): '$words' is in no file" ||
+		check_fail "the retracted words are still in: $(grep -rlF -- "$words" "$L/www")"
+	rbad=0 rtried=0
+	for n in $(seq 1 "$rtotal"); do
+		restore "$steps"
+		retract LD_PRELOAD="$killpoint" KILLPOINT_AT="$n"
+		rc=$?
+		runs=$((runs + 1))
+		[ "$rc" -eq 137 ] || { check_fail "retract, kill point $n: not killed (exit $rc)"; continue; }
+		rtried=$((rtried + 1))
+		problems=$(check_after_kill)
+		if ! cmp -s "$W/kill.dump" "$W/ref/$steps.dump" && ! cmp -s "$W/kill.dump" "$W/ref/retract.dump"; then
+			problems="$problems the store is neither as before the retract nor as after it"
+		fi
+		if [ "$(withdrawn)" = yes ]; then
+			step "$steps" || problems="$problems; the next run failed: $(cat "$W/out")"
+		else
+			retract || problems="$problems; retract again failed: $(cat "$W/out")"
+		fi
+		runs=$((runs + 1))
+		dump "$L/publish.db" >"$W/live.dump"
+		cmp -s "$W/live.dump" "$W/ref/retract.dump" || problems="$problems; the store differs from the reference retract"
+		diff -r "$W/ref/retract/www" "$L/www" >"$W/diff.out" 2>&1 ||
+			problems="$problems; the site differs from the reference retract: $(head -n 4 "$W/diff.out")"
+		left=$(find "$L" -name '.*' -type f -printf '%P ')
+		[ -z "$left" ] || problems="$problems; left behind: $left"
+		[ -z "$problems" ] || { rbad=$((rbad + 1)); check_fail "retract killed at write-side call $n: $problems"; }
+	done
+	[ "$rbad" -eq 0 ] && check_ok "retract killed at each of its $rtried write-side calls: all valid, the store before or after, and the next command completes it exactly"
+fi
+
 # --- d. what a kill cannot show: the order of the fsyncs a power cut needs ----
 # The whole replay under strace, into a new directory: every file renamed
 # into place was fsynced (as its temporary file) before the rename, and

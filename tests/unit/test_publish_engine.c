@@ -280,12 +280,47 @@ START_TEST(holddown_through_the_store)
 	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1000), 0);
 	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1060), 0);
 	ck_assert_uint_eq(apply(status(0, 0, 0, 0, NULL), 1100), 0);	/* a flap */
-	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1110), 0);
-	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1229), 0);
-	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1230), 1);
+	ck_assert_uint_eq(apply(status(0, 0, 0, 0, NULL), 1179), 0);
+	ck_assert_uint_eq(apply(status(0, 0, 0, 0, NULL), 1180), 0);	/* settled */
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1190), 0);
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1309), 0);
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, NULL), 1310), 1);
 	p = posts(&n);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(p[0].published_at, 1230);
+	ck_assert_int_eq(p[0].published_at, 1310);
+	ck_assert_str_eq(p[0].title, "Email Cluster A is Degraded");
+	ck_assert(strstr(p[0].body_html, "intermittent") == NULL);
+	pub_posts_free(p, n);
+}
+END_TEST
+
+/*
+ * gw1 flips between OK and CRITICAL every 30 s, runs every 30 s: each
+ * second run sees the cluster Online. Once it has flapped for the hold-down
+ * it is announced, Degraded and intermittent, through the store (which
+ * keeps the flap between runs), and the flapping that follows adds nothing.
+ */
+START_TEST(lasting_flap_through_the_store)
+{
+	size_t n, posted = 0;
+	struct pub_post *p;
+	time_t t;
+
+	for (t = 1000; t < 1000 + 1800; t += 30)
+		posted += apply(status((t / 30) % 2 ? 0 : 2, 0, 0, 0, NULL), t);
+	ck_assert_uint_eq(posted, 1);
+	p = posts(&n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(p[0].title, "Email Cluster A is Degraded");
+	ck_assert_int_eq(p[0].incident, 1);
+	ck_assert_msg(strstr(p[0].body_html, "some of its services fail intermittently") &&
+		      strstr(p[0].body_html, "Incoming Mail fails intermittently "
+			     "(AV/GreyListing 1 is affected).") &&
+		      strstr(p[0].body_html, "Mail Storage is working normally.") &&
+		      /* the flap's start (the first CRITICAL, at 1020), not the last flip */
+		      strstr(p[0].body_html, "The problem began on 01 Jan 1970 00:17 UTC."),
+		      "%s", p[0].body_html);
+	ck_assert_int_le(p[0].published_at, 1000 + 120 + 30);
 	pub_posts_free(p, n);
 }
 END_TEST
@@ -302,10 +337,12 @@ START_TEST(operator_notes_become_updates)
 	size_t n;
 
 	/* a note from before the incident is old news */
-	ck_assert_uint_eq(apply(status(2, 0, 0, 0, COMMENT(1, 7, 50, "old note")), 61000), 1);
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, COMMENT(1, 7, 50, "public: old note")), 61000),
+			  1);
 	/* 16:57 UTC */
-	ck_assert_uint_eq(apply(status(2, 0, 0, 0, COMMENT(1, 7, 50, "old note")
-					COMMENT(1, 8, 61020, "We are aware of the <problem> & on it")),
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, COMMENT(1, 7, 50, "public: old note")
+					COMMENT(1, 8, 61020, "public: We are aware of the "
+						"<problem> & on it")),
 				61260), 1);
 	p = posts(&n);
 	ck_assert_uint_eq(n, 2);
@@ -313,18 +350,22 @@ START_TEST(operator_notes_become_updates)
 	ck_assert_str_eq(p[0].kind, "update");
 	ck_assert_int_eq(p[0].incident, 1);
 	ck_assert_int_eq(p[0].published_at, 61020);	/* when the operator wrote it */
-	ck_assert_msg(strstr(p[0].body_html, "<p><strong>[16:57]</strong> We are aware of the "
-			     "&lt;problem&gt; &amp; on it</p>") != NULL, "%s", p[0].body_html);
-	ck_assert_str_eq(p[0].summary, "[16:57] We are aware of the <problem> & on it");
+	ck_assert_msg(strstr(p[0].body_html, "<p><strong>[16:57 UTC]</strong> We are aware of "
+			     "the &lt;problem&gt; &amp; on it</p>") != NULL, "%s", p[0].body_html);
+	ck_assert_str_eq(p[0].summary, "[16:57 UTC] We are aware of the <problem> & on it");
+	/* heather is not in [authors]: the configured author, never the login */
+	ck_assert_str_eq(p[0].author, "Operations");
 	pub_posts_free(p, n);
 
 	/* the same comments again: nothing new; an acknowledgement: identified */
-	ck_assert_uint_eq(apply(status(2, 0, 0, 0, COMMENT(1, 8, 61020, "We are aware of the "
-							   "<problem> & on it")
-					COMMENT(4, 9, 68940, "Postgrey database locked")), 69000), 1);
+	ck_assert_uint_eq(apply(status(2, 0, 0, 0, COMMENT(1, 8, 61020, "public: We are aware "
+							   "of the <problem> & on it")
+					COMMENT(4, 9, 68940, "PUBLIC:Postgrey database locked")),
+				69000), 1);
 	p = posts(&n);
 	ck_assert_str_eq(p[0].title, "Email Cluster A: Issue identified at 19:09 UTC");
 	ck_assert_str_eq(p[0].kind, "identified");
+	ck_assert_str_eq(p[0].summary, "[19:09 UTC] Postgrey database locked");
 	pub_posts_free(p, n);
 	inc = incident(1);
 	ck_assert_int_eq(inc.identified_at, 68940);
@@ -333,7 +374,8 @@ START_TEST(operator_notes_become_updates)
 
 	/* resolved: later comments no longer reach readers */
 	ck_assert_uint_eq(apply(status(0, 0, 0, 0, NULL), 70000), 1);
-	ck_assert_uint_eq(apply(status(0, 0, 0, 0, COMMENT(1, 10, 70100, "late")), 70200), 0);
+	ck_assert_uint_eq(apply(status(0, 0, 0, 0, COMMENT(1, 10, 70100, "public: late")),
+				70200), 0);
 }
 END_TEST
 
@@ -348,16 +390,16 @@ START_TEST(note_from_before_the_first_run)
 		"\tcurrent_state=2\n\tlast_hard_state=2\n\tstate_type=1\n"
 		"\tlast_hard_state_change=500\n\t}\n"
 		"servicecomment {\n\thost_name=gw2\n\tservice_description=greylist\n"
-		"\tentry_type=1\n\tcomment_id=1\n\tentry_time=400\n\tcomment_data=old\n\t}\n"
+		"\tentry_type=1\n\tcomment_id=1\n\tentry_time=400\n\tcomment_data=public: old\n\t}\n"
 		"servicecomment {\n\thost_name=gw2\n\tservice_description=greylist\n"
-		"\tentry_type=1\n\tcomment_id=2\n\tentry_time=600\n\tcomment_data=new\n\t}\n");
+		"\tentry_type=1\n\tcomment_id=2\n\tentry_time=600\n\tcomment_data=public: new\n\t}\n");
 	struct pub_post *p;
 	size_t n;
 
 	ck_assert_uint_eq(apply(text, 5000), 2);
 	p = posts(&n);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_str_eq(p[0].summary, "[00:10] new");
+	ck_assert_str_eq(p[0].summary, "[00:10 UTC] new");
 	pub_posts_free(p, n);
 }
 END_TEST
@@ -480,6 +522,7 @@ Suite *publish_engine_suite(void)
 	tcase_add_test(tc, compose_message_keeps_own_title);
 	tcase_add_checked_fixture(hd, setup_holddown, teardown);
 	tcase_add_test(hd, holddown_through_the_store);
+	tcase_add_test(hd, lasting_flap_through_the_store);
 	TCase *det = tcase_create("details");
 	tcase_add_checked_fixture(det, setup_details, teardown);
 	tcase_add_test(det, details_are_escaped);

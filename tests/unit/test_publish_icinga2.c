@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -243,8 +244,32 @@ START_TEST(missing_state_names_the_object)
 }
 END_TEST
 
-/* Icinga's answer for an object it has not checked yet: DOWN/UNKNOWN, no result */
-START_TEST(pending_object_is_not_seen)
+/* Icinga's own flap detection ("flapping": true) reaches the model; absent is false. */
+START_TEST(flapping_is_read)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_snapshot s;
+	json_t *attrs, *root = fixture_json("icinga2/services.json", &attrs);
+
+	json_object_set_new(attrs, "flapping", json_true());
+	ck_assert_msg(parse_json(PUB_I2_SERVICES, root, &s, &err), "%s", ms_buf_str(&err));
+	ck_assert(s.objects[STORE1_STORAGE].flapping);
+	ck_assert(!s.objects[GW1_GREYLIST].flapping);
+	json_decref(root);
+	pub_snapshot_free(&s);
+	ck_assert(!parse_changed_service("flapping", json_string("yes"), &err));
+	ck_assert_str_eq(ms_buf_str(&err), "the API's answer for store1.example.net!"
+			 "mail storage: flapping is not a number");
+	ms_buf_free(&err);
+}
+END_TEST
+
+/*
+ * Icinga's answer for an object it has not checked yet: DOWN/UNKNOWN, no
+ * result. It is reported and pending (unknown), as has_been_checked=0 is
+ * in a status.dat; its DOWN/UNKNOWN is not taken.
+ */
+START_TEST(pending_object_is_seen_and_pending)
 {
 	struct ms_buf err = MS_BUF_INIT;
 	struct pub_snapshot s;
@@ -254,11 +279,49 @@ START_TEST(pending_object_is_not_seen)
 	json_object_set_new(attrs, "state", json_integer(3));
 	json_object_set_new(attrs, "last_hard_state", json_integer(3));
 	ck_assert(parse_json(PUB_I2_SERVICES, root, &s, &err));
-	ck_assert(!s.objects[STORE1_STORAGE].seen);
+	ck_assert(s.objects[STORE1_STORAGE].seen);
+	ck_assert(s.objects[STORE1_STORAGE].pending);
+	ck_assert_int_eq(s.objects[STORE1_STORAGE].hard_state, 0);
+	ck_assert_int_eq(s.objects[STORE1_STORAGE].last_check, 0);
 	ck_assert(s.objects[GW1_GREYLIST].seen);
+	ck_assert(!s.objects[GW1_GREYLIST].pending);
+	/* when it was checked: the result's end */
+	ck_assert_int_gt(s.objects[GW1_GREYLIST].last_check, 1795600000);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
+}
+END_TEST
+
+/* The IcingaApplication: whether Icinga runs active checks at all. */
+START_TEST(application_answer)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_snapshot s;
+	json_t *attrs, *root = fixture_json("icinga2/application.json", &attrs);
+
+	ck_assert(parse_json(PUB_I2_APPLICATION, root, &s, &err));
+	ck_assert(!s.host_checks_disabled && !s.service_checks_disabled);
+	pub_snapshot_free(&s);
+	json_object_set_new(attrs, "enable_service_checks", json_false());
+	ck_assert(parse_json(PUB_I2_APPLICATION, root, &s, &err));
+	ck_assert(s.service_checks_disabled && !s.host_checks_disabled);
+	pub_snapshot_free(&s);
+	json_object_set_new(attrs, "enable_host_checks", json_string("no"));
+	ck_assert(!parse_json(PUB_I2_APPLICATION, root, &s, &err));
+	ck_assert_str_eq(ms_buf_str(&err), "the API's answer for the IcingaApplication: "
+			 "enable_host_checks is not a number");
+	json_decref(root);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+	/* asked for the switches alone, of no host */
+	char *body = pub_icinga2_request(PUB_I2_APPLICATION, &s);
+	root = json_loads(body, 0, NULL);
+	ck_assert_ptr_null(json_object_get(root, "filter"));
+	ck_assert_uint_eq(json_array_size(json_object_get(root, "attrs")), 2);
+	ck_assert_str_eq(pub_icinga2_path(PUB_I2_APPLICATION), "/v1/objects/icingaapplications");
+	json_decref(root);
+	free(body);
 }
 END_TEST
 
@@ -384,7 +447,7 @@ START_TEST(request_filters_by_names)
 	ck_assert_uint_eq(json_array_size(services), 2);
 	ck_assert_str_eq(json_string_value(json_array_get(services, 1)), "x");
 	/* only what the model reads */
-	ck_assert_uint_eq(json_array_size(json_object_get(req, "attrs")), 9);
+	ck_assert_uint_eq(json_array_size(json_object_get(req, "attrs")), 11);
 	json_decref(req);
 	free(body);
 
@@ -471,19 +534,81 @@ START_TEST(read_needs_credentials)
 }
 END_TEST
 
-START_TEST(read_refuses_plain_http)
+/* The config with the keys of the source, refused: "FILE:LINE: why". */
+static void expect_refused(const char *publisher_extra, const char *line_and_why)
+{
+	char text[2048];
+	struct ms_buf err = MS_BUF_INIT;
+	char *path;
+
+	snprintf(text, sizeof(text),
+		 "[publisher]\ntitle = T\nbase_url = https://status.example.com/\n"
+		 "output_dir = /nonexistent/out\nstore = /nonexistent/db\n%s\n"
+		 "[cluster a]\nname = A\nservice = Email\n"
+		 "[component a in]\nname = In\nmember = gw1!greylist = Gateway 1\n",
+		 publisher_extra);
+	path = temp_file(text);
+	ck_assert(pub_config_load(path, &err) == NULL);
+	ck_assert_msg(strncmp(ms_buf_str(&err), path, strlen(path)) == 0 &&
+		      strstr(ms_buf_str(&err), line_and_why) != NULL, "%s", ms_buf_str(&err));
+	unlink(path);
+	free(path);
+	ms_buf_free(&err);
+}
+
+/* The password in clear: refused with the file and line, unless allowed */
+START_TEST(plain_http_needs_api_allow_http)
+{
+	char *pw = temp_file("secret\n");
+	char extra[512];
+	struct pub_config *cfg;
+	struct ms_buf err = MS_BUF_INIT;
+	int port, fd = listen_loopback(&port);
+
+	snprintf(extra, sizeof(extra), "source = icinga2:http://127.0.0.1:%d\n"
+		 "api_user = u\napi_password_file = %s", port, pw);
+	expect_refused(extra, ":6: source: 'icinga2:http://127.0.0.1:");
+	expect_refused(extra, "would send api_user's password in clear");
+	/* allowed: the run goes to the http:// URL (where nobody answers) */
+	close(fd);
+	snprintf(extra, sizeof(extra), "source = icinga2:http://127.0.0.1:%d\n"
+		 "api_user = u\napi_password_file = %s\napi_allow_http = yes", port, pw);
+	cfg = load_config(extra);
+	ck_assert(cfg->api_allow_http);
+	ck_assert(!read_source(cfg, &err));
+	ck_assert_msg(strncmp(ms_buf_str(&err), "http://127.0.0.1:", 17) == 0, "%s",
+		      ms_buf_str(&err));
+	ck_assert(strstr(ms_buf_str(&err), "not an https:// URL") == NULL);
+	unlink(pw);
+	free(pw);
+	ms_buf_free(&err);
+	pub_config_free(cfg);
+}
+END_TEST
+
+/* A password file others may read: refused at load (file:line) and at read */
+START_TEST(password_file_must_be_private)
 {
 	char *pw = temp_file("secret\n");
 	char extra[512];
 	struct pub_config *cfg;
 	struct ms_buf err = MS_BUF_INIT;
 
-	snprintf(extra, sizeof(extra), "source = icinga2:http://127.0.0.1:5665\n"
+	snprintf(extra, sizeof(extra), "source = icinga2:https://127.0.0.1:5665\n"
 		 "api_user = u\napi_password_file = %s", pw);
+	ck_assert_int_eq(chmod(pw, 0644), 0);
+	expect_refused(extra, ":8: api_password_file ");
+	expect_refused(extra, " is open to everyone (mode 0644): it holds a password; chmod 600 it");
+	ck_assert_int_eq(chmod(pw, 0640), 0);
+	expect_refused(extra, "is open to its group (mode 0640)");
+	/* made readable after the config was read: the read refuses it too */
+	ck_assert_int_eq(chmod(pw, 0600), 0);
 	cfg = load_config(extra);
+	ck_assert_int_eq(chmod(pw, 0604), 0);
 	ck_assert(!read_source(cfg, &err));
-	ck_assert_str_eq(ms_buf_str(&err), "'http://127.0.0.1:5665' is not an https:// URL "
-			 "(the API needs a password: it only goes over TLS)");
+	ck_assert_msg(strstr(ms_buf_str(&err), "is open to everyone (mode 0604)") != NULL, "%s",
+		      ms_buf_str(&err));
+	ck_assert(strstr(ms_buf_str(&err), "secret") == NULL);
 	unlink(pw);
 	free(pw);
 	ms_buf_free(&err);
@@ -538,14 +663,17 @@ Suite *publish_icinga2_suite(void)
 	tcase_add_test(tc, missing_state_names_the_object);
 	tcase_add_test(tc, state_out_of_range);
 	tcase_add_test(tc, boolean_in_range_only);
-	tcase_add_test(tc, pending_object_is_not_seen);
+	tcase_add_test(tc, flapping_is_read);
+	tcase_add_test(tc, pending_object_is_seen_and_pending);
+	tcase_add_test(tc, application_answer);
 	tcase_add_test(tc, output_with_control_characters_is_cleaned);
 	tcase_add_test(tc, not_the_api);
 	tcase_add_test(tc, error_answer_status);
 	tcase_add_test(tc, request_filters_by_names);
 	tcase_add_test(tc, config_keys);
 	tcase_add_test(tc, read_needs_credentials);
-	tcase_add_test(tc, read_refuses_plain_http);
+	tcase_add_test(tc, plain_http_needs_api_allow_http);
+	tcase_add_test(tc, password_file_must_be_private);
 	tcase_add_test(tc, read_refuses_an_empty_password);
 	tcase_add_test(tc, read_names_a_missing_password_file);
 	suite_add_tcase(s, tc);

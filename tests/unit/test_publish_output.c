@@ -303,15 +303,27 @@ END_TEST
 START_TEST(notes_speak_the_site_time_zone)
 {
 	struct pub_cluster cl = { .name = "Email Cluster A" };
+	struct pub_config cfg = { .timezone = "Europe/Berlin" };
 	struct pub_post p = { 0 };
 
-	/* 2010-01-13 19:07:34 UTC is 20:07 in Berlin (CET) */
-	pub_compose_note(&cl, "Update at", 1263409654, "The faulty server was removed",
-			 "Europe/Berlin", &p);
+	/* 2010-01-13 19:07:34 UTC is 20:07 in Berlin (CET): title and body say so */
+	pub_compose_note(&cfg, &cl, PUB_CLUSTER_DEGRADED, "Update", 1263409654,
+			 "The faulty server was removed", &p);
 	ck_assert_str_eq(p.title, "Email Cluster A: Update at 20:07 CET");
-	ck_assert_ptr_nonnull(strstr(p.body_html, "<strong>[20:07]</strong>"));
-	pub_compose_note(&cl, "Update at", 1263409654, "x", NULL, &p);
+	ck_assert_msg(strstr(p.body_html, "<strong>[20:07 CET]</strong>") != NULL, "%s",
+		      p.body_html);
+	ck_assert_str_eq(p.summary, "[20:07 CET] The faulty server was removed");
+	cfg.timezone = NULL;
+	pub_compose_note(&cfg, &cl, PUB_CLUSTER_DEGRADED, "Update", 1263409654, "x", &p);
 	ck_assert_str_eq(p.title, "Email Cluster A: Update at 19:07 UTC");
+	ck_assert_ptr_nonnull(strstr(p.body_html, "<strong>[19:07 UTC]</strong>"));
+	/* the seed's wording: every post of an incident titled with its state */
+	cfg.update_title = "{cluster} is {state}";
+	pub_compose_note(&cfg, &cl, PUB_CLUSTER_DEGRADED, "Update", 1263409654, "x", &p);
+	ck_assert_str_eq(p.title, "Email Cluster A is Degraded");
+	cfg.update_title = "{what} {time} - {cluster} ({state})";
+	pub_compose_note(&cfg, &cl, PUB_CLUSTER_OFFLINE, "Issue identified", 1263409654, "x", &p);
+	ck_assert_str_eq(p.title, "Issue identified 19:07 UTC - Email Cluster A (Offline)");
 	free(p.title);
 	free(p.body_html);
 	free(p.summary);

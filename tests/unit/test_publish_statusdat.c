@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,120 @@ START_TEST(index_grows)
 }
 END_TEST
 
+/*
+ * The fixture as text, with each FROM replaced by TO (pairs, NULL-ended),
+ * each one found after the one before.
+ */
+static char *fixture_changed(const char *name, ...)
+{
+	char *path = publish_fixture(name);
+	FILE *fp = fopen(path, "rb");
+	struct ms_buf b = MS_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	va_list ap;
+	const char *from;
+	size_t off = 0;
+
+	ck_assert(fp != NULL);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		ms_buf_add(&b, chunk, n);
+	fclose(fp);
+	free(path);
+	va_start(ap, name);
+	while ((from = va_arg(ap, const char *)) != NULL) {
+		const char *to = va_arg(ap, const char *);
+		char *at = strstr(b.data + off, from), *rest;
+
+		ck_assert_msg(at != NULL, "%s not in %s", from, name);
+		rest = strdup(at + strlen(from));
+		b.len = (size_t)(at - b.data);
+		ms_buf_puts(&b, to);
+		off = b.len;
+		ms_buf_puts(&b, rest);
+		free(rest);
+	}
+	va_end(ap);
+	return ms_buf_steal(&b);
+}
+
+/*
+ * When each object was last checked and how often (next_check -
+ * last_check: check_interval counts in an interval_length status.dat does
+ * not give); whether it was ever checked; whether checks run at all.
+ */
+START_TEST(check_times_and_pending)
+{
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+	char *text;
+
+	want(&s);
+	ck_assert_msg(read_fixture("nagios4-status.dat", &s, &err), "%s", ms_buf_str(&err));
+	ck_assert(!s.objects[0].pending && !s.objects[3].pending);
+	ck_assert_int_eq(s.objects[0].last_check, 1795610145);
+	ck_assert_int_eq(s.objects[0].check_interval, 1);
+	ck_assert_int_eq(s.objects[3].last_check, 1795610143);	/* bmx1 */
+	ck_assert_int_eq(s.objects[3].check_interval, 3);
+	ck_assert(!s.service_checks_disabled && !s.host_checks_disabled);
+
+	/* gw1!greylist never checked (a restart without retention); checks stopped */
+	text = fixture_changed("nagios4-status.dat",
+			       "active_service_checks_enabled=1", "active_service_checks_enabled=0",
+			       "service_description=greylist\n", "service_description=greylist\n",
+			       "has_been_checked=1", "has_been_checked=0",
+			       "last_check=1795610145", "last_check=0",
+			       (const char *)NULL);
+	ck_assert_msg(pub_statusdat_parse_mem(text, strlen(text), &s, &err), "%s",
+		      ms_buf_str(&err));
+	ck_assert(s.objects[0].seen && s.objects[0].pending);
+	ck_assert_int_eq(s.objects[0].last_check, 0);
+	ck_assert_int_eq(s.objects[0].check_interval, 0);
+	ck_assert(!s.objects[1].pending);
+	ck_assert(s.service_checks_disabled);
+	ck_assert(!s.host_checks_disabled);
+	free(text);
+
+	/* the nagios.cfg name of the switch; hosts */
+	text = fixture_changed("nagios4-status.dat", "active_host_checks_enabled=1",
+			       "execute_host_checks=0", (const char *)NULL);
+	ck_assert(pub_statusdat_parse_mem(text, strlen(text), &s, &err));
+	ck_assert(s.host_checks_disabled && !s.service_checks_disabled);
+	free(text);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* A file that does not say when or whether objects were checked claims nothing. */
+START_TEST(no_check_times_claims_nothing)
+{
+	static const char bad_switch[] = "info {\n\tcreated=1\n\t}\nprogramstatus {\n"
+					 "\tactive_service_checks_enabled=yes\n\t}\n";
+	static const char text[] =
+		"info {\n\tcreated=100\n\t}\n"
+		"programstatus {\n\tnagios_pid=1\n\t}\n"
+		"hoststatus {\n\thost_name=bmx1.example.net\n\tcurrent_state=0\n"
+		"\tlast_hard_state=0\n\tstate_type=1\n\tnext_check=200\n\t}\n";
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	want(&s);
+	ck_assert_msg(pub_statusdat_parse_mem(text, strlen(text), &s, &err), "%s",
+		      ms_buf_str(&err));
+	ck_assert(s.objects[3].seen && !s.objects[3].pending);
+	ck_assert_int_eq(s.objects[3].last_check, 0);
+	ck_assert_int_eq(s.objects[3].check_interval, 0);
+	ck_assert(!s.service_checks_disabled && !s.host_checks_disabled);
+	/* and a switch that is not a number is an error like any other */
+	ck_assert(!pub_statusdat_parse_mem(bad_switch, strlen(bad_switch), &s, &err));
+	ck_assert_msg(strstr(ms_buf_str(&err), "active_service_checks_enabled is not a number"),
+		      "%s", ms_buf_str(&err));
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
 /* Icinga 2's compat StatusDataWriter: other key order, times with fractions. */
 START_TEST(real_icinga2_file)
 {
@@ -398,6 +513,8 @@ Suite *publish_statusdat_suite(void)
 	tcase_add_test(tc, lookup_and_order);
 	tcase_add_test(tc, index_grows);
 	tcase_add_test(tc, real_icinga2_file);
+	tcase_add_test(tc, check_times_and_pending);
+	tcase_add_test(tc, no_check_times_claims_nothing);
 	tcase_add_test(tc, mutated_files);
 	tcase_add_test(tc, source_registry);
 	suite_add_tcase(s, tc);

@@ -10,6 +10,8 @@ Suite *publish_model_suite(void);
 Suite *publish_engine_suite(void);
 Suite *publish_output_suite(void);
 Suite *publish_site_suite(void);
+Suite *publish_words_suite(void);
+Suite *publish_truth_suite(void);
 
 /* FIXTURES "/" name, for the files under tests/fixtures/publisher */
 char *publish_fixture(const char *name);

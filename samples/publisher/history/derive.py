@@ -80,9 +80,9 @@ def snapshot(at, down=None, comments=()):
 
 STORE = "store1.a.example.net!storage_mount"
 UPDATES = [
-    (T1 + 43 * 60, "One of the storage servers does not answer; some users may see "
+    (T1 + 43 * 60, "public: One of the storage servers does not answer; some users may see "
                    "empty folders. The other storage server keeps the service running."),
-    (T1 + 93 * 60, "The storage server is being remounted. Mail is not lost: new mail "
+    (T1 + 93 * 60, "public: The storage server is being remounted. Mail is not lost: new mail "
                    "is stored and shown as soon as it is back."),
 ]
 files = {
