@@ -16,7 +16,8 @@
 # What the engines run (plugins, mailstatus-publish, contrib definitions)
 # must be readable by their user (nagios): a checkout under a private home
 # (/root is mode 0700) is not. So the tests run on a copy of the source and
-# build trees in a directory everyone may read (kept with KEEP_TREE=1).
+# build trees in a directory everyone may read (kept with KEEP_TREE=1),
+# the scripts themselves too: an edit during a run changes nothing in it.
 #
 # Two lanes, so the suite takes the time of its longer half on two cores:
 # the fault tests 80-89 (publisher crash safety and full disks, hostile
@@ -64,7 +65,7 @@ run_one() {
 	out=$tree/.out-$name
 	echo "== $name"
 	start=$(date +%s)
-	bash "$here/$name" 2>&1 | tee "$out"
+	bash "$tree/tests/integration/$name" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	took=$(( $(date +%s) - start ))
 	if [ -n "$strict" ]; then
