@@ -1,6 +1,6 @@
 /*
  * fuzz_commands: what an operator types: post, edit, retract, incident
- * open|resolve, maintenance schedule, list and show (publisher/cmd_posts.c,
+ * open|resolve, maintenance schedule, list and show (publisher/cli/cmd_posts.c,
  * cmd_retract.c, cmd_query.c, the checks of cmdutil.c), run in-process
  * against a store and a config of this process.
  *

@@ -1,6 +1,6 @@
 /*
  * fuzz_dates: a time an operator types (--now, --start, --end) and the
- * dates printed from it (publisher/dates.c, pub_parse_when in cmdutil.c).
+ * dates printed from it (publisher/render/dates.c, pub_parse_when in cmdutil.c).
  *
  * Beyond "no crash": a time that parses prints as RFC 822 and RFC 3339
  * within PUB_DATE_MAX; its RFC 3339 form parses back to the same time;

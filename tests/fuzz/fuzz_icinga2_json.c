@@ -1,6 +1,6 @@
 /*
  * fuzz_icinga2_json: the Icinga 2 REST API's answers
- * (publisher/source_icinga2.c), as each of the five queries and as an
+ * (publisher/source/icinga2.c), as each of the five queries and as an
  * error answer.
  *
  * The snapshot wants the objects of the saved answers of a real Icinga
@@ -14,7 +14,7 @@
 
 #include "fuzz.h"
 #include "source.h"
-#include "source_icinga2.h"
+#include "icinga2.h"
 #include "text.h"
 
 static const char *const objects[][2] = {

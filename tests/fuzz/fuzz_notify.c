@@ -1,6 +1,6 @@
 /*
  * fuzz_notify: a state change pushed by Nagios or Icinga 2
- * (publisher/notify.c): pub_notice_parse, pub_notice_apply, and the
+ * (publisher/source/notify.c): pub_notice_parse, pub_notice_apply, and the
  * pending-notices file a notice is kept in until the source catches up.
  *
  * The input is lines of KEY=VALUE: host, service, state, state_type,

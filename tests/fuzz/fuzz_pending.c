@@ -1,6 +1,6 @@
 /*
  * fuzz_pending: the pending-notices file kept beside the store
- * (pub_pending_load in publisher/notify.c). It is the publisher's own
+ * (pub_pending_load in publisher/source/notify.c). It is the publisher's own
  * file, but a disk, an editor or a crash can leave anything in it, and
  * every run reads it under the store's lock.
  *

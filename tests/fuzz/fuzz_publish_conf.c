@@ -1,5 +1,5 @@
 /*
- * fuzz_publish_conf: publish.conf (publisher/conf.c and libinih under it).
+ * fuzz_publish_conf: publish.conf (publisher/cli/conf.c and libinih under it).
  *
  * pub_config_load takes a path: the input is put in a memfd and read as
  * /proc/self/fd/N. Beyond "no crash":

@@ -1,6 +1,6 @@
 /*
  * fuzz_redact: the redaction of check_webmail_send's trace and messages
- * (lib/redact.c) on what servers and libcurl write.
+ * (plugins/webmail_send/redact.c) on what servers and libcurl write.
  *
  * The input is one byte choosing a place, then "NAME\nSECRET\nNOISE":
  * SECRET (mapped onto the characters of tokens and base64) is put where

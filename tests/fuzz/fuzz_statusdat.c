@@ -1,5 +1,5 @@
 /*
- * fuzz_statusdat: Nagios' status.dat (publisher/statusdat.c).
+ * fuzz_statusdat: Nagios' status.dat (publisher/source/statusdat.c).
  *
  * The parser keeps only the objects the config wants, so the snapshot
  * wants the hosts and services of the seeds (tests/fixtures/publisher,

@@ -129,7 +129,7 @@ common='--(help|version|verbose|timeout|extra-opts|output-format)$'
 "$plugin" --help >"$PEERS_DIR/help.txt"
 help_opts=$(grep -oE -- '^ (-[A-Za-z], )?--[a-z-]+' "$PEERS_DIR/help.txt" | grep -oE -- '--[a-z-]+' |
 	grep -vE -- "$common" | sort -u)
-man_opts=$(sed 's/\\-/-/g' "$top_srcdir/man/check_greylist.1" | grep -A1 '^\.TP' |
+man_opts=$(sed 's/\\-/-/g' "$top_srcdir/plugins/greylist/check_greylist.1" | grep -A1 '^\.TP' |
 	grep -oE -- '--[a-z-]+' | sort -u)
 if [ -n "$help_opts" ] && [ "$help_opts" = "$man_opts" ]; then
 	check_ok "--help and check_greylist(1) document the same $(echo "$help_opts" | wc -l) options"
@@ -137,7 +137,7 @@ else
 	check_fail "--help and the man page differ: $(diff <(echo "$help_opts") <(echo "$man_opts") | tr '\n' ' ')"
 fi
 for opt in $help_opts; do
-	grep -q -- "\"${opt#--}\"" "$top_srcdir/plugins/check_greylist.c" ||
+	grep -q -- "\"${opt#--}\"" "$top_srcdir/plugins/greylist/check_greylist.c" ||
 		check_fail "--help documents $opt, which the plugin does not take"
 done
 
@@ -332,7 +332,7 @@ if command -v nagios4 >/dev/null 2>&1; then
 	n=$PEERS_DIR/nagios
 	mkdir -p "$n/results" && chown nagios "$n/results"
 	# the commented sample services, uncommented, on hosts of their own
-	sed -n '/^# define service/,$p' "$top_srcdir/contrib/nagios/check_greylist.cfg" |
+	sed -n '/^# define service/,$p' "$top_srcdir/plugins/greylist/check_greylist.cfg" |
 		sed 's/^# \{0,1\}//' >"$n/samples.cfg"
 	{
 		printf 'define timeperiod {\n timeperiod_name 24x7\n alias always\n'
@@ -354,7 +354,7 @@ if command -v nagios4 >/dev/null 2>&1; then
 	} >"$n/objects.cfg"
 	cat >"$n/nagios.cfg" <<NAGIOSCFG
 cfg_file=$n/objects.cfg
-cfg_file=$top_srcdir/contrib/nagios/check_greylist.cfg
+cfg_file=$top_srcdir/plugins/greylist/check_greylist.cfg
 cfg_file=$n/samples.cfg
 resource_file=$n/resource.cfg
 nagios_user=nagios
@@ -372,7 +372,7 @@ NAGIOSCFG
 	out=$(nagios4 -v "$n/nagios.cfg" 2>&1)
 	if printf '%s\n' "$out" | grep -q '^Total Errors: *0$' &&
 		printf '%s\n' "$out" | grep -q 'Checked 4 services'; then
-		check_ok "contrib/nagios/check_greylist.cfg and its samples pass nagios4 -v"
+		check_ok "plugins/greylist/check_greylist.cfg and its samples pass nagios4 -v"
 	else
 		check_fail "nagios4 -v: $(printf '%s\n' "$out" | grep -iE 'error|warning' | head -n 5)"
 	fi
@@ -385,7 +385,7 @@ if command -v icinga2 >/dev/null 2>&1; then
 const PluginDir = "$top_builddir/plugins"
 include <itl>
 include <plugins>
-include "$top_srcdir/contrib/icinga2/check_greylist.conf"
+include "$top_srcdir/plugins/greylist/check_greylist.conf"
 object Host "greylist-gw1" {
 	address = "127.0.0.1"
 	check_command = "dummy"
@@ -397,7 +397,7 @@ ICINGACONF
 		-DConfiguration.SpoolDir="$i/spool" -DConfiguration.InitRunDir="$i/run" \
 		-DConfiguration.ConfigDir="$i/conf" 2>&1)
 	if [ $? -eq 0 ] && printf '%s\n' "$out" | grep -q 'Instantiated 2 Services'; then
-		check_ok "contrib/icinga2/check_greylist.conf and its apply rules pass icinga2 daemon -C"
+		check_ok "plugins/greylist/check_greylist.conf and its apply rules pass icinga2 daemon -C"
 	else
 		check_fail "icinga2 daemon -C: $(printf '%s\n' "$out" | grep -E 'critical|warning' | head -n 5)"
 	fi

@@ -87,7 +87,7 @@ mount_tmpfs() { # DIR SOURCE [OPTIONS]
 }
 
 # --- --help and the man page name the same options ----------------------------
-man_text=$(sed 's/\\-/-/g; s/\\f[BIR]//g' "$top_srcdir/man/check_storage_mount.1")
+man_text=$(sed 's/\\-/-/g; s/\\f[BIR]//g' "$top_srcdir/plugins/storage_mount/check_storage_mount.1")
 missing=
 for opt in $("$plugin" --help | sed -n '/^Options:/,/^Common options:/p' | grep -o -- '--[a-z-]*' | sort -u); do
 	printf '%s\n' "$man_text" | grep -q -- "$opt" || missing="$missing $opt"

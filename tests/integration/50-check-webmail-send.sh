@@ -446,9 +446,9 @@ expect_plugin "webmail server stopped" 2 \
 
 # --help and the manual page document every option the plugin takes.
 "$plugin" --help >"$W/help"
-sed 's/\\-/-/g' "$top_srcdir/man/check_webmail_send.1" >"$W/man"
+sed 's/\\-/-/g' "$top_srcdir/plugins/webmail_send/check_webmail_send.1" >"$W/man"
 before=$failures
-for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z]*_argument,.*/\1/p' "$top_srcdir/plugins/check_webmail_send.c"); do
+for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z]*_argument,.*/\1/p' "$top_srcdir/plugins/webmail_send/check_webmail_send.c"); do
 	grep -q -- "--$opt" "$W/help" || check_fail "--help does not mention --$opt"
 	grep -q -- "--$opt" "$W/man" || check_fail "the manual page does not mention --$opt"
 done

@@ -22,19 +22,21 @@ peers_workdir engine-definitions
 trap peers_cleanup EXIT
 W=$PEERS_DIR
 
-# REGENERATE=1: rewrite the combined files from the check_* files (after
-# a plugin's contrib file changed), keeping their head and publisher part.
+# REGENERATE=1: rewrite the combined files from the plugins' own files
+# (plugins/*/check_*.cfg and .conf, after one changed), keeping their head
+# and publisher part.
 if [ -n "${REGENERATE:-}" ]; then
-	$py - "$top_srcdir/contrib" <<'PY'
-import os, sys
-d = sys.argv[1]
+	$py - "$top_srcdir" <<'PY'
+import glob, os, sys
+top = sys.argv[1]
 for engine, ext, sep, push in (
         ("nagios", "cfg", "# " + "=" * 70 + "\n", "# mailstatus-publish: push."),
         ("icinga2", "conf", "/* " + "=" * 68 + " */\n", "/*\n * mailstatus-publish: push.")):
-    path = os.path.join(d, engine, "mailstatus." + ext)
+    path = os.path.join(top, "contrib", engine, "mailstatus." + ext)
     s = open(path).read()
-    parts = [sep + open(os.path.join(d, engine, f)).read() + "\n"
-             for f in sorted(os.listdir(os.path.join(d, engine))) if f.startswith("check_")]
+    parts = [sep + open(f).read() + "\n"
+             for f in sorted(glob.glob(os.path.join(top, "plugins", "*", "check_*." + ext)),
+                             key=os.path.basename)]
     open(path, "w").write(s[:s.index(sep)] + "".join(parts) + s[s.index(sep + push):])
     print("rewrote", path)
 PY
@@ -43,15 +45,15 @@ fi
 
 # --- the combined files hold each plugin's file, whole and unchanged
 # (commands, samples and comments: the combined file is what users read)
-if out=$($py - "$top_srcdir/contrib" <<'PY'
-import sys, os
-d = sys.argv[1]
+if out=$($py - "$top_srcdir" <<'PY'
+import glob, os, sys
+top = sys.argv[1]
 bad = []
 for engine, ext in (("nagios", "cfg"), ("icinga2", "conf")):
-    combined = open(os.path.join(d, engine, "mailstatus." + ext)).read()
-    for f in sorted(os.listdir(os.path.join(d, engine))):
-        if f.startswith("check_") and open(os.path.join(d, engine, f)).read() not in combined:
-            bad.append("%s/%s is not in mailstatus.%s as it is" % (engine, f, ext))
+    combined = open(os.path.join(top, "contrib", engine, "mailstatus." + ext)).read()
+    for f in sorted(glob.glob(os.path.join(top, "plugins", "*", "check_*." + ext))):
+        if open(f).read() not in combined:
+            bad.append("%s is not in mailstatus.%s as it is" % (os.path.relpath(f, top), ext))
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY

@@ -88,12 +88,12 @@ echo "\$USER1\$=$plugins" >"$N/resource.cfg"
 cp "$top_srcdir/contrib/nagios/mailstatus.cfg" "$N/mailstatus.cfg"
 echo "cfg_file=$N/mailstatus.cfg" >>"$N/nagios.cfg"
 # an unshortened copy of the contrib's check_webmail_send, but for the timeouts
-sed -n '/^define command {/,/^}/p' "$top_srcdir/contrib/nagios/check_webmail_send.cfg" |
+sed -n '/^define command {/,/^}/p' "$top_srcdir/plugins/webmail_send/check_webmail_send.cfg" |
 	awk '/^define command/ { n++ } n == 1' |
 	sed -e 's/command_name\tcheck_webmail_send$/command_name\tcheck_webmail_send_e2e/' \
 	    -e "s|--delivery-timeout=150s -t 180|--delivery-timeout=5s -t 25 --ca-file=$DC/cert.pem|" >>"$N/mailstatus.cfg"
 # and the contrib's check_mail_queue with the instance's config directory
-sed -n '/^define command {/,/^}/p' "$top_srcdir/contrib/nagios/check_mail_queue.cfg" |
+sed -n '/^define command {/,/^}/p' "$top_srcdir/plugins/mail_queue/check_mail_queue.cfg" |
 	awk '/^define command/ { n++ } n == 1' |
 	sed -e 's/command_name\tcheck_mail_queue$/command_name\tcheck_mail_queue_e2e/' \
 	    -e 's/\(command_line\t.*\)$/\1 --config-dir=$ARG5$/' >>"$N/mailstatus.cfg"

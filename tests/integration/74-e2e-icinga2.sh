@@ -86,7 +86,7 @@ cp "$top_srcdir/contrib/icinga2/mailstatus.conf" "$I/mailstatus.conf"
 # Found by this test: storage_mount's "--write-test=DIR" argument has no
 # set_if, so without storage_mount_write_test_dir Icinga passes an empty
 # argument and the plugin says "unexpected argument ''" (UNKNOWN). Until
-# contrib/icinga2/check_storage_mount.conf has the set_if, this is a
+# plugins/storage_mount/check_storage_mount.conf has the set_if, this is a
 # failure; the test goes on with the one-line fix in its own copy, so the
 # scenarios below still prove what they prove.
 if ! awk '/"--write-test=DIR" = \{/ { on = 1 } on && /set_if/ { found = 1 } on && /^\t\t\}/ { on = 0 } END { exit !found }' "$I/mailstatus.conf"; then

@@ -1,5 +1,5 @@
 /*
- * The unit tests of lib/policy.c and lib/smtp.c (check_greylist's
+ * The unit tests of plugins/greylist/policy.c and plugins/greylist/smtp.c (check_greylist's
  * protocol modules), in a runner of their own.
  */
 #include "config.h"
@@ -10,7 +10,9 @@
 
 int main(void)
 {
-	Suite *(*const suites[])(void) = { policy_suite, smtp_suite };
+	Suite *(*const suites[])(void) = {
+		netconn_suite, policy_suite, smtp_suite, tls_suite,
+	};
 	SRunner *sr = srunner_create(NULL);
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)

@@ -4,7 +4,9 @@
 
 #include <check.h>
 
+Suite *netconn_suite(void);
 Suite *policy_suite(void);
 Suite *smtp_suite(void);
+Suite *tls_suite(void);
 
 #endif

@@ -25,14 +25,6 @@ void captured_free(struct captured *c);
  */
 int wait_process_gone(int pid, int timeout_ms);
 
-/*
- * The deadline ms milliseconds from now, for a deadline that is a safety
- * net and not what the test measures: scaled by check's
- * CK_TIMEOUT_MULTIPLIER like check's own timeouts, so the same test under
- * valgrind (make check-valgrind sets it) is not cut short by the slowdown.
- */
-int64_t safety_deadline(int64_t ms);
-
 /* true when s begins with prefix */
 int starts_with(const char *s, const char *prefix);
 

@@ -11,9 +11,9 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		deadline_suite, duration_suite, extraopts_suite, netconn_suite,
-		numfmt_suite, perfdata_suite, plugin_suite, probe_suite,
-		range_suite, result_suite, runcmd_suite, text_suite, tls_suite,
+		deadline_suite, duration_suite, extraopts_suite, numfmt_suite,
+		perfdata_suite, plugin_suite, probe_suite, range_suite,
+		result_suite, runcmd_suite, text_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

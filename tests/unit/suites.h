@@ -7,7 +7,6 @@
 Suite *deadline_suite(void);
 Suite *duration_suite(void);
 Suite *extraopts_suite(void);
-Suite *netconn_suite(void);
 Suite *numfmt_suite(void);
 Suite *perfdata_suite(void);
 Suite *plugin_suite(void);
@@ -16,6 +15,5 @@ Suite *range_suite(void);
 Suite *result_suite(void);
 Suite *runcmd_suite(void);
 Suite *text_suite(void);
-Suite *tls_suite(void);
 
 #endif

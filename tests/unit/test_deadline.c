@@ -1,5 +1,5 @@
 /*
- * Unit tests: the overall deadline (lib/deadline.c). The timeout path runs
+ * Unit tests: the overall deadline (lib/plugin/deadline.c). The timeout path runs
  * in a child that sleeps; what it prints and how it exits is asserted.
  */
 #include "config.h"

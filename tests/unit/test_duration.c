@@ -1,4 +1,4 @@
-/* Unit tests: durations (lib/duration.c). */
+/* Unit tests: durations (lib/common/duration.c). */
 #include "config.h"
 
 #include <check.h>

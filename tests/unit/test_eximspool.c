@@ -1,6 +1,6 @@
 /*
  * Unit tests: Exim message IDs, -H files, the spool walk and exim -bp
- * lines (lib/eximspool.c). The -H files follow the layout of Exim's
+ * lines (plugins/mail_queue/eximspool.c). The -H files follow the layout of Exim's
  * specification, chapter "Format of spool files".
  */
 #include "config.h"

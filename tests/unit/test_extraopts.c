@@ -1,4 +1,4 @@
-/* Unit tests: --extra-opts (lib/extraopts.c). */
+/* Unit tests: --extra-opts (lib/plugin/extraopts.c). */
 #include "config.h"
 
 #include <check.h>

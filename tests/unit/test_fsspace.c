@@ -1,6 +1,6 @@
 /*
- * Unit tests: df's arithmetic and space limits (lib/fsspace.c), and
- * ext4's error counters in sysfs (lib/fserrors.c) on a sysfs-like tree.
+ * Unit tests: df's arithmetic and space limits (plugins/storage_mount/fsspace.c), and
+ * ext4's error counters in sysfs (plugins/storage_mount/fserrors.c) on a sysfs-like tree.
  */
 #include "config.h"
 

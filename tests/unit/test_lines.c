@@ -1,4 +1,4 @@
-/* Unit tests: streamed output cut into lines (lib/lines.c). */
+/* Unit tests: streamed output cut into lines (plugins/mail_queue/lines.c). */
 #include "config.h"
 
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests: /proc/self/mountinfo and fstab parsing (lib/mountinfo.c). */
+/* Unit tests: /proc/self/mountinfo and fstab parsing (plugins/storage_mount/mountinfo.c). */
 #include "config.h"
 
 #include <check.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests: the probe of one mount point (lib/mountprobe.c), run in
+ * Unit tests: the probe of one mount point (plugins/storage_mount/mountprobe.c), run in
  * this process on a temporary directory, its reports read from a pipe.
  */
 #include "config.h"

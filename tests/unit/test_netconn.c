@@ -1,5 +1,5 @@
 /*
- * Unit tests: connections and line reading (lib/netconn.c) against small
+ * Unit tests: connections and line reading (plugins/greylist/netconn.c) against small
  * scripted peers on loopback, for the faults a real server will not show.
  */
 #include "config.h"
@@ -17,7 +17,7 @@
 #include "deadline.h"
 #include "helpers.h"
 #include "netconn.h"
-#include "suites.h"
+#include "greylist_suites.h"
 
 typedef void (*peer_fn)(int fd);
 

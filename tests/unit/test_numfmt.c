@@ -1,4 +1,4 @@
-/* Unit tests: number formatting (lib/numfmt.c). */
+/* Unit tests: number formatting (lib/common/numfmt.c). */
 #include "config.h"
 
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests: perfdata formatting (lib/perfdata.c). */
+/* Unit tests: perfdata formatting (lib/plugin/perfdata.c). */
 #include "config.h"
 
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests: one parameter of a Postfix main.cf (lib/pfconf.c). */
+/* Unit tests: one parameter of a Postfix main.cf (plugins/mail_queue/pfconf.c). */
 #include "config.h"
 
 #include <check.h>

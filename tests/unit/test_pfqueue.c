@@ -1,6 +1,6 @@
 /*
- * Unit tests: the Postfix queue-file reader and spool scan (lib/pfqueue.c,
- * lib/pfqscan.c and its two readers in lib/pfqread.c),
+ * Unit tests: the Postfix queue-file reader and spool scan (plugins/mail_queue/pfqueue.c,
+ * plugins/mail_queue/pfqscan.c and its two readers in plugins/mail_queue/pfqread.c),
  * on queue files a real Postfix wrote (tests/fixtures/mail_queue, made by
  * make-fixtures.sh there) and on damaged copies of them.
  */

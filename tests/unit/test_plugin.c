@@ -1,5 +1,5 @@
 /*
- * Unit tests: the plugin runtime (lib/plugin.c) as a plugin uses it, each
+ * Unit tests: the plugin runtime (lib/plugin/plugin.c) as a plugin uses it, each
  * run in a child with its output captured, as Nagios would see it.
  */
 #include "config.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests: the Postfix policy protocol (lib/policy.c): the request
+ * Unit tests: the Postfix policy protocol (plugins/greylist/policy.c): the request
  * writer, the reply parser and classifier, and one exchange with a
  * scripted peer on loopback.
  */

@@ -1,6 +1,6 @@
 /*
- * Unit tests: the postqueue -j parser and line splitter (lib/postqueue.c)
- * and the tally that counts deferral reasons (lib/tally.c).
+ * Unit tests: the postqueue -j parser and line splitter (plugins/mail_queue/postqueue.c)
+ * and the tally that counts deferral reasons (plugins/mail_queue/tally.c).
  */
 #include "config.h"
 

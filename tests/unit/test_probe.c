@@ -1,4 +1,4 @@
-/* Unit tests: probes in child processes (lib/probe.c). */
+/* Unit tests: probes in child processes (lib/plugin/probe.c). */
 #include "config.h"
 
 #include <check.h>

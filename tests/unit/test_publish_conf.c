@@ -1,4 +1,4 @@
-/* Unit tests: publish.conf parsing and validation (publisher/conf.c). */
+/* Unit tests: publish.conf parsing and validation (publisher/cli/conf.c). */
 #include "config.h"
 
 #include <check.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests: what runs decide (publisher/engine.c, posts.c, store.c):
+ * Unit tests: what runs decide (publisher/model/engine.c, posts.c, store.c):
  * the incident lifecycle, maintenance, operators' notes, idempotence and
  * guid stability, on a real SQLite store in a temporary directory.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests: the Icinga 2 API source (publisher/source_icinga2.c), on
+ * Unit tests: the Icinga 2 API source (publisher/source/icinga2.c), on
  * answers a real Icinga 2.13 gave to the source's own queries (saved in
  * tests/fixtures/publisher/icinga2/), on those answers cut or changed,
  * and on the checks it makes before it connects anywhere.
@@ -18,7 +18,7 @@
 #include "engines_suites.h"
 #include "helpers.h"
 #include "source.h"
-#include "source_icinga2.h"
+#include "icinga2.h"
 
 /* What the saved answers are about, plus one object Icinga does not have. */
 enum { GW1, GW1_GREYLIST, STORE1, STORE1_STORAGE, BMX1, NOSUCH };

@@ -1,6 +1,6 @@
 /*
- * Unit tests: the state mapping tables (publisher/model.c) and the
- * hold-down (publisher/engine.c), both pure functions.
+ * Unit tests: the state mapping tables (publisher/model/model.c) and the
+ * hold-down (publisher/model/engine.c), both pure functions.
  */
 #include "config.h"
 

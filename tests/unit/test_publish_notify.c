@@ -1,5 +1,5 @@
 /*
- * Unit tests: a pushed state change (publisher/notify.c), from options
+ * Unit tests: a pushed state change (publisher/source/notify.c), from options
  * and from the macros Nagios and Icinga 2 put in the environment, and how
  * it is laid over what the source said. check runs each test in a child
  * of its own, so the environment a test sets does not leak.

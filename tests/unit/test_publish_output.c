@@ -1,5 +1,5 @@
 /*
- * Unit tests: what the publisher writes: dates (publisher/dates.c), post
+ * Unit tests: what the publisher writes: dates (publisher/render/dates.c), post
  * bodies (html.c), the RSS document (rss.c) and atomic replacement
  * (atomicfile.c).
  */

@@ -1,6 +1,6 @@
 /*
  * Unit tests: the status site (publisher/site*.c, page.c, board.c,
- * sitetime.c, atom.c, statusjson.c): what the pages, the Atom feeds and
+ * site/site_time.c, atom.c, statusjson.c): what the pages, the Atom feeds and
  * status.json say for a known store, that outside text stays text, and
  * that a render with nothing new rewrites nothing.
  */
@@ -26,7 +26,7 @@
 #include "page.h"
 #include "render.h"
 #include "site.h"
-#include "sitetime.h"
+#include "site_time.h"
 #include "store.h"
 #include "test_publish_suites.h"
 #include "text.h"
@@ -49,7 +49,7 @@ static void with_tz(const char *tz)
 	tzset();
 }
 
-/* --- sitetime ------------------------------------------------------ */
+/* --- site_time ----------------------------------------------------- */
 
 static void assert_coarse(time_t secs, const char *want)
 {

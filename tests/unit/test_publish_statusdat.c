@@ -1,5 +1,5 @@
 /*
- * Unit tests: the status.dat source (publisher/statusdat.c), on files a
+ * Unit tests: the status.dat source (publisher/source/statusdat.c), on files a
  * real Nagios 4 wrote, cut short, or that are not status.dat at all.
  */
 #include "config.h"

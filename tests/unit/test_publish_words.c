@@ -1,6 +1,6 @@
 /*
  * Unit tests: what of an operator's words readers see, and when
- * (publisher/notes.c, engine.c, posts.c, store.c, cmd_retract.c):
+ * (publisher/model/notes.c, engine.c, posts.c, store.c, cmd_retract.c):
  * comment_prefix, [authors], update_title, downtime comments, changes of
  * impact inside an incident, when a problem began, the engine's flap
  * detection, and withdrawing a post. On a real store and a real output

@@ -1,4 +1,4 @@
-/* Unit tests: threshold ranges (lib/range.c). */
+/* Unit tests: threshold ranges (lib/plugin/range.c). */
 #include "config.h"
 
 #include <check.h>

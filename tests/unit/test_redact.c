@@ -1,5 +1,5 @@
 /*
- * Unit tests: secrets out of what check_webmail_send shows (lib/redact.c):
+ * Unit tests: secrets out of what check_webmail_send shows (plugins/webmail_send/redact.c):
  * the trace's HTTP headers and IMAP commands, libcurl's notes, URLs in
  * messages. Each case is a line as libcurl or a server writes it.
  */

@@ -1,4 +1,4 @@
-/* Unit tests: building and writing a verdict (lib/result.c). */
+/* Unit tests: building and writing a verdict (lib/plugin/result.c). */
 #include "config.h"
 
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests: running programs with a deadline (lib/runcmd.c). */
+/* Unit tests: running programs with a deadline (lib/plugin/runcmd.c). */
 #include "config.h"
 
 #include <check.h>

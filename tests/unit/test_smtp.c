@@ -1,5 +1,5 @@
 /*
- * Unit tests: SMTP replies (lib/smtp.c): the multi-line parser with
+ * Unit tests: SMTP replies (plugins/greylist/smtp.c): the multi-line parser with
  * enhanced status codes, the RCPT classification, and reading and
  * sending on a loopback connection to a scripted peer.
  */

@@ -1,6 +1,6 @@
 /*
- * Unit tests: the records of stuck probes (lib/statefile.c) and what
- * /proc says about a process (lib/procstat.c).
+ * Unit tests: the records of stuck probes (plugins/storage_mount/statefile.c) and what
+ * /proc says about a process (plugins/storage_mount/procstat.c).
  */
 #include "config.h"
 

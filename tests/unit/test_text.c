@@ -1,4 +1,4 @@
-/* Unit tests: text hygiene (lib/text.c). */
+/* Unit tests: text hygiene (lib/common/text.c). */
 #include "config.h"
 
 #include <check.h>

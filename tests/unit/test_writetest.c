@@ -1,4 +1,4 @@
-/* Unit tests: the write test (lib/writetest.c) in a temporary directory. */
+/* Unit tests: the write test (plugins/storage_mount/writetest.c) in a temporary directory. */
 #include "config.h"
 
 #include <check.h>

@@ -1,0 +1,180 @@
+/*
+ * source: the snapshot of wanted objects and the registry of sources.
+ * See source.h.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+#include "icinga2.h"
+#include "statusdat.h"
+#include "xalloc.h"
+
+#define NO_SLOT ((size_t)-1)
+
+static const struct pub_source_ops *const sources[] = {
+	&pub_statusdat_source,
+	&pub_icinga2_source,
+};
+
+bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
+		     const char **location, char *why, size_t whylen)
+{
+	const char *colon = strchr(spec, ':');
+
+	if (colon != NULL) {
+		for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+			size_t n = strlen(sources[i]->scheme);
+			if ((size_t)(colon - spec) == n && strncmp(spec, sources[i]->scheme, n) == 0) {
+				if (colon[1] == '\0') {
+					snprintf(why, whylen, "'%s' names no location after "
+						 "the ':'", spec);
+					return false;
+				}
+				*ops = sources[i];
+				*location = colon + 1;
+				return true;
+			}
+		}
+	}
+	snprintf(why, whylen, "'%s' is not a known source; write "
+		 "statusdat:/path/to/status.dat or icinga2:https://HOST:5665", spec);
+	return false;
+}
+
+/* FNV-1a over host, a separator no name can hold, and service. */
+static uint64_t key_hash(const char *host, size_t hlen, const char *service, size_t slen)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < hlen; i++)
+		h = (h ^ (unsigned char)host[i]) * 1099511628211ULL;
+	h = (h ^ (service ? 1u : 2u)) * 1099511628211ULL;
+	for (size_t i = 0; i < slen; i++)
+		h = (h ^ (unsigned char)service[i]) * 1099511628211ULL;
+	return h;
+}
+
+static bool key_equal(const struct pub_object *o, const char *host, size_t hlen,
+		      const char *service, size_t slen)
+{
+	if (strlen(o->host) != hlen || memcmp(o->host, host, hlen) != 0)
+		return false;
+	if ((o->service == NULL) != (service == NULL))
+		return false;
+	return service == NULL ||
+	       (strlen(o->service) == slen && memcmp(o->service, service, slen) == 0);
+}
+
+void pub_snapshot_init(struct pub_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+size_t pub_snapshot_find(const struct pub_snapshot *s, const char *host, size_t hlen,
+			 const char *service, size_t slen)
+{
+	if (s->n_slots == 0)
+		return NO_SLOT;
+	size_t mask = s->n_slots - 1;
+	size_t i = (size_t)key_hash(host, hlen, service, slen) & mask;
+
+	while (s->slots[i] != NO_SLOT) {
+		if (key_equal(&s->objects[s->slots[i]], host, hlen, service, slen))
+			return s->slots[i];
+		i = (i + 1) & mask;
+	}
+	return NO_SLOT;
+}
+
+static void insert_slot(struct pub_snapshot *s, size_t idx)
+{
+	const struct pub_object *o = &s->objects[idx];
+	size_t mask = s->n_slots - 1;
+	size_t i = (size_t)key_hash(o->host, strlen(o->host), o->service,
+				    o->service ? strlen(o->service) : 0) & mask;
+
+	while (s->slots[i] != NO_SLOT)
+		i = (i + 1) & mask;
+	s->slots[i] = idx;
+}
+
+static void rehash(struct pub_snapshot *s, size_t n_slots)
+{
+	free(s->slots);
+	s->slots = ms_xreallocarray(NULL, n_slots, sizeof(*s->slots));
+	s->n_slots = n_slots;
+	for (size_t i = 0; i < n_slots; i++)
+		s->slots[i] = NO_SLOT;
+	for (size_t i = 0; i < s->n_objects; i++)
+		insert_slot(s, i);
+}
+
+size_t pub_snapshot_want(struct pub_snapshot *s, const char *host, const char *service)
+{
+	size_t idx = pub_snapshot_find(s, host, strlen(host), service,
+				       service ? strlen(service) : 0);
+
+	if (idx != NO_SLOT)
+		return idx;
+	s->objects = ms_xreallocarray(s->objects, s->n_objects + 1, sizeof(*s->objects));
+	idx = s->n_objects++;
+	memset(&s->objects[idx], 0, sizeof(s->objects[idx]));
+	s->objects[idx].host = ms_xstrdup(host);
+	s->objects[idx].service = service ? ms_xstrdup(service) : NULL;
+	/* keep the table at most half full so probes stay short */
+	if (s->n_objects * 2 > s->n_slots)
+		rehash(s, s->n_slots ? s->n_slots * 2 : 64);
+	else
+		insert_slot(s, idx);
+	return idx;
+}
+
+void pub_snapshot_clear_state(struct pub_snapshot *s)
+{
+	for (size_t i = 0; i < s->n_objects; i++) {
+		struct pub_object *o = &s->objects[i];
+		free(o->output);
+		o->output = NULL;
+		o->seen = false;
+		o->hard_state = 0;
+		o->downtime_depth = 0;
+		o->acknowledged = false;
+		o->last_hard_change = 0;
+		o->flapping = false;
+		o->pending = false;
+		o->last_check = o->check_interval = 0;
+		o->unknown = PUB_KNOWN;
+	}
+	for (size_t i = 0; i < s->n_comments; i++) {
+		free(s->comments[i].author);
+		free(s->comments[i].text);
+	}
+	for (size_t i = 0; i < s->n_downtimes; i++) {
+		free(s->downtimes[i].author);
+		free(s->downtimes[i].text);
+	}
+	free(s->comments);
+	free(s->downtimes);
+	s->comments = NULL;
+	s->downtimes = NULL;
+	s->n_comments = s->n_downtimes = 0;
+	s->created = 0;
+	s->host_checks_disabled = s->service_checks_disabled = false;
+}
+
+void pub_snapshot_free(struct pub_snapshot *s)
+{
+	pub_snapshot_clear_state(s);
+	for (size_t i = 0; i < s->n_objects; i++) {
+		free(s->objects[i].host);
+		free(s->objects[i].service);
+	}
+	free(s->objects);
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
