@@ -17,6 +17,59 @@
 
 /* --- post, edit --------------------------------------------------------- */
 
+/* What post, incident open and maintenance schedule publish, and the post made. */
+struct words {
+	const struct pub_cluster *cl;
+	const char *title;
+	char *msg;
+	size_t len;
+	time_t now;
+	struct pub_post p;
+};
+
+static void words_free(struct words *w)
+{
+	pub_post_free(&w->p);
+	free(w->msg);
+}
+
+/* The operator's post, with lead (or NULL) first, of incident (or 0). */
+static bool publish_words(const struct pub_config *cfg, struct pub_store *st,
+			  struct words *w, const char *lead, long incident, const char *kind,
+			  struct ms_buf *err)
+{
+	pub_compose_message(w->title, w->msg, w->len, lead, &w->p);
+	pub_post_stamp(&w->p, w->cl->slug, incident, kind, cfg->author, w->now);
+	return pub_store_post_add(st, &w->p, err);
+}
+
+struct post_work {
+	struct words w;
+	long incident;		/* the incident it belongs to, or 0 */
+};
+
+static enum pub_work post_work(const struct pub_config *cfg, struct pub_store *st,
+			       void *arg, struct ms_buf *err)
+{
+	struct post_work *pw = arg;
+	struct pub_incident inc = { 0 };
+	bool found = false, theirs;
+
+	if (pw->incident > 0) {
+		if (!pub_store_incident_get(st, pw->incident, &inc, &found, err))
+			return PUB_WORK_FAILED;
+		theirs = found && strcmp(inc.cluster, pw->w.cl->slug) == 0;
+		pub_incident_free(&inc);
+		if (!theirs) {
+			ms_buf_printf(err, "there is no incident %ld of cluster %s",
+				      pw->incident, pw->w.cl->slug);
+			return PUB_WORK_REFUSED;
+		}
+	}
+	return pub_work_done(publish_words(cfg, st, &pw->w, NULL, pw->incident, "manual",
+					   err));
+}
+
 int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -27,73 +80,70 @@ int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *slug = NULL, *title = NULL, *file = NULL;
-	const struct pub_cluster *cl;
-	long incident = 0;
-	time_t now = time(NULL);
-	struct pub_post p = { 0 };
-	struct pub_incident inc = { 0 };
-	struct pub_session s;
-	char *msg;
-	size_t len;
-	bool ok, found = false;
+	struct post_work pw = { .w.now = time(NULL) };
+	const char *slug = NULL, *file = NULL;
 	int c, rc;
 
 	pub_reset_getopt();
 	while ((c = pub_next_opt(argc, argv, opts, "post")) != -1) {
 		switch (c) {
 		case 'c': slug = optarg; break;
-		case 't': title = optarg; break;
+		case 't': pw.w.title = optarg; break;
 		case 'm': file = optarg; break;
 		case 'i':
-			if (!pub_parse_id("--incident", optarg, &incident))
+			if (!pub_parse_id("--incident", optarg, &pw.incident))
 				return PUB_EXIT_USAGE;
 			break;
 		case 'n':
-			if (!pub_parse_when("--now", optarg, &now))
+			if (!pub_parse_when("--now", optarg, &pw.w.now))
 				return PUB_EXIT_USAGE;
 			break;
 		default:
 			return PUB_EXIT_USAGE;
 		}
 	}
-	if ((cl = pub_need_cluster(cfg, slug)) == NULL)
+	if ((pw.w.cl = pub_need_cluster(cfg, slug)) == NULL)
 		return PUB_EXIT_USAGE;
-	if (title == NULL || file == NULL) {
+	if (pw.w.title == NULL || file == NULL) {
 		pub_say_error("post needs --title and --message-file");
 		return PUB_EXIT_USAGE;
 	}
-	if (!pub_check_title(title) || (msg = pub_read_message(file, &len)) == NULL)
+	if (!pub_check_title(pw.w.title) ||
+	    (pw.w.msg = pub_read_message(file, &pw.w.len)) == NULL)
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open(cfg, &s)) {
-		free(msg);
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	ok = pub_store_begin(s.st, &s.err);
-	if (ok && incident > 0) {
-		ok = pub_store_incident_get(s.st, incident, &inc, &found, &s.err);
-		if (ok && (!found || strcmp(inc.cluster, cl->slug) != 0)) {
-			pub_store_rollback(s.st);
-			pub_say_error("there is no incident %ld of cluster %s", incident, cl->slug);
-			rc = PUB_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (ok) {
-		pub_compose_message(title, msg, len, NULL, &p);
-		pub_post_stamp(&p, cl->slug, incident, "manual", cfg->author, now);
-		ok = pub_store_post_add(s.st, &p, &s.err);
-	}
-	rc = pub_session_finish(cfg, &s, ok);
+	rc = pub_session(cfg, post_work, &pw);
 	if (rc == PUB_EXIT_OK)
-		printf("post %ld published (guid %s)\n", p.id, p.guid);
-out:
-	pub_incident_free(&inc);
-	pub_post_free(&p);
-	free(msg);
-	pub_session_close(&s);
+		printf("post %ld published (guid %s)\n", pw.w.p.id, pw.w.p.guid);
+	words_free(&pw.w);
 	return rc;
+}
+
+struct edit_work {
+	long id;
+	char *msg;
+	size_t len;
+	time_t now;
+	struct pub_post p;	/* the post edited */
+};
+
+static enum pub_work edit_work(const struct pub_config *cfg, struct pub_store *st,
+			       void *arg, struct ms_buf *err)
+{
+	struct edit_work *ew = arg;
+	bool found = false;
+
+	(void)cfg;
+	if (!pub_store_post_get(st, ew->id, &ew->p, &found, err))
+		return PUB_WORK_FAILED;
+	if (!found || ew->p.retracted_at != 0) {
+		ms_buf_printf(err, found ? "post %ld is retracted: there is nothing to edit"
+			      : "there is no post %ld", ew->id);
+		return PUB_WORK_REFUSED;
+	}
+	/* the guid stays: readers see the same item with new words */
+	pub_compose_message(ew->p.title, ew->msg, ew->len, NULL, &ew->p);
+	return pub_work_done(pub_store_post_set_body(st, ew->id, ew->p.body_html,
+						     ew->p.summary, ew->now, err));
 }
 
 int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv)
@@ -103,58 +153,57 @@ int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct edit_work ew = { .now = time(NULL) };
 	const char *file = NULL;
-	long id;
-	time_t now = time(NULL);
-	struct pub_post p = { 0 };
-	struct pub_session s;
-	char *msg;
-	size_t len;
-	bool ok, found = false;
 	int c, rc;
 
 	pub_reset_getopt();
 	while ((c = pub_next_opt(argc, argv, opts, "edit")) != -1) {
 		if (c == 'm')
 			file = optarg;
-		else if (c != 'n' || !pub_parse_when("--now", optarg, &now))
+		else if (c != 'n' || !pub_parse_when("--now", optarg, &ew.now))
 			return PUB_EXIT_USAGE;
 	}
 	if (optind != argc - 1 || file == NULL) {
 		pub_say_error("usage: edit POST-ID --message-file FILE");
 		return PUB_EXIT_USAGE;
 	}
-	if (!pub_parse_id("POST-ID", argv[optind], &id) || (msg = pub_read_message(file, &len)) == NULL)
+	if (!pub_parse_id("POST-ID", argv[optind], &ew.id) ||
+	    (ew.msg = pub_read_message(file, &ew.len)) == NULL)
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open(cfg, &s)) {
-		free(msg);
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	ok = pub_store_begin(s.st, &s.err) && pub_store_post_get(s.st, id, &p, &found, &s.err);
-	if (ok && (!found || p.retracted_at != 0)) {
-		pub_store_rollback(s.st);
-		pub_say_error(found ? "post %ld is retracted: there is nothing to edit"
-			      : "there is no post %ld", id);
-		rc = PUB_EXIT_USAGE;
-		goto out;
-	}
-	if (ok) {
-		/* the guid stays: readers see the same item with new words */
-		pub_compose_message(p.title, msg, len, NULL, &p);
-		ok = pub_store_post_set_body(s.st, id, p.body_html, p.summary, now, &s.err);
-	}
-	rc = pub_session_finish(cfg, &s, ok);
+	rc = pub_session(cfg, edit_work, &ew);
 	if (rc == PUB_EXIT_OK)
-		printf("post %ld updated (guid %s)\n", id, p.guid);
-out:
-	pub_post_free(&p);
-	free(msg);
-	pub_session_close(&s);
+		printf("post %ld updated (guid %s)\n", ew.id, ew.p.guid);
+	pub_post_free(&ew.p);
+	free(ew.msg);
 	return rc;
 }
 
 /* --- incident open|resolve --------------------------------------------- */
+
+struct open_work {
+	struct words w;
+	long number;		/* the incident opened */
+};
+
+static enum pub_work open_work(const struct pub_config *cfg, struct pub_store *st,
+			       void *arg, struct ms_buf *err)
+{
+	struct open_work *ow = arg;
+	const char *slug = ow->w.cl->slug;
+	long open = 0;
+
+	if (!pub_store_incident_open_of(st, slug, &open, err))
+		return PUB_WORK_FAILED;
+	if (open) {
+		ms_buf_printf(err, "cluster %s already has incident %ld open; post to it "
+			      "with post --incident %ld", slug, open, open);
+		return PUB_WORK_REFUSED;
+	}
+	return pub_work_done(pub_store_incident_create(st, slug, ow->w.title, ow->w.now,
+						       &ow->number, err) &&
+			     publish_words(cfg, st, &ow->w, NULL, ow->number, "manual", err));
+}
 
 static int incident_open(const struct pub_config *cfg, int argc, char **argv)
 {
@@ -165,67 +214,86 @@ static int incident_open(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *slug = NULL, *title = NULL, *file = NULL;
-	const struct pub_cluster *cl;
-	time_t now = time(NULL);
-	struct pub_post p = { 0 };
-	struct pub_session s;
-	long open = 0, number = 0;
-	char *msg;
-	size_t len;
-	bool ok;
+	struct open_work ow = { .w.now = time(NULL) };
+	const char *slug = NULL, *file = NULL;
 	int c, rc;
 
 	while ((c = pub_next_opt(argc, argv, opts, "incident open")) != -1) {
 		switch (c) {
 		case 'c': slug = optarg; break;
-		case 't': title = optarg; break;
+		case 't': ow.w.title = optarg; break;
 		case 'm': file = optarg; break;
 		case 'n':
-			if (!pub_parse_when("--now", optarg, &now))
+			if (!pub_parse_when("--now", optarg, &ow.w.now))
 				return PUB_EXIT_USAGE;
 			break;
 		default:
 			return PUB_EXIT_USAGE;
 		}
 	}
-	if ((cl = pub_need_cluster(cfg, slug)) == NULL)
+	if ((ow.w.cl = pub_need_cluster(cfg, slug)) == NULL)
 		return PUB_EXIT_USAGE;
-	if (title == NULL || file == NULL) {
+	if (ow.w.title == NULL || file == NULL) {
 		pub_say_error("incident open needs --cluster, --title and --message-file");
 		return PUB_EXIT_USAGE;
 	}
-	if (!pub_check_title(title) || (msg = pub_read_message(file, &len)) == NULL)
+	if (!pub_check_title(ow.w.title) ||
+	    (ow.w.msg = pub_read_message(file, &ow.w.len)) == NULL)
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open(cfg, &s)) {
-		free(msg);
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	ok = pub_store_begin(s.st, &s.err) &&
-	     pub_store_incident_open_of(s.st, cl->slug, &open, &s.err);
-	if (ok && open) {
-		pub_store_rollback(s.st);
-		pub_say_error("cluster %s already has incident %ld open; post to it with "
-			  "post --incident %ld", cl->slug, open, open);
-		rc = PUB_EXIT_USAGE;
-		goto out;
-	}
-	if (ok)
-		ok = pub_store_incident_create(s.st, cl->slug, title, now, &number, &s.err);
-	if (ok) {
-		pub_compose_message(title, msg, len, NULL, &p);
-		pub_post_stamp(&p, cl->slug, number, "manual", cfg->author, now);
-		ok = pub_store_post_add(s.st, &p, &s.err);
-	}
-	rc = pub_session_finish(cfg, &s, ok);
+	rc = pub_session(cfg, open_work, &ow);
 	if (rc == PUB_EXIT_OK)
-		printf("incident %ld opened, post %ld\n", number, p.id);
-out:
-	pub_post_free(&p);
-	free(msg);
-	pub_session_close(&s);
+		printf("incident %ld opened, post %ld\n", ow.number, ow.w.p.id);
+	words_free(&ow.w);
 	return rc;
+}
+
+struct resolve_work {
+	long number;
+	bool no_post;
+	char *msg;		/* or NULL */
+	size_t len;
+	time_t now;
+	struct pub_post p;	/* the post that says so */
+};
+
+/* The post that says incident inc is over, with the operator's words if any. */
+static bool resolve_post(const struct pub_config *cfg, struct pub_store *st,
+			 struct resolve_work *rw, const struct pub_incident *inc,
+			 struct ms_buf *err)
+{
+	const struct pub_cluster *cl = pub_config_cluster(cfg, inc->cluster);
+	struct ms_buf title = MS_BUF_INIT, lead = MS_BUF_INIT;
+
+	ms_buf_printf(&title, "%s [Resolved]", inc->title);
+	ms_buf_printf(&lead, "Incident %ld on %s is resolved.", rw->number,
+		      cl ? cl->name : inc->cluster);
+	pub_compose_message(title.data, rw->msg ? rw->msg : "", rw->len, lead.data, &rw->p);
+	pub_post_stamp(&rw->p, inc->cluster, rw->number, "manual", cfg->author, rw->now);
+	ms_buf_free(&title);
+	ms_buf_free(&lead);
+	return pub_store_post_add(st, &rw->p, err);
+}
+
+static enum pub_work resolve_work(const struct pub_config *cfg, struct pub_store *st,
+				  void *arg, struct ms_buf *err)
+{
+	struct resolve_work *rw = arg;
+	struct pub_incident inc = { 0 };
+	bool found = false, ok;
+
+	if (!pub_store_incident_get(st, rw->number, &inc, &found, err))
+		return PUB_WORK_FAILED;
+	if (!found || inc.resolved_at) {
+		pub_incident_free(&inc);
+		ms_buf_printf(err, found ? "incident %ld is already resolved"
+			      : "there is no incident %ld", rw->number);
+		return PUB_WORK_REFUSED;
+	}
+	/* --no-post: the incident's last post already says it is over */
+	ok = pub_store_incident_resolve(st, rw->number, rw->now, err) &&
+	     (rw->no_post || resolve_post(cfg, st, rw, &inc, err));
+	pub_incident_free(&inc);
+	return pub_work_done(ok);
 }
 
 static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
@@ -236,73 +304,32 @@ static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct resolve_work rw = { .now = time(NULL) };
 	const char *file = NULL;
-	bool no_post = false;
-	time_t now = time(NULL);
-	struct pub_incident inc = { 0 };
-	struct pub_post p = { 0 };
-	struct pub_session s;
-	struct ms_buf title = MS_BUF_INIT, lead = MS_BUF_INIT;
-	char *msg = NULL;
-	size_t len = 0;
-	long number;
-	bool ok, found = false;
 	int c, rc;
 
 	while ((c = pub_next_opt(argc, argv, opts, "incident resolve")) != -1) {
 		if (c == 'm')
 			file = optarg;
 		else if (c == 'q')
-			no_post = true;
-		else if (c != 'n' || !pub_parse_when("--now", optarg, &now))
+			rw.no_post = true;
+		else if (c != 'n' || !pub_parse_when("--now", optarg, &rw.now))
 			return PUB_EXIT_USAGE;
 	}
-	if (optind != argc - 1 || (no_post && file)) {
+	if (optind != argc - 1 || (rw.no_post && file)) {
 		pub_say_error("usage: incident resolve NUMBER [--message-file FILE | --no-post]");
 		return PUB_EXIT_USAGE;
 	}
-	if (!pub_parse_id("NUMBER", argv[optind], &number) ||
-	    (file && (msg = pub_read_message(file, &len)) == NULL))
+	if (!pub_parse_id("NUMBER", argv[optind], &rw.number) ||
+	    (file && (rw.msg = pub_read_message(file, &rw.len)) == NULL))
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open(cfg, &s)) {
-		free(msg);
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	ok = pub_store_begin(s.st, &s.err) &&
-	     pub_store_incident_get(s.st, number, &inc, &found, &s.err);
-	if (ok && (!found || inc.resolved_at)) {
-		pub_store_rollback(s.st);
-		pub_say_error(found ? "incident %ld is already resolved" : "there is no incident %ld",
-			  number);
-		rc = PUB_EXIT_USAGE;
-		goto out;
-	}
-	if (ok && no_post) {
-		/* the incident's last post already says it is over */
-		ok = pub_store_incident_resolve(s.st, number, now, &s.err);
-	} else if (ok) {
-		const struct pub_cluster *cl = pub_config_cluster(cfg, inc.cluster);
-		ms_buf_printf(&title, "%s [Resolved]", inc.title);
-		ms_buf_printf(&lead, "Incident %ld on %s is resolved.", number,
-			      cl ? cl->name : inc.cluster);
-		pub_compose_message(title.data, msg ? msg : "", len, lead.data, &p);
-		pub_post_stamp(&p, inc.cluster, number, "manual", cfg->author, now);
-		ok = pub_store_incident_resolve(s.st, number, now, &s.err) &&
-		     pub_store_post_add(s.st, &p, &s.err);
-	}
-	rc = pub_session_finish(cfg, &s, ok);
-	if (rc == PUB_EXIT_OK && no_post)
-		printf("incident %ld resolved\n", number);
+	rc = pub_session(cfg, resolve_work, &rw);
+	if (rc == PUB_EXIT_OK && rw.no_post)
+		printf("incident %ld resolved\n", rw.number);
 	else if (rc == PUB_EXIT_OK)
-		printf("incident %ld resolved, post %ld\n", number, p.id);
-out:
-	ms_buf_free(&title);
-	ms_buf_free(&lead);
-	pub_incident_free(&inc);
-	pub_post_free(&p);
-	free(msg);
-	pub_session_close(&s);
+		printf("incident %ld resolved, post %ld\n", rw.number, rw.p.id);
+	pub_post_free(&rw.p);
+	free(rw.msg);
 	return rc;
 }
 
@@ -319,7 +346,39 @@ int pub_cmd_incident(const struct pub_config *cfg, int argc, char **argv)
 
 /* --- maintenance schedule ------------------------------------------- */
 
-int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
+struct maintenance_work {
+	struct words w;
+	time_t start, end;
+	struct pub_maintenance m;	/* the window scheduled */
+};
+
+static enum pub_work maintenance_work(const struct pub_config *cfg, struct pub_store *st,
+				      void *arg, struct ms_buf *err)
+{
+	struct maintenance_work *mw = arg;
+	char d1[PUB_WHEN_MAX], d2[PUB_WHEN_MAX];
+	struct ms_buf lead = MS_BUF_INIT;
+	bool ok;
+
+	/* in the site's zone, named, as every time readers see */
+	ms_buf_printf(&lead, "Scheduled maintenance of %s from %s to %s.", mw->w.cl->name,
+		      pub_when_in(d1, cfg->timezone, cfg->date_format, mw->start),
+		      pub_when_in(d2, cfg->timezone, cfg->date_format, mw->end));
+	ok = publish_words(cfg, st, &mw->w, lead.data, 0, "maintenance", err);
+	ms_buf_free(&lead);
+	if (!ok)
+		return PUB_WORK_FAILED;
+	mw->m.cluster = ms_xstrdup(mw->w.cl->slug);
+	mw->m.starts_at = mw->start;
+	mw->m.ends_at = mw->end;
+	mw->m.message = ms_xstrndup(mw->w.msg, mw->w.len);
+	mw->m.post = mw->w.p.id;
+	return pub_work_done(pub_store_maintenance_add(st, &mw->m, err));
+}
+
+/* The options of maintenance schedule, checked; says what is wrong. */
+static bool maintenance_options(const struct pub_config *cfg, int argc, char **argv,
+				struct maintenance_work *mw, const char **file)
 {
 	static const struct option opts[] = {
 		{ "cluster", required_argument, NULL, 'c' },
@@ -330,100 +389,74 @@ int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *slug = NULL, *file = NULL, *title = NULL;
-	const struct pub_cluster *cl;
-	time_t now = time(NULL), start = 0, end = 0;
-	struct pub_maintenance m = { 0 };
-	struct pub_post p = { 0 };
-	struct pub_session s;
-	struct ms_buf t = MS_BUF_INIT, lead = MS_BUF_INIT;
-	char d1[PUB_WHEN_MAX], d2[PUB_WHEN_MAX];
-	char *msg;
-	size_t len;
-	bool ok, have_start = false, have_end = false;
-	int c, rc;
+	const char *slug = NULL;
+	bool have_start = false, have_end = false;
+	int c;
+
+	while ((c = pub_next_opt(argc, argv, opts, "maintenance schedule")) != -1) {
+		switch (c) {
+		case 'c': slug = optarg; break;
+		case 'm': *file = optarg; break;
+		case 't': mw->w.title = optarg; break;
+		case 's':
+			if (!(have_start = pub_parse_when("--start", optarg, &mw->start)))
+				return false;
+			break;
+		case 'e':
+			if (!(have_end = pub_parse_when("--end", optarg, &mw->end)))
+				return false;
+			break;
+		case 'n':
+			if (!pub_parse_when("--now", optarg, &mw->w.now))
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	if ((mw->w.cl = pub_need_cluster(cfg, slug)) == NULL)
+		return false;
+	if (!have_start || !have_end || *file == NULL) {
+		pub_say_error("maintenance schedule needs --start, --end and --message-file");
+		return false;
+	}
+	if (mw->end <= mw->start) {
+		pub_say_error("--end must be after --start");
+		return false;
+	}
+	if (mw->end <= mw->w.now) {
+		pub_say_error("--end is in the past: there is nothing left to announce");
+		return false;
+	}
+	return mw->w.title == NULL || pub_check_title(mw->w.title);
+}
+
+int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct maintenance_work mw = { .w.now = time(NULL) };
+	struct ms_buf title = MS_BUF_INIT;
+	const char *file = NULL;
+	int rc;
 
 	pub_reset_getopt();
 	if (argc < 2 || strcmp(argv[1], "schedule") != 0) {
 		pub_say_error("usage: maintenance schedule --cluster SLUG --start TIME --end TIME "
-			  "--message-file FILE");
+			      "--message-file FILE");
 		return PUB_EXIT_USAGE;
 	}
-	argc--;
-	argv++;
-	while ((c = pub_next_opt(argc, argv, opts, "maintenance schedule")) != -1) {
-		switch (c) {
-		case 'c': slug = optarg; break;
-		case 'm': file = optarg; break;
-		case 't': title = optarg; break;
-		case 's':
-			if (!pub_parse_when("--start", optarg, &start))
-				return PUB_EXIT_USAGE;
-			have_start = true;
-			break;
-		case 'e':
-			if (!pub_parse_when("--end", optarg, &end))
-				return PUB_EXIT_USAGE;
-			have_end = true;
-			break;
-		case 'n':
-			if (!pub_parse_when("--now", optarg, &now))
-				return PUB_EXIT_USAGE;
-			break;
-		default:
-			return PUB_EXIT_USAGE;
-		}
-	}
-	if ((cl = pub_need_cluster(cfg, slug)) == NULL)
+	if (!maintenance_options(cfg, argc - 1, argv + 1, &mw, &file) ||
+	    (mw.w.msg = pub_read_message(file, &mw.w.len)) == NULL)
 		return PUB_EXIT_USAGE;
-	if (!have_start || !have_end || file == NULL) {
-		pub_say_error("maintenance schedule needs --start, --end and --message-file");
-		return PUB_EXIT_USAGE;
-	}
-	if (end <= start) {
-		pub_say_error("--end must be after --start");
-		return PUB_EXIT_USAGE;
-	}
-	if (end <= now) {
-		pub_say_error("--end is in the past: there is nothing left to announce");
-		return PUB_EXIT_USAGE;
-	}
-	if ((title && !pub_check_title(title)) || (msg = pub_read_message(file, &len)) == NULL)
-		return PUB_EXIT_USAGE;
-	if (title == NULL)
-		ms_buf_printf(&t, "%s: Scheduled Maintenance", cl->name);
+	if (mw.w.title == NULL)
+		ms_buf_printf(&title, "%s: Scheduled Maintenance", mw.w.cl->name);
 	else
-		ms_buf_puts(&t, title);
-	/* in the site's zone, named, as every time readers see */
-	ms_buf_printf(&lead, "Scheduled maintenance of %s from %s to %s.", cl->name,
-		      pub_when_in(d1, cfg->timezone, cfg->date_format, start),
-		      pub_when_in(d2, cfg->timezone, cfg->date_format, end));
-	if (!pub_session_open(cfg, &s)) {
-		free(msg);
-		pub_session_close(&s);
-		ms_buf_free(&t);
-		ms_buf_free(&lead);
-		return PUB_EXIT_FAILURE;
-	}
-	pub_compose_message(t.data, msg, len, lead.data, &p);
-	pub_post_stamp(&p, cl->slug, 0, "maintenance", cfg->author, now);
-	ok = pub_store_begin(s.st, &s.err) && pub_store_post_add(s.st, &p, &s.err);
-	if (ok) {
-		m.cluster = ms_xstrdup(cl->slug);
-		m.starts_at = start;
-		m.ends_at = end;
-		m.message = ms_xstrndup(msg, len);
-		m.post = p.id;
-		ok = pub_store_maintenance_add(s.st, &m, &s.err);
-	}
-	rc = pub_session_finish(cfg, &s, ok);
+		ms_buf_puts(&title, mw.w.title);
+	mw.w.title = title.data;
+	rc = pub_session(cfg, maintenance_work, &mw);
 	if (rc == PUB_EXIT_OK)
-		printf("maintenance %ld scheduled, announced in post %ld\n", m.id, p.id);
-	pub_maintenance_free(&m);
-	pub_post_free(&p);
-	ms_buf_free(&t);
-	ms_buf_free(&lead);
-	free(msg);
-	pub_session_close(&s);
+		printf("maintenance %ld scheduled, announced in post %ld\n", mw.m.id, mw.w.p.id);
+	pub_maintenance_free(&mw.m);
+	words_free(&mw.w);
+	ms_buf_free(&title);
 	return rc;
 }

@@ -11,7 +11,62 @@
 #include "commands.h"
 #include "dates.h"
 
-/* --- list, show, render ---------------------------------------------- */
+struct list_work {
+	const char *slug;	/* the cluster, or NULL: all */
+	long limit;
+};
+
+static void list_incidents(const struct pub_incident *incs, size_t n, const char *slug)
+{
+	char date[PUB_DATE_MAX];
+
+	printf("Incidents:\n");
+	for (size_t i = 0; i < n; i++)
+		if (slug == NULL || strcmp(incs[i].cluster, slug) == 0)
+			printf("  %-6ld %-8s %s  %s  %s\n", incs[i].number,
+			       incs[i].resolved_at ? "resolved" : "open",
+			       pub_rfc3339(date, incs[i].opened_at), incs[i].cluster,
+			       incs[i].title);
+}
+
+static void list_posts(const struct pub_post *posts, size_t n)
+{
+	char date[PUB_DATE_MAX];
+
+	printf("Posts:\n");
+	for (size_t i = 0; i < n; i++) {
+		printf("  %-6ld %s  %-11s %s", posts[i].id,
+		       pub_rfc3339(date, posts[i].published_at), posts[i].kind,
+		       posts[i].cluster);
+		if (posts[i].incident)
+			printf(" [Incident %ld]", posts[i].incident);
+		printf("  %s\n", posts[i].title);
+	}
+}
+
+static enum pub_work list_work(const struct pub_config *cfg, struct pub_store *st,
+			       void *arg, struct ms_buf *err)
+{
+	const struct list_work *lw = arg;
+	struct pub_post *posts = NULL;
+	struct pub_incident *incs = NULL;
+	size_t n = 0, ni = 0;
+	bool ok;
+
+	(void)cfg;
+	ok = pub_store_incidents(st, &incs, &ni, err) &&
+	     pub_store_posts(st, lw->slug ? &lw->slug : NULL, lw->slug ? 1 : 0, lw->limit,
+			     &posts, &n, err);
+	if (ok) {
+		list_incidents(incs, ni, lw->slug);
+		list_posts(posts, n);
+	}
+	for (size_t i = 0; i < ni; i++)
+		pub_incident_free(&incs[i]);
+	free(incs);
+	pub_posts_free(posts, n);
+	return pub_work_done(ok);
+}
 
 int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv)
 {
@@ -20,57 +75,19 @@ int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *slug = NULL;
-	long limit = 0;
-	struct pub_post *posts = NULL;
-	struct pub_incident *incs = NULL;
-	size_t n = 0, ni = 0;
-	struct pub_session s;
-	char date[PUB_DATE_MAX];
+	struct list_work lw = { 0 };
 	int c;
-	bool ok;
 
 	pub_reset_getopt();
 	while ((c = pub_next_opt(argc, argv, opts, "list")) != -1) {
 		if (c == 'c')
-			slug = optarg;
-		else if (c != 'l' || !pub_parse_id("--limit", optarg, &limit))
+			lw.slug = optarg;
+		else if (c != 'l' || !pub_parse_id("--limit", optarg, &lw.limit))
 			return PUB_EXIT_USAGE;
 	}
-	if (slug && pub_need_cluster(cfg, slug) == NULL)
+	if (lw.slug && pub_need_cluster(cfg, lw.slug) == NULL)
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open_readonly(cfg, &s)) {
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	ok = pub_store_incidents(s.st, &incs, &ni, &s.err) &&
-	     pub_store_posts(s.st, slug ? &slug : NULL, slug ? 1 : 0, limit, &posts, &n, &s.err);
-	if (ok) {
-		printf("Incidents:\n");
-		for (size_t i = 0; i < ni; i++)
-			if (slug == NULL || strcmp(incs[i].cluster, slug) == 0)
-				printf("  %-6ld %-8s %s  %s  %s\n", incs[i].number,
-				       incs[i].resolved_at ? "resolved" : "open",
-				       pub_rfc3339(date, incs[i].opened_at), incs[i].cluster,
-				       incs[i].title);
-		printf("Posts:\n");
-		for (size_t i = 0; i < n; i++) {
-			printf("  %-6ld %s  %-11s %s", posts[i].id,
-			       pub_rfc3339(date, posts[i].published_at), posts[i].kind,
-			       posts[i].cluster);
-			if (posts[i].incident)
-				printf(" [Incident %ld]", posts[i].incident);
-			printf("  %s\n", posts[i].title);
-		}
-	} else {
-		pub_say_error("%s", s.err.data);
-	}
-	for (size_t i = 0; i < ni; i++)
-		pub_incident_free(&incs[i]);
-	free(incs);
-	pub_posts_free(posts, n);
-	pub_session_close(&s);
-	return ok ? PUB_EXIT_OK : PUB_EXIT_FAILURE;
+	return pub_session_read(cfg, list_work, &lw);
 }
 
 static void show_post(const struct pub_config *cfg, const struct pub_post *p)
@@ -91,75 +108,79 @@ static void show_post(const struct pub_config *cfg, const struct pub_post *p)
 	       p->id, p->body_html);
 }
 
-int pub_cmd_show(const struct pub_config *cfg, int argc, char **argv)
+static void show_incident(const struct pub_config *cfg, const struct pub_incident *inc,
+			  const struct pub_post *posts, size_t n)
 {
-	bool incident = argc == 3 && strcmp(argv[1], "incident") == 0;
+	char date[PUB_DATE_MAX];
+
+	printf("Incident:  %ld\nTitle:     %s\nCluster:   %s\nOpened:    %s\n",
+	       inc->number, inc->title, inc->cluster, pub_rfc822(date, inc->opened_at, false));
+	if (inc->identified_at)
+		printf("Identified: %s: %s\n", pub_rfc822(date, inc->identified_at, false),
+		       inc->identified_text ? inc->identified_text : "");
+	if (inc->resolved_at)
+		printf("Resolved:  %s\n", pub_rfc822(date, inc->resolved_at, false));
+	for (size_t i = 0; i < n; i++) {
+		printf("\n");
+		show_post(cfg, &posts[i]);
+	}
+}
+
+struct show_work {
+	bool incident;		/* incident NUMBER, else POST-ID */
+	long id;
+};
+
+static enum pub_work show_work(const struct pub_config *cfg, struct pub_store *st,
+			       void *arg, struct ms_buf *err)
+{
+	const struct show_work *sw = arg;
 	struct pub_incident inc = { 0 };
 	struct pub_post p = { 0 }, *posts = NULL;
 	size_t n = 0;
-	struct pub_session s;
-	char date[PUB_DATE_MAX];
-	long id;
 	bool ok, found = false;
 
-	if (!(argc == 2 || incident)) {
-		pub_say_error("usage: show POST-ID | show incident NUMBER");
-		return PUB_EXIT_USAGE;
-	}
-	if (!pub_parse_id(incident ? "NUMBER" : "POST-ID", argv[argc - 1], &id))
-		return PUB_EXIT_USAGE;
-	if (!pub_session_open_readonly(cfg, &s)) {
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	if (incident) {
-		ok = pub_store_incident_get(s.st, id, &inc, &found, &s.err) &&
-		     (!found || pub_store_incident_posts(s.st, id, &posts, &n, &s.err));
-		if (ok && found) {
-			printf("Incident:  %ld\nTitle:     %s\nCluster:   %s\nOpened:    %s\n",
-			       inc.number, inc.title, inc.cluster,
-			       pub_rfc822(date, inc.opened_at, false));
-			if (inc.identified_at)
-				printf("Identified: %s: %s\n",
-				       pub_rfc822(date, inc.identified_at, false),
-				       inc.identified_text ? inc.identified_text : "");
-			if (inc.resolved_at)
-				printf("Resolved:  %s\n", pub_rfc822(date, inc.resolved_at, false));
-			for (size_t i = 0; i < n; i++) {
-				printf("\n");
-				show_post(cfg, &posts[i]);
-			}
-		}
+	if (sw->incident) {
+		ok = pub_store_incident_get(st, sw->id, &inc, &found, err) &&
+		     (!found || pub_store_incident_posts(st, sw->id, &posts, &n, err));
+		if (ok && found)
+			show_incident(cfg, &inc, posts, n);
 	} else {
-		ok = pub_store_post_get(s.st, id, &p, &found, &s.err);
+		ok = pub_store_post_get(st, sw->id, &p, &found, err);
 		if (ok && found)
 			show_post(cfg, &p);
 	}
-	if (!ok)
-		pub_say_error("%s", s.err.data);
-	else if (!found)
-		pub_say_error("there is no %s %ld", incident ? "incident" : "post", id);
 	pub_incident_free(&inc);
 	pub_post_free(&p);
 	pub_posts_free(posts, n);
-	pub_session_close(&s);
-	return !ok ? PUB_EXIT_FAILURE : found ? PUB_EXIT_OK : PUB_EXIT_USAGE;
+	if (ok && !found) {
+		ms_buf_printf(err, "there is no %s %ld", sw->incident ? "incident" : "post",
+			      sw->id);
+		return PUB_WORK_REFUSED;
+	}
+	return pub_work_done(ok);
+}
+
+int pub_cmd_show(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct show_work sw = { .incident = argc == 3 && strcmp(argv[1], "incident") == 0 };
+
+	if (!(argc == 2 || sw.incident)) {
+		pub_say_error("usage: show POST-ID | show incident NUMBER");
+		return PUB_EXIT_USAGE;
+	}
+	if (!pub_parse_id(sw.incident ? "NUMBER" : "POST-ID", argv[argc - 1], &sw.id))
+		return PUB_EXIT_USAGE;
+	return pub_session_read(cfg, show_work, &sw);
 }
 
 int pub_cmd_render(const struct pub_config *cfg, int argc, char **argv)
 {
-	struct pub_session s;
-	int rc;
-
 	if (argc != 1) {
 		pub_say_error("render takes no arguments ('%s')", argv[1]);
 		return PUB_EXIT_USAGE;
 	}
-	if (!pub_session_open(cfg, &s)) {
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	rc = pub_session_finish(cfg, &s, pub_store_begin(s.st, &s.err));
-	pub_session_close(&s);
-	return rc;
+	/* nothing to change: the output from what the store holds (its open
+	 * upgraded a store from before) */
+	return pub_session(cfg, NULL, NULL);
 }

@@ -47,26 +47,35 @@ static char *operator_name(void)
 	return ms_buf_steal(&b);
 }
 
-/* The post to withdraw, if it is there and still published; says why not. */
-static bool retractable(struct pub_session *s, long id, struct pub_post *p, bool *ok)
+struct retract_work {
+	long id;
+	time_t now;
+	char *by;		/* who withdraws it */
+	struct pub_post p;	/* the post withdrawn */
+};
+
+/* Withdraws the post if it is there and still published; says why not. */
+static enum pub_work retract_work(const struct pub_config *cfg, struct pub_store *st,
+				  void *arg, struct ms_buf *err)
 {
+	struct retract_work *rw = arg;
 	char date[PUB_DATE_MAX];
 	bool found = false;
 
-	*ok = pub_store_post_get(s->st, id, p, &found, &s->err);
-	if (!*ok)
-		return false;
+	(void)cfg;
+	if (!pub_store_post_get(st, rw->id, &rw->p, &found, err))
+		return PUB_WORK_FAILED;
 	if (!found) {
-		pub_say_error("there is no post %ld", id);
-		return false;
+		ms_buf_printf(err, "there is no post %ld", rw->id);
+		return PUB_WORK_REFUSED;
 	}
-	if (p->retracted_at != 0) {
-		pub_say_error("post %ld was already retracted on %s by %s", id,
-			      pub_rfc822(date, p->retracted_at, false),
-			      p->retracted_by ? p->retracted_by : "?");
-		return false;
+	if (rw->p.retracted_at != 0) {
+		ms_buf_printf(err, "post %ld was already retracted on %s by %s", rw->id,
+			      pub_rfc822(date, rw->p.retracted_at, false),
+			      rw->p.retracted_by ? rw->p.retracted_by : "?");
+		return PUB_WORK_REFUSED;
 	}
-	return true;
+	return pub_work_done(pub_store_post_retract(st, rw->id, rw->now, rw->by, err));
 }
 
 int pub_cmd_retract(const struct pub_config *cfg, int argc, char **argv)
@@ -75,44 +84,26 @@ int pub_cmd_retract(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	time_t now = time(NULL);
-	struct pub_post p = { 0 };
-	struct pub_session s;
-	char *by;
-	long id;
-	bool ok;
+	struct retract_work rw = { .now = time(NULL) };
 	int c, rc;
 
 	pub_reset_getopt();
 	while ((c = pub_next_opt(argc, argv, opts, "retract")) != -1) {
-		if (c != 'n' || !pub_parse_when("--now", optarg, &now))
+		if (c != 'n' || !pub_parse_when("--now", optarg, &rw.now))
 			return PUB_EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
 		pub_say_error("usage: retract POST-ID");
 		return PUB_EXIT_USAGE;
 	}
-	if (!pub_parse_id("POST-ID", argv[optind], &id))
+	if (!pub_parse_id("POST-ID", argv[optind], &rw.id))
 		return PUB_EXIT_USAGE;
-	if (!pub_session_open(cfg, &s)) {
-		pub_session_close(&s);
-		return PUB_EXIT_FAILURE;
-	}
-	by = operator_name();
-	ok = pub_store_begin(s.st, &s.err);
-	if (ok && !retractable(&s, id, &p, &ok) && ok) {
-		pub_store_rollback(s.st);
-		rc = PUB_EXIT_USAGE;
-		goto out;
-	}
-	ok = ok && pub_store_post_retract(s.st, id, now, by, &s.err);
-	rc = pub_session_finish(cfg, &s, ok);
+	rw.by = operator_name();
+	rc = pub_session(cfg, retract_work, &rw);
 	if (rc == PUB_EXIT_OK)
-		printf("post %ld retracted: \"%s\" is gone from the feeds and pages\n", id,
-		       p.title);
-out:
-	free(by);
-	pub_post_free(&p);
-	pub_session_close(&s);
+		printf("post %ld retracted: \"%s\" is gone from the feeds and pages\n", rw.id,
+		       rw.p.title);
+	free(rw.by);
+	pub_post_free(&rw.p);
 	return rc;
 }

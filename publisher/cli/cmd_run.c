@@ -64,6 +64,17 @@ static bool lay_over_pushed(const struct pub_config *cfg, struct pub_notice *fre
 	return ok;
 }
 
+/* Inside the transaction: the store says since when the data is stale. */
+static enum pub_work mark_stale(const struct pub_config *cfg, struct pub_store *st,
+				void *arg, struct ms_buf *err)
+{
+	char since[32];
+
+	(void)cfg;
+	snprintf(since, sizeof(since), "%lld", *(const long long *)arg);
+	return pub_work_done(pub_store_meta_set(st, PUB_META_STALE_SINCE, since, err));
+}
+
 /*
  * The source cannot be read (or no longer reports a member). Nothing of
  * it is trusted, but readers must not go on seeing the last state as
@@ -76,25 +87,23 @@ static int fail_or_go_stale(const struct pub_config *cfg, struct pub_session *s,
 {
 	char *last = NULL;
 	long long good = 0;
-	bool ok;
 
 	/* a store that was never made has published nothing to contradict */
 	if (cfg->stale_after <= 0 || access(cfg->store, F_OK) != 0)
 		goto fail;
 	ms_buf_reset(&s->err);
-	if (!pub_session_store(cfg, s) ||
-	    !pub_store_meta_get(s->st, PUB_META_LAST_GOOD, &last, &s->err))
+	if (!pub_session_store(s)) {
+		pub_say_error("%s", s->err.data);
+		goto fail;
+	}
+	if (!pub_store_meta_get(s->st, PUB_META_LAST_GOOD, &last, &s->err))
 		goto fail;
 	if (last != NULL)
 		good = strtoll(last, NULL, 10);
 	free(last);
 	if (good <= 0 || now - good <= cfg->stale_after)
 		goto fail;
-	char since[32];
-	snprintf(since, sizeof(since), "%lld", good);
-	ok = pub_store_begin(s->st, &s->err) &&
-	     pub_store_meta_set(s->st, PUB_META_STALE_SINCE, since, &s->err);
-	if (pub_session_finish(cfg, s, ok) != PUB_EXIT_OK)
+	if (pub_session_run(s, mark_stale, &good) != PUB_EXIT_OK)
 		return PUB_EXIT_FAILURE;
 	char date[PUB_DATE_MAX];
 	pub_say_error("%s, and the last monitoring data read was written %s, more than "
@@ -137,25 +146,113 @@ static int missing_members(const struct pub_config *cfg, struct pub_session *s,
 	return PUB_EXIT_USAGE;
 }
 
+/* What a run records, and what it says it did. */
+struct run_work {
+	const struct pub_snapshot *snap;
+	time_t now;
+	bool stale;		/* the data is stale: only since when is recorded */
+	struct pub_eval ev;
+	struct pub_run_stats stats;
+};
+
 /*
  * Inside the run's transaction: stale data only says since when it is
  * stale (snap->created); fresh data is evaluated and applied.
  */
-static bool record_run(const struct pub_config *cfg, struct pub_session *s,
-		       const struct pub_snapshot *snap, time_t now, bool stale,
-		       struct pub_eval *ev, struct pub_run_stats *stats)
+static enum pub_work record_run(const struct pub_config *cfg, struct pub_store *st,
+				void *arg, struct ms_buf *err)
 {
-	char when[32];
+	struct run_work *rw = arg;
+	long long when = rw->snap->created;
 
-	if (stale) {
-		snprintf(when, sizeof(when), "%lld", (long long)snap->created);
-		return pub_store_meta_set(s->st, PUB_META_STALE_SINCE, when, &s->err);
+	if (rw->stale)
+		return mark_stale(cfg, st, &when, err);
+	if (when <= 0)
+		when = rw->now;
+	char last_good[32];
+	snprintf(last_good, sizeof(last_good), "%lld", when);
+	pub_evaluate(cfg, rw->snap, &rw->ev);
+	return pub_work_done(pub_store_meta_set(st, PUB_META_STALE_SINCE, NULL, err) &&
+			     pub_store_meta_set(st, PUB_META_LAST_GOOD, last_good, err) &&
+			     pub_engine_apply(cfg, st, rw->snap, &rw->ev, rw->now, &rw->stats,
+					      err));
+}
+
+/* After the run's transaction: what it means that the data is stale. */
+static int say_stale(const struct pub_config *cfg, const struct pub_snapshot *snap,
+		     const struct pub_freshness *freshness, bool stale, const char *location)
+{
+	char date[PUB_DATE_MAX];
+
+	if (stale)
+		pub_say_error("the monitoring data is stale: %s was last written %s, more than "
+			      "%lds ago (stale_after); the feeds say the status is unknown",
+			      location, pub_rfc822(date, snap->created, false), cfg->stale_after);
+	else
+		pub_say_error("the monitoring data is stale: %s says %s; the feeds say the "
+			      "status is unknown", location, freshness->why);
+	return PUB_EXIT_STALE;
+}
+
+/*
+ * Under the lock: reads the source, lays the pushed notices over it and
+ * checks every member is reported. Returns PUB_EXIT_OK to go on, or the
+ * exit status of a run that ends here.
+ */
+static int read_source(const struct pub_config *cfg, struct pub_session *s,
+		       const struct pub_source_ops *ops, const char *location, time_t now,
+		       struct pub_notice *fresh, struct pub_snapshot *snap)
+{
+	struct ms_buf why = MS_BUF_INIT;
+	int rc = PUB_EXIT_OK;
+
+	pub_want_objects(cfg, snap);
+	if (!ops->read(cfg, location, snap, &s->err)) {
+		ms_buf_printf(&why, "cannot read the monitoring state: %s", s->err.data);
+		rc = fail_or_go_stale(cfg, s, now, why.data);
+	} else if (!lay_over_pushed(cfg, fresh, snap, &s->err)) {
+		pub_say_error("%s; nothing was changed", s->err.data);
+		rc = PUB_EXIT_FAILURE;
+	} else {
+		pub_missing_members(cfg, snap, &why);
+		if (why.len > 0)
+			rc = missing_members(cfg, s, snap, now, location, why.data);
 	}
-	snprintf(when, sizeof(when), "%lld", (long long)(snap->created > 0 ? snap->created : now));
-	pub_evaluate(cfg, snap, ev);
-	return pub_store_meta_set(s->st, PUB_META_STALE_SINCE, NULL, &s->err) &&
-	       pub_store_meta_set(s->st, PUB_META_LAST_GOOD, when, &s->err) &&
-	       pub_engine_apply(cfg, s->st, snap, ev, now, stats, &s->err);
+	ms_buf_free(&why);
+	return rc;
+}
+
+/*
+ * Under the lock, the source read: opens the store, decides in one
+ * transaction, renders. Returns the exit status.
+ */
+static int decide(const struct pub_config *cfg, struct pub_session *s,
+		  struct pub_snapshot *snap, time_t now, const char *location)
+{
+	struct run_work rw = { .snap = snap, .now = now };
+	struct pub_freshness freshness;
+	bool stale;
+	int rc;
+
+	/* only now the store: a run that cannot read its source creates nothing */
+	if (!pub_session_store(s)) {
+		pub_say_error("%s", s->err.data);
+		return PUB_EXIT_FAILURE;
+	}
+	stale = cfg->stale_after > 0 && snap->created > 0 &&
+		now - snap->created > cfg->stale_after;
+	pub_freshness_check(cfg, snap, now, &freshness);
+	if (!stale && freshness.stale && freshness.since > 0)
+		snap->created = freshness.since;	/* what the stale notice dates */
+	rw.stale = stale || freshness.stale;
+	rc = pub_session_run(s, record_run, &rw);
+	if (rc == PUB_EXIT_OK && rw.stale)
+		rc = say_stale(cfg, snap, &freshness, stale, location);
+	else if (rc == PUB_EXIT_OK && pub_verbose)
+		printf("%zu post(s) published, %zu state change(s), %zu cluster(s) in "
+		       "hold-down\n", rw.stats.posts, rw.stats.transitions, rw.stats.pending);
+	pub_eval_free(&rw.ev);
+	return rc;
 }
 
 int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *fresh)
@@ -164,12 +261,7 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	const char *location;
 	char why[256];
 	struct pub_snapshot snap;
-	struct pub_eval ev = { 0 };
-	struct pub_run_stats stats = { 0 };
 	struct pub_session s;
-	struct ms_buf missing = MS_BUF_INIT;
-	struct pub_freshness freshness;
-	bool ok, stale;
 	int rc;
 
 	if (!pub_source_find(cfg->source, &ops, &location, why, sizeof(why))) {
@@ -177,58 +269,15 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 		return PUB_EXIT_USAGE;
 	}
 	pub_render_set_clock(now);	/* the pages' "online for" counts from this run */
-	/* under the lock: two runs must not apply their snapshots out of order */
 	pub_snapshot_init(&snap);
+	/* under the lock: two runs must not apply their snapshots out of order */
 	if (!pub_session_lock(cfg, &s)) {
+		pub_say_error("%s", s.err.data);
 		rc = PUB_EXIT_FAILURE;
-		goto out;
+	} else if ((rc = read_source(cfg, &s, ops, location, now, fresh, &snap)) ==
+		   PUB_EXIT_OK) {
+		rc = decide(cfg, &s, &snap, now, location);
 	}
-	pub_want_objects(cfg, &snap);
-	if (!ops->read(cfg, location, &snap, &s.err)) {
-		ms_buf_printf(&missing, "cannot read the monitoring state: %s", s.err.data);
-		rc = fail_or_go_stale(cfg, &s, now, missing.data);
-		goto out;
-	}
-	if (!lay_over_pushed(cfg, fresh, &snap, &s.err)) {
-		pub_say_error("%s; nothing was changed", s.err.data);
-		rc = PUB_EXIT_FAILURE;
-		goto out;
-	}
-	pub_missing_members(cfg, &snap, &missing);
-	if (missing.len > 0) {
-		rc = missing_members(cfg, &s, &snap, now, location, missing.data);
-		goto out;
-	}
-	/* only now the store: a run that cannot read its source creates nothing */
-	if (!pub_session_store(cfg, &s)) {
-		rc = PUB_EXIT_FAILURE;
-		goto out;
-	}
-	stale = cfg->stale_after > 0 && snap.created > 0 &&
-		now - snap.created > cfg->stale_after;
-	pub_freshness_check(cfg, &snap, now, &freshness);
-	if (!stale && freshness.stale && freshness.since > 0)
-		snap.created = freshness.since;	/* what the stale notice dates */
-	ok = pub_store_begin(s.st, &s.err) &&
-	     record_run(cfg, &s, &snap, now, stale || freshness.stale, &ev, &stats);
-	rc = pub_session_finish(cfg, &s, ok);
-	if (rc == PUB_EXIT_OK && stale) {
-		char date[PUB_DATE_MAX];
-		pub_say_error("the monitoring data is stale: %s was last written %s, more than "
-			  "%lds ago (stale_after); the feeds say the status is unknown",
-			  location, pub_rfc822(date, snap.created, false), cfg->stale_after);
-		rc = PUB_EXIT_STALE;
-	} else if (rc == PUB_EXIT_OK && freshness.stale) {
-		pub_say_error("the monitoring data is stale: %s says %s; the feeds say the "
-			      "status is unknown", location, freshness.why);
-		rc = PUB_EXIT_STALE;
-	} else if (rc == PUB_EXIT_OK && pub_verbose) {
-		printf("%zu post(s) published, %zu state change(s), %zu cluster(s) in "
-		       "hold-down\n", stats.posts, stats.transitions, stats.pending);
-	}
-out:
-	ms_buf_free(&missing);
-	pub_eval_free(&ev);
 	pub_snapshot_free(&snap);
 	pub_session_close(&s);
 	return rc;

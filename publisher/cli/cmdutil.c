@@ -167,6 +167,7 @@ bool pub_session_lock(const struct pub_config *cfg, struct pub_session *s)
 	bool ok;
 
 	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
 	s->lock = -1;
 	if (slash && slash != dir)
 		*slash = '\0';
@@ -178,36 +179,17 @@ bool pub_session_lock(const struct pub_config *cfg, struct pub_session *s)
 	 */
 	if (ok)
 		pub_remove_stale_temps(slash == NULL ? "." : slash == dir ? "/" : dir,
-				       slash == NULL ? cfg->store : slash + 1);
+				       slash == NULL ? s->cfg->store : slash + 1);
 	free(dir);
-	if (!ok)
-		pub_say_error("%s", s->err.data);
 	return ok;
 }
 
-bool pub_session_store(const struct pub_config *cfg, struct pub_session *s)
+bool pub_session_store(struct pub_session *s)
 {
-	char *host = url_host(cfg->base_url);
+	char *host = url_host(s->cfg->base_url);
 
-	s->st = pub_store_open(cfg->store, host, &s->err);
+	s->st = pub_store_open(s->cfg->store, host, &s->err);
 	free(host);
-	if (s->st == NULL)
-		pub_say_error("%s", s->err.data);
-	return s->st != NULL;
-}
-
-bool pub_session_open(const struct pub_config *cfg, struct pub_session *s)
-{
-	return pub_session_lock(cfg, s) && pub_session_store(cfg, s);
-}
-
-bool pub_session_open_readonly(const struct pub_config *cfg, struct pub_session *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->lock = -1;
-	s->st = pub_store_open_readonly(cfg->store, &s->err);
-	if (s->st == NULL)
-		pub_say_error("%s", s->err.data);
 	return s->st != NULL;
 }
 
@@ -218,28 +200,71 @@ void pub_session_close(struct pub_session *s)
 	ms_buf_free(&s->err);
 }
 
-/* Commits, then renders; says what went wrong. */
-int pub_session_finish(const struct pub_config *cfg, struct pub_session *s, bool ok)
+enum pub_work pub_work_done(bool ok)
 {
+	return ok ? PUB_WORK_DONE : PUB_WORK_FAILED;
+}
+
+static int exit_status(enum pub_work r)
+{
+	return r == PUB_WORK_DONE ? PUB_EXIT_OK
+	       : r == PUB_WORK_REFUSED ? PUB_EXIT_USAGE : PUB_EXIT_FAILURE;
+}
+
+/* Begins, works, then commits and renders or rolls back; says what went wrong. */
+int pub_session_run(struct pub_session *s, pub_work_fn *work, void *arg)
+{
+	enum pub_work r = PUB_WORK_FAILED;
 	size_t changed = 0;
 
-	if (!ok) {
+	if (pub_store_begin(s->st, &s->err))
+		r = work != NULL ? work(s->cfg, s->st, arg, &s->err) : PUB_WORK_DONE;
+	if (r != PUB_WORK_DONE) {
 		pub_store_rollback(s->st);
-		pub_say_error("%s; nothing was changed", s->err.data);
-		return PUB_EXIT_FAILURE;
+		pub_say_error(r == PUB_WORK_REFUSED ? "%s" : "%s; nothing was changed",
+			      s->err.data);
+		return exit_status(r);
 	}
 	if (!pub_store_commit(s->st, &s->err)) {
 		pub_say_error("%s; nothing was changed", s->err.data);
 		return PUB_EXIT_FAILURE;
 	}
-	if (!pub_render_all(cfg, s->st, &changed, &s->err)) {
+	if (!pub_render_all(s->cfg, s->st, &changed, &s->err)) {
 		pub_say_error("the store is updated but the output is not: %s "
-			  "(the next run renders again)", s->err.data);
+			      "(the next run renders again)", s->err.data);
 		return PUB_EXIT_FAILURE;
 	}
 	if (pub_verbose)
 		printf("%zu output file(s) updated\n", changed);
 	return PUB_EXIT_OK;
+}
+
+int pub_session(const struct pub_config *cfg, pub_work_fn *work, void *arg)
+{
+	struct pub_session s;
+	int rc;
+
+	if (pub_session_lock(cfg, &s) && pub_session_store(&s)) {
+		rc = pub_session_run(&s, work, arg);
+	} else {
+		pub_say_error("%s", s.err.data);
+		rc = PUB_EXIT_FAILURE;
+	}
+	pub_session_close(&s);
+	return rc;
+}
+
+int pub_session_read(const struct pub_config *cfg, pub_work_fn *work, void *arg)
+{
+	struct pub_session s = { .cfg = cfg, .lock = -1, .err = MS_BUF_INIT };
+	enum pub_work r = PUB_WORK_FAILED;
+
+	if ((s.st = pub_store_open_readonly(cfg->store, &s.err)) != NULL)
+		r = work(cfg, s.st, arg, &s.err);
+	if (r != PUB_WORK_DONE)
+		pub_say_error("%s", s.err.data);
+	pub_session_close(&s);
+	return exit_status(r);
 }
 
 /*

@@ -32,22 +32,59 @@ char *pub_read_message(const char *path, size_t *len);
 int pub_next_opt(int argc, char **argv, const struct option *opts, const char *cmd);
 void pub_reset_getopt(void);
 
-struct pub_session {
-	int lock;
-	struct pub_store *st;
-	struct ms_buf err;
+/*
+ * The session every command that changes something works in: the
+ * store's lock, the store (made, or upgraded to this program's schema,
+ * when needed), the command's work inside one transaction, and the
+ * render after it. A command killed at any point leaves the store as it
+ * was before the transaction or after it; the output is rendered again
+ * by the next command.
+ */
+
+/* What a command's work in the store came to. */
+enum pub_work {
+	PUB_WORK_DONE,		/* commit, then render */
+	PUB_WORK_REFUSED,	/* the store says no to the command line (no such
+				 * post): roll back, exit 2 */
+	PUB_WORK_FAILED		/* the store failed: roll back, exit 1 */
 };
 
-/* Lock, then open the store; says why not. Close it in any case. */
-bool pub_session_open(const struct pub_config *cfg, struct pub_session *s);
-/* The two steps of pub_session_open, for a run that reads its source between them. */
+/* A command's work in the store; unless done, it says why in err. */
+typedef enum pub_work pub_work_fn(const struct pub_config *cfg, struct pub_store *st,
+				  void *arg, struct ms_buf *err);
+
+/* PUB_WORK_DONE when ok, else PUB_WORK_FAILED. */
+enum pub_work pub_work_done(bool ok);
+
+struct pub_session {
+	const struct pub_config *cfg;
+	int lock;		/* -1: not held */
+	struct pub_store *st;	/* NULL: not open */
+	struct ms_buf err;	/* why a step failed */
+};
+
+/*
+ * The whole session of a command: lock, store, work (NULL: none, for a
+ * render alone) in one transaction, commit and render or roll back,
+ * close. Says what went wrong; returns the exit status.
+ */
+int pub_session(const struct pub_config *cfg, pub_work_fn *work, void *arg);
+/*
+ * A reading command's (list, show): the store for reading only, without
+ * the lock or a transaction. Says what went wrong; returns the exit status.
+ */
+int pub_session_read(const struct pub_config *cfg, pub_work_fn *work, void *arg);
+
+/*
+ * The steps of pub_session, for a run that reads its source under the
+ * lock before it opens the store. Lock and store return false with why
+ * in s->err; run says what went wrong and returns the exit status; close
+ * in any case.
+ */
 bool pub_session_lock(const struct pub_config *cfg, struct pub_session *s);
-bool pub_session_store(const struct pub_config *cfg, struct pub_session *s);
-/* The store for reading only, without the lock (list, show). */
-bool pub_session_open_readonly(const struct pub_config *cfg, struct pub_session *s);
+bool pub_session_store(struct pub_session *s);
+int pub_session_run(struct pub_session *s, pub_work_fn *work, void *arg);
 void pub_session_close(struct pub_session *s);
-/* Commits (ok) or rolls back, then renders; returns the exit status. */
-int pub_session_finish(const struct pub_config *cfg, struct pub_session *s, bool ok);
 
 /*
  * One cycle of `run` at now: lock, read the source, lay the pushed
