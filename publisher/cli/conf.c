@@ -33,11 +33,8 @@
 
 enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_AUTHORS, SEC_BAD };
 
-/* Lines of the [publisher] keys that may appear only once. */
-struct seen_keys {
-	const char *name;
-	unsigned line;
-};
+/* The most keys a section has (the tables below). */
+#define MAX_KEYS 32
 
 struct parse {
 	FILE *fp;
@@ -57,8 +54,11 @@ struct parse {
 	char *sec_name;		/* the section header being read */
 	struct pub_cluster *cluster;	/* current [cluster] or owner of [component] */
 	struct pub_component *component;
-	struct seen_keys seen[32];
-	size_t n_seen;
+	/*
+	 * The line each key of the section being read was set on (0: not
+	 * yet), per kind of section: [publisher]'s are checked at the end.
+	 */
+	unsigned set_on[SEC_COMPONENT + 1][MAX_KEYS];
 };
 
 static void vfail_at(struct parse *p, unsigned line, const char *fmt, va_list ap)
@@ -206,59 +206,6 @@ static bool check_text(struct parse *p, const char *key, const char *v)
 	return true;
 }
 
-static bool parse_long(struct parse *p, const char *key, const char *v,
-		       long min, long max, long *out)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || x < min || x > max) {
-		fail(p, "%s must be a whole number from %ld to %ld, not '%s'", key,
-		     min, max, v);
-		return false;
-	}
-	*out = x;
-	return true;
-}
-
-static bool parse_seconds(struct parse *p, const char *key, const char *v, long *out)
-{
-	char why[128];
-	double secs;
-
-	if (!ms_duration_parse(v, &secs, why, sizeof(why))) {
-		fail(p, "%s: %s", key, why);
-		return false;
-	}
-	if (secs < 0 || secs > 365.0 * 86400) {
-		fail(p, "%s must be between 0 and 365d, not '%s'", key, v);
-		return false;
-	}
-	*out = (long)(secs + 0.5);
-	return true;
-}
-
-static bool parse_bool(struct parse *p, const char *key, const char *v, bool *out)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (strcasecmp(v, yes[i]) == 0) {
-			*out = true;
-			return true;
-		}
-		if (strcasecmp(v, no[i]) == 0) {
-			*out = false;
-			return true;
-		}
-	}
-	fail(p, "%s must be yes or no, not '%s'", key, v);
-	return false;
-}
-
 /* A path relative to the config file's directory, so samples are portable. */
 static char *resolve_path(const struct parse *p, const char *v)
 {
@@ -270,7 +217,7 @@ static char *resolve_path(const struct parse *p, const char *v)
 	return ms_buf_steal(&b);
 }
 
-static bool check_url(struct parse *p, const char *v)
+static bool check_url(struct parse *p, const char *key, const char *v)
 {
 	const char *host;
 
@@ -279,36 +226,32 @@ static bool check_url(struct parse *p, const char *v)
 	else if (strncmp(v, "http://", 7) == 0)
 		host = v + 7;
 	else {
-		fail(p, "base_url must start with http:// or https://, not '%s'", v);
+		fail(p, "%s must start with http:// or https://, not '%s'", key, v);
 		return false;
 	}
 	if (*host == '\0' || *host == '/') {
-		fail(p, "base_url has no host name: '%s'", v);
+		fail(p, "%s has no host name: '%s'", key, v);
 		return false;
 	}
 	for (const unsigned char *s = (const unsigned char *)v; *s; s++)
 		if (*s <= ' ' || *s >= 0x7f || strchr("\"'<>\\^`{|}", *s)) {
-			fail(p, "base_url contains '%c', which a URL may not hold unencoded",
+			fail(p, "%s contains '%c', which a URL may not hold unencoded", key,
 			     *s > ' ' && *s < 0x7f ? *s : '?');
 			return false;
 		}
 	return true;
 }
 
-/* Refuses a second "key =" where only one makes sense. */
-static bool first_time(struct parse *p, const char *scope, const char *key)
+/* Refuses a second "key =" where only one makes sense; key i of the table. */
+static bool first_time(struct parse *p, const char *scope, size_t i, const char *key)
 {
-	for (size_t i = 0; i < p->n_seen; i++)
-		if (strcmp(p->seen[i].name, key) == 0) {
-			fail(p, "%s is already set in %s on line %u", key, scope,
-			     p->seen[i].line);
-			return false;
-		}
-	if (p->n_seen < sizeof(p->seen) / sizeof(p->seen[0])) {
-		p->seen[p->n_seen].name = key;	/* a literal: outlives the parse */
-		p->seen[p->n_seen].line = p->line;
-		p->n_seen++;
+	unsigned *on = &p->set_on[p->sec][i];
+
+	if (*on != 0) {
+		fail(p, "%s is already set in %s on line %u", key, scope, *on);
+		return false;
 	}
+	*on = p->line;
 	return true;
 }
 
@@ -318,108 +261,152 @@ static void set_string(char **dst, const char *v)
 	*dst = ms_xstrdup(v);
 }
 
-/* --- [publisher] ---------------------------------------------------- */
+/* --- the types of keys -------------------------------------------------- */
 
-static const char *const publisher_keys[] = {
-	"title", "description", "base_url", "output_dir", "store", "source",
-	"author", "language", "hold_down", "stale_after", "lock_timeout",
-	"items", "show_details", "unknown_state", "timezone", "date_format", "stylesheet",
-	"api_user", "api_password_file", "api_ca_file", "api_server_name",
-	"api_allow_http", "comment_prefix", "update_title", NULL
+struct conf_key;
+
+/* Checks v and stores it at dst, the key's field; says what is wrong. */
+typedef bool key_type(struct parse *p, const struct conf_key *k, const char *v, void *dst);
+
+/*
+ * A key of a section, in the manner of Postfix's CONFIG_*_TABLE: its
+ * name, its type (how its value is checked and stored), where it is
+ * stored, its bounds and its default. The parser walks the tables below;
+ * the unit tests hold mailstatus-publish.conf(5) against them.
+ */
+struct conf_key {
+	const char *name;
+	key_type *type;
+	size_t offset;		/* of its field in the section's struct */
+	long min, max;		/* a number's bounds; text: at most max bytes (0: any) */
+	const char *def;	/* the default, as the file would write it, or NULL */
+	unsigned flags;
+	const char *hint;	/* for "[SECTION] has no KEY (HINT)", or NULL */
 };
+#define KEY_REQUIRED 1u		/* the section must set it */
+#define KEY_REPEATS 2u		/* it may be set more than once (member) */
 
-/* The status site's keys: the pages' time zone and date format, the CSS. */
-static bool site_key(struct parse *p, const char *key, const char *v)
+/* Text readers see (check_text), at most k->max bytes when that is not 0. */
+static bool key_text(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
-	struct pub_config *c = p->cfg;
-
-	if (!check_text(p, key, v))
+	if (!check_text(p, k->name, v))
 		return false;
-	if (strcmp(key, "timezone") == 0) {
-		if (!pub_timezone_known(v)) {
-			fail(p, "timezone '%s' is not a time zone this machine knows "
-			     "(a name such as UTC or Europe/Berlin)", v);
-			return false;
-		}
-		set_string(&c->timezone, v);
-	} else if (strcmp(key, "date_format") == 0) {
-		if (strlen(v) > 64 || strchr(v, '%') == NULL) {
-			fail(p, "date_format must be a strftime format of at most 64 "
-			     "characters, such as %%d %%b %%Y %%H:%%M %%Z");
-			return false;
-		}
-		set_string(&c->date_format, v);
-	} else {
-		free(c->stylesheet);
-		c->stylesheet = resolve_path(p, v);
+	if (k->max > 0 && strlen(v) > (size_t)k->max) {
+		fail(p, "%s must be at most %ld characters, not %zu", k->name, k->max,
+		     strlen(v));
+		return false;
 	}
+	set_string(dst, v);
 	return true;
 }
 
-/* What of an operator's words is published: the note's mark, the update's title. */
-static bool words_key(struct parse *p, const char *key, const char *v)
+/* A file or directory, relative to the config file's directory. */
+static bool key_path(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
-	char why[160];
+	char **path = dst;
 
-	if (!check_text(p, key, v))
+	if (!check_text(p, k->name, v))
 		return false;
-	if (strcmp(key, "comment_prefix") == 0) {
-		if (strlen(v) > PUB_COMMENT_PREFIX_MAX) {
-			fail(p, "comment_prefix must be at most %d characters, not %zu",
-			     PUB_COMMENT_PREFIX_MAX, strlen(v));
-			return false;
+	free(*path);
+	*path = resolve_path(p, v);
+	return true;
+}
+
+/* A bound of seconds as the file would write it: 0, 90, 365d. */
+static const char *bound_words(char buf[32], long secs)
+{
+	if (secs > 0 && secs % 86400 == 0)
+		snprintf(buf, 32, "%ldd", secs / 86400);
+	else
+		snprintf(buf, 32, "%ld", secs);
+	return buf;
+}
+
+/* "60", "2m", "1h 30m" as lib/common/duration reads them, k->min to k->max seconds. */
+static bool key_seconds(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	char why[128], min[32], max[32];
+	double secs;
+
+	if (!ms_duration_parse(v, &secs, why, sizeof(why))) {
+		fail(p, "%s: %s", k->name, why);
+		return false;
+	}
+	if (secs < k->min || secs > k->max) {
+		fail(p, "%s must be between %s and %s, not '%s'", k->name,
+		     bound_words(min, k->min), bound_words(max, k->max), v);
+		return false;
+	}
+	*(long *)dst = (long)(secs + 0.5);
+	return true;
+}
+
+/* A whole number from k->min to k->max. */
+static bool key_long(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	char *end;
+	long x;
+
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || x < k->min || x > k->max) {
+		fail(p, "%s must be a whole number from %ld to %ld, not '%s'", k->name,
+		     k->min, k->max, v);
+		return false;
+	}
+	*(long *)dst = x;
+	return true;
+}
+
+static bool key_bool(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
+			*(bool *)dst = strcasecmp(v, yes[i]) == 0;
+			return true;
 		}
-		set_string(&p->cfg->comment_prefix, v);
-		return true;
 	}
-	if (!pub_title_template_check(v, why, sizeof(why))) {
-		fail(p, "update_title: %s", why);
+	fail(p, "%s must be yes or no, not '%s'", k->name, v);
+	return false;
+}
+
+/* http:// or https://, stored with a final '/' (links are made by appending). */
+static bool key_url(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	char **url = dst;
+	size_t n = strlen(v);
+
+	if (!check_url(p, k->name, v))
 		return false;
-	}
-	set_string(&p->cfg->update_title, v);
+	free(*url);
+	*url = ms_xmalloc(n + 2);
+	memcpy(*url, v, n + 1);
+	if (v[n - 1] != '/')
+		strcpy(*url + n, "/");
 	return true;
 }
 
-/* The Icinga 2 API's keys: who logs in, with what, whom it trusts, over what. */
-static bool api_key(struct parse *p, const char *key, const char *v)
+/* SCHEME:LOCATION, a relative path made absolute (the config's directory). */
+static bool key_source(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
-	struct pub_config *c = p->cfg;
-	char **dst;
-
-	if (strcmp(key, "api_allow_http") == 0)
-		return parse_bool(p, key, v, &c->api_allow_http);
-	if (!check_text(p, key, v))
-		return false;
-	if (strcmp(key, "api_user") == 0 || strcmp(key, "api_server_name") == 0) {
-		set_string(strcmp(key, "api_user") == 0 ? &c->api_user : &c->api_server_name, v);
-		return true;
-	}
-	dst = strcmp(key, "api_ca_file") == 0 ? &c->api_ca_file : &c->api_password_file;
-	if (dst == &c->api_password_file)
-		p->password_line = p->line;	/* its mode is checked with the whole file */
-	free(*dst);
-	*dst = resolve_path(p, v);
-	return true;
-}
-
-/* source = SCHEME:LOCATION, a relative path made absolute (the config's directory). */
-static bool source_key(struct parse *p, const char *v)
-{
-	struct pub_config *c = p->cfg;
+	char **source = dst;
 	const struct pub_source_ops *ops;
 	const char *location;
 	char why[256];
 
-	if (!check_text(p, "source", v))
+	if (!check_text(p, k->name, v))
 		return false;
 	if (!pub_source_find(v, &ops, &location, why, sizeof(why))) {
-		fail(p, "source: %s", why);
+		fail(p, "%s: %s", k->name, why);
 		return false;
 	}
-	p->source_line = p->line;
-	free(c->source);
+	p->source_line = p->line;	/* the API's transport is checked at the end */
+	free(*source);
 	if (location[0] == '/' || !ops->location_is_path) {
-		c->source = ms_xstrdup(v);
+		*source = ms_xstrdup(v);
 	} else {
 		struct ms_buf b = MS_BUF_INIT;
 		char *abs = resolve_path(p, location);
@@ -427,92 +414,95 @@ static bool source_key(struct parse *p, const char *v)
 		ms_buf_add(&b, v, (size_t)(location - v));
 		ms_buf_puts(&b, abs);
 		free(abs);
-		c->source = ms_buf_steal(&b);
+		*source = ms_buf_steal(&b);
 	}
 	return true;
 }
 
-static const char *known_key(const char *const *keys, const char *name)
+/* The API's password file: a path, whose mode is checked with the whole file. */
+static bool key_secret(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
-	for (size_t i = 0; keys[i]; i++)
-		if (strcmp(keys[i], name) == 0)
-			return keys[i];
-	return NULL;
-}
-
-static bool publisher_key(struct parse *p, const char *name, const char *v)
-{
-	struct pub_config *c = p->cfg;
-	const char *key = known_key(publisher_keys, name);
-
-	if (key == NULL) {
-		fail(p, "unknown key '%s' in [publisher]", name);
+	if (!key_path(p, k, v, dst))
 		return false;
-	}
-	if (!first_time(p, "[publisher]", key))
-		return false;
-	if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0 ||
-	    strcmp(key, "author") == 0) {
-		if (!check_text(p, key, v))
-			return false;
-		set_string(strcmp(key, "title") == 0 ? &c->title
-			   : strcmp(key, "description") == 0 ? &c->description : &c->author, v);
-	} else if (strcmp(key, "base_url") == 0) {
-		if (!check_url(p, v))
-			return false;
-		free(c->base_url);
-		c->base_url = ms_xmalloc(strlen(v) + 2);
-		strcpy(c->base_url, v);
-		if (v[strlen(v) - 1] != '/')
-			strcat(c->base_url, "/");
-	} else if (strncmp(key, "api_", 4) == 0) {
-		return api_key(p, key, v);
-	} else if (strcmp(key, "output_dir") == 0 || strcmp(key, "store") == 0) {
-		if (!check_text(p, key, v))
-			return false;
-		char **dst = strcmp(key, "store") == 0 ? &c->store : &c->output_dir;
-		free(*dst);
-		*dst = resolve_path(p, v);
-	} else if (strcmp(key, "source") == 0) {
-		return source_key(p, v);
-	} else if (strcmp(key, "language") == 0) {
-		size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-");
-		if (n < 2 || n > 35 || v[n] != '\0') {
-			fail(p, "language must be a language tag such as en or en-GB, not '%s'", v);
-			return false;
-		}
-		set_string(&c->language, v);
-	} else if (strcmp(key, "hold_down") == 0) {
-		return parse_seconds(p, key, v, &c->hold_down);
-	} else if (strcmp(key, "stale_after") == 0) {
-		return parse_seconds(p, key, v, &c->stale_after);
-	} else if (strcmp(key, "lock_timeout") == 0) {
-		return parse_seconds(p, key, v, &c->lock_timeout);
-	} else if (strcmp(key, "items") == 0) {
-		return parse_long(p, key, v, 1, 1000, &c->items);
-	} else if (strcmp(key, "show_details") == 0) {
-		return parse_bool(p, key, v, &c->show_details);
-	} else if (strcmp(key, "timezone") == 0 || strcmp(key, "date_format") == 0 ||
-		   strcmp(key, "stylesheet") == 0) {
-		return site_key(p, key, v);
-	} else if (strcmp(key, "comment_prefix") == 0 || strcmp(key, "update_title") == 0) {
-		return words_key(p, key, v);
-	} else if (strcmp(key, "unknown_state") == 0) {
-		if (strcmp(v, "up") == 0)
-			c->unknown_as = PUB_MEMBER_UP;
-		else if (strcmp(v, "impaired") == 0)
-			c->unknown_as = PUB_MEMBER_IMPAIRED;
-		else if (strcmp(v, "down") == 0)
-			c->unknown_as = PUB_MEMBER_DOWN;
-		else {
-			fail(p, "unknown_state must be up, impaired or down, not '%s'", v);
-			return false;
-		}
-	}
+	p->password_line = p->line;
 	return true;
 }
 
-/* --- [cluster SLUG] and [component CLUSTER SLUG] --------------------- */
+/* A language tag, en or en-GB. */
+static bool key_language(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-");
+
+	if (n < 2 || n > 35 || v[n] != '\0') {
+		fail(p, "%s must be a language tag such as en or en-GB, not '%s'", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
+
+/* What a service's UNKNOWN counts as. */
+static bool key_member_state(struct parse *p, const struct conf_key *k, const char *v,
+			     void *dst)
+{
+	static const struct { const char *word; enum pub_member_state state; } states[] = {
+		{ "up", PUB_MEMBER_UP },
+		{ "impaired", PUB_MEMBER_IMPAIRED },
+		{ "down", PUB_MEMBER_DOWN },
+	};
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(v, states[i].word) == 0) {
+			*(enum pub_member_state *)dst = states[i].state;
+			return true;
+		}
+	fail(p, "%s must be up, impaired or down, not '%s'", k->name, v);
+	return false;
+}
+
+/* A time zone this machine knows. */
+static bool key_timezone(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_timezone_known(v)) {
+		fail(p, "%s '%s' is not a time zone this machine knows "
+		     "(a name such as UTC or Europe/Berlin)", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
+
+/* A strftime format of at most k->max characters. */
+static bool key_date_format(struct parse *p, const struct conf_key *k, const char *v,
+			    void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (strlen(v) > (size_t)k->max || strchr(v, '%') == NULL) {
+		fail(p, "%s must be a strftime format of at most %ld characters, such as "
+		     "%%d %%b %%Y %%H:%%M %%Z", k->name, k->max);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
+
+/* A title template (notes.h): {cluster}, {state}, {what}, {time}. */
+static bool key_template(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	char why[160];
+
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_title_template_check(v, why, sizeof(why))) {
+		fail(p, "%s: %s", k->name, why);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
 
 static char *service_slug(const char *service)
 {
@@ -532,32 +522,6 @@ static char *service_slug(const char *service)
 	if (b.len == 0)
 		ms_buf_puts(&b, "service");
 	return ms_buf_steal(&b);
-}
-
-static const char *const cluster_keys[] = { "name", "service", "description", NULL };
-
-static bool cluster_key(struct parse *p, const char *name, const char *v)
-{
-	struct pub_cluster *cl = p->cluster;
-	const char *key = known_key(cluster_keys, name);
-
-	if (key == NULL) {
-		fail(p, "unknown key '%s' in [%s] (name, service, description)", name,
-		     p->sec_name);
-		return false;
-	}
-	if (!first_time(p, p->sec_name, key) || !check_text(p, key, v))
-		return false;
-	if (strcmp(key, "name") == 0) {
-		set_string(&cl->name, v);
-	} else if (strcmp(key, "description") == 0) {
-		set_string(&cl->description, v);
-	} else {
-		set_string(&cl->service, v);
-		free(cl->service_slug);
-		cl->service_slug = service_slug(v);
-	}
-	return true;
 }
 
 static bool bad_object_name(const char *s)
@@ -693,31 +657,173 @@ static bool add_member(struct parse *p, const char *v)
 	return true;
 }
 
-static const char *const component_keys[] = {
-	"name", "critical", "impact", "area", "member", NULL
+/* A cluster's service: its name, and the name of its feed made of it. */
+static bool key_service(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!key_text(p, k, v, dst))
+		return false;
+	free(p->cluster->service_slug);
+	p->cluster->service_slug = service_slug(v);
+	return true;
+}
+
+/* member = HOST[!SERVICE] [= Public Name], added to the component's members. */
+static bool key_member(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	(void)k;
+	(void)dst;
+	return add_member(p, v);
+}
+
+/* --- the keys of each section ------------------------------------------- */
+
+#define PUBLISHER(field) offsetof(struct pub_config, field)
+#define CLUSTER(field) offsetof(struct pub_cluster, field)
+#define COMPONENT(field) offsetof(struct pub_component, field)
+#define DAYS(n) ((n) * 86400L)
+
+static const struct conf_key publisher_keys[] = {
+	/* name, type, field, min, max, default, flags, hint */
+	{ "title", key_text, PUBLISHER(title), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "description", key_text, PUBLISHER(description), 0, 0, NULL, 0, NULL },
+	{ "base_url", key_url, PUBLISHER(base_url), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "output_dir", key_path, PUBLISHER(output_dir), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "store", key_path, PUBLISHER(store), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "source", key_source, PUBLISHER(source), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "author", key_text, PUBLISHER(author), 0, 0, "Operations", 0, NULL },
+	{ "language", key_language, PUBLISHER(language), 0, 0, "en", 0, NULL },
+	{ "hold_down", key_seconds, PUBLISHER(hold_down), 0, DAYS(365), "120", 0, NULL },
+	{ "stale_after", key_seconds, PUBLISHER(stale_after), 0, DAYS(365), "600", 0, NULL },
+	{ "lock_timeout", key_seconds, PUBLISHER(lock_timeout), 0, DAYS(365), "60", 0, NULL },
+	{ "items", key_long, PUBLISHER(items), 1, 1000, "50", 0, NULL },
+	{ "show_details", key_bool, PUBLISHER(show_details), 0, 0, "no", 0, NULL },
+	{ "unknown_state", key_member_state, PUBLISHER(unknown_as), 0, 0, "impaired", 0, NULL },
+	{ "timezone", key_timezone, PUBLISHER(timezone), 0, 0, NULL, 0, NULL },
+	{ "date_format", key_date_format, PUBLISHER(date_format), 0, 64, NULL, 0, NULL },
+	{ "stylesheet", key_path, PUBLISHER(stylesheet), 0, 0, NULL, 0, NULL },
+	{ "api_user", key_text, PUBLISHER(api_user), 0, 0, NULL, 0, NULL },
+	{ "api_password_file", key_secret, PUBLISHER(api_password_file), 0, 0, NULL, 0, NULL },
+	{ "api_ca_file", key_path, PUBLISHER(api_ca_file), 0, 0, NULL, 0, NULL },
+	{ "api_server_name", key_text, PUBLISHER(api_server_name), 0, 0, NULL, 0, NULL },
+	{ "api_allow_http", key_bool, PUBLISHER(api_allow_http), 0, 0, "no", 0, NULL },
+	{ "comment_prefix", key_text, PUBLISHER(comment_prefix), 0, PUB_COMMENT_PREFIX_MAX,
+	  PUB_DEFAULT_COMMENT_PREFIX, 0, NULL },
+	{ "update_title", key_template, PUBLISHER(update_title), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
-static bool component_key(struct parse *p, const char *name, const char *v)
-{
-	struct pub_component *co = p->component;
-	const char *key = known_key(component_keys, name);
+static const struct conf_key cluster_keys[] = {
+	{ "name", key_text, CLUSTER(name), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "service", key_service, CLUSTER(service), 0, 0, NULL, KEY_REQUIRED,
+	  "the feed it belongs to, e.g. service = Email Service" },
+	{ "description", key_text, CLUSTER(description), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
 
-	if (key == NULL) {
-		fail(p, "unknown key '%s' in [%s] (name, critical, impact, area, member)", name,
-		     p->sec_name);
+static const struct conf_key component_keys[] = {
+	{ "name", key_text, COMPONENT(name), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "critical", key_bool, COMPONENT(critical), 0, 0, "yes", 0, NULL },
+	{ "impact", key_text, COMPONENT(impact), 0, 0, NULL, 0, NULL },
+	{ "area", key_text, COMPONENT(area), 0, 0, NULL, 0, NULL },
+	{ "member", key_member, COMPONENT(members), 0, 0, NULL, KEY_REQUIRED | KEY_REPEATS,
+	  "member = HOST or HOST!SERVICE = Public Name" },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
+
+#define N_KEYS(table) (sizeof(table) / sizeof(table[0]) - 1)
+_Static_assert(N_KEYS(publisher_keys) <= MAX_KEYS && N_KEYS(cluster_keys) <= MAX_KEYS &&
+	       N_KEYS(component_keys) <= MAX_KEYS, "MAX_KEYS is too small");
+
+/* The sections whose keys are in a table, by enum section. */
+static const struct {
+	const char *name;
+	const struct conf_key *keys;
+	bool list_keys;		/* name them after an unknown one (a short list) */
+} tables[] = {
+	[SEC_PUBLISHER] = { "publisher", publisher_keys, false },
+	[SEC_CLUSTER] = { "cluster", cluster_keys, true },
+	[SEC_COMPONENT] = { "component", component_keys, true },
+};
+
+/* The struct the keys of the section being read are stored in. */
+static void *section_struct(const struct parse *p)
+{
+	return p->sec == SEC_PUBLISHER ? (void *)p->cfg
+	       : p->sec == SEC_CLUSTER ? (void *)p->cluster : (void *)p->component;
+}
+
+static void unknown_key(struct parse *p, const char *name)
+{
+	struct ms_buf list = MS_BUF_INIT;
+
+	if (tables[p->sec].list_keys)
+		for (const struct conf_key *k = tables[p->sec].keys; k->name; k++)
+			ms_buf_printf(&list, "%s%s", k == tables[p->sec].keys ? " (" : ", ",
+				      k->name);
+	fail(p, "unknown key '%s' in [%s]%s%s", name, p->sec_name, list.len ? list.data : "",
+	     list.len ? ")" : "");
+	ms_buf_free(&list);
+}
+
+/* A key = value line of [publisher], [cluster ...] or [component ...]. */
+static bool table_key(struct parse *p, const char *name, const char *v)
+{
+	const struct conf_key *keys = tables[p->sec].keys, *k;
+
+	for (k = keys; k->name && strcmp(k->name, name) != 0; k++)
+		;
+	if (k->name == NULL) {
+		unknown_key(p, name);
 		return false;
 	}
-	if (strcmp(key, "member") == 0)
-		return add_member(p, v);	/* the one key that repeats */
-	if (!first_time(p, p->sec_name, key))
+	if (k->flags & KEY_REPEATS) {
+		if (p->set_on[p->sec][k - keys] == 0)
+			p->set_on[p->sec][k - keys] = p->line;
+	} else if (!first_time(p, p->sec == SEC_PUBLISHER ? "[publisher]" : p->sec_name,
+			       (size_t)(k - keys), k->name)) {
 		return false;
-	if (strcmp(key, "critical") == 0)
-		return parse_bool(p, key, v, &co->critical);
-	if (!check_text(p, key, v))
-		return false;
-	set_string(strcmp(key, "name") == 0 ? &co->name
-		   : strcmp(key, "area") == 0 ? &co->area : &co->impact, v);
-	return true;
+	}
+	return k->type(p, k, v, (char *)section_struct(p) + k->offset);
+}
+
+/* A new section of kind sec, stored in base: its keys' defaults, none set yet. */
+static void section_defaults(struct parse *p, enum section sec, void *base)
+{
+	memset(p->set_on[sec], 0, sizeof(p->set_on[sec]));
+	for (const struct conf_key *k = tables[sec].keys; k->name; k++)
+		if (k->def != NULL)
+			k->type(p, k, k->def, (char *)base + k->offset);
+}
+
+/* Says which required key the section [name] of kind sec, from line on, lacks. */
+static void check_required(struct parse *p, enum section sec, const char *name,
+			   unsigned line)
+{
+	const struct conf_key *keys = tables[sec].keys;
+
+	for (const struct conf_key *k = keys; k->name && !p->failed; k++)
+		if ((k->flags & KEY_REQUIRED) && p->set_on[sec][k - keys] == 0)
+			fail_at(p, line, "[%s] has no %s%s%s%s", name, k->name,
+				k->hint ? " (" : "", k->hint ? k->hint : "", k->hint ? ")" : "");
+}
+
+const char *pub_config_key(const char *section, size_t i, bool *required,
+			   const char **def)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		const struct conf_key *k = tables[t].keys;
+
+		if (tables[t].name == NULL || strcmp(tables[t].name, section) != 0)
+			continue;
+		for (; k->name != NULL && i > 0; k++, i--)
+			;
+		if (k->name == NULL)
+			return NULL;
+		*required = (k->flags & KEY_REQUIRED) != 0;
+		*def = k->def;
+		return k->name;
+	}
+	return NULL;
 }
 
 /*
@@ -775,81 +881,66 @@ static struct pub_cluster *find_cluster(struct pub_config *c, const char *slug)
 	return NULL;
 }
 
-static void finish_section(struct parse *p);
-
-static void begin_section(struct parse *p, const char *section)
+/* [cluster SLUG]: a new cluster. */
+static void begin_cluster(struct parse *p, const char *section, char *const w[2])
 {
 	struct pub_config *c = p->cfg;
-	char *w[3];
 
-	finish_section(p);
-	free(p->sec_name);
-	p->sec_name = ms_xstrdup(section);
-	p->n_seen = 0;
-	p->sec = SEC_BAD;
-	p->cluster = NULL;
-	p->component = NULL;
-
-	if (strcmp(section, "publisher") == 0) {
-		if (p->have_publisher)
-			fail(p, "a second [publisher] section");
-		p->have_publisher = true;
-		p->publisher_line = p->line;
-		p->sec = SEC_PUBLISHER;
-	} else if (strcmp(section, "authors") == 0) {
-		if (p->have_authors)
-			fail(p, "a second [authors] section");
-		p->have_authors = true;
-		p->sec = SEC_AUTHORS;
-	} else if (strncmp(section, "cluster", 7) == 0 && split_words(section, w, 2)) {
-		if (strcmp(w[0], "cluster") != 0 || !pub_slug_valid(w[1]))
-			fail(p, "[%s]: a cluster's slug is lower-case letters, digits "
-			     "and '-' (e.g. [cluster email-cluster-a])", section);
-		else if (find_cluster(c, w[1]))
-			fail(p, "cluster '%s' is defined twice", w[1]);
-		else {
-			c->clusters = ms_xreallocarray(c->clusters, c->n_clusters + 1,
-						       sizeof(*c->clusters));
-			p->cluster = &c->clusters[c->n_clusters++];
-			memset(p->cluster, 0, sizeof(*p->cluster));
-			p->cluster->slug = ms_xstrdup(w[1]);
-			p->cluster->line = p->line;
-			p->sec = SEC_CLUSTER;
-		}
-		free(w[0]);
-		free(w[1]);
-	} else if (strncmp(section, "component", 9) == 0 && split_words(section, w, 3)) {
-		struct pub_cluster *cl = find_cluster(c, w[1]);
-
-		if (strcmp(w[0], "component") != 0 || !pub_slug_valid(w[2]))
-			fail(p, "[%s]: write [component CLUSTER-SLUG COMPONENT-SLUG], "
-			     "slugs in lower-case letters, digits and '-'", section);
-		else if (cl == NULL)
-			fail(p, "[%s]: cluster '%s' is not defined above this line", section, w[1]);
-		else {
-			for (size_t i = 0; i < cl->n_components; i++)
-				if (strcmp(cl->components[i].slug, w[2]) == 0)
-					fail(p, "component '%s' of cluster '%s' is defined twice",
-					     w[2], w[1]);
-			if (!p->failed) {
-				cl->components = ms_xreallocarray(cl->components,
-					cl->n_components + 1, sizeof(*cl->components));
-				p->component = &cl->components[cl->n_components++];
-				memset(p->component, 0, sizeof(*p->component));
-				p->component->slug = ms_xstrdup(w[2]);
-				p->component->critical = true;
-				p->component->line = p->line;
-				p->cluster = cl;
-				p->sec = SEC_COMPONENT;
-			}
-		}
-		free(w[0]);
-		free(w[1]);
-		free(w[2]);
-	} else {
-		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
-		     "[component CLUSTER-SLUG SLUG] or [authors])", section);
+	if (strcmp(w[0], "cluster") != 0 || !pub_slug_valid(w[1])) {
+		fail(p, "[%s]: a cluster's slug is lower-case letters, digits "
+		     "and '-' (e.g. [cluster email-cluster-a])", section);
+		return;
 	}
+	if (find_cluster(c, w[1])) {
+		fail(p, "cluster '%s' is defined twice", w[1]);
+		return;
+	}
+	c->clusters = ms_xreallocarray(c->clusters, c->n_clusters + 1, sizeof(*c->clusters));
+	p->cluster = &c->clusters[c->n_clusters++];
+	memset(p->cluster, 0, sizeof(*p->cluster));
+	p->cluster->slug = ms_xstrdup(w[1]);
+	p->cluster->line = p->line;
+	p->sec = SEC_CLUSTER;
+	section_defaults(p, SEC_CLUSTER, p->cluster);
+}
+
+/* [component CLUSTER-SLUG SLUG]: a new component of a cluster defined above. */
+static void begin_component(struct parse *p, const char *section, char *const w[3])
+{
+	struct pub_cluster *cl = find_cluster(p->cfg, w[1]);
+
+	if (strcmp(w[0], "component") != 0 || !pub_slug_valid(w[2])) {
+		fail(p, "[%s]: write [component CLUSTER-SLUG COMPONENT-SLUG], "
+		     "slugs in lower-case letters, digits and '-'", section);
+		return;
+	}
+	if (cl == NULL) {
+		fail(p, "[%s]: cluster '%s' is not defined above this line", section, w[1]);
+		return;
+	}
+	for (size_t i = 0; i < cl->n_components; i++)
+		if (strcmp(cl->components[i].slug, w[2]) == 0) {
+			fail(p, "component '%s' of cluster '%s' is defined twice", w[2], w[1]);
+			return;
+		}
+	cl->components = ms_xreallocarray(cl->components, cl->n_components + 1,
+					  sizeof(*cl->components));
+	p->component = &cl->components[cl->n_components++];
+	memset(p->component, 0, sizeof(*p->component));
+	p->component->slug = ms_xstrdup(w[2]);
+	p->component->line = p->line;
+	p->cluster = cl;
+	p->sec = SEC_COMPONENT;
+	section_defaults(p, SEC_COMPONENT, p->component);
+}
+
+/* [publisher] and [authors]: once each. */
+static void begin_single(struct parse *p, enum section sec, bool *had)
+{
+	if (*had)
+		fail(p, "a second [%s] section", p->sec_name);
+	*had = true;
+	p->sec = sec;
 }
 
 /* Checks what a section must have once all its lines are read. */
@@ -857,16 +948,41 @@ static void finish_section(struct parse *p)
 {
 	if (p->failed)
 		return;
-	if (p->sec == SEC_CLUSTER && p->cluster->name == NULL)
-		fail_at(p, p->cluster->line, "[%s] has no name", p->sec_name);
-	else if (p->sec == SEC_CLUSTER && p->cluster->service == NULL)
-		fail_at(p, p->cluster->line, "[%s] has no service (the feed it belongs "
-			"to, e.g. service = Email Service)", p->sec_name);
-	else if (p->sec == SEC_COMPONENT && p->component->name == NULL)
-		fail_at(p, p->component->line, "[%s] has no name", p->sec_name);
-	else if (p->sec == SEC_COMPONENT && p->component->n_members == 0)
-		fail_at(p, p->component->line, "[%s] has no member (member = HOST or "
-			"HOST!SERVICE = Public Name)", p->sec_name);
+	if (p->sec == SEC_CLUSTER)
+		check_required(p, SEC_CLUSTER, p->sec_name, p->cluster->line);
+	else if (p->sec == SEC_COMPONENT)
+		check_required(p, SEC_COMPONENT, p->sec_name, p->component->line);
+}
+
+static void begin_section(struct parse *p, const char *section)
+{
+	char *w[3];
+
+	finish_section(p);
+	free(p->sec_name);
+	p->sec_name = ms_xstrdup(section);
+	p->sec = SEC_BAD;
+	p->cluster = NULL;
+	p->component = NULL;
+
+	if (strcmp(section, "publisher") == 0) {
+		p->publisher_line = p->line;
+		begin_single(p, SEC_PUBLISHER, &p->have_publisher);
+	} else if (strcmp(section, "authors") == 0) {
+		begin_single(p, SEC_AUTHORS, &p->have_authors);
+	} else if (strncmp(section, "cluster", 7) == 0 && split_words(section, w, 2)) {
+		begin_cluster(p, section, w);
+		free(w[0]);
+		free(w[1]);
+	} else if (strncmp(section, "component", 9) == 0 && split_words(section, w, 3)) {
+		begin_component(p, section, w);
+		free(w[0]);
+		free(w[1]);
+		free(w[2]);
+	} else {
+		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
+		     "[component CLUSTER-SLUG SLUG] or [authors])", section);
+	}
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -878,13 +994,9 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;	/* keep inih quiet; the first error is reported */
 	switch (p->sec) {
 	case SEC_PUBLISHER:
-		publisher_key(p, name, value);
-		break;
 	case SEC_CLUSTER:
-		cluster_key(p, name, value);
-		break;
 	case SEC_COMPONENT:
-		component_key(p, name, value);
+		table_key(p, name, value);
 		break;
 	case SEC_AUTHORS:
 		author_key(p, name, value);
@@ -944,13 +1056,6 @@ bool pub_secret_file_private(const char *what, const char *path, int fd,
 static void check_whole(struct parse *p)
 {
 	struct pub_config *c = p->cfg;
-	static const struct { const char *key; size_t off; } required[] = {
-		{ "title", offsetof(struct pub_config, title) },
-		{ "base_url", offsetof(struct pub_config, base_url) },
-		{ "output_dir", offsetof(struct pub_config, output_dir) },
-		{ "store", offsetof(struct pub_config, store) },
-		{ "source", offsetof(struct pub_config, source) },
-	};
 
 	if (p->failed)
 		return;
@@ -960,13 +1065,9 @@ static void check_whole(struct parse *p)
 		p->failed = true;
 		return;
 	}
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (*(char **)((char *)c + required[i].off) == NULL) {
-			ms_buf_printf(p->err, "%s:%u: [publisher] has no %s", p->path,
-				      p->publisher_line, required[i].key);
-			p->failed = true;
-			return;
-		}
+	check_required(p, SEC_PUBLISHER, "publisher", p->publisher_line);
+	if (p->failed)
+		return;
 	if (c->n_clusters == 0) {
 		ms_buf_printf(p->err, "%s: no [cluster SLUG] section: nothing to publish",
 			      p->path);
@@ -1017,15 +1118,11 @@ struct pub_config *pub_config_load(const char *path, struct ms_buf *err)
 	int rc;
 
 	c->path = ms_xstrdup(path);
-	c->hold_down = 120;
-	c->stale_after = 600;
-	c->lock_timeout = 60;
-	c->items = 50;
-	c->unknown_as = PUB_MEMBER_IMPAIRED;
 	p.path = path;
 	p.cfg = c;
 	p.err = err;
 	p.dir = dir_of(path);
+	section_defaults(&p, SEC_PUBLISHER, c);
 	p.fp = fopen(path, "r");
 	if (p.fp == NULL) {
 		ms_buf_reset(err);
@@ -1045,12 +1142,6 @@ struct pub_config *pub_config_load(const char *path, struct ms_buf *err)
 	}
 	finish_section(&p);
 	check_whole(&p);
-	if (c->author == NULL)
-		c->author = ms_xstrdup("Operations");
-	if (c->language == NULL)
-		c->language = ms_xstrdup("en");
-	if (c->comment_prefix == NULL)
-		c->comment_prefix = ms_xstrdup(PUB_DEFAULT_COMMENT_PREFIX);
 	fclose(p.fp);
 	free(p.lbuf);
 	free(p.sec_name);

@@ -74,7 +74,7 @@ struct pub_config {
 	long lock_timeout;	/* seconds */
 	long items;
 	bool show_details;
-	/* the status site (issue 8) */
+	/* the status site */
 	char *timezone;		/* of the pages; NULL: UTC */
 	char *date_format;	/* strftime; NULL: "%d %b %Y %H:%M %Z" */
 	char *stylesheet;	/* a CSS file to use instead of the built-in one, or NULL */
@@ -106,6 +106,16 @@ const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
  */
 bool pub_secret_file_private(const char *what, const char *path, int fd,
 			     struct ms_buf *why);
+
+/*
+ * The keys of a section of publish.conf ("publisher", "cluster",
+ * "component"), as the parser knows them: the name of the i-th, NULL past
+ * the last; *required says whether the section must set it, *def is its
+ * default as the file would write it (or NULL). For holding the manual,
+ * mailstatus-publish.conf(5), against the parser.
+ */
+const char *pub_config_key(const char *section, size_t i, bool *required,
+			   const char **def);
 
 /* true for [a-z0-9] words joined by single '-' (the slug rule). */
 bool pub_slug_valid(const char *s);

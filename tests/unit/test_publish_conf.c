@@ -230,6 +230,123 @@ START_TEST(slug_rule)
 }
 END_TEST
 
+/* --- the manual and the parser -------------------------------------- */
+
+/* A key as mailstatus-publish.conf(5) documents it. */
+struct doc_key {
+	char section[16];	/* "publisher", "cluster", "component" */
+	char name[32];
+	struct ms_buf text;	/* its paragraph, the markup taken out */
+};
+
+/* ".BR a b" -> "ab", ".B \"a b\"" -> "a b", text as it is; with a space after. */
+static void add_roff_line(struct ms_buf *b, const char *line)
+{
+	if (line[0] != '.') {
+		ms_buf_printf(b, "%s ", line);
+		return;
+	}
+	line += strcspn(line, " ");
+	for (const char *s = line; *s; s++)
+		if (*s != ' ' && *s != '"')
+			ms_buf_putc(b, *s);
+		else if (*s == '"')
+			for (s++; *s && *s != '"'; s++)
+				ms_buf_putc(b, *s);
+	ms_buf_putc(b, ' ');
+}
+
+/* The keys of the manual's [publisher], [cluster SLUG] and [component ...] sections. */
+static size_t doc_keys(struct doc_key *keys, size_t max)
+{
+	FILE *fp = fopen(MANPAGES "/mailstatus-publish.conf.5", "r");
+	char line[512], section[16] = "";
+	bool tagged = false;
+	size_t n = 0;
+
+	ck_assert_msg(fp != NULL, "%s/mailstatus-publish.conf.5", MANPAGES);
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".SH ", 4) == 0) {
+			sscanf(line, ".SH \"[%15[a-z]", section);
+			if (strcmp(section, "authors") == 0 || line[4] != '"')
+				section[0] = '\0';	/* [authors]' keys are logins */
+			tagged = false;
+		} else if (strcmp(line, ".TP") == 0) {
+			tagged = section[0] != '\0';
+		} else if (tagged && strncmp(line, ".B ", 3) == 0) {
+			ck_assert_uint_lt(n, max);
+			memset(&keys[n], 0, sizeof(keys[n]));
+			snprintf(keys[n].section, sizeof(keys[n].section), "%.15s", section);
+			snprintf(keys[n].name, sizeof(keys[n].name), "%.31s", line + 3);
+			n++;
+			tagged = false;
+		} else if (n > 0 && section[0] != '\0') {
+			add_roff_line(&keys[n - 1].text, line);
+		}
+	}
+	fclose(fp);
+	return n;
+}
+
+static bool parser_knows(const char *section, const char *name)
+{
+	const char *key, *def;
+	bool required;
+
+	for (size_t i = 0; (key = pub_config_key(section, i, &required, &def)) != NULL; i++)
+		if (strcmp(key, name) == 0)
+			return true;
+	return false;
+}
+
+/* The manual's paragraph about [section] key, or NULL. */
+static const char *doc_of(struct doc_key *doc, size_t n, const char *section, const char *key)
+{
+	for (size_t d = 0; d < n; d++)
+		if (strcmp(doc[d].section, section) == 0 && strcmp(doc[d].name, key) == 0)
+			return ms_buf_str(&doc[d].text);
+	return NULL;
+}
+
+/*
+ * Every key the parser knows is in the manual, in its section, and the
+ * manual has no key the parser does not know; a required key says
+ * "Required.", a default is the manual's "Default: ...".
+ */
+START_TEST(manual_documents_every_key)
+{
+	static const char *const sections[] = { "publisher", "cluster", "component" };
+	struct doc_key doc[64];
+	size_t n = doc_keys(doc, 64), known = 0;
+	const char *key, *def, *text;
+	bool required;
+	char want[80];
+
+	for (size_t s = 0; s < 3; s++)
+		for (size_t i = 0; (key = pub_config_key(sections[s], i, &required, &def)); i++) {
+			text = doc_of(doc, n, sections[s], key);
+			ck_assert_msg(text != NULL, "[%s] %s is not in mailstatus-publish.conf(5)",
+				      sections[s], key);
+			ck_assert_msg((strstr(text, "Required.") != NULL) == required,
+				      "[%s] %s: the manual %s Required.", sections[s], key,
+				      required ? "does not say" : "says");
+			snprintf(want, sizeof(want), "Default: %s", def ? def : "");
+			ck_assert_msg(def == NULL || strstr(text, want) != NULL,
+				      "[%s] %s: the manual does not say '%s': %s", sections[s],
+				      key, want, text);
+			known++;
+		}
+	for (size_t d = 0; d < n; d++) {
+		ck_assert_msg(parser_knows(doc[d].section, doc[d].name),
+			      "mailstatus-publish.conf(5) documents [%s] %s, which the parser "
+			      "does not know", doc[d].section, doc[d].name);
+		ms_buf_free(&doc[d].text);
+	}
+	ck_assert_uint_eq(n, known);
+}
+END_TEST
+
 Suite *publish_conf_suite(void)
 {
 	Suite *s = suite_create("publish_conf");
@@ -242,6 +359,7 @@ Suite *publish_conf_suite(void)
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, longest_line);
 	tcase_add_test(tc, slug_rule);
+	tcase_add_test(tc, manual_documents_every_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
