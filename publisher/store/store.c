@@ -84,6 +84,8 @@ static const char *const upgrades[] = {
 	"  message TEXT NOT NULL, PRIMARY KEY (cluster, starts_at, ends_at, message));",
 };
 
+/* --- running SQL: the one place that reports SQLite's errors -------- */
+
 static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 {
 	int code = sqlite3_errcode(st->db), sys = st->db ? sqlite3_system_errno(st->db) : 0;
@@ -102,33 +104,70 @@ static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 	return false;
 }
 
-static sqlite3_stmt *prep(struct pub_store *st, const char *sql, struct ms_buf *err)
-{
-	sqlite3_stmt *stmt = NULL;
+/* A parameter of a statement, bound to ?1, ?2, ... in order. */
+struct param {
+	enum { P_NULL, P_TEXT, P_INT } type;
+	const char *text;
+	long long num;
+};
+/* text, or NULL when s is NULL */
+#define TEXT(s) { (s) != NULL ? P_TEXT : P_NULL, (s), 0 }
+#define NUM(n) { P_INT, NULL, (long long)(n) }
+/* a number when cond holds, else NULL */
+#define NUM_IF(cond, n) { (cond) ? P_INT : P_NULL, NULL, (long long)(n) }
+/* the parameters of a query, and how many */
+#define PARAMS(...) (const struct param[]){ __VA_ARGS__ }, \
+	sizeof((const struct param[]){ __VA_ARGS__ }) / sizeof(struct param)
+#define NO_PARAMS NULL, 0
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		db_fail(st, err, "cannot prepare a statement");
-		return NULL;
+/* What to do with each row of a query. */
+typedef void row_fn(sqlite3_stmt *s, void *arg);
+
+static int bind(sqlite3_stmt *s, const struct param *params, size_t n)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+		if (params[i].type == P_TEXT)
+			rc = sqlite3_bind_text(s, (int)i + 1, params[i].text, -1, SQLITE_TRANSIENT);
+		else if (params[i].type == P_INT)
+			rc = sqlite3_bind_int64(s, (int)i + 1, params[i].num);
+		else
+			rc = sqlite3_bind_null(s, (int)i + 1);
 	}
-	return stmt;
+	return rc;
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+/*
+ * Every statement of the store goes through here: prepared, its
+ * parameters bound, stepped through every row (row(s, arg) on each; NULL
+ * for a statement that returns none), finalized. On failure false, with
+ * "STORE: what: SQLite's message (the system's)" in err.
+ */
+static bool query(struct pub_store *st, const char *what, struct ms_buf *err,
+		  const char *sql, const struct param *params, size_t n, row_fn *row,
+		  void *arg)
 {
-	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, i);
-}
+	sqlite3_stmt *s = NULL;
+	int rc;
 
-/* Runs a statement that returns no rows and finalizes it. */
-static bool step_done(struct pub_store *st, sqlite3_stmt *s, struct ms_buf *err,
-		      const char *what)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "cannot prepare a statement");
+	if ((rc = bind(s, params, n)) == SQLITE_OK)
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			if (row != NULL)
+				row(s, arg);
 	if (rc != SQLITE_DONE)
+		db_fail(st, err, what);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE;
+}
+
+/* SQL without parameters or rows, of one statement or several (the schema). */
+static bool exec(struct pub_store *st, const char *sql, struct ms_buf *err,
+		 const char *what)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(st, err, what);
 	return true;
 }
@@ -140,13 +179,70 @@ static char *col_text(sqlite3_stmt *s, int i)
 	return t ? ms_xstrdup((const char *)t) : NULL;
 }
 
-static bool exec(struct pub_store *st, const char *sql, struct ms_buf *err,
-		 const char *what)
+/* Rows: the first column as a number (long long *arg). */
+static void row_number(sqlite3_stmt *s, void *arg)
 {
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(st, err, what);
-	return true;
+	*(long long *)arg = sqlite3_column_int64(s, 0);
 }
+
+/* Rows: the first column as text (char **arg; NULL for NULL). */
+static void row_text(sqlite3_stmt *s, void *arg)
+{
+	char **text = arg;
+
+	free(*text);
+	*text = col_text(s, 0);
+}
+
+/* Rows: there is one (bool *arg). */
+static void row_found(sqlite3_stmt *s, void *arg)
+{
+	(void)s;
+	*(bool *)arg = true;
+}
+
+/* The first row read into item by read; found says whether there was one. */
+struct one_row {
+	row_fn *read;
+	void *item;
+	bool found;
+};
+
+static void row_one(sqlite3_stmt *s, void *arg)
+{
+	struct one_row *one = arg;
+
+	if (!one->found)
+		one->read(s, one->item);
+	one->found = true;
+}
+
+/* Every row read by read into a new, zeroed item of a growing array. */
+struct all_rows {
+	void *list;		/* the address of the array (T **) */
+	size_t *n;
+	size_t cap;
+	size_t size;		/* sizeof (T) */
+	row_fn *read;
+};
+
+static void row_add(sqlite3_stmt *s, void *arg)
+{
+	struct all_rows *all = arg;
+	char *item;
+
+	ms_xgrow(all->list, &all->cap, *all->n + 1, all->size);
+	item = (char *)*(void **)all->list + *all->n * all->size;
+	memset(item, 0, all->size);
+	all->read(s, item);
+	(*all->n)++;
+}
+
+/* An array of rows of type T, read by read, for query's row and arg. */
+#define ALL_ROWS(listp, np, read) row_add, \
+	&(struct all_rows){ (listp), (np), 0, sizeof(**(listp)), (read) }
+
+/* --- opening, the schema, transactions ------------------------------ */
 
 /* The tag: prefix of guids is fixed the day the store is made. */
 static bool load_guid_prefix(struct pub_store *st, const char *authority,
@@ -175,17 +271,12 @@ static bool load_guid_prefix(struct pub_store *st, const char *authority,
 /* The store's user_version, or -1 with err set. */
 static int schema_version(struct pub_store *st, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "PRAGMA user_version", err);
-	int version = -1;
+	long long version = -1;
 
-	if (s == NULL)
+	if (!query(st, "cannot read the store's schema version", err, "PRAGMA user_version",
+		   NO_PARAMS, row_number, &version))
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		version = sqlite3_column_int(s, 0);
-	else
-		db_fail(st, err, "cannot read the store's schema version");
-	sqlite3_finalize(s);
-	return version;
+	return (int)version;
 }
 
 /*
@@ -195,25 +286,20 @@ static int schema_version(struct pub_store *st, struct ms_buf *err)
  */
 static bool use_wal(struct pub_store *st, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "PRAGMA journal_mode=WAL", err);
-	bool ok = false;
+	char *mode = NULL;
+	bool ok;
 
-	if (s == NULL)
+	if (!query(st, "cannot set up the store", err, "PRAGMA journal_mode=WAL", NO_PARAMS,
+		   row_text, &mode))
 		return false;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		const unsigned char *mode = sqlite3_column_text(s, 0);
-		ok = mode != NULL && strcmp((const char *)mode, "wal") == 0;
-		if (!ok)
-			ms_buf_printf(err, "%s: the store cannot use WAL mode (journal mode "
-				      "'%s'): put it on a local filesystem", st->path,
-				      mode ? (const char *)mode : "?");
-	} else {
-		db_fail(st, err, "cannot set up the store");
-	}
-	sqlite3_finalize(s);
+	ok = mode != NULL && strcmp(mode, "wal") == 0;
+	if (!ok)
+		ms_buf_printf(err, "%s: the store cannot use WAL mode (journal mode "
+			      "'%s'): put it on a local filesystem", st->path,
+			      mode ? mode : "?");
+	free(mode);
 	return ok;
 }
-
 static bool newer_schema(struct pub_store *st, int version, struct ms_buf *err)
 {
 	if (version <= SCHEMA_VERSION)
@@ -301,14 +387,13 @@ static bool needs_recovery(struct pub_store *st)
 /* true when the database holds no table at all (never set up) */
 static bool is_empty(struct pub_store *st)
 {
-	sqlite3_stmt *s = NULL;
-	bool empty = false;
+	struct ms_buf ignored = MS_BUF_INIT;
+	long long tables = -1;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s,
-			       NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		empty = sqlite3_column_int(s, 0) == 0;
-	sqlite3_finalize(s);
-	return empty;
+	query(st, "cannot read the schema", &ignored, "SELECT count(*) FROM sqlite_master",
+	      NO_PARAMS, row_number, &tables);
+	ms_buf_free(&ignored);
+	return tables == 0;
 }
 
 struct pub_store *pub_store_open_readonly(const char *path, struct ms_buf *err)
@@ -401,167 +486,115 @@ void pub_store_rollback(struct pub_store *st)
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+
 /* --- meta ----------------------------------------------------------- */
 
 bool pub_store_meta_get(struct pub_store *st, const char *key, char **value,
 			struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT value FROM meta WHERE key = ?", err);
-	int rc;
-
 	*value = NULL;
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*value = col_text(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "cannot read meta");
-	return true;
+	return query(st, "cannot read meta", err, "SELECT value FROM meta WHERE key = ?",
+		     PARAMS(TEXT(key)), row_text, value);
 }
 
 bool pub_store_meta_set(struct pub_store *st, const char *key, const char *value,
 			struct ms_buf *err)
 {
-	sqlite3_stmt *s;
-
 	if (value == NULL)
-		s = prep(st, "DELETE FROM meta WHERE key = ?1", err);
-	else
-		s = prep(st, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-			 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, key);
-	if (value)
-		bind_text(s, 2, value);
-	return step_done(st, s, err, "cannot write meta");
+		return query(st, "cannot write meta", err, "DELETE FROM meta WHERE key = ?1",
+			     PARAMS(TEXT(key)), NULL, NULL);
+	return query(st, "cannot write meta", err, "INSERT INTO meta (key, value) VALUES "
+		     "(?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		     PARAMS(TEXT(key), TEXT(value)), NULL, NULL);
 }
 
 /* --- clusters, components, members ---------------------------------- */
 
+/* A cluster's row; bad says its states were not words of this program. */
+struct cluster_read {
+	struct pub_cluster_row *row;
+	bool bad;
+};
+
+static void read_cluster(sqlite3_stmt *s, void *arg)
+{
+	struct cluster_read *cr = arg;
+	struct pub_cluster_row *row = cr->row;
+	const char *state = (const char *)sqlite3_column_text(s, 0);
+	const char *cand = (const char *)sqlite3_column_text(s, 2);
+
+	row->since = (time_t)sqlite3_column_int64(s, 1);
+	if (!pub_cluster_state_parse(state ? state : "", &row->state) ||
+	    (cand && !pub_cluster_state_parse(cand, &row->candidate)))
+		cr->bad = true;
+	row->pending = cand != NULL;
+	row->candidate_since = (time_t)sqlite3_column_int64(s, 3);
+	row->last_away = (time_t)sqlite3_column_int64(s, 4);
+	row->returned = sqlite3_column_int(s, 5) != 0;
+	row->unknown_since = (time_t)sqlite3_column_int64(s, 6);
+}
+
 bool pub_store_cluster_get(struct pub_store *st, const char *slug,
 			   struct pub_cluster_row *row, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT state, since, candidate, candidate_since, "
-			       "last_away, returned, unknown_since FROM clusters "
-			       "WHERE slug = ?", err);
-	int rc;
-	bool ok = true;
+	struct cluster_read cr = { row, false };
 
 	memset(row, 0, sizeof(*row));
 	row->state = PUB_CLUSTER_ONLINE;
-	if (s == NULL)
+	if (!query(st, "cannot read a cluster", err, "SELECT state, since, candidate, "
+		   "candidate_since, last_away, returned, unknown_since FROM clusters "
+		   "WHERE slug = ?", PARAMS(TEXT(slug)), read_cluster, &cr))
 		return false;
-	bind_text(s, 1, slug);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(s, 0);
-		const char *cand = (const char *)sqlite3_column_text(s, 2);
-		row->since = (time_t)sqlite3_column_int64(s, 1);
-		if (!pub_cluster_state_parse(state ? state : "", &row->state) ||
-		    (cand && !pub_cluster_state_parse(cand, &row->candidate))) {
-			ms_buf_printf(err, "%s: cluster %s has an unknown state in the store",
-				      st->path, slug);
-			ok = false;
-		}
-		row->pending = cand != NULL;
-		row->candidate_since = (time_t)sqlite3_column_int64(s, 3);
-		row->last_away = (time_t)sqlite3_column_int64(s, 4);
-		row->returned = sqlite3_column_int(s, 5) != 0;
-		row->unknown_since = (time_t)sqlite3_column_int64(s, 6);
-	} else if (rc != SQLITE_DONE) {
-		ok = db_fail(st, err, "cannot read a cluster");
-	}
-	sqlite3_finalize(s);
-	return ok;
+	if (cr.bad)
+		ms_buf_printf(err, "%s: cluster %s has an unknown state in the store",
+			      st->path, slug);
+	return !cr.bad;
 }
 
 bool pub_store_cluster_put(struct pub_store *st, const char *slug,
 			   const struct pub_cluster_row *row, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO clusters (slug, state, since, candidate, "
-			       "candidate_since, last_away, returned, unknown_since) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-			       "ON CONFLICT (slug) DO UPDATE SET state = ?2, since = ?3, "
-			       "candidate = ?4, candidate_since = ?5, last_away = ?6, "
-			       "returned = ?7, unknown_since = ?8", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, slug);
-	bind_text(s, 2, pub_cluster_state_key(row->state));
-	sqlite3_bind_int64(s, 3, row->since);
-	bind_text(s, 4, row->pending ? pub_cluster_state_key(row->candidate) : NULL);
-	if (row->pending)
-		sqlite3_bind_int64(s, 5, row->candidate_since);
-	else
-		sqlite3_bind_null(s, 5);
-	if (row->pending) {
-		sqlite3_bind_int64(s, 6, row->last_away);
-		sqlite3_bind_int(s, 7, row->returned);
-	} else {
-		sqlite3_bind_null(s, 6);
-		sqlite3_bind_null(s, 7);
-	}
-	if (row->unknown_since > 0)
-		sqlite3_bind_int64(s, 8, row->unknown_since);
-	else
-		sqlite3_bind_null(s, 8);
-	return step_done(st, s, err, "cannot write a cluster");
+	return query(st, "cannot write a cluster", err, "INSERT INTO clusters (slug, state, "
+		     "since, candidate, candidate_since, last_away, returned, unknown_since) "
+		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+		     "ON CONFLICT (slug) DO UPDATE SET state = ?2, since = ?3, "
+		     "candidate = ?4, candidate_since = ?5, last_away = ?6, "
+		     "returned = ?7, unknown_since = ?8",
+		     PARAMS(TEXT(slug), TEXT(pub_cluster_state_key(row->state)), NUM(row->since),
+			    TEXT(row->pending ? pub_cluster_state_key(row->candidate) : NULL),
+			    NUM_IF(row->pending, row->candidate_since),
+			    NUM_IF(row->pending, row->last_away),
+			    NUM_IF(row->pending, row->returned),
+			    NUM_IF(row->unknown_since > 0, row->unknown_since)),
+		     NULL, NULL);
 }
 
 bool pub_store_cluster_impact(struct pub_store *st, const char *slug, char **impact,
 			      struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT impact FROM clusters WHERE slug = ?", err);
-	int rc;
-
 	*impact = NULL;
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, slug);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*impact = col_text(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "cannot read a cluster");
-	return true;
+	return query(st, "cannot read a cluster", err, "SELECT impact FROM clusters "
+		     "WHERE slug = ?", PARAMS(TEXT(slug)), row_text, impact);
 }
 
 bool pub_store_cluster_set_impact(struct pub_store *st, const char *slug,
 				  const char *impact, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE clusters SET impact = ? WHERE slug = ?", err);
-
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, impact);
-	bind_text(s, 2, slug);
-	return step_done(st, s, err, "cannot write a cluster");
+	return query(st, "cannot write a cluster", err, "UPDATE clusters SET impact = ? "
+		     "WHERE slug = ?", PARAMS(TEXT(impact), TEXT(slug)), NULL, NULL);
 }
 
 bool pub_store_cluster_last_change(struct pub_store *st, const char *slug,
 				   time_t *last, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT max((SELECT coalesce(max(since), 0) FROM "
-			       "components WHERE cluster = ?1), (SELECT coalesce(max(since), "
-			       "0) FROM members WHERE cluster = ?1))", err);
-	int rc;
+	long long newest = 0;
+	bool ok = query(st, "cannot read component and member states", err,
+			"SELECT max((SELECT coalesce(max(since), 0) FROM components WHERE "
+			"cluster = ?1), (SELECT coalesce(max(since), 0) FROM members WHERE "
+			"cluster = ?1))", PARAMS(TEXT(slug)), row_number, &newest);
 
-	*last = 0;
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, slug);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*last = (time_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return db_fail(st, err, "cannot read component and member states");
-	return true;
+	*last = (time_t)newest;
+	return ok;
 }
 
 /* SQL: the new state when it is known, else what was known before. */
@@ -572,18 +605,12 @@ bool pub_store_component_set(struct pub_store *st, const char *cluster,
 			     const char *component, const char *state, time_t now,
 			     struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO components (cluster, component, state, since, "
-			       "last_known) VALUES (?1, ?2, ?3, ?4, " LAST_KNOWN("?3", "NULL") ") "
-			       "ON CONFLICT (cluster, component) DO UPDATE SET state = ?3, "
-			       "since = ?4, last_known = " LAST_KNOWN("?3", "last_known")
-			       " WHERE state <> ?3", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, cluster);
-	bind_text(s, 2, component);
-	bind_text(s, 3, state);
-	sqlite3_bind_int64(s, 4, now);
-	return step_done(st, s, err, "cannot write a component");
+	return query(st, "cannot write a component", err, "INSERT INTO components (cluster, "
+		     "component, state, since, last_known) VALUES (?1, ?2, ?3, ?4, "
+		     LAST_KNOWN("?3", "NULL") ") ON CONFLICT (cluster, component) DO UPDATE "
+		     "SET state = ?3, since = ?4, last_known = " LAST_KNOWN("?3", "last_known")
+		     " WHERE state <> ?3",
+		     PARAMS(TEXT(cluster), TEXT(component), TEXT(state), NUM(now)), NULL, NULL);
 }
 
 bool pub_store_member_set(struct pub_store *st, const char *cluster,
@@ -591,61 +618,45 @@ bool pub_store_member_set(struct pub_store *st, const char *cluster,
 			  const char *state, const char *output, time_t now,
 			  struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO members (cluster, component, object, state, "
-			       "since, output, last_known) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-			       LAST_KNOWN("?4", "NULL") ") "
-			       "ON CONFLICT (cluster, component, object) DO UPDATE SET "
-			       "since = CASE WHEN state <> ?4 THEN ?5 ELSE since END, "
-			       "last_known = " LAST_KNOWN("?4", "last_known") ", "
-			       "state = ?4, output = ?6", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, cluster);
-	bind_text(s, 2, component);
-	bind_text(s, 3, object);
-	bind_text(s, 4, state);
-	sqlite3_bind_int64(s, 5, now);
-	bind_text(s, 6, output);
-	return step_done(st, s, err, "cannot write a member");
+	return query(st, "cannot write a member", err, "INSERT INTO members (cluster, "
+		     "component, object, state, since, output, last_known) VALUES (?1, ?2, "
+		     "?3, ?4, ?5, ?6, " LAST_KNOWN("?4", "NULL") ") "
+		     "ON CONFLICT (cluster, component, object) DO UPDATE SET "
+		     "since = CASE WHEN state <> ?4 THEN ?5 ELSE since END, "
+		     "last_known = " LAST_KNOWN("?4", "last_known") ", "
+		     "state = ?4, output = ?6",
+		     PARAMS(TEXT(cluster), TEXT(component), TEXT(object), TEXT(state), NUM(now),
+			    TEXT(output)), NULL, NULL);
+}
+
+static void read_state(sqlite3_stmt *s, void *arg)
+{
+	struct pub_state_row *r = arg;
+
+	r->component = col_text(s, 0);
+	r->object = col_text(s, 1);
+	r->state = col_text(s, 2);
+	r->since = (time_t)sqlite3_column_int64(s, 3);
+	r->last_known = col_text(s, 4);
+	r->checked_at = (time_t)sqlite3_column_int64(s, 5);
 }
 
 bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 		      struct pub_state_row **rows, size_t *n, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, members
-			       ? "SELECT component, object, state, since, last_known, "
-				 "checked_at FROM members "
-				 "WHERE cluster = ? ORDER BY component, object"
-			       : "SELECT component, NULL, state, since, last_known, NULL "
-				 "FROM components WHERE cluster = ? ORDER BY component", err);
-	size_t cap = 0;
-	int rc;
-
 	*rows = NULL;
 	*n = 0;
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, cluster);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct pub_state_row *r;
-
-		ms_xgrow(rows, &cap, *n + 1, sizeof(**rows));
-		r = &(*rows)[(*n)++];
-		r->component = col_text(s, 0);
-		r->object = col_text(s, 1);
-		r->state = col_text(s, 2);
-		r->since = (time_t)sqlite3_column_int64(s, 3);
-		r->last_known = col_text(s, 4);
-		r->checked_at = (time_t)sqlite3_column_int64(s, 5);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		pub_state_rows_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-		return db_fail(st, err, "cannot read component and member states");
-	}
-	return true;
+	if (query(st, "cannot read component and member states", err, members
+		  ? "SELECT component, object, state, since, last_known, checked_at "
+		    "FROM members WHERE cluster = ? ORDER BY component, object"
+		  : "SELECT component, NULL, state, since, last_known, NULL "
+		    "FROM components WHERE cluster = ? ORDER BY component",
+		  PARAMS(TEXT(cluster)), ALL_ROWS(rows, n, read_state)))
+		return true;
+	pub_state_rows_free(*rows, *n);
+	*rows = NULL;
+	*n = 0;
+	return false;
 }
 
 void pub_state_rows_free(struct pub_state_row *rows, size_t n)
@@ -663,18 +674,11 @@ bool pub_store_member_checked(struct pub_store *st, const char *cluster,
 			      const char *component, const char *object,
 			      time_t checked_at, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE members SET checked_at = ?4 WHERE cluster = ?1 "
-			       "AND component = ?2 AND object = ?3 AND checked_at IS NOT ?4", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, cluster);
-	bind_text(s, 2, component);
-	bind_text(s, 3, object);
-	if (checked_at > 0)
-		sqlite3_bind_int64(s, 4, checked_at);
-	else
-		sqlite3_bind_null(s, 4);
-	return step_done(st, s, err, "cannot write a member");
+	return query(st, "cannot write a member", err, "UPDATE members SET checked_at = ?4 "
+		     "WHERE cluster = ?1 AND component = ?2 AND object = ?3 AND "
+		     "checked_at IS NOT ?4",
+		     PARAMS(TEXT(cluster), TEXT(component), TEXT(object),
+			    NUM_IF(checked_at > 0, checked_at)), NULL, NULL);
 }
 
 /* --- posts ---------------------------------------------------------- */
@@ -685,8 +689,10 @@ bool pub_store_member_checked(struct pub_store *st, const char *cluster,
 /* what readers may see */
 #define POST_PUBLISHED "retracted_at IS NULL"
 
-static void read_post(sqlite3_stmt *s, struct pub_post *p)
+static void read_post(sqlite3_stmt *s, void *arg)
 {
+	struct pub_post *p = arg;
+
 	p->id = (long)sqlite3_column_int64(s, 0);
 	p->guid = col_text(s, 1);
 	p->cluster = col_text(s, 2);
@@ -705,113 +711,64 @@ static void read_post(sqlite3_stmt *s, struct pub_post *p)
 
 bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO posts (cluster, incident, kind, title, "
-			       "body_html, summary, author, published_at, updated_at, "
-			       "source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	struct ms_buf guid = MS_BUF_INIT;
 
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, p->cluster);
-	if (p->incident > 0)
-		sqlite3_bind_int64(s, 2, p->incident);
-	else
-		sqlite3_bind_null(s, 2);
-	bind_text(s, 3, p->kind);
-	bind_text(s, 4, p->title);
-	bind_text(s, 5, p->body_html);
-	bind_text(s, 6, p->summary);
-	bind_text(s, 7, p->author);
-	sqlite3_bind_int64(s, 8, p->published_at);
-	sqlite3_bind_int64(s, 9, p->updated_at);
-	bind_text(s, 10, p->source_key);
-	if (!step_done(st, s, err, "cannot add a post"))
+	if (!query(st, "cannot add a post", err, "INSERT INTO posts (cluster, incident, kind, "
+		   "title, body_html, summary, author, published_at, updated_at, source_key) "
+		   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		   PARAMS(TEXT(p->cluster), NUM_IF(p->incident > 0, p->incident), TEXT(p->kind),
+			  TEXT(p->title), TEXT(p->body_html), TEXT(p->summary), TEXT(p->author),
+			  NUM(p->published_at), NUM(p->updated_at), TEXT(p->source_key)),
+		   NULL, NULL))
 		return false;
 	p->id = (long)sqlite3_last_insert_rowid(st->db);
 	ms_buf_printf(&guid, "%spost-%ld", st->guid_prefix, p->id);
-	if ((s = prep(st, "UPDATE posts SET guid = ? WHERE id = ?", err)) == NULL) {
-		ms_buf_free(&guid);
-		return false;
-	}
-	bind_text(s, 1, guid.data);
-	sqlite3_bind_int64(s, 2, p->id);
 	free(p->guid);
 	p->guid = ms_buf_steal(&guid);
-	return step_done(st, s, err, "cannot set a post's guid");
+	return query(st, "cannot set a post's guid", err, "UPDATE posts SET guid = ? "
+		     "WHERE id = ?", PARAMS(TEXT(p->guid), NUM(p->id)), NULL, NULL);
 }
 
 bool pub_store_post_get(struct pub_store *st, long id, struct pub_post *p,
 			bool *found, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " POST_COLUMNS " FROM posts WHERE id = ?", err);
-	int rc;
+	struct one_row one = { read_post, p, false };
+	bool ok = query(st, "cannot read a post", err, "SELECT " POST_COLUMNS " FROM posts "
+			"WHERE id = ?", PARAMS(NUM(id)), row_one, &one);
 
-	*found = false;
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		read_post(s, p);
-		*found = true;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "cannot read a post");
-	return true;
+	*found = one.found;
+	return ok;
 }
 
 bool pub_store_post_set_body(struct pub_store *st, long id, const char *html,
 			     const char *summary, time_t now, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE posts SET body_html = ?, summary = ?, "
-			       "updated_at = ? WHERE id = ?", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, html);
-	bind_text(s, 2, summary);
-	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, id);
-	return step_done(st, s, err, "cannot update a post");
+	return query(st, "cannot update a post", err, "UPDATE posts SET body_html = ?, "
+		     "summary = ?, updated_at = ? WHERE id = ?",
+		     PARAMS(TEXT(html), TEXT(summary), NUM(now), NUM(id)), NULL, NULL);
 }
 
 bool pub_store_source_key_used(struct pub_store *st, const char *key, bool *used,
 			       struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT 1 FROM posts WHERE source_key = ?", err);
-	int rc;
-
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	*used = rc == SQLITE_ROW;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "cannot read posts");
-	return true;
+	*used = false;
+	return query(st, "cannot read posts", err, "SELECT 1 FROM posts WHERE source_key = ?",
+		     PARAMS(TEXT(key)), row_found, used);
 }
 
-static bool collect_posts(struct pub_store *st, sqlite3_stmt *s, struct pub_post **posts,
-			  size_t *n_posts, struct ms_buf *err)
+/* Posts of a query of POST_COLUMNS; none when it fails. */
+static bool read_posts(struct pub_store *st, const char *sql, const struct param *params,
+		       size_t n, struct pub_post **posts, size_t *n_posts, struct ms_buf *err)
 {
-	size_t n = 0, cap = 0;
-	struct pub_post *list = NULL;
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ms_xgrow(&list, &cap, n + 1, sizeof(*list));
-		memset(&list[n], 0, sizeof(list[n]));
-		read_post(s, &list[n++]);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		pub_posts_free(list, n);
-		return db_fail(st, err, "cannot read posts");
-	}
-	*posts = list;
-	*n_posts = n;
-	return true;
+	*posts = NULL;
+	*n_posts = 0;
+	if (query(st, "cannot read posts", err, sql, params, n,
+		  ALL_ROWS(posts, n_posts, read_post)))
+		return true;
+	pub_posts_free(*posts, *n_posts);
+	*posts = NULL;
+	*n_posts = 0;
+	return false;
 }
 
 bool pub_store_posts(struct pub_store *st, const char *const *slugs, size_t n,
@@ -819,85 +776,65 @@ bool pub_store_posts(struct pub_store *st, const char *const *slugs, size_t n,
 		     struct ms_buf *err)
 {
 	struct ms_buf sql = MS_BUF_INIT;
-	sqlite3_stmt *s;
+	struct param *params = n > 0 ? ms_xcalloc(n, sizeof(*params)) : NULL;
+	bool ok;
 
 	ms_buf_puts(&sql, "SELECT " POST_COLUMNS " FROM posts WHERE " POST_PUBLISHED);
 	if (slugs) {
 		ms_buf_puts(&sql, " AND cluster IN (");
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			ms_buf_puts(&sql, i ? ", ?" : "?");
+			params[i] = (struct param)TEXT(slugs[i]);
+		}
 		ms_buf_puts(&sql, ")");
 	}
 	ms_buf_printf(&sql, " ORDER BY published_at DESC, id DESC LIMIT %ld",
 		      limit > 0 ? limit : -1L);
-	s = prep(st, sql.data, err);
+	ok = read_posts(st, sql.data, params, slugs ? n : 0, posts, n_posts, err);
+	free(params);
 	ms_buf_free(&sql);
-	if (s == NULL)
-		return false;
-	for (size_t i = 0; slugs && i < n; i++)
-		bind_text(s, (int)i + 1, slugs[i]);
-	return collect_posts(st, s, posts, n_posts, err);
+	return ok;
 }
 
 bool pub_store_incident_posts(struct pub_store *st, long number,
 			      struct pub_post **posts, size_t *n_posts,
 			      struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " POST_COLUMNS " FROM posts WHERE incident = ? "
-			       "AND " POST_PUBLISHED " ORDER BY published_at, id", err);
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, number);
-	return collect_posts(st, s, posts, n_posts, err);
+	return read_posts(st, "SELECT " POST_COLUMNS " FROM posts WHERE incident = ? AND "
+			  POST_PUBLISHED " ORDER BY published_at, id", PARAMS(NUM(number)),
+			  posts, n_posts, err);
 }
 
 bool pub_store_post_retract(struct pub_store *st, long id, time_t now, const char *by,
 			    struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE posts SET retracted_at = ?, retracted_by = ? "
-			       "WHERE id = ? AND retracted_at IS NULL", err);
+	return query(st, "cannot withdraw a post", err, "UPDATE posts SET retracted_at = ?, "
+		     "retracted_by = ? WHERE id = ? AND retracted_at IS NULL",
+		     PARAMS(NUM(now), TEXT(by), NUM(id)), NULL, NULL) &&
+	       /* what the acknowledgement identified goes with its post */
+	       query(st, "cannot update an incident", err, "UPDATE incidents SET "
+		     "identified_at = NULL, identified_text = NULL WHERE number = (SELECT "
+		     "incident FROM posts WHERE id = ? AND kind = 'identified')",
+		     PARAMS(NUM(id)), NULL, NULL);
+}
 
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, now);
-	bind_text(s, 2, by);
-	sqlite3_bind_int64(s, 3, id);
-	if (!step_done(st, s, err, "cannot withdraw a post"))
-		return false;
-	/* what the acknowledgement identified goes with its post */
-	s = prep(st, "UPDATE incidents SET identified_at = NULL, identified_text = NULL "
-		 "WHERE number = (SELECT incident FROM posts WHERE id = ? AND "
-		 "kind = 'identified')", err);
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, id);
-	return step_done(st, s, err, "cannot update an incident");
+static void read_id(sqlite3_stmt *s, void *arg)
+{
+	*(long *)arg = (long)sqlite3_column_int64(s, 0);
 }
 
 /* The numbers of one column of a query without parameters. */
 static bool collect_ids(struct pub_store *st, const char *sql, long **ids, size_t *n,
 			struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, sql, err);
-	size_t cap = 0;
-	int rc;
-
 	*ids = NULL;
 	*n = 0;
-	if (s == NULL)
-		return false;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ms_xgrow(ids, &cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = (long)sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-		return db_fail(st, err, "cannot read posts");
-	}
-	return true;
+	if (query(st, "cannot read posts", err, sql, NO_PARAMS, ALL_ROWS(ids, n, read_id)))
+		return true;
+	free(*ids);
+	*ids = NULL;
+	*n = 0;
+	return false;
 }
 
 /* An incident is hidden when it has posts and every one is withdrawn. */
@@ -930,20 +867,12 @@ bool pub_store_withdrawn(struct pub_store *st, long **posts, size_t *n_posts,
 bool pub_store_incident_visible(struct pub_store *st, long number, bool *visible,
 				struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT NOT " INCIDENT_HIDDEN("?1"), err);
-	int rc;
+	long long shown = 1;
+	bool ok = query(st, "cannot read incidents", err, "SELECT NOT " INCIDENT_HIDDEN("?1"),
+			PARAMS(NUM(number)), row_number, &shown);
 
-	*visible = true;
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, number);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*visible = sqlite3_column_int(s, 0) != 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return db_fail(st, err, "cannot read incidents");
-	return true;
+	*visible = shown != 0;
+	return ok;
 }
 
 void pub_post_free(struct pub_post *p)
@@ -972,35 +901,22 @@ void pub_posts_free(struct pub_post *posts, size_t n)
 bool pub_store_incident_open_of(struct pub_store *st, const char *cluster,
 				long *number, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT max(number) FROM incidents WHERE cluster = ? "
-			       "AND resolved_at IS NULL", err);
-	int rc;
+	long long open = 0;
+	bool ok = query(st, "cannot read incidents", err, "SELECT max(number) FROM incidents "
+			"WHERE cluster = ? AND resolved_at IS NULL", PARAMS(TEXT(cluster)),
+			row_number, &open);
 
-	*number = 0;
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, cluster);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*number = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return db_fail(st, err, "cannot read incidents");
-	return true;
+	*number = (long)open;
+	return ok;
 }
 
 bool pub_store_incident_create(struct pub_store *st, const char *cluster,
 			       const char *title, time_t now, long *number,
 			       struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO incidents (cluster, title, opened_at) "
-			       "VALUES (?, ?, ?)", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, cluster);
-	bind_text(s, 2, title);
-	sqlite3_bind_int64(s, 3, now);
-	if (!step_done(st, s, err, "cannot open an incident"))
+	if (!query(st, "cannot open an incident", err, "INSERT INTO incidents (cluster, "
+		   "title, opened_at) VALUES (?, ?, ?)",
+		   PARAMS(TEXT(cluster), TEXT(title), NUM(now)), NULL, NULL))
 		return false;
 	*number = (long)sqlite3_last_insert_rowid(st->db);
 	return true;
@@ -1010,46 +926,35 @@ bool pub_store_incident_resolve(struct pub_store *st, long number, time_t now,
 				struct ms_buf *err)
 {
 	/* the title says it from now on, wherever the incident is listed */
-	sqlite3_stmt *s = prep(st, "UPDATE incidents SET resolved_at = ?, "
-			       "title = title || ' [Resolved]' "
-			       "WHERE number = ? AND resolved_at IS NULL", err);
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, number);
-	return step_done(st, s, err, "cannot resolve an incident");
+	return query(st, "cannot resolve an incident", err, "UPDATE incidents SET "
+		     "resolved_at = ?, title = title || ' [Resolved]' "
+		     "WHERE number = ? AND resolved_at IS NULL",
+		     PARAMS(NUM(now), NUM(number)), NULL, NULL);
 }
 
 bool pub_store_incident_identify(struct pub_store *st, long number, time_t now,
 				 const char *text, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE incidents SET identified_at = ?, "
-			       "identified_text = ? WHERE number = ?", err);
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, now);
-	bind_text(s, 2, text);
-	sqlite3_bind_int64(s, 3, number);
-	return step_done(st, s, err, "cannot update an incident");
+	return query(st, "cannot update an incident", err, "UPDATE incidents SET "
+		     "identified_at = ?, identified_text = ? WHERE number = ?",
+		     PARAMS(NUM(now), TEXT(text), NUM(number)), NULL, NULL);
 }
 
 bool pub_store_incident_set_began(struct pub_store *st, long number, time_t began,
 				  struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "UPDATE incidents SET began_at = ? WHERE number = ?", err);
-
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, began);
-	sqlite3_bind_int64(s, 2, number);
-	return step_done(st, s, err, "cannot update an incident");
+	return query(st, "cannot update an incident", err, "UPDATE incidents SET "
+		     "began_at = ? WHERE number = ?", PARAMS(NUM(began), NUM(number)),
+		     NULL, NULL);
 }
 
 #define INCIDENT_COLUMNS "number, cluster, title, opened_at, resolved_at, " \
 			 "identified_at, identified_text, began_at"
 
-static void read_incident(sqlite3_stmt *s, struct pub_incident *inc)
+static void read_incident(sqlite3_stmt *s, void *arg)
 {
+	struct pub_incident *inc = arg;
+
 	inc->number = (long)sqlite3_column_int64(s, 0);
 	inc->cluster = col_text(s, 1);
 	inc->title = col_text(s, 2);
@@ -1063,45 +968,29 @@ static void read_incident(sqlite3_stmt *s, struct pub_incident *inc)
 bool pub_store_incident_get(struct pub_store *st, long number,
 			    struct pub_incident *inc, bool *found, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " INCIDENT_COLUMNS " FROM incidents "
-			       "WHERE number = ?", err);
-	int rc;
+	struct one_row one = { read_incident, inc, false };
+	bool ok = query(st, "cannot read an incident", err, "SELECT " INCIDENT_COLUMNS
+			" FROM incidents WHERE number = ?", PARAMS(NUM(number)), row_one, &one);
 
-	*found = false;
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, number);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		read_incident(s, inc);
-		*found = true;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "cannot read an incident");
-	return true;
+	*found = one.found;
+	return ok;
 }
 
 bool pub_store_incidents(struct pub_store *st, struct pub_incident **list,
 			 size_t *n, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE NOT "
-			       INCIDENT_HIDDEN("incidents.number") " ORDER BY number DESC", err);
-	size_t cap = 0;
-	int rc;
-
 	*list = NULL;
 	*n = 0;
-	if (s == NULL)
-		return false;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
-		read_incident(s, &(*list)[(*n)++]);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, err, "cannot read incidents");
-	return true;
+	if (query(st, "cannot read incidents", err, "SELECT " INCIDENT_COLUMNS " FROM "
+		  "incidents WHERE NOT " INCIDENT_HIDDEN("incidents.number")
+		  " ORDER BY number DESC", NO_PARAMS, ALL_ROWS(list, n, read_incident)))
+		return true;
+	for (size_t i = 0; i < *n; i++)
+		pub_incident_free(&(*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+	return false;
 }
 
 void pub_incident_free(struct pub_incident *inc)
@@ -1117,19 +1006,10 @@ void pub_incident_free(struct pub_incident *inc)
 bool pub_store_maintenance_add(struct pub_store *st, struct pub_maintenance *m,
 			       struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "INSERT INTO maintenance (cluster, starts_at, ends_at, "
-			       "message, post) VALUES (?, ?, ?, ?, ?)", err);
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, m->cluster);
-	sqlite3_bind_int64(s, 2, m->starts_at);
-	sqlite3_bind_int64(s, 3, m->ends_at);
-	bind_text(s, 4, m->message);
-	if (m->post > 0)
-		sqlite3_bind_int64(s, 5, m->post);
-	else
-		sqlite3_bind_null(s, 5);
-	if (!step_done(st, s, err, "cannot add a maintenance"))
+	if (!query(st, "cannot add a maintenance", err, "INSERT INTO maintenance (cluster, "
+		   "starts_at, ends_at, message, post) VALUES (?, ?, ?, ?, ?)",
+		   PARAMS(TEXT(m->cluster), NUM(m->starts_at), NUM(m->ends_at),
+			  TEXT(m->message), NUM_IF(m->post > 0, m->post)), NULL, NULL))
 		return false;
 	m->id = (long)sqlite3_last_insert_rowid(st->db);
 	return true;
@@ -1138,75 +1018,60 @@ bool pub_store_maintenance_add(struct pub_store *st, struct pub_maintenance *m,
 /* An announcement is withdrawn with its post (retract): its window and words too. */
 #define MAINTENANCE_PUBLISHED "NOT EXISTS (SELECT 1 FROM posts WHERE posts.id = " \
 			      "maintenance.post AND posts.retracted_at IS NOT NULL)"
+#define MAINTENANCE_COLUMNS "id, cluster, starts_at, ends_at, message, post"
+
+static void read_maintenance(sqlite3_stmt *s, void *arg)
+{
+	struct pub_maintenance *m = arg;
+
+	m->id = (long)sqlite3_column_int64(s, 0);
+	m->cluster = col_text(s, 1);
+	m->starts_at = (time_t)sqlite3_column_int64(s, 2);
+	m->ends_at = (time_t)sqlite3_column_int64(s, 3);
+	m->message = col_text(s, 4);
+	m->post = (long)sqlite3_column_int64(s, 5);
+}
+
+/* Rows of maintenance (or the engine's downtimes) read by read; none when it fails. */
+static bool read_windows(struct pub_store *st, const char *what, const char *sql,
+			 const struct param *params, size_t n_params, row_fn *read,
+			 struct pub_maintenance **list, size_t *n, struct ms_buf *err)
+{
+	*list = NULL;
+	*n = 0;
+	if (query(st, what, err, sql, params, n_params, ALL_ROWS(list, n, read)))
+		return true;
+	for (size_t i = 0; i < *n; i++)
+		pub_maintenance_free(&(*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+	return false;
+}
 
 bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t t,
 			      struct pub_maintenance *m, bool *found,
 			      struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
-			       "FROM maintenance WHERE cluster = ? AND starts_at <= ?2 "
-			       "AND ends_at > ?2 AND " MAINTENANCE_PUBLISHED
-			       " ORDER BY starts_at DESC, id DESC LIMIT 1", err);
-	int rc;
+	struct one_row one = { read_maintenance, m, false };
+	bool ok = query(st, "cannot read maintenance", err, "SELECT " MAINTENANCE_COLUMNS
+			" FROM maintenance WHERE cluster = ? AND starts_at <= ?2 AND "
+			"ends_at > ?2 AND " MAINTENANCE_PUBLISHED
+			" ORDER BY starts_at DESC, id DESC LIMIT 1",
+			PARAMS(TEXT(cluster), NUM(t)), row_one, &one);
 
-	*found = false;
-	if (s == NULL)
-		return false;
-	bind_text(s, 1, cluster);
-	sqlite3_bind_int64(s, 2, t);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		m->id = (long)sqlite3_column_int64(s, 0);
-		m->cluster = col_text(s, 1);
-		m->starts_at = (time_t)sqlite3_column_int64(s, 2);
-		m->ends_at = (time_t)sqlite3_column_int64(s, 3);
-		m->message = col_text(s, 4);
-		m->post = (long)sqlite3_column_int64(s, 5);
-		*found = true;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "cannot read maintenance");
-	return true;
+	*found = one.found;
+	return ok;
 }
 
 bool pub_store_maintenances_after(struct pub_store *st, time_t t,
 				  struct pub_maintenance **list, size_t *n,
 				  struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT id, cluster, starts_at, ends_at, message, post "
-			       "FROM maintenance WHERE ends_at > ? AND " MAINTENANCE_PUBLISHED
-			       " ORDER BY starts_at, id", err);
-	size_t cap = 0;
-	int rc;
-
-	*list = NULL;
-	*n = 0;
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, t);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct pub_maintenance *m;
-
-		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
-		m = &(*list)[(*n)++];
-		m->id = (long)sqlite3_column_int64(s, 0);
-		m->cluster = col_text(s, 1);
-		m->starts_at = (time_t)sqlite3_column_int64(s, 2);
-		m->ends_at = (time_t)sqlite3_column_int64(s, 3);
-		m->message = col_text(s, 4);
-		m->post = (long)sqlite3_column_int64(s, 5);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		for (size_t i = 0; i < *n; i++)
-			pub_maintenance_free(&(*list)[i]);
-		free(*list);
-		*list = NULL;
-		*n = 0;
-		return db_fail(st, err, "cannot read maintenance");
-	}
-	return true;
+	return read_windows(st, "cannot read maintenance", "SELECT " MAINTENANCE_COLUMNS
+			    " FROM maintenance WHERE ends_at > ? AND " MAINTENANCE_PUBLISHED
+			    " ORDER BY starts_at, id", PARAMS(NUM(t)), read_maintenance, list, n,
+			    err);
 }
 
 void pub_maintenance_free(struct pub_maintenance *m)
@@ -1218,6 +1083,22 @@ void pub_maintenance_free(struct pub_maintenance *m)
 
 /* --- the engine's downtimes ------------------------------------------ */
 
+static void read_downtime(sqlite3_stmt *s, void *arg)
+{
+	struct pub_maintenance *m = arg;
+
+	m->cluster = col_text(s, 0);
+	m->starts_at = (time_t)sqlite3_column_int64(s, 1);
+	m->ends_at = (time_t)sqlite3_column_int64(s, 2);
+	m->message = col_text(s, 3);
+	if (m->message && m->message[0] == '\0') {
+		free(m->message);	/* "": none */
+		m->message = NULL;
+	}
+}
+
+#define DOWNTIME_COLUMNS "cluster, starts_at, ends_at, message"
+
 static bool same_window(const struct pub_maintenance *a, const struct pub_maintenance *b)
 {
 	return strcmp(a->cluster, b->cluster) == 0 && a->starts_at == b->starts_at &&
@@ -1225,41 +1106,39 @@ static bool same_window(const struct pub_maintenance *a, const struct pub_mainte
 	       strcmp(a->message ? a->message : "", b->message ? b->message : "") == 0;
 }
 
-/* Does the table hold exactly the rows of list (which may repeat one)? */
+/* Does the table hold exactly the windows of list (which may repeat one)? */
 static bool downtimes_unchanged(struct pub_store *st, const struct pub_maintenance *list,
 				size_t n, bool *same, struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT count(*) FROM engine_downtimes WHERE ?1 IS NULL OR "
-			       "(cluster = ?1 AND starts_at = ?2 AND ends_at = ?3 AND message = ?4)",
-			       err);
-	size_t distinct = 0;
+	struct pub_maintenance *rows;
+	size_t n_rows, distinct = 0;
 
+	if (!read_windows(st, "cannot read the engine's downtimes", "SELECT "
+			  DOWNTIME_COLUMNS " FROM engine_downtimes", NO_PARAMS, read_downtime,
+			  &rows, &n_rows, err))
+		return false;
 	*same = true;
-	for (size_t i = 0; s != NULL && i <= n && *same; i++) {
-		bool repeat = false;
+	for (size_t i = 0; i < n && *same; i++) {
+		bool repeat = false, stored = false;
 
-		sqlite3_reset(s);
-		bind_text(s, 1, i < n ? list[i].cluster : NULL);	/* last: all rows */
-		sqlite3_bind_int64(s, 2, i < n ? list[i].starts_at : 0);
-		sqlite3_bind_int64(s, 3, i < n ? list[i].ends_at : 0);
-		bind_text(s, 4, i < n && list[i].message ? list[i].message : "");
-		if (sqlite3_step(s) != SQLITE_ROW) {
-			sqlite3_finalize(s);
-			return db_fail(st, err, "cannot read the engine's downtimes");
-		}
-		for (size_t k = 0; i < n && k < i && !repeat; k++)
+		for (size_t k = 0; k < i && !repeat; k++)
 			repeat = same_window(&list[k], &list[i]);
-		distinct += i < n && !repeat;
-		*same = sqlite3_column_int64(s, 0) == (i < n ? 1 : (long long)distinct);
+		distinct += !repeat;
+		for (size_t r = 0; r < n_rows && !stored; r++)
+			stored = same_window(&rows[r], &list[i]);
+		*same = stored;
 	}
-	sqlite3_finalize(s);
-	return s != NULL;
+	*same = *same && n_rows == distinct;
+	for (size_t r = 0; r < n_rows; r++)
+		pub_maintenance_free(&rows[r]);
+	free(rows);
+	return true;
 }
 
 bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maintenance *list,
 				    size_t n, struct ms_buf *err)
 {
-	sqlite3_stmt *s;
+	const char *what = "cannot write the engine's downtimes";
 	bool same;
 
 	/* most runs: the same downtimes (or none), and nothing to write */
@@ -1267,22 +1146,17 @@ bool pub_store_engine_downtimes_set(struct pub_store *st, const struct pub_maint
 		return false;
 	if (same)
 		return true;
-	s = prep(st, "DELETE FROM engine_downtimes WHERE 1", err);
-	if (s == NULL || !step_done(st, s, err, "cannot write the engine's downtimes"))
+	if (!query(st, what, err, "DELETE FROM engine_downtimes WHERE 1", NO_PARAMS, NULL, NULL))
 		return false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		/* one row per cluster and window: two servers' downtime is one to readers */
-		s = prep(st, "INSERT OR IGNORE INTO engine_downtimes (cluster, starts_at, "
-			 "ends_at, message) VALUES (?, ?, ?, ?)", err);
-		if (s == NULL)
+		if (!query(st, what, err, "INSERT OR IGNORE INTO engine_downtimes (cluster, "
+			   "starts_at, ends_at, message) VALUES (?, ?, ?, ?)",
+			   PARAMS(TEXT(list[i].cluster), NUM(list[i].starts_at),
+				  NUM(list[i].ends_at),
+				  TEXT(list[i].message ? list[i].message : "")),	/* "": none */
+			   NULL, NULL))
 			return false;
-		bind_text(s, 1, list[i].cluster);
-		sqlite3_bind_int64(s, 2, list[i].starts_at);
-		sqlite3_bind_int64(s, 3, list[i].ends_at);
-		bind_text(s, 4, list[i].message ? list[i].message : "");	/* "": none */
-		if (!step_done(st, s, err, "cannot write the engine's downtimes"))
-			return false;
-	}
 	return true;
 }
 
@@ -1290,40 +1164,8 @@ bool pub_store_engine_downtimes_after(struct pub_store *st, time_t t,
 				      struct pub_maintenance **list, size_t *n,
 				      struct ms_buf *err)
 {
-	sqlite3_stmt *s = prep(st, "SELECT cluster, starts_at, ends_at, message "
-			       "FROM engine_downtimes WHERE ends_at > ? "
-			       "ORDER BY starts_at, cluster, ends_at, message", err);
-	size_t cap = 0;
-	int rc;
-
-	*list = NULL;
-	*n = 0;
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, t);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct pub_maintenance *m;
-
-		ms_xgrow(list, &cap, *n + 1, sizeof(**list));
-		m = &(*list)[(*n)++];
-		memset(m, 0, sizeof(*m));
-		m->cluster = col_text(s, 0);
-		m->starts_at = (time_t)sqlite3_column_int64(s, 1);
-		m->ends_at = (time_t)sqlite3_column_int64(s, 2);
-		m->message = col_text(s, 3);
-		if (m->message && m->message[0] == '\0') {
-			free(m->message);
-			m->message = NULL;
-		}
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		for (size_t i = 0; i < *n; i++)
-			pub_maintenance_free(&(*list)[i]);
-		free(*list);
-		*list = NULL;
-		*n = 0;
-		return db_fail(st, err, "cannot read the engine's downtimes");
-	}
-	return true;
+	return read_windows(st, "cannot read the engine's downtimes", "SELECT "
+			    DOWNTIME_COLUMNS " FROM engine_downtimes WHERE ends_at > ? ORDER BY "
+			    "starts_at, cluster, ends_at, message", PARAMS(NUM(t)), read_downtime,
+			    list, n, err);
 }

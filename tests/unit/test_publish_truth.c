@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +461,68 @@ static void render_at(time_t now)
 	ms_buf_free(&err);
 }
 
+static long long count_writes(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	long long n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM writes", -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM writes", NULL, NULL, NULL), SQLITE_OK);
+	return n;
+}
+
+/*
+ * The engine's downtimes are written only when they change: the same
+ * windows again, in another order or one of them twice, write nothing
+ * (counted by triggers on the table); a window less, or none, is written.
+ */
+START_TEST(engine_downtimes_unchanged_are_not_written)
+{
+	const struct pub_maintenance a = { .cluster = (char *)"a", .starts_at = 900,
+					   .ends_at = 2000, .message = (char *)"public words" };
+	const struct pub_maintenance b = { .cluster = (char *)"a", .starts_at = 950,
+					   .ends_at = 3000, .message = NULL };
+	const struct pub_maintenance aba[] = { a, b, a }, ba[] = { b, a }, aa[] = { a, a };
+	struct pub_maintenance *m = NULL;
+	struct ms_buf err = MS_BUF_INIT;
+	size_t n = 0;
+	sqlite3 *db;
+
+	ck_assert_msg(pub_store_engine_downtimes_set(fx.st, aba, 3, &err), "%s", ms_buf_str(&err));
+	ck_assert_int_eq(sqlite3_open(fx.cfg->store, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE writes (n INTEGER);"
+		"CREATE TRIGGER d AFTER DELETE ON engine_downtimes BEGIN "
+		"INSERT INTO writes VALUES (1); END;"
+		"CREATE TRIGGER i AFTER INSERT ON engine_downtimes BEGIN "
+		"INSERT INTO writes VALUES (2); END;", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert(pub_store_engine_downtimes_set(fx.st, ba, 2, &err));
+	ck_assert_int_eq(count_writes(db), 0);
+	ck_assert(pub_store_engine_downtimes_set(fx.st, aba, 3, &err));
+	ck_assert_int_eq(count_writes(db), 0);
+	/* one window less: the table is written, and holds it once */
+	ck_assert(pub_store_engine_downtimes_set(fx.st, aa, 2, &err));
+	ck_assert_int_eq(count_writes(db), 3);
+	ck_assert(pub_store_engine_downtimes_after(fx.st, 0, &m, &n, &err));
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(m[0].message, "public words");
+	pub_maintenance_free(&m[0]);
+	free(m);
+	ck_assert(pub_store_engine_downtimes_set(fx.st, &a, 1, &err));
+	ck_assert_int_eq(count_writes(db), 0);
+	/* none: written once, then nothing */
+	ck_assert(pub_store_engine_downtimes_set(fx.st, NULL, 0, &err));
+	ck_assert_int_eq(count_writes(db), 1);
+	ck_assert(pub_store_engine_downtimes_set(fx.st, NULL, 0, &err));
+	ck_assert_int_eq(count_writes(db), 0);
+	sqlite3_close(db);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(status_json_says_unknown_and_last_known)
 {
 	json_t *root, *a, *incoming, *gw1;
@@ -548,6 +611,7 @@ Suite *publish_truth_suite(void)
 	tcase_add_test(tc, stale_flapping_member_is_unknown);
 	tcase_add_test(tc, checks_disabled_is_a_stale_source);
 	tcase_add_test(tc, engine_downtimes_with_public_comments_only);
+	tcase_add_test(tc, engine_downtimes_unchanged_are_not_written);
 	tcase_add_test(tc, status_json_says_unknown_and_last_known);
 	tcase_add_test(tc, status_json_has_the_engines_downtimes);
 	suite_add_tcase(s, tc);
