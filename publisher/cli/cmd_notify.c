@@ -22,20 +22,13 @@
 /* Does any member of the config name this object (or its host)? */
 static bool wanted(const struct pub_config *cfg, const struct pub_notice *n)
 {
-	for (size_t i = 0; i < cfg->n_clusters; i++) {
-		const struct pub_cluster *cl = &cfg->clusters[i];
-		for (size_t j = 0; j < cl->n_components; j++) {
-			const struct pub_component *co = &cl->components[j];
-			for (size_t k = 0; k < co->n_members; k++) {
-				const struct pub_member *m = &co->members[k];
-				if (strcmp(m->host, n->host) != 0)
-					continue;
-				if (n->service == NULL ||
-				    (m->service && strcmp(m->service, n->service) == 0))
-					return true;
-			}
-		}
-	}
+	struct pub_member_cursor at = { 0 };
+	const struct pub_member *m;
+
+	while ((m = pub_config_next_member(cfg, &at)) != NULL)
+		if (strcmp(m->host, n->host) == 0 &&
+		    (n->service == NULL || (m->service && strcmp(m->service, n->service) == 0)))
+			return true;
 	return false;
 }
 

@@ -1,5 +1,6 @@
 /*
- * cmd_query: list, show and render: reading the store.
+ * cmd_query: list and show, which read the store, and render, which
+ * writes the output from it.
  */
 #include "config.h"
 

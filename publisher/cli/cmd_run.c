@@ -121,24 +121,10 @@ fail:
  * the first one's line. The pages go stale as for an unreadable source.
  */
 static int missing_members(const struct pub_config *cfg, struct pub_session *s,
-			   const struct pub_snapshot *snap, time_t now, const char *location,
-			   const char *names)
+			   time_t now, const char *location, unsigned line, const char *names)
 {
 	struct ms_buf why = MS_BUF_INIT;
-	unsigned line = 0;
 
-	for (size_t i = 0; i < cfg->n_clusters && line == 0; i++)
-		for (size_t j = 0; j < cfg->clusters[i].n_components && line == 0; j++) {
-			const struct pub_component *co = &cfg->clusters[i].components[j];
-			for (size_t k = 0; k < co->n_members && line == 0; k++) {
-				const struct pub_member *m = &co->members[k];
-				size_t idx = pub_snapshot_find(snap, m->host, strlen(m->host),
-							       m->service, m->service
-							       ? strlen(m->service) : 0);
-				if (idx >= snap->n_objects || !snap->objects[idx].seen)
-					line = m->line;
-			}
-		}
 	ms_buf_printf(&why, "%s:%u: %s does not report %s: a member must name a host or "
 		      "service monitoring has", cfg->path, line, location, names);
 	fail_or_go_stale(cfg, s, now, why.data);
@@ -204,6 +190,7 @@ static int read_source(const struct pub_config *cfg, struct pub_session *s,
 		       struct pub_notice *fresh, struct pub_snapshot *snap)
 {
 	struct ms_buf why = MS_BUF_INIT;
+	unsigned line;
 	int rc = PUB_EXIT_OK;
 
 	pub_want_objects(cfg, snap);
@@ -214,9 +201,8 @@ static int read_source(const struct pub_config *cfg, struct pub_session *s,
 		pub_say_error("%s; nothing was changed", s->err.data);
 		rc = PUB_EXIT_FAILURE;
 	} else {
-		pub_missing_members(cfg, snap, &why);
-		if (why.len > 0)
-			rc = missing_members(cfg, s, snap, now, location, why.data);
+		if ((line = pub_missing_members(cfg, snap, &why)) > 0)
+			rc = missing_members(cfg, s, now, location, line, why.data);
 	}
 	ms_buf_free(&why);
 	return rc;

@@ -1,9 +1,10 @@
 /*
  * cmdutil: what the commands share, and the commands themselves.
  *
- * Private to the cmd_*.c files and commands.c: checks of command-line
- * input that say exactly what is wrong, and the session every command
- * works in (the lock, the store, one transaction, the render after it).
+ * For the cmd_*.c files and commands.c (and the tests that drive them):
+ * checks of command-line input that say exactly what is wrong, and the
+ * session every command works in (the lock, the store, one transaction,
+ * the render after it).
  */
 #ifndef PUB_CMDUTIL_H
 #define PUB_CMDUTIL_H

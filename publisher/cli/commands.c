@@ -1,6 +1,8 @@
 /*
  * commands: the table of `mailstatus-publish COMMAND`s. See commands.h;
- * the commands are in cmd_run.c, cmd_posts.c and cmd_query.c.
+ * the commands are in cmd_run.c (run), cmd_notify.c, cmd_posts.c (post,
+ * edit, incident, maintenance), cmd_retract.c and cmd_query.c (list,
+ * show, render).
  */
 #include "config.h"
 

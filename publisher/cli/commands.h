@@ -2,8 +2,10 @@
  * commands: what `mailstatus-publish COMMAND` does.
  *
  * Each takes the loaded config and the command's own arguments (argv[0]
- * is the command name), validates them completely, then works under the
- * store's lock in one transaction and re-renders the output.
+ * is the command name) and validates them completely; then one that
+ * changes something works in the session of cmdutil.h (under the store's
+ * lock, in one transaction, the output rendered after it), and list and
+ * show read the store. Each returns the exit status.
  */
 #ifndef PUB_COMMANDS_H
 #define PUB_COMMANDS_H

@@ -10,6 +10,12 @@
  *     values), so "  member = x" would quietly become part of another key.
  * The reader refuses both with a message naming the line, and counts lines
  * so every error can say where it is.
+ *
+ * The keys of each section are in a table (publisher_keys, cluster_keys,
+ * component_keys below): its name, type, field, bounds, default and
+ * whether it is required. The handler finds a key there and lets its type
+ * check and store the value; [authors] alone has keys of the operator's
+ * choosing.
  */
 #include "config.h"
 
@@ -185,6 +191,14 @@ bool pub_slug_valid(const char *s)
 	return dash_ok;
 }
 
+static bool has_control(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return true;
+	return false;
+}
+
 /* Text readers see: valid UTF-8 without control characters. */
 static bool check_text(struct parse *p, const char *key, const char *v)
 {
@@ -198,11 +212,10 @@ static bool check_text(struct parse *p, const char *key, const char *v)
 		fail(p, "%s is not valid UTF-8", key);
 		return false;
 	}
-	for (const unsigned char *s = (const unsigned char *)v; *s; s++)
-		if (*s < 0x20 || *s == 0x7f) {
-			fail(p, "%s contains a control character", key);
-			return false;
-		}
+	if (has_control(v)) {
+		fail(p, "%s contains a control character", key);
+		return false;
+	}
 	return true;
 }
 
@@ -524,14 +537,6 @@ static char *service_slug(const char *service)
 	return ms_buf_steal(&b);
 }
 
-static bool bad_object_name(const char *s)
-{
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return true;
-	return false;
-}
-
 /*
  * One name of a member: "quoted" (Nagios allows spaces in a host name) or
  * bare up to one of stops, trailing blanks dropped. *quoted tells which.
@@ -569,7 +574,7 @@ static const char *bad_member_name(const char *name, bool quoted, bool is_host)
 
 	if (n == 0)
 		return "is empty";
-	if (bad_object_name(name))
+	if (has_control(name))
 		return "contains a control character";
 	if (name[0] == ' ' || name[0] == '\t' || name[n - 1] == ' ' || name[n - 1] == '\t')
 		return "has spaces around it";
@@ -1157,6 +1162,19 @@ const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 					     const char *slug)
 {
 	return find_cluster((struct pub_config *)cfg, slug);
+}
+
+const struct pub_member *pub_config_next_member(const struct pub_config *cfg,
+						struct pub_member_cursor *at)
+{
+	for (; at->cluster < cfg->n_clusters; at->cluster++, at->component = 0) {
+		const struct pub_cluster *cl = &cfg->clusters[at->cluster];
+
+		for (; at->component < cl->n_components; at->component++, at->member = 0)
+			if (at->member < cl->components[at->component].n_members)
+				return &cl->components[at->component].members[at->member++];
+	}
+	return NULL;
 }
 
 void pub_config_free(struct pub_config *c)

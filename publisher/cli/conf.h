@@ -1,5 +1,5 @@
 /*
- * config: the publisher's INI file (man 5 mailstatus-publish.conf).
+ * conf: the publisher's INI file (man 5 mailstatus-publish.conf).
  *
  * The whole file is read and validated before anything else happens, so a
  * mistake stops the program with "FILE:LINE: what is wrong" while the
@@ -97,6 +97,17 @@ void pub_config_free(struct pub_config *cfg);
 
 const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 					     const char *slug);
+
+/* Where pub_config_next_member is; start it zeroed. */
+struct pub_member_cursor {
+	size_t cluster, component, member;
+};
+/*
+ * The members of every component of every cluster, in the config's
+ * order: the next one after at, or NULL after the last.
+ */
+const struct pub_member *pub_config_next_member(const struct pub_config *cfg,
+						struct pub_member_cursor *at);
 
 /*
  * A secret file must be the owner's alone: group or others may neither

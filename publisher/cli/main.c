@@ -50,6 +50,15 @@ static void usage(FILE *fp)
 		"See mailstatus-publish(1) and mailstatus-publish.conf(5).\n");
 }
 
+/* The commands' names, from the table: the list cannot fall behind it. */
+static void no_command(void)
+{
+	fputs("mailstatus-publish: no command given (", stderr);
+	for (const struct pub_command *c = pub_commands; c->name; c++)
+		fprintf(stderr, "%s%s", c == pub_commands ? "" : ", ", c->name);
+	fputs(")\n", stderr);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -88,8 +97,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fputs("mailstatus-publish: no command given (run, post, edit, incident, "
-		      "maintenance, list, show, render)\n", stderr);
+		no_command();
 		return PUB_EXIT_USAGE;
 	}
 	if ((cmd = pub_command_find(argv[optind])) == NULL) {

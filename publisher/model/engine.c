@@ -73,9 +73,15 @@ bool pub_holddown_step(struct pub_cluster_row *row, enum pub_cluster_state obser
 	return true;
 }
 
-bool pub_incident_for_transition(struct pub_store *st, const char *cluster,
-				 const char *title, enum pub_cluster_state to, time_t now,
-				 long *incident, bool *resolves, struct ms_buf *err)
+/*
+ * The incident a post announcing the published state `to` belongs to: opens one
+ * (titled title) when a problem starts, resolves the open one on Online.
+ * *incident is 0 when the post belongs to none; *resolves tells whether
+ * this transition closed it.
+ */
+static bool incident_for_transition(struct pub_store *st, const char *cluster,
+				    const char *title, enum pub_cluster_state to, time_t now,
+				    long *incident, bool *resolves, struct ms_buf *err)
 {
 	long open;
 
@@ -278,7 +284,7 @@ static bool publish_transition(const struct pub_config *cfg, struct pub_store *s
 	if (!pub_store_incident_open_of(st, cl->slug, &open, err))
 		return false;
 	pub_compose_transition(&t, &p);
-	ok = pub_incident_for_transition(st, cl->slug, p.title, to, now, &t.incident,
+	ok = incident_for_transition(st, cl->slug, p.title, to, now, &t.incident,
 					 &t.resolves, err);
 	if (ok && open == 0 && t.incident != 0 && to != PUB_CLUSTER_ONLINE) {
 		/*

@@ -46,16 +46,6 @@
 bool pub_holddown_step(struct pub_cluster_row *row, enum pub_cluster_state observed,
 		       time_t now, long hold_down);
 
-/*
- * The incident a post announcing the published state `to` belongs to: opens one
- * (titled title) when a problem starts, resolves the open one on Online.
- * *incident is 0 when the post belongs to none; *resolves tells whether
- * this transition closed it.
- */
-bool pub_incident_for_transition(struct pub_store *st, const char *cluster,
-				 const char *title, enum pub_cluster_state to, time_t now,
-				 long *incident, bool *resolves, struct ms_buf *err);
-
 struct pub_run_stats {
 	size_t posts;		/* posts added */
 	size_t transitions;	/* published state changes */

@@ -12,18 +12,14 @@
 
 void pub_want_objects(const struct pub_config *cfg, struct pub_snapshot *snap)
 {
-	for (size_t i = 0; i < cfg->n_clusters; i++) {
-		const struct pub_cluster *cl = &cfg->clusters[i];
-		for (size_t j = 0; j < cl->n_components; j++) {
-			const struct pub_component *co = &cl->components[j];
-			for (size_t k = 0; k < co->n_members; k++) {
-				const struct pub_member *m = &co->members[k];
-				pub_snapshot_want(snap, m->host, m->service);
-				/* a service on a host that is down, or in downtime, is too */
-				if (m->service)
-					pub_snapshot_want(snap, m->host, NULL);
-			}
-		}
+	struct pub_member_cursor at = { 0 };
+	const struct pub_member *m;
+
+	while ((m = pub_config_next_member(cfg, &at)) != NULL) {
+		pub_snapshot_want(snap, m->host, m->service);
+		/* a service on a host that is down, or in downtime, is too */
+		if (m->service)
+			pub_snapshot_want(snap, m->host, NULL);
 	}
 }
 
@@ -33,24 +29,24 @@ static size_t object_of(const struct pub_snapshot *snap, const struct pub_member
 				 m->service ? strlen(m->service) : 0);
 }
 
-void pub_missing_members(const struct pub_config *cfg, const struct pub_snapshot *snap,
-			 struct ms_buf *missing)
+unsigned pub_missing_members(const struct pub_config *cfg, const struct pub_snapshot *snap,
+			     struct ms_buf *missing)
 {
-	for (size_t i = 0; i < cfg->n_clusters; i++) {
-		const struct pub_cluster *cl = &cfg->clusters[i];
-		for (size_t j = 0; j < cl->n_components; j++) {
-			const struct pub_component *co = &cl->components[j];
-			for (size_t k = 0; k < co->n_members; k++) {
-				const struct pub_member *m = &co->members[k];
-				size_t idx = object_of(snap, m);
-				if (idx < snap->n_objects && snap->objects[idx].seen)
-					continue;
-				ms_buf_printf(missing, "%s%s%s%s", missing->len ? ", " : "",
-					      m->host, m->service ? "!" : "",
-					      m->service ? m->service : "");
-			}
-		}
+	struct pub_member_cursor at = { 0 };
+	const struct pub_member *m;
+	unsigned first = 0;
+
+	while ((m = pub_config_next_member(cfg, &at)) != NULL) {
+		size_t idx = object_of(snap, m);
+
+		if (idx < snap->n_objects && snap->objects[idx].seen)
+			continue;
+		ms_buf_printf(missing, "%s%s%s%s", missing->len ? ", " : "", m->host,
+			      m->service ? "!" : "", m->service ? m->service : "");
+		if (first == 0)
+			first = m->line;
 	}
+	return first;
 }
 
 static enum pub_member_state member_state(const struct pub_config *cfg,

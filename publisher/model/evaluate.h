@@ -44,10 +44,11 @@ void pub_want_objects(const struct pub_config *cfg, struct pub_snapshot *snap);
 /*
  * The members the source did not report, as "host!service, host" in
  * missing (empty when all were seen): a config naming an object monitoring
- * does not have, or a file cut at a block boundary.
+ * does not have, or a file cut at a block boundary. Returns the config's
+ * line of the first (0: none).
  */
-void pub_missing_members(const struct pub_config *cfg, const struct pub_snapshot *snap,
-			 struct ms_buf *missing);
+unsigned pub_missing_members(const struct pub_config *cfg, const struct pub_snapshot *snap,
+			     struct ms_buf *missing);
 
 void pub_evaluate(const struct pub_config *cfg, const struct pub_snapshot *snap,
 		  struct pub_eval *ev);

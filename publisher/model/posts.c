@@ -1,5 +1,6 @@
 /*
- * posts: default texts of automatic posts. See posts.h.
+ * posts: the words of automatic posts, notes and operators' messages.
+ * See posts.h.
  */
 #include "config.h"
 
@@ -323,7 +324,8 @@ void pub_compose_transition(const struct pub_transition *t, struct pub_post *p)
 	finish(h, p);
 }
 
-void pub_time_of_day(const char *tz, time_t at, char *buf, size_t len)
+/* "16:57 UTC": at in the site's zone (tz; NULL: UTC), the zone named. */
+static void time_of_day(const char *tz, time_t at, char *buf, size_t len)
 {
 	char hhmm[PUB_WHEN_MAX];
 
@@ -353,7 +355,7 @@ void pub_compose_note(const struct pub_config *cfg, const struct pub_cluster *cl
 	char when[PUB_WHEN_MAX];
 
 	/* "[16:57 UTC]" in the zone the site speaks, as the operator wrote it */
-	pub_time_of_day(cfg->timezone, at, when, sizeof(when));
+	time_of_day(cfg->timezone, at, when, sizeof(when));
 	ms_buf_printf(&b, "[%s]", when);
 	pub_html_para_lead(h, b.data, text);
 	ms_buf_free(&b);
@@ -368,7 +370,7 @@ void pub_compose_impact(const struct pub_transition *t, time_t at, struct pub_po
 	struct ms_buf b = MS_BUF_INIT, lead = MS_BUF_INIT;
 	char when[PUB_WHEN_MAX];
 
-	pub_time_of_day(t->cfg->timezone, at, when, sizeof(when));
+	time_of_day(t->cfg->timezone, at, when, sizeof(when));
 	ms_buf_printf(&lead, "[%s]", when);
 	problem_lead(t, &b);
 	pub_html_para_lead(h, lead.data, b.data);

@@ -1,5 +1,6 @@
 /*
- * posts: the words of automatic posts.
+ * posts: the words of posts: automatic ones, operators' notes from the
+ * monitoring engine, and the messages of post, incident and maintenance.
  *
  * Readers get public names and plain sentences: which component is
  * affected and how, what still works, and (Online again) that it is over.
@@ -47,9 +48,6 @@ void pub_compose_impact(const struct pub_transition *t, time_t at, struct pub_po
 void pub_compose_note(const struct pub_config *cfg, const struct pub_cluster *cl,
 		      enum pub_cluster_state state, const char *what, time_t at,
 		      const char *text, struct pub_post *p);
-
-/* "16:57 UTC": at in the site's zone (tz; NULL: UTC), the zone named. */
-void pub_time_of_day(const char *tz, time_t at, char *buf, size_t len);
 
 /* An operator's message file as a body; title is copied. */
 void pub_compose_message(const char *title, const char *message, size_t len,

@@ -90,8 +90,17 @@ static int write_entry(xmlTextWriterPtr w, const struct pub_feed_item *it)
 	return rc ? -1 : 0;
 }
 
-static int write_feed(xmlTextWriterPtr w, const struct pub_feed *f, const char *self_url)
+/* What an Atom document is written from: the feed, and its own URL. */
+struct atom {
+	const struct pub_feed *feed;
+	const char *self_url;
+};
+
+static int write_feed(xmlTextWriterPtr w, const void *arg)
 {
+	const struct atom *a = arg;
+	const struct pub_feed *f = a->feed;
+	const char *self_url = a->self_url;
 	int rc = 0;
 
 	rc |= xmlTextWriterStartElement(w, BAD_CAST "feed") < 0;
@@ -119,28 +128,7 @@ static int write_feed(xmlTextWriterPtr w, const struct pub_feed *f, const char *
 bool pub_atom_write(const struct pub_feed *feed, const char *self_url,
 		    struct ms_buf *out, struct ms_buf *err)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-	int rc = 0;
+	const struct atom a = { feed, self_url };
 
-	if (w == NULL) {
-		if (buf)
-			xmlBufferFree(buf);
-		ms_buf_puts(err, "cannot create an XML writer (out of memory)");
-		return false;
-	}
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
-	rc |= write_feed(w, feed, self_url) < 0;
-	rc |= xmlTextWriterEndDocument(w) < 0;
-	xmlFreeTextWriter(w);
-	if (rc) {
-		ms_buf_printf(err, "cannot build the Atom feed '%s'", feed->title);
-		xmlBufferFree(buf);
-		return false;
-	}
-	ms_buf_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
-	xmlBufferFree(buf);
-	return true;
+	return pub_feed_document(write_feed, &a, "the Atom feed", feed->title, out, err);
 }

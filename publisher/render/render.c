@@ -1,5 +1,6 @@
 /*
- * render: collects posts from the store into feeds and writes them.
+ * render: the output from the store: the feeds of its posts, the site
+ * (site.h), and the temporary files and withdrawn pages swept away.
  * See render.h.
  */
 #include "config.h"

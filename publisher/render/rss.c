@@ -41,8 +41,7 @@ static int write_item(xmlTextWriterPtr w, const struct pub_feed_item *it)
 	for (size_t i = 0; i < 2 && it->categories[i]; i++)
 		rc |= element(w, "category", it->categories[i]) < 0;
 	rc |= xmlTextWriterStartElement(w, BAD_CAST "guid") < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "isPermaLink",
-					  BAD_CAST (it->guid_is_permalink ? "true" : "false")) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "isPermaLink", BAD_CAST "false") < 0;
 	rc |= xmlTextWriterWriteString(w, BAD_CAST it->guid) < 0;
 	rc |= xmlTextWriterEndElement(w) < 0;
 	rc |= element(w, "description", it->summary) < 0;
@@ -79,7 +78,28 @@ static int write_channel(xmlTextWriterPtr w, const struct pub_feed *f)
 	return rc ? -1 : 0;
 }
 
+/* The <rss> element with its namespaces, and the channel. */
+static int write_rss(xmlTextWriterPtr w, const void *feed)
+{
+	int rc = 0;
+
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "rss") < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "2.0") < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:content", BAD_CAST NS_CONTENT) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:dc", BAD_CAST NS_DC) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:atom", BAD_CAST NS_ATOM) < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:sy", BAD_CAST NS_SY) < 0;
+	rc |= write_channel(w, feed) < 0;
+	return rc ? -1 : 0;
+}
+
 bool pub_rss_write(const struct pub_feed *feed, struct ms_buf *out, struct ms_buf *err)
+{
+	return pub_feed_document(write_rss, feed, "the feed", feed->title, out, err);
+}
+
+bool pub_feed_document(pub_feed_body *body, const void *arg, const char *what,
+		       const char *title, struct ms_buf *out, struct ms_buf *err)
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
@@ -94,17 +114,11 @@ bool pub_rss_write(const struct pub_feed *feed, struct ms_buf *out, struct ms_bu
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "rss") < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "2.0") < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:content", BAD_CAST NS_CONTENT) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:dc", BAD_CAST NS_DC) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:atom", BAD_CAST NS_ATOM) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:sy", BAD_CAST NS_SY) < 0;
-	rc |= write_channel(w, feed) < 0;
+	rc |= body(w, arg) < 0;
 	rc |= xmlTextWriterEndDocument(w) < 0;
 	xmlFreeTextWriter(w);	/* flushes into buf */
 	if (rc) {
-		ms_buf_printf(err, "cannot build the feed '%s'", feed->title);
+		ms_buf_printf(err, "cannot build %s '%s'", what, title);
 		xmlBufferFree(buf);
 		return false;
 	}

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <libxml/xmlwriter.h>
 #include <time.h>
 
 #include "store.h"
@@ -20,8 +21,7 @@
 struct pub_feed_item {
 	const char *title;
 	const char *link;
-	const char *guid;
-	bool guid_is_permalink;
+	const char *guid;	/* a tag: URI (store.h), never a link */
 	time_t published;
 	time_t updated;			/* last edit (Atom); RSS has no such field */
 	const char *author;
@@ -43,5 +43,14 @@ struct pub_feed {
 
 /* Serializes feed as an RSS 2.0 document into out. */
 bool pub_rss_write(const struct pub_feed *feed, struct ms_buf *out, struct ms_buf *err);
+
+/*
+ * A feed's XML document (RSS, Atom), indented, in UTF-8: body adds its
+ * elements through w and returns -1 when a call failed. Appended to out;
+ * on failure "cannot build WHAT 'TITLE'" in err.
+ */
+typedef int pub_feed_body(xmlTextWriterPtr w, const void *arg);
+bool pub_feed_document(pub_feed_body *body, const void *arg, const char *what,
+		       const char *title, struct ms_buf *out, struct ms_buf *err);
 
 #endif

@@ -11,7 +11,8 @@
 #include "render.h"
 #include "xalloc.h"
 
-void pub_member_object(const struct pub_member *m, struct ms_buf *out)
+/* The member's object name as the store keys it: "host" or "host!service". */
+static void member_object(const struct pub_member *m, struct ms_buf *out)
 {
 	ms_buf_reset(out);
 	ms_buf_puts(out, m->host);
@@ -52,7 +53,7 @@ static void fill_component(struct pub_board *b, struct pub_board_component *bc,
 		struct pub_board_member *bm = &bc->members[k];
 
 		bm->conf = &co->members[k];
-		pub_member_object(bm->conf, &obj);
+		member_object(bm->conf, &obj);
 		r = find_row(mrows, nm, co->slug, obj.data);
 		bm->state = r ? r->state : PUB_STATE_UNKNOWN;
 		bm->since = r ? r->since : 0;

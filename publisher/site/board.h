@@ -69,7 +69,5 @@ void pub_board_free(struct pub_board *b);
 const char *pub_mark_kind(const char *state);
 const char *pub_cluster_mark_kind(enum pub_cluster_state s);
 
-/* The member's object name as the store keys it: "host" or "host!service". */
-void pub_member_object(const struct pub_member *m, struct ms_buf *out);
 
 #endif

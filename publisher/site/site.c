@@ -14,7 +14,7 @@
 #include "statusjson.h"
 #include "xalloc.h"
 
-/* contrib/status.css, built in by make (publisher/status_css.c) */
+/* contrib/status.css, built in by make (publisher/site/status_css.c) */
 extern const char pub_status_css[];
 
 const char *pub_site_cluster_name(const struct pub_site *s, const char *slug)
@@ -57,8 +57,9 @@ void pub_site_as_of(const struct pub_site *s, xmlNodePtr parent)
 	ms_buf_free(&b);
 }
 
-bool pub_site_write(struct pub_site *s, const char *relpath, const char *data,
-		    size_t len, struct ms_buf *err)
+/* Writes data to relpath (atomically, only when changed). */
+static bool site_write(struct pub_site *s, const char *relpath, const char *data,
+		       size_t len, struct ms_buf *err)
 {
 	bool replaced = false;
 
@@ -90,7 +91,7 @@ bool pub_site_finish(struct pub_site *s, struct pub_page *pg, const char *relpat
 {
 	struct ms_buf out = MS_BUF_INIT;
 	bool ok = pub_page_end(pg, &out, err) &&
-		  pub_site_write(s, relpath, out.data, out.len, err);
+		  site_write(s, relpath, out.data, out.len, err);
 
 	ms_buf_free(&out);
 	return ok;
@@ -189,7 +190,7 @@ static bool write_css(struct pub_site *s, struct ms_buf *err)
 		ok = read_file(s->cfg->stylesheet, &css, err);
 	else
 		ms_buf_puts(&css, pub_status_css);
-	ok = ok && pub_site_write(s, "status.css", css.data, css.len, err);
+	ok = ok && site_write(s, "status.css", css.data, css.len, err);
 	ms_buf_free(&css);
 	return ok;
 }
@@ -233,7 +234,7 @@ static bool write_json(struct pub_site *s, struct ms_buf *err)
 	if (ok)
 		ok = pub_status_json(s->cfg, &s->board, s->incidents, s->n_incidents, m, n_m,
 				     &json, err) &&
-		     pub_site_write(s, "status.json", json.data, json.len, err);
+		     site_write(s, "status.json", json.data, json.len, err);
 	for (size_t i = 0; i < n_m; i++)
 		pub_maintenance_free(&m[i]);
 	free(m);

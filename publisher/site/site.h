@@ -74,9 +74,6 @@ void pub_site_page(struct pub_site *s, struct pub_page *pg, const char *title,
 /* Serializes pg and writes it to relpath. */
 bool pub_site_finish(struct pub_site *s, struct pub_page *pg, const char *relpath,
 		     struct ms_buf *err);
-/* Writes data to relpath (atomically, only when changed). */
-bool pub_site_write(struct pub_site *s, const char *relpath, const char *data,
-		    size_t len, struct ms_buf *err);
 
 /* The cluster's public name (its slug when it left the config). */
 const char *pub_site_cluster_name(const struct pub_site *s, const char *slug);

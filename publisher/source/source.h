@@ -3,8 +3,9 @@
  *
  * A source fills a snapshot for the objects the config names (and only
  * those: a source that streams a large file keeps nothing else). The model
- * never knows which source it was: status.dat today, the Icinga 2 API or
- * a pushed notification later, each behind the same pub_source_ops.
+ * never knows which source it was: Nagios' status.dat (statusdat.h) or the
+ * Icinga 2 API (icinga2.h), each behind the same pub_source_ops; the
+ * notices an engine pushes (notify.h) are laid over what either says.
  *
  * A source either delivers a complete, consistent snapshot or fails; a
  * half-read file must never look like "these members vanished".

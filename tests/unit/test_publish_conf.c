@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "conf.h"
 #include "helpers.h"
 #include "test_publish_suites.h"
@@ -347,6 +348,45 @@ START_TEST(manual_documents_every_key)
 }
 END_TEST
 
+/*
+ * Every command of the table (--help, the message without a command) has
+ * its entry in mailstatus-publish(1)'s COMMANDS, and every entry there is
+ * a command of the table.
+ */
+START_TEST(manual_documents_every_command)
+{
+	FILE *fp = fopen(MANPAGES "/mailstatus-publish.1", "r");
+	char line[1024], name[32];
+	bool in_commands = false, tagged = false, documented[32] = { false };
+	size_t n = 0;
+	int end = 0;
+
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		bool tag = tagged;
+
+		line[strcspn(line, "\n")] = '\0';
+		tagged = in_commands && strncmp(line, ".TP", 3) == 0;
+		if (strncmp(line, ".SH ", 4) == 0)
+			in_commands = strncmp(line, ".SH COMMANDS", 12) == 0;
+		if (!tag || strncmp(line, ".B ", 3) != 0)
+			continue;
+		/* the entry's first word, whole: ".B show \fIPOST-ID..." */
+		ck_assert_msg(sscanf(line, ".B %31[a-z]%n", name, &end) == 1 &&
+			      strchr(" \\", line[end]) != NULL &&
+			      pub_command_find(name) != NULL,
+			      "mailstatus-publish(1) documents '%s', which is not a command", line);
+		documented[pub_command_find(name) - pub_commands] = true;
+	}
+	fclose(fp);
+	for (const struct pub_command *c = pub_commands; c->name; c++, n++) {
+		ck_assert_uint_lt(n, 32);
+		ck_assert_msg(documented[n], "mailstatus-publish(1) has no entry for '%s'",
+			      c->name);
+	}
+}
+END_TEST
+
 Suite *publish_conf_suite(void)
 {
 	Suite *s = suite_create("publish_conf");
@@ -360,6 +400,7 @@ Suite *publish_conf_suite(void)
 	tcase_add_test(tc, longest_line);
 	tcase_add_test(tc, slug_rule);
 	tcase_add_test(tc, manual_documents_every_key);
+	tcase_add_test(tc, manual_documents_every_command);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,6 @@
 /*
- * Unit tests: the status site (publisher/site*.c, page.c, board.c,
- * site/site_time.c, atom.c, statusjson.c): what the pages, the Atom feeds and
+ * Unit tests: the status site (publisher/site/: site*.c, page.c, board.c,
+ * site_time.c; render/atom.c, statusjson.c): what the pages, the Atom feeds and
  * status.json say for a known store, that outside text stays text, and
  * that a render with nothing new rewrites nothing.
  */
