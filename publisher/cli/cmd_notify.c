@@ -32,7 +32,13 @@ static bool wanted(const struct pub_config *cfg, const struct pub_notice *n)
 	return false;
 }
 
-int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
+/*
+ * notify's command line into the notice it pushes (the macros in the
+ * environment for what it does not give), and --now; false with what is
+ * wrong in err.
+ */
+static bool notify_options(int argc, char **argv, struct pub_notice *n, time_t *now,
+			   struct ms_buf *err)
 {
 	static const struct option opts[] = {
 		{ "host", required_argument, NULL, 'H' },
@@ -47,13 +53,12 @@ int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pub_notice_args args = { 0 };
-	struct pub_notice n;
-	struct ms_buf err = MS_BUF_INIT;
-	time_t now = time(NULL);
-	int c, rc;
+	struct ms_buf why = MS_BUF_INIT;
+	bool ok;
+	int c;
 
 	pub_reset_getopt();
-	while ((c = pub_next_opt(argc, argv, opts, "notify")) != -1) {
+	while ((c = pub_next_opt(argc, argv, opts, "notify", err)) != -1) {
 		/* an empty macro ($NOTIFICATIONTYPE$ in an event handler) is not given */
 		const char *v = optarg != NULL && optarg[0] != '\0' ? optarg : NULL;
 
@@ -67,23 +72,32 @@ int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
 		case 'c': args.changed = v; break;
 		case 't': args.type = v; break;
 		case 'n':
-			if (!pub_parse_when("--now", optarg, &now))
-				return PUB_EXIT_USAGE;
+			if (!pub_parse_when("--now", optarg, now, err))
+				return false;
 			break;
 		default:
-			return PUB_EXIT_USAGE;
+			return false;
 		}
 	}
 	if (optind != argc) {
-		pub_say_error("notify takes no arguments ('%s')", argv[optind]);
-		return PUB_EXIT_USAGE;
+		ms_buf_printf(err, "notify takes no arguments ('%s')", argv[optind]);
+		return false;
 	}
-	if (!pub_notice_parse(&n, &args, &err)) {
-		pub_say_error("notify: %s", err.data);
-		ms_buf_free(&err);
-		return PUB_EXIT_USAGE;
-	}
-	ms_buf_free(&err);
+	if (!(ok = pub_notice_parse(n, &args, &why)))
+		ms_buf_printf(err, "notify: %s", why.data);
+	ms_buf_free(&why);
+	return ok;
+}
+
+int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_notice n;
+	time_t now = time(NULL);
+	int rc;
+
+	if (!notify_options(argc, argv, &n, &now, &err))
+		return pub_refuse(&err);
 	if (!n.hard || !wanted(cfg, &n)) {
 		if (pub_verbose)
 			printf("%s%s%s: %s; nothing to do\n", n.host, n.service ? "!" : "",

@@ -70,7 +70,9 @@ static enum pub_work post_work(const struct pub_config *cfg, struct pub_store *s
 					   err));
 }
 
-int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv)
+/* post's command line, checked; false with what is wrong in err. */
+static bool post_options(const struct pub_config *cfg, int argc, char **argv,
+			 struct post_work *pw, struct ms_buf *err)
 {
 	static const struct option opts[] = {
 		{ "cluster", required_argument, NULL, 'c' },
@@ -80,37 +82,45 @@ int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct post_work pw = { .w.now = time(NULL) };
 	const char *slug = NULL, *file = NULL;
-	int c, rc;
+	int c;
 
 	pub_reset_getopt();
-	while ((c = pub_next_opt(argc, argv, opts, "post")) != -1) {
+	while ((c = pub_next_opt(argc, argv, opts, "post", err)) != -1) {
 		switch (c) {
 		case 'c': slug = optarg; break;
-		case 't': pw.w.title = optarg; break;
+		case 't': pw->w.title = optarg; break;
 		case 'm': file = optarg; break;
 		case 'i':
-			if (!pub_parse_id("--incident", optarg, &pw.incident))
-				return PUB_EXIT_USAGE;
+			if (!pub_parse_id("--incident", optarg, &pw->incident, err))
+				return false;
 			break;
 		case 'n':
-			if (!pub_parse_when("--now", optarg, &pw.w.now))
-				return PUB_EXIT_USAGE;
+			if (!pub_parse_when("--now", optarg, &pw->w.now, err))
+				return false;
 			break;
 		default:
-			return PUB_EXIT_USAGE;
+			return false;
 		}
 	}
-	if ((pw.w.cl = pub_need_cluster(cfg, slug)) == NULL)
-		return PUB_EXIT_USAGE;
-	if (pw.w.title == NULL || file == NULL) {
-		pub_say_error("post needs --title and --message-file");
-		return PUB_EXIT_USAGE;
+	if ((pw->w.cl = pub_need_cluster(cfg, slug, err)) == NULL)
+		return false;
+	if (pw->w.title == NULL || file == NULL) {
+		ms_buf_puts(err, "post needs --title and --message-file");
+		return false;
 	}
-	if (!pub_check_title(pw.w.title) ||
-	    (pw.w.msg = pub_read_message(file, &pw.w.len)) == NULL)
-		return PUB_EXIT_USAGE;
+	return pub_check_title(pw->w.title, err) &&
+	       (pw->w.msg = pub_read_message(file, &pw->w.len, err)) != NULL;
+}
+
+int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct post_work pw = { .w.now = time(NULL) };
+	struct ms_buf err = MS_BUF_INIT;
+	int rc;
+
+	if (!post_options(cfg, argc, argv, &pw, &err))
+		return pub_refuse(&err);
 	rc = pub_session(cfg, post_work, &pw);
 	if (rc == PUB_EXIT_OK)
 		printf("post %ld published (guid %s)\n", pw.w.p.id, pw.w.p.guid);
@@ -146,31 +156,40 @@ static enum pub_work edit_work(const struct pub_config *cfg, struct pub_store *s
 						     ew->p.summary, ew->now, err));
 }
 
-int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv)
+/* edit's command line, checked; false with what is wrong in err. */
+static bool edit_options(int argc, char **argv, struct edit_work *ew, struct ms_buf *err)
 {
 	static const struct option opts[] = {
 		{ "message-file", required_argument, NULL, 'm' },
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct edit_work ew = { .now = time(NULL) };
 	const char *file = NULL;
-	int c, rc;
+	int c;
 
 	pub_reset_getopt();
-	while ((c = pub_next_opt(argc, argv, opts, "edit")) != -1) {
+	while ((c = pub_next_opt(argc, argv, opts, "edit", err)) != -1) {
 		if (c == 'm')
 			file = optarg;
-		else if (c != 'n' || !pub_parse_when("--now", optarg, &ew.now))
-			return PUB_EXIT_USAGE;
+		else if (c != 'n' || !pub_parse_when("--now", optarg, &ew->now, err))
+			return false;
 	}
 	if (optind != argc - 1 || file == NULL) {
-		pub_say_error("usage: edit POST-ID --message-file FILE");
-		return PUB_EXIT_USAGE;
+		ms_buf_puts(err, "usage: edit POST-ID --message-file FILE");
+		return false;
 	}
-	if (!pub_parse_id("POST-ID", argv[optind], &ew.id) ||
-	    (ew.msg = pub_read_message(file, &ew.len)) == NULL)
-		return PUB_EXIT_USAGE;
+	return pub_parse_id("POST-ID", argv[optind], &ew->id, err) &&
+	       (ew->msg = pub_read_message(file, &ew->len, err)) != NULL;
+}
+
+int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct edit_work ew = { .now = time(NULL) };
+	struct ms_buf err = MS_BUF_INIT;
+	int rc;
+
+	if (!edit_options(argc, argv, &ew, &err))
+		return pub_refuse(&err);
 	rc = pub_session(cfg, edit_work, &ew);
 	if (rc == PUB_EXIT_OK)
 		printf("post %ld updated (guid %s)\n", ew.id, ew.p.guid);
@@ -205,7 +224,9 @@ static enum pub_work open_work(const struct pub_config *cfg, struct pub_store *s
 			     publish_words(cfg, st, &ow->w, NULL, ow->number, "manual", err));
 }
 
-static int incident_open(const struct pub_config *cfg, int argc, char **argv)
+/* incident open's command line, checked; false with what is wrong in err. */
+static bool open_options(const struct pub_config *cfg, int argc, char **argv,
+			 struct open_work *ow, struct ms_buf *err)
 {
 	static const struct option opts[] = {
 		{ "cluster", required_argument, NULL, 'c' },
@@ -214,32 +235,40 @@ static int incident_open(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct open_work ow = { .w.now = time(NULL) };
 	const char *slug = NULL, *file = NULL;
-	int c, rc;
+	int c;
 
-	while ((c = pub_next_opt(argc, argv, opts, "incident open")) != -1) {
+	while ((c = pub_next_opt(argc, argv, opts, "incident open", err)) != -1) {
 		switch (c) {
 		case 'c': slug = optarg; break;
-		case 't': ow.w.title = optarg; break;
+		case 't': ow->w.title = optarg; break;
 		case 'm': file = optarg; break;
 		case 'n':
-			if (!pub_parse_when("--now", optarg, &ow.w.now))
-				return PUB_EXIT_USAGE;
+			if (!pub_parse_when("--now", optarg, &ow->w.now, err))
+				return false;
 			break;
 		default:
-			return PUB_EXIT_USAGE;
+			return false;
 		}
 	}
-	if ((ow.w.cl = pub_need_cluster(cfg, slug)) == NULL)
-		return PUB_EXIT_USAGE;
-	if (ow.w.title == NULL || file == NULL) {
-		pub_say_error("incident open needs --cluster, --title and --message-file");
-		return PUB_EXIT_USAGE;
+	if ((ow->w.cl = pub_need_cluster(cfg, slug, err)) == NULL)
+		return false;
+	if (ow->w.title == NULL || file == NULL) {
+		ms_buf_puts(err, "incident open needs --cluster, --title and --message-file");
+		return false;
 	}
-	if (!pub_check_title(ow.w.title) ||
-	    (ow.w.msg = pub_read_message(file, &ow.w.len)) == NULL)
-		return PUB_EXIT_USAGE;
+	return pub_check_title(ow->w.title, err) &&
+	       (ow->w.msg = pub_read_message(file, &ow->w.len, err)) != NULL;
+}
+
+static int incident_open(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct open_work ow = { .w.now = time(NULL) };
+	struct ms_buf err = MS_BUF_INIT;
+	int rc;
+
+	if (!open_options(cfg, argc, argv, &ow, &err))
+		return pub_refuse(&err);
 	rc = pub_session(cfg, open_work, &ow);
 	if (rc == PUB_EXIT_OK)
 		printf("incident %ld opened, post %ld\n", ow.number, ow.w.p.id);
@@ -296,7 +325,9 @@ static enum pub_work resolve_work(const struct pub_config *cfg, struct pub_store
 	return pub_work_done(ok);
 }
 
-static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
+/* incident resolve's command line, checked; false with what is wrong in err. */
+static bool resolve_options(int argc, char **argv, struct resolve_work *rw,
+			    struct ms_buf *err)
 {
 	static const struct option opts[] = {
 		{ "message-file", required_argument, NULL, 'm' },
@@ -304,25 +335,33 @@ static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct resolve_work rw = { .now = time(NULL) };
 	const char *file = NULL;
-	int c, rc;
+	int c;
 
-	while ((c = pub_next_opt(argc, argv, opts, "incident resolve")) != -1) {
+	while ((c = pub_next_opt(argc, argv, opts, "incident resolve", err)) != -1) {
 		if (c == 'm')
 			file = optarg;
 		else if (c == 'q')
-			rw.no_post = true;
-		else if (c != 'n' || !pub_parse_when("--now", optarg, &rw.now))
-			return PUB_EXIT_USAGE;
+			rw->no_post = true;
+		else if (c != 'n' || !pub_parse_when("--now", optarg, &rw->now, err))
+			return false;
 	}
-	if (optind != argc - 1 || (rw.no_post && file)) {
-		pub_say_error("usage: incident resolve NUMBER [--message-file FILE | --no-post]");
-		return PUB_EXIT_USAGE;
+	if (optind != argc - 1 || (rw->no_post && file)) {
+		ms_buf_puts(err, "usage: incident resolve NUMBER [--message-file FILE | --no-post]");
+		return false;
 	}
-	if (!pub_parse_id("NUMBER", argv[optind], &rw.number) ||
-	    (file && (rw.msg = pub_read_message(file, &rw.len)) == NULL))
-		return PUB_EXIT_USAGE;
+	return pub_parse_id("NUMBER", argv[optind], &rw->number, err) &&
+	       (file == NULL || (rw->msg = pub_read_message(file, &rw->len, err)) != NULL);
+}
+
+static int incident_resolve(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct resolve_work rw = { .now = time(NULL) };
+	struct ms_buf err = MS_BUF_INIT;
+	int rc;
+
+	if (!resolve_options(argc, argv, &rw, &err))
+		return pub_refuse(&err);
 	rc = pub_session(cfg, resolve_work, &rw);
 	if (rc == PUB_EXIT_OK && rw.no_post)
 		printf("incident %ld resolved\n", rw.number);
@@ -376,9 +415,9 @@ static enum pub_work maintenance_work(const struct pub_config *cfg, struct pub_s
 	return pub_work_done(pub_store_maintenance_add(st, &mw->m, err));
 }
 
-/* The options of maintenance schedule, checked; says what is wrong. */
+/* maintenance schedule's options, checked; false with what is wrong in err. */
 static bool maintenance_options(const struct pub_config *cfg, int argc, char **argv,
-				struct maintenance_work *mw, const char **file)
+				struct maintenance_work *mw, struct ms_buf *err)
 {
 	static const struct option opts[] = {
 		{ "cluster", required_argument, NULL, 'c' },
@@ -389,53 +428,53 @@ static bool maintenance_options(const struct pub_config *cfg, int argc, char **a
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *slug = NULL;
+	const char *slug = NULL, *file = NULL;
 	bool have_start = false, have_end = false;
 	int c;
 
-	while ((c = pub_next_opt(argc, argv, opts, "maintenance schedule")) != -1) {
+	while ((c = pub_next_opt(argc, argv, opts, "maintenance schedule", err)) != -1) {
 		switch (c) {
 		case 'c': slug = optarg; break;
-		case 'm': *file = optarg; break;
+		case 'm': file = optarg; break;
 		case 't': mw->w.title = optarg; break;
 		case 's':
-			if (!(have_start = pub_parse_when("--start", optarg, &mw->start)))
+			if (!(have_start = pub_parse_when("--start", optarg, &mw->start, err)))
 				return false;
 			break;
 		case 'e':
-			if (!(have_end = pub_parse_when("--end", optarg, &mw->end)))
+			if (!(have_end = pub_parse_when("--end", optarg, &mw->end, err)))
 				return false;
 			break;
 		case 'n':
-			if (!pub_parse_when("--now", optarg, &mw->w.now))
+			if (!pub_parse_when("--now", optarg, &mw->w.now, err))
 				return false;
 			break;
 		default:
 			return false;
 		}
 	}
-	if ((mw->w.cl = pub_need_cluster(cfg, slug)) == NULL)
+	if ((mw->w.cl = pub_need_cluster(cfg, slug, err)) == NULL)
 		return false;
-	if (!have_start || !have_end || *file == NULL) {
-		pub_say_error("maintenance schedule needs --start, --end and --message-file");
+	if (!have_start || !have_end || file == NULL) {
+		ms_buf_puts(err, "maintenance schedule needs --start, --end and --message-file");
 		return false;
 	}
 	if (mw->end <= mw->start) {
-		pub_say_error("--end must be after --start");
+		ms_buf_puts(err, "--end must be after --start");
 		return false;
 	}
 	if (mw->end <= mw->w.now) {
-		pub_say_error("--end is in the past: there is nothing left to announce");
+		ms_buf_puts(err, "--end is in the past: there is nothing left to announce");
 		return false;
 	}
-	return mw->w.title == NULL || pub_check_title(mw->w.title);
+	return (mw->w.title == NULL || pub_check_title(mw->w.title, err)) &&
+	       (mw->w.msg = pub_read_message(file, &mw->w.len, err)) != NULL;
 }
 
 int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
 {
 	struct maintenance_work mw = { .w.now = time(NULL) };
-	struct ms_buf title = MS_BUF_INIT;
-	const char *file = NULL;
+	struct ms_buf title = MS_BUF_INIT, err = MS_BUF_INIT;
 	int rc;
 
 	pub_reset_getopt();
@@ -444,9 +483,8 @@ int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
 			      "--message-file FILE");
 		return PUB_EXIT_USAGE;
 	}
-	if (!maintenance_options(cfg, argc - 1, argv + 1, &mw, &file) ||
-	    (mw.w.msg = pub_read_message(file, &mw.w.len)) == NULL)
-		return PUB_EXIT_USAGE;
+	if (!maintenance_options(cfg, argc - 1, argv + 1, &mw, &err))
+		return pub_refuse(&err);
 	if (mw.w.title == NULL)
 		ms_buf_printf(&title, "%s: Scheduled Maintenance", mw.w.cl->name);
 	else

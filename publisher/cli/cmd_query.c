@@ -77,17 +77,18 @@ int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_work lw = { 0 };
+	struct ms_buf err = MS_BUF_INIT;
 	int c;
 
 	pub_reset_getopt();
-	while ((c = pub_next_opt(argc, argv, opts, "list")) != -1) {
+	while ((c = pub_next_opt(argc, argv, opts, "list", &err)) != -1) {
 		if (c == 'c')
 			lw.slug = optarg;
-		else if (c != 'l' || !pub_parse_id("--limit", optarg, &lw.limit))
-			return PUB_EXIT_USAGE;
+		else if (c != 'l' || !pub_parse_id("--limit", optarg, &lw.limit, &err))
+			return pub_refuse(&err);
 	}
-	if (lw.slug && pub_need_cluster(cfg, lw.slug) == NULL)
-		return PUB_EXIT_USAGE;
+	if (lw.slug && pub_need_cluster(cfg, lw.slug, &err) == NULL)
+		return pub_refuse(&err);
 	return pub_session_read(cfg, list_work, &lw);
 }
 
@@ -165,13 +166,14 @@ static enum pub_work show_work(const struct pub_config *cfg, struct pub_store *s
 int pub_cmd_show(const struct pub_config *cfg, int argc, char **argv)
 {
 	struct show_work sw = { .incident = argc == 3 && strcmp(argv[1], "incident") == 0 };
+	struct ms_buf err = MS_BUF_INIT;
 
 	if (!(argc == 2 || sw.incident)) {
 		pub_say_error("usage: show POST-ID | show incident NUMBER");
 		return PUB_EXIT_USAGE;
 	}
-	if (!pub_parse_id(sw.incident ? "NUMBER" : "POST-ID", argv[argc - 1], &sw.id))
-		return PUB_EXIT_USAGE;
+	if (!pub_parse_id(sw.incident ? "NUMBER" : "POST-ID", argv[argc - 1], &sw.id, &err))
+		return pub_refuse(&err);
 	return pub_session_read(cfg, show_work, &sw);
 }
 

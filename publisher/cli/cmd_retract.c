@@ -78,26 +78,36 @@ static enum pub_work retract_work(const struct pub_config *cfg, struct pub_store
 	return pub_work_done(pub_store_post_retract(st, rw->id, rw->now, rw->by, err));
 }
 
-int pub_cmd_retract(const struct pub_config *cfg, int argc, char **argv)
+/* retract's command line, checked; false with what is wrong in err. */
+static bool retract_options(int argc, char **argv, struct retract_work *rw,
+			    struct ms_buf *err)
 {
 	static const struct option opts[] = {
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct retract_work rw = { .now = time(NULL) };
-	int c, rc;
+	int c;
 
 	pub_reset_getopt();
-	while ((c = pub_next_opt(argc, argv, opts, "retract")) != -1) {
-		if (c != 'n' || !pub_parse_when("--now", optarg, &rw.now))
-			return PUB_EXIT_USAGE;
+	while ((c = pub_next_opt(argc, argv, opts, "retract", err)) != -1) {
+		if (c != 'n' || !pub_parse_when("--now", optarg, &rw->now, err))
+			return false;
 	}
 	if (optind != argc - 1) {
-		pub_say_error("usage: retract POST-ID");
-		return PUB_EXIT_USAGE;
+		ms_buf_puts(err, "usage: retract POST-ID");
+		return false;
 	}
-	if (!pub_parse_id("POST-ID", argv[optind], &rw.id))
-		return PUB_EXIT_USAGE;
+	return pub_parse_id("POST-ID", argv[optind], &rw->id, err);
+}
+
+int pub_cmd_retract(const struct pub_config *cfg, int argc, char **argv)
+{
+	struct retract_work rw = { .now = time(NULL) };
+	struct ms_buf err = MS_BUF_INIT;
+	int rc;
+
+	if (!retract_options(argc, argv, &rw, &err))
+		return pub_refuse(&err);
 	rw.by = operator_name();
 	rc = pub_session(cfg, retract_work, &rw);
 	if (rc == PUB_EXIT_OK)

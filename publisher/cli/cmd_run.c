@@ -25,13 +25,14 @@ int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv)
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ms_buf err = MS_BUF_INIT;
 	time_t now = time(NULL);
 	int c;
 
 	pub_reset_getopt();
-	while ((c = pub_next_opt(argc, argv, opts, "run")) != -1) {
-		if (c != 'n' || !pub_parse_when("--now", optarg, &now))
-			return PUB_EXIT_USAGE;
+	while ((c = pub_next_opt(argc, argv, opts, "run", &err)) != -1) {
+		if (c != 'n' || !pub_parse_when("--now", optarg, &now, &err))
+			return pub_refuse(&err);
 	}
 	if (optind != argc) {
 		pub_say_error("run takes no arguments ('%s')", argv[optind]);
@@ -245,15 +246,13 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 {
 	const struct pub_source_ops *ops;
 	const char *location;
-	char why[256];
+	struct ms_buf why = MS_BUF_INIT;
 	struct pub_snapshot snap;
 	struct pub_session s;
 	int rc;
 
-	if (!pub_source_find(cfg->source, &ops, &location, why, sizeof(why))) {
-		pub_say_error("%s", why);
-		return PUB_EXIT_USAGE;
-	}
+	if (!pub_source_find(cfg->source, &ops, &location, &why))
+		return pub_refuse(&why);
 	pub_render_set_clock(now);	/* the pages' "online for" counts from this run */
 	pub_snapshot_init(&snap);
 	/* under the lock: two runs must not apply their snapshots out of order */

@@ -35,9 +35,17 @@ void pub_say_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Says err, then frees it: the command line is refused. */
+int pub_refuse(struct ms_buf *err)
+{
+	pub_say_error("%s", ms_buf_str(err));
+	ms_buf_free(err);
+	return PUB_EXIT_USAGE;
+}
+
 /* --- argument checks ------------------------------------------------ */
 
-bool pub_parse_id(const char *what, const char *s, long *out)
+bool pub_parse_id(const char *what, const char *s, long *out, struct ms_buf *err)
 {
 	char *end;
 	long v;
@@ -45,34 +53,59 @@ bool pub_parse_id(const char *what, const char *s, long *out)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno || v <= 0) {
-		pub_say_error("%s must be a positive number, not '%s'", what, s);
+		ms_buf_printf(err, "%s must be a positive number, not '%s'", what, s);
 		return false;
 	}
 	*out = v;
 	return true;
 }
 
-bool pub_check_title(const char *t)
+bool pub_check_title(const char *t, struct ms_buf *err)
 {
 	size_t n = strlen(t);
 
 	if (n == 0 || n > MAX_TITLE) {
-		pub_say_error("--title must have 1 to %d bytes, not %zu", MAX_TITLE, n);
+		ms_buf_printf(err, "--title must have 1 to %d bytes, not %zu", MAX_TITLE, n);
 		return false;
 	}
 	if (!ms_utf8_valid(t, n)) {
-		pub_say_error("--title is not valid UTF-8");
+		ms_buf_puts(err, "--title is not valid UTF-8");
 		return false;
 	}
 	for (const unsigned char *s = (const unsigned char *)t; *s; s++)
 		if (*s < 0x20 || *s == 0x7f) {
-			pub_say_error("--title contains a control character");
+			ms_buf_puts(err, "--title contains a control character");
 			return false;
 		}
 	return true;
 }
 
-char *pub_read_message(const char *path, size_t *len)
+/* The line of b at which it stops being UTF-8 (or holds a NUL byte). */
+static unsigned bad_line(const struct ms_buf *b)
+{
+	unsigned line = 1;
+	size_t i = 0;
+
+	while (i < b->len) {
+		size_t k = ms_utf8_seq_len((const unsigned char *)b->data + i, b->len - i);
+		if (k == 0 || b->data[i] == '\0')
+			break;
+		line += b->data[i] == '\n';
+		i += k;
+	}
+	return line;
+}
+
+static bool blank(const struct ms_buf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (b->data[i] != ' ' && b->data[i] != '\n' && b->data[i] != '\t' &&
+		    b->data[i] != '\r')
+			return false;
+	return true;
+}
+
+char *pub_read_message(const char *path, size_t *len, struct ms_buf *err)
 {
 	struct ms_buf b = MS_BUF_INIT;
 	char chunk[8192];
@@ -80,39 +113,26 @@ char *pub_read_message(const char *path, size_t *len)
 	ssize_t n;
 
 	if (fd < 0) {
-		pub_say_error("--message-file %s: %s", path, strerror(errno));
+		ms_buf_printf(err, "--message-file %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || b.len + (size_t)n > MAX_MESSAGE) {
-			pub_say_error("--message-file %s: %s", path,
-				  n < 0 ? strerror(errno) : "larger than 1 MiB");
+			ms_buf_printf(err, "--message-file %s: %s", path,
+				      n < 0 ? strerror(errno) : "larger than 1 MiB");
 			goto fail;
 		}
 		ms_buf_add(&b, chunk, (size_t)n);
 	}
 	if (!ms_utf8_valid(b.data ? b.data : "", b.len)) {
-		unsigned line = 1;
-		size_t i = 0;
-		while (i < b.len) {
-			size_t k = ms_utf8_seq_len((const unsigned char *)b.data + i, b.len - i);
-			if (k == 0 || b.data[i] == '\0')
-				break;
-			line += b.data[i] == '\n';
-			i += k;
-		}
-		pub_say_error("--message-file %s: line %u is not valid UTF-8 (or holds a NUL byte)",
-			  path, line);
+		ms_buf_printf(err, "--message-file %s: line %u is not valid UTF-8 (or holds "
+			      "a NUL byte)", path, bad_line(&b));
 		goto fail;
 	}
-	bool blank = true;
-	for (size_t i = 0; i < b.len; i++)
-		if (b.data[i] != ' ' && b.data[i] != '\n' && b.data[i] != '\t' && b.data[i] != '\r')
-			blank = false;
-	if (blank) {
-		pub_say_error("--message-file %s is empty", path);
+	if (blank(&b)) {
+		ms_buf_printf(err, "--message-file %s is empty", path);
 		goto fail;
 	}
 	if (fd != 0)
@@ -126,7 +146,7 @@ fail:
 	return NULL;
 }
 
-bool pub_parse_when(const char *opt, const char *s, time_t *t)
+bool pub_parse_when(const char *opt, const char *s, time_t *t, struct ms_buf *err)
 {
 	if (pub_parse_time(s, t)) {
 		/* a command told to act as if it were TIME renders as of TIME too */
@@ -134,20 +154,22 @@ bool pub_parse_when(const char *opt, const char *s, time_t *t)
 			pub_render_set_clock(*t);
 		return true;
 	}
-	pub_say_error("%s '%s' is not a time: write 'YYYY-MM-DD HH:MM' (UTC) or @EPOCH", opt, s);
+	ms_buf_printf(err, "%s '%s' is not a time: write 'YYYY-MM-DD HH:MM' (UTC) or @EPOCH",
+		      opt, s);
 	return false;
 }
 
-const struct pub_cluster *pub_need_cluster(const struct pub_config *cfg, const char *slug)
+const struct pub_cluster *pub_need_cluster(const struct pub_config *cfg, const char *slug,
+					   struct ms_buf *err)
 {
 	const struct pub_cluster *cl;
 
 	if (slug == NULL) {
-		pub_say_error("--cluster SLUG is required");
+		ms_buf_puts(err, "--cluster SLUG is required");
 		return NULL;
 	}
 	if ((cl = pub_config_cluster(cfg, slug)) == NULL)
-		pub_say_error("there is no cluster '%s' in %s", slug, cfg->path);
+		ms_buf_printf(err, "there is no cluster '%s' in %s", slug, cfg->path);
 	return cl;
 }
 
@@ -271,12 +293,13 @@ int pub_session_read(const struct pub_config *cfg, pub_work_fn *work, void *arg)
  * getopt_long for a command: argv[0] is the command name; options may
  * come before or after its operands ("edit 3 --message-file F").
  */
-int pub_next_opt(int argc, char **argv, const struct option *opts, const char *cmd)
+int pub_next_opt(int argc, char **argv, const struct option *opts, const char *cmd,
+		 struct ms_buf *err)
 {
 	int c = getopt_long(argc, argv, "", opts, NULL);
 
-	if (c == '?')
-		pub_say_error("%s: see mailstatus-publish --help", cmd);
+	if (c == '?')	/* getopt said which option */
+		ms_buf_printf(err, "%s: see mailstatus-publish --help", cmd);
 	return c;
 }
 

@@ -18,19 +18,32 @@
 #include "store.h"
 #include "strbuf.h"
 
-/* "mailstatus-publish: MESSAGE" on stderr. */
+/*
+ * A command says how it ended: "mailstatus-publish: MESSAGE" on stderr.
+ * Below it, what fails writes one sentence into the err its caller
+ * passes (doc/internals.md, Errors); a function that returns an exit
+ * status has said it.
+ */
 void pub_say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Says err and frees it; returns PUB_EXIT_USAGE (a command line refused). */
+int pub_refuse(struct ms_buf *err);
 
-/* Each of these says what is wrong before returning false/NULL. */
-bool pub_parse_id(const char *what, const char *s, long *out);
-bool pub_check_title(const char *title);
-bool pub_parse_when(const char *opt, const char *s, time_t *t);
-const struct pub_cluster *pub_need_cluster(const struct pub_config *cfg, const char *slug);
+/* Each of these writes what is wrong into err before returning false/NULL. */
+bool pub_parse_id(const char *what, const char *s, long *out, struct ms_buf *err);
+bool pub_check_title(const char *title, struct ms_buf *err);
+bool pub_parse_when(const char *opt, const char *s, time_t *t, struct ms_buf *err);
+const struct pub_cluster *pub_need_cluster(const struct pub_config *cfg, const char *slug,
+					   struct ms_buf *err);
 /* An operator's message: UTF-8 text, not blank, at most 1 MiB; "-" is stdin. */
-char *pub_read_message(const char *path, size_t *len);
+char *pub_read_message(const char *path, size_t *len, struct ms_buf *err);
 
-/* getopt_long for a command whose name is argv[0]; reset before each. */
-int pub_next_opt(int argc, char **argv, const struct option *opts, const char *cmd);
+/*
+ * getopt_long for a command whose name is argv[0]; reset before each.
+ * '?' for an option it does not take (getopt says which), with "CMD: see
+ * mailstatus-publish --help" in err.
+ */
+int pub_next_opt(int argc, char **argv, const struct option *opts, const char *cmd,
+		 struct ms_buf *err);
 void pub_reset_getopt(void);
 
 /*

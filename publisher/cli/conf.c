@@ -408,12 +408,13 @@ static bool key_source(struct parse *p, const struct conf_key *k, const char *v,
 	char **source = dst;
 	const struct pub_source_ops *ops;
 	const char *location;
-	char why[256];
+	struct ms_buf why = MS_BUF_INIT;
 
 	if (!check_text(p, k->name, v))
 		return false;
-	if (!pub_source_find(v, &ops, &location, why, sizeof(why))) {
-		fail(p, "%s: %s", k->name, why);
+	if (!pub_source_find(v, &ops, &location, &why)) {
+		fail(p, "%s: %s", k->name, why.data);
+		ms_buf_free(&why);
 		return false;
 	}
 	p->source_line = p->line;	/* the API's transport is checked at the end */
@@ -505,12 +506,13 @@ static bool key_date_format(struct parse *p, const struct conf_key *k, const cha
 /* A title template (notes.h): {cluster}, {state}, {what}, {time}. */
 static bool key_template(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
-	char why[160];
+	struct ms_buf why = MS_BUF_INIT;
 
 	if (!check_text(p, k->name, v))
 		return false;
-	if (!pub_title_template_check(v, why, sizeof(why))) {
-		fail(p, "%s: %s", k->name, why);
+	if (!pub_title_template_check(v, &why)) {
+		fail(p, "%s: %s", k->name, why.data);
+		ms_buf_free(&why);
 		return false;
 	}
 	set_string(dst, v);
@@ -1042,7 +1044,7 @@ static void check_password_file(struct parse *p)
 }
 
 bool pub_secret_file_private(const char *what, const char *path, int fd,
-			     struct ms_buf *why)
+			     struct ms_buf *err)
 {
 	struct stat st;
 
@@ -1050,7 +1052,7 @@ bool pub_secret_file_private(const char *what, const char *path, int fd,
 		return true;
 	if ((st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
 		return true;
-	ms_buf_printf(why, "%s %s is open to %s (mode %04o): it holds a password; "
+	ms_buf_printf(err, "%s %s is open to %s (mode %04o): it holds a password; "
 		      "chmod 600 it, as ssh wants of a key", what, path,
 		      st.st_mode & S_IRWXO ? "everyone" : "its group",
 		      (unsigned)(st.st_mode & 07777));

@@ -113,10 +113,10 @@ const struct pub_member *pub_config_next_member(const struct pub_config *cfg,
  * A secret file must be the owner's alone: group or others may neither
  * read nor write it, as ssh insists of a private key. Checks fd when it
  * is >= 0 (the file being read), else path; a path that cannot be looked
- * at passes here (reading it says why). false with the reason in why.
+ * at passes here (reading it says why). false with the reason in err.
  */
 bool pub_secret_file_private(const char *what, const char *path, int fd,
-			     struct ms_buf *why);
+			     struct ms_buf *err);
 
 /*
  * The keys of a section of publish.conf ("publisher", "cluster",

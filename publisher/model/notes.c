@@ -59,25 +59,25 @@ static int placeholder_at(const char *s, size_t *len)
 	return -1;
 }
 
-bool pub_title_template_check(const char *tmpl, char *why, size_t whylen)
+bool pub_title_template_check(const char *tmpl, struct ms_buf *err)
 {
 	size_t len;
 
 	if (strlen(tmpl) > PUB_UPDATE_TITLE_MAX) {
-		snprintf(why, whylen, "the template is longer than %d characters",
-			 PUB_UPDATE_TITLE_MAX);
+		ms_buf_printf(err, "the template is longer than %d characters",
+			      PUB_UPDATE_TITLE_MAX);
 		return false;
 	}
 	for (const char *s = tmpl; *s; s++) {
 		if (*s == '}') {
-			snprintf(why, whylen, "a '}' without its '{'");
+			ms_buf_puts(err, "a '}' without its '{'");
 			return false;
 		}
 		if (*s != '{')
 			continue;
 		if (placeholder_at(s, &len) < 0) {
-			snprintf(why, whylen, "'%.24s' is not {cluster}, {state}, {what} "
-				 "or {time}", s);
+			ms_buf_printf(err, "'%.24s' is not {cluster}, {state}, {what} "
+				      "or {time}", s);
 			return false;
 		}
 		s += len - 1;

@@ -46,9 +46,9 @@ struct pub_title_vars {
 
 /*
  * A title template: text with {cluster}, {state}, {what} and {time}.
- * false with the reason in why for an unknown or unclosed placeholder.
+ * false with the reason in err for an unknown or unclosed placeholder.
  */
-bool pub_title_template_check(const char *tmpl, char *why, size_t whylen);
+bool pub_title_template_check(const char *tmpl, struct ms_buf *err);
 
 /* The title tmpl (NULL: the default) says with vars, appended to out. */
 void pub_title_expand(const char *tmpl, const struct pub_title_vars *vars,

@@ -22,7 +22,7 @@ static const struct pub_source_ops *const sources[] = {
 };
 
 bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
-		     const char **location, char *why, size_t whylen)
+		     const char **location, struct ms_buf *err)
 {
 	const char *colon = strchr(spec, ':');
 
@@ -31,8 +31,8 @@ bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
 			size_t n = strlen(sources[i]->scheme);
 			if ((size_t)(colon - spec) == n && strncmp(spec, sources[i]->scheme, n) == 0) {
 				if (colon[1] == '\0') {
-					snprintf(why, whylen, "'%s' names no location after "
-						 "the ':'", spec);
+					ms_buf_printf(err, "'%s' names no location after "
+						      "the ':'", spec);
 					return false;
 				}
 				*ops = sources[i];
@@ -41,8 +41,8 @@ bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
 			}
 		}
 	}
-	snprintf(why, whylen, "'%s' is not a known source; write "
-		 "statusdat:/path/to/status.dat or icinga2:https://HOST:5665", spec);
+	ms_buf_printf(err, "'%s' is not a known source; write "
+		      "statusdat:/path/to/status.dat or icinga2:https://HOST:5665", spec);
 	return false;
 }
 

@@ -114,9 +114,9 @@ struct pub_source_ops {
 
 /*
  * Finds the source for "scheme:location". On failure writes a sentence
- * naming the known schemes into why.
+ * naming the known schemes into err.
  */
 bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
-		     const char **location, char *why, size_t whylen);
+		     const char **location, struct ms_buf *err);
 
 #endif

@@ -50,13 +50,14 @@ static void check_refusal(const char *path, const struct ms_buf *err, unsigned l
 /* What of an operator's words is published: a mark, a valid title template, named authors. */
 static void check_words(const struct pub_config *c)
 {
-	char why[160];
+	struct ms_buf why = MS_BUF_INIT;
 
 	if (!c->comment_prefix || c->comment_prefix[0] == '\0' ||
 	    strlen(c->comment_prefix) > PUB_COMMENT_PREFIX_MAX)
 		abort();
-	if (c->update_title && !pub_title_template_check(c->update_title, why, sizeof(why)))
+	if (c->update_title && !pub_title_template_check(c->update_title, &why))
 		abort();
+	ms_buf_free(&why);
 	for (size_t i = 0; i < c->n_authors; i++) {
 		if (!c->authors[i].login[0] || !c->authors[i].name[0] ||
 		    strcmp(pub_note_author(c, c->authors[i].login), c->authors[i].name) != 0)

@@ -489,11 +489,12 @@ static bool read_source(const struct pub_config *cfg, struct ms_buf *err)
 {
 	const struct pub_source_ops *ops;
 	const char *location;
-	char why[256];
+	struct ms_buf why = MS_BUF_INIT;
 	struct pub_snapshot s;
 	bool ok;
 
-	ck_assert_msg(pub_source_find(cfg->source, &ops, &location, why, sizeof(why)), "%s", why);
+	ck_assert_msg(pub_source_find(cfg->source, &ops, &location, &why), "%s", ms_buf_str(&why));
+	ms_buf_free(&why);
 	ck_assert_str_eq(ops->scheme, "icinga2");
 	pub_snapshot_init(&s);
 	pub_snapshot_want(&s, "gw1", "greylist");

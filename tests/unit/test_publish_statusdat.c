@@ -485,14 +485,14 @@ START_TEST(source_registry)
 {
 	const struct pub_source_ops *ops;
 	const char *loc;
-	char why[200];
+	struct ms_buf why = MS_BUF_INIT;
 
-	ck_assert(pub_source_find("statusdat:/var/lib/nagios4/status.dat", &ops, &loc, why,
-				  sizeof(why)));
+	ck_assert(pub_source_find("statusdat:/var/lib/nagios4/status.dat", &ops, &loc, &why));
 	ck_assert_str_eq(ops->scheme, "statusdat");
 	ck_assert_str_eq(loc, "/var/lib/nagios4/status.dat");
-	ck_assert(!pub_source_find("status.dat", &ops, &loc, why, sizeof(why)));
-	ck_assert(strstr(why, "not a known source") != NULL);
+	ck_assert(!pub_source_find("status.dat", &ops, &loc, &why));
+	ck_assert(strstr(ms_buf_str(&why), "not a known source") != NULL);
+	ms_buf_free(&why);
 }
 END_TEST
 
