@@ -130,9 +130,11 @@ void ms_doc_summary(struct ms_buf *out, const char *text, double seconds)
 	ms_buf_free(&expanded);
 }
 
-void ms_doc_wrap(struct ms_buf *out, const char *words, const char *indent, int width)
+void ms_doc_wrap(struct ms_buf *out, const char *words, const char *indent, const char *hang,
+		 int width)
 {
 	size_t line = 0, room = (size_t)width;
+	bool first = true;
 
 	while (*words) {
 		size_t n = strcspn(words, " ");
@@ -145,8 +147,10 @@ void ms_doc_wrap(struct ms_buf *out, const char *words, const char *indent, int 
 			line = 0;
 		}
 		if (line == 0) {
-			ms_buf_puts(out, indent);
-			line = strlen(indent);
+			const char *lead = first || hang == NULL ? indent : hang;
+			ms_buf_puts(out, lead);
+			line = strlen(lead);
+			first = false;
 		} else {
 			ms_buf_putc(out, ' ');
 			line++;
@@ -240,7 +244,7 @@ void ms_doc_help(struct ms_buf *out, const struct ms_optset *set, double seconds
 		if (o->flags & MS_OPT_WITH_NEXT)
 			continue;
 		ms_doc_summary(&summary, o->help, seconds);
-		ms_doc_wrap(out, ms_buf_str(&summary), "    ", MS_OPTDOC_WIDTH);
+		ms_doc_wrap(out, ms_buf_str(&summary), "    ", NULL, MS_OPTDOC_WIDTH);
 	}
 	ms_buf_free(&summary);
 }
@@ -256,20 +260,24 @@ struct troff_words {
 static void add_troff_span(void *ctx, enum ms_doc_style style, const char *s, size_t n)
 {
 	struct troff_words *w = ctx;
+	bool literal = style != MS_DOC_ROMAN;
 
-	if (style != MS_DOC_ROMAN)
-		ms_buf_puts(w->out, style == MS_DOC_BOLD ? "\\fB" : "\\fI");
+	/* names, paths and commands are not hyphenated (\\%) */
+	if (literal)
+		ms_buf_puts(w->out, style == MS_DOC_BOLD ? "\\fB\\%" : "\\fI\\%");
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i] == '\n' ? ' ' : s[i];
-		if (c == '\\')
+		if (c == ' ' && literal)
+			ms_buf_puts(w->out, " \\%");
+		else if (c == '\\')
 			ms_buf_puts(w->out, "\\e");
-		else if (c == '-' && (style != MS_DOC_ROMAN || !is_word_char(w->prev)))
+		else if (c == '-' && (literal || !is_word_char(w->prev)))
 			ms_buf_puts(w->out, "\\-");	/* an option or a minus, not a hyphen */
 		else
 			ms_buf_putc(w->out, c);
 		w->prev = c;
 	}
-	if (style != MS_DOC_ROMAN)
+	if (literal)
 		ms_buf_puts(w->out, "\\fR");
 }
 
@@ -281,6 +289,8 @@ static const char *visible(const char *word, size_t n, size_t *rest)
 	while (i < n) {
 		if (word[i] == '\\' && i + 2 < n && word[i + 1] == 'f')
 			i += 3;
+		else if (word[i] == '\\' && i + 1 < n && word[i + 1] == '%')
+			i += 2;
 		else if (word[i] == '(' || word[i] == '"')
 			i++;
 		else
@@ -347,7 +357,8 @@ static void write_troff_literal(struct ms_buf *out, const char *p, size_t len)
 {
 	const char *end = p + len;
 
-	ms_buf_puts(out, ".RS\n.nf\n");
+	/* indented from the text of the entry (.RS to it, .RS 4 beyond) */
+	ms_buf_puts(out, ".RS\n.RS 4\n.sp\n.nf\n");
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl : end;
@@ -359,7 +370,7 @@ static void write_troff_literal(struct ms_buf *out, const char *p, size_t len)
 		ms_buf_putc(out, '\n');
 		p = nl ? nl + 1 : end;
 	}
-	ms_buf_puts(out, ".fi\n.RE\n");
+	ms_buf_puts(out, ".fi\n.RE\n.RE\n");
 }
 
 static void write_troff_text(struct ms_buf *out, const char *text, double seconds)

@@ -59,8 +59,12 @@ void ms_doc_expand(struct ms_buf *out, const char *text, double seconds);
 /* The summary of o's text, plain and on one line ("" for none). */
 void ms_doc_summary(struct ms_buf *out, const char *text, double seconds);
 
-/* Appends words (separated by spaces) wrapped at width, each line indented. */
-void ms_doc_wrap(struct ms_buf *out, const char *words, const char *indent, int width);
+/*
+ * Appends words (separated by spaces) wrapped at width, the first line
+ * indented with indent, the others with hang (NULL: indent too).
+ */
+void ms_doc_wrap(struct ms_buf *out, const char *words, const char *indent, const char *hang,
+		 int width);
 
 /* How o is written: "-w, --warning=RANGE", "--write-test[=SUBDIR]". */
 void ms_doc_tag(struct ms_buf *out, const struct ms_option *o);

@@ -9,7 +9,7 @@
 static const struct ms_option options[] = {
 	{ .key = 'p', .name = "path", .arg = "DIR", .flags = MS_OPT_REPEATABLE,
 	  .help = "A mount point to check; repeat for several. It must be absolute "
-		  "and may not contain *..*.\n\n"
+		  "and may not contain *..* (a parent directory).\n\n"
 		  "A path that is not mounted and is a regular file or a symlink (not a "
 		  "directory the storage could be mounted on) is UNKNOWN: give the mount "
 		  "point itself, as */proc/self/mountinfo* lists it." },

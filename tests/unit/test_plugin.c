@@ -361,11 +361,11 @@ START_TEST(troff_from_the_table)
 			 "\\fB\\-w\\fR, \\fB\\-\\-warn\\-at\\fR=\\fIW\\fR[,\\fIC\\fR]\n"
 			 ".TQ\n"
 			 "\\fB\\-\\-mode\\fR=\\fBpolicy\\fR|\\fBsmtp\\fR\n"
-			 "Use \\fB\\-\\-mode=smtp\\fR for the MTA, e.g. Postfix.\n"
+			 "Use \\fB\\%\\-\\-mode=smtp\\fR for the MTA, e.g. Postfix.\n"
 			 "A back\\eslash and a-b.\n"
 			 ".IP\n"
-			 "\\&.dot leads: see \\fImount\\fR(8).\n"
-			 ".RS\n.nf\n{\"x\": 1}\n.fi\n.RE\n");
+			 "\\&.dot leads: see \\fI\\%mount\\fR(8).\n"
+			 ".RS\n.RS 4\n.sp\n.nf\n{\"x\": 1}\n.fi\n.RE\n.RE\n");
 	ms_buf_free(&b);
 }
 END_TEST
