@@ -17,7 +17,7 @@
 #include "runcmd.h"
 
 enum {
-	OPT_STATE = 1,
+	OPT_STATE = MS_OPT_LONG,
 	OPT_SLEEP,
 	OPT_CHILD_SLEEP,
 	OPT_PROBE_HANG,
@@ -26,18 +26,29 @@ enum {
 	OPT_PERF_COUNT,
 };
 
-static const struct option longopts[] = {
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "sleep", required_argument, NULL, OPT_SLEEP },
-	{ "child-sleep", required_argument, NULL, OPT_CHILD_SLEEP },
-	{ "probe-hang", no_argument, NULL, OPT_PROBE_HANG },
-	{ "text", required_argument, NULL, OPT_TEXT },
-	{ "value", required_argument, NULL, OPT_VALUE },
-	{ "perf-count", required_argument, NULL, OPT_PERF_COUNT },
-	{ "warning", required_argument, NULL, 'w' },
-	{ "critical", required_argument, NULL, 'c' },
-	{ NULL, 0, NULL, 0 },
+static const struct ms_option options[] = {
+	{ .key = OPT_STATE, .name = "state", .arg = "STATE",
+	  .help = "Add a sub-check with this state." },
+	{ .key = OPT_SLEEP, .name = "sleep", .arg = "SECONDS",
+	  .help = "Sleep in the plugin itself." },
+	{ .key = OPT_CHILD_SLEEP, .name = "child-sleep", .arg = "SECONDS",
+	  .help = "Run 'sleep SECONDS' as a child program." },
+	{ .key = OPT_PROBE_HANG, .name = "probe-hang",
+	  .help = "Run a probe child that never answers." },
+	{ .key = OPT_TEXT, .name = "text", .arg = "TEXT",
+	  .help = "The text of the sub-check." },
+	{ .key = OPT_VALUE, .name = "value", .arg = "N",
+	  .help = "A measured value, checked against -w and -c." },
+	{ .key = 'w', .name = "warning", .arg = "RANGE",
+	  .help = "Warning range for --value." },
+	{ .key = 'c', .name = "critical", .arg = "RANGE",
+	  .help = "Critical range for --value." },
+	{ .key = OPT_PERF_COUNT, .name = "perf-count", .arg = "N",
+	  .help = "Add N extra perfdata values." },
+	{ 0 },
 };
+
+static const struct ms_optset optset = { .options = options };
 
 static const struct ms_plugin plugin = {
 	.name = "check_selftest",
@@ -46,18 +57,7 @@ static const struct ms_plugin plugin = {
 	.synopsis = "[--state=STATE] [--sleep=SECONDS] [--child-sleep=SECONDS] "
 		    "[--probe-hang] [--text=TEXT] [--value=N [-w RANGE] [-c RANGE]] "
 		    "[--perf-count=N]",
-	.options_help =
-		" --state=STATE        add a sub-check with this state\n"
-		" --sleep=SECONDS      sleep in the plugin itself\n"
-		" --child-sleep=SECONDS  run 'sleep SECONDS' as a child program\n"
-		" --probe-hang         run a probe child that never answers\n"
-		" --text=TEXT          the text of the sub-check\n"
-		" --value=N            a measured value, checked against -w and -c\n"
-		" -w, --warning=RANGE  warning range for --value\n"
-		" -c, --critical=RANGE critical range for --value\n"
-		" --perf-count=N       add N extra perfdata values\n",
-	.shortopts = "w:c:",
-	.longopts = longopts,
+	.options = &optset,
 };
 
 struct settings {

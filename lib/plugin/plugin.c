@@ -14,6 +14,7 @@
 #include "duration.h"
 #include "extraopts.h"
 #include "numfmt.h"
+#include "optdoc.h"
 #include "plugin.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -23,35 +24,69 @@ enum {
 	OPT_OUTPUT_FORMAT,
 };
 
-static const struct option common_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS },
-	{ "output-format", required_argument, NULL, OPT_OUTPUT_FORMAT },
+static const struct ms_option common_options[] = {
+	{ .key = 'h', .name = "help", .flags = MS_OPT_NO_ENGINE,
+	  .help = "Print this help and exit with status 3 (UNKNOWN)." },
+	{ .key = 'V', .name = "version", .flags = MS_OPT_NO_ENGINE,
+	  .help = "Print the version and exit with status 3 (UNKNOWN)." },
+	{ .key = 'v', .name = "verbose",
+	  .help = "Say more in the long output; repeat for more detail." },
+	{ .key = 't', .name = "timeout", .arg = "SECONDS[:STATE]",
+	  .help = "Give up after _SECONDS_ (default {timeout}; decimals allowed) with "
+		  "_STATE_ (*ok*, *warning*, *critical* or *unknown*; default *critical*: "
+		  "what the plugin watches did not answer in time), naming the step that "
+		  "did not finish.\n\n"
+		  "The plugin then prints \"_NAME STATE_ - timed out after _N_s while "
+		  "_step_\". A hung greylister or mail server stops mail as surely as a "
+		  "stopped one, hence critical; *-t 10:unknown* reports a timeout as "
+		  "UNKNOWN instead. Nothing can make a plugin overrun its timeout: child "
+		  "programs are killed, and a probe stuck in the kernel (a hung NFS mount) "
+		  "is left behind, not waited for." },
+	{ .key = OPT_EXTRA_OPTS, .name = "extra-opts", .arg = "[SECTION][@FILE]",
+	  .flags = MS_OPT_ARG_OPTIONAL | MS_OPT_NO_ENGINE,
+	  .help = "Read options from _SECTION_ (default: the program name) of the INI "
+		  "file _FILE_ (default: searched as monitoring-plugins does, and "
+		  "*/etc/mailstatus/plugins.ini*). Options on the command line win.\n\n"
+		  "Each key becomes an option placed before those of the command line: "
+		  "*warning = 5* becomes *--warning=5*, *v =* becomes *-v*, *w = 5* "
+		  "becomes *-w 5*. Comments start with *#* or *;*.\n\n"
+		  "Without _FILE_ the first of these files that has the section is used, "
+		  "as monitoring-plugins searches them (*$NAGIOS_CONFIG_PATH* is a list "
+		  "of directories):\n\n"
+		  "  $MP_CONFIG_FILE\n"
+		  "  /etc/mailstatus/plugins.ini\n"
+		  "  /usr/local/etc/monitoring-plugins/monitoring-plugins.ini\n"
+		  "  /etc/monitoring-plugins/monitoring-plugins.ini\n"
+		  "  each of $NAGIOS_CONFIG_PATH/plugins.ini, nagios-plugins.ini\n"
+		  "  /etc/nagios/plugins.ini\n"
+		  "  /usr/local/nagios/etc/plugins.ini\n"
+		  "  /usr/local/etc/nagios/plugins.ini\n"
+		  "  /etc/opt/nagios/plugins.ini\n"
+		  "  /etc/nagios-plugins.ini\n"
+		  "  /usr/local/etc/nagios-plugins.ini\n"
+		  "  /etc/opt/nagios-plugins.ini\n\n"
+		  "A file that cannot be read, a line that is not _key_ = _value_ (with "
+		  "its file and line number) or a missing section is an UNKNOWN. Keep "
+		  "secrets out of the command line: the plugins read passwords from files "
+		  "or the environment, never from options." },
+	{ .key = OPT_OUTPUT_FORMAT, .name = "output-format", .arg = "classic|json",
+	  .flags = MS_OPT_NO_ENGINE,
+	  .help = "*classic* (default): the status line, long output and perfdata of "
+		  "the plugin guidelines; *json*: the same verdict as one JSON object on "
+		  "one line.\n\n"
+		  "The format holds whatever the place of the option on the command line "
+		  "(a usage error about an option before it is JSON too):\n\n"
+		  "  {\"name\":\"MAIL_QUEUE\",\"state\":\"CRITICAL\",\"exit_code\":2,\n"
+		  "   \"summary\":\"...\",\"checks\":[{\"state\":\"CRITICAL\",\"text\":\"...\"}],\n"
+		  "   \"long_output\":[\"...\"],\n"
+		  "   \"perfdata\":[{\"label\":\"total\",\"value\":1234,\"uom\":\"\",\n"
+		  "     \"warn\":{\"range\":\"100\",\"start\":0,\"end\":100,\"inside\":false},\n"
+		  "     \"crit\":null,\"min\":0,\"max\":null}]}\n\n"
+		  "Open ends of ranges are *null*." },
+	{ 0 },
 };
-#define COMMON_SHORTOPTS "hVvt:"
-#define N_COMMON (sizeof(common_longopts) / sizeof(common_longopts[0]))
 
-static const char common_help[] =
-	" -h, --help\n"
-	"    Print this help and exit (status UNKNOWN).\n"
-	" -V, --version\n"
-	"    Print the version and exit (status UNKNOWN).\n"
-	" -v, --verbose\n"
-	"    Say more in the long output; repeat for more detail.\n"
-	" -t, --timeout=SECONDS[:STATE]\n"
-	"    Give up after SECONDS (default %s) with STATE (ok, warning, critical\n"
-	"    or unknown; default critical: what the plugin watches did not answer\n"
-	"    in time), naming the step that did not finish.\n"
-	" --extra-opts=[SECTION][@FILE]\n"
-	"    Read options from SECTION (default: the program name) of an INI FILE\n"
-	"    (default: searched as monitoring-plugins does, and\n"
-	"    /etc/mailstatus/plugins.ini). Options on the command line win.\n"
-	" --output-format=classic|json\n"
-	"    classic (default): the status line, long output and perfdata of the\n"
-	"    plugin guidelines; json: the same verdict as one JSON object.\n";
+const struct ms_optset ms_common_options = { .options = common_options };
 
 static const struct ms_plugin *plugin;
 static struct option *longopts;
@@ -75,22 +110,49 @@ static void plugin_oom(void)
 	_exit(MS_UNKNOWN);
 }
 
-/* The plugin's options followed by the common ones, for getopt_long. */
-static void build_options(void)
+/* Appends set's options to longopts (from *n on) and shortopts. */
+static void add_getopt_entries(const struct ms_optset *set, size_t *n, struct ms_buf *shorts)
+{
+	for (const struct ms_option *o = set->options; o->name; o++) {
+		struct option *lo = &longopts[(*n)++];
+		int has_arg = o->arg == NULL ? no_argument
+			      : (o->flags & MS_OPT_ARG_OPTIONAL) ? optional_argument
+			      : required_argument;
+		*lo = (struct option){ o->name, has_arg, NULL, o->key };
+		if (o->key >= MS_OPT_LONG)
+			continue;
+		ms_buf_putc(shorts, (char)o->key);
+		if (has_arg != no_argument)
+			ms_buf_puts(shorts, has_arg == optional_argument ? "::" : ":");
+	}
+}
+
+static size_t count_options(const struct ms_optset *set)
 {
 	size_t n = 0;
-	struct ms_buf s = MS_BUF_INIT;
 
-	while (plugin->longopts && plugin->longopts[n].name)
+	while (set && set->options[n].name)
 		n++;
-	longopts = ms_xcalloc(n + N_COMMON + 1, sizeof(*longopts));
-	if (n)
-		memcpy(longopts, plugin->longopts, n * sizeof(*longopts));
-	memcpy(longopts + n, common_longopts, sizeof(common_longopts));
+	return n;
+}
+
+/* getopt_long's tables from the plugin's option table and the common one. */
+static void build_options(void)
+{
+	struct ms_buf shorts = MS_BUF_INIT, err = MS_BUF_INIT;
+	size_t n = 0;
+
+	if (plugin->options && !ms_optset_check(plugin->options, &ms_common_options, &err))
+		ms_die(MS_UNKNOWN, "%s's option table is broken: %s", plugin->name,
+		       ms_buf_str(&err));
+	longopts = ms_xcalloc(count_options(plugin->options) +
+			      count_options(&ms_common_options) + 1, sizeof(*longopts));
 	/* ':' first: a missing value is reported as ':' instead of '?' */
-	ms_buf_printf(&s, ":%s%s", plugin->shortopts ? plugin->shortopts : "",
-		      COMMON_SHORTOPTS);
-	shortopts = ms_buf_steal(&s);
+	ms_buf_putc(&shorts, ':');
+	if (plugin->options)
+		add_getopt_entries(plugin->options, &n, &shorts);
+	add_getopt_entries(&ms_common_options, &n, &shorts);
+	shortopts = ms_buf_steal(&shorts);
 }
 
 /*
@@ -125,8 +187,7 @@ void ms_plugin_init(const struct ms_plugin *p, int *argc, char ***argv)
 
 	plugin = p;
 	ms_set_oom_handler(plugin_oom);
-	if (p->default_timeout > 0)
-		timeout = p->default_timeout;
+	timeout = ms_optset_timeout(p->options);
 	ms_deadline_configure(p->label, format);
 	ms_step("reading the command line");
 	build_options();
@@ -171,16 +232,22 @@ static void print_usage(FILE *out)
 
 static _Noreturn void print_help(void)
 {
-	char num[MS_NUMBER_MAX];
+	struct ms_buf help = MS_BUF_INIT;
+	double seconds = ms_optset_timeout(plugin->options);
 
 	printf("%s (%s) %s\n\n%s\n\n", plugin->name, PACKAGE_NAME, PACKAGE_VERSION,
 	       plugin->purpose);
 	print_usage(stdout);
-	printf("\nOptions:\n%s", plugin->options_help ? plugin->options_help : "");
-	printf("\nCommon options:\n");
-	printf(common_help, ms_format_number(num, timeout));
+	if (plugin->options) {
+		ms_doc_help(&help, plugin->options, seconds);
+		printf("\nOptions:\n%s", ms_buf_str(&help));
+		ms_buf_reset(&help);
+	}
+	ms_doc_help(&help, &ms_common_options, seconds);
+	printf("\nCommon options:\n%s", ms_buf_str(&help));
 	printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
 	       "See %s(1) and mailstatus-plugins(7).\n", plugin->name);
+	ms_buf_free(&help);
 	exit(MS_UNKNOWN);
 }
 

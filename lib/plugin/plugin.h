@@ -24,18 +24,58 @@
 
 #define MS_DEFAULT_TIMEOUT 10
 
-/* Option values from here up are the runtime's own; plugins stay below. */
+/*
+ * The option table: each option of a program is written once, in one
+ * entry, and everything else follows from it: getopt's tables and --help
+ * at run time (here), the man page's OPTIONS and the Nagios and Icinga 2
+ * definitions at build time (optgen.c). The text is in the markup of
+ * optdoc.h; its first paragraph is the summary --help and the engines
+ * show, the whole text is the man page's.
+ *
+ * key is what ms_plugin_getopt() returns: an option with a short name
+ * has its letter as key ('w' for -w), a long-only one a value from
+ * MS_OPT_LONG up (a plugin's enum starts there); values from
+ * MS_OPT_COMMON_BASE up are the runtime's own.
+ */
+#define MS_OPT_LONG 0x100
 #define MS_OPT_COMMON_BASE 0x4000
+
+enum {
+	MS_OPT_ARG_OPTIONAL = 1 << 0,	/* --name[=ARG]: the value only joined with '=' */
+	MS_OPT_WITH_NEXT = 1 << 1,	/* described together with the next entry */
+	MS_OPT_REPEATABLE = 1 << 2,	/* may be given more than once */
+	MS_OPT_MANDATORY = 1 << 3,	/* the plugin cannot run without it */
+	MS_OPT_NO_ENGINE = 1 << 4,	/* not in the engines' definitions (--help) */
+};
+
+struct ms_option {
+	int key;
+	const char *name;	/* the long name: "warning" */
+	const char *arg;	/* the value's name ("RANGE", "policy|smtp"); NULL: a flag */
+	unsigned flags;		/* MS_OPT_* */
+	const char *help;	/* markup (optdoc.h); "" with MS_OPT_WITH_NEXT */
+	/* the engines' custom variable after the command's prefix (Icinga 2:
+	   greylist_ + var); NULL: the long name, '-' written '_' */
+	const char *var;
+	/* MS_OPT_ARG_OPTIONAL: the variable that carries the value */
+	const char *value_var;
+};
+
+/* A program's options: the table ends with an entry whose name is NULL. */
+struct ms_optset {
+	const struct ms_option *options;
+	double default_timeout;	/* seconds; 0 means MS_DEFAULT_TIMEOUT */
+};
+
+/* The options every plugin has (-h, -V, -v, -t, --extra-opts, --output-format). */
+extern const struct ms_optset ms_common_options;
 
 struct ms_plugin {
 	const char *name;	  /* "check_greylist": version, help, extra-opts section */
 	const char *label;	  /* "GREYLIST": the first word of the status line */
 	const char *purpose;	  /* a paragraph for --help */
 	const char *synopsis;	  /* usage after the program name */
-	const char *options_help; /* the plugin's own options, one per line */
-	const char *shortopts;	  /* getopt string of the plugin's own options */
-	const struct option *longopts; /* ends with a zeroed entry; may be NULL */
-	double default_timeout;	  /* seconds; 0 means MS_DEFAULT_TIMEOUT */
+	const struct ms_optset *options; /* the plugin's own; may be NULL */
 };
 
 /* Sets up the runtime and expands --extra-opts in *argv. */

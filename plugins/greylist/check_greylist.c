@@ -25,6 +25,7 @@
 
 #include "duration.h"
 #include "netconn.h"
+#include "options.h"
 #include "plugin.h"
 #include "policy.h"
 #include "smtp.h"
@@ -43,48 +44,6 @@
 enum mode { MODE_POLICY, MODE_SMTP };
 enum expect { EXPECT_DEFER, EXPECT_PASS };
 
-enum {
-	OPT_MODE = 1,
-	OPT_SOCKET,
-	OPT_SENDER,
-	OPT_RECIPIENT,
-	OPT_CLIENT_ADDRESS,
-	OPT_CLIENT_NAME,
-	OPT_HELO,
-	OPT_EXPECT,
-	OPT_RETRY_AFTER,
-	OPT_TEST_TIME_OFFSET,
-	OPT_CA_FILE,
-	OPT_CA_PATH,
-	OPT_SERVERNAME,
-	OPT_INSECURE,
-	OPT_CERT_DAYS,
-};
-
-static const struct option longopts[] = {
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "host", required_argument, NULL, 'H' },
-	{ "port", required_argument, NULL, 'p' },
-	{ "socket", required_argument, NULL, OPT_SOCKET },
-	{ "sender", required_argument, NULL, OPT_SENDER },
-	{ "recipient", required_argument, NULL, OPT_RECIPIENT },
-	{ "client-address", required_argument, NULL, OPT_CLIENT_ADDRESS },
-	{ "client-name", required_argument, NULL, OPT_CLIENT_NAME },
-	{ "helo", required_argument, NULL, OPT_HELO },
-	{ "expect", required_argument, NULL, OPT_EXPECT },
-	{ "retry-after", required_argument, NULL, OPT_RETRY_AFTER },
-	{ "test-time-offset", required_argument, NULL, OPT_TEST_TIME_OFFSET },
-	{ "starttls", no_argument, NULL, 'S' },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
-	{ "servername", required_argument, NULL, OPT_SERVERNAME },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "cert-days", required_argument, NULL, OPT_CERT_DAYS },
-	{ "warning", required_argument, NULL, 'w' },
-	{ "critical", required_argument, NULL, 'c' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static const struct ms_plugin plugin = {
 	.name = "check_greylist",
 	.label = "GREYLIST",
@@ -101,57 +60,7 @@ static const struct ms_plugin plugin = {
 		    "       [-S [--ca-file=FILE] [--ca-path=DIR] [--servername=NAME] [--insecure]\n"
 		    "       [--cert-days=W[,C]]] [--retry-after=SECONDS] [--expect=defer|pass]\n"
 		    "       [--sender=ADDRESS] [--helo=NAME] [-w RANGE] [-c RANGE]",
-	.options_help =
-		" --mode=policy|smtp\n"
-		"    policy (default): speak the Postfix policy protocol to the greylisting\n"
-		"    daemon; smtp: speak SMTP to the MTA that asks it.\n"
-		" -H, --host=HOST\n"
-		"    The greylisting daemon (policy) or the MTA (smtp).\n"
-		" -p, --port=PORT\n"
-		"    TCP port (default 10023 in policy mode, 25 in smtp mode).\n"
-		" --socket=PATH\n"
-		"    The greylisting daemon's unix socket instead of -H/-p (policy mode).\n"
-		" --sender=ADDRESS\n"
-		"    The envelope sender. Default: a new address in a new subdomain of\n"
-		"    example.com each run; \"@DOMAIN\" makes the new address at DOMAIN.\n"
-		" --recipient=ADDRESS\n"
-		"    The envelope recipient (default probe@example.net in policy mode;\n"
-		"    required in smtp mode: a mailbox the MX accepts mail for).\n"
-		" --client-address=IP\n"
-		"    The client address in the policy request. Default: one of 761\n"
-		"    TEST-NET addresses, a different one each minute (policy mode).\n"
-		" --client-name=NAME\n"
-		"    The client's host name in the policy request (default unknown).\n"
-		" --helo=NAME\n"
-		"    The HELO/EHLO name (default mailstatus-probe.example.com).\n"
-		" --expect=defer|pass\n"
-		"    defer (default): the new triplet must be deferred; pass: it must pass\n"
-		"    at once (a whitelisted client, sender or recipient).\n"
-		" --retry-after=SECONDS\n"
-		"    Wait this long (just over the greylister's delay) and send the same\n"
-		"    triplet again: it must pass. -t must leave time for the wait.\n"
-		" --test-time-offset=SECONDS\n"
-		"    postgrey only (policy mode): ask again at once, telling postgrey with\n"
-		"    policy_test_time that SECONDS have passed: it must pass.\n"
-		" -S, --starttls\n"
-		"    Use STARTTLS (smtp mode); the certificate is verified.\n"
-		" --ca-file=FILE\n"
-		"    Trust the CAs in this PEM file instead of the system's.\n"
-		" --ca-path=DIR\n"
-		"    Trust the CAs in this hashed directory instead of the system's.\n"
-		" --servername=NAME\n"
-		"    The name the certificate must carry (default: HOST).\n"
-		" --insecure\n"
-		"    Do not fail when the certificate cannot be verified.\n"
-		" --cert-days=W[,C]\n"
-		"    WARNING when the certificate expires within W days, CRITICAL within C.\n"
-		" -w, --warning=RANGE\n"
-		"    WARNING when the policy reply (policy) or RCPT reply (smtp) takes\n"
-		"    seconds outside RANGE.\n"
-		" -c, --critical=RANGE\n"
-		"    CRITICAL when it does.\n",
-	.shortopts = "H:p:Sw:c:",
-	.longopts = longopts,
+	.options = &greylist_options,
 };
 
 struct settings {

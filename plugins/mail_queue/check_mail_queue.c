@@ -29,6 +29,7 @@
 #include "duration.h"
 #include "eximspool.h"
 #include "lines.h"
+#include "options.h"
 #include "pfconf.h"
 #include "pfqscan.h"
 #include "pfqueue.h"
@@ -44,49 +45,6 @@
 
 enum mta { MTA_AUTO, MTA_POSTFIX, MTA_EXIM };
 enum method { METHOD_AUTO, METHOD_SPOOL, METHOD_COMMAND };
-
-enum {
-	OPT_MTA = 1,
-	OPT_QUEUE_DIR,
-	OPT_INSTANCE,
-	OPT_CONFIG_DIR,
-	OPT_METHOD,
-	OPT_QUEUES,
-	OPT_AGE_WARNING,
-	OPT_AGE_CRITICAL,
-	OPT_HOLD_WARNING,
-	OPT_HOLD_CRITICAL,
-	OPT_MAILDROP_AGE_WARNING,
-	OPT_MAILDROP_AGE_CRITICAL,
-	OPT_DOWN_STATE,
-	OPT_READ_ALL,
-	OPT_TOP,
-	OPT_DOMAIN_WARNING,
-	OPT_DOMAIN_CRITICAL,
-};
-
-static const struct option longopts[] = {
-	{ "mta", required_argument, NULL, OPT_MTA },
-	{ "queue-dir", required_argument, NULL, OPT_QUEUE_DIR },
-	{ "instance", required_argument, NULL, OPT_INSTANCE },
-	{ "config-dir", required_argument, NULL, OPT_CONFIG_DIR },
-	{ "method", required_argument, NULL, OPT_METHOD },
-	{ "queues", required_argument, NULL, OPT_QUEUES },
-	{ "warning", required_argument, NULL, 'w' },
-	{ "critical", required_argument, NULL, 'c' },
-	{ "age-warning", required_argument, NULL, OPT_AGE_WARNING },
-	{ "age-critical", required_argument, NULL, OPT_AGE_CRITICAL },
-	{ "hold-warning", required_argument, NULL, OPT_HOLD_WARNING },
-	{ "hold-critical", required_argument, NULL, OPT_HOLD_CRITICAL },
-	{ "maildrop-age-warning", required_argument, NULL, OPT_MAILDROP_AGE_WARNING },
-	{ "maildrop-age-critical", required_argument, NULL, OPT_MAILDROP_AGE_CRITICAL },
-	{ "down-state", required_argument, NULL, OPT_DOWN_STATE },
-	{ "read-all", no_argument, NULL, OPT_READ_ALL },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "domain-warning", required_argument, NULL, OPT_DOMAIN_WARNING },
-	{ "domain-critical", required_argument, NULL, OPT_DOMAIN_CRITICAL },
-	{ NULL, 0, NULL, 0 },
-};
 
 static const struct ms_plugin plugin = {
 	.name = "check_mail_queue",
@@ -105,62 +63,7 @@ static const struct ms_plugin plugin = {
 		    "[--maildrop-age-warning=RANGE] [--maildrop-age-critical=RANGE] "
 		    "[--domain-warning=RANGE] [--domain-critical=RANGE] "
 		    "[--down-state=STATE] [--read-all] [--top=N]",
-	.options_help =
-		" --mta=auto|postfix|exim\n"
-		"    The mail server (default auto: Postfix if postconf is installed,\n"
-		"    else Exim).\n"
-		" --method=auto|spool|command\n"
-		"    spool: read the queue directory; command: run postqueue -j or\n"
-		"    exim -bp; auto (default): the spool when it is readable, else the\n"
-		"    command.\n"
-		" --queue-dir=DIR\n"
-		"    The spool (default: postconf -h queue_directory, or exim -bP\n"
-		"    spool_directory; /var/spool/postfix or /var/spool/exim4).\n"
-		" --instance=NAME\n"
-		"    The Postfix instance NAME as postmulti -l lists it.\n"
-		" --config-dir=DIR\n"
-		"    The Postfix configuration directory of the instance (postconf -c,\n"
-		"    postqueue -c).\n"
-		" --queues=LIST\n"
-		"    The queues whose messages are counted and aged, separated by commas.\n"
-		"    Postfix: maildrop, incoming, active, deferred, hold, corrupt\n"
-		"    (default: maildrop,incoming,active,deferred); Exim: queued, frozen\n"
-		"    (default: both).\n"
-		" -w, --warning=RANGE\n"
-		"    Warning range for the number of counted messages.\n"
-		" -c, --critical=RANGE\n"
-		"    Critical range for the number of counted messages.\n"
-		" --age-warning=RANGE\n"
-		"    Warning range for the age of the oldest counted message, in\n"
-		"    seconds or with s, m, h, d (e.g. 30m).\n"
-		" --age-critical=RANGE\n"
-		"    Critical range for that age (e.g. 4h).\n"
-		" --hold-warning=RANGE\n"
-		"    Warning range for the number of messages on hold (Postfix).\n"
-		" --hold-critical=RANGE\n"
-		"    Critical range for the number of messages on hold (Postfix).\n"
-		" --maildrop-age-warning=RANGE\n"
-		"    Warning range for how long the oldest message has waited in maildrop\n"
-		"    (since its file got there, not since it arrived: requeued mail is no\n"
-		"    stall), which grows when pickup is stalled (Postfix; default 5m,\n"
-		"    'none' to turn off).\n"
-		" --maildrop-age-critical=RANGE\n"
-		"    Critical range for that wait (default 15m, 'none' to turn off).\n"
-		" --domain-warning=RANGE\n"
-		"    Warning range for the deferred recipients of any one recipient\n"
-		"    domain (Postfix; runs postqueue -j).\n"
-		" --domain-critical=RANGE\n"
-		"    Critical range for the deferred recipients of any one domain.\n"
-		" --down-state=STATE\n"
-		"    The state when the mail system is down (default critical).\n"
-		" --read-all\n"
-		"    Accepted for older configurations: every queue file's arrival record\n"
-		"    is read in any case, so the oldest age is always exact.\n"
-		" --top=N\n"
-		"    With -v: how many deferral reasons and recipient domains to list\n"
-		"    (default 5).\n",
-	.shortopts = "w:c:",
-	.longopts = longopts,
+	.options = &mail_queue_options,
 };
 
 struct settings {

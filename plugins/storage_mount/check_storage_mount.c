@@ -46,6 +46,7 @@
 #include "mountinfo.h"
 #include "mountprobe.h"
 #include "numfmt.h"
+#include "options.h"
 #include "plugin.h"
 #include "probe.h"
 #include "procstat.h"
@@ -54,13 +55,6 @@
 #include "xalloc.h"
 
 #define MOUNTINFO "/proc/self/mountinfo"
-#define DEFAULT_FSTAB "/etc/fstab"
-/*
- * The default --state-dir is per user (DEFAULT_STATE_DIR-UID, the real
- * uid): one created by root running the plugin by hand must not lock out
- * the monitoring user.
- */
-#define DEFAULT_STATE_DIR "/var/tmp/mailstatus"
 #define PROBE_SHARE 0.8		/* default --probe-timeout: this share of -t */
 #define SUMMARY_FAILURES 3	/* failing mounts named on the status line */
 #define SETTLE_MS 200		/* for a killed probe to show where it is stuck */
@@ -68,46 +62,6 @@
 
 /* ------------------------------------------------------------------ */
 /* options                                                             */
-
-enum {
-	OPT_FSTAB = 1,
-	OPT_FSTAB_FILE,
-	OPT_TYPE,
-	OPT_FSTYPE,
-	OPT_SOURCE,
-	OPT_RW,
-	OPT_PROBE_TIMEOUT,
-	OPT_STATE_DIR,
-	OPT_SENTINEL,
-	OPT_SENTINEL_CONTENT,
-	OPT_AUTOFS_IDLE_OK,
-	OPT_WRITE_TEST,
-	OPT_FREE_WARNING,
-	OPT_FREE_CRITICAL,
-	OPT_INODE_WARNING,
-	OPT_INODE_CRITICAL,
-};
-
-static const struct option longopts[] = {
-	{ "path", required_argument, NULL, 'p' },
-	{ "fstab", no_argument, NULL, OPT_FSTAB },
-	{ "fstab-file", required_argument, NULL, OPT_FSTAB_FILE },
-	{ "type", required_argument, NULL, OPT_TYPE },
-	{ "fstype", required_argument, NULL, OPT_FSTYPE },
-	{ "source", required_argument, NULL, OPT_SOURCE },
-	{ "rw", no_argument, NULL, OPT_RW },
-	{ "probe-timeout", required_argument, NULL, OPT_PROBE_TIMEOUT },
-	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-	{ "sentinel", required_argument, NULL, OPT_SENTINEL },
-	{ "sentinel-content", required_argument, NULL, OPT_SENTINEL_CONTENT },
-	{ "autofs-idle-ok", no_argument, NULL, OPT_AUTOFS_IDLE_OK },
-	{ "write-test", optional_argument, NULL, OPT_WRITE_TEST },
-	{ "free-warning", required_argument, NULL, OPT_FREE_WARNING },
-	{ "free-critical", required_argument, NULL, OPT_FREE_CRITICAL },
-	{ "inode-warning", required_argument, NULL, OPT_INODE_WARNING },
-	{ "inode-critical", required_argument, NULL, OPT_INODE_CRITICAL },
-	{ NULL, 0, NULL, 0 },
-};
 
 static const struct ms_plugin plugin = {
 	.name = "check_storage_mount",
@@ -124,43 +78,7 @@ static const struct ms_plugin plugin = {
 		    "[--autofs-idle-ok] [--write-test[=SUBDIR]] "
 		    "[--free-warning=LIMIT] [--free-critical=LIMIT] "
 		    "[--inode-warning=LIMIT] [--inode-critical=LIMIT]",
-	.options_help =
-		" -p, --path=DIR\n"
-		"    A mount point to check; repeat for several.\n"
-		" --fstab\n"
-		"    Check every fstab entry (noauto entries only when named with -p).\n"
-		" --fstab-file=PATH\n"
-		"    The fstab to read (default " DEFAULT_FSTAB "); -p mounts are compared\n"
-		"    with it too when it lists them.\n"
-		" --type=LIST\n"
-		"    With --fstab: only entries of these types (e.g. nfs,nfs4,cifs).\n"
-		" --fstype=LIST\n"
-		"    The filesystem type each mount must have (one of LIST).\n"
-		" --source=SPEC\n"
-		"    What each mount must be mounted from (e.g. filer2:/export/mail).\n"
-		" --rw\n"
-		"    Each mount must be writable (the default for fstab entries without ro).\n"
-		" --probe-timeout=DURATION\n"
-		"    How long statfs, stat, the sentinel and the write test may take per\n"
-		"    mount (default: 80% of -t).\n"
-		" --state-dir=DIR\n"
-		"    Where stuck probes are remembered (default " DEFAULT_STATE_DIR "-UID, UID\n"
-		"    being the user's number). When it cannot be used, the run goes on and\n"
-		"    says so in its long output.\n"
-		" --sentinel=RELPATH\n"
-		"    A file that must exist on the mounted filesystem (e.g. .mailstore).\n"
-		" --sentinel-content=STRING\n"
-		"    What the sentinel must say (trailing blanks and newlines ignored).\n"
-		" --autofs-idle-ok\n"
-		"    Accept an automount that is not mounted yet instead of triggering it.\n"
-		" --write-test[=SUBDIR]\n"
-		"    Create, write, fsync, read back and remove a file (in SUBDIR).\n"
-		" --free-warning=LIMIT, --free-critical=LIMIT\n"
-		"    Free space below LIMIT (10% or a size such as 50G) is WARNING/CRITICAL.\n"
-		" --inode-warning=LIMIT, --inode-critical=LIMIT\n"
-		"    Free inodes below LIMIT (10% or a count) is WARNING/CRITICAL.\n",
-	.shortopts = "p:",
-	.longopts = longopts,
+	.options = &storage_mount_options,
 };
 
 struct settings {

@@ -27,6 +27,7 @@
 #include "duration.h"
 #include "httpclient.h"
 #include "imapprobe.h"
+#include "options.h"
 #include "plugin.h"
 #include "redact.h"
 #include "text.h"
@@ -42,55 +43,8 @@
 #define STALE_PROBE_S (24 * 3600)
 /* What -t must leave beyond --delivery-timeout for the last search and the clean-up. */
 #define DELIVERY_MARGIN_S 5
-/*
- * The default -t: long enough that a delivery slower than the -c 120 of
- * the README's example is measured and CRITICAL, not cut short.
- */
-#define DEFAULT_TIMEOUT_S 180
 
 /* ---- options ---- */
-
-enum {
-	OPT_URL = 1,
-	OPT_WEBMAIL,
-	OPT_PASSWORD_FILE,
-	OPT_TO,
-	OPT_ATTACH_SIZE,
-	OPT_IMAP_URL,
-	OPT_IMAP_USER,
-	OPT_IMAP_PASSWORD_FILE,
-	OPT_DELIVERY_TIMEOUT,
-	OPT_JUNK_FOLDER,
-	OPT_KEEP,
-	OPT_LOGIN_WARNING,
-	OPT_LOGIN_CRITICAL,
-	OPT_CA_FILE,
-	OPT_INSECURE,
-	OPT_IMAP_CLEARTEXT,
-};
-
-static const struct option longopts[] = {
-	{ "url", required_argument, NULL, OPT_URL },
-	{ "webmail", required_argument, NULL, OPT_WEBMAIL },
-	{ "user", required_argument, NULL, 'u' },
-	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	{ "to", required_argument, NULL, OPT_TO },
-	{ "attach-size", required_argument, NULL, OPT_ATTACH_SIZE },
-	{ "imap-url", required_argument, NULL, OPT_IMAP_URL },
-	{ "imap-user", required_argument, NULL, OPT_IMAP_USER },
-	{ "imap-password-file", required_argument, NULL, OPT_IMAP_PASSWORD_FILE },
-	{ "delivery-timeout", required_argument, NULL, OPT_DELIVERY_TIMEOUT },
-	{ "junk-folder", required_argument, NULL, OPT_JUNK_FOLDER },
-	{ "keep", no_argument, NULL, OPT_KEEP },
-	{ "warning", required_argument, NULL, 'w' },
-	{ "critical", required_argument, NULL, 'c' },
-	{ "login-warning", required_argument, NULL, OPT_LOGIN_WARNING },
-	{ "login-critical", required_argument, NULL, OPT_LOGIN_CRITICAL },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "imap-cleartext", no_argument, NULL, OPT_IMAP_CLEARTEXT },
-	{ NULL, 0, NULL, 0 },
-};
 
 static const struct ms_plugin plugin = {
 	.name = "check_webmail_send",
@@ -105,55 +59,7 @@ static const struct ms_plugin plugin = {
 		    "[--imap-password-file=FILE] [--delivery-timeout=DURATION] [--junk-folder=NAME]... "
 		    "[--keep] [-w RANGE] [-c RANGE] [--login-warning=RANGE] [--login-critical=RANGE] "
 		    "[--ca-file=FILE] [--insecure] [--imap-cleartext]",
-	.options_help =
-		" --url=URL\n"
-		"    The webmail's address as users open it (https://webmail.example.com/).\n"
-		" --webmail=NAME\n"
-		"    Which webmail answers there: roundcube (the default).\n"
-		" -u, --user=USER\n"
-		"    The probe mailbox's login name.\n"
-		" --password-file=FILE\n"
-		"    Read the password from the first line of FILE (default: the environment\n"
-		"    variable MAILSTATUS_PASSWORD).\n"
-		" --to=ADDRESS\n"
-		"    Send the message to ADDRESS (default: USER, the same mailbox).\n"
-		" --attach-size=BYTES\n"
-		"    Attach a generated file of BYTES bytes (default: no attachment).\n"
-		" --imap-url=URL\n"
-		"    Where to look for the message: imaps://imap.example.com/INBOX (the\n"
-		"    folder defaults to INBOX). imap:// logs in only after STARTTLS.\n"
-		" --imap-user=USER\n"
-		"    The IMAP login name (default: USER).\n"
-		" --imap-password-file=FILE\n"
-		"    The IMAP password's file (default: the webmail password).\n"
-		" --delivery-timeout=DURATION\n"
-		"    How long to wait for the message after sending it (default: as long as\n"
-		"    -t allows, keeping 5s, or a quarter of -t when less, for the clean-up).\n"
-		"    Above 0; with -t, at least 5s shorter than it; alone, it raises -t\n"
-		"    (default 180s) to fit.\n"
-		" --junk-folder=NAME\n"
-		"    A spam folder where arrival means WARNING \"delivered to Junk\";\n"
-		"    repeatable (default: Junk and Spam, where they exist).\n"
-		" --keep\n"
-		"    Do not delete the probe message and its copy in Sent.\n"
-		" -w, --warning=RANGE\n"
-		" -c, --critical=RANGE\n"
-		"    Thresholds on the seconds from sending to arrival.\n"
-		" --login-warning=RANGE\n"
-		" --login-critical=RANGE\n"
-		"    Thresholds on the seconds the login takes.\n"
-		" --ca-file=FILE\n"
-		"    Verify the webmail's and the IMAP server's certificates against the\n"
-		"    CAs in FILE (PEM) instead of the system's.\n"
-		" --insecure\n"
-		"    Do not verify certificates (say so explicitly; never the default).\n"
-		" --imap-cleartext\n"
-		"    Allow an imap:// login without TLS when the server offers no STARTTLS\n"
-		"    (never the default: the password would cross the network in clear;\n"
-		"    no effect on imaps://).\n",
-	.shortopts = "u:w:c:",
-	.longopts = longopts,
-	.default_timeout = DEFAULT_TIMEOUT_S,
+	.options = &webmail_send_options,
 };
 
 struct settings {

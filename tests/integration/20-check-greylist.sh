@@ -123,24 +123,6 @@ expect_plugin "usage: --expect=pass with --retry-after" 3 '^GREYLIST UNKNOWN - -
 expect_plugin "usage: --cert-days without --starttls" 3 '^GREYLIST UNKNOWN - --starttls and --cert-days are for --mode=smtp' \
 	pg --cert-days=30
 
-# --help and the man page document the same options (the common ones are in
-# mailstatus-plugins(7)), and the plugin takes every one of them
-common='--(help|version|verbose|timeout|extra-opts|output-format)$'
-"$plugin" --help >"$PEERS_DIR/help.txt"
-help_opts=$(grep -oE -- '^ (-[A-Za-z], )?--[a-z-]+' "$PEERS_DIR/help.txt" | grep -oE -- '--[a-z-]+' |
-	grep -vE -- "$common" | sort -u)
-man_opts=$(sed 's/\\-/-/g' "$top_srcdir/plugins/greylist/check_greylist.1" | grep -A1 '^\.TP' |
-	grep -oE -- '--[a-z-]+' | sort -u)
-if [ -n "$help_opts" ] && [ "$help_opts" = "$man_opts" ]; then
-	check_ok "--help and check_greylist(1) document the same $(echo "$help_opts" | wc -l) options"
-else
-	check_fail "--help and the man page differ: $(diff <(echo "$help_opts") <(echo "$man_opts") | tr '\n' ' ')"
-fi
-for opt in $help_opts; do
-	grep -q -- "\"${opt#--}\"" "$top_srcdir/plugins/greylist/check_greylist.c" ||
-		check_fail "--help documents $opt, which the plugin does not take"
-done
-
 # ----------------------------------------------------------------- smtp mode
 # The probe connects from 127.0.0.1, so that address must not be trusted:
 # mynetworks names another one and the restrictions have no permit_mynetworks.

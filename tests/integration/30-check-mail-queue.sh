@@ -13,16 +13,6 @@ plugin="$top_builddir/plugins/check_mail_queue"
 command -v postfix >/dev/null || { echo "skip: Postfix is not installed"; exit 77; }
 [ -x "$plugin" ] || { echo "FAIL: $plugin is not built"; exit 1; }
 
-# --help and the man page document the same options of the plugin's own
-# (the common ones are in mailstatus-plugins(7), which the page refers to)
-common='^--(help|version|verbose|timeout|extra-opts|output-format)$'
-help_opts=$("$plugin" --help | grep -o -- '--[a-z][a-z-]*' | grep -Ev "$common" | sort -u)
-man_opts=$(sed 's/\\-/-/g' "$top_srcdir/plugins/mail_queue/check_mail_queue.1" | grep -o -- '--[a-z][a-z-]*' |
-	grep -Ev "$common" | sort -u)
-missing=$(comm -3 <(printf '%s\n' "$help_opts") <(printf '%s\n' "$man_opts") | tr -d '\t' | tr '\n' ' ')
-[ -z "$missing" ] && check_ok "--help and check_mail_queue(1) name the same options" ||
-	check_fail "options in only one of --help and the man page: $missing"
-
 trap peers_cleanup EXIT
 peers_workdir mailq
 pf=$PEERS_DIR/pf

@@ -86,20 +86,6 @@ mount_tmpfs() { # DIR SOURCE [OPTIONS]
 	mount -t tmpfs -o "size=${3:-8m}" "$2" "$1"
 }
 
-# --- --help and the man page name the same options ----------------------------
-man_text=$(sed 's/\\-/-/g; s/\\f[BIR]//g' "$top_srcdir/plugins/storage_mount/check_storage_mount.1")
-missing=
-for opt in $("$plugin" --help | sed -n '/^Options:/,/^Common options:/p' | grep -o -- '--[a-z-]*' | sort -u); do
-	printf '%s\n' "$man_text" | grep -q -- "$opt" || missing="$missing $opt"
-done
-[ -z "$missing" ] && check_ok "every option in --help is in check_storage_mount.1" ||
-	check_fail "options missing from the man page:$missing"
-for opt in $(printf '%s\n' "$man_text" | sed -n '/^\.SH OPTIONS/,/^\.SH OUTPUT/p' | grep -o -- '^\.BR* --[a-z-]*' | grep -o -- '--[a-z-]*' | sort -u); do
-	"$plugin" --help | grep -q -- "$opt" || missing="$missing $opt"
-done
-[ -z "$missing" ] && check_ok "every option in the man page is in --help" ||
-	check_fail "options missing from --help:$missing"
-
 # --- usage and unreadable input: UNKNOWN with what to fix -------------------
 sm "no mount point" 3 'UNKNOWN - nothing to check: name mount points with -p or use --fstab'
 sm "relative path" 3 "UNKNOWN - -p needs an absolute path without '..', not 'srv/mail'" -p srv/mail

@@ -444,14 +444,4 @@ expect_plugin "webmail server stopped" 2 \
 	"^WEBMAIL_SEND CRITICAL - webmail unreachable while loading the login page http://127.0.0.1:$HTTP/: .*(onnect|refused)" \
 	webmail -u "$PROBE" --password-file="$W/probe.pw"
 
-# --help and the manual page document every option the plugin takes.
-"$plugin" --help >"$W/help"
-sed 's/\\-/-/g' "$top_srcdir/plugins/webmail_send/check_webmail_send.1" >"$W/man"
-before=$failures
-for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z]*_argument,.*/\1/p' "$top_srcdir/plugins/webmail_send/check_webmail_send.c"); do
-	grep -q -- "--$opt" "$W/help" || check_fail "--help does not mention --$opt"
-	grep -q -- "--$opt" "$W/man" || check_fail "the manual page does not mention --$opt"
-done
-[ "$failures" -eq "$before" ] && check_ok "--help and the manual page name every option"
-
 [ "$failures" -eq 0 ]

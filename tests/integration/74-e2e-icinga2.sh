@@ -83,15 +83,15 @@ chmod 600 "$W/probe.pw"
 icinga2_setup "$I" master.e2e.test "$API" || { echo "FAIL: icinga2 setup"; exit 1; }
 sed -i "s|^const PluginDir = .*|const PluginDir = \"$plugins\"|" "$I/icinga2.conf"
 cp "$top_srcdir/contrib/icinga2/mailstatus.conf" "$I/mailstatus.conf"
-# Found by this test: storage_mount's "--write-test=DIR" argument has no
-# set_if, so without storage_mount_write_test_dir Icinga passes an empty
-# argument and the plugin says "unexpected argument ''" (UNKNOWN). Until
-# plugins/storage_mount/check_storage_mount.conf has the set_if, this is a
-# failure; the test goes on with the one-line fix in its own copy, so the
-# scenarios below still prove what they prove.
-if ! awk '/"--write-test=DIR" = \{/ { on = 1 } on && /set_if/ { found = 1 } on && /^\t\t\}/ { on = 0 } END { exit !found }' "$I/mailstatus.conf"; then
-	check_fail "contrib storage_mount: --write-test=DIR has no set_if; Icinga passes '' without storage_mount_write_test_dir"
-	sed -i '/"--write-test=DIR" = {/a\\t\t\tset_if = "$storage_mount_write_test_dir$"' "$I/mailstatus.conf"
+# Found by this test: the argument of storage_mount's optional value
+# ("--write-test=SUBDIR", written by optgen for every optional value) needs
+# a set_if, or without storage_mount_write_test_dir Icinga passes an empty
+# argument and the plugin says "unexpected argument ''" (UNKNOWN). Without
+# it this is a failure; the test goes on with the one-line fix in its own
+# copy, so the scenarios below still prove what they prove.
+if ! awk '/"--write-test=[A-Z]+" = \{/ { on = 1 } on && /set_if/ { found = 1 } on && /^\t\t\}/ { on = 0 } END { exit !found }' "$I/mailstatus.conf"; then
+	check_fail "contrib storage_mount: --write-test=SUBDIR has no set_if; Icinga passes '' without storage_mount_write_test_dir"
+	sed -i -E '/"--write-test=[A-Z]+" = \{/a\\t\t\tset_if = "$storage_mount_write_test_dir$"' "$I/mailstatus.conf"
 fi
 # push: the contrib's NotificationCommand runs this build's publisher
 sed -i -e "s|^const MailstatusPublish = .*|const MailstatusPublish = \"$publish\"|" \
