@@ -20,6 +20,7 @@ cd "$top"
 mkdir -p build/logs
 
 stages_failed=0
+started=$(date +%s)
 passed=0
 failed=0
 skipped=0
@@ -35,14 +36,15 @@ stage() {
 	shift
 	log="build/logs/$name.log"
 	echo "=== $name"
+	t0=$(date +%s)
 	{ "$@" 2>&1; echo "$?" >"$log.rc"; } | tee "$log"
 	rc=$(cat "$log.rc")
 	rm -f "$log.rc"
 	count "$log"
 	if [ "$rc" -eq 0 ]; then
-		echo "=== $name: passed"
+		echo "=== $name: passed ($(($(date +%s) - t0))s)"
 	else
-		echo "=== $name: FAILED (exit $rc; log in $log)"
+		echo "=== $name: FAILED (exit $rc, $(($(date +%s) - t0))s; log in $log)"
 		stages_failed=$((stages_failed + 1))
 	fi
 	return "$rc"
@@ -98,5 +100,5 @@ stage distcheck make -C build/default distcheck
 if [ "$stages_failed" -gt 0 ] && [ "$failed" -eq 0 ]; then
 	failed=$stages_failed
 fi
-echo "run-tests: $passed passed, $failed failed, $skipped skipped (what this kernel cannot do)"
+echo "run-tests: $passed passed, $failed failed, $skipped skipped (what this kernel cannot do) in $(($(date +%s) - started))s"
 [ "$stages_failed" -eq 0 ]

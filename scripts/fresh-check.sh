@@ -11,7 +11,8 @@
 # then checks that the machine is left as it should be: no policy-rc.d of
 # ours, no test server enabled at boot.
 #
-# The root runs in namespaces of its own: a mount namespace (its /proc,
+# The root runs in namespaces of its own: a mount namespace whose root it
+# is (pivot_root, as on a booted machine; its /proc,
 # /sys, /dev, /tmp), a PID namespace (everything it starts ends with it) and
 # a network namespace with its own loopback, so its servers never meet this
 # machine's; slirp4netns gives that namespace a way out to the Debian
@@ -26,7 +27,8 @@
 # (default http://deb.debian.org/debian), FRESH_CACHE (debootstrap's own
 # package cache, default /var/cache/mailstatus-fresh: only the base system's
 # packages are kept between runs; the README's commands download theirs).
-# Logs: FRESH_ROOT.logs/. Exits 0 when everything held.
+# Logs: FRESH_ROOT/var/log/fresh/ while it runs, FRESH_ROOT.logs/ after.
+# Exits 0 when everything held.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 fast=0 keep=0
@@ -87,46 +89,59 @@ chmod 700 "$root/root"
 # --- inside: what runs in the namespaces ----------------------------------------
 cat >"$root/fresh-inside.sh" <<'INSIDE'
 #!/bin/bash
-# runs as PID 1 of the fresh root's namespaces, outside the chroot
+# PID 1 of the fresh root's namespaces, started with this machine's bash:
+# it mounts what a booted machine has, makes the root the namespace's own
+# (pivot_root: to every program in there, nsenter -m included, it is /,
+# as on a real machine; a chroot would not be) and runs the README's
+# commands there.
 set -u
 root=$1 fast=$2
 while ! ip link show tap0 >/dev/null 2>&1; do sleep 0.1; done
 ip link set lo up
 mount --make-rprivate /
-# the root a mount point of its own, as / is on any machine (unshare
-# --propagation, used by the tests, refuses a / that is not one)
+# the root a mount point of its own, as / is on any machine
 mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount -t sysfs sys "$root/sys"
 mount --rbind /dev "$root/dev"
 mount -t tmpfs -o mode=1777 tmp "$root/tmp"
 mount -t tmpfs -o mode=755 run "$root/run"
-in_root() {	# COMMAND...: in the chroot, in /root/mailstatus, a login's environment
-	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
-		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		${CI:+CI=$CI} /bin/bash -c 'cd /root/mailstatus && "$@"' fresh "$@"
-}
+cd "$root" && mkdir -p .oldroot && pivot_root . .oldroot || exit 1
+cd /
+umount -l /.oldroot && rmdir /.oldroot
+exec /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	${CI:+CI=$CI} /bin/bash /fresh-run.sh "$fast"
+INSIDE
+cat >"$root/fresh-run.sh" <<'RUN'
+#!/bin/bash
+# the README's commands, as root in the fresh root; logs in /var/log/fresh
+set -u
+fast=$1
+logs=/var/log/fresh
+mkdir -p "$logs"
+cd /root/mailstatus || exit 1
 rc=0
 echo "== run-sample.sh"
 t0=$(date +%s)
-in_root ./run-sample.sh >"$root.logs/run-sample.log" 2>&1
+./run-sample.sh >"$logs/run-sample.log" 2>&1
 s=$?
 echo "run-sample.sh: exit $s in $(( $(date +%s) - t0 ))s"
 [ "$s" -eq 0 ] || rc=1
 if [ "$fast" = 0 ]; then
 	echo "== run-tests.sh"
 	t0=$(date +%s)
-	in_root ./run-tests.sh >"$root.logs/run-tests.log" 2>&1
+	./run-tests.sh >"$logs/run-tests.log" 2>&1
 	s=$?
-	echo "run-tests.sh: exit $s in $(( $(date +%s) - t0 ))s; $(tail -n 1 "$root.logs/run-tests.log")"
+	echo "run-tests.sh: exit $s in $(( $(date +%s) - t0 ))s; $(tail -n 1 "$logs/run-tests.log")"
 	[ "$s" -eq 0 ] || rc=1
 fi
 exit "$rc"
-INSIDE
-chmod 755 "$root/fresh-inside.sh"
+RUN
+chmod 755 "$root/fresh-inside.sh" "$root/fresh-run.sh"
 
 # --- run it: namespaces, then the way out for apt ------------------------------------
-say "running the README's commands in the root (logs: $logs/)"
+say "running the README's commands in the root (logs: $logs/ when done)"
 unshare --net --mount --pid --fork --kill-child "$root/fresh-inside.sh" "$root" "$fast" &
 inner=$!
 mine=$(readlink /proc/self/ns/net)
@@ -143,6 +158,7 @@ rc=$?
 kill "$slirp" 2>/dev/null
 wait "$slirp" 2>/dev/null
 umount_below
+cp "$root"/var/log/fresh/*.log "$logs/" 2>/dev/null
 
 # --- what the commands left behind ----------------------------------------------------
 left=$(

@@ -226,38 +226,42 @@ expect_js "gw1 is unknown, last known down" \
 # --- 5. icinga2:http:// only when allowed: through a plain-HTTP forwarder to
 # the API, as behind a proxy on the same machine
 $py - "$PLAIN" "$PORT" "$I/ca.crt" "$NODE" >"$W/forwarder.log" 2>&1 <<'PY' &
-import socket, ssl, sys, threading
+# A reverse proxy that reads each request whole and sends it on over TLS
+# (one request at a time per connection, as an HTTP proxy does), so that
+# keep-alive and request bodies pass through unchanged.
+import http.client, http.server, ssl, sys
 plain, port, ca, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 ctx = ssl.create_default_context(cafile=ca)
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", plain))
-srv.listen(8)
+ctx.check_hostname = False  # the API's certificate names NODE; we dial 127.0.0.1
 
-def pipe(a, b):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d:
-                break
-            b.sendall(d)
-    except OSError:
-        pass
-    finally:
-        for s in (a, b):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+class Forward(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
 
-def serve(c):
-    t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname=name)
-    threading.Thread(target=pipe, args=(c, t), daemon=True).start()
-    pipe(t, c)
+    def forward(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else None
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("connection", "keep-alive", "expect")}
+        up = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
+        up.request(self.command, self.path, body=body, headers=headers)
+        r = up.getresponse()
+        data = r.read()
+        self.send_response(r.status, r.reason)
+        for k, v in r.getheaders():
+            if k.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        up.close()
 
-while True:
-    c, _ = srv.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+    do_GET = do_POST = do_PUT = do_DELETE = forward
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("forwarder: " + (fmt % args) + "\n")
+
+http.server.ThreadingHTTPServer.allow_reuse_address = True
+http.server.ThreadingHTTPServer(("127.0.0.1", plain), Forward).serve_forever()
 PY
 echo $! >"$W/forwarder.pid"
 peers_on_cleanup "stop_pid $(cat "$W/forwarder.pid")"
