@@ -43,6 +43,24 @@ static bool publish_words(const struct pub_config *cfg, struct pub_store *st,
 	return pub_store_post_add(st, &w->p, err);
 }
 
+/* The words' last checks, the same for a post and an incident: the cluster
+ * is one of publish.conf's, the title and the message file were given
+ * (USAGE says which options the command needs), the title is one line,
+ * the message is read. */
+static bool words_complete(const struct pub_config *cfg, struct words *w,
+			   const char *slug, const char *file, const char *usage,
+			   struct ms_buf *err)
+{
+	if ((w->cl = pub_need_cluster(cfg, slug, err)) == NULL)
+		return false;
+	if (w->title == NULL || file == NULL) {
+		ms_buf_puts(err, usage);
+		return false;
+	}
+	return pub_check_title(w->title, err) &&
+	       (w->msg = pub_read_message(file, &w->len, err)) != NULL;
+}
+
 struct post_work {
 	struct words w;
 	long incident;		/* the incident it belongs to, or 0 */
@@ -103,14 +121,8 @@ static bool post_options(const struct pub_config *cfg, int argc, char **argv,
 			return false;
 		}
 	}
-	if ((pw->w.cl = pub_need_cluster(cfg, slug, err)) == NULL)
-		return false;
-	if (pw->w.title == NULL || file == NULL) {
-		ms_buf_puts(err, "post needs --title and --message-file");
-		return false;
-	}
-	return pub_check_title(pw->w.title, err) &&
-	       (pw->w.msg = pub_read_message(file, &pw->w.len, err)) != NULL;
+	return words_complete(cfg, &pw->w, slug, file,
+			      "post needs --title and --message-file", err);
 }
 
 int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv)
@@ -251,14 +263,8 @@ static bool open_options(const struct pub_config *cfg, int argc, char **argv,
 			return false;
 		}
 	}
-	if ((ow->w.cl = pub_need_cluster(cfg, slug, err)) == NULL)
-		return false;
-	if (ow->w.title == NULL || file == NULL) {
-		ms_buf_puts(err, "incident open needs --cluster, --title and --message-file");
-		return false;
-	}
-	return pub_check_title(ow->w.title, err) &&
-	       (ow->w.msg = pub_read_message(file, &ow->w.len, err)) != NULL;
+	return words_complete(cfg, &ow->w, slug, file,
+			      "incident open needs --cluster, --title and --message-file", err);
 }
 
 static int incident_open(const struct pub_config *cfg, int argc, char **argv)
