@@ -153,7 +153,7 @@ static bool make_pipe(int fds[2])
 }
 
 bool ms_cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
-		struct ms_cmd_result *res, char *err, size_t errlen)
+		struct ms_cmd_result *res, struct ms_buf *err)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 }, in[2] = { -1, -1 };
 	int64_t deadline = ms_deadline_within(opts->timeout_ms);
@@ -161,12 +161,12 @@ bool ms_cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
 	memset(res, 0, sizeof(*res));
 	if (!make_pipe(out) || !make_pipe(errp) || !make_pipe(st) ||
 	    (opts->input && !make_pipe(in))) {
-		snprintf(err, errlen, "cannot run %s: pipe: %s", argv[0], strerror(errno));
+		ms_buf_printf(err, "cannot run %s: pipe: %s", argv[0], strerror(errno));
 		goto fail;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "cannot run %s: fork: %s", argv[0], strerror(errno));
+		ms_buf_printf(err, "cannot run %s: fork: %s", argv[0], strerror(errno));
 		goto fail;
 	}
 	if (pid == 0)
@@ -188,7 +188,7 @@ bool ms_cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
 		int status;
 		waitpid(pid, &status, 0);
 		ms_deadline_unwatch_child(pid);
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(child_errno));
+		ms_buf_printf(err, "cannot run %s: %s", argv[0], strerror(child_errno));
 		goto fail;
 	}
 	if (in[1] >= 0)

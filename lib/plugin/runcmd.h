@@ -44,11 +44,11 @@ void ms_cmd_result_free(struct ms_cmd_result *res);
 
 /*
  * Runs argv[0] (looked up in PATH) with argv. Returns false only when the
- * program could not be started (err says why: "cannot run postqueue: No
+ * program could not be started (err gets why: "cannot run postqueue: No
  * such file or directory"); a program that fails is reported in res.
  */
 bool ms_cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
-		struct ms_cmd_result *res, char *err, size_t errlen);
+		struct ms_cmd_result *res, struct ms_buf *err);
 
 /* "exited with status 1", "killed by signal 9", "timed out": for messages. */
 const char *ms_cmd_describe(const struct ms_cmd_result *res, char *buf, size_t size);

@@ -419,6 +419,19 @@ static void add_stderr(struct ms_buf *msg, const struct ms_buf *err)
 	ms_buf_free(&clean);
 }
 
+/* ms_cmd_run with the error in err. */
+static bool cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
+		    struct ms_cmd_result *res, char *err, size_t errlen)
+{
+	struct ms_buf why = MS_BUF_INIT;
+	bool ok = ms_cmd_run(argv, opts, res, &why);
+
+	if (!ok)
+		snprintf(err, errlen, "%s", ms_buf_str(&why));
+	ms_buf_free(&why);
+	return ok;
+}
+
 /* Runs argv; *out gets stdout without the last newline. false: err says why. */
 static bool run_capture(char *const argv[], struct ms_buf *out, char *err, size_t errlen)
 {
@@ -427,7 +440,7 @@ static bool run_capture(char *const argv[], struct ms_buf *out, char *err, size_
 	char how[64];
 
 	ms_step("running %s", argv[0]);
-	if (!ms_cmd_run(argv, &opts, &res, err, errlen))
+	if (!cmd_run(argv, &opts, &res, err, errlen))
 		return false;
 	bool ok = res.exited && res.exit_status == 0;
 	if (!ok) {
@@ -707,10 +720,11 @@ static void check_exim_dir(const struct settings *set, const char *spool)
 static void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size)
 {
 	struct ms_probe p;
+	struct ms_buf err = MS_BUF_INIT;
 
-	ms_probe_start(&p, fn, question);
-	if (p.state == MS_PROBE_FAILED)
-		ms_die(MS_UNKNOWN, "cannot start a child process to read the spool: %s", p.error);
+	if (!ms_probe_start(&p, fn, question, &err))
+		ms_die(MS_UNKNOWN, "cannot start a child process to read the spool: %s",
+		       ms_buf_str(&err));
 	ms_probe_wait(&p, 1, ms_deadline_at());
 	if (p.state == MS_PROBE_TIMED_OUT)
 		for (;;)
@@ -1021,7 +1035,7 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, char *err,
 	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = lines_on_stdout,
 				    .on_stdout_arg = &lines };
 	ms_step("running postqueue -j");
-	if (!ms_cmd_run(argv, &opts, &res, err, errlen)) {
+	if (!cmd_run(argv, &opts, &res, err, errlen)) {
 		ms_lines_finish(&lines);
 		return false;
 	}
@@ -1203,7 +1217,7 @@ static bool run_exim_bp(struct snapshot *s, char *err, size_t errlen)
 	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = lines_on_stdout,
 				    .on_stdout_arg = &lines };
 	ms_step("running %s -bp", argv[0]);
-	bool started = ms_cmd_run(argv, &opts, &res, err, errlen);
+	bool started = cmd_run(argv, &opts, &res, err, errlen);
 	ms_lines_finish(&lines);
 	if (!started)
 		return false;

@@ -286,6 +286,7 @@ struct target {
 	bool idle_autofs;			/* an automount not triggered yet */
 	bool probed;
 	struct ms_probe probe;
+	char *probe_error;			/* why it could not be started */
 	bool has_report;
 	struct ms_mount_report report;
 	bool lingering;				/* an earlier probe is still stuck */
@@ -540,6 +541,7 @@ static void probe_all(const struct settings *s, struct run *run)
 {
 	struct ms_probe *probes = ms_xcalloc(run->ntargets, sizeof(*probes));
 	struct ms_mount_job *jobs = ms_xcalloc(run->ntargets, sizeof(*jobs));
+	struct ms_buf err = MS_BUF_INIT;
 	size_t n = 0;
 
 	raise_fd_limit(run->ntargets);
@@ -554,7 +556,8 @@ static void probe_all(const struct settings *s, struct run *run)
 			.path = t->path, .trigger_automount = t->idle_autofs,
 			.sentinel = s->sentinel, .sentinel_content = s->sentinel_content,
 			.write_test = s->write_test, .write_subdir = s->write_subdir };
-		ms_probe_start(&probes[n], probe_child, &jobs[n]);
+		if (!ms_probe_start(&probes[n], probe_child, &jobs[n], &err))
+			t->probe_error = ms_buf_steal(&err);
 		n++;
 	}
 	/*
@@ -563,8 +566,9 @@ static void probe_all(const struct settings *s, struct run *run)
 	 */
 	size_t nall = n;
 	for (size_t i = 0; i < run->ntargets; i++)
-		if (!run->targets[i].mount)
-			ms_probe_start(&probes[nall++], exists_child, run->targets[i].path);
+		if (!run->targets[i].mount)	/* one that cannot start knows nothing */
+			ms_probe_start(&probes[nall++], exists_child, run->targets[i].path, &err);
+	ms_buf_free(&err);
 	ms_step("waiting for the probes of %zu mount%s (statfs, stat%s%s)", n,
 		n == 1 ? "" : "s", s->sentinel ? ", sentinel" : "",
 		s->write_test ? ", write test" : "");
@@ -826,7 +830,11 @@ static void judge_probe(struct target *t)
 		     ms_buf_str(&b));
 		break;
 	case MS_PROBE_FAILED:
-		flag(t, MS_UNKNOWN, "could not probe: %s", t->probe.error);
+		if (t->probe_error != NULL)
+			flag(t, MS_UNKNOWN, "could not probe: %s", t->probe_error);
+		else
+			flag(t, MS_UNKNOWN, "could not probe: probe killed by signal %d",
+			     t->probe.term_signal);
 		break;
 	case MS_PROBE_DONE:
 		if (!t->has_report || t->report.doing[0])
@@ -930,11 +938,13 @@ static void judge(const struct settings *s, struct target *t)
 /* "N" (alert above N) or "N:" (alert below N); a limit beyond the capacity is 0. */
 static void perf_range(struct ms_range *r, double v, bool lower)
 {
-	char num[MS_NUMBER_MAX], text[MS_NUMBER_MAX + 2], err[64];
+	char num[MS_NUMBER_MAX], text[MS_NUMBER_MAX + 2];
+	struct ms_buf err = MS_BUF_INIT;	/* a number always parses */
 
 	snprintf(text, sizeof(text), lower ? "%s:" : "%s",
 		 ms_format_number(num, v > 0 ? floor(v) : 0));
-	ms_range_parse(text, MS_RANGE_PLAIN, r, err, sizeof(err));
+	ms_range_parse(text, MS_RANGE_PLAIN, r, &err);
+	ms_buf_free(&err);
 }
 
 static void add_perf(struct ms_result *r, const char *path, const char *what, double value,
@@ -994,9 +1004,11 @@ static void target_perf(struct ms_result *r, const struct settings *s, const str
 	if (t->report.has_counts && ms_space_compute(&t->report.counts, &sp))
 		space_perf(r, s, t, &sp);
 	if (t->report.has_counts) {
-		char num[MS_NUMBER_MAX], err[64];
+		char num[MS_NUMBER_MAX];
+		struct ms_buf err = MS_BUF_INIT;	/* a number always parses */
 		ms_range_parse(ms_format_number(num, s->probe_timeout), MS_RANGE_PLAIN,
-			       &probe_crit, err, sizeof(err));
+			       &probe_crit, &err);
+		ms_buf_free(&err);
 		add_perf(r, t->path, "latency", microseconds(t->report.latency), "s", NULL,
 			 &probe_crit, false, 0);
 	}

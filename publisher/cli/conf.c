@@ -225,11 +225,12 @@ static bool parse_long(struct parse *p, const char *key, const char *v,
 
 static bool parse_seconds(struct parse *p, const char *key, const char *v, long *out)
 {
-	char why[128];
+	struct ms_buf why = MS_BUF_INIT;
 	double secs;
 
-	if (!ms_duration_parse(v, &secs, why, sizeof(why))) {
-		fail(p, "%s: %s", key, why);
+	if (!ms_duration_parse(v, &secs, &why)) {
+		fail(p, "%s: %s", key, ms_buf_str(&why));
+		ms_buf_free(&why);
 		return false;
 	}
 	if (secs < 0 || secs > 365.0 * 86400) {
