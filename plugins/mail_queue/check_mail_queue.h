@@ -103,9 +103,16 @@ void check_exim_dir(const struct settings *set, const char *spool);
 
 /*
  * Runs fn in a probe child (a spool on a hung filesystem cannot block the
- * plugin past its deadline) and copies its answer of exactly size bytes;
- * ends the run when the child cannot start or fails.
+ * plugin past its deadline) and copies its answer of size bytes; what the
+ * child wrote after it (a sentence why it could not read the spool) is
+ * added to text. Ends the run when the child cannot start or fails.
  */
-void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size);
+void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size, struct ms_buf *text);
+
+/*
+ * In the child: writes the answer of size bytes and then text, which it
+ * frees. Returns the child's exit status (1: the pipe refused them).
+ */
+int answer_parent(int fd, const void *answer, size_t size, struct ms_buf *text);
 
 #endif

@@ -11,7 +11,6 @@
 
 #include "check_mail_queue.h"
 #include "eximspool.h"
-#include "fdio.h"
 #include "lines.h"
 #include "runcmd.h"
 #include "xalloc.h"
@@ -83,47 +82,51 @@ static bool run_exim_bp(struct snapshot *s, struct ms_buf *err)
 	return ok;
 }
 
+/* What the spool child answers; the sentence why the scan failed follows. */
+struct exim_answer {
+	int scan_errno;		/* 0, or why the scan failed */
+	struct exim_scan scan;
+};
+
 static int exim_spool_child(void *arg, int fd)
 {
-	struct exim_scan scan;
+	struct exim_answer a;
+	struct ms_buf why = MS_BUF_INIT;
 
 	spool_privileges();
-	if (!exim_scan_spool(arg, &scan) && scan.error_errno == 0)
-		scan.error_errno = EIO;	/* a failure always carries an errno */
-	return ms_write_all(fd, &scan, sizeof(scan)) ? 0 : 1;
+	a.scan_errno = exim_scan_spool(arg, &a.scan, &why);
+	return answer_parent(fd, &a, sizeof(a), &why);
 }
 
 void probe_exim(const struct settings *set, struct snapshot *s)
 {
 	const char *spool = s->queue_dir = exim_spool_dir(set);
 	struct ms_buf spool_err = MS_BUF_INIT, cmd_err = MS_BUF_INIT;
-	struct exim_scan scan;
+	struct exim_answer a;
+	const struct exim_scan *scan = &a.scan;
 
 	if (set->method != METHOD_COMMAND)
 		check_exim_dir(set, spool);
 
 	if (set->method != METHOD_COMMAND) {
 		ms_step("reading the Exim spool in %s", spool);
-		ask_probe(exim_spool_child, (void *)spool, &scan, sizeof(scan));
-		if (scan.error_errno == 0) {
-			s->q[EXIM_QUEUED].count = scan.queued;
-			s->q[EXIM_QUEUED].has_oldest = scan.has_oldest_queued;
-			s->q[EXIM_QUEUED].oldest = scan.oldest_queued;
-			s->q[EXIM_FROZEN].count = scan.frozen;
-			s->q[EXIM_FROZEN].has_oldest = scan.has_oldest_frozen;
-			s->q[EXIM_FROZEN].oldest = scan.oldest_frozen;
-			s->q[EXIM_QUEUED].bytes = scan.queued_bytes;
-			s->q[EXIM_FROZEN].bytes = scan.frozen_bytes;
-			s->damaged = scan.damaged;
-			s->vanished = scan.vanished;
+		ask_probe(exim_spool_child, (void *)spool, &a, sizeof(a), &spool_err);
+		if (a.scan_errno == 0) {
+			s->q[EXIM_QUEUED].count = scan->queued;
+			s->q[EXIM_QUEUED].has_oldest = scan->has_oldest_queued;
+			s->q[EXIM_QUEUED].oldest = scan->oldest_queued;
+			s->q[EXIM_FROZEN].count = scan->frozen;
+			s->q[EXIM_FROZEN].has_oldest = scan->has_oldest_frozen;
+			s->q[EXIM_FROZEN].oldest = scan->oldest_frozen;
+			s->q[EXIM_QUEUED].bytes = scan->queued_bytes;
+			s->q[EXIM_FROZEN].bytes = scan->frozen_bytes;
+			s->damaged = scan->damaged;
+			s->vanished = scan->vanished;
 			s->corrupt_known = true;
 			s->source = ms_xasprintf("the spool %s", spool);
 			return;
 		}
-		ms_buf_printf(&spool_err, "cannot read %s: %s", scan.error_path,
-			      strerror(scan.error_errno));
-		if (set->method == METHOD_SPOOL ||
-		    (scan.error_errno != EACCES && scan.error_errno != EPERM))
+		if (set->method == METHOD_SPOOL || (a.scan_errno != EACCES && a.scan_errno != EPERM))
 			ms_die(MS_UNKNOWN, "%s", ms_buf_str(&spool_err));
 	}
 	if (!run_exim_bp(s, &cmd_err))

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "check_mail_queue.h"
-#include "fdio.h"
 #include "lines.h"
 #include "pfconf.h"
 #include "pfqscan.h"
@@ -154,7 +153,7 @@ struct spool_answer {
 	char missing[16];	/* a directory every Postfix spool has, not found there */
 	enum master_state master;
 	long master_pid;
-	bool scanned;
+	int scan_errno;		/* 0, or why the scan failed (the sentence follows) */
 	struct pfq_scan scan;
 };
 
@@ -186,6 +185,7 @@ static int postfix_spool_child(void *arg, int fd)
 {
 	const struct spool_question *q = arg;
 	struct spool_answer a;
+	struct ms_buf why = MS_BUF_INIT;
 
 	spool_privileges();
 	memset(&a, 0, sizeof(a));
@@ -193,14 +193,14 @@ static int postfix_spool_child(void *arg, int fd)
 	if (stat(q->queue_dir, &sb) != 0 ? errno == ENOENT || errno == ENOTDIR
 					 : !S_ISDIR(sb.st_mode)) {
 		a.no_spool = true;
-		return ms_write_all(fd, &a, sizeof(a)) ? 0 : 1;
+		return answer_parent(fd, &a, sizeof(a), &why);
 	}
 	if (!looks_like_postfix_spool(q->queue_dir, a.missing, sizeof(a.missing)))
-		return ms_write_all(fd, &a, sizeof(a)) ? 0 : 1;
+		return answer_parent(fd, &a, sizeof(a), &why);
 	a.master = postfix_master_state(q->queue_dir, &a.master_pid);
 	if (q->opts.queues != 0)
-		a.scanned = pfq_scan(q->queue_dir, &q->opts, &a.scan);
-	return ms_write_all(fd, &a, sizeof(a)) ? 0 : 1;
+		a.scan_errno = pfq_scan(q->queue_dir, &q->opts, &a.scan, &why);
+	return answer_parent(fd, &a, sizeof(a), &why);
 }
 
 static void note_master_state(struct snapshot *s, const struct spool_answer *a)
@@ -254,8 +254,8 @@ static void take_maildrop_entered(struct snapshot *s, const struct pfq_scan *sca
 /*
  * Whether the master runs and what the spool's queues given by queues
  * hold: all of them, only maildrop (for the command method: when its
- * files got there, which postqueue -j does not say), or none. false (with
- * err) when the spool could not be read.
+ * files got there, which postqueue -j does not say), or none. false when
+ * the spool could not be read: err gets why, *err_errno its errno.
  */
 static bool read_postfix_spool(struct snapshot *s, unsigned queues, struct ms_buf *err,
 			       int *err_errno)
@@ -266,7 +266,7 @@ static bool read_postfix_spool(struct snapshot *s, unsigned queues, struct ms_bu
 	ms_step(queues == PFQ_ALL_QUEUES ? "reading the Postfix queue in %s"
 		: queues != 0 ? "reading %s/pid/master.pid and maildrop"
 		: "reading %s/pid/master.pid", s->queue_dir);
-	ask_probe(postfix_spool_child, &q, &a, sizeof(a));
+	ask_probe(postfix_spool_child, &q, &a, sizeof(a), err);
 	if (a.no_spool)
 		ms_die(MS_UNKNOWN, "no Postfix spool at %s (check --queue-dir or queue_directory)",
 		       s->queue_dir);
@@ -277,10 +277,8 @@ static bool read_postfix_spool(struct snapshot *s, unsigned queues, struct ms_bu
 	note_master_state(s, &a);
 	if (queues == 0)
 		return true;
-	if (!a.scanned) {
-		*err_errno = a.scan.error_errno;
-		ms_buf_printf(err, "cannot read %s: %s", a.scan.error_path,
-			      strerror(a.scan.error_errno));
+	if (a.scan_errno != 0) {
+		*err_errno = a.scan_errno;
 		return false;
 	}
 	if (queues == PFQ_ALL_QUEUES)
@@ -296,7 +294,7 @@ struct pq_run {
 	bool tally;		/* tally deferral reasons and domains here: */
 	struct ms_tally reasons, domains;
 	uint64_t bad_lines;
-	char first_error[200];
+	struct ms_buf first_error;	/* what was wrong with the first of them */
 	bool down;		/* postqueue says the mail system is down */
 	bool direct;		/* and, as root, read the queue itself (showq was down) */
 };
@@ -320,20 +318,21 @@ static void pq_on_line(void *arg, const char *line, size_t len, bool too_long)
 {
 	struct pq_run *run = arg;
 	struct pq_message m;
-	char err[160];
+	struct ms_buf err = MS_BUF_INIT;
 
 	if (len == 0)
 		return;
-	if (too_long || !pq_message_parse(line, len, &m, err, sizeof(err))) {
+	if (too_long || !pq_message_parse(line, len, &m, &err)) {
 		if (run->bad_lines++ == 0)
-			snprintf(run->first_error, sizeof(run->first_error), "%s",
-				 too_long ? "a line longer than 64 MiB" : err);
+			ms_buf_puts(&run->first_error,
+				    too_long ? "a line longer than 64 MiB" : ms_buf_str(&err));
+		ms_buf_free(&err);
 		return;
 	}
 	int q = pfq_queue_parse(m.queue_name, strlen(m.queue_name));
 	if (q < 0) {
 		if (run->bad_lines++ == 0)
-			snprintf(run->first_error, sizeof(run->first_error), "unknown queue");
+			ms_buf_puts(&run->first_error, "unknown queue");
 	} else {
 		if (run->count)
 			queue_add(&run->s->q[q], (uint64_t)m.message_size, m.arrival_time);
@@ -377,7 +376,8 @@ static bool run_postqueue(const char *config_dir, struct pq_run *run, struct ms_
 	if (!ok) {
 		char *detail = run->bad_lines == 0 ? NULL
 			       : ms_xasprintf("%llu lines it printed are not understood (%s)",
-					      (unsigned long long)run->bad_lines, run->first_error);
+					      (unsigned long long)run->bad_lines,
+					      ms_buf_str(&run->first_error));
 		ms_cmd_failure(err, "postqueue -j", &res, detail);
 		free(detail);
 	}
@@ -420,6 +420,7 @@ static void postqueue_pass(const struct settings *set, struct snapshot *s, bool 
 		ms_tally_init(&run.domains, 5000);
 	}
 	bool ok = run_postqueue(s->config_dir, &run, &err);
+	ms_buf_free(&run.first_error);
 	/* What postqueue says when the master is not running. */
 	if (((!ok && run.down) || run.direct) && !s->mta_down) {
 		s->mta_down = true;

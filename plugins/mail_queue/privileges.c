@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check_mail_queue.h"
+#include "fdio.h"
 #include "pfconf.h"
 
 /*
@@ -187,7 +188,7 @@ void check_exim_dir(const struct settings *set, const char *spool)
  */
 
 /* Runs fn in a child and copies its answer of exactly size bytes. */
-void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size)
+void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size, struct ms_buf *text)
 {
 	struct ms_probe p;
 	struct ms_buf err = MS_BUF_INIT;
@@ -199,12 +200,23 @@ void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size)
 	if (p.state == MS_PROBE_TIMED_OUT)
 		for (;;)
 			pause();	/* the deadline fires now and names the step */
-	bool ok = p.state == MS_PROBE_DONE && p.exit_status == 0 && p.answer.len == size;
-	if (ok)
+	bool ok = p.state == MS_PROBE_DONE && p.exit_status == 0 && p.answer.len >= size;
+	if (ok) {
 		memcpy(answer, p.answer.data, size);
+		ms_buf_add(text, p.answer.data + size, p.answer.len - size);
+	}
 	int sig = p.state == MS_PROBE_FAILED ? p.term_signal : 0;
 	ms_probe_free(&p);
 	if (!ok)
 		ms_die(MS_UNKNOWN, "the child process reading the spool failed%s%s",
 		       sig ? ": " : "", sig ? strsignal(sig) : "");
+}
+
+int answer_parent(int fd, const void *answer, size_t size, struct ms_buf *text)
+{
+	bool ok = ms_write_all(fd, answer, size) &&
+		  ms_write_all(fd, ms_buf_str(text), text->len);
+
+	ms_buf_free(text);
+	return ok ? 0 : 1;
 }
