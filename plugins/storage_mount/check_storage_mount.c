@@ -209,10 +209,10 @@ static void add_path_option(struct settings *s, const char *name, const char *ar
 static void limit_option(const char *name, const char *arg, bool bytes,
 			 struct ms_space_limit *l)
 {
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	if (!ms_space_limit_parse(arg, bytes, l, err, sizeof(err)))
-		ms_usage_error("invalid limit '%s' for %s: %s", arg, name, err);
+	if (!ms_space_limit_parse(arg, bytes, l, &err))
+		ms_usage_error("invalid limit '%s' for %s: %s", arg, name, ms_buf_str(&err));
 }
 
 static void check_settings(struct settings *s)
@@ -310,7 +310,7 @@ struct run {
 	struct target *targets;
 	size_t ntargets, cap_targets;
 	int state_fd;			/* -1: no memory of stuck probes */
-	char state_error[1024];
+	struct ms_buf state_error;	/* why not, or why one was not remembered */
 };
 
 static struct target *find_target(struct run *run, const char *path)
@@ -334,11 +334,11 @@ static void add_target(struct run *run, const char *path)
 
 static void load_tables(const struct settings *s, struct run *run)
 {
-	char err[512];
+	struct ms_buf err = MS_BUF_INIT;
 
 	ms_step("reading %s", MOUNTINFO);
-	if (!ms_mountinfo_read(MOUNTINFO, &run->mounts, err, sizeof(err)))
-		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", err);
+	if (!ms_mountinfo_read(MOUNTINFO, &run->mounts, &err))
+		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", ms_buf_str(&err));
 	bool system_fstab = !s->fstab_all && !s->fstab_file_given;
 	/* no /etc/fstab (a container): -p mounts are checked without it */
 	if (system_fstab && access(s->fstab_file, F_OK) != 0)
@@ -350,10 +350,10 @@ static void load_tables(const struct settings *s, struct run *run)
 	 * every check UNKNOWN. --fstab and --fstab-file still insist.
 	 */
 	bool ok = system_fstab
-		? ms_fstab_read_lenient(s->fstab_file, &run->fstab, err, sizeof(err))
-		: ms_fstab_read(s->fstab_file, &run->fstab, err, sizeof(err));
+		? ms_fstab_read_lenient(s->fstab_file, &run->fstab, &err)
+		: ms_fstab_read(s->fstab_file, &run->fstab, &err);
 	if (!ok)
-		ms_die(MS_UNKNOWN, "%s (give a readable --fstab-file)", err);
+		ms_die(MS_UNKNOWN, "%s (give a readable --fstab-file)", ms_buf_str(&err));
 }
 
 /* An fstab entry that --fstab checks: a real mount point, not noauto, of a wanted type. */
@@ -449,8 +449,7 @@ static bool wants_probe(const struct settings *s, const struct target *t)
 static void open_state_dir(const struct settings *s, struct run *run)
 {
 	ms_step("opening the state directory %s", s->state_dir);
-	run->state_fd = ms_statedir_open(s->state_dir, run->state_error,
-					 sizeof(run->state_error));
+	run->state_fd = ms_statedir_open(s->state_dir, &run->state_error);
 }
 
 /* A probe of an earlier run that is still stuck: report it, do not add another. */
@@ -508,7 +507,7 @@ static void read_stuck_states(struct run *run)
 /* A probe that did not answer: remember it, so the next run does not add another. */
 static void remember_stuck(struct run *run, struct target *t)
 {
-	char err[512];
+	struct ms_buf err = MS_BUF_INIT;
 
 	if (!t->has_stuck || run->state_fd < 0)
 		return;
@@ -520,9 +519,12 @@ static void remember_stuck(struct run *run, struct target *t)
 		.path = t->path,
 	};
 	snprintf(l.step, sizeof(l.step), "%s", t->has_report ? t->report.doing : "starting");
-	if (!ms_linger_save(run->state_fd, &l, err, sizeof(err)))
-		snprintf(run->state_error, sizeof(run->state_error),
-			 "cannot remember the stuck probe of %s: %s", t->path, err);
+	if (!ms_linger_save(run->state_fd, &l, &err)) {
+		ms_buf_reset(&run->state_error);	/* the last one is said */
+		ms_buf_printf(&run->state_error, "cannot remember the stuck probe of %s: %s",
+			      t->path, ms_buf_str(&err));
+		ms_buf_free(&err);
+	}
 }
 
 /* Each running probe holds a pipe: let a long fstab use what the hard limit allows. */
@@ -608,7 +610,7 @@ static void probe_all(const struct settings *s, struct run *run)
 /* Automounts triggered by the probes are mounts now: see what they are. */
 static void reresolve_automounts(struct run *run)
 {
-	char err[512];
+	struct ms_buf err = MS_BUF_INIT;
 	bool any = false;
 
 	for (size_t i = 0; i < run->ntargets; i++)
@@ -616,8 +618,8 @@ static void reresolve_automounts(struct run *run)
 	if (!any)
 		return;
 	ms_step("reading %s again after the automounts", MOUNTINFO);
-	if (!ms_mountinfo_read(MOUNTINFO, &run->remounts, err, sizeof(err)))
-		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", err);
+	if (!ms_mountinfo_read(MOUNTINFO, &run->remounts, &err))
+		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", ms_buf_str(&err));
 	for (size_t i = 0; i < run->ntargets; i++) {
 		struct target *t = &run->targets[i];
 		if (t->probed && t->idle_autofs)
@@ -1087,9 +1089,9 @@ static void report(const struct settings *s, struct run *run)
 	 * The state directory only remembers stuck probes for later runs: a
 	 * problem with it is said, but the mounts' verdict stays what it is.
 	 */
-	if (run->state_error[0])
+	if (run->state_error.len > 0)
 		ms_result_line(r, "%s; stuck probes are not remembered across runs",
-			       run->state_error);
+			       ms_buf_str(&run->state_error));
 	if (ms_verbosity() > 0)
 		for (size_t i = 0; i < run->fstab.nskipped; i++)
 			ms_result_line(r, "%s: line %d skipped (no device, mount point and type), "
