@@ -203,7 +203,8 @@ void ask_probe(ms_probe_fn fn, void *question, void *answer, size_t size, struct
 	bool ok = p.state == MS_PROBE_DONE && p.exit_status == 0 && p.answer.len >= size;
 	if (ok) {
 		memcpy(answer, p.answer.data, size);
-		ms_buf_add(text, p.answer.data + size, p.answer.len - size);
+		if (p.answer.len > size)
+			ms_buf_add(text, p.answer.data + size, p.answer.len - size);
 	}
 	int sig = p.state == MS_PROBE_FAILED ? p.term_signal : 0;
 	ms_probe_free(&p);
