@@ -66,10 +66,12 @@ END_TEST
 static const char *mailbox_of(const char *url)
 {
 	static char name[256];
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_imap_opts opts = { .url = url, .user = "u", .password = "p" };
-	struct ms_imap *imap = ms_imap_new(&opts, err, sizeof(err));
+	struct ms_imap *imap = ms_imap_new(&opts, &err);
 
+	ck_assert_msg((imap == NULL) == (err.len > 0), "a failure says why, only a failure");
+	ms_buf_free(&err);
 	if (!imap)
 		return NULL;
 	snprintf(name, sizeof(name), "%s %s", ms_imap_server(imap), ms_imap_mailbox(imap));
