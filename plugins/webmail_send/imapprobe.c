@@ -196,10 +196,9 @@ static enum ms_curl_failure run(struct ms_imap *imap, const char *folder, const 
 	return kind;
 }
 
-static enum ms_curl_failure refuse_name(const char *what, const char *name, struct ms_buf *err)
+static enum ms_curl_failure refuse_search(const char *search, struct ms_buf *err)
 {
-	return ms_curl_fail(err, MS_CURL_OTHER, "the %s '%.200s' contains a line break", what,
-			    name);
+	return ms_curl_fail(err, MS_CURL_OTHER, "the search '%.200s' contains a line break", search);
 }
 
 /* Runs a UID SEARCH command in folder and reads the UIDs of its answer. */
@@ -226,7 +225,7 @@ enum ms_curl_failure ms_imap_search_header(struct ms_imap *imap, const char *fol
 	ms_buf_puts(&cmd, "UID SEARCH HEADER ");
 	if (!ms_imap_quote(&cmd, name) || (ms_buf_putc(&cmd, ' '), !ms_imap_quote(&cmd, value))) {
 		ms_buf_free(&cmd);
-		return refuse_name("search", value, err);
+		return refuse_search(value, err);
 	}
 	kind = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
 	ms_buf_free(&cmd);
@@ -240,7 +239,7 @@ enum ms_curl_failure ms_imap_search(struct ms_imap *imap, const char *folder,
 	enum ms_curl_failure kind;
 
 	if (strpbrk(criteria, "\r\n"))
-		return refuse_name("search", criteria, err);
+		return refuse_search(criteria, err);
 	ms_buf_printf(&cmd, "UID SEARCH %s", criteria);
 	kind = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
 	ms_buf_free(&cmd);
@@ -262,26 +261,6 @@ enum ms_curl_failure ms_imap_delete(struct ms_imap *imap, const char *folder,
 	kind = run(imap, folder, ms_buf_str(&cmd), &answer, err);
 	if (kind == MS_CURL_OK)
 		kind = run(imap, folder, "EXPUNGE", &answer, err);
-	ms_buf_free(&cmd);
-	ms_buf_free(&answer);
-	return kind;
-}
-
-enum ms_curl_failure ms_imap_count(struct ms_imap *imap, const char *folder, long *messages,
-				   struct ms_buf *err)
-{
-	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
-	enum ms_curl_failure kind;
-
-	ms_buf_puts(&cmd, "STATUS ");
-	if (!ms_imap_quote(&cmd, folder)) {
-		ms_buf_free(&cmd);
-		return refuse_name("folder name", folder, err);
-	}
-	ms_buf_puts(&cmd, " (MESSAGES)");
-	kind = run(imap, NULL, ms_buf_str(&cmd), &answer, err);
-	if (kind == MS_CURL_OK && !ms_imap_parse_status(answer.data, answer.len, messages))
-		kind = ms_curl_fail(err, MS_CURL_PROTOCOL, "no STATUS answer for '%.200s'", folder);
 	ms_buf_free(&cmd);
 	ms_buf_free(&answer);
 	return kind;
@@ -337,29 +316,4 @@ bool ms_imap_parse_search(const char *resp, size_t len, struct ms_uids *uids)
 		}
 	}
 	return seen;
-}
-
-bool ms_imap_parse_status(const char *resp, size_t len, long *messages)
-{
-	const char *s = resp ? resp : "", *end = s + (resp ? len : 0), *line;
-	size_t n;
-
-	while (next_line(&s, end, &line, &n)) {
-		if (!starts_with_ci(line, n, "* STATUS "))
-			continue;
-		const char *open = memchr(line, '(', n);
-		for (const char *p = open; p && p + 9 < line + n; p++) {
-			if (strncasecmp(p, "MESSAGES ", 9) != 0)
-				continue;
-			long v = 0;
-			const char *q = p + 9;
-			if (q >= line + n || !isdigit((unsigned char)*q))
-				return false;
-			for (; q < line + n && isdigit((unsigned char)*q) && v < 1000000000L; q++)
-				v = v * 10 + (*q - '0');
-			*messages = v;
-			return true;
-		}
-	}
-	return false;
 }

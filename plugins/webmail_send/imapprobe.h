@@ -74,17 +74,12 @@ enum ms_curl_failure ms_imap_search(struct ms_imap *imap, const char *folder,
 enum ms_curl_failure ms_imap_delete(struct ms_imap *imap, const char *folder,
 				    const struct ms_uids *uids, struct ms_buf *err);
 
-/* STATUS folder (MESSAGES); a failure when the folder does not exist. */
-enum ms_curl_failure ms_imap_count(struct ms_imap *imap, const char *folder, long *messages,
-				   struct ms_buf *err);
-
 /* Commands sent and connections opened so far (for bench/). */
 unsigned ms_imap_requests(const struct ms_imap *imap);
 unsigned ms_imap_connections(const struct ms_imap *imap);
 
-/* Parsers of untagged answers, public for the unit tests. */
+/* The parser of SEARCH answers, public for the unit tests. */
 bool ms_imap_parse_search(const char *resp, size_t len, struct ms_uids *uids);
-bool ms_imap_parse_status(const char *resp, size_t len, long *messages);
 
 /* Appends s as an IMAP quoted string; false (nothing appended) for CR, LF or NUL. */
 bool ms_imap_quote(struct ms_buf *b, const char *s);
