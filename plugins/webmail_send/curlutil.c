@@ -81,7 +81,8 @@ void ms_curl_free(CURL *curl)
 	free(st);
 }
 
-_Noreturn void ms_curl_await_deadline(void)
+/* The plugin's deadline is (about to be) reached: let it end the run. */
+static _Noreturn void await_deadline(void)
 {
 	/* the SIGALRM handler prints the timeout message and exits */
 	for (;;) {
@@ -101,7 +102,7 @@ void ms_curl_arm(CURL *curl)
 	}
 	left = deadline - ms_now_ms();
 	if (left <= DEADLINE_SLACK_MS)
-		ms_curl_await_deadline();
+		await_deadline();
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
 	/* a connect that never completes still leaves time for the message */
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
@@ -210,7 +211,7 @@ enum ms_curl_failure ms_curl_describe(CURL *curl, CURLcode rc, struct ms_buf *er
 	enum ms_curl_failure kind = classify(rc);
 
 	if (kind == MS_CURL_TIMEOUT && ms_deadline_at() - ms_now_ms() <= DEADLINE_SLACK_MS)
-		ms_curl_await_deadline();
+		await_deadline();
 	/* libcurl's own sentence is the most precise; it may quote the peer */
 	const char *reason = ms_curl_reason(curl);
 	const char *why = reason[0] ? reason : curl_easy_strerror(rc);

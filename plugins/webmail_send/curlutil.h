@@ -80,7 +80,4 @@ enum ms_curl_protocol { MS_CURL_HTTP, MS_CURL_IMAP };
  */
 void ms_curl_trace(CURL *curl, enum ms_curl_protocol protocol);
 
-/* The plugin's deadline is (about to be) reached: let it end the run. */
-_Noreturn void ms_curl_await_deadline(void);
-
 #endif
