@@ -155,6 +155,28 @@ static void set_threshold(const char *name, const char *arg, int flags,
 		ms_opt_range(name, arg, flags, level == WARN ? &t->warning : &t->critical);
 }
 
+static enum mta parse_mta(const char *name, const char *arg)
+{
+	if (strcmp(arg, "auto") == 0)
+		return MTA_AUTO;
+	if (strcmp(arg, "postfix") == 0)
+		return MTA_POSTFIX;
+	if (strcmp(arg, "exim") == 0)
+		return MTA_EXIM;
+	ms_usage_error("invalid value '%s' for %s (use auto, postfix or exim)", arg, name);
+}
+
+static enum method parse_method(const char *name, const char *arg)
+{
+	if (strcmp(arg, "auto") == 0)
+		return METHOD_AUTO;
+	if (strcmp(arg, "spool") == 0)
+		return METHOD_SPOOL;
+	if (strcmp(arg, "command") == 0)
+		return METHOD_COMMAND;
+	ms_usage_error("invalid value '%s' for %s (use auto, spool or command)", arg, name);
+}
+
 static void parse_options(int argc, char **argv, struct settings *s)
 {
 	const char *name;
@@ -163,26 +185,10 @@ static void parse_options(int argc, char **argv, struct settings *s)
 	while ((c = ms_plugin_getopt(argc, argv, &name)) != -1) {
 		switch (c) {
 		case OPT_MTA:
-			if (strcmp(optarg, "auto") == 0)
-				s->mta = MTA_AUTO;
-			else if (strcmp(optarg, "postfix") == 0)
-				s->mta = MTA_POSTFIX;
-			else if (strcmp(optarg, "exim") == 0)
-				s->mta = MTA_EXIM;
-			else
-				ms_usage_error("invalid value '%s' for %s (use auto, postfix or exim)",
-					       optarg, name);
+			s->mta = parse_mta(name, optarg);
 			break;
 		case OPT_METHOD:
-			if (strcmp(optarg, "auto") == 0)
-				s->method = METHOD_AUTO;
-			else if (strcmp(optarg, "spool") == 0)
-				s->method = METHOD_SPOOL;
-			else if (strcmp(optarg, "command") == 0)
-				s->method = METHOD_COMMAND;
-			else
-				ms_usage_error("invalid value '%s' for %s (use auto, spool or command)",
-					       optarg, name);
+			s->method = parse_method(name, optarg);
 			break;
 		case OPT_QUEUE_DIR:
 			s->queue_dir = optarg;
