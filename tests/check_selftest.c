@@ -123,15 +123,16 @@ static _Noreturn int hang_forever(void *arg, int fd)
 
 static void run_child_sleep(double seconds)
 {
-	char arg[64], err[256], how[64];
+	char arg[64], how[64];
+	struct ms_buf err = MS_BUF_INIT;
 	char *argv[] = { "sleep", arg, NULL };
 	struct ms_cmd_opts opts = { .timeout_ms = -1 };
 	struct ms_cmd_result res;
 
 	snprintf(arg, sizeof(arg), "%g", seconds);
 	ms_step("waiting for the child 'sleep %s'", arg);
-	if (!ms_cmd_run(argv, &opts, &res, err, sizeof(err)))
-		ms_die(MS_UNKNOWN, "%s", err);
+	if (!ms_cmd_run(argv, &opts, &res, &err))
+		ms_die(MS_UNKNOWN, "%s", ms_buf_str(&err));
 	if (!res.exited || res.exit_status != 0)
 		ms_die(MS_UNKNOWN, "sleep %s", ms_cmd_describe(&res, how, sizeof(how)));
 	ms_cmd_result_free(&res);
@@ -140,9 +141,11 @@ static void run_child_sleep(double seconds)
 static void run_probe_hang(void)
 {
 	struct ms_probe p;
+	struct ms_buf err = MS_BUF_INIT;
 
 	ms_step("waiting for a probe that never answers");
-	ms_probe_start(&p, hang_forever, NULL);
+	if (!ms_probe_start(&p, hang_forever, NULL, &err))
+		ms_die(MS_UNKNOWN, "cannot start a probe: %s", ms_buf_str(&err));
 	ms_probe_wait(&p, 1, ms_deadline_at());
 	ms_probe_free(&p);
 }

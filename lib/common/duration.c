@@ -135,7 +135,7 @@ static const struct unit *match_unit(const char *p, size_t *len)
 }
 
 /* Reads the parts of s into sum; false with a sentence in err. */
-static bool add_parts(const char *s, struct decimal *sum, char *err, size_t errlen)
+static bool add_parts(const char *s, struct decimal *sum, struct ms_buf *err)
 {
 	const char *p = s;
 	unsigned last_factor = UINT_MAX, last_decimals = 0;
@@ -146,15 +146,15 @@ static bool add_parts(const char *s, struct decimal *sum, char *err, size_t errl
 		size_t numlen = strspn(p, "0123456789.");
 		double value;
 		if (numlen == 0 || !ms_parse_decimal(p, numlen, &value)) {
-			snprintf(err, errlen, "expected a number at '%s'", p);
+			ms_buf_printf(err, "expected a number at '%s'", p);
 			goto out;
 		}
 		decimal_from_text(&part, p, numlen);
 		p += numlen;
 		if (*p == '\0') {
 			if (p - numlen != s) {
-				snprintf(err, errlen, "missing unit after '%.*s' (use s, m, h or d)",
-					 (int)numlen, p - numlen);
+				ms_buf_printf(err, "missing unit after '%.*s' (use s, m, h or d)",
+					      (int)numlen, p - numlen);
 				goto out;
 			}
 			decimal_add(sum, &part); /* a bare number: seconds */
@@ -163,12 +163,12 @@ static bool add_parts(const char *s, struct decimal *sum, char *err, size_t errl
 		size_t ulen;
 		const struct unit *u = match_unit(p, &ulen);
 		if (u == NULL) {
-			snprintf(err, errlen, "unknown unit '%c' (use s, m, h or d)", *p);
+			ms_buf_printf(err, "unknown unit '%c' (use s, m, h or d)", *p);
 			goto out;
 		}
 		if (u->factor > last_factor ||
 		    (u->factor == last_factor && u->decimals <= last_decimals)) {
-			snprintf(err, errlen, "units must go from the largest down, as in 1h30m");
+			ms_buf_puts(err, "units must go from the largest down, as in 1h30m");
 			goto out;
 		}
 		last_factor = u->factor;
@@ -184,22 +184,22 @@ out:
 	return ok;
 }
 
-bool ms_duration_parse(const char *s, double *seconds, char *err, size_t errlen)
+bool ms_duration_parse(const char *s, double *seconds, struct ms_buf *err)
 {
 	struct decimal sum = { MS_BUF_INIT, 0 };
 
 	if (*s == '\0') {
-		snprintf(err, errlen, "empty duration");
+		ms_buf_puts(err, "empty duration");
 		return false;
 	}
-	if (!add_parts(s, &sum, err, errlen)) {
+	if (!add_parts(s, &sum, err)) {
 		ms_buf_free(&sum.digits);
 		return false;
 	}
 	double total = decimal_value(&sum);
 	ms_buf_free(&sum.digits);
 	if (!isfinite(total)) {
-		snprintf(err, errlen, "duration too large");
+		ms_buf_puts(err, "duration too large");
 		return false;
 	}
 	*seconds = total;

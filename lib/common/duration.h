@@ -10,12 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /*
- * Parses s into seconds. On error returns false and writes a sentence
- * that says what is wrong into err (e.g. "unknown unit 'x' (use s, m, h
- * or d)"); the caller adds which option it was.
+ * Parses s into seconds. On error returns false and adds a sentence that
+ * says what is wrong to err (e.g. "unknown unit 'x' (use s, m, h or
+ * d)"); the caller adds which option it was.
  */
-bool ms_duration_parse(const char *s, double *seconds, char *err, size_t errlen);
+bool ms_duration_parse(const char *s, double *seconds, struct ms_buf *err);
 
 /*
  * A short human form: "0.002s", "45s", "4m05s", "4h12m", "3d04h". For the

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,22 @@ char *ms_xstrdup(const char *s)
 char *ms_xstrndup(const char *s, size_t n)
 {
 	return checked(strndup(s, n));
+}
+
+char *ms_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return ms_xstrdup("");	/* an encoding error in fmt, as ms_buf_printf */
+	char *s = ms_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 void ms_xgrow(void *array, size_t *cap, size_t need, size_t elem_size)

@@ -23,6 +23,8 @@ char *ms_xstrdup(const char *s);
  */
 void ms_xgrow(void *array, size_t *cap, size_t need, size_t elem_size);
 char *ms_xstrndup(const char *s, size_t n);
+/* A new string formatted as printf would print it, of any length. */
+char *ms_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Reports that memory ran out through the handler; never returns. */
 _Noreturn void ms_oom(void);

@@ -72,31 +72,31 @@ static int on_key(void *user, const char *section, const char *name, const char 
  * 0 when it had none, -1 on an error (described in err).
  */
 static int read_section(const char *file, const char *section, struct argvec *out,
-			char *err, size_t errlen)
+			struct ms_buf *err)
 {
 	struct section_reader rd = { section, out, 0, NULL };
 	FILE *f = fopen(file, "r");
 
 	if (f == NULL) {
-		snprintf(err, errlen, "cannot read extra-opts file %s: %s", file, strerror(errno));
+		ms_buf_printf(err, "cannot read extra-opts file %s: %s", file, strerror(errno));
 		return -1;
 	}
 	int rc = ini_parse_file(f, on_key, &rd);
 	fclose(f);
 	if (rc > 0) {
-		snprintf(err, errlen, "%s, line %d: not a 'key = value' line or a [section]",
-			 file, rc);
+		ms_buf_printf(err, "%s, line %d: not a 'key = value' line or a [section]",
+			      file, rc);
 		free(rd.bad_name);
 		return -1;
 	}
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot parse extra-opts file %s", file);
+		ms_buf_printf(err, "cannot parse extra-opts file %s", file);
 		free(rd.bad_name);
 		return -1;
 	}
 	if (rd.bad_name) {
-		snprintf(err, errlen, "%s, section [%s]: '%s' is not an option name", file,
-			 section, rd.bad_name);
+		ms_buf_printf(err, "%s, section [%s]: '%s' is not an option name", file,
+			      section, rd.bad_name);
 		free(rd.bad_name);
 		return -1;
 	}
@@ -152,7 +152,7 @@ static void free_argvec(struct argvec *a)
 	free(a->v);
 }
 
-static bool search_default(const char *section, struct argvec *out, char *err, size_t errlen)
+static bool search_default(const char *section, struct argvec *out, struct ms_buf *err)
 {
 	struct argvec files = { NULL, 0, 0 };
 	struct ms_buf tried = MS_BUF_INIT;
@@ -162,7 +162,7 @@ static bool search_default(const char *section, struct argvec *out, char *err, s
 	for (size_t i = 0; i < files.n && !ok; i++) {
 		if (access(files.v[i], F_OK) != 0)
 			continue;
-		int rc = read_section(files.v[i], section, out, err, errlen);
+		int rc = read_section(files.v[i], section, out, err);
 		if (rc < 0)
 			goto done;
 		ok = rc > 0;
@@ -170,10 +170,10 @@ static bool search_default(const char *section, struct argvec *out, char *err, s
 	}
 	if (!ok) {
 		if (tried.len)
-			snprintf(err, errlen, "no section [%s] in %s", section, ms_buf_str(&tried));
+			ms_buf_printf(err, "no section [%s] in %s", section, ms_buf_str(&tried));
 		else
-			snprintf(err, errlen, "--extra-opts: no configuration file found "
-				 "(set MP_CONFIG_FILE or create /etc/mailstatus/plugins.ini)");
+			ms_buf_printf(err, "--extra-opts: no configuration file found "
+				      "(set MP_CONFIG_FILE or create /etc/mailstatus/plugins.ini)");
 	}
 done:
 	free_argvec(&files);
@@ -183,7 +183,7 @@ done:
 
 /* Expands one locator "[SECTION][@FILE]" into out. */
 static bool expand_locator(const char *progname, const char *loc, struct argvec *out,
-			   char *err, size_t errlen)
+			   struct ms_buf *err)
 {
 	const char *at = strchr(loc, '@');
 	size_t slen = at ? (size_t)(at - loc) : strlen(loc);
@@ -191,12 +191,12 @@ static bool expand_locator(const char *progname, const char *loc, struct argvec 
 	bool ok;
 
 	if (at && at[1]) {
-		int rc = read_section(at + 1, section, out, err, errlen);
+		int rc = read_section(at + 1, section, out, err);
 		if (rc == 0)
-			snprintf(err, errlen, "no section [%s] in %s", section, at + 1);
+			ms_buf_printf(err, "no section [%s] in %s", section, at + 1);
 		ok = rc > 0;
 	} else {
-		ok = search_default(section, out, err, errlen);
+		ok = search_default(section, out, err);
 	}
 	free(section);
 	return ok;
@@ -208,7 +208,7 @@ static bool is_extra_opts(const char *arg)
 }
 
 bool ms_extraopts_expand(const char *progname, int *argc, char ***argv,
-			 struct ms_extraopts *owned, char *err, size_t errlen)
+			 struct ms_extraopts *owned, struct ms_buf *err)
 {
 	struct argvec extra = { NULL, 0, 0 }, result = { NULL, 0, 0 };
 	char **old = *argv;
@@ -222,7 +222,7 @@ bool ms_extraopts_expand(const char *progname, int *argc, char ***argv,
 			continue;
 		found = true;
 		ok = expand_locator(progname, old[i][sizeof(OPTION) - 1] ? old[i] + sizeof(OPTION) : "",
-				    &extra, err, errlen);
+				    &extra, err);
 	}
 	if (!ok || !found) {
 		free_argvec(&extra);

@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /* What an expansion allocated; ms_extraopts_release() frees it. */
 struct ms_extraopts {
 	char **argv;		/* the new vector, or NULL when argv was left as it was */
@@ -35,11 +37,11 @@ struct ms_extraopts {
 /*
  * Replaces *argv by a new vector (the strings of the old one are reused)
  * with every --extra-opts expanded; without one, *argv is left alone.
- * Returns false with a sentence in err when a file cannot be read, has an
- * error (file and line) or lacks the section.
+ * Returns false with a sentence added to err when a file cannot be read,
+ * has an error (file and line) or lacks the section.
  */
 bool ms_extraopts_expand(const char *progname, int *argc, char ***argv,
-			 struct ms_extraopts *owned, char *err, size_t errlen);
+			 struct ms_extraopts *owned, struct ms_buf *err);
 
 void ms_extraopts_release(struct ms_extraopts *owned);
 

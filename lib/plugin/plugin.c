@@ -183,7 +183,7 @@ static void scan_output_format(int argc, char **argv)
 
 void ms_plugin_init(const struct ms_plugin *p, int *argc, char ***argv)
 {
-	char err[1024];
+	struct ms_buf err = MS_BUF_INIT;
 
 	plugin = p;
 	ms_set_oom_handler(plugin_oom);
@@ -192,8 +192,9 @@ void ms_plugin_init(const struct ms_plugin *p, int *argc, char ***argv)
 	ms_step("reading the command line");
 	build_options();
 	scan_output_format(*argc, *argv);	/* for an error in --extra-opts */
-	if (!ms_extraopts_expand(p->name, argc, argv, &extra_opts, err, sizeof(err)))
-		ms_usage_error("%s", err);
+	if (!ms_extraopts_expand(p->name, argc, argv, &extra_opts, &err))
+		ms_usage_error("%s", ms_buf_str(&err));
+	ms_buf_free(&err);
 	scan_output_format(*argc, *argv);
 }
 
@@ -401,19 +402,21 @@ int ms_plugin_getopt(int argc, char **argv, const char **name)
 
 void ms_opt_range(const char *name, const char *arg, int flags, struct ms_range *r)
 {
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	if (!ms_range_parse(arg, flags, r, err, sizeof(err)))
-		ms_usage_error("invalid range '%s' for %s: %s", arg, name, err);
+	if (!ms_range_parse(arg, flags, r, &err))
+		ms_usage_error("invalid range '%s' for %s: %s", arg, name, ms_buf_str(&err));
+	ms_buf_free(&err);
 }
 
 double ms_opt_duration(const char *name, const char *arg)
 {
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 	double v;
 
-	if (!ms_duration_parse(arg, &v, err, sizeof(err)))
-		ms_usage_error("invalid duration '%s' for %s: %s", arg, name, err);
+	if (!ms_duration_parse(arg, &v, &err))
+		ms_usage_error("invalid duration '%s' for %s: %s", arg, name, ms_buf_str(&err));
+	ms_buf_free(&err);
 	return v;
 }
 

@@ -49,7 +49,7 @@ static int detach_stdio(int answer_fd)
 	return answer_fd;
 }
 
-void ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg)
+bool ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg, struct ms_buf *err)
 {
 	int fds[2];
 
@@ -58,17 +58,17 @@ void ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg)
 	p->started_ms = ms_now_ms();
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		p->state = MS_PROBE_FAILED;
-		snprintf(p->error, sizeof(p->error), "pipe: %s", strerror(errno));
-		return;
+		ms_buf_printf(err, "pipe: %s", strerror(errno));
+		return false;
 	}
 	fflush(NULL); /* the child must not write our buffered output again */
 	pid_t pid = fork();
 	if (pid < 0) {
 		p->state = MS_PROBE_FAILED;
-		snprintf(p->error, sizeof(p->error), "fork: %s", strerror(errno));
+		ms_buf_printf(err, "fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		return;
+		return false;
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -81,6 +81,7 @@ void ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg)
 	p->fd = fds[0];
 	p->state = MS_PROBE_RUNNING;
 	ms_deadline_watch_child(pid);
+	return true;
 }
 
 /* The pipe closed: the child has finished (or is about to). */
@@ -110,8 +111,6 @@ static void finish(struct ms_probe *p, int64_t deadline)
 	} else {
 		p->state = MS_PROBE_FAILED;
 		p->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-		snprintf(p->error, sizeof(p->error), "probe killed by signal %d",
-			 p->term_signal);
 	}
 }
 

@@ -37,11 +37,14 @@ struct ms_probe {
 	int term_signal;	/* with MS_PROBE_FAILED after a signal */
 	int64_t started_ms, ended_ms;	/* ended_ms: answer complete or gave up */
 	struct ms_buf answer;
-	char error[128];	/* with MS_PROBE_FAILED */
 };
 
-/* Forks a child running fn(arg, fd). Check p->state for MS_PROBE_FAILED. */
-void ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg);
+/*
+ * Forks a child running fn(arg, fd). False when it cannot (err gets why:
+ * "pipe: Too many open files"); p is then MS_PROBE_FAILED with no signal,
+ * and may be waited for and freed with the others.
+ */
+bool ms_probe_start(struct ms_probe *p, ms_probe_fn fn, void *arg, struct ms_buf *err);
 
 /*
  * Collects answers from n probes until each is done or the deadline

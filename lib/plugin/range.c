@@ -11,26 +11,27 @@
 #include "numfmt.h"
 #include "range.h"
 
-static bool parse_end(const char *s, size_t n, int flags, double *v,
-		      char *err, size_t errlen)
+static bool parse_end(const char *s, size_t n, int flags, double *v, struct ms_buf *err)
 {
 	char tmp[MS_RANGE_TEXT_MAX];
 
 	if (ms_parse_decimal(s, n, v))
 		return true;
 	if ((flags & MS_RANGE_DURATION) && n > 0 && n < sizeof(tmp) && s[0] != '-') {
-		char derr[128];
+		struct ms_buf derr = MS_BUF_INIT;	/* the reason below is the one to give */
 		memcpy(tmp, s, n);
 		tmp[n] = '\0';
-		if (ms_duration_parse(tmp, v, derr, sizeof(derr)))
+		bool ok = ms_duration_parse(tmp, v, &derr);
+		ms_buf_free(&derr);
+		if (ok)
 			return true;
 	}
 	if (n == 0)
-		snprintf(err, errlen, "a number is missing");
+		ms_buf_puts(err, "a number is missing");
 	else
-		snprintf(err, errlen, "'%.*s' is not a %s", (int)(n > 40 ? 40 : n), s,
-			 (flags & MS_RANGE_DURATION) ? "number or duration (30s, 5m, 4h, 2d)"
-						     : "number");
+		ms_buf_printf(err, "'%.*s' is not a %s", (int)(n > 40 ? 40 : n), s,
+			      (flags & MS_RANGE_DURATION) ? "number or duration (30s, 5m, 4h, 2d)"
+							  : "number");
 	return false;
 }
 
@@ -60,8 +61,7 @@ static bool normalize(struct ms_range *r)
 	return n >= 0 && (size_t)n < sizeof(r->text);
 }
 
-bool ms_range_parse(const char *s, int flags, struct ms_range *r,
-		    char *err, size_t errlen)
+bool ms_range_parse(const char *s, int flags, struct ms_range *r, struct ms_buf *err)
 {
 	const char *p = s;
 	size_t len = strlen(s);
@@ -70,12 +70,12 @@ bool ms_range_parse(const char *s, int flags, struct ms_range *r,
 	r->start = 0;
 	r->end = INFINITY;
 	if (len == 0) {
-		snprintf(err, errlen, "the range is empty");
+		ms_buf_puts(err, "the range is empty");
 		return false;
 	}
 	if (len >= MS_RANGE_TEXT_MAX) {
-		snprintf(err, errlen, "the range is longer than %d characters",
-			 MS_RANGE_TEXT_MAX - 1);
+		ms_buf_printf(err, "the range is longer than %d characters",
+			      MS_RANGE_TEXT_MAX - 1);
 		return false;
 	}
 	if (*p == '@') {
@@ -84,37 +84,37 @@ bool ms_range_parse(const char *s, int flags, struct ms_range *r,
 	}
 	const char *colon = strchr(p, ':');
 	if (colon && strchr(colon + 1, ':')) {
-		snprintf(err, errlen, "more than one ':' (use START:END)");
+		ms_buf_puts(err, "more than one ':' (use START:END)");
 		return false;
 	}
 	if (colon == NULL) {
 		/* "10" means 0:10 */
-		if (!parse_end(p, strlen(p), flags, &r->end, err, errlen))
+		if (!parse_end(p, strlen(p), flags, &r->end, err))
 			return false;
 	} else {
 		size_t slen = (size_t)(colon - p);
 		if (slen == 1 && p[0] == '~')
 			r->start = -INFINITY;
 		else if (slen == 0) {
-			snprintf(err, errlen, "nothing before ':' (use ~:END for no lower bound)");
+			ms_buf_puts(err, "nothing before ':' (use ~:END for no lower bound)");
 			return false;
-		} else if (!parse_end(p, slen, flags, &r->start, err, errlen))
+		} else if (!parse_end(p, slen, flags, &r->start, err))
 			return false;
 		const char *e = colon + 1;
-		if (*e != '\0' && !parse_end(e, strlen(e), flags, &r->end, err, errlen))
+		if (*e != '\0' && !parse_end(e, strlen(e), flags, &r->end, err))
 			return false;
 	}
 	if (r->start > r->end) {
 		char a[MS_NUMBER_MAX], b[MS_NUMBER_MAX];
-		snprintf(err, errlen, "start %s is greater than end %s",
-			 ms_format_number(a, r->start), ms_format_number(b, r->end));
+		ms_buf_printf(err, "start %s is greater than end %s",
+			      ms_format_number(a, r->start), ms_format_number(b, r->end));
 		return false;
 	}
 	if (!normalize(r)) {
-		snprintf(err, errlen, "the range is longer than %d characters written "
-			 "out in plain numbers%s, as performance data shows it",
-			 MS_RANGE_TEXT_MAX - 1,
-			 (flags & MS_RANGE_DURATION) ? " of seconds" : "");
+		ms_buf_printf(err, "the range is longer than %d characters written "
+			      "out in plain numbers%s, as performance data shows it",
+			      MS_RANGE_TEXT_MAX - 1,
+			      (flags & MS_RANGE_DURATION) ? " of seconds" : "");
 		r->text[0] = '\0';
 		return false;
 	}

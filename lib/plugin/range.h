@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "status.h"
+#include "strbuf.h"
 
 #define MS_RANGE_TEXT_MAX 64
 
@@ -35,11 +36,10 @@ enum ms_range_flags {
 };
 
 /*
- * Parses s. On error returns false and writes into err why, e.g.
- * "start 20 is greater than end 10". The caller says which option.
+ * Parses s. On error returns false and adds to err why, e.g. "start 20
+ * is greater than end 10". The caller says which option.
  */
-bool ms_range_parse(const char *s, int flags, struct ms_range *r,
-		    char *err, size_t errlen);
+bool ms_range_parse(const char *s, int flags, struct ms_range *r, struct ms_buf *err);
 
 /* true when value should raise an alert under r. NaN always alerts. */
 bool ms_range_alerts(const struct ms_range *r, double value);

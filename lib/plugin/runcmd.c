@@ -15,6 +15,7 @@
 
 #include "deadline.h"
 #include "runcmd.h"
+#include "text.h"
 
 #define DEFAULT_MAX_OUTPUT (16u << 20)
 
@@ -153,7 +154,7 @@ static bool make_pipe(int fds[2])
 }
 
 bool ms_cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
-		struct ms_cmd_result *res, char *err, size_t errlen)
+		struct ms_cmd_result *res, struct ms_buf *err)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 }, in[2] = { -1, -1 };
 	int64_t deadline = ms_deadline_within(opts->timeout_ms);
@@ -161,12 +162,12 @@ bool ms_cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
 	memset(res, 0, sizeof(*res));
 	if (!make_pipe(out) || !make_pipe(errp) || !make_pipe(st) ||
 	    (opts->input && !make_pipe(in))) {
-		snprintf(err, errlen, "cannot run %s: pipe: %s", argv[0], strerror(errno));
+		ms_buf_printf(err, "cannot run %s: pipe: %s", argv[0], strerror(errno));
 		goto fail;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "cannot run %s: fork: %s", argv[0], strerror(errno));
+		ms_buf_printf(err, "cannot run %s: fork: %s", argv[0], strerror(errno));
 		goto fail;
 	}
 	if (pid == 0)
@@ -188,7 +189,7 @@ bool ms_cmd_run(char *const argv[], const struct ms_cmd_opts *opts,
 		int status;
 		waitpid(pid, &status, 0);
 		ms_deadline_unwatch_child(pid);
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(child_errno));
+		ms_buf_printf(err, "cannot run %s: %s", argv[0], strerror(child_errno));
 		goto fail;
 	}
 	if (in[1] >= 0)
@@ -237,4 +238,79 @@ const char *ms_cmd_describe(const struct ms_cmd_result *res, char *buf, size_t s
 	else
 		snprintf(buf, size, "ended for an unknown reason");
 	return buf;
+}
+
+/* A program's stderr as one line of a message (see ms_cmd_failure). */
+static void add_stderr(struct ms_buf *msg, const struct ms_buf *err)
+{
+	struct ms_buf clean = MS_BUF_INIT;
+	size_t start = msg->len;
+	bool after_blank = true;	/* leading blanks go too */
+
+	ms_text_add_line(&clean, err->data ? err->data : "", err->len);
+	for (size_t i = 0; i < clean.len; i++) {
+		bool blank = clean.data[i] == ' ';
+		if (!blank || !after_blank)
+			ms_buf_putc(msg, clean.data[i]);
+		after_blank = blank;
+	}
+	if (msg->len > start && msg->data[msg->len - 1] == ' ')
+		ms_buf_truncate(msg, msg->len - 1);
+	ms_buf_free(&clean);
+}
+
+void ms_cmd_failure(struct ms_buf *err, const char *name, const struct ms_cmd_result *res,
+		    const char *detail)
+{
+	struct ms_buf msg = MS_BUF_INIT;
+	char how[64];
+
+	if (res->err.len > 0)
+		add_stderr(&msg, &res->err);
+	else if (detail != NULL)
+		ms_buf_puts(&msg, detail);
+	ms_buf_printf(err, "%s %s%s%s", name, ms_cmd_describe(res, how, sizeof(how)),
+		      msg.len ? ": " : "", ms_buf_str(&msg));
+	ms_buf_free(&msg);
+}
+
+bool ms_cmd_output(char *const argv[], struct ms_buf *out, struct ms_buf *err)
+{
+	struct ms_cmd_opts opts = { .timeout_ms = -1, .max_output = 64 * 1024 };
+	struct ms_cmd_result res;
+
+	ms_step("running %s", argv[0]);
+	if (!ms_cmd_run(argv, &opts, &res, err))
+		return false;
+	bool ok = res.exited && res.exit_status == 0;
+	if (!ok) {
+		ms_cmd_failure(err, argv[0], &res, NULL);
+	} else {
+		ms_buf_add(out, res.out.data ? res.out.data : "", res.out.len);
+		while (out->len > 0 && (out->data[out->len - 1] == '\n' ||
+					out->data[out->len - 1] == '\r'))
+			ms_buf_truncate(out, out->len - 1);
+	}
+	ms_cmd_result_free(&res);
+	return ok;
+}
+
+bool ms_cmd_in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	for (const char *p = path; ; ) {
+		size_t n = strcspn(p, ":");
+		if (n > 0 && n + strlen(prog) + 2 < sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, prog);
+			if (access(buf, X_OK) == 0)
+				return true;
+		}
+		if (p[n] == '\0')
+			return false;
+		p += n + 1;
+	}
 }

@@ -377,17 +377,19 @@ static const char *peer_name(const struct settings *s, char *buf, size_t size)
 }
 
 /*
- * A step that could not be done is CRITICAL with the step and the reason.
- * When the reason is that the plugin's own deadline passed, the deadline
- * handler reports it (with the -t STATE) in a moment: wait for it, so the
- * same fault always gets the same verdict.
+ * A step that could not be done (rc, err) is CRITICAL with the step and
+ * the reason. When the reason is that the plugin's own deadline passed,
+ * the deadline handler reports it (with the -t STATE) in a moment: wait
+ * for it, so the same fault always gets the same verdict.
  */
-static _Noreturn void step_failed(const char *step, const struct ms_net_err *err)
+static void step_done(const char *step, enum ms_net_error rc, const struct ms_buf *err)
 {
-	if (err->code == MS_NET_TIMEOUT && ms_now_ms() >= ms_deadline_at())
+	if (rc == MS_NET_OK)
+		return;
+	if (rc == MS_NET_TIMEOUT && ms_now_ms() >= ms_deadline_at())
 		for (;;)
 			pause();
-	ms_die(MS_CRITICAL, "%s: %s", step, err->msg);
+	ms_die(MS_CRITICAL, "%s: %s", step, ms_buf_str(err));
 }
 
 static enum outcome policy_outcome(enum ms_policy_verdict v)
@@ -427,7 +429,7 @@ static void policy_try(const struct settings *s, const struct triplet *t, int64_
 {
 	char peer[300], instance[64];
 	struct ms_conn conn;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_policy_reply reply;
 
 	peer_name(s, peer, sizeof(peer));
@@ -440,14 +442,12 @@ static void policy_try(const struct settings *s, const struct triplet *t, int64_
 	double start = now_s();
 
 	ms_step("connecting to the greylister at %s", peer);
-	bool connected = s->socket
-		? ms_unix_connect(&conn, s->socket, ms_deadline_within(-1), &err)
-		: ms_tcp_connect(&conn, s->host, s->port, ms_deadline_within(-1), &err);
-	if (!connected)
-		step_failed("connecting to the greylister", &err);
+	step_done("connecting to the greylister", s->socket
+		  ? ms_unix_connect(&conn, s->socket, ms_deadline_within(-1), &err)
+		  : ms_tcp_connect(&conn, s->host, s->port, ms_deadline_within(-1), &err), &err);
 	ms_step("waiting for the policy reply from %s", peer);
-	if (!ms_policy_query(&conn, &rq, &reply, ms_deadline_within(-1), &err))
-		step_failed("asking the greylister", &err);
+	step_done("asking the greylister",
+		  ms_policy_query(&conn, &rq, &reply, ms_deadline_within(-1), &err), &err);
 	a->seconds = a->total_s = seconds_since(start);
 	a->outcome = policy_outcome(ms_policy_classify(reply.action));
 	a->words = policy_words(reply.action);
@@ -468,30 +468,28 @@ static void smtp_expect_ok(const char *what, const struct ms_smtp_reply *r)
 
 static void smtp_ehlo(struct ms_conn *conn, const struct settings *s, struct ms_smtp_reply *r)
 {
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	char cmd[300];
 
 	snprintf(cmd, sizeof(cmd), "EHLO %s", s->helo);
 	ms_step("waiting for the EHLO reply from %s", conn->peer);
-	if (!ms_smtp_command(conn, cmd, r, ms_deadline_within(-1), &err))
-		step_failed("EHLO", &err);
+	step_done("EHLO", ms_smtp_command(conn, cmd, r, ms_deadline_within(-1), &err), &err);
 	smtp_expect_ok("EHLO refused", r);
 }
 
 static void smtp_starttls(struct ms_conn *conn, const struct settings *s,
 			  struct ms_smtp_reply *r, struct attempt *a)
 {
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 
 	if (!ms_smtp_has_extension(r, "STARTTLS"))
 		ms_die(MS_CRITICAL, "STARTTLS: %s does not offer it after EHLO", conn->peer);
 	ms_step("starting TLS with %s", conn->peer);
-	if (!ms_smtp_starttls(conn, &s->tls, r, ms_deadline_within(-1), &err)) {
-		if (err.code == MS_NET_VERIFY)
-			ms_die(MS_CRITICAL, "STARTTLS: %s (give --ca-file, or --insecure to "
-			       "accept it anyway)", err.msg);
-		step_failed("STARTTLS", &err);
-	}
+	enum ms_net_error rc = ms_smtp_starttls(conn, &s->tls, r, ms_deadline_within(-1), &err);
+	if (rc == MS_NET_VERIFY)
+		ms_die(MS_CRITICAL, "STARTTLS: %s (give --ca-file, or --insecure to accept it "
+		       "anyway)", ms_buf_str(&err));
+	step_done("STARTTLS", rc, &err);
 	a->has_tls = ms_conn_tls_info(conn, &a->tls);
 	smtp_ehlo(conn, s, r);
 }
@@ -501,20 +499,20 @@ static void smtp_try(const struct settings *s, const struct triplet *t, struct a
 {
 	char peer[300];
 	struct ms_conn conn;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_smtp_reply r;
 	double start = now_s();
 
 	ms_smtp_reply_init(&r);
 	ms_step("connecting to %s", peer_name(s, peer, sizeof(peer)));
-	if (!ms_tcp_connect(&conn, s->host, s->port, ms_deadline_within(-1), &err))
-		step_failed("connecting", &err);
+	step_done("connecting", ms_tcp_connect(&conn, s->host, s->port, ms_deadline_within(-1),
+					       &err), &err);
 	double connected = now_s();
 	a->connect_s = round_us(connected - start);
 
 	ms_step("waiting for the greeting from %s", conn.peer);
-	if (!ms_smtp_read_reply(&conn, &r, ms_deadline_within(-1), &err))
-		step_failed("waiting for the greeting", &err);
+	step_done("waiting for the greeting",
+		  ms_smtp_read_reply(&conn, &r, ms_deadline_within(-1), &err), &err);
 	a->greeting_s = seconds_since(connected);
 	smtp_expect_ok("greeting", &r);
 
@@ -523,14 +521,14 @@ static void smtp_try(const struct settings *s, const struct triplet *t, struct a
 		smtp_starttls(&conn, s, &r, a);
 
 	ms_step("waiting for the MAIL FROM reply from %s", conn.peer);
-	if (!ms_smtp_mail_from(&conn, t->sender, &r, ms_deadline_within(-1), &err))
-		step_failed("MAIL FROM", &err);
+	step_done("MAIL FROM", ms_smtp_mail_from(&conn, t->sender, &r, ms_deadline_within(-1), &err),
+		  &err);
 	smtp_expect_ok("MAIL FROM refused", &r);
 
 	ms_step("waiting for the RCPT TO reply from %s", conn.peer);
 	double rcpt_start = now_s();
-	if (!ms_smtp_rcpt_to(&conn, t->recipient, &r, ms_deadline_within(-1), &err))
-		step_failed("RCPT TO", &err);
+	step_done("RCPT TO",
+		  ms_smtp_rcpt_to(&conn, t->recipient, &r, ms_deadline_within(-1), &err), &err);
 	a->seconds = seconds_since(rcpt_start);
 	a->total_s = seconds_since(start);
 

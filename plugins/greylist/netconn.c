@@ -26,41 +26,32 @@ void ms_conn_init(struct ms_conn *c)
 	c->fd = -1;
 }
 
-void ms_net_fail(struct ms_net_err *err, enum ms_net_error code, const char *fmt, ...)
+enum ms_net_error ms_net_fail(struct ms_buf *err, enum ms_net_error code, const char *fmt, ...)
 {
 	va_list ap;
 
-	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	ms_buf_vprintf(err, fmt, ap);
 	va_end(ap);
+	return code;
 }
 
-static void ok(struct ms_net_err *err)
-{
-	err->code = MS_NET_OK;
-	err->msg[0] = '\0';
-}
-
-bool ms_conn_wait(struct ms_conn *c, bool for_write, int64_t deadline,
-		  const char *doing, struct ms_net_err *err)
+enum ms_net_error ms_conn_wait(struct ms_conn *c, bool for_write, int64_t deadline,
+			       const char *doing, struct ms_buf *err)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = for_write ? POLLOUT : POLLIN };
 
 	for (;;) {
 		int64_t left = deadline - ms_now_ms();
-		if (left <= 0) {
-			ms_net_fail(err, MS_NET_TIMEOUT, "no answer from %s while %s",
-				    c->peer, doing);
-			return false;
-		}
+		if (left <= 0)
+			return ms_net_fail(err, MS_NET_TIMEOUT, "no answer from %s while %s",
+					   c->peer, doing);
 		int rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
 		if (rc > 0)
-			return true;
-		if (rc < 0 && errno != EINTR) {
-			ms_net_fail(err, MS_NET_SYSTEM, "poll while %s: %s", doing, strerror(errno));
-			return false;
-		}
+			return MS_NET_OK;
+		if (rc < 0 && errno != EINTR)
+			return ms_net_fail(err, MS_NET_SYSTEM, "poll while %s: %s", doing,
+					   strerror(errno));
 	}
 }
 
@@ -82,46 +73,62 @@ static void format_peer(char *out, size_t size, const struct sockaddr *sa)
 	}
 }
 
+/*
+ * Waits for a non-blocking connect to finish: MS_NET_OK when it did,
+ * MS_NET_TIMEOUT (err says so) at the deadline, else MS_NET_SYSTEM with
+ * errno set to why it failed (the caller words it).
+ */
+static enum ms_net_error connected(struct ms_conn *c, int64_t deadline, struct ms_buf *err)
+{
+	struct ms_buf waited = MS_BUF_INIT;
+	enum ms_net_error rc = ms_conn_wait(c, true, deadline, "connecting", &waited);
+
+	if (rc == MS_NET_TIMEOUT)
+		ms_buf_add(err, waited.data, waited.len);
+	ms_buf_free(&waited);
+	if (rc != MS_NET_OK)
+		return rc;
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
+		return MS_NET_OK;
+	errno = soerr;
+	return MS_NET_SYSTEM;
+}
+
 /* One non-blocking connect attempt; on failure err says why. */
-static bool connect_one(struct ms_conn *c, const struct addrinfo *ai, int64_t deadline,
-			struct ms_net_err *err)
+static enum ms_net_error connect_one(struct ms_conn *c, const struct addrinfo *ai,
+				     int64_t deadline, struct ms_buf *err)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			ai->ai_protocol);
-	if (fd < 0) {
-		ms_net_fail(err, MS_NET_SYSTEM, "socket: %s", strerror(errno));
-		return false;
-	}
+	if (fd < 0)
+		return ms_net_fail(err, MS_NET_SYSTEM, "socket: %s", strerror(errno));
 	c->fd = fd;
 	format_peer(c->peer, sizeof(c->peer), ai->ai_addr);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-		return true;
-	if (errno == EINPROGRESS && ms_conn_wait(c, true, deadline, "connecting", err)) {
-		int soerr = 0;
-		socklen_t len = sizeof(soerr);
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
-			return true;
-		errno = soerr;
-	}
-	if (err->code != MS_NET_TIMEOUT) {
+		return MS_NET_OK;
+	enum ms_net_error rc = errno == EINPROGRESS ? connected(c, deadline, err) : MS_NET_SYSTEM;
+	if (rc == MS_NET_OK)
+		return rc;
+	if (rc != MS_NET_TIMEOUT) {
 		if (errno == ECONNREFUSED)
-			ms_net_fail(err, MS_NET_REFUSED, "connection refused by %s", c->peer);
+			rc = ms_net_fail(err, MS_NET_REFUSED, "connection refused by %s", c->peer);
 		else
-			ms_net_fail(err, MS_NET_SYSTEM, "cannot connect to %s: %s", c->peer,
-				    strerror(errno));
+			rc = ms_net_fail(err, MS_NET_SYSTEM, "cannot connect to %s: %s", c->peer,
+					 strerror(errno));
 	}
 	close(fd);
 	c->fd = -1;
-	return false;
+	return rc;
 }
 
-bool ms_tcp_connect(struct ms_conn *c, const char *host, const char *port,
-		    int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_tcp_connect(struct ms_conn *c, const char *host, const char *port,
+				 int64_t deadline, struct ms_buf *err)
 {
 	struct addrinfo hints, *res = NULL;
 
 	ms_conn_init(c);
-	ok(err);	/* connect_one tests err->code: callers pass it uninitialised */
 	snprintf(c->host, sizeof(c->host), "%s", host);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -133,68 +140,58 @@ bool ms_tcp_connect(struct ms_conn *c, const char *host, const char *port,
 		hints.ai_flags = AI_NUMERICSERV;
 		rc = getaddrinfo(host, port, &hints, &res);
 	}
-	if (rc != 0) {
-		ms_net_fail(err, MS_NET_RESOLVE, "cannot resolve %s port %s: %s", host, port,
-			    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return false;
-	}
-	bool connected = false;
-	for (struct addrinfo *ai = res; ai && !connected; ai = ai->ai_next) {
-		connected = connect_one(c, ai, deadline, err);
-		if (err->code == MS_NET_TIMEOUT)
+	if (rc != 0)
+		return ms_net_fail(err, MS_NET_RESOLVE, "cannot resolve %s port %s: %s", host, port,
+				   rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+	/* each address in turn; what the last one said is the reason */
+	struct ms_buf why = MS_BUF_INIT;
+	enum ms_net_error result = MS_NET_SYSTEM;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		ms_buf_reset(&why);
+		result = connect_one(c, ai, deadline, &why);
+		if (result == MS_NET_OK || result == MS_NET_TIMEOUT)
 			break;
 	}
 	freeaddrinfo(res);
-	if (connected)
-		ok(err);
-	return connected;
+	if (result != MS_NET_OK)
+		ms_buf_add(err, why.data, why.len);
+	ms_buf_free(&why);
+	return result;
 }
 
-bool ms_unix_connect(struct ms_conn *c, const char *path, int64_t deadline,
-		     struct ms_net_err *err)
+enum ms_net_error ms_unix_connect(struct ms_conn *c, const char *path, int64_t deadline,
+				  struct ms_buf *err)
 {
 	struct sockaddr_un sun;
 
 	ms_conn_init(c);
-	ok(err);	/* tested below before anything sets it */
 	snprintf(c->host, sizeof(c->host), "%s", path);
 	snprintf(c->peer, sizeof(c->peer), "unix:%s", path);
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		ms_net_fail(err, MS_NET_SYSTEM, "socket path too long: %s", path);
-		return false;
-	}
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return ms_net_fail(err, MS_NET_SYSTEM, "socket path too long: %s", path);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		ms_net_fail(err, MS_NET_SYSTEM, "socket: %s", strerror(errno));
-		return false;
-	}
-	int rc = connect(c->fd, (struct sockaddr *)&sun, sizeof(sun));
-	if (rc != 0 && (errno == EINPROGRESS || errno == EAGAIN) &&
-	    ms_conn_wait(c, true, deadline, "connecting", err)) {
-		int soerr = 0;
-		socklen_t len = sizeof(soerr);
-		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
-		rc = soerr ? -1 : 0;
-		errno = soerr;
-	}
-	if (rc != 0) {
-		if (err->code != MS_NET_TIMEOUT)
-			ms_net_fail(err, errno == ECONNREFUSED || errno == ENOENT
-					     ? MS_NET_REFUSED : MS_NET_SYSTEM,
-				    "cannot connect to %s: %s", c->peer, strerror(errno));
-		close(c->fd);
-		c->fd = -1;
-		return false;
-	}
-	ok(err);
-	return true;
+	if (c->fd < 0)
+		return ms_net_fail(err, MS_NET_SYSTEM, "socket: %s", strerror(errno));
+	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		return MS_NET_OK;
+	enum ms_net_error rc = errno == EINPROGRESS || errno == EAGAIN
+			       ? connected(c, deadline, err) : MS_NET_SYSTEM;
+	if (rc == MS_NET_OK)
+		return rc;
+	if (rc != MS_NET_TIMEOUT)
+		rc = ms_net_fail(err, errno == ECONNREFUSED || errno == ENOENT
+				      ? MS_NET_REFUSED : MS_NET_SYSTEM,
+				 "cannot connect to %s: %s", c->peer, strerror(errno));
+	close(c->fd);
+	c->fd = -1;
+	return rc;
 }
 
-bool ms_conn_write(struct ms_conn *c, const void *data, size_t len,
-		   int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_conn_write(struct ms_conn *c, const void *data, size_t len,
+				int64_t deadline, struct ms_buf *err)
 {
 	const char *p = data;
 
@@ -210,25 +207,25 @@ bool ms_conn_write(struct ms_conn *c, const void *data, size_t len,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (!ms_conn_wait(c, true, deadline, "sending", err))
-				return false;
+			enum ms_net_error rc = ms_conn_wait(c, true, deadline, "sending", err);
+			if (rc != MS_NET_OK)
+				return rc;
 			continue;
 		}
-		ms_net_fail(err, errno == EPIPE || errno == ECONNRESET ? MS_NET_EOF : MS_NET_SYSTEM,
-			    "cannot send to %s: %s", c->peer, strerror(errno));
-		return false;
+		return ms_net_fail(err, errno == EPIPE || errno == ECONNRESET ? MS_NET_EOF
+				   : MS_NET_SYSTEM, "cannot send to %s: %s", c->peer, strerror(errno));
 	}
-	ok(err);
-	return true;
+	return MS_NET_OK;
 }
 
-bool ms_conn_puts(struct ms_conn *c, const char *s, int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_conn_puts(struct ms_conn *c, const char *s, int64_t deadline,
+			       struct ms_buf *err)
 {
 	return ms_conn_write(c, s, strlen(s), deadline, err);
 }
 
-/* Refills the buffer with at least one byte; false on EOF, error or deadline. */
-static bool fill(struct ms_conn *c, int64_t deadline, struct ms_net_err *err)
+/* Refills the buffer with at least one byte; a failure on EOF, error or deadline. */
+static enum ms_net_error fill(struct ms_conn *c, int64_t deadline, struct ms_buf *err)
 {
 	if (c->start == c->end)
 		c->start = c->end = 0;
@@ -239,37 +236,36 @@ static bool fill(struct ms_conn *c, int64_t deadline, struct ms_net_err *err)
 	}
 	if (c->ssl) {
 		size_t got = 0;
-		if (!ms_tls_read(c, c->buf + c->end, sizeof(c->buf) - c->end, &got,
-				 deadline, err))
-			return false;
-		c->end += got;
-		return true;
+		enum ms_net_error rc = ms_tls_read(c, c->buf + c->end, sizeof(c->buf) - c->end,
+						   &got, deadline, err);
+		if (rc == MS_NET_OK)
+			c->end += got;
+		return rc;
 	}
 	for (;;) {
 		ssize_t n = recv(c->fd, c->buf + c->end, sizeof(c->buf) - c->end, 0);
 		if (n > 0) {
 			c->end += (size_t)n;
-			return true;
+			return MS_NET_OK;
 		}
-		if (n == 0) {
-			ms_net_fail(err, MS_NET_EOF, "%s closed the connection", c->peer);
-			return false;
-		}
+		if (n == 0)
+			return ms_net_fail(err, MS_NET_EOF, "%s closed the connection", c->peer);
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (!ms_conn_wait(c, false, deadline, "waiting for a reply", err))
-				return false;
+			enum ms_net_error rc = ms_conn_wait(c, false, deadline,
+							    "waiting for a reply", err);
+			if (rc != MS_NET_OK)
+				return rc;
 			continue;
 		}
-		ms_net_fail(err, errno == ECONNRESET ? MS_NET_EOF : MS_NET_SYSTEM,
-			    "cannot read from %s: %s", c->peer, strerror(errno));
-		return false;
+		return ms_net_fail(err, errno == ECONNRESET ? MS_NET_EOF : MS_NET_SYSTEM,
+				   "cannot read from %s: %s", c->peer, strerror(errno));
 	}
 }
 
-bool ms_conn_read_line(struct ms_conn *c, struct ms_buf *line, size_t max,
-		       int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_conn_read_line(struct ms_conn *c, struct ms_buf *line, size_t max,
+				    int64_t deadline, struct ms_buf *err)
 {
 	ms_buf_reset(line);
 	for (;;) {
@@ -284,31 +280,33 @@ bool ms_conn_read_line(struct ms_conn *c, struct ms_buf *line, size_t max,
 			if (line->len + len > max)
 				goto too_long;
 			ms_buf_add(line, base, len);
-			ok(err);
-			return true;
+			return MS_NET_OK;
 		}
 		/* no newline yet: move what we have into line and read more */
 		if (line->len + avail > max + 1) /* +1: a CR may precede the LF */
 			goto too_long;
 		ms_buf_add(line, base, avail);
 		c->start = c->end = 0;
-		if (!fill(c, deadline, err)) {
-			if (err->code == MS_NET_EOF && line->len > 0)
-				ms_net_fail(err, MS_NET_EOF, "%s closed the connection in the "
-					    "middle of a line", c->peer);
-			return false;
-		}
+		struct ms_buf why = MS_BUF_INIT;
+		enum ms_net_error rc = fill(c, deadline, &why);
+		if (rc == MS_NET_EOF && line->len > 0)
+			ms_net_fail(err, MS_NET_EOF, "%s closed the connection in the middle of a line",
+				    c->peer);
+		else if (rc != MS_NET_OK)
+			ms_buf_add(err, why.data, why.len);
+		ms_buf_free(&why);
+		if (rc != MS_NET_OK)
+			return rc;
 		/* a CR kept at the end of line belongs to a CRLF split across reads */
 		if (line->len && line->data[line->len - 1] == '\r' && c->buf[c->start] == '\n') {
 			ms_buf_truncate(line, line->len - 1);
 			c->start++;
-			ok(err);
-			return true;
+			return MS_NET_OK;
 		}
 	}
 too_long:
-	ms_net_fail(err, MS_NET_TOO_LONG, "%s sent a line longer than %zu bytes", c->peer, max);
-	return false;
+	return ms_net_fail(err, MS_NET_TOO_LONG, "%s sent a line longer than %zu bytes", c->peer,
+			   max);
 }
 
 size_t ms_conn_pending(const struct ms_conn *c)

@@ -7,6 +7,9 @@
  * through TLS. Every call takes an absolute deadline on the monotonic
  * clock (see ms_deadline_within()) and fails with MS_NET_TIMEOUT when it
  * passes; nothing here can block past it.
+ *
+ * A call that can fail returns MS_NET_OK (0) or the kind of failure, and
+ * then adds a sentence naming the peer and what failed to err.
  */
 #ifndef MS_NETCONN_H
 #define MS_NETCONN_H
@@ -18,7 +21,7 @@
 #include "strbuf.h"
 
 enum ms_net_error {
-	MS_NET_OK,
+	MS_NET_OK = 0,
 	MS_NET_RESOLVE,		/* the host name did not resolve */
 	MS_NET_REFUSED,		/* nothing listens there */
 	MS_NET_TIMEOUT,		/* the deadline passed */
@@ -27,11 +30,6 @@ enum ms_net_error {
 	MS_NET_SYSTEM,		/* any other system error */
 	MS_NET_TLS,		/* the TLS handshake or a TLS read/write failed */
 	MS_NET_VERIFY		/* the peer's certificate was not accepted */
-};
-
-struct ms_net_err {
-	enum ms_net_error code;
-	char msg[512];		/* a sentence naming the peer and what failed */
 };
 
 #define MS_CONN_BUFSIZE 16384
@@ -48,18 +46,21 @@ struct ms_conn {
 
 void ms_conn_init(struct ms_conn *c);
 
-/* Connects to host:port, trying each address in turn until the deadline. */
-bool ms_tcp_connect(struct ms_conn *c, const char *host, const char *port,
-		    int64_t deadline, struct ms_net_err *err);
+/*
+ * Connects to host:port, trying each address in turn until the deadline;
+ * err gets why the last one failed.
+ */
+enum ms_net_error ms_tcp_connect(struct ms_conn *c, const char *host, const char *port,
+				 int64_t deadline, struct ms_buf *err);
 
-bool ms_unix_connect(struct ms_conn *c, const char *path, int64_t deadline,
-		     struct ms_net_err *err);
+enum ms_net_error ms_unix_connect(struct ms_conn *c, const char *path, int64_t deadline,
+				  struct ms_buf *err);
 
 /* Writes all of data (never raises SIGPIPE). */
-bool ms_conn_write(struct ms_conn *c, const void *data, size_t len,
-		   int64_t deadline, struct ms_net_err *err);
-bool ms_conn_puts(struct ms_conn *c, const char *s, int64_t deadline,
-		  struct ms_net_err *err);
+enum ms_net_error ms_conn_write(struct ms_conn *c, const void *data, size_t len,
+				int64_t deadline, struct ms_buf *err);
+enum ms_net_error ms_conn_puts(struct ms_conn *c, const char *s, int64_t deadline,
+			       struct ms_buf *err);
 
 /*
  * Reads one line into line (replacing its contents), without the LF or
@@ -67,8 +68,8 @@ bool ms_conn_puts(struct ms_conn *c, const char *s, int64_t deadline,
  * the peer closing before a full line is MS_NET_EOF. NUL bytes are kept
  * (line->len counts them).
  */
-bool ms_conn_read_line(struct ms_conn *c, struct ms_buf *line, size_t max,
-		       int64_t deadline, struct ms_net_err *err);
+enum ms_net_error ms_conn_read_line(struct ms_conn *c, struct ms_buf *line, size_t max,
+				    int64_t deadline, struct ms_buf *err);
 
 /* Bytes received but not yet read by the caller. */
 size_t ms_conn_pending(const struct ms_conn *c);
@@ -77,9 +78,10 @@ size_t ms_conn_pending(const struct ms_conn *c);
 void ms_conn_close(struct ms_conn *c);
 
 /* Internal to netconn.c and tls.c: wait until fd is ready or deadline. */
-bool ms_conn_wait(struct ms_conn *c, bool for_write, int64_t deadline,
-		  const char *doing, struct ms_net_err *err);
-void ms_net_fail(struct ms_net_err *err, enum ms_net_error code, const char *fmt, ...)
+enum ms_net_error ms_conn_wait(struct ms_conn *c, bool for_write, int64_t deadline,
+			       const char *doing, struct ms_buf *err);
+/* Adds the sentence to err and returns code. */
+enum ms_net_error ms_net_fail(struct ms_buf *err, enum ms_net_error code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #endif

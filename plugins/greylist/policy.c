@@ -28,7 +28,7 @@ static void add_attr(struct ms_buf *b, const char *name, const char *value)
 }
 
 bool ms_policy_format_request(struct ms_buf *b, const struct ms_policy_request *rq,
-			      char *err, size_t errlen)
+			      struct ms_buf *err)
 {
 	const struct { const char *name, *value; bool required; } check[] = {
 		{ "client_address", rq->client_address, true },
@@ -41,12 +41,12 @@ bool ms_policy_format_request(struct ms_buf *b, const struct ms_policy_request *
 
 	for (size_t i = 0; i < sizeof(check) / sizeof(check[0]); i++) {
 		if (!check[i].value && check[i].required) {
-			snprintf(err, errlen, "the policy request needs a %s", check[i].name);
+			ms_buf_printf(err, "the policy request needs a %s", check[i].name);
 			return false;
 		}
 		if (check[i].value && !value_safe(check[i].value)) {
-			snprintf(err, errlen, "the %s for the policy request holds a line break",
-				 check[i].name);
+			ms_buf_printf(err, "the %s for the policy request holds a line break",
+				      check[i].name);
 			return false;
 		}
 	}
@@ -145,90 +145,88 @@ static void quote_line(char *out, size_t size, const char *line, size_t len)
 	free(clean);
 }
 
-static enum ms_policy_feed bad(char *err, size_t errlen, const char *what,
+static enum ms_policy_feed bad(struct ms_buf *err, const char *what,
 			       const char *line, size_t len)
 {
 	char quoted[QUOTE_MAX * 3 + 8];
 
 	quote_line(quoted, sizeof(quoted), line, len);
-	snprintf(err, errlen, "%s: %s", what, quoted);
+	ms_buf_printf(err, "%s: %s", what, quoted);
 	return MS_POLICY_BAD;
 }
 
 enum ms_policy_feed ms_policy_reply_feed(struct ms_policy_reply *r, const char *line,
-					 size_t len, char *err, size_t errlen)
+					 size_t len, struct ms_buf *err)
 {
 	if (r->complete) {
-		snprintf(err, errlen, "more lines after the end of the policy reply");
+		ms_buf_puts(err, "more lines after the end of the policy reply");
 		return MS_POLICY_BAD;
 	}
 	r->lines++;
 	if (len == 0) {
 		if (!r->action) {
-			snprintf(err, errlen, r->lines == 1
-				 ? "the policy reply is empty (no action= line)"
-				 : "the policy reply has no action= line");
+			ms_buf_puts(err, r->lines == 1
+				    ? "the policy reply is empty (no action= line)"
+				    : "the policy reply has no action= line");
 			return MS_POLICY_BAD;
 		}
 		r->complete = true;
 		return MS_POLICY_DONE;
 	}
 	if (r->lines > MS_POLICY_REPLY_LINES_MAX) {
-		snprintf(err, errlen, "the policy reply has more than %d lines",
-			 MS_POLICY_REPLY_LINES_MAX);
+		ms_buf_printf(err, "the policy reply has more than %d lines",
+			      MS_POLICY_REPLY_LINES_MAX);
 		return MS_POLICY_BAD;
 	}
 	if (len > MS_POLICY_LINE_MAX)
-		return bad(err, errlen, "a policy reply line is too long", line, len);
+		return bad(err, "a policy reply line is too long", line, len);
 	if (memchr(line, '\0', len))
-		return bad(err, errlen, "the policy reply holds a NUL byte", line, len);
+		return bad(err, "the policy reply holds a NUL byte", line, len);
 
 	const char *eq = memchr(line, '=', len);
 	if (!eq || eq == line)
-		return bad(err, errlen, "the policy reply is not name=value", line, len);
+		return bad(err, "the policy reply is not name=value", line, len);
 	if (!word_is(line, (size_t)(eq - line), "action"))
 		return MS_POLICY_MORE;	/* attributes of later protocol versions */
 	if (r->action)
-		return bad(err, errlen, "the policy reply has a second action", line, len);
+		return bad(err, "the policy reply has a second action", line, len);
 	const char *value = eq + 1, *end = line + len;
 	while (value < end && (*value == ' ' || *value == '\t'))
 		value++;
 	if (value == end)
-		return bad(err, errlen, "the policy reply has an empty action", line, len);
+		return bad(err, "the policy reply has an empty action", line, len);
 	r->action = ms_xstrndup(value, (size_t)(end - value));
 	return MS_POLICY_MORE;
 }
 
-bool ms_policy_query(struct ms_conn *c, const struct ms_policy_request *rq,
-		     struct ms_policy_reply *reply, int64_t deadline,
-		     struct ms_net_err *err)
+enum ms_net_error ms_policy_query(struct ms_conn *c, const struct ms_policy_request *rq,
+				  struct ms_policy_reply *reply, int64_t deadline,
+				  struct ms_buf *err)
 {
-	struct ms_buf req = MS_BUF_INIT, line = MS_BUF_INIT;
-	char why[400];
-	bool ok = false;
+	struct ms_buf req = MS_BUF_INIT, line = MS_BUF_INIT, why = MS_BUF_INIT;
+	enum ms_net_error rc;
 
 	ms_policy_reply_init(reply);
-	if (!ms_policy_format_request(&req, rq, why, sizeof(why))) {
-		ms_net_fail(err, MS_NET_SYSTEM, "%s", why);
+	if (!ms_policy_format_request(&req, rq, err)) {
+		rc = MS_NET_SYSTEM;
 		goto out;
 	}
-	if (!ms_conn_write(c, req.data, req.len, deadline, err))
-		goto out;
-	for (;;) {
-		if (!ms_conn_read_line(c, &line, MS_POLICY_LINE_MAX, deadline, err))
-			goto out;
+	rc = ms_conn_write(c, req.data, req.len, deadline, err);
+	while (rc == MS_NET_OK) {
+		rc = ms_conn_read_line(c, &line, MS_POLICY_LINE_MAX, deadline, err);
+		if (rc != MS_NET_OK)
+			break;
 		enum ms_policy_feed f = ms_policy_reply_feed(reply, ms_buf_str(&line), line.len,
-							     why, sizeof(why));
+							     &why);
 		if (f == MS_POLICY_DONE)
 			break;
-		if (f == MS_POLICY_BAD) {
-			ms_net_fail(err, MS_NET_SYSTEM, "malformed reply from %s: %s", c->peer, why);
-			goto out;
-		}
+		if (f == MS_POLICY_BAD)
+			rc = ms_net_fail(err, MS_NET_SYSTEM, "malformed reply from %s: %s", c->peer,
+					 ms_buf_str(&why));
 	}
-	ok = true;
 out:
 	ms_buf_free(&req);
 	ms_buf_free(&line);
-	return ok;
+	ms_buf_free(&why);
+	return rc;
 }

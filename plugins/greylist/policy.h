@@ -40,11 +40,11 @@ struct ms_policy_request {
 
 /*
  * Appends the request to b. Returns false (b unchanged) with the reason
- * in err when a value would break the protocol: a missing required value,
- * or a CR, LF or NUL inside one.
+ * added to err when a value would break the protocol: a missing required
+ * value, or a CR, LF or NUL inside one.
  */
 bool ms_policy_format_request(struct ms_buf *b, const struct ms_policy_request *rq,
-			      char *err, size_t errlen);
+			      struct ms_buf *err);
 
 /* What an action means for the mail it was asked about. */
 enum ms_policy_verdict {
@@ -74,15 +74,16 @@ void ms_policy_reply_free(struct ms_policy_reply *r);
 
 /* Feeds one reply line (without its line end; may hold NUL bytes). */
 enum ms_policy_feed ms_policy_reply_feed(struct ms_policy_reply *r, const char *line,
-					 size_t len, char *err, size_t errlen);
+					 size_t len, struct ms_buf *err);
 
 /*
  * Sends the request on c and reads the reply, each within deadline.
- * Returns false with err set: network failures keep their MS_NET_* code,
- * a malformed reply is MS_NET_SYSTEM with a sentence quoting the peer.
+ * Returns MS_NET_OK or the kind of failure, with its sentence added to
+ * err: network failures keep their MS_NET_* code, a malformed reply is
+ * MS_NET_SYSTEM with a sentence quoting the peer.
  */
-bool ms_policy_query(struct ms_conn *c, const struct ms_policy_request *rq,
-		     struct ms_policy_reply *reply, int64_t deadline,
-		     struct ms_net_err *err);
+enum ms_net_error ms_policy_query(struct ms_conn *c, const struct ms_policy_request *rq,
+				  struct ms_policy_reply *reply, int64_t deadline,
+				  struct ms_buf *err);
 
 #endif

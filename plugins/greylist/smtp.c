@@ -71,12 +71,12 @@ static size_t enhanced_len(const char *s, size_t n, char cls)
 	return i == n || s[i] == ' ' ? i : 0;
 }
 
-static enum ms_smtp_feed bad(char *err, size_t errlen, const char *what,
+static enum ms_smtp_feed bad(struct ms_buf *err, const char *what,
 			     const char *line, size_t len)
 {
 	char *clean = ms_text_clean(line, ms_utf8_prefix(line, len, QUOTE_MAX));
 
-	snprintf(err, errlen, "%s: '%s%s'", what, clean, len > QUOTE_MAX ? "..." : "");
+	ms_buf_printf(err, "%s: '%s%s'", what, clean, len > QUOTE_MAX ? "..." : "");
 	free(clean);
 	return MS_SMTP_BAD;
 }
@@ -104,32 +104,32 @@ static void add_text(struct ms_smtp_reply *r, const char *text, size_t n)
 }
 
 enum ms_smtp_feed ms_smtp_reply_feed(struct ms_smtp_reply *r, const char *line, size_t len,
-				     char *err, size_t errlen)
+				     struct ms_buf *err)
 {
 	if (r->complete) {
-		snprintf(err, errlen, "more lines after the end of the reply");
+		ms_buf_puts(err, "more lines after the end of the reply");
 		return MS_SMTP_BAD;
 	}
 	if (++r->lines > MS_SMTP_REPLY_LINES_MAX) {
-		snprintf(err, errlen, "a reply of more than %d lines", MS_SMTP_REPLY_LINES_MAX);
+		ms_buf_printf(err, "a reply of more than %d lines", MS_SMTP_REPLY_LINES_MAX);
 		return MS_SMTP_BAD;
 	}
 	if (len > MS_SMTP_LINE_MAX)
-		return bad(err, errlen, "a reply line too long", line, len);
+		return bad(err, "a reply line too long", line, len);
 	if (memchr(line, '\0', len))
-		return bad(err, errlen, "a NUL byte in the reply", line, len);
+		return bad(err, "a NUL byte in the reply", line, len);
 	if (len < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]))
-		return bad(err, errlen, "not an SMTP reply", line, len);
+		return bad(err, "not an SMTP reply", line, len);
 
 	int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 	char sep = len > 3 ? line[3] : ' ';
 	/* RFC 5321 4.2: first digit 2-5, second 0-5 */
 	if (code < 200 || code > 559 || line[1] > '5')
-		return bad(err, errlen, "not an SMTP reply code", line, len);
+		return bad(err, "not an SMTP reply code", line, len);
 	if (sep != ' ' && sep != '-')
-		return bad(err, errlen, "not an SMTP reply", line, len);
+		return bad(err, "not an SMTP reply", line, len);
 	if (r->code && code != r->code)
-		return bad(err, errlen, "a reply whose lines have different codes", line, len);
+		return bad(err, "a reply whose lines have different codes", line, len);
 	r->code = code;
 	add_text(r, line + (len > 4 ? 4 : len), len > 4 ? len - 4 : 0);
 	if (sep == '-')
@@ -196,86 +196,86 @@ enum ms_smtp_rcpt ms_smtp_classify_rcpt(const struct ms_smtp_reply *r)
 	}
 }
 
-bool ms_smtp_read_reply(struct ms_conn *c, struct ms_smtp_reply *r, int64_t deadline,
-			struct ms_net_err *err)
+enum ms_net_error ms_smtp_read_reply(struct ms_conn *c, struct ms_smtp_reply *r,
+				     int64_t deadline, struct ms_buf *err)
 {
-	struct ms_buf line = MS_BUF_INIT;
-	char why[300];
-	enum ms_smtp_feed f;
+	struct ms_buf line = MS_BUF_INIT, why = MS_BUF_INIT;
+	enum ms_smtp_feed f = MS_SMTP_MORE;
+	enum ms_net_error rc;
 
 	reply_reset(r);
 	do {
-		if (!ms_conn_read_line(c, &line, MS_SMTP_LINE_MAX, deadline, err)) {
-			ms_buf_free(&line);
-			return false;
-		}
-		f = ms_smtp_reply_feed(r, ms_buf_str(&line), line.len, why, sizeof(why));
+		rc = ms_conn_read_line(c, &line, MS_SMTP_LINE_MAX, deadline, err);
+		if (rc != MS_NET_OK)
+			break;
+		f = ms_smtp_reply_feed(r, ms_buf_str(&line), line.len, &why);
 	} while (f == MS_SMTP_MORE);
+	if (rc == MS_NET_OK && f == MS_SMTP_BAD)
+		rc = ms_net_fail(err, MS_NET_SYSTEM, "malformed reply from %s: %s", c->peer,
+				 ms_buf_str(&why));
 	ms_buf_free(&line);
-	if (f == MS_SMTP_BAD) {
-		ms_net_fail(err, MS_NET_SYSTEM, "malformed reply from %s: %s", c->peer, why);
-		return false;
-	}
-	return true;
+	ms_buf_free(&why);
+	return rc;
 }
 
-bool ms_smtp_command(struct ms_conn *c, const char *command, struct ms_smtp_reply *r,
-		     int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_smtp_command(struct ms_conn *c, const char *command,
+				  struct ms_smtp_reply *r, int64_t deadline, struct ms_buf *err)
 {
 	struct ms_buf b = MS_BUF_INIT;
 
-	if (strpbrk(command, "\r\n")) {
-		ms_net_fail(err, MS_NET_SYSTEM, "refusing to send an SMTP command with a line "
-			    "break inside");
-		return false;
-	}
+	if (strpbrk(command, "\r\n"))
+		return ms_net_fail(err, MS_NET_SYSTEM, "refusing to send an SMTP command with a "
+				   "line break inside");
 	ms_buf_printf(&b, "%s\r\n", command);
-	bool sent = ms_conn_write(c, b.data, b.len, deadline, err);
+	enum ms_net_error rc = ms_conn_write(c, b.data, b.len, deadline, err);
 	ms_buf_free(&b);
-	return sent && ms_smtp_read_reply(c, r, deadline, err);
+	return rc != MS_NET_OK ? rc : ms_smtp_read_reply(c, r, deadline, err);
 }
 
 /* VERB:<address>: the address goes in angle brackets, nothing else may. */
-static bool path_command(struct ms_conn *c, const char *verb, const char *address,
-			 struct ms_smtp_reply *r, int64_t deadline, struct ms_net_err *err)
+static enum ms_net_error path_command(struct ms_conn *c, const char *verb, const char *address,
+				      struct ms_smtp_reply *r, int64_t deadline,
+				      struct ms_buf *err)
 {
 	struct ms_buf b = MS_BUF_INIT;
 
-	if (strpbrk(address, "<>")) {
-		ms_net_fail(err, MS_NET_SYSTEM, "refusing to send %s with '<' or '>' in the "
-			    "address", verb);
-		return false;
-	}
+	if (strpbrk(address, "<>"))
+		return ms_net_fail(err, MS_NET_SYSTEM, "refusing to send %s with '<' or '>' in "
+				   "the address", verb);
 	ms_buf_printf(&b, "%s:<%s>", verb, address);
-	bool ok = ms_smtp_command(c, ms_buf_str(&b), r, deadline, err);
+	enum ms_net_error rc = ms_smtp_command(c, ms_buf_str(&b), r, deadline, err);
 	ms_buf_free(&b);
-	return ok;
+	return rc;
 }
 
-bool ms_smtp_mail_from(struct ms_conn *c, const char *sender, struct ms_smtp_reply *r,
-		       int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_smtp_mail_from(struct ms_conn *c, const char *sender,
+				    struct ms_smtp_reply *r, int64_t deadline,
+				    struct ms_buf *err)
 {
 	return path_command(c, "MAIL FROM", sender, r, deadline, err);
 }
 
-bool ms_smtp_rcpt_to(struct ms_conn *c, const char *recipient, struct ms_smtp_reply *r,
-		     int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_smtp_rcpt_to(struct ms_conn *c, const char *recipient,
+				  struct ms_smtp_reply *r, int64_t deadline, struct ms_buf *err)
 {
 	return path_command(c, "RCPT TO", recipient, r, deadline, err);
 }
 
-bool ms_smtp_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
-		      struct ms_smtp_reply *r, int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_smtp_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
+				   struct ms_smtp_reply *r, int64_t deadline,
+				   struct ms_buf *err)
 {
-	if (!ms_smtp_command(c, "STARTTLS", r, deadline, err))
-		return false;
+	enum ms_net_error rc = ms_smtp_command(c, "STARTTLS", r, deadline, err);
+
+	if (rc != MS_NET_OK)
+		return rc;
 	if (r->code != 220) {
 		struct ms_buf words = MS_BUF_INIT;
 		ms_smtp_reply_describe(r, &words, 200);
-		ms_net_fail(err, MS_NET_TLS, "%s refused STARTTLS: %s", c->peer,
-			    ms_buf_str(&words));
+		rc = ms_net_fail(err, MS_NET_TLS, "%s refused STARTTLS: %s", c->peer,
+				 ms_buf_str(&words));
 		ms_buf_free(&words);
-		return false;
+		return rc;
 	}
 	return ms_conn_starttls(c, opts, deadline, err);
 }
@@ -283,11 +283,12 @@ bool ms_smtp_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
 void ms_smtp_goodbye(struct ms_conn *c, int64_t deadline)
 {
 	struct ms_smtp_reply r;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;	/* best effort: what fails is not said */
 
 	ms_smtp_reply_init(&r);
-	if (ms_smtp_command(c, "RSET", &r, deadline, &err))
+	if (ms_smtp_command(c, "RSET", &r, deadline, &err) == MS_NET_OK)
 		ms_smtp_command(c, "QUIT", &r, deadline, &err);
 	ms_smtp_reply_free(&r);
+	ms_buf_free(&err);
 	ms_conn_close(c);
 }

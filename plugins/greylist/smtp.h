@@ -9,9 +9,10 @@
  * without a peer, and distrusts every byte: a line that is not a reply
  * line, mixed codes, a NUL or a reply without end are malformed.
  *
- * Calls that talk to the peer return false with err set: network failures
- * keep their MS_NET_* code, a malformed reply is MS_NET_SYSTEM with a
- * sentence that quotes the peer, a refused STARTTLS is MS_NET_TLS.
+ * Calls that talk to the peer return MS_NET_OK or the kind of failure, with
+ * its sentence added to err: network failures keep their MS_NET_* code, a
+ * malformed reply is MS_NET_SYSTEM with a sentence that quotes the peer, a
+ * refused STARTTLS is MS_NET_TLS.
  */
 #ifndef MS_SMTP_H
 #define MS_SMTP_H
@@ -47,7 +48,7 @@ void ms_smtp_reply_free(struct ms_smtp_reply *r);
 
 /* Feeds one line (without its line end; may hold NUL bytes). */
 enum ms_smtp_feed ms_smtp_reply_feed(struct ms_smtp_reply *r, const char *line, size_t len,
-				     char *err, size_t errlen);
+				     struct ms_buf *err);
 
 /*
  * The reply on one line for a status message, "450 4.2.0 text more text",
@@ -71,29 +72,31 @@ enum ms_smtp_rcpt {
 enum ms_smtp_rcpt ms_smtp_classify_rcpt(const struct ms_smtp_reply *r);
 
 /* Reads one whole reply (replacing r's contents). */
-bool ms_smtp_read_reply(struct ms_conn *c, struct ms_smtp_reply *r, int64_t deadline,
-			struct ms_net_err *err);
+enum ms_net_error ms_smtp_read_reply(struct ms_conn *c, struct ms_smtp_reply *r,
+				     int64_t deadline, struct ms_buf *err);
 
 /*
  * Sends "command\r\n" and reads the reply. A command holding CR, LF or
  * NUL is refused before anything is sent (it would smuggle a second one).
  */
-bool ms_smtp_command(struct ms_conn *c, const char *command, struct ms_smtp_reply *r,
-		     int64_t deadline, struct ms_net_err *err);
+enum ms_net_error ms_smtp_command(struct ms_conn *c, const char *command,
+				  struct ms_smtp_reply *r, int64_t deadline, struct ms_buf *err);
 
 /* "MAIL FROM:<sender>" and "RCPT TO:<recipient>". */
-bool ms_smtp_mail_from(struct ms_conn *c, const char *sender, struct ms_smtp_reply *r,
-		       int64_t deadline, struct ms_net_err *err);
-bool ms_smtp_rcpt_to(struct ms_conn *c, const char *recipient, struct ms_smtp_reply *r,
-		     int64_t deadline, struct ms_net_err *err);
+enum ms_net_error ms_smtp_mail_from(struct ms_conn *c, const char *sender,
+				    struct ms_smtp_reply *r, int64_t deadline,
+				    struct ms_buf *err);
+enum ms_net_error ms_smtp_rcpt_to(struct ms_conn *c, const char *recipient,
+				  struct ms_smtp_reply *r, int64_t deadline, struct ms_buf *err);
 
 /*
  * STARTTLS and the TLS handshake. A reply other than 220 is MS_NET_TLS
  * with the peer's words; r holds the reply either way. EHLO must be sent
  * again afterwards (RFC 3207).
  */
-bool ms_smtp_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
-		      struct ms_smtp_reply *r, int64_t deadline, struct ms_net_err *err);
+enum ms_net_error ms_smtp_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
+				   struct ms_smtp_reply *r, int64_t deadline,
+				   struct ms_buf *err);
 
 /*
  * RSET and QUIT, best effort (the probe's verdict is already known), then

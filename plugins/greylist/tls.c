@@ -33,7 +33,7 @@ static bool is_ip_literal(const char *s)
 	return inet_pton(AF_INET, s, tmp) == 1 || inet_pton(AF_INET6, s, tmp) == 1;
 }
 
-static SSL_CTX *make_ctx(const struct ms_tls_opts *opts, struct ms_net_err *err)
+static SSL_CTX *make_ctx(const struct ms_tls_opts *opts, struct ms_buf *err)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	char reason[256];
@@ -64,7 +64,7 @@ static SSL_CTX *make_ctx(const struct ms_tls_opts *opts, struct ms_net_err *err)
 	return ctx;
 }
 
-static bool set_peer_name(SSL *ssl, const char *name, struct ms_net_err *err)
+static enum ms_net_error set_peer_name(SSL *ssl, const char *name, struct ms_buf *err)
 {
 	X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
 	bool ip = is_ip_literal(name);
@@ -73,85 +73,72 @@ static bool set_peer_name(SSL *ssl, const char *name, struct ms_net_err *err)
 
 	if (!ip)
 		SSL_set_tlsext_host_name(ssl, name); /* SNI is for names only */
-	if (rc != 1) {
-		ms_net_fail(err, MS_NET_TLS, "cannot use '%s' as the TLS peer name", name);
-		return false;
-	}
-	return true;
+	if (rc != 1)
+		return ms_net_fail(err, MS_NET_TLS, "cannot use '%s' as the TLS peer name", name);
+	return MS_NET_OK;
 }
 
-/* Waits for what OpenSSL asked for; false at the deadline. */
-static bool wait_for(struct ms_conn *c, int ssl_error, int64_t deadline,
-		     const char *doing, struct ms_net_err *err)
+/* Waits for what OpenSSL asked for (SSL_ERROR_WANT_READ or _WRITE). */
+static enum ms_net_error wait_for(struct ms_conn *c, int ssl_error, int64_t deadline,
+				  const char *doing, struct ms_buf *err)
 {
-	if (ssl_error == SSL_ERROR_WANT_READ)
-		return ms_conn_wait(c, false, deadline, doing, err);
-	if (ssl_error == SSL_ERROR_WANT_WRITE)
-		return ms_conn_wait(c, true, deadline, doing, err);
-	return false;
+	return ms_conn_wait(c, ssl_error == SSL_ERROR_WANT_WRITE, deadline, doing, err);
 }
 
-static void handshake_failed(struct ms_conn *c, int ssl_error, struct ms_net_err *err)
+static enum ms_net_error handshake_failed(struct ms_conn *c, int ssl_error, struct ms_buf *err)
 {
 	char reason[256];
 	long vr = SSL_get_verify_result(c->ssl);
 
-	if (vr != X509_V_OK) {
-		ms_net_fail(err, MS_NET_VERIFY, "certificate of %s not accepted: %s",
-			    c->peer, X509_verify_cert_error_string(vr));
-		return;
-	}
+	if (vr != X509_V_OK)
+		return ms_net_fail(err, MS_NET_VERIFY, "certificate of %s not accepted: %s",
+				   c->peer, X509_verify_cert_error_string(vr));
 	if (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
 		snprintf(reason, sizeof(reason), "connection closed");
 	else
 		openssl_reason(reason, sizeof(reason));
-	ms_net_fail(err, MS_NET_TLS, "TLS handshake with %s failed: %s", c->peer, reason);
+	return ms_net_fail(err, MS_NET_TLS, "TLS handshake with %s failed: %s", c->peer, reason);
 }
 
-bool ms_conn_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
-		      int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_conn_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
+				   int64_t deadline, struct ms_buf *err)
 {
-	if (ms_conn_pending(c) > 0) {
-		ms_net_fail(err, MS_NET_TLS, "%s sent data before the TLS handshake "
-			    "(refusing it: possible STARTTLS injection)", c->peer);
-		return false;
-	}
+	if (ms_conn_pending(c) > 0)
+		return ms_net_fail(err, MS_NET_TLS, "%s sent data before the TLS handshake "
+				   "(refusing it: possible STARTTLS injection)", c->peer);
 	ERR_clear_error();
 	c->ssl_ctx = make_ctx(opts, err);
 	if (c->ssl_ctx == NULL)
-		return false;
+		return MS_NET_TLS;
 	c->ssl = SSL_new(c->ssl_ctx);
-	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    !set_peer_name(c->ssl, opts->servername ? opts->servername : c->host, err)) {
-		if (err->code == MS_NET_OK)
-			ms_net_fail(err, MS_NET_TLS, "cannot set up TLS for %s", c->peer);
+	enum ms_net_error rc = c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1
+		? ms_net_fail(err, MS_NET_TLS, "cannot set up TLS for %s", c->peer)
+		: set_peer_name(c->ssl, opts->servername ? opts->servername : c->host, err);
+	if (rc != MS_NET_OK) {
 		ms_tls_shutdown(c);
-		return false;
+		return rc;
 	}
 	for (;;) {
-		int rc = SSL_connect(c->ssl);
-		if (rc == 1)
-			break;
-		int e = SSL_get_error(c->ssl, rc);
-		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			if (wait_for(c, e, deadline, "in the TLS handshake", err))
-				continue;
-		} else {
-			handshake_failed(c, e, err);
-		}
+		int done = SSL_connect(c->ssl);
+		if (done == 1)
+			return MS_NET_OK;
+		int e = SSL_get_error(c->ssl, done);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+			rc = wait_for(c, e, deadline, "in the TLS handshake", err);
+		else
+			rc = handshake_failed(c, e, err);
+		if (rc == MS_NET_OK)
+			continue;
 		SSL_free(c->ssl);
 		c->ssl = NULL;
 		SSL_CTX_free(c->ssl_ctx);
 		c->ssl_ctx = NULL;
-		return false;
+		return rc;
 	}
-	err->code = MS_NET_OK;
-	err->msg[0] = '\0';
-	return true;
 }
 
-bool ms_tls_read(struct ms_conn *c, void *buf, size_t len, size_t *got,
-		 int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_tls_read(struct ms_conn *c, void *buf, size_t len, size_t *got,
+			      int64_t deadline, struct ms_buf *err)
 {
 	char reason[256];
 
@@ -159,26 +146,24 @@ bool ms_tls_read(struct ms_conn *c, void *buf, size_t len, size_t *got,
 		ERR_clear_error();
 		int rc = SSL_read_ex(c->ssl, buf, len, got);
 		if (rc == 1)
-			return true;
+			return MS_NET_OK;
 		int e = SSL_get_error(c->ssl, rc);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			if (!wait_for(c, e, deadline, "waiting for a reply", err))
-				return false;
+			enum ms_net_error waited = wait_for(c, e, deadline, "waiting for a reply", err);
+			if (waited != MS_NET_OK)
+				return waited;
 			continue;
 		}
 		if (e == SSL_ERROR_ZERO_RETURN ||
-		    (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)) {
-			ms_net_fail(err, MS_NET_EOF, "%s closed the connection", c->peer);
-			return false;
-		}
+		    (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0))
+			return ms_net_fail(err, MS_NET_EOF, "%s closed the connection", c->peer);
 		openssl_reason(reason, sizeof(reason));
-		ms_net_fail(err, MS_NET_TLS, "TLS read from %s failed: %s", c->peer, reason);
-		return false;
+		return ms_net_fail(err, MS_NET_TLS, "TLS read from %s failed: %s", c->peer, reason);
 	}
 }
 
-bool ms_tls_write(struct ms_conn *c, const void *buf, size_t len,
-		  int64_t deadline, struct ms_net_err *err)
+enum ms_net_error ms_tls_write(struct ms_conn *c, const void *buf, size_t len,
+			       int64_t deadline, struct ms_buf *err)
 {
 	const char *p = buf;
 	char reason[256];
@@ -194,17 +179,15 @@ bool ms_tls_write(struct ms_conn *c, const void *buf, size_t len,
 		}
 		int e = SSL_get_error(c->ssl, rc);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			if (!wait_for(c, e, deadline, "sending", err))
-				return false;
+			enum ms_net_error waited = wait_for(c, e, deadline, "sending", err);
+			if (waited != MS_NET_OK)
+				return waited;
 			continue;
 		}
 		openssl_reason(reason, sizeof(reason));
-		ms_net_fail(err, MS_NET_TLS, "TLS write to %s failed: %s", c->peer, reason);
-		return false;
+		return ms_net_fail(err, MS_NET_TLS, "TLS write to %s failed: %s", c->peer, reason);
 	}
-	err->code = MS_NET_OK;
-	err->msg[0] = '\0';
-	return true;
+	return MS_NET_OK;
 }
 
 void ms_tls_shutdown(struct ms_conn *c)

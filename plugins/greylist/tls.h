@@ -42,8 +42,8 @@ struct ms_tls_info {
  * read: data sent before the handshake must not be read as if it came
  * through TLS (the STARTTLS command injection flaw, CVE-2011-0411).
  */
-bool ms_conn_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
-		      int64_t deadline, struct ms_net_err *err);
+enum ms_net_error ms_conn_starttls(struct ms_conn *c, const struct ms_tls_opts *opts,
+				   int64_t deadline, struct ms_buf *err);
 
 /* Details of the established TLS session; false when not in TLS. */
 bool ms_conn_tls_info(const struct ms_conn *c, struct ms_tls_info *info);
@@ -52,10 +52,10 @@ bool ms_conn_tls_info(const struct ms_conn *c, struct ms_tls_info *info);
 double ms_tls_days_left(const struct ms_tls_info *info, time_t now);
 
 /* Internal to netconn.c. */
-bool ms_tls_read(struct ms_conn *c, void *buf, size_t len, size_t *got,
-		 int64_t deadline, struct ms_net_err *err);
-bool ms_tls_write(struct ms_conn *c, const void *buf, size_t len,
-		  int64_t deadline, struct ms_net_err *err);
+enum ms_net_error ms_tls_read(struct ms_conn *c, void *buf, size_t len, size_t *got,
+			      int64_t deadline, struct ms_buf *err);
+enum ms_net_error ms_tls_write(struct ms_conn *c, const void *buf, size_t len,
+			       int64_t deadline, struct ms_buf *err);
 void ms_tls_shutdown(struct ms_conn *c);
 
 #endif

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,10 +133,18 @@ static enum exim_header read_header(int dirfd, const char *name, const char *id,
 	return h;
 }
 
-static bool scan_fail(struct exim_scan *s, int err, const char *dir, const char *name)
+/* A scan under way: the counts, and the first failure. */
+struct walk {
+	struct exim_scan *s;
+	struct ms_buf *err;
+	int error;		/* its errno */
+};
+
+static bool scan_fail(struct walk *w, int err, const char *dir, const char *name)
 {
-	s->error_errno = err;
-	snprintf(s->error_path, sizeof(s->error_path), "%s%s%s", dir, *name ? "/" : "", name);
+	w->error = err;
+	ms_buf_printf(w->err, "cannot read %s%s%s: %s", dir, *name ? "/" : "", name,
+		      strerror(err));
 	return false;
 }
 
@@ -148,9 +157,10 @@ static void note_oldest(bool *has, int64_t *oldest, int64_t sec)
 }
 
 /* A "ID-H" file: counted as queued or frozen, with its -D file's size. */
-static bool visit_header(struct exim_scan *s, int dirfd, const char *dirpath,
+static bool visit_header(struct walk *w, int dirfd, const char *dirpath,
 			 const char *name, size_t n)
 {
+	struct exim_scan *s = w->s;
 	char id[EXIM_ID_MAX + 1], data[EXIM_ID_MAX + 3];
 	int64_t arrival;
 	struct stat st;
@@ -166,7 +176,7 @@ static bool visit_header(struct exim_scan *s, int dirfd, const char *dirpath,
 		return true;
 	}
 	if (err != 0)
-		return scan_fail(s, err, dirpath, name);
+		return scan_fail(w, err, dirpath, name);
 	if (h == EXIM_HEADER_MALFORMED) {
 		s->damaged++;
 		return true;
@@ -187,7 +197,7 @@ static bool visit_header(struct exim_scan *s, int dirfd, const char *dirpath,
 	return true;
 }
 
-static bool scan_dir(struct exim_scan *s, int dirfd, const char *dirpath, bool top)
+static bool scan_dir(struct walk *w, int dirfd, const char *dirpath, bool top)
 {
 	DIR *d = fdopendir(dirfd);
 	struct dirent *e;
@@ -196,43 +206,43 @@ static bool scan_dir(struct exim_scan *s, int dirfd, const char *dirpath, bool t
 	if (d == NULL) {
 		int err = errno;
 		close(dirfd);
-		return scan_fail(s, err, dirpath, "");
+		return scan_fail(w, err, dirpath, "");
 	}
 	while (ok) {
 		errno = 0;
 		if ((e = readdir(d)) == NULL) {
 			if (errno != 0)
-				ok = scan_fail(s, errno, dirpath, "");
+				ok = scan_fail(w, errno, dirpath, "");
 			break;
 		}
 		size_t n = strlen(e->d_name);
 		if (top && n == 1 && base62_digit(e->d_name[0]) >= 0) {
 			/* split_spool_directory: one level of subdirectories */
-			char sub[sizeof(s->error_path)];
+			char sub[PATH_MAX];
 			snprintf(sub, sizeof(sub), "%s/%s", dirpath, e->d_name);
 			int fd = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0)
-				ok = errno == ENOENT || errno == ENOTDIR || scan_fail(s, errno, sub, "");
+				ok = errno == ENOENT || errno == ENOTDIR || scan_fail(w, errno, sub, "");
 			else
-				ok = scan_dir(s, fd, sub, false);
+				ok = scan_dir(w, fd, sub, false);
 		} else if (n > 2 && strcmp(e->d_name + n - 2, "-H") == 0) {
-			ok = visit_header(s, dirfd, dirpath, e->d_name, n);
+			ok = visit_header(w, dirfd, dirpath, e->d_name, n);
 		}
 	}
 	closedir(d);
 	return ok;
 }
 
-bool exim_scan_spool(const char *spool_dir, struct exim_scan *out)
+int exim_scan_spool(const char *spool_dir, struct exim_scan *out, struct ms_buf *err)
 {
-	char path[sizeof(out->error_path)];
+	struct walk w = { .s = out, .err = err };
+	char path[PATH_MAX];
 
 	memset(out, 0, sizeof(*out));
 	snprintf(path, sizeof(path), "%s/input", spool_dir);
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return scan_fail(out, errno, path, "");
-	return scan_dir(out, fd, path, true);
+	bool ok = fd >= 0 ? scan_dir(&w, fd, path, true) : scan_fail(&w, errno, path, "");
+	return ok ? 0 : w.error != 0 ? w.error : EIO;
 }
 
 /* "281", "2.9K", "12M": exim's rounded sizes. */

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 #define EXIM_ID_MAX 23
 
 /* true when s (n bytes) is a message ID of either format; *sec: its arrival. */
@@ -47,12 +49,13 @@ struct exim_scan {
 	int64_t oldest_queued, oldest_frozen;
 	uint64_t damaged;		/* -H files that are not Exim's */
 	uint64_t vanished;
-	int error_errno;
-	char error_path[512];
 };
 
-/* Scans SPOOL/input. false when it cannot be read (see error_*). */
-bool exim_scan_spool(const char *spool_dir, struct exim_scan *out);
+/*
+ * Scans SPOOL/input. Returns 0, or the errno of what could not be read
+ * (EACCES: no permission) with "cannot read PATH: REASON" added to err.
+ */
+int exim_scan_spool(const char *spool_dir, struct exim_scan *out, struct ms_buf *err);
 
 /* A message line of `exim -bp`. */
 struct exim_bp_message {

@@ -58,3 +58,22 @@ void ms_lines_finish(struct ms_lines *l)
 	ms_buf_free(&l->partial);
 	l->skipping = false;
 }
+
+static void feed_stdout(void *lines, const char *data, size_t len)
+{
+	ms_lines_feed(lines, data, len);
+}
+
+bool ms_lines_run(char *const argv[], size_t max_line,
+		  void (*on_line)(void *, const char *, size_t, bool), void *arg,
+		  struct ms_cmd_result *res, struct ms_buf *err)
+{
+	struct ms_lines lines;
+
+	ms_lines_init(&lines, max_line, on_line, arg);
+	struct ms_cmd_opts opts = { .timeout_ms = -1, .on_stdout = feed_stdout,
+				    .on_stdout_arg = &lines };
+	bool started = ms_cmd_run(argv, &opts, res, err);
+	ms_lines_finish(&lines);
+	return started;
+}

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,8 @@ struct scan {
 	size_t n, cap, batch;
 	struct names names;
 	struct dir_slot dirs[MAX_OPEN_DIRS];
-	int error_errno;
-	char error_path[512];
+	int error_errno;	/* the failure that ended the scan */
+	struct ms_buf *err;	/* and what it was */
 };
 
 static const char *names_add(struct names *nm, const char *name)
@@ -79,8 +80,8 @@ static void names_free(struct names *nm)
 static bool fail(struct scan *sc, int err, const char *rel, const char *name)
 {
 	sc->error_errno = err;
-	snprintf(sc->error_path, sizeof(sc->error_path), "%s%s%s%s%s", sc->queue_path,
-		 *rel ? "/" : "", rel, *name ? "/" : "", name);
+	ms_buf_printf(sc->err, "cannot read %s%s%s%s%s: %s", sc->queue_path, *rel ? "/" : "", rel,
+		      *name ? "/" : "", name, strerror(err));
 	return false;
 }
 
@@ -327,10 +328,11 @@ static bool scan_queue(struct scan *sc, const char *qpath)
 	return ok;
 }
 
-bool pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pfq_scan *out)
+int pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pfq_scan *out,
+	     struct ms_buf *err)
 {
-	struct scan sc = { 0 };
-	char qpath[sizeof(sc.error_path)];
+	struct scan sc = { .err = err };
+	char qpath[PATH_MAX];
 	bool ok = true;
 
 	memset(out, 0, sizeof(*out));
@@ -348,12 +350,8 @@ bool pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pf
 		out->vanished += sc.vanished;
 		sc.vanished = 0;
 	}
-	if (!ok) {
-		out->error_errno = sc.error_errno;
-		memcpy(out->error_path, sc.error_path, sizeof(out->error_path));
-	}
 	pfqr_close(sc.reader);
 	names_free(&sc.names);
 	free(sc.items);
-	return ok;
+	return ok ? 0 : sc.error_errno != 0 ? sc.error_errno : EIO;
 }

@@ -14,6 +14,7 @@
 
 #include "pfqread.h"
 #include "pfqueue.h"
+#include "strbuf.h"
 
 /* What a scan found in one queue. */
 struct pfq_queue_stats {
@@ -47,21 +48,21 @@ struct pfq_scan {
 	uint64_t vanished;	/* files gone between listing and reading */
 	enum pfqr_kind reader;	/* how the files were read */
 	int uring_errno;	/* why not io_uring, when it was wanted */
-	int error_errno;	/* with a failed scan */
-	char error_path[512];	/* what could not be read */
 };
 
 /*
  * Counts the queue files under queue_dir and reads every complete file's
- * arrival record, for each queue's exact oldest arrival. Returns false
- * when a queue directory or file cannot be read (error_errno, error_path
- * say which); a file that vanishes in the meantime was delivered and is
- * simply not counted. A complete file without a readable arrival record
- * is counted as damaged, not as a message. Memory grows with the largest
- * batch of files read at once (PFQ_BATCH), not with the queue.
+ * arrival record, for each queue's exact oldest arrival. Returns 0, or
+ * the errno of a queue directory or file that cannot be read (EACCES: no
+ * permission) with "cannot read PATH: REASON" added to err; a file that
+ * vanishes in the meantime was delivered and is simply not counted. A
+ * complete file without a readable arrival record is counted as damaged,
+ * not as a message. Memory grows with the largest batch of files read at
+ * once (PFQ_BATCH), not with the queue.
  */
 #define PFQ_BATCH 65536
 
-bool pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pfq_scan *out);
+int pfq_scan(const char *queue_dir, const struct pfq_scan_opts *opts, struct pfq_scan *out,
+	     struct ms_buf *err);
 
 #endif

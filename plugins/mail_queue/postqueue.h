@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 /* One queue file as postqueue -j describes it. */
 struct pq_message {
 	char queue_name[16];	/* "maildrop", "incoming", "active", ... */
@@ -27,11 +29,10 @@ struct pq_message {
 };
 
 /*
- * Parses one line. On error returns false and writes into err what is
- * wrong ("not JSON: ...", "no arrival_time"); m needs no freeing then.
+ * Parses one line. On error returns false and adds to err what is wrong
+ * ("not JSON: ...", "no arrival_time"); m needs no freeing then.
  */
-bool pq_message_parse(const char *line, size_t len, struct pq_message *m,
-		      char *err, size_t errlen);
+bool pq_message_parse(const char *line, size_t len, struct pq_message *m, struct ms_buf *err);
 
 /*
  * Recipient i (< nrecipients): its address and delay_reason, either

@@ -127,10 +127,10 @@ static void add_path_option(struct settings *s, const char *name, const char *ar
 static void limit_option(const char *name, const char *arg, bool bytes,
 			 struct ms_space_limit *l)
 {
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	if (!ms_space_limit_parse(arg, bytes, l, err, sizeof(err)))
-		ms_usage_error("invalid limit '%s' for %s: %s", arg, name, err);
+	if (!ms_space_limit_parse(arg, bytes, l, &err))
+		ms_usage_error("invalid limit '%s' for %s: %s", arg, name, ms_buf_str(&err));
 }
 
 static void check_settings(struct settings *s)
@@ -204,6 +204,7 @@ struct target {
 	bool idle_autofs;			/* an automount not triggered yet */
 	bool probed;
 	struct ms_probe probe;
+	char *probe_error;			/* why it could not be started */
 	bool has_report;
 	struct ms_mount_report report;
 	bool lingering;				/* an earlier probe is still stuck */
@@ -227,7 +228,7 @@ struct run {
 	struct target *targets;
 	size_t ntargets, cap_targets;
 	int state_fd;			/* -1: no memory of stuck probes */
-	char state_error[1024];
+	struct ms_buf state_error;	/* why not, or why one was not remembered */
 };
 
 static struct target *find_target(struct run *run, const char *path)
@@ -251,11 +252,11 @@ static void add_target(struct run *run, const char *path)
 
 static void load_tables(const struct settings *s, struct run *run)
 {
-	char err[512];
+	struct ms_buf err = MS_BUF_INIT;
 
 	ms_step("reading %s", MOUNTINFO);
-	if (!ms_mountinfo_read(MOUNTINFO, &run->mounts, err, sizeof(err)))
-		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", err);
+	if (!ms_mountinfo_read(MOUNTINFO, &run->mounts, &err))
+		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", ms_buf_str(&err));
 	bool system_fstab = !s->fstab_all && !s->fstab_file_given;
 	/* no /etc/fstab (a container): -p mounts are checked without it */
 	if (system_fstab && access(s->fstab_file, F_OK) != 0)
@@ -267,10 +268,10 @@ static void load_tables(const struct settings *s, struct run *run)
 	 * every check UNKNOWN. --fstab and --fstab-file still insist.
 	 */
 	bool ok = system_fstab
-		? ms_fstab_read_lenient(s->fstab_file, &run->fstab, err, sizeof(err))
-		: ms_fstab_read(s->fstab_file, &run->fstab, err, sizeof(err));
+		? ms_fstab_read_lenient(s->fstab_file, &run->fstab, &err)
+		: ms_fstab_read(s->fstab_file, &run->fstab, &err);
 	if (!ok)
-		ms_die(MS_UNKNOWN, "%s (give a readable --fstab-file)", err);
+		ms_die(MS_UNKNOWN, "%s (give a readable --fstab-file)", ms_buf_str(&err));
 }
 
 /* An fstab entry that --fstab checks: a real mount point, not noauto, of a wanted type. */
@@ -366,8 +367,7 @@ static bool wants_probe(const struct settings *s, const struct target *t)
 static void open_state_dir(const struct settings *s, struct run *run)
 {
 	ms_step("opening the state directory %s", s->state_dir);
-	run->state_fd = ms_statedir_open(s->state_dir, run->state_error,
-					 sizeof(run->state_error));
+	run->state_fd = ms_statedir_open(s->state_dir, &run->state_error);
 }
 
 /* A probe of an earlier run that is still stuck: report it, do not add another. */
@@ -425,7 +425,7 @@ static void read_stuck_states(struct run *run)
 /* A probe that did not answer: remember it, so the next run does not add another. */
 static void remember_stuck(struct run *run, struct target *t)
 {
-	char err[512];
+	struct ms_buf err = MS_BUF_INIT;
 
 	if (!t->has_stuck || run->state_fd < 0)
 		return;
@@ -437,9 +437,12 @@ static void remember_stuck(struct run *run, struct target *t)
 		.path = t->path,
 	};
 	snprintf(l.step, sizeof(l.step), "%s", t->has_report ? t->report.doing : "starting");
-	if (!ms_linger_save(run->state_fd, &l, err, sizeof(err)))
-		snprintf(run->state_error, sizeof(run->state_error),
-			 "cannot remember the stuck probe of %s: %s", t->path, err);
+	if (!ms_linger_save(run->state_fd, &l, &err)) {
+		ms_buf_reset(&run->state_error);	/* the last one is said */
+		ms_buf_printf(&run->state_error, "cannot remember the stuck probe of %s: %s",
+			      t->path, ms_buf_str(&err));
+		ms_buf_free(&err);
+	}
 }
 
 /* Each running probe holds a pipe: let a long fstab use what the hard limit allows. */
@@ -458,6 +461,7 @@ static void probe_all(const struct settings *s, struct run *run)
 {
 	struct ms_probe *probes = ms_xcalloc(run->ntargets, sizeof(*probes));
 	struct ms_mount_job *jobs = ms_xcalloc(run->ntargets, sizeof(*jobs));
+	struct ms_buf err = MS_BUF_INIT;
 	size_t n = 0;
 
 	raise_fd_limit(run->ntargets);
@@ -472,7 +476,8 @@ static void probe_all(const struct settings *s, struct run *run)
 			.path = t->path, .trigger_automount = t->idle_autofs,
 			.sentinel = s->sentinel, .sentinel_content = s->sentinel_content,
 			.write_test = s->write_test, .write_subdir = s->write_subdir };
-		ms_probe_start(&probes[n], probe_child, &jobs[n]);
+		if (!ms_probe_start(&probes[n], probe_child, &jobs[n], &err))
+			t->probe_error = ms_buf_steal(&err);
 		n++;
 	}
 	/*
@@ -481,8 +486,9 @@ static void probe_all(const struct settings *s, struct run *run)
 	 */
 	size_t nall = n;
 	for (size_t i = 0; i < run->ntargets; i++)
-		if (!run->targets[i].mount)
-			ms_probe_start(&probes[nall++], exists_child, run->targets[i].path);
+		if (!run->targets[i].mount)	/* one that cannot start knows nothing */
+			ms_probe_start(&probes[nall++], exists_child, run->targets[i].path, &err);
+	ms_buf_free(&err);
 	ms_step("waiting for the probes of %zu mount%s (statfs, stat%s%s)", n,
 		n == 1 ? "" : "s", s->sentinel ? ", sentinel" : "",
 		s->write_test ? ", write test" : "");
@@ -522,7 +528,7 @@ static void probe_all(const struct settings *s, struct run *run)
 /* Automounts triggered by the probes are mounts now: see what they are. */
 static void reresolve_automounts(struct run *run)
 {
-	char err[512];
+	struct ms_buf err = MS_BUF_INIT;
 	bool any = false;
 
 	for (size_t i = 0; i < run->ntargets; i++)
@@ -530,8 +536,8 @@ static void reresolve_automounts(struct run *run)
 	if (!any)
 		return;
 	ms_step("reading %s again after the automounts", MOUNTINFO);
-	if (!ms_mountinfo_read(MOUNTINFO, &run->remounts, err, sizeof(err)))
-		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", err);
+	if (!ms_mountinfo_read(MOUNTINFO, &run->remounts, &err))
+		ms_die(MS_UNKNOWN, "%s (is /proc mounted?)", ms_buf_str(&err));
 	for (size_t i = 0; i < run->ntargets; i++) {
 		struct target *t = &run->targets[i];
 		if (t->probed && t->idle_autofs)
@@ -744,7 +750,11 @@ static void judge_probe(struct target *t)
 		     ms_buf_str(&b));
 		break;
 	case MS_PROBE_FAILED:
-		flag(t, MS_UNKNOWN, "could not probe: %s", t->probe.error);
+		if (t->probe_error != NULL)
+			flag(t, MS_UNKNOWN, "could not probe: %s", t->probe_error);
+		else
+			flag(t, MS_UNKNOWN, "could not probe: probe killed by signal %d",
+			     t->probe.term_signal);
 		break;
 	case MS_PROBE_DONE:
 		if (!t->has_report || t->report.doing[0])
@@ -848,11 +858,13 @@ static void judge(const struct settings *s, struct target *t)
 /* "N" (alert above N) or "N:" (alert below N); a limit beyond the capacity is 0. */
 static void perf_range(struct ms_range *r, double v, bool lower)
 {
-	char num[MS_NUMBER_MAX], text[MS_NUMBER_MAX + 2], err[64];
+	char num[MS_NUMBER_MAX], text[MS_NUMBER_MAX + 2];
+	struct ms_buf err = MS_BUF_INIT;	/* a number always parses */
 
 	snprintf(text, sizeof(text), lower ? "%s:" : "%s",
 		 ms_format_number(num, v > 0 ? floor(v) : 0));
-	ms_range_parse(text, MS_RANGE_PLAIN, r, err, sizeof(err));
+	ms_range_parse(text, MS_RANGE_PLAIN, r, &err);
+	ms_buf_free(&err);
 }
 
 static void add_perf(struct ms_result *r, const char *path, const char *what, double value,
@@ -912,9 +924,11 @@ static void target_perf(struct ms_result *r, const struct settings *s, const str
 	if (t->report.has_counts && ms_space_compute(&t->report.counts, &sp))
 		space_perf(r, s, t, &sp);
 	if (t->report.has_counts) {
-		char num[MS_NUMBER_MAX], err[64];
+		char num[MS_NUMBER_MAX];
+		struct ms_buf err = MS_BUF_INIT;	/* a number always parses */
 		ms_range_parse(ms_format_number(num, s->probe_timeout), MS_RANGE_PLAIN,
-			       &probe_crit, err, sizeof(err));
+			       &probe_crit, &err);
+		ms_buf_free(&err);
 		add_perf(r, t->path, "latency", microseconds(t->report.latency), "s", NULL,
 			 &probe_crit, false, 0);
 	}
@@ -993,9 +1007,9 @@ static void report(const struct settings *s, struct run *run)
 	 * The state directory only remembers stuck probes for later runs: a
 	 * problem with it is said, but the mounts' verdict stays what it is.
 	 */
-	if (run->state_error[0])
+	if (run->state_error.len > 0)
 		ms_result_line(r, "%s; stuck probes are not remembered across runs",
-			       run->state_error);
+			       ms_buf_str(&run->state_error));
 	if (ms_verbosity() > 0)
 		for (size_t i = 0; i < run->fstab.nskipped; i++)
 			ms_result_line(r, "%s: line %d skipped (no device, mount point and type), "

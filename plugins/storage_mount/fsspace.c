@@ -57,32 +57,32 @@ static double size_unit(const char *u)
 }
 
 bool ms_space_limit_parse(const char *s, bool bytes, struct ms_space_limit *l,
-			  char *err, size_t errlen)
+			  struct ms_buf *err)
 {
 	size_t digits = strspn(s, "0123456789.");
 	double v;
 
 	memset(l, 0, sizeof(*l));
 	if (digits == 0 || !ms_parse_decimal(s, digits, &v)) {
-		snprintf(err, errlen, "'%s' does not start with a number", s);
+		ms_buf_printf(err, "'%s' does not start with a number", s);
 		return false;
 	}
 	const char *unit = s + digits;
 	if (strcmp(unit, "%") == 0) {
 		if (v > 100) {
-			snprintf(err, errlen, "%s is more than 100%%", s);
+			ms_buf_printf(err, "%s is more than 100%%", s);
 			return false;
 		}
 		l->percent = true;
 	} else if (bytes) {
 		double mult = size_unit(unit);
 		if (mult == 0) {
-			snprintf(err, errlen, "unknown unit '%s' (use %%, K, M, G, T or P)", unit);
+			ms_buf_printf(err, "unknown unit '%s' (use %%, K, M, G, T or P)", unit);
 			return false;
 		}
 		v *= mult;
 	} else if (unit[0] != '\0') {
-		snprintf(err, errlen, "unknown unit '%s' (use a count or a percentage)", unit);
+		ms_buf_printf(err, "unknown unit '%s' (use a count or a percentage)", unit);
 		return false;
 	}
 	l->set = true;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 /* The statfs numbers that matter here, in blocks of frsize bytes. */
 struct ms_statfs_counts {
 	uint64_t blocks, bfree, bavail;
@@ -49,7 +51,7 @@ struct ms_space_limit {
  * (bytes=false) take none. err says what is wrong.
  */
 bool ms_space_limit_parse(const char *s, bool bytes, struct ms_space_limit *l,
-			  char *err, size_t errlen);
+			  struct ms_buf *err);
 
 /* The limit as an amount of a total (for percentages: that share of total). */
 double ms_space_limit_amount(const struct ms_space_limit *l, double total);

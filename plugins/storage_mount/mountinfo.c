@@ -123,7 +123,7 @@ void ms_mount_free(struct ms_mount *m)
 }
 
 bool ms_mountinfo_parse_line(const char *line, size_t len, struct ms_mount *m,
-			     char *err, size_t errlen)
+			     struct ms_buf *err)
 {
 	const char *p = line, *end = line + len;
 	struct field f[6], opt, tail[3];
@@ -132,25 +132,25 @@ bool ms_mountinfo_parse_line(const char *line, size_t len, struct ms_mount *m,
 
 	memset(m, 0, sizeof(*m));
 	if (memchr(line, '\0', len) != NULL) {
-		snprintf(err, errlen, "a NUL byte in the line");
+		ms_buf_puts(err, "a NUL byte in the line");
 		return false;
 	}
 	for (size_t i = 0; i < 6; i++) {
 		if (!next_field(&p, end, &f[i])) {
-			snprintf(err, errlen, "only %zu of the 10 fields", i);
+			ms_buf_printf(err, "only %zu of the 10 fields", i);
 			return false;
 		}
 	}
 	if (!field_uint(f[0].start, f[0].len, INT_MAX, &id) ||
 	    !field_uint(f[1].start, f[1].len, INT_MAX, &parent) ||
 	    !parse_devno(&f[2], &m->major, &m->minor)) {
-		snprintf(err, errlen, "the mount ID, parent ID or major:minor is not a number");
+		ms_buf_puts(err, "the mount ID, parent ID or major:minor is not a number");
 		return false;
 	}
 	/* optional fields ("shared:1 master:2") up to the lone "-" */
 	for (;;) {
 		if (!next_field(&p, end, &opt)) {
-			snprintf(err, errlen, "no ' - ' separator before the filesystem type");
+			ms_buf_puts(err, "no ' - ' separator before the filesystem type");
 			ms_buf_free(&optional);
 			return false;
 		}
@@ -164,7 +164,7 @@ bool ms_mountinfo_parse_line(const char *line, size_t len, struct ms_mount *m,
 	while (ntail < 3 && next_field(&p, end, &tail[ntail]))
 		ntail++;
 	if (ntail < 3) {
-		snprintf(err, errlen, "the type, source or superblock options are missing");
+		ms_buf_puts(err, "the type, source or superblock options are missing");
 		ms_buf_free(&optional);
 		return false;
 	}
@@ -181,19 +181,19 @@ bool ms_mountinfo_parse_line(const char *line, size_t len, struct ms_mount *m,
 }
 
 /* Reads a whole (small, pseudo-) file; /proc files have no useful size. */
-static bool read_file(const char *path, struct ms_buf *b, char *err, size_t errlen)
+static bool read_file(const char *path, struct ms_buf *b, struct ms_buf *err)
 {
 	FILE *fp = fopen(path, "re");
 	char chunk[8192];
 	size_t n;
 
 	if (fp == NULL) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		ms_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
 		return false;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (b->len + n > FILE_MAX) {
-			snprintf(err, errlen, "%s is larger than %u MiB", path, FILE_MAX >> 20);
+			ms_buf_printf(err, "%s is larger than %u MiB", path, FILE_MAX >> 20);
 			fclose(fp);
 			return false;
 		}
@@ -201,7 +201,7 @@ static bool read_file(const char *path, struct ms_buf *b, char *err, size_t errl
 	}
 	bool ok = !ferror(fp);
 	if (!ok)
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		ms_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
 	fclose(fp);
 	return ok;
 }
@@ -226,35 +226,35 @@ static bool each_line(const char *text, size_t len,
 
 struct mountinfo_ctx {
 	struct ms_mount_table *t;
-	char *err;
-	size_t errlen;
+	struct ms_buf *err;
 };
 
 static bool add_mountinfo_line(void *arg, const char *line, size_t n, int lineno)
 {
 	struct mountinfo_ctx *ctx = arg;
 	struct ms_mount_table *t = ctx->t;
-	char why[128];
+	struct ms_buf why = MS_BUF_INIT;
 
 	if (n == 0)
 		return true;
 	ms_xgrow(&t->mounts, &t->cap, t->n + 1, sizeof(*t->mounts));
-	if (!ms_mountinfo_parse_line(line, n, &t->mounts[t->n], why, sizeof(why))) {
-		snprintf(ctx->err, ctx->errlen, "line %d of mountinfo is not understood: %s",
-			 lineno, why);
+	if (!ms_mountinfo_parse_line(line, n, &t->mounts[t->n], &why)) {
+		ms_buf_printf(ctx->err, "line %d of mountinfo is not understood: %s",
+			      lineno, ms_buf_str(&why));
+		ms_buf_free(&why);
 		return false;
 	}
 	t->n++;
 	return true;
 }
 
-bool ms_mountinfo_read(const char *path, struct ms_mount_table *t, char *err, size_t errlen)
+bool ms_mountinfo_read(const char *path, struct ms_mount_table *t, struct ms_buf *err)
 {
 	struct ms_buf b = MS_BUF_INIT;
-	struct mountinfo_ctx ctx = { t, err, errlen };
+	struct mountinfo_ctx ctx = { t, err };
 
 	memset(t, 0, sizeof(*t));
-	bool ok = read_file(path, &b, err, errlen) &&
+	bool ok = read_file(path, &b, err) &&
 		  each_line(b.data ? b.data : "", b.len, add_mountinfo_line, &ctx);
 	ms_buf_free(&b);
 	if (!ok)
@@ -418,8 +418,7 @@ void ms_fstab_free(struct ms_fstab *f)
 
 struct fstab_ctx {
 	struct ms_fstab *f;
-	char *err;
-	size_t errlen;
+	struct ms_buf *err;
 	bool lenient;		/* skip bad lines instead of failing */
 };
 
@@ -443,8 +442,8 @@ static bool add_fstab_line(void *arg, const char *line, size_t n, int lineno)
 			tab->skipped[tab->nskipped++] = lineno;
 			return true;
 		}
-		snprintf(ctx->err, ctx->errlen,
-			 "line %d of the fstab has no device, mount point and type", lineno);
+		ms_buf_printf(ctx->err,
+			      "line %d of the fstab has no device, mount point and type", lineno);
 		return false;
 	}
 	struct ms_fstab *tab = ctx->f;
@@ -459,9 +458,9 @@ static bool add_fstab_line(void *arg, const char *line, size_t n, int lineno)
 	return true;
 }
 
-bool ms_fstab_parse(const char *text, size_t len, struct ms_fstab *f, char *err, size_t errlen)
+bool ms_fstab_parse(const char *text, size_t len, struct ms_fstab *f, struct ms_buf *err)
 {
-	struct fstab_ctx ctx = { f, err, errlen, false };
+	struct fstab_ctx ctx = { f, err, false };
 
 	memset(f, 0, sizeof(*f));
 	if (each_line(text, len, add_fstab_line, &ctx))
@@ -470,37 +469,40 @@ bool ms_fstab_parse(const char *text, size_t len, struct ms_fstab *f, char *err,
 	return false;
 }
 
-bool ms_fstab_read(const char *path, struct ms_fstab *f, char *err, size_t errlen)
+bool ms_fstab_read(const char *path, struct ms_fstab *f, struct ms_buf *err)
 {
-	struct ms_buf b = MS_BUF_INIT;
-	char why[256];
+	struct ms_buf b = MS_BUF_INIT, why = MS_BUF_INIT;
 
 	memset(f, 0, sizeof(*f));
-	if (!read_file(path, &b, err, errlen))
+	if (!read_file(path, &b, err)) {
+		ms_buf_free(&b);
 		return false;
-	bool ok = ms_fstab_parse(b.data ? b.data : "", b.len, f, why, sizeof(why));
+	}
+	bool ok = ms_fstab_parse(b.data ? b.data : "", b.len, f, &why);
 	if (!ok)
-		snprintf(err, errlen, "%s: %s", path, why);
+		ms_buf_printf(err, "%s: %s", path, ms_buf_str(&why));
+	ms_buf_free(&why);
 	ms_buf_free(&b);
 	return ok;
 }
 
 void ms_fstab_parse_lenient(const char *text, size_t len, struct ms_fstab *f)
 {
-	char err[8];
-	struct fstab_ctx ctx = { f, err, sizeof(err), true };
+	struct fstab_ctx ctx = { f, NULL, true };	/* skips, never fails */
 
 	memset(f, 0, sizeof(*f));
 	each_line(text, len, add_fstab_line, &ctx);
 }
 
-bool ms_fstab_read_lenient(const char *path, struct ms_fstab *f, char *err, size_t errlen)
+bool ms_fstab_read_lenient(const char *path, struct ms_fstab *f, struct ms_buf *err)
 {
 	struct ms_buf b = MS_BUF_INIT;
 
 	memset(f, 0, sizeof(*f));
-	if (!read_file(path, &b, err, errlen))
+	if (!read_file(path, &b, err)) {
+		ms_buf_free(&b);
 		return false;
+	}
 	ms_fstab_parse_lenient(b.data ? b.data : "", b.len, f);
 	ms_buf_free(&b);
 	return true;

@@ -26,6 +26,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strbuf.h"
+
 struct ms_mount {
 	int id, parent_id;
 	unsigned int major, minor;
@@ -48,12 +50,12 @@ struct ms_mount_table {
  * Returns false with the reason in err for a line that is not mountinfo.
  */
 bool ms_mountinfo_parse_line(const char *line, size_t len, struct ms_mount *m,
-			     char *err, size_t errlen);
+			     struct ms_buf *err);
 void ms_mount_free(struct ms_mount *m);
 
 /* Reads a whole mountinfo file; a malformed line makes it fail, naming the line. */
 bool ms_mountinfo_read(const char *path, struct ms_mount_table *t,
-		       char *err, size_t errlen);
+		       struct ms_buf *err);
 void ms_mount_table_free(struct ms_mount_table *t);
 
 /*
@@ -96,8 +98,8 @@ struct ms_fstab {
  * "defaults". Fails on a line with fewer than three fields.
  */
 bool ms_fstab_parse(const char *text, size_t len, struct ms_fstab *f,
-		    char *err, size_t errlen);
-bool ms_fstab_read(const char *path, struct ms_fstab *f, char *err, size_t errlen);
+		    struct ms_buf *err);
+bool ms_fstab_read(const char *path, struct ms_fstab *f, struct ms_buf *err);
 
 /*
  * As mount(8) reads fstab: a line it cannot parse is skipped (its number
@@ -105,7 +107,7 @@ bool ms_fstab_read(const char *path, struct ms_fstab *f, char *err, size_t errle
  * the file cannot be read.
  */
 void ms_fstab_parse_lenient(const char *text, size_t len, struct ms_fstab *f);
-bool ms_fstab_read_lenient(const char *path, struct ms_fstab *f, char *err, size_t errlen);
+bool ms_fstab_read_lenient(const char *path, struct ms_fstab *f, struct ms_buf *err);
 void ms_fstab_free(struct ms_fstab *f);
 
 /* The last entry for mount point path (mount(8) also takes the last), or NULL. */

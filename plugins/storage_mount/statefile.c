@@ -133,22 +133,22 @@ void ms_linger_name(const char *path, char *name, size_t size)
 	snprintf(name, size, "storage-mount-%016" PRIx64 ".probe", h);
 }
 
-int ms_statedir_open(const char *dir, char *err, size_t errlen)
+int ms_statedir_open(const char *dir, struct ms_buf *err)
 {
 	struct stat st;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create the state directory %s: %s "
-			 "(create it for the plugin's user or choose another --state-dir)",
-			 dir, strerror(errno));
+		ms_buf_printf(err, "cannot create the state directory %s: %s "
+			      "(create it for the plugin's user or choose another --state-dir)",
+			      dir, strerror(errno));
 		return -1;
 	}
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the state directory %s: %s (%s)", dir,
-			 strerror(errno), errno == ELOOP || errno == ENOTDIR
-			 ? "it must be a directory, not a symlink"
-			 : "use a directory of the plugin's user with mode 0700");
+		ms_buf_printf(err, "cannot open the state directory %s: %s (%s)", dir,
+			      strerror(errno), errno == ELOOP || errno == ENOTDIR
+			      ? "it must be a directory, not a symlink"
+			      : "use a directory of the plugin's user with mode 0700");
 		return -1;
 	}
 	const char *why = NULL;
@@ -161,8 +161,8 @@ int ms_statedir_open(const char *dir, char *err, size_t errlen)
 	else if (faccessat(fd, ".", W_OK, AT_EACCESS) != 0)
 		why = "it is not writable";
 	if (why) {
-		snprintf(err, errlen, "refusing the state directory %s: %s "
-			 "(use a directory of the plugin's user with mode 0700)", dir, why);
+		ms_buf_printf(err, "refusing the state directory %s: %s "
+			      "(use a directory of the plugin's user with mode 0700)", dir, why);
 		close(fd);
 		return -1;
 	}
@@ -196,7 +196,7 @@ bool ms_linger_load(int dirfd, const char *path, struct ms_linger *l)
 	return true;
 }
 
-bool ms_linger_save(int dirfd, const struct ms_linger *l, char *err, size_t errlen)
+bool ms_linger_save(int dirfd, const struct ms_linger *l, struct ms_buf *err)
 {
 	char name[64], tmp[96];
 	struct ms_buf b = MS_BUF_INIT;
@@ -206,8 +206,8 @@ bool ms_linger_save(int dirfd, const struct ms_linger *l, char *err, size_t errl
 	unlinkat(dirfd, tmp, 0); /* left by a run with our PID that died halfway */
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot create %s in the state directory: %s", tmp,
-			 strerror(errno));
+		ms_buf_printf(err, "cannot create %s in the state directory: %s", tmp,
+			      strerror(errno));
 		return false;
 	}
 	ms_linger_format(&b, l);
@@ -219,8 +219,8 @@ bool ms_linger_save(int dirfd, const struct ms_linger *l, char *err, size_t errl
 		ok = false;
 	}
 	if (!ok) {
-		snprintf(err, errlen, "cannot write %s in the state directory: %s", name,
-			 strerror(saved));
+		ms_buf_printf(err, "cannot write %s in the state directory: %s", name,
+			      strerror(saved));
 		unlinkat(dirfd, tmp, 0);
 	}
 	ms_buf_free(&b);

@@ -55,13 +55,13 @@ void ms_linger_name(const char *path, char *name, size_t size);
  * others may write to. Returns an O_DIRECTORY descriptor, or -1 with a
  * sentence in err that says what to fix.
  */
-int ms_statedir_open(const char *dir, char *err, size_t errlen);
+int ms_statedir_open(const char *dir, struct ms_buf *err);
 
 /* The record of path: true when there is one (l filled), false when not. */
 bool ms_linger_load(int dirfd, const char *path, struct ms_linger *l);
 
 /* Writes the record of l->path, replacing any earlier one. */
-bool ms_linger_save(int dirfd, const struct ms_linger *l, char *err, size_t errlen);
+bool ms_linger_save(int dirfd, const struct ms_linger *l, struct ms_buf *err);
 
 /* Removes the record of path, if there is one. */
 void ms_linger_forget(int dirfd, const char *path);

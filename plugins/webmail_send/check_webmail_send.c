@@ -332,44 +332,46 @@ static _Noreturn void finish(struct run *run)
 	ms_plugin_exit(run->r);
 }
 
-static _Noreturn void webmail_failed(struct run *run, const struct ms_wm_error *err)
+static _Noreturn void webmail_failed(struct run *run, enum ms_wm_failure kind,
+				     const struct ms_buf *err)
 {
 	const struct settings *s = run->s;
 	const char *step = ms_step_text();
+	const char *text = ms_buf_str(err);
 
-	switch (err->kind) {
+	switch (kind) {
 	case MS_WM_LOGIN_FAILED:
-		ms_result_add(run->r, MS_CRITICAL, "login failed: %s (user %s)", err->text, s->user);
+		ms_result_add(run->r, MS_CRITICAL, "login failed: %s (user %s)", text, s->user);
 		break;
 	case MS_WM_STORAGE:
 		ms_result_add(run->r, MS_CRITICAL,
-			      "webmail cannot reach its IMAP server while %s: %s", step, err->text);
+			      "webmail cannot reach its IMAP server while %s: %s", step, text);
 		break;
 	case MS_WM_SEND_FAILED:
-		ms_result_add(run->r, MS_CRITICAL, "send failed while %s: %s", step, err->text);
+		ms_result_add(run->r, MS_CRITICAL, "send failed while %s: %s", step, text);
 		break;
 	case MS_WM_UNREACHABLE:
 		ms_result_add(run->r, MS_CRITICAL, "webmail unreachable while %s: %s", step,
-			      err->text);
+			      text);
 		break;
 	case MS_WM_FLOW:
 	case MS_WM_OK:
 		ms_result_add(run->r, MS_UNKNOWN, "the %s flow broke while %s: %s", s->webmail, step,
-			      err->text);
+			      text);
 		break;
 	}
 	finish(run);
 }
 
 static _Noreturn void imap_failed(struct run *run, struct ms_imap *imap, const char *doing,
-				  const struct ms_curl_error *err)
+				  enum ms_curl_failure kind, const struct ms_buf *err)
 {
-	if (err->kind == MS_CURL_LOGIN)
+	if (kind == MS_CURL_LOGIN)
 		ms_result_add(run->r, MS_CRITICAL, "IMAP login failed for %s at %s: %s",
-			      run->s->imap_user, ms_imap_server(imap), err->msg);
+			      run->s->imap_user, ms_imap_server(imap), ms_buf_str(err));
 	else
 		ms_result_add(run->r, MS_CRITICAL, "IMAP failed while %s on %s: %s", doing,
-			      ms_imap_server(imap), err->msg);
+			      ms_imap_server(imap), ms_buf_str(err));
 	finish(run);
 }
 
@@ -378,18 +380,18 @@ static void use_webmail(struct run *run, struct ms_http *http)
 {
 	const struct settings *s = run->s;
 	const struct ms_webmail_ops *ops = ms_webmail_find(s->webmail);
-	struct ms_wm_error err = { MS_WM_OK, "" };
-	struct ms_buf subject = MS_BUF_INIT, body = MS_BUF_INIT;
-	struct ms_webmail *wm = ops->open(http, s->url, &err);
+	struct ms_buf err = MS_BUF_INIT, subject = MS_BUF_INIT, body = MS_BUF_INIT;
+	struct ms_webmail *wm;
+	enum ms_wm_failure kind;
 
-	if (!wm)
-		webmail_failed(run, &err);
+	if ((kind = ops->open(http, s->url, &wm, &err)) != MS_WM_OK)
+		webmail_failed(run, kind, &err);
 	int64_t start = ms_now_ms();
-	if (!ops->login(wm, s->user, s->password, &err))
-		webmail_failed(run, &err);
+	if ((kind = ops->login(wm, s->user, s->password, &err)) != MS_WM_OK)
+		webmail_failed(run, kind, &err);
 	run->login_s = seconds_since(start);
-	if (!ops->mailbox(wm, &run->mailbox, &err))
-		webmail_failed(run, &err);
+	if ((kind = ops->mailbox(wm, &run->mailbox, &err)) != MS_WM_OK)
+		webmail_failed(run, kind, &err);
 
 	ms_buf_printf(&subject, PROBE_SUBJECT " %s", run->token);
 	ms_buf_printf(&body, "This message tests that webmail sends and mail arrives.\n"
@@ -401,8 +403,8 @@ static void use_webmail(struct run *run, struct ms_http *http)
 	time_t now = time(NULL);
 	strftime(run->sent_at, sizeof(run->sent_at), "%H:%M:%S", localtime(&now));
 	run->sent_ms = ms_now_ms();
-	if (!ops->send(wm, &msg, &run->sent, &err))
-		webmail_failed(run, &err);
+	if ((kind = ops->send(wm, &msg, &run->sent, &err)) != MS_WM_OK)
+		webmail_failed(run, kind, &err);
 	run->send_s = seconds_since(run->sent_ms);
 	ops->logout(wm);
 	ops->close(wm);
@@ -414,13 +416,17 @@ static void use_webmail(struct run *run, struct ms_http *http)
 static bool search_folder(struct run *run, struct ms_imap *imap, const char *folder,
 			  bool must_exist)
 {
-	struct ms_curl_error err;
+	struct ms_buf err = MS_BUF_INIT;
+	enum ms_curl_failure kind = ms_imap_search_header(imap, folder, SEARCH_HEADER, run->token,
+							  &run->found, &err);
 
-	if (ms_imap_search_header(imap, folder, SEARCH_HEADER, run->token, &run->found, &err))
+	if (kind == MS_CURL_OK)
 		return true;
-	if (err.kind == MS_CURL_PROTOCOL && !must_exist)
+	if (kind == MS_CURL_PROTOCOL && !must_exist) {
+		ms_buf_free(&err);
 		return false;
-	imap_failed(run, imap, "searching for the message", &err);
+	}
+	imap_failed(run, imap, "searching for the message", kind, &err);
 }
 
 /*
@@ -457,24 +463,25 @@ static void search_round(struct run *run, struct ms_imap *imap)
  */
 static void delete_sent_copy(struct run *run, struct ms_imap *imap, bool quiet)
 {
-	struct ms_curl_error err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_uids copy = { 0 };
 
 	if (run->s->keep || !run->sent.saved_in[0] ||
 	    (run->found_in && strcmp(run->sent.saved_in, run->found_in) == 0))
 		return;
 	ms_step("deleting the copy in %s", run->sent.saved_in);
-	if (!ms_imap_search_header(imap, run->sent.saved_in, SEARCH_HEADER, run->token, &copy,
-				   &err) ||
-	    !ms_imap_delete(imap, run->sent.saved_in, &copy, &err)) {
+	if (ms_imap_search_header(imap, run->sent.saved_in, SEARCH_HEADER, run->token, &copy,
+				  &err) != MS_CURL_OK ||
+	    ms_imap_delete(imap, run->sent.saved_in, &copy, &err) != MS_CURL_OK) {
 		if (quiet)
 			ms_result_line(run->r, "could not delete the copy in %s: %s",
-				       run->sent.saved_in, err.msg);
+				       run->sent.saved_in, ms_buf_str(&err));
 		else
 			ms_result_add(run->r, MS_WARNING, "could not delete the copy in %s: %s",
-				      run->sent.saved_in, err.msg);
+				      run->sent.saved_in, ms_buf_str(&err));
 	}
 	ms_uids_free(&copy);
+	ms_buf_free(&err);
 }
 
 /*
@@ -542,7 +549,8 @@ static void await_delivery(struct run *run, struct ms_imap *imap)
 static void compare_mailbox(struct run *run, struct ms_imap *imap)
 {
 	const struct ms_wm_mailbox *mb = &run->mailbox;
-	struct ms_curl_error err;
+	struct ms_buf err = MS_BUF_INIT;
+	enum ms_curl_failure kind;
 	struct ms_buf criteria = MS_BUF_INIT;
 	struct ms_uids others = { 0 };
 
@@ -556,8 +564,9 @@ static void compare_mailbox(struct run *run, struct ms_imap *imap)
 	ms_step("counting the messages in INBOX on %s", ms_imap_server(imap));
 	ms_buf_puts(&criteria, "NOT SUBJECT ");
 	ms_imap_quote(&criteria, PROBE_SUBJECT);
-	if (!ms_imap_search(imap, "INBOX", ms_buf_str(&criteria), &others, &err))
-		imap_failed(run, imap, "counting the messages in INBOX", &err);
+	kind = ms_imap_search(imap, "INBOX", ms_buf_str(&criteria), &others, &err);
+	if (kind != MS_CURL_OK)
+		imap_failed(run, imap, "counting the messages in INBOX", kind, &err);
 	ms_buf_free(&criteria);
 	if (others.n > 0)
 		ms_result_add(run->r, MS_CRITICAL, "mailbox appears empty: the webmail lists no "
@@ -584,9 +593,9 @@ static void imap_date(char *buf, size_t len, time_t when)
 static void remove_stale(struct run *run, struct ms_imap *imap, const char *folder,
 			 bool must_exist)
 {
-	struct ms_curl_error err;
-	struct ms_buf criteria = MS_BUF_INIT;
+	struct ms_buf err = MS_BUF_INIT, criteria = MS_BUF_INIT;
 	struct ms_uids old = { 0 };
+	enum ms_curl_failure kind;
 	char date[32];
 
 	imap_date(date, sizeof(date), time(NULL) - STALE_PROBE_S);
@@ -594,18 +603,20 @@ static void remove_stale(struct run *run, struct ms_imap *imap, const char *fold
 	ms_imap_quote(&criteria, PROBE_SUBJECT);
 	ms_buf_printf(&criteria, " OR BEFORE %s SENTBEFORE %s", date, date);
 	ms_step("removing probe messages older than a day from %s", folder);
-	if (!ms_imap_search(imap, folder, ms_buf_str(&criteria), &old, &err)) {
-		if (err.kind != MS_CURL_PROTOCOL || must_exist)
+	kind = ms_imap_search(imap, folder, ms_buf_str(&criteria), &old, &err);
+	if (kind != MS_CURL_OK) {
+		if (kind != MS_CURL_PROTOCOL || must_exist)
 			ms_result_add(run->r, MS_WARNING, "could not look for old probe messages "
-				      "in %s: %s", folder, err.msg);
-	} else if (!ms_imap_delete(imap, folder, &old, &err)) {
+				      "in %s: %s", folder, ms_buf_str(&err));
+	} else if (ms_imap_delete(imap, folder, &old, &err) != MS_CURL_OK) {
 		ms_result_add(run->r, MS_WARNING, "could not delete %zu old probe messages from "
-			      "%s: %s", old.n, folder, err.msg);
+			      "%s: %s", old.n, folder, ms_buf_str(&err));
 	} else if (old.n) {
 		ms_result_line(run->r, "removed %zu probe messages older than a day from %s",
 			       old.n, folder);
 	}
 	ms_buf_free(&criteria);
+	ms_buf_free(&err);
 	ms_uids_free(&old);
 }
 
@@ -621,12 +632,13 @@ static void clean_up(struct run *run, struct ms_imap *imap)
 	const struct settings *s = run->s;
 	const char *mailbox = ms_imap_mailbox(imap);
 	const char *sent = run->sent.saved_in[0] ? run->sent.saved_in : "Sent";
-	struct ms_curl_error err;
+	struct ms_buf err = MS_BUF_INIT;
 
 	ms_step("deleting the probe message from %s", run->found_in);
-	if (!ms_imap_delete(imap, run->found_in, &run->found, &err)) {
+	if (ms_imap_delete(imap, run->found_in, &run->found, &err) != MS_CURL_OK) {
 		ms_result_add(run->r, MS_WARNING, "could not delete the probe message from %s: %s",
-			      run->found_in, err.msg);
+			      run->found_in, ms_buf_str(&err));
+		ms_buf_free(&err);
 		return;
 	}
 	delete_sent_copy(run, imap, false);
@@ -687,7 +699,7 @@ static void report_overhead(struct run *run, struct ms_http *http, struct ms_ima
 int main(int argc, char **argv)
 {
 	struct settings s = { .webmail = "roundcube" };
-	char err[512];
+	struct ms_buf err = MS_BUF_INIT;
 
 	ms_plugin_init(&plugin, &argc, &argv);
 	parse(argc, argv, &s);
@@ -698,14 +710,14 @@ int main(int argc, char **argv)
 	struct ms_imap_opts iopts = { .url = s.imap_url, .user = s.imap_user,
 				      .password = s.imap_password, .tls = tls,
 				      .cleartext = s.imap_cleartext, .verbose = ms_verbosity() };
-	if (!ms_curl_global_init(err, sizeof(err)))
-		ms_die(MS_UNKNOWN, "%s", err);
-	struct ms_imap *imap = ms_imap_new(&iopts, err, sizeof(err));
+	if (!ms_curl_global_init(&err))
+		ms_die(MS_UNKNOWN, "%s", ms_buf_str(&err));
+	struct ms_imap *imap = ms_imap_new(&iopts, &err);
 	if (!imap)
-		ms_usage_error("invalid value for --imap-url: %s", err);
-	struct ms_http *http = ms_http_new(&hopts, err, sizeof(err));
+		ms_usage_error("invalid value for --imap-url: %s", ms_buf_str(&err));
+	struct ms_http *http = ms_http_new(&hopts, &err);
 	if (!http)
-		ms_die(MS_UNKNOWN, "%s", err);
+		ms_die(MS_UNKNOWN, "%s", ms_buf_str(&err));
 
 	struct run run = { .s = &s, .r = ms_result_new(plugin.label),
 			   .login_s = NAN, .send_s = NAN, .delivery_s = NAN, .total_s = NAN };

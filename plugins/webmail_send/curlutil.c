@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +30,12 @@ struct handle_state {
 	struct ms_redact_imap imap;	/* the trace's view of the IMAP exchange */
 };
 
-bool ms_curl_global_init(char *err, size_t errlen)
+bool ms_curl_global_init(struct ms_buf *err)
 {
 	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "cannot initialize libcurl: %s", curl_easy_strerror(rc));
+		ms_buf_printf(err, "cannot initialize libcurl: %s", curl_easy_strerror(rc));
 		return false;
 	}
 	return true;
@@ -80,7 +81,8 @@ void ms_curl_free(CURL *curl)
 	free(st);
 }
 
-_Noreturn void ms_curl_await_deadline(void)
+/* The plugin's deadline is (about to be) reached: let it end the run. */
+static _Noreturn void await_deadline(void)
 {
 	/* the SIGALRM handler prints the timeout message and exits */
 	for (;;) {
@@ -100,7 +102,7 @@ void ms_curl_arm(CURL *curl)
 	}
 	left = deadline - ms_now_ms();
 	if (left <= DEADLINE_SLACK_MS)
-		ms_curl_await_deadline();
+		await_deadline();
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)left);
 	/* a connect that never completes still leaves time for the message */
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
@@ -196,29 +198,44 @@ static enum ms_curl_failure classify(CURLcode rc)
 	}
 }
 
-void ms_curl_describe(CURL *curl, CURLcode rc, struct ms_curl_error *err)
+const char *ms_curl_reason(CURL *curl)
 {
 	struct handle_state *st = NULL;
-	struct ms_buf b = MS_BUF_INIT;
 
-	err->kind = classify(rc);
-	if (err->kind == MS_CURL_TIMEOUT &&
-	    ms_deadline_at() - ms_now_ms() <= DEADLINE_SLACK_MS)
-		ms_curl_await_deadline();
 	curl_easy_getinfo(curl, CURLINFO_PRIVATE, (char **)&st);
+	return st ? st->errbuf : "";
+}
+
+enum ms_curl_failure ms_curl_describe(CURL *curl, CURLcode rc, struct ms_buf *err)
+{
+	enum ms_curl_failure kind = classify(rc);
+
+	if (kind == MS_CURL_TIMEOUT && ms_deadline_at() - ms_now_ms() <= DEADLINE_SLACK_MS)
+		await_deadline();
 	/* libcurl's own sentence is the most precise; it may quote the peer */
-	const char *why = st && st->errbuf[0] ? st->errbuf : curl_easy_strerror(rc);
+	const char *reason = ms_curl_reason(curl);
+	const char *why = reason[0] ? reason : curl_easy_strerror(rc);
 	/*
 	 * libcurl before 8.6 fails a header line over its 100 KB buffer with
 	 * a bare CURLE_OUT_OF_MEMORY: a peer's doing far more often than ours.
 	 */
-	if (rc == CURLE_OUT_OF_MEMORY && !(st && st->errbuf[0]))
+	if (rc == CURLE_OUT_OF_MEMORY && !reason[0])
 		why = "Out of memory (what libcurl says for a header line over its 100 KB "
 		      "limit, or memory ran out)";
 	struct ms_buf red = MS_BUF_INIT;
 	ms_redact_text(&red, why, strlen(why));
-	ms_text_add_line(&b, red.data ? red.data : "", red.len);
-	snprintf(err->msg, sizeof(err->msg), "%s", ms_buf_str(&b));
-	ms_buf_free(&b);
+	ms_text_add_line(err, red.data ? red.data : "", red.len);
 	ms_buf_free(&red);
+	return kind;
+}
+
+enum ms_curl_failure ms_curl_fail(struct ms_buf *err, enum ms_curl_failure kind,
+				  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ms_buf_vprintf(err, fmt, ap);
+	va_end(ap);
+	return kind;
 }

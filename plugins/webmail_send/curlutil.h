@@ -14,6 +14,8 @@
 
 #include <curl/curl.h>
 
+#include "strbuf.h"
+
 struct ms_curl_tls {
 	const char *ca_file;	/* PEM bundle of trusted CAs, or NULL: the system's */
 	bool insecure;		/* do not verify the peer (explicit --insecure) */
@@ -21,7 +23,7 @@ struct ms_curl_tls {
 
 /* What went wrong with a transfer, in the plugin's terms. */
 enum ms_curl_failure {
-	MS_CURL_OK,
+	MS_CURL_OK = 0,
 	MS_CURL_CONNECT,	/* name did not resolve, refused, unreachable */
 	MS_CURL_TLS,		/* handshake failed, the certificate was refused, or no STARTTLS */
 	MS_CURL_TIMEOUT,	/* the transfer's time ran out */
@@ -31,13 +33,8 @@ enum ms_curl_failure {
 	MS_CURL_OTHER
 };
 
-struct ms_curl_error {
-	enum ms_curl_failure kind;
-	char msg[512];		/* a sentence: what failed and where */
-};
-
-/* curl_global_init once; returns false (with a sentence) if it fails. */
-bool ms_curl_global_init(char *err, size_t errlen);
+/* curl_global_init once; returns false (with a sentence in err) if it fails. */
+bool ms_curl_global_init(struct ms_buf *err);
 
 /*
  * A new easy handle for the protocols in protocols ("http,https"; a
@@ -57,13 +54,20 @@ void ms_curl_free(CURL *curl);
 void ms_curl_arm(CURL *curl);
 
 /*
- * Describes a failed transfer: kind and a sentence naming what (e.g.
- * "cannot connect to 127.0.0.1:12080: Connection refused"), any secret in
- * a URL it quotes redacted. A timeout at
- * the plugin's own deadline does not return: the deadline's message is
- * the verdict then.
+ * Describes a failed transfer: returns its kind and adds a sentence naming
+ * what failed to err (e.g. "cannot connect to 127.0.0.1:12080: Connection
+ * refused"), any secret in a URL it quotes redacted. A timeout at the
+ * plugin's own deadline does not return: the deadline's message is the
+ * verdict then.
  */
-void ms_curl_describe(CURL *curl, CURLcode rc, struct ms_curl_error *err);
+enum ms_curl_failure ms_curl_describe(CURL *curl, CURLcode rc, struct ms_buf *err);
+
+/* libcurl's own words for the handle's last failure, "" when it gave none. */
+const char *ms_curl_reason(CURL *curl);
+
+/* Adds the sentence to err and returns kind. */
+enum ms_curl_failure ms_curl_fail(struct ms_buf *err, enum ms_curl_failure kind,
+				  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* What a handle speaks, for its trace. */
 enum ms_curl_protocol { MS_CURL_HTTP, MS_CURL_IMAP };
@@ -75,8 +79,5 @@ enum ms_curl_protocol { MS_CURL_HTTP, MS_CURL_IMAP };
  * (plugins/webmail_send/redact.h) and the lines cleaned of control characters.
  */
 void ms_curl_trace(CURL *curl, enum ms_curl_protocol protocol);
-
-/* The plugin's deadline is (about to be) reached: let it end the run. */
-_Noreturn void ms_curl_await_deadline(void);
 
 #endif

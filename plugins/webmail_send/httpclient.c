@@ -30,12 +30,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-struct ms_http *ms_http_new(const struct ms_http_opts *opts, char *err, size_t errlen)
+struct ms_http *ms_http_new(const struct ms_http_opts *opts, struct ms_buf *err)
 {
 	CURL *curl = ms_curl_new(&opts->tls, "http,https");
 
 	if (!curl) {
-		snprintf(err, errlen, "cannot create a libcurl handle");
+		ms_buf_puts(err, "cannot create a libcurl handle");
 		return NULL;
 	}
 	struct ms_http *h = ms_xcalloc(1, sizeof(*h));
@@ -96,12 +96,14 @@ static void collect(struct ms_http *h, struct ms_http_response *resp)
 	h->connections += (unsigned)connects;
 }
 
-bool ms_http_perform(struct ms_http *h, const struct ms_http_request *req,
-		     struct ms_http_response *resp, struct ms_curl_error *err)
+enum ms_curl_failure ms_http_perform(struct ms_http *h, const struct ms_http_request *req,
+				     struct ms_http_response *resp, struct ms_buf *err)
 {
 	CURL *curl = h->curl;
 	struct curl_slist *headers = NULL, *more;
 	curl_mime *mime = NULL;
+	struct ms_buf why = MS_BUF_INIT;
+	enum ms_curl_failure kind = MS_CURL_OK;
 	CURLcode rc;
 
 	memset(resp, 0, sizeof(*resp));
@@ -135,21 +137,22 @@ bool ms_http_perform(struct ms_http *h, const struct ms_http_request *req,
 	if (rc == CURLE_OK)
 		collect(h, resp);
 	else
-		ms_curl_describe(curl, rc, err);
+		kind = ms_curl_describe(curl, rc, &why);
 	/* the handle must not keep pointers to what is freed now */
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, NULL);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
 	curl_slist_free_all(headers);
 	curl_mime_free(mime);
-	if (rc != CURLE_OK) {
-		if (err->kind == MS_CURL_TOO_LARGE)
-			snprintf(err->msg, sizeof(err->msg), "the answer from %s is larger than %u MiB",
-				 req->url, MS_HTTP_MAX_BODY / (1024 * 1024));
+	if (kind == MS_CURL_TOO_LARGE)
+		ms_buf_printf(err, "the answer from %s is larger than %u MiB", req->url,
+			      MS_HTTP_MAX_BODY / (1024 * 1024));
+	else if (kind != MS_CURL_OK)
+		ms_buf_add(err, why.data, why.len);
+	if (kind != MS_CURL_OK)
 		ms_http_response_free(resp);
-		return false;
-	}
-	return true;
+	ms_buf_free(&why);
+	return kind;
 }
 
 unsigned ms_http_requests(const struct ms_http *h)

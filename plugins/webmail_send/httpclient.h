@@ -48,17 +48,18 @@ struct ms_http_response {
 
 struct ms_http;
 
-/* NULL (with a sentence in err) when libcurl cannot make a handle. */
-struct ms_http *ms_http_new(const struct ms_http_opts *opts, char *err, size_t errlen);
+/* NULL (with a sentence added to err) when libcurl cannot make a handle. */
+struct ms_http *ms_http_new(const struct ms_http_opts *opts, struct ms_buf *err);
 void ms_http_free(struct ms_http *h);
 
 /*
- * Performs the request. False when no HTTP answer came (err says why:
- * connect, TLS, timeout, too large); any HTTP status is an answer. A
- * timeout at the plugin's deadline ends the run there (curlutil.h).
+ * Performs the request. MS_CURL_OK for any HTTP status; the kind of
+ * failure when no HTTP answer came (connect, TLS, timeout, too large),
+ * with a sentence added to err. A timeout at the plugin's deadline ends
+ * the run there (curlutil.h).
  */
-bool ms_http_perform(struct ms_http *h, const struct ms_http_request *req,
-		     struct ms_http_response *resp, struct ms_curl_error *err);
+enum ms_curl_failure ms_http_perform(struct ms_http *h, const struct ms_http_request *req,
+				     struct ms_http_response *resp, struct ms_buf *err);
 
 void ms_http_response_free(struct ms_http_response *resp);
 

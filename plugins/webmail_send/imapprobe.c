@@ -77,14 +77,14 @@ out:
 	return ok;
 }
 
-struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, char *err, size_t errlen)
+struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, struct ms_buf *err)
 {
 	char *server, *mailbox;
 
 	if (!split_url(opts->url, &server, &mailbox)) {
 		struct ms_buf shown = MS_BUF_INIT;	/* a password in it is not shown */
 		ms_redact_text(&shown, opts->url, strlen(opts->url));
-		snprintf(err, errlen, "'%s' is not an imap:// or imaps:// URL", ms_buf_str(&shown));
+		ms_buf_printf(err, "'%s' is not an imap:// or imaps:// URL", ms_buf_str(&shown));
 		ms_buf_free(&shown);
 		return NULL;
 	}
@@ -92,7 +92,7 @@ struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, char *err, size_t e
 	if (!curl) {
 		free(server);
 		free(mailbox);
-		snprintf(err, errlen, "cannot create a libcurl handle");
+		ms_buf_puts(err, "cannot create a libcurl handle");
 		return NULL;
 	}
 	struct ms_imap *imap = ms_xcalloc(1, sizeof(*imap));
@@ -158,8 +158,8 @@ bool ms_imap_quote(struct ms_buf *b, const char *s)
  * Runs command in folder (NULL: without selecting one) and collects the
  * untagged answers into answer.
  */
-static bool run(struct ms_imap *imap, const char *folder, const char *command,
-		struct ms_buf *answer, struct ms_curl_error *err)
+static enum ms_curl_failure run(struct ms_imap *imap, const char *folder, const char *command,
+				struct ms_buf *answer, struct ms_buf *err)
 {
 	struct ms_buf url = MS_BUF_INIT;
 	long connects = 0;
@@ -178,120 +178,92 @@ static bool run(struct ms_imap *imap, const char *folder, const char *command,
 	imap->connections += (unsigned)connects;
 	ms_buf_free(&url);
 	if (rc == CURLE_OK)
-		return true;
-	ms_curl_describe(imap->curl, rc, err);
+		return MS_CURL_OK;
 	/*
 	 * libcurl reports a refused SELECT with the code of a refused login;
-	 * its own message ("Select failed") tells them apart.
+	 * its own words ("Select failed") tell them apart.
 	 */
-	if (err->kind == MS_CURL_LOGIN && strstr(err->msg, "Select failed")) {
-		err->kind = MS_CURL_PROTOCOL;
-		snprintf(err->msg, sizeof(err->msg), "cannot select the folder '%s'",
-			 folder ? folder : "");
-	}
-	if (rc == CURLE_USE_SSL_FAILED) {
-		char why[sizeof(err->msg)];
-		snprintf(why, sizeof(why), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "%.200s (no TLS for the login: the password "
-			 "would go in cleartext; use imaps://, or --imap-cleartext to allow that)",
-			 why);
-	}
-	return false;
+	if (rc == CURLE_LOGIN_DENIED && strstr(ms_curl_reason(imap->curl), "Select failed"))
+		return ms_curl_fail(err, MS_CURL_PROTOCOL, "cannot select the folder '%s'",
+				    folder ? folder : "");
+	if (rc != CURLE_USE_SSL_FAILED)
+		return ms_curl_describe(imap->curl, rc, err);
+	struct ms_buf why = MS_BUF_INIT;
+	enum ms_curl_failure kind = ms_curl_describe(imap->curl, rc, &why);
+	ms_buf_printf(err, "%.200s (no TLS for the login: the password would go in cleartext; "
+		      "use imaps://, or --imap-cleartext to allow that)", ms_buf_str(&why));
+	ms_buf_free(&why);
+	return kind;
 }
 
-static bool refuse_name(const char *what, const char *name, struct ms_curl_error *err)
+static enum ms_curl_failure refuse_search(const char *search, struct ms_buf *err)
 {
-	err->kind = MS_CURL_OTHER;
-	snprintf(err->msg, sizeof(err->msg), "the %s '%.200s' contains a line break", what, name);
-	return false;
+	return ms_curl_fail(err, MS_CURL_OTHER, "the search '%.200s' contains a line break", search);
 }
 
 /* Runs a UID SEARCH command in folder and reads the UIDs of its answer. */
-static bool uid_search(struct ms_imap *imap, const char *folder, const char *cmd,
-		       struct ms_uids *uids, struct ms_curl_error *err)
+static enum ms_curl_failure uid_search(struct ms_imap *imap, const char *folder, const char *cmd,
+				       struct ms_uids *uids, struct ms_buf *err)
 {
 	struct ms_buf answer = MS_BUF_INIT;
-	bool ok = run(imap, folder, cmd, &answer, err);
+	enum ms_curl_failure kind = run(imap, folder, cmd, &answer, err);
 
-	if (ok && !ms_imap_parse_search(answer.data, answer.len, uids)) {
-		err->kind = MS_CURL_PROTOCOL;
-		snprintf(err->msg, sizeof(err->msg), "no SEARCH answer from %s", imap->server);
-		ok = false;
-	}
+	if (kind == MS_CURL_OK && !ms_imap_parse_search(answer.data, answer.len, uids))
+		kind = ms_curl_fail(err, MS_CURL_PROTOCOL, "no SEARCH answer from %s",
+				    imap->server);
 	ms_buf_free(&answer);
-	return ok;
+	return kind;
 }
 
-bool ms_imap_search_header(struct ms_imap *imap, const char *folder, const char *name,
-			   const char *value, struct ms_uids *uids, struct ms_curl_error *err)
+enum ms_curl_failure ms_imap_search_header(struct ms_imap *imap, const char *folder,
+					   const char *name, const char *value,
+					   struct ms_uids *uids, struct ms_buf *err)
 {
 	struct ms_buf cmd = MS_BUF_INIT;
-	bool ok;
+	enum ms_curl_failure kind;
 
 	ms_buf_puts(&cmd, "UID SEARCH HEADER ");
 	if (!ms_imap_quote(&cmd, name) || (ms_buf_putc(&cmd, ' '), !ms_imap_quote(&cmd, value))) {
 		ms_buf_free(&cmd);
-		return refuse_name("search", value, err);
+		return refuse_search(value, err);
 	}
-	ok = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
+	kind = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
 	ms_buf_free(&cmd);
-	return ok;
+	return kind;
 }
 
-bool ms_imap_search(struct ms_imap *imap, const char *folder, const char *criteria,
-		    struct ms_uids *uids, struct ms_curl_error *err)
+enum ms_curl_failure ms_imap_search(struct ms_imap *imap, const char *folder,
+				    const char *criteria, struct ms_uids *uids, struct ms_buf *err)
 {
 	struct ms_buf cmd = MS_BUF_INIT;
-	bool ok;
+	enum ms_curl_failure kind;
 
 	if (strpbrk(criteria, "\r\n"))
-		return refuse_name("search", criteria, err);
+		return refuse_search(criteria, err);
 	ms_buf_printf(&cmd, "UID SEARCH %s", criteria);
-	ok = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
+	kind = uid_search(imap, folder, ms_buf_str(&cmd), uids, err);
 	ms_buf_free(&cmd);
-	return ok;
+	return kind;
 }
 
-bool ms_imap_delete(struct ms_imap *imap, const char *folder, const struct ms_uids *uids,
-		    struct ms_curl_error *err)
+enum ms_curl_failure ms_imap_delete(struct ms_imap *imap, const char *folder,
+				    const struct ms_uids *uids, struct ms_buf *err)
 {
 	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
-	bool ok;
+	enum ms_curl_failure kind;
 
 	if (uids->n == 0)
-		return true;
+		return MS_CURL_OK;
 	ms_buf_puts(&cmd, "UID STORE ");
 	for (size_t i = 0; i < uids->n; i++)
 		ms_buf_printf(&cmd, "%s%lu", i ? "," : "", uids->uid[i]);
 	ms_buf_puts(&cmd, " +FLAGS.SILENT (\\Deleted)");
-	ok = run(imap, folder, ms_buf_str(&cmd), &answer, err) &&
-	     run(imap, folder, "EXPUNGE", &answer, err);
+	kind = run(imap, folder, ms_buf_str(&cmd), &answer, err);
+	if (kind == MS_CURL_OK)
+		kind = run(imap, folder, "EXPUNGE", &answer, err);
 	ms_buf_free(&cmd);
 	ms_buf_free(&answer);
-	return ok;
-}
-
-bool ms_imap_count(struct ms_imap *imap, const char *folder, long *messages,
-		   struct ms_curl_error *err)
-{
-	struct ms_buf cmd = MS_BUF_INIT, answer = MS_BUF_INIT;
-	bool ok;
-
-	ms_buf_puts(&cmd, "STATUS ");
-	if (!ms_imap_quote(&cmd, folder)) {
-		ms_buf_free(&cmd);
-		return refuse_name("folder name", folder, err);
-	}
-	ms_buf_puts(&cmd, " (MESSAGES)");
-	ok = run(imap, NULL, ms_buf_str(&cmd), &answer, err);
-	if (ok && !ms_imap_parse_status(answer.data, answer.len, messages)) {
-		err->kind = MS_CURL_PROTOCOL;
-		snprintf(err->msg, sizeof(err->msg), "no STATUS answer for '%.200s'", folder);
-		ok = false;
-	}
-	ms_buf_free(&cmd);
-	ms_buf_free(&answer);
-	return ok;
+	return kind;
 }
 
 /* The next line of s (without CR LF) as [*line, *line + *n); false at the end. */
@@ -344,29 +316,4 @@ bool ms_imap_parse_search(const char *resp, size_t len, struct ms_uids *uids)
 		}
 	}
 	return seen;
-}
-
-bool ms_imap_parse_status(const char *resp, size_t len, long *messages)
-{
-	const char *s = resp ? resp : "", *end = s + (resp ? len : 0), *line;
-	size_t n;
-
-	while (next_line(&s, end, &line, &n)) {
-		if (!starts_with_ci(line, n, "* STATUS "))
-			continue;
-		const char *open = memchr(line, '(', n);
-		for (const char *p = open; p && p + 9 < line + n; p++) {
-			if (strncasecmp(p, "MESSAGES ", 9) != 0)
-				continue;
-			long v = 0;
-			const char *q = p + 9;
-			if (q >= line + n || !isdigit((unsigned char)*q))
-				return false;
-			for (; q < line + n && isdigit((unsigned char)*q) && v < 1000000000L; q++)
-				v = v * 10 + (*q - '0');
-			*messages = v;
-			return true;
-		}
-	}
-	return false;
 }

@@ -42,8 +42,8 @@ void ms_uids_free(struct ms_uids *u);
 
 struct ms_imap;
 
-/* NULL with a sentence in err when the URL is not an IMAP URL. */
-struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, char *err, size_t errlen);
+/* NULL with a sentence added to err when the URL is not an IMAP URL. */
+struct ms_imap *ms_imap_new(const struct ms_imap_opts *opts, struct ms_buf *err);
 void ms_imap_free(struct ms_imap *imap);
 
 /* The mailbox named in the URL (decoded), "INBOX" when none. */
@@ -53,34 +53,33 @@ const char *ms_imap_mailbox(const struct ms_imap *imap);
 const char *ms_imap_server(const struct ms_imap *imap);
 
 /*
+ * The commands below return MS_CURL_OK, or the kind of failure with a
+ * sentence added to err.
+ *
  * Messages in folder whose header name contains value. A refused login
  * is MS_CURL_LOGIN; a folder that cannot be selected MS_CURL_PROTOCOL.
  */
-bool ms_imap_search_header(struct ms_imap *imap, const char *folder, const char *name,
-			   const char *value, struct ms_uids *uids, struct ms_curl_error *err);
+enum ms_curl_failure ms_imap_search_header(struct ms_imap *imap, const char *folder,
+					   const char *name, const char *value,
+					   struct ms_uids *uids, struct ms_buf *err);
 
 /*
  * UID SEARCH with criteria as given (the caller quotes its strings with
  * ms_imap_quote); criteria with a line break are refused.
  */
-bool ms_imap_search(struct ms_imap *imap, const char *folder, const char *criteria,
-		    struct ms_uids *uids, struct ms_curl_error *err);
+enum ms_curl_failure ms_imap_search(struct ms_imap *imap, const char *folder,
+				    const char *criteria, struct ms_uids *uids, struct ms_buf *err);
 
 /* Flags the messages \Deleted and expunges the folder. */
-bool ms_imap_delete(struct ms_imap *imap, const char *folder, const struct ms_uids *uids,
-		    struct ms_curl_error *err);
-
-/* STATUS folder (MESSAGES); false when the folder does not exist or on error. */
-bool ms_imap_count(struct ms_imap *imap, const char *folder, long *messages,
-		   struct ms_curl_error *err);
+enum ms_curl_failure ms_imap_delete(struct ms_imap *imap, const char *folder,
+				    const struct ms_uids *uids, struct ms_buf *err);
 
 /* Commands sent and connections opened so far (for bench/). */
 unsigned ms_imap_requests(const struct ms_imap *imap);
 unsigned ms_imap_connections(const struct ms_imap *imap);
 
-/* Parsers of untagged answers, public for the unit tests. */
+/* The parser of SEARCH answers, public for the unit tests. */
 bool ms_imap_parse_search(const char *resp, size_t len, struct ms_uids *uids);
-bool ms_imap_parse_status(const char *resp, size_t len, long *messages);
 
 /* Appends s as an IMAP quoted string; false (nothing appended) for CR, LF or NUL. */
 bool ms_imap_quote(struct ms_buf *b, const char *s);

@@ -36,12 +36,16 @@ const char *ms_webmail_names(void)
 	return names;
 }
 
-void ms_wm_fail(struct ms_wm_error *err, enum ms_wm_failure kind, const char *fmt, ...)
-{
-	struct ms_buf raw = MS_BUF_INIT, clean = MS_BUF_INIT;
-	va_list ap;
+/*
+ * The longest sentence ms_wm_fail adds: it quotes what the webmail said,
+ * which a peer can make as long as it likes.
+ */
+#define TEXT_MAX 639
 
-	struct ms_buf red = MS_BUF_INIT;
+enum ms_wm_failure ms_wm_fail(struct ms_buf *err, enum ms_wm_failure kind, const char *fmt, ...)
+{
+	struct ms_buf raw = MS_BUF_INIT, red = MS_BUF_INIT, clean = MS_BUF_INIT;
+	va_list ap;
 
 	va_start(ap, fmt);
 	ms_buf_vprintf(&raw, fmt, ap);
@@ -49,11 +53,12 @@ void ms_wm_fail(struct ms_wm_error *err, enum ms_wm_failure kind, const char *fm
 	/* URLs it quotes may carry the session's token: never shown */
 	ms_redact_text(&red, ms_buf_str(&raw), raw.len);
 	ms_text_add_line(&clean, ms_buf_str(&red), red.len);
-	err->kind = kind;
-	snprintf(err->text, sizeof(err->text), "%s", ms_buf_str(&clean));
+	ms_buf_add(err, ms_buf_str(&clean), ms_utf8_prefix(ms_buf_str(&clean), clean.len,
+							    TEXT_MAX));
 	ms_buf_free(&raw);
 	ms_buf_free(&red);
 	ms_buf_free(&clean);
+	return kind;
 }
 
 void ms_wm_attachment(struct ms_buf *b, size_t n)

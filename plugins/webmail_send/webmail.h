@@ -21,17 +21,12 @@
 #include "httpclient.h"
 
 enum ms_wm_failure {
-	MS_WM_OK,
+	MS_WM_OK = 0,
 	MS_WM_UNREACHABLE,	/* no HTTP answer, or an HTTP error status */
 	MS_WM_LOGIN_FAILED,	/* the credentials were refused (or the account locked) */
 	MS_WM_STORAGE,		/* the webmail cannot reach its IMAP server */
 	MS_WM_FLOW,		/* our flow broke: token, cookie, unexpected page */
 	MS_WM_SEND_FAILED,	/* the webmail refused to send (SMTP error...) */
-};
-
-struct ms_wm_error {
-	enum ms_wm_failure kind;
-	char text[640];		/* a sentence: what the webmail said, cleaned */
 };
 
 /* What the user sees after logging in. */
@@ -54,17 +49,23 @@ struct ms_wm_sent {
 
 struct ms_webmail;
 
+/*
+ * Each operation that can fail returns MS_WM_OK or the failure, and then
+ * adds a sentence (what the webmail said, cleaned, secrets redacted) to
+ * err.
+ */
 struct ms_webmail_ops {
 	const char *name;
-	/* A session on base_url over http; NULL with err set on failure. */
-	struct ms_webmail *(*open)(struct ms_http *http, const char *base_url,
-				   struct ms_wm_error *err);
-	bool (*login)(struct ms_webmail *wm, const char *user, const char *password,
-		      struct ms_wm_error *err);
+	/* A session on base_url over http, in *wm. */
+	enum ms_wm_failure (*open)(struct ms_http *http, const char *base_url,
+				   struct ms_webmail **wm, struct ms_buf *err);
+	enum ms_wm_failure (*login)(struct ms_webmail *wm, const char *user,
+				    const char *password, struct ms_buf *err);
 	/* Loads the folder list and the inbox's message list. */
-	bool (*mailbox)(struct ms_webmail *wm, struct ms_wm_mailbox *mb, struct ms_wm_error *err);
-	bool (*send)(struct ms_webmail *wm, const struct ms_wm_message *msg,
-		     struct ms_wm_sent *sent, struct ms_wm_error *err);
+	enum ms_wm_failure (*mailbox)(struct ms_webmail *wm, struct ms_wm_mailbox *mb,
+				      struct ms_buf *err);
+	enum ms_wm_failure (*send)(struct ms_webmail *wm, const struct ms_wm_message *msg,
+				   struct ms_wm_sent *sent, struct ms_buf *err);
 	/* Best effort: a failed logout changes no verdict. */
 	void (*logout)(struct ms_webmail *wm);
 	void (*close)(struct ms_webmail *wm);
@@ -77,10 +78,11 @@ const struct ms_webmail_ops *ms_webmail_find(const char *name);
 const char *ms_webmail_names(void);
 
 /*
- * Fills err with kind and a printf-formatted sentence, cleaned for output
- * and with the secrets of any URL in it redacted (plugins/webmail_send/redact.h).
+ * Adds a printf-formatted sentence to err, cleaned for output, with the
+ * secrets of any URL in it redacted (plugins/webmail_send/redact.h) and
+ * cut to 639 bytes at a character's end; returns kind.
  */
-void ms_wm_fail(struct ms_wm_error *err, enum ms_wm_failure kind, const char *fmt, ...)
+enum ms_wm_failure ms_wm_fail(struct ms_buf *err, enum ms_wm_failure kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Appends n bytes of generated attachment content (printable, fixed). */

@@ -176,60 +176,58 @@ static void unescape_html(struct ms_buf *b, const char *s)
  * Roundcube's displayed message in js, as the failure it means; fallback
  * when there is no message or its text is not one the flow knows.
  */
-static void classify_message(const char *js, size_t len, enum ms_wm_failure fallback,
-			     const char *nomessage, struct ms_wm_error *err)
+static enum ms_wm_failure classify_message(const char *js, size_t len,
+					   enum ms_wm_failure fallback, const char *nomessage,
+					   struct ms_buf *err)
 {
 	json_t *args = ms_rc_command(js, len, "display_message");
 	const char *text = json_string_value(json_array_get(args, 0));
+	enum ms_wm_failure kind;
 
 	if (!text) {
-		ms_wm_fail(err, fallback, "%s", nomessage);
+		kind = ms_wm_fail(err, fallback, "%s", nomessage);
 	} else {
 		const struct label *l = find_label(text);
 		struct ms_buf plain = MS_BUF_INIT;
 		unescape_html(&plain, text);
-		ms_wm_fail(err, l ? l->kind : fallback, "Roundcube said \"%s\"%s%s%s",
-			   ms_buf_str(&plain), l ? " (" : "", l ? l->key : "", l ? ")" : "");
+		kind = ms_wm_fail(err, l ? l->kind : fallback, "Roundcube said \"%s\"%s%s%s",
+				  ms_buf_str(&plain), l ? " (" : "", l ? l->key : "", l ? ")" : "");
 		ms_buf_free(&plain);
 	}
 	json_decref(args);
+	return kind;
 }
 
-void ms_rc_classify_login(long status, const char *location, const char *body, size_t len,
-			  struct ms_wm_error *err)
+enum ms_wm_failure ms_rc_classify_login(long status, const char *location, const char *body,
+					size_t len, struct ms_buf *err)
 {
 	struct ms_buf js = MS_BUF_INIT;
 
-	if (status >= 300 && status < 400 && location && strstr(location, "_task=login") == NULL) {
-		err->kind = MS_WM_OK;
-		err->text[0] = '\0';
-		return;
-	}
-	if (status >= 500) {
-		ms_wm_fail(err, MS_WM_UNREACHABLE, "HTTP %ld from the login", status);
-		return;
-	}
+	if (status >= 300 && status < 400 && location && strstr(location, "_task=login") == NULL)
+		return MS_WM_OK;
+	if (status >= 500)
+		return ms_wm_fail(err, MS_WM_UNREACHABLE, "HTTP %ld from the login", status);
 	page_scripts(body, len, &js);
 	/* 401 is Roundcube's answer to every failed login (since 1.4) */
-	classify_message(ms_buf_str(&js), js.len,
-			 status == 401 ? MS_WM_LOGIN_FAILED : MS_WM_FLOW,
-			 status == 401 ? "Roundcube refused the login (HTTP 401) without a message"
-				       : "Roundcube neither logged in nor said why", err);
+	enum ms_wm_failure kind = classify_message(
+		ms_buf_str(&js), js.len, status == 401 ? MS_WM_LOGIN_FAILED : MS_WM_FLOW,
+		status == 401 ? "Roundcube refused the login (HTTP 401) without a message"
+			      : "Roundcube neither logged in nor said why", err);
 	ms_buf_free(&js);
+	return kind;
 }
 
-void ms_rc_classify_send(long status, const char *body, size_t len, struct ms_wm_sent *sent,
-			 struct ms_wm_error *err)
+enum ms_wm_failure ms_rc_classify_send(long status, const char *body, size_t len,
+				       struct ms_wm_sent *sent, struct ms_buf *err)
 {
 	struct ms_buf js = MS_BUF_INIT;
+	enum ms_wm_failure kind = MS_WM_OK;
 	json_t *args;
 
 	sent->saved_in[0] = '\0';
-	if (status >= 500 || (status != 200 && status != 401)) {
-		ms_wm_fail(err, status >= 500 ? MS_WM_UNREACHABLE : MS_WM_FLOW,
-			   "HTTP %ld in answer to the send", status);
-		return;
-	}
+	if (status >= 500 || (status != 200 && status != 401))
+		return ms_wm_fail(err, status >= 500 ? MS_WM_UNREACHABLE : MS_WM_FLOW,
+				  "HTTP %ld in answer to the send", status);
 	page_scripts(body, len, &js);
 	args = ms_rc_command(ms_buf_str(&js), js.len, "sent_successfully");
 	if (args) {
@@ -238,15 +236,14 @@ void ms_rc_classify_send(long status, const char *body, size_t len, struct ms_wm
 		const char *folder = json_string_value(json_array_get(folders, 0));
 		if (folder && !json_is_true(json_array_get(args, 3)))
 			snprintf(sent->saved_in, sizeof(sent->saved_in), "%s", folder);
-		err->kind = MS_WM_OK;
-		err->text[0] = '\0';
 	} else {
-		classify_message(ms_buf_str(&js), js.len,
-				 status == 401 ? MS_WM_FLOW : MS_WM_SEND_FAILED,
-				 "Roundcube did not confirm the message as sent", err);
+		kind = classify_message(ms_buf_str(&js), js.len,
+					status == 401 ? MS_WM_FLOW : MS_WM_SEND_FAILED,
+					"Roundcube did not confirm the message as sent", err);
 	}
 	json_decref(args);
 	ms_buf_free(&js);
+	return kind;
 }
 
 bool ms_rc_parse_mailbox(const char *page, size_t len, struct ms_wm_mailbox *mb)
@@ -285,56 +282,58 @@ static json_t *load_ajax(const char *json, size_t len, const char **exec)
 	return root;
 }
 
-bool ms_rc_parse_list(const char *json, size_t len, long *count, struct ms_wm_error *err)
+enum ms_wm_failure ms_rc_parse_list(const char *json, size_t len, long *count,
+				    struct ms_buf *err)
 {
 	const char *exec;
 	json_t *root = load_ajax(json, len, &exec);
 	json_t *n = json_object_get(json_object_get(root, "env"), "messagecount");
-	bool ok = json_is_integer(n);
+	enum ms_wm_failure kind = MS_WM_OK;
 
-	if (ok)
+	if (json_is_integer(n))
 		*count = (long)json_integer_value(n);
 	else if (!root)
-		ms_wm_fail(err, MS_WM_FLOW, "the message list is not JSON");
+		kind = ms_wm_fail(err, MS_WM_FLOW, "the message list is not JSON");
 	else
-		classify_message(exec, strlen(exec), MS_WM_FLOW,
-				 "the message list has no message count", err);
+		kind = classify_message(exec, strlen(exec), MS_WM_FLOW,
+					"the message list has no message count", err);
 	json_decref(root);
-	return ok;
+	return kind;
 }
 
-bool ms_rc_parse_upload(const char *json, size_t len, char *id, size_t idlen,
-			struct ms_wm_error *err)
+enum ms_wm_failure ms_rc_parse_upload(const char *json, size_t len, char *id, size_t idlen,
+				      struct ms_buf *err)
 {
 	const char *exec;
 	json_t *root = load_ajax(json, len, &exec);
 	json_t *args = ms_rc_command(exec, strlen(exec), "add2attachment_list");
 	const char *name = json_string_value(json_array_get(args, 0));
-	bool ok = name && strlen(name) < idlen;
+	enum ms_wm_failure kind = MS_WM_OK;
 
-	if (ok)
+	if (name && strlen(name) < idlen)
 		snprintf(id, idlen, "%s", name);
 	else if (!root)
-		ms_wm_fail(err, MS_WM_FLOW, "the answer to the upload is not JSON");
+		kind = ms_wm_fail(err, MS_WM_FLOW, "the answer to the upload is not JSON");
 	else
-		classify_message(exec, strlen(exec), MS_WM_SEND_FAILED,
-				 "Roundcube did not accept the attachment", err);
+		kind = classify_message(exec, strlen(exec), MS_WM_SEND_FAILED,
+					"Roundcube did not accept the attachment", err);
 	json_decref(args);
 	json_decref(root);
-	return ok;
+	return kind;
 }
 
 /* ---- the flow over HTTP ---- */
 
-static bool request(struct ms_webmail *wm, const struct ms_http_request *req,
-		    struct ms_http_response *resp, struct ms_wm_error *err)
+static enum ms_wm_failure request(struct ms_webmail *wm, const struct ms_http_request *req,
+				  struct ms_http_response *resp, struct ms_buf *err)
 {
-	struct ms_curl_error cerr;
+	struct ms_buf why = MS_BUF_INIT;
+	enum ms_wm_failure kind = MS_WM_OK;
 
-	if (ms_http_perform(wm->http, req, resp, &cerr))
-		return true;
-	ms_wm_fail(err, MS_WM_UNREACHABLE, "%s", cerr.msg);
-	return false;
+	if (ms_http_perform(wm->http, req, resp, &why) != MS_CURL_OK)
+		kind = ms_wm_fail(err, MS_WM_UNREACHABLE, "%s", ms_buf_str(&why));
+	ms_buf_free(&why);
+	return kind;
 }
 
 static char *url_for(struct ms_webmail *wm, const char *ref)
@@ -345,37 +344,36 @@ static char *url_for(struct ms_webmail *wm, const char *ref)
 }
 
 /* A GET that must answer 200. */
-static bool get_page(struct ms_webmail *wm, const char *url, const char *header,
-		     struct ms_http_response *resp, struct ms_wm_error *err)
+static enum ms_wm_failure get_page(struct ms_webmail *wm, const char *url, const char *header,
+				   struct ms_http_response *resp, struct ms_buf *err)
 {
 	struct ms_http_request req = { .url = url, .header = header };
+	enum ms_wm_failure kind = request(wm, &req, resp, err);
 
-	if (!request(wm, &req, resp, err))
-		return false;
-	if (resp->status == 200)
-		return true;
-	ms_wm_fail(err, resp->status >= 500 || resp->status == 404 ? MS_WM_UNREACHABLE : MS_WM_FLOW,
-		   "HTTP %ld from %s", resp->status, url);
+	if (kind != MS_WM_OK || resp->status == 200)
+		return kind;
+	kind = ms_wm_fail(err, resp->status >= 500 || resp->status == 404 ? MS_WM_UNREACHABLE
+			  : MS_WM_FLOW, "HTTP %ld from %s", resp->status, url);
 	ms_http_response_free(resp);
-	return false;
+	return kind;
 }
 
-static struct ms_webmail *rc_open(struct ms_http *http, const char *base_url,
-				  struct ms_wm_error *err)
+static enum ms_wm_failure rc_open(struct ms_http *http, const char *base_url,
+				  struct ms_webmail **opened, struct ms_buf *err)
 {
 	char *base = ms_http_resolve(base_url, "");
 
-	if (!base) {
-		ms_wm_fail(err, MS_WM_FLOW, "'%s' is not a URL", base_url);
-		return NULL;
-	}
+	*opened = NULL;
+	if (!base)
+		return ms_wm_fail(err, MS_WM_FLOW, "'%s' is not a URL", base_url);
 	struct ms_webmail *wm = ms_xcalloc(1, sizeof(*wm));
 	struct ms_buf shown = MS_BUF_INIT;
 	wm->http = http;
 	wm->base = base;
 	ms_redact_text(&shown, base, strlen(base));
 	wm->shown = ms_buf_steal(&shown);
-	return wm;
+	*opened = wm;
+	return MS_WM_OK;
 }
 
 static void rc_close(struct ms_webmail *wm)
@@ -389,25 +387,25 @@ static void rc_close(struct ms_webmail *wm)
 	free(wm);
 }
 
-static bool rc_login(struct ms_webmail *wm, const char *user, const char *password,
-		     struct ms_wm_error *err)
+static enum ms_wm_failure rc_login(struct ms_webmail *wm, const char *user,
+				   const char *password, struct ms_buf *err)
 {
 	struct ms_http_response page, answer;
 	struct ms_form form;
 	struct ms_buf body = MS_BUF_INIT;
+	enum ms_wm_failure kind;
 
 	ms_step("loading the login page %s", wm->shown);
-	if (!get_page(wm, wm->base, NULL, &page, err))
-		return false;
+	if ((kind = get_page(wm, wm->base, NULL, &page, err)) != MS_WM_OK)
+		return kind;
 	struct ms_html *doc = ms_html_parse(page.body.data, page.body.len);
 	bool found = ms_html_find_form(doc, "_user", &form);
 	ms_html_free(doc);
 	ms_http_response_free(&page);
 	if (!found || !ms_form_get(&form, "_token")) {
-		ms_wm_fail(err, MS_WM_FLOW, "%s has no Roundcube login form (is --url right?)",
-			   wm->shown);
 		ms_form_free(&form);
-		return false;
+		return ms_wm_fail(err, MS_WM_FLOW, "%s has no Roundcube login form (is --url "
+				  "right?)", wm->shown);
 	}
 	ms_form_set(&form, "_user", user);
 	ms_form_set(&form, "_pass", password);
@@ -418,33 +416,31 @@ static bool rc_login(struct ms_webmail *wm, const char *user, const char *passwo
 
 	ms_step("logging in to %s as %s", wm->shown, user);
 	struct ms_http_request req = { .url = action, .form = ms_buf_str(&body) };
-	bool answered = request(wm, &req, &answer, err);
+	kind = request(wm, &req, &answer, err);
 	/* the password is in the body: do not leave it in freed memory */
 	explicit_bzero(body.data, body.len);
 	ms_buf_free(&body);
 	free(action);
-	if (!answered)
-		return false;
-	ms_rc_classify_login(answer.status, answer.location, answer.body.data, answer.body.len,
-			     err);
-	if (err->kind == MS_WM_OK)
+	if (kind != MS_WM_OK)
+		return kind;
+	kind = ms_rc_classify_login(answer.status, answer.location, answer.body.data,
+				    answer.body.len, err);
+	if (kind == MS_WM_OK)
 		wm->mail_url = ms_xstrdup(answer.location);
 	ms_http_response_free(&answer);
-	return err->kind == MS_WM_OK;
+	return kind;
 }
 
 /* The request token from a page's env; it changes with the login. */
-static bool take_token(struct ms_webmail *wm, json_t *env, struct ms_wm_error *err)
+static enum ms_wm_failure take_token(struct ms_webmail *wm, json_t *env, struct ms_buf *err)
 {
 	const char *token = json_string_value(json_object_get(env, "request_token"));
 
-	if (!token || !token[0]) {
-		ms_wm_fail(err, MS_WM_FLOW, "the page has no request token");
-		return false;
-	}
+	if (!token || !token[0])
+		return ms_wm_fail(err, MS_WM_FLOW, "the page has no request token");
 	free(wm->token);
 	wm->token = ms_xstrdup(token);
-	return true;
+	return MS_WM_OK;
 }
 
 static char *token_header(struct ms_webmail *wm)
@@ -455,97 +451,98 @@ static char *token_header(struct ms_webmail *wm)
 	return ms_buf_steal(&h);
 }
 
-static bool rc_mailbox(struct ms_webmail *wm, struct ms_wm_mailbox *mb, struct ms_wm_error *err)
+static enum ms_wm_failure rc_mailbox(struct ms_webmail *wm, struct ms_wm_mailbox *mb,
+				     struct ms_buf *err)
 {
 	struct ms_http_response page, list;
-	bool ok;
+	enum ms_wm_failure kind;
 
 	ms_step("loading the mailbox page after the login");
-	if (!get_page(wm, wm->mail_url, NULL, &page, err))
-		return false;
+	if ((kind = get_page(wm, wm->mail_url, NULL, &page, err)) != MS_WM_OK)
+		return kind;
 	json_t *env = ms_rc_page_env(page.body.data, page.body.len);
 	const char *task = json_string_value(json_object_get(env, "task"));
 	if (!env || !task || strcmp(task, "mail") != 0) {
 		/* the session did not hold: the page after the login is the login */
 		struct ms_buf js = MS_BUF_INIT;
 		page_scripts(page.body.data, page.body.len, &js);
-		classify_message(ms_buf_str(&js), js.len, MS_WM_FLOW,
-				 "Roundcube showed the login page again after the login", err);
+		kind = classify_message(ms_buf_str(&js), js.len, MS_WM_FLOW,
+					"Roundcube showed the login page again after the login",
+					err);
 		ms_buf_free(&js);
-		ok = false;
 	} else {
-		ok = take_token(wm, env, err) &&
-		     ms_rc_parse_mailbox(page.body.data, page.body.len, mb);
+		kind = take_token(wm, env, err);
+		if (kind == MS_WM_OK)
+			ms_rc_parse_mailbox(page.body.data, page.body.len, mb);	/* env is there */
 	}
 	json_decref(env);
 	ms_http_response_free(&page);
-	if (!ok)
-		return false;
+	if (kind != MS_WM_OK)
+		return kind;
 
 	ms_step("loading the inbox's message list");
 	char *url = url_for(wm, "?_task=mail&_action=list&_mbox=INBOX&_page=1&_remote=1");
 	char *header = token_header(wm);
-	ok = get_page(wm, url, header, &list, err);
+	kind = get_page(wm, url, header, &list, err);
 	free(url);
 	free(header);
-	if (!ok)
-		return false;
-	ok = ms_rc_parse_list(list.body.data, list.body.len, &mb->inbox_messages, err);
+	if (kind != MS_WM_OK)
+		return kind;
+	kind = ms_rc_parse_list(list.body.data, list.body.len, &mb->inbox_messages, err);
 	ms_http_response_free(&list);
-	return ok;
+	return kind;
 }
 
 /* Opens a compose window: its id, token and form. */
-static bool open_compose(struct ms_webmail *wm, struct ms_form *form, char **compose_id,
-			 struct ms_wm_error *err)
+static enum ms_wm_failure open_compose(struct ms_webmail *wm, struct ms_form *form,
+				       char **compose_id, struct ms_buf *err)
 {
 	struct ms_http_response redirect, page;
 	struct ms_http_request req;
-	bool ok;
+	enum ms_wm_failure kind;
 
 	ms_step("opening the compose page");
 	char *url = url_for(wm, "?_task=mail&_action=compose");
 	req = (struct ms_http_request){ .url = url };
-	ok = request(wm, &req, &redirect, err);
+	kind = request(wm, &req, &redirect, err);
 	free(url);
-	if (!ok)
-		return false;
+	if (kind != MS_WM_OK)
+		return kind;
 	if (redirect.status < 300 || redirect.status >= 400 || !redirect.location) {
-		ms_wm_fail(err, MS_WM_FLOW, "HTTP %ld instead of the redirect to a new compose id",
-			   redirect.status);
+		kind = ms_wm_fail(err, MS_WM_FLOW, "HTTP %ld instead of the redirect to a new "
+				  "compose id", redirect.status);
 		ms_http_response_free(&redirect);
-		return false;
+		return kind;
 	}
-	ok = get_page(wm, redirect.location, NULL, &page, err);
+	kind = get_page(wm, redirect.location, NULL, &page, err);
 	ms_http_response_free(&redirect);
-	if (!ok)
-		return false;
+	if (kind != MS_WM_OK)
+		return kind;
 
 	json_t *env = ms_rc_page_env(page.body.data, page.body.len);
 	const char *id = json_string_value(json_object_get(env, "compose_id"));
 	struct ms_html *doc = ms_html_parse(page.body.data, page.body.len);
-	ok = take_token(wm, env, err);
-	if (ok && (!id || !ms_html_find_form(doc, "_to", form))) {
-		ms_wm_fail(err, MS_WM_FLOW, "the compose page has no compose id or form");
-		ok = false;
-	}
+	kind = take_token(wm, env, err);
+	if (kind == MS_WM_OK && (!id || !ms_html_find_form(doc, "_to", form)))
+		kind = ms_wm_fail(err, MS_WM_FLOW, "the compose page has no compose id or form");
 	/* Elastic keeps the options (Sent folder, priority) outside the form */
-	if (ok)
+	if (kind == MS_WM_OK) {
 		ms_html_add_controls(doc, "compose-options", form);
-	if (ok)
 		*compose_id = ms_xstrdup(id);
+	}
 	ms_html_free(doc);
 	json_decref(env);
 	ms_http_response_free(&page);
-	return ok;
+	return kind;
 }
 
-static bool upload_attachment(struct ms_webmail *wm, const char *compose_id, size_t size,
-			      char *id, size_t idlen, struct ms_wm_error *err)
+static enum ms_wm_failure upload_attachment(struct ms_webmail *wm, const char *compose_id,
+					    size_t size, char *id, size_t idlen,
+					    struct ms_buf *err)
 {
 	struct ms_buf query = MS_BUF_INIT, data = MS_BUF_INIT;
 	struct ms_http_response answer;
-	bool ok;
+	enum ms_wm_failure kind;
 
 	ms_step("uploading a %zu byte attachment", size);
 	ms_buf_puts(&query, "?_task=mail&_action=upload&_uploadid=upload1&_from=compose&_remote=1&_id=");
@@ -558,41 +555,42 @@ static bool upload_attachment(struct ms_webmail *wm, const char *compose_id, siz
 		.upload_field = "_attachments[]", .upload_filename = "mailstatus-probe.txt",
 		.upload_type = "text/plain", .upload_data = data.data, .upload_len = data.len,
 	};
-	ok = request(wm, &req, &answer, err);
-	if (ok) {
-		if (answer.status == 200) {
-			ok = ms_rc_parse_upload(answer.body.data, answer.body.len, id, idlen, err);
-		} else {
-			ms_wm_fail(err, answer.status == 413 ? MS_WM_SEND_FAILED : MS_WM_FLOW,
-				   "HTTP %ld in answer to the attachment upload", answer.status);
-			ok = false;
-		}
+	kind = request(wm, &req, &answer, err);
+	if (kind == MS_WM_OK) {
+		if (answer.status == 200)
+			kind = ms_rc_parse_upload(answer.body.data, answer.body.len, id, idlen, err);
+		else
+			kind = ms_wm_fail(err, answer.status == 413 ? MS_WM_SEND_FAILED : MS_WM_FLOW,
+					  "HTTP %ld in answer to the attachment upload",
+					  answer.status);
 		ms_http_response_free(&answer);
 	}
 	free(url);
 	free(header);
 	ms_buf_free(&query);
 	ms_buf_free(&data);
-	return ok;
+	return kind;
 }
 
-static bool rc_send(struct ms_webmail *wm, const struct ms_wm_message *msg,
-		    struct ms_wm_sent *sent, struct ms_wm_error *err)
+static enum ms_wm_failure rc_send(struct ms_webmail *wm, const struct ms_wm_message *msg,
+				  struct ms_wm_sent *sent, struct ms_buf *err)
 {
 	struct ms_form form;
 	struct ms_http_response answer;
 	struct ms_buf body = MS_BUF_INIT;
 	char *compose_id = NULL;
 	char attachment[128] = "";
+	enum ms_wm_failure kind;
 
-	if (!open_compose(wm, &form, &compose_id, err))
-		return false;
-	if (msg->attach_size > 0 &&
-	    !upload_attachment(wm, compose_id, msg->attach_size, attachment, sizeof(attachment),
-			       err)) {
+	if ((kind = open_compose(wm, &form, &compose_id, err)) != MS_WM_OK)
+		return kind;
+	if (msg->attach_size > 0)
+		kind = upload_attachment(wm, compose_id, msg->attach_size, attachment,
+					 sizeof(attachment), err);
+	if (kind != MS_WM_OK) {
 		ms_form_free(&form);
 		free(compose_id);
-		return false;
+		return kind;
 	}
 	ms_form_set(&form, "_to", msg->to);
 	ms_form_set(&form, "_subject", msg->subject);
@@ -605,21 +603,21 @@ static bool rc_send(struct ms_webmail *wm, const struct ms_wm_message *msg,
 
 	ms_step("sending the message through %s", wm->shown);
 	struct ms_http_request req = { .url = url, .form = ms_buf_str(&body) };
-	bool ok = request(wm, &req, &answer, err);
+	kind = request(wm, &req, &answer, err);
 	ms_buf_free(&body);
 	free(url);
-	if (!ok)
-		return false;
-	ms_rc_classify_send(answer.status, answer.body.data, answer.body.len, sent, err);
+	if (kind != MS_WM_OK)
+		return kind;
+	kind = ms_rc_classify_send(answer.status, answer.body.data, answer.body.len, sent, err);
 	ms_http_response_free(&answer);
-	return err->kind == MS_WM_OK;
+	return kind;
 }
 
 static void rc_logout(struct ms_webmail *wm)
 {
 	struct ms_buf query = MS_BUF_INIT;
 	struct ms_http_response answer;
-	struct ms_wm_error err;
+	struct ms_buf err = MS_BUF_INIT;	/* best effort: a failed logout is not said */
 
 	if (!wm->token)
 		return;
@@ -628,10 +626,11 @@ static void rc_logout(struct ms_webmail *wm)
 	ms_url_encode(&query, wm->token);
 	char *url = url_for(wm, ms_buf_str(&query));
 	struct ms_http_request req = { .url = url };
-	if (request(wm, &req, &answer, &err))
+	if (request(wm, &req, &answer, &err) == MS_WM_OK)
 		ms_http_response_free(&answer);
 	free(url);
 	ms_buf_free(&query);
+	ms_buf_free(&err);
 }
 
 const struct ms_webmail_ops ms_webmail_roundcube = {

@@ -47,23 +47,24 @@ const char *ms_rc_label_key(const char *text);
 
 /*
  * The answer to the login POST: MS_WM_OK for a redirect into the mail
- * task, else the failure with Roundcube's message.
+ * task, else the failure, with Roundcube's message added to err.
  */
-void ms_rc_classify_login(long status, const char *location, const char *body, size_t len,
-			  struct ms_wm_error *err);
+enum ms_wm_failure ms_rc_classify_login(long status, const char *location, const char *body,
+					size_t len, struct ms_buf *err);
 
 /* The answer to the send POST; on success sent->saved_in is filled. */
-void ms_rc_classify_send(long status, const char *body, size_t len, struct ms_wm_sent *sent,
-			 struct ms_wm_error *err);
+enum ms_wm_failure ms_rc_classify_send(long status, const char *body, size_t len,
+				       struct ms_wm_sent *sent, struct ms_buf *err);
 
 /* The folder list of the mail page. False when the page has no env. */
 bool ms_rc_parse_mailbox(const char *page, size_t len, struct ms_wm_mailbox *mb);
 
-/* The message count of an AJAX list answer; false (with err) when it has none. */
-bool ms_rc_parse_list(const char *json, size_t len, long *count, struct ms_wm_error *err);
+/* The message count of an AJAX list answer; a failure (with err) when it has none. */
+enum ms_wm_failure ms_rc_parse_list(const char *json, size_t len, long *count,
+				    struct ms_buf *err);
 
-/* The attachment id of an AJAX upload answer; false (with err) when refused. */
-bool ms_rc_parse_upload(const char *json, size_t len, char *id, size_t idlen,
-			struct ms_wm_error *err);
+/* The attachment id of an AJAX upload answer; a failure (with err) when refused. */
+enum ms_wm_failure ms_rc_parse_upload(const char *json, size_t len, char *id, size_t idlen,
+				      struct ms_buf *err);
 
 #endif

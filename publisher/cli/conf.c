@@ -338,11 +338,13 @@ static const char *bound_words(char buf[32], long secs)
 /* "60", "2m", "1h 30m" as lib/common/duration reads them, k->min to k->max seconds. */
 static bool key_seconds(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
-	char why[128], min[32], max[32];
+	struct ms_buf why = MS_BUF_INIT;
+	char min[32], max[32];
 	double secs;
 
-	if (!ms_duration_parse(v, &secs, why, sizeof(why))) {
-		fail(p, "%s: %s", k->name, why);
+	if (!ms_duration_parse(v, &secs, &why)) {
+		fail(p, "%s: %s", k->name, ms_buf_str(&why));
+		ms_buf_free(&why);
 		return false;
 	}
 	if (secs < k->min || secs > k->max) {

@@ -35,12 +35,14 @@ static double format_slack(double seconds)
 /* The short form is itself a duration: it must say the same. */
 static void check_meaning(const char *text, double seconds)
 {
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 	double again;
 
 	if (!isfinite(seconds) || seconds < 0)
 		return;		/* printed as a number, not as a duration */
-	if (!ms_duration_parse(text, &again, err, sizeof(err))) {
+	bool ok = ms_duration_parse(text, &again, &err);
+	ms_buf_free(&err);
+	if (!ok) {
 		/* only a number of days longer than ms_parse_decimal's 127 bytes */
 		if (seconds < 1e120)
 			abort();
@@ -75,17 +77,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 
 	char *s = fuzz_cstr(data, size);
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 	double seconds;
 
-	memset(err, 'x', sizeof(err));
-	if (ms_duration_parse(s, &seconds, err, sizeof(err))) {
-		if (!isfinite(seconds) || seconds < 0)
+	if (ms_duration_parse(s, &seconds, &err)) {
+		if (!isfinite(seconds) || seconds < 0 || err.len != 0)
 			abort();
 		check_format(seconds);
-	} else if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0') {
+	} else if (err.len == 0) {
 		abort();	/* a failure must say why */
 	}
+	ms_buf_free(&err);
 	/* The printer also sees values that did not come from the parser. */
 	if (size >= sizeof(double)) {
 		double raw;

@@ -42,21 +42,23 @@ static void write_ini(const uint8_t *data, size_t size)
 
 static void expand(const char *locator)
 {
-	char opt[128], err[512];
+	char opt[128];
+	struct ms_buf err = MS_BUF_INIT;
 	char *args[] = { "check_x", opt, "-v", NULL };
 	char **argv = args;
 	int argc = 3;
 	struct ms_extraopts owned;
 
 	snprintf(opt, sizeof(opt), "--extra-opts=%s@%s", locator, ini_path);
-	memset(err, 'x', sizeof(err));
-	if (!ms_extraopts_expand("check_x", &argc, &argv, &owned, err, sizeof(err))) {
-		if (argv != args || argc != 3 || memchr(err, '\0', sizeof(err)) == NULL ||
-		    err[0] == '\0')
-			abort();
+	if (!ms_extraopts_expand("check_x", &argc, &argv, &owned, &err)) {
+		if (argv != args || argc != 3 || err.len == 0 || strlen(ms_buf_str(&err)) != err.len)
+			abort();	/* a failure says why, in one string */
+		ms_buf_free(&err);
 		ms_extraopts_release(&owned);
 		return;
 	}
+	if (err.len != 0)
+		abort();	/* success says nothing */
 	/* check_x, the file's options, -v */
 	if (argc < 2 || argv[argc] != NULL || strcmp(argv[0], "check_x") != 0 ||
 	    strcmp(argv[argc - 1], "-v") != 0 || (size_t)argc != owned.nstrings + 2)

@@ -49,9 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_cstr(data, size);
 	struct ms_fstab strict, lenient;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	bool ok = ms_fstab_parse(text, size, &strict, err, sizeof(err));
+	bool ok = ms_fstab_parse(text, size, &strict, &err);
+	if (ok != (err.len == 0))
+		abort();	/* a failure says why, a success nothing */
+	ms_buf_free(&err);
 	ms_fstab_parse_lenient(text, size, &lenient);
 	if (ok != (lenient.nskipped == 0))
 		abort();

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	struct ms_mount_table t = { 0 };
-	char err[128];
+	struct ms_buf err = MS_BUF_INIT;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -107,12 +107,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(line, p, n);
 			check_unescape(line, n);
 			ms_xgrow(&t.mounts, &t.cap, t.n + 1, sizeof(*t.mounts));
-			memset(err, 'x', sizeof(err));
-			if (ms_mountinfo_parse_line(line, n, &t.mounts[t.n], err, sizeof(err))) {
+			ms_buf_reset(&err);
+			if (ms_mountinfo_parse_line(line, n, &t.mounts[t.n], &err)) {
 				check_mount(&t.mounts[t.n]);
 				t.n++;
-			} else if (memchr(err, '\0', sizeof(err)) == NULL) {
-				abort();
+				if (err.len != 0)
+					abort();
+			} else if (err.len == 0) {
+				abort();	/* a failure says why */
 			}
 			free(line);
 		}
@@ -120,5 +122,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	search_table(&t);
 	ms_mount_table_free(&t);
+	ms_buf_free(&err);
 	return 0;
 }

@@ -207,9 +207,10 @@ static void check_output(const char *out, size_t len, const struct ms_perf *p)
 static const struct ms_range *parse_range(const char *s, size_t n, struct ms_range *r)
 {
 	char *text = fuzz_cstr((const uint8_t *)s, n);
-	char err[256];
-	bool ok = ms_range_parse(text, MS_RANGE_PLAIN, r, err, sizeof(err));
+	struct ms_buf err = MS_BUF_INIT;
+	bool ok = ms_range_parse(text, MS_RANGE_PLAIN, r, &err);
 
+	ms_buf_free(&err);
 	free(text);
 	return ok ? r : NULL;
 }

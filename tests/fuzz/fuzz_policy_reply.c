@@ -37,20 +37,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	struct ms_policy_reply r;
-	char err[400];
+	struct ms_buf err = MS_BUF_INIT;
 	char *line;
 	size_t len;
 
 	ms_policy_reply_init(&r);
 	while ((line = fuzz_next_line(&p, end, MS_POLICY_LINE_MAX, &len)) != NULL) {
-		memset(err, 'x', sizeof(err));
-		enum ms_policy_feed f = ms_policy_reply_feed(&r, line, len, err, sizeof(err));
+		enum ms_policy_feed f = ms_policy_reply_feed(&r, line, len, &err);
 		free(line);
-		if (f == MS_POLICY_BAD) {
-			if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0')
-				abort();
+		if ((f == MS_POLICY_BAD) != (err.len > 0))
+			abort();	/* a failure says why, and only a failure */
+		if (f == MS_POLICY_BAD)
 			break;
-		}
 		if (f == MS_POLICY_DONE) {
 			if (!r.complete)
 				abort();
@@ -63,5 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)ms_policy_classify(s);
 	free(s);
 	ms_policy_reply_free(&r);
+	ms_buf_free(&err);
 	return 0;
 }

@@ -36,17 +36,19 @@ static void record_line(void *arg, const char *line, size_t len, bool too_long)
 static void parse_line(void *arg, const char *line, size_t len, bool too_long)
 {
 	struct pq_message m;
-	char err[160];
+	struct ms_buf err = MS_BUF_INIT;
 
 	record_line(arg, line, len, too_long);
 	if (len == 0 || too_long)
 		return;
-	memset(err, 'x', sizeof(err));
-	if (!pq_message_parse(line, len, &m, err, sizeof(err))) {
-		if (memchr(err, '\0', sizeof(err)) == NULL || m.json != NULL)
-			abort();
+	if (!pq_message_parse(line, len, &m, &err)) {
+		if (err.len == 0 || m.json != NULL)
+			abort();	/* a failure says why and keeps nothing */
+		ms_buf_free(&err);
 		return;
 	}
+	if (err.len != 0)
+		abort();
 	if (m.queue_name[0] == '\0' || strlen(m.queue_name) >= sizeof(m.queue_name) ||
 	    m.queue_id[0] == '\0' || strlen(m.queue_id) >= sizeof(m.queue_id) ||
 	    m.arrival_time < 0 || m.message_size < 0 || m.json == NULL)

@@ -13,9 +13,9 @@
 static void check_round_trip(const struct ms_range *r, int flags)
 {
 	struct ms_range again;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	if (!ms_range_parse(r->text, flags, &again, err, sizeof err))
+	if (!ms_range_parse(r->text, flags, &again, &err))
 		abort();	/* what we print for perfdata must parse */
 	if (again.inside != r->inside || strcmp(again.text, r->text) != 0 ||
 	    again.start != r->start || again.end != r->end)
@@ -29,12 +29,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstr(data, size);
 	struct ms_range r;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	if (ms_range_parse(s, MS_RANGE_PLAIN, &r, err, sizeof err))
+	if (ms_range_parse(s, MS_RANGE_PLAIN, &r, &err))
 		check_round_trip(&r, MS_RANGE_PLAIN);
-	if (ms_range_parse(s, MS_RANGE_DURATION, &r, err, sizeof err))
+	else if (err.len == 0)
+		abort();	/* a failure must say why */
+	ms_buf_reset(&err);
+	if (ms_range_parse(s, MS_RANGE_DURATION, &r, &err))
 		check_round_trip(&r, MS_RANGE_DURATION);
+	else if (err.len == 0)
+		abort();
+	ms_buf_free(&err);
 	free(s);
 	return 0;
 }

@@ -44,20 +44,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	struct ms_smtp_reply r;
-	char err[300];
+	struct ms_buf err = MS_BUF_INIT;
 	char *line;
 	size_t len;
 
 	ms_smtp_reply_init(&r);
 	while ((line = fuzz_next_line(&p, end, MS_SMTP_LINE_MAX, &len)) != NULL) {
-		memset(err, 'x', sizeof(err));
-		enum ms_smtp_feed f = ms_smtp_reply_feed(&r, line, len, err, sizeof(err));
+		enum ms_smtp_feed f = ms_smtp_reply_feed(&r, line, len, &err);
 		free(line);
-		if (f == MS_SMTP_BAD) {
-			if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0')
-				abort();
+		if ((f == MS_SMTP_BAD) != (err.len > 0))
+			abort();	/* a failure says why, and only a failure */
+		if (f == MS_SMTP_BAD)
 			break;	/* the session ends on a malformed reply */
-		}
 		if (f == MS_SMTP_DONE) {
 			check_reply(&r);
 			/* the next command's reply, in a fresh structure */
@@ -66,5 +64,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	ms_smtp_reply_free(&r);
+	ms_buf_free(&err);
 	return 0;
 }

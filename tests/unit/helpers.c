@@ -125,6 +125,12 @@ void remove_tree(const char *path)
 		waitpid(pid, NULL, 0);
 }
 
+struct ms_buf *emptied(struct ms_buf *b)
+{
+	ms_buf_reset(b);
+	return b;
+}
+
 int starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

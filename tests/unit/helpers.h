@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 /* What a function run in a child process printed, and how it ended. */
 struct captured {
 	int exit_code;		/* exit status, or -signal when killed */
@@ -24,6 +26,12 @@ void captured_free(struct captured *c);
  * that its new parent has not reaped yet); true when it is.
  */
 int wait_process_gone(int pid, int timeout_ms);
+
+/*
+ * b, emptied: for a call whose own error message is looked at afterwards,
+ * "f(x, emptied(&err))" (an error adds to what err holds).
+ */
+struct ms_buf *emptied(struct ms_buf *b);
 
 /* true when s begins with prefix */
 int starts_with(const char *s, const char *prefix);

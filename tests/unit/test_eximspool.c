@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,7 +149,8 @@ START_TEST(spool_walk)
 	snprintf(fifo, sizeof(fifo), "%s/1xWCAM-0001ab-Cd-H", input);
 	ck_assert_int_eq(mkfifo(fifo, 0640), 0);
 
-	ck_assert_msg(exim_scan_spool(spool, &s), "%s", s.error_path);
+	struct ms_buf err = MS_BUF_INIT;
+	ck_assert_msg(exim_scan_spool(spool, &s, &err) == 0, "%s", ms_buf_str(&err));
 	ck_assert_int_eq(s.queued, 3);
 	ck_assert_int_eq(s.frozen, 1);
 	ck_assert_int_eq(s.damaged, 2);
@@ -160,8 +162,10 @@ START_TEST(spool_walk)
 
 	char path[700];
 	snprintf(path, sizeof(path), "%s/nowhere", spool);
-	ck_assert(!exim_scan_spool(path, &s));
-	ck_assert(strstr(s.error_path, "nowhere/input") != NULL);
+	ck_assert_int_eq(exim_scan_spool(path, &s, &err), ENOENT);
+	ck_assert_msg(strstr(ms_buf_str(&err), "nowhere/input: No such file or directory") != NULL,
+		      "%s", ms_buf_str(&err));
+	ms_buf_free(&err);
 	remove_tree(spool);
 	free(spool);
 }

@@ -27,9 +27,14 @@ static char *expand(int argc, const char **args, char *err, size_t errlen)
 {
 	char **argv = (char **)args;
 	struct ms_extraopts owned;
+	struct ms_buf why = MS_BUF_INIT;
 
-	if (!ms_extraopts_expand("check_greylist", &argc, &argv, &owned, err, errlen))
+	if (!ms_extraopts_expand("check_greylist", &argc, &argv, &owned, &why)) {
+		ck_assert_msg(why.len > 0, "a failure says why");
+		snprintf(err, errlen, "%s", ms_buf_str(&why));
+		ms_buf_free(&why);
 		return NULL;
+	}
 	size_t size = 1;
 	for (int i = 0; i < argc; i++)
 		size += strlen(argv[i]) + 1;

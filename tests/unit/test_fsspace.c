@@ -59,9 +59,9 @@ END_TEST
 static struct ms_space_limit limit_ok(const char *s, bool bytes)
 {
 	struct ms_space_limit l;
-	char err[128] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert_msg(ms_space_limit_parse(s, bytes, &l, err, sizeof(err)), "%s: %s", s, err);
+	ck_assert_msg(ms_space_limit_parse(s, bytes, &l, &err), "%s: %s", s, ms_buf_str(&err));
 	ck_assert(l.set);
 	return l;
 }
@@ -69,11 +69,13 @@ static struct ms_space_limit limit_ok(const char *s, bool bytes)
 static void limit_bad(const char *s, bool bytes, const char *why)
 {
 	struct ms_space_limit l;
-	char err[128] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!ms_space_limit_parse(s, bytes, &l, err, sizeof(err)));
-	ck_assert_msg(strstr(err, why) != NULL, "%s: '%s' lacks '%s'", s, err, why);
+	ck_assert(!ms_space_limit_parse(s, bytes, &l, &err));
+	ck_assert_msg(strstr(ms_buf_str(&err), why) != NULL, "%s: '%s' lacks '%s'", s,
+		      ms_buf_str(&err), why);
 	ck_assert(!l.set);
+	ms_buf_free(&err);
 }
 
 START_TEST(limits)

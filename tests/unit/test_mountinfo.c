@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "mountinfo.h"
 #include "storage_mount_suites.h"
 #include "strbuf.h"
@@ -12,20 +13,22 @@
 static struct ms_mount parse_ok(const char *line)
 {
 	struct ms_mount m;
-	char err[128] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert_msg(ms_mountinfo_parse_line(line, strlen(line), &m, err, sizeof(err)),
-		      "'%s' not parsed: %s", line, err);
+	ck_assert_msg(ms_mountinfo_parse_line(line, strlen(line), &m, &err),
+		      "'%s' not parsed: %s", line, ms_buf_str(&err));
 	return m;
 }
 
 static void parse_fails(const char *line, size_t len, const char *why)
 {
 	struct ms_mount m;
-	char err[128] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!ms_mountinfo_parse_line(line, len, &m, err, sizeof(err)));
-	ck_assert_msg(strstr(err, why) != NULL, "error '%s' lacks '%s'", err, why);
+	ck_assert(!ms_mountinfo_parse_line(line, len, &m, &err));
+	ck_assert_msg(strstr(ms_buf_str(&err), why) != NULL, "error '%s' lacks '%s'",
+		      ms_buf_str(&err), why);
+	ms_buf_free(&err);
 }
 
 START_TEST(proc5_example)
@@ -136,11 +139,12 @@ END_TEST
 
 static void read_fixture(struct ms_mount_table *t)
 {
-	char err[256] = "";
+	struct ms_buf err = MS_BUF_INIT;
 	char *path = fixture_path("mountinfo.txt");
 
-	ck_assert_msg(ms_mountinfo_read(path, t, err, sizeof(err)), "%s", err);
+	ck_assert_msg(ms_mountinfo_read(path, t, &err), "%s", ms_buf_str(&err));
 	free(path);
+	ms_buf_free(&err);
 }
 
 START_TEST(table_lookups)
@@ -189,25 +193,28 @@ END_TEST
 START_TEST(unreadable_or_bad_file)
 {
 	struct ms_mount_table t;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!ms_mountinfo_read("/nonexistent/mountinfo", &t, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "cannot read /nonexistent/mountinfo") != NULL, "%s", err);
+	ck_assert(!ms_mountinfo_read("/nonexistent/mountinfo", &t, emptied(&err)));
+	ck_assert_msg(strstr(ms_buf_str(&err), "cannot read /nonexistent/mountinfo") != NULL, "%s",
+		      ms_buf_str(&err));
 	char *path = fixture_path("fstab.txt"); /* not mountinfo */
-	ck_assert(!ms_mountinfo_read(path, &t, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "line 1 of mountinfo") != NULL, "%s", err);
+	ck_assert(!ms_mountinfo_read(path, &t, emptied(&err)));
+	ck_assert_msg(strstr(ms_buf_str(&err), "line 1 of mountinfo") != NULL, "%s",
+		      ms_buf_str(&err));
 	ck_assert_uint_eq(t.n, 0);
 	free(path);
+	ms_buf_free(&err);
 }
 END_TEST
 
 START_TEST(fstab_fixture)
 {
 	struct ms_fstab f;
-	char err[256] = "";
+	struct ms_buf err = MS_BUF_INIT;
 	char *path = fixture_path("fstab.txt");
 
-	ck_assert_msg(ms_fstab_read(path, &f, err, sizeof(err)), "%s", err);
+	ck_assert_msg(ms_fstab_read(path, &f, &err), "%s", ms_buf_str(&err));
 	free(path);
 	ck_assert_uint_eq(f.n, 8);
 	ck_assert_str_eq(f.entries[0].spec, "UUID=0b1c2d3e-aaaa-bbbb-cccc-123456789abc");
@@ -229,6 +236,7 @@ START_TEST(fstab_fixture)
 	ck_assert(ms_opt_find(ms_fstab_find(&f, "/mnt/usb")->opts, "noauto", NULL));
 	ck_assert_ptr_null(ms_fstab_find(&f, "/srv"));
 	ms_fstab_free(&f);
+	ms_buf_free(&err);
 }
 END_TEST
 
@@ -241,9 +249,9 @@ START_TEST(fstab_lenient)
 				   "/dev/b /b\n"
 				   "/dev/c /c xfs\n";
 	struct ms_fstab f;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!ms_fstab_parse(text, sizeof(text) - 1, &f, err, sizeof(err)));
+	ck_assert(!ms_fstab_parse(text, sizeof(text) - 1, &f, &err));
 	ms_fstab_parse_lenient(text, sizeof(text) - 1, &f);
 	ck_assert_uint_eq(f.n, 2);
 	ck_assert_str_eq(f.entries[0].mount_point, "/a");
@@ -259,26 +267,28 @@ START_TEST(fstab_lenient)
 	ck_assert_uint_eq(f.n + f.nskipped, 0);
 	ms_fstab_free(&f);
 
-	ck_assert(!ms_fstab_read_lenient("/nonexistent/fstab", &f, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/fstab"));
+	ck_assert(!ms_fstab_read_lenient("/nonexistent/fstab", &f, emptied(&err)));
+	ck_assert_ptr_nonnull(strstr(ms_buf_str(&err), "/nonexistent/fstab"));
+	ms_buf_free(&err);
 }
 END_TEST
 
 START_TEST(fstab_errors)
 {
 	struct ms_fstab f;
-	char err[256] = "";
+	struct ms_buf err = MS_BUF_INIT;
 	const char text[] = "# comment\n/dev/a /a ext4\n  \n/dev/b /b\n";
 
-	ck_assert(!ms_fstab_parse(text, sizeof(text) - 1, &f, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "line 4") != NULL, "%s", err);
+	ck_assert(!ms_fstab_parse(text, sizeof(text) - 1, &f, &err));
+	ck_assert_msg(strstr(ms_buf_str(&err), "line 4") != NULL, "%s", ms_buf_str(&err));
 	ck_assert_uint_eq(f.n, 0);
-	ck_assert(ms_fstab_parse("", 0, &f, err, sizeof(err)));
+	ck_assert(ms_fstab_parse("", 0, &f, emptied(&err)));
 	ck_assert_uint_eq(f.n, 0);
 	/* a last line without its newline still counts */
-	ck_assert(ms_fstab_parse("/dev/a /a ext4 ro", 17, &f, err, sizeof(err)));
+	ck_assert(ms_fstab_parse("/dev/a /a ext4 ro", 17, &f, emptied(&err)));
 	ck_assert_str_eq(f.entries[0].opts, "ro");
 	ms_fstab_free(&f);
+	ms_buf_free(&err);
 }
 END_TEST
 
@@ -375,13 +385,14 @@ START_TEST(garbage_never_crashes)
 		size_t cut = round % 5 == 0 ? next_byte(&state) % len : len;
 		struct ms_mount m;
 		struct ms_fstab f;
-		char err[128];
-		if (ms_mountinfo_parse_line(buf, cut, &m, err, sizeof(err)))
+		struct ms_buf err = MS_BUF_INIT;
+		if (ms_mountinfo_parse_line(buf, cut, &m, &err))
 			ms_mount_free(&m);
-		if (ms_fstab_parse(buf, cut, &f, err, sizeof(err)))
+		if (ms_fstab_parse(buf, cut, &f, emptied(&err)))
 			ms_fstab_free(&f);
 		free(ms_unescape_octal(buf, cut));
 		free(buf);
+		ms_buf_free(&err);
 	}
 }
 END_TEST

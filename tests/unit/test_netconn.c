@@ -50,7 +50,7 @@ static void stop_peer(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-static bool connect_to(struct ms_conn *c, int port, struct ms_net_err *err)
+static enum ms_net_error connect_to(struct ms_conn *c, int port, struct ms_buf *err)
 {
 	char p[16];
 
@@ -80,18 +80,19 @@ START_TEST(lines_split_across_packets)
 	int port;
 	pid_t pid = start_peer(split_lines_peer, &port);
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_buf line = MS_BUF_INIT;
 	int64_t dl = ms_now_ms() + 5000;
 
-	ck_assert_msg(connect_to(&c, port, &err), "%s", err.msg);
+	ck_assert_msg(connect_to(&c, port, &err) == MS_NET_OK, "%s", ms_buf_str(&err));
 	const char *expect[] = { "220 hello", "partial", "250-multi", "250 last" };
 	for (int i = 0; i < 4; i++) {
-		ck_assert_msg(ms_conn_read_line(&c, &line, 1000, dl, &err), "%s", err.msg);
+		ck_assert_msg(ms_conn_read_line(&c, &line, 1000, dl, &err) == MS_NET_OK, "%s",
+			      ms_buf_str(&err));
 		ck_assert_str_eq(ms_buf_str(&line), expect[i]);
 	}
-	ck_assert(ms_conn_puts(&c, "EHLO probe\r\n", dl, &err));
-	ck_assert(ms_conn_read_line(&c, &line, 1000, dl, &err));
+	ck_assert_int_eq(ms_conn_puts(&c, "EHLO probe\r\n", dl, &err), MS_NET_OK);
+	ck_assert_int_eq(ms_conn_read_line(&c, &line, 1000, dl, &err), MS_NET_OK);
 	ck_assert_str_eq(ms_buf_str(&line), "EHLO probe");
 	ms_conn_close(&c);
 	ms_buf_free(&line);
@@ -110,17 +111,18 @@ START_TEST(silent_peer_times_out)
 	int port;
 	pid_t pid = start_peer(silent_peer, &port);
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_buf line = MS_BUF_INIT;
 
-	ck_assert(connect_to(&c, port, &err));
+	ck_assert_int_eq(connect_to(&c, port, &err), MS_NET_OK);
 	int64_t start = ms_now_ms();
-	ck_assert(!ms_conn_read_line(&c, &line, 1000, start + 200, &err));
-	ck_assert_int_eq(err.code, MS_NET_TIMEOUT);
+	ck_assert_int_eq(ms_conn_read_line(&c, &line, 1000, start + 200, &err), MS_NET_TIMEOUT);
 	ck_assert_int_lt(ms_now_ms() - start, 2000);
-	ck_assert_msg(strstr(err.msg, "no answer from 127.0.0.1:"), "%s", err.msg);
+	ck_assert_msg(strstr(ms_buf_str(&err), "no answer from 127.0.0.1:"), "%s",
+		      ms_buf_str(&err));
 	ms_conn_close(&c);
 	ms_buf_free(&line);
+	ms_buf_free(&err);
 	stop_peer(pid);
 }
 END_TEST
@@ -140,16 +142,17 @@ START_TEST(overlong_line_is_refused)
 	int port;
 	pid_t pid = start_peer(flood_peer, &port);
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_buf line = MS_BUF_INIT;
 
-	ck_assert(connect_to(&c, port, &err));
-	ck_assert(!ms_conn_read_line(&c, &line, 2048, ms_now_ms() + 5000, &err));
-	ck_assert_int_eq(err.code, MS_NET_TOO_LONG);
-	ck_assert_ptr_nonnull(strstr(err.msg, "longer than 2048 bytes"));
+	ck_assert_int_eq(connect_to(&c, port, &err), MS_NET_OK);
+	ck_assert_int_eq(ms_conn_read_line(&c, &line, 2048, ms_now_ms() + 5000, &err),
+			 MS_NET_TOO_LONG);
+	ck_assert_ptr_nonnull(strstr(ms_buf_str(&err), "longer than 2048 bytes"));
 	ck_assert_int_le(line.cap, 64 * 1024); /* memory stays bounded */
 	ms_conn_close(&c);
 	ms_buf_free(&line);
+	ms_buf_free(&err);
 	stop_peer(pid);
 }
 END_TEST
@@ -166,19 +169,19 @@ START_TEST(eof_in_the_middle_of_a_line)
 	int port;
 	pid_t pid = start_peer(half_line_peer, &port);
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_buf line = MS_BUF_INIT;
 	int64_t dl = ms_now_ms() + 5000;
 
-	ck_assert(connect_to(&c, port, &err));
-	ck_assert(ms_conn_read_line(&c, &line, 100, dl, &err));
+	ck_assert_int_eq(connect_to(&c, port, &err), MS_NET_OK);
+	ck_assert_int_eq(ms_conn_read_line(&c, &line, 100, dl, &err), MS_NET_OK);
 	ck_assert_str_eq(ms_buf_str(&line), "250 ok");
-	ck_assert(!ms_conn_read_line(&c, &line, 100, dl, &err));
-	ck_assert_int_eq(err.code, MS_NET_EOF);
-	ck_assert_ptr_nonnull(strstr(err.msg, "in the middle of a line"));
+	ck_assert_int_eq(ms_conn_read_line(&c, &line, 100, dl, &err), MS_NET_EOF);
+	ck_assert_ptr_nonnull(strstr(ms_buf_str(&err), "in the middle of a line"));
 	ck_assert_uint_eq(line.len, 3); /* "25" and the NUL byte */
 	ms_conn_close(&c);
 	ms_buf_free(&line);
+	ms_buf_free(&err);
 	waitpid(pid, NULL, 0);
 }
 END_TEST
@@ -188,15 +191,16 @@ START_TEST(refused_and_unresolvable)
 	int port;
 	int lfd = listen_loopback(&port);
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 
 	close(lfd); /* nothing listens there now */
-	ck_assert(!connect_to(&c, port, &err));
-	ck_assert_int_eq(err.code, MS_NET_REFUSED);
-	ck_assert_msg(strstr(err.msg, "connection refused by 127.0.0.1:"), "%s", err.msg);
-	ck_assert(!ms_tcp_connect(&c, "host.invalid", "25", ms_now_ms() + 5000, &err));
-	ck_assert_int_eq(err.code, MS_NET_RESOLVE);
-	ck_assert_ptr_nonnull(strstr(err.msg, "cannot resolve host.invalid"));
+	ck_assert_int_eq(connect_to(&c, port, &err), MS_NET_REFUSED);
+	ck_assert_msg(strstr(ms_buf_str(&err), "connection refused by 127.0.0.1:"), "%s",
+		      ms_buf_str(&err));
+	ck_assert_int_eq(ms_tcp_connect(&c, "host.invalid", "25", ms_now_ms() + 5000,
+					emptied(&err)), MS_NET_RESOLVE);
+	ck_assert_ptr_nonnull(strstr(ms_buf_str(&err), "cannot resolve host.invalid"));
+	ms_buf_free(&err);
 }
 END_TEST
 
@@ -206,12 +210,11 @@ START_TEST(unix_socket)
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_buf line = MS_BUF_INIT;
 
 	snprintf(path, sizeof(path), "%s/policy.sock", dir);
-	ck_assert(!ms_unix_connect(&c, path, ms_now_ms() + 1000, &err));
-	ck_assert_int_eq(err.code, MS_NET_REFUSED);
+	ck_assert_int_eq(ms_unix_connect(&c, path, ms_now_ms() + 1000, &err), MS_NET_REFUSED);
 
 	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	memcpy(sun.sun_path, path, sizeof(path));
@@ -225,13 +228,15 @@ START_TEST(unix_socket)
 		_exit(0);
 	}
 	close(lfd);
-	ck_assert_msg(ms_unix_connect(&c, path, ms_now_ms() + 5000, &err), "%s", err.msg);
-	ck_assert(ms_conn_read_line(&c, &line, 512, ms_now_ms() + 5000, &err));
+	ck_assert_msg(ms_unix_connect(&c, path, ms_now_ms() + 5000, emptied(&err)) == MS_NET_OK,
+		      "%s", ms_buf_str(&err));
+	ck_assert_int_eq(ms_conn_read_line(&c, &line, 512, ms_now_ms() + 5000, &err), MS_NET_OK);
 	ck_assert_str_eq(ms_buf_str(&line), "action=DUNNO");
-	ck_assert(ms_conn_read_line(&c, &line, 512, ms_now_ms() + 5000, &err));
+	ck_assert_int_eq(ms_conn_read_line(&c, &line, 512, ms_now_ms() + 5000, &err), MS_NET_OK);
 	ck_assert_str_eq(ms_buf_str(&line), "");
 	ms_conn_close(&c);
 	ms_buf_free(&line);
+	ms_buf_free(&err);
 	waitpid(pid, NULL, 0);
 	remove_tree(dir);
 	free(dir);

@@ -245,8 +245,9 @@ static char *make_spool(void)
 
 static void scan_opts_ok(const char *dir, const struct pfq_scan_opts *opts, struct pfq_scan *s)
 {
-	ck_assert_msg(pfq_scan(dir, opts, s), "scan failed: %s: %s", s->error_path,
-		      strerror(s->error_errno));
+	struct ms_buf err = MS_BUF_INIT;
+
+	ck_assert_msg(pfq_scan(dir, opts, s, &err) == 0, "scan failed: %s", ms_buf_str(&err));
 	/* io_uring where it can be used (30-check-mail-queue.sh sees it is) */
 	if (!opts->no_uring)
 		ck_assert(s->reader == PFQR_URING || s->uring_errno != 0);
@@ -453,18 +454,20 @@ START_TEST(scan_errors)
 	char path[700];
 	struct pfq_scan s;
 	struct pfq_scan_opts opts = { .queues = PFQ_ALL_QUEUES };
+	struct ms_buf err = MS_BUF_INIT;
 	int64_t sec;
 	int32_t usec;
 
 	/* a queue directory missing: an error naming it */
 	snprintf(path, sizeof(path), "%s/hold", dir);
 	ck_assert_int_eq(rmdir(path), 0);
-	ck_assert(!pfq_scan(dir, &opts, &s));
-	ck_assert_int_eq(s.error_errno, ENOENT);
-	ck_assert(strstr(s.error_path, "/hold") != NULL);
+	ck_assert_int_eq(pfq_scan(dir, &opts, &s, &err), ENOENT);
+	ck_assert_msg(strstr(ms_buf_str(&err), "/hold: No such file or directory") != NULL &&
+		      strncmp(ms_buf_str(&err), "cannot read ", 12) == 0, "%s", ms_buf_str(&err));
+	ms_buf_free(&err);
 	/* ... unless that queue is not asked for */
 	opts.queues = PFQ_ALL_QUEUES & ~(1u << PFQ_HOLD);
-	ck_assert(pfq_scan(dir, &opts, &s));
+	ck_assert_int_eq(pfq_scan(dir, &opts, &s, &err), 0);
 	ck_assert(!s.q[PFQ_HOLD].scanned);
 	/* a file that is gone: ENOENT, which the walk counts as delivered */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);

@@ -35,11 +35,12 @@ static void parse_line(void *arg, const char *line, size_t len, bool too_long)
 {
 	struct parsed *p = arg;
 	struct pq_message m;
-	char err[128];
+	struct ms_buf err = MS_BUF_INIT;
 
 	ck_assert(!too_long);
-	if (!pq_message_parse(line, len, &m, err, sizeof(err))) {
+	if (!pq_message_parse(line, len, &m, &err)) {
 		p->errors++;
+		ms_buf_free(&err);
 		return;
 	}
 	p->messages++;
@@ -81,12 +82,12 @@ END_TEST
 START_TEST(message_fields)
 {
 	struct pq_message m;
-	char err[128];
+	struct ms_buf err = MS_BUF_INIT;
 	const char *line = "{\"queue_name\": \"hold\", \"queue_id\": \"4jZJw06cBkz1bYNM\", "
 			   "\"arrival_time\": 1795609920, \"message_size\": 266, "
 			   "\"recipients\": [{\"address\": \"a@b.example\"}]}";
 
-	ck_assert(pq_message_parse(line, strlen(line), &m, err, sizeof(err)));
+	ck_assert(pq_message_parse(line, strlen(line), &m, &err));
 	ck_assert_str_eq(m.queue_name, "hold");
 	ck_assert_str_eq(m.queue_id, "4jZJw06cBkz1bYNM");
 	ck_assert_int_eq(m.arrival_time, 1795609920);
@@ -103,12 +104,14 @@ END_TEST
 static void parse_fails(const char *line, const char *expect)
 {
 	struct pq_message m;
-	char err[128] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert_msg(!pq_message_parse(line, strlen(line), &m, err, sizeof(err)),
+	ck_assert_msg(!pq_message_parse(line, strlen(line), &m, &err),
 		      "'%s' was accepted", line);
-	ck_assert_msg(strstr(err, expect) != NULL, "'%s': error '%s'", line, err);
+	ck_assert_msg(strstr(ms_buf_str(&err), expect) != NULL, "'%s': error '%s'", line,
+		      ms_buf_str(&err));
 	ck_assert(m.json == NULL);
+	ms_buf_free(&err);
 }
 
 START_TEST(bad_lines)
@@ -134,8 +137,9 @@ START_TEST(bad_lines)
 	/* a NUL byte inside the line is not silently the end of it */
 	const char nul[] = "{\"queue_name\": \"a\"}\0garbage";
 	struct pq_message m;
-	char err[128];
-	ck_assert(!pq_message_parse(nul, sizeof(nul) - 1, &m, err, sizeof(err)));
+	struct ms_buf err = MS_BUF_INIT;
+	ck_assert(!pq_message_parse(nul, sizeof(nul) - 1, &m, &err));
+	ms_buf_free(&err);
 }
 END_TEST
 

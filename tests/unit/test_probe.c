@@ -13,6 +13,14 @@
 #include "probe.h"
 #include "suites.h"
 
+/* Starts a probe; it must start. */
+static void start(struct ms_probe *p, ms_probe_fn fn, void *arg)
+{
+	struct ms_buf err = MS_BUF_INIT;
+
+	ck_assert_msg(ms_probe_start(p, fn, arg, &err), "%s", ms_buf_str(&err));
+}
+
 static int answer(void *arg, int fd)
 {
 	const char *text = arg;
@@ -34,7 +42,7 @@ START_TEST(answer_and_status)
 {
 	struct ms_probe p;
 
-	ms_probe_start(&p, answer, "statfs ok");
+	start(&p, answer, "statfs ok");
 	ck_assert_int_eq(p.state, MS_PROBE_RUNNING);
 	ms_probe_wait(&p, 1, ms_now_ms() + 5000);
 	ck_assert_int_eq(p.state, MS_PROBE_DONE);
@@ -49,9 +57,9 @@ START_TEST(hung_probe_is_left_behind_in_time)
 {
 	struct ms_probe p[3];
 
-	ms_probe_start(&p[0], answer, "first");
-	ms_probe_start(&p[1], hang, NULL);
-	ms_probe_start(&p[2], answer, "third");
+	start(&p[0], answer, "first");
+	start(&p[1], hang, NULL);
+	start(&p[2], answer, "third");
 	int64_t start = ms_now_ms();
 	ms_probe_wait(p, 3, start + 300);
 	int64_t took = ms_now_ms() - start;
@@ -79,7 +87,7 @@ START_TEST(crash_is_a_failure)
 {
 	struct ms_probe p;
 
-	ms_probe_start(&p, crash, NULL);
+	start(&p, crash, NULL);
 	ms_probe_wait(&p, 1, ms_now_ms() + 5000);
 	ck_assert_int_eq(p.state, MS_PROBE_FAILED);
 	ck_assert_int_eq(p.term_signal, SIGABRT);
@@ -107,7 +115,7 @@ START_TEST(child_lets_go_of_stdio)
 	struct ms_probe p;
 
 	ck_assert_int_eq(fstat(STDOUT_FILENO, &out), 0);
-	ms_probe_start(&p, report_stdout, &out);
+	start(&p, report_stdout, &out);
 	ms_probe_wait(&p, 1, ms_now_ms() + 5000);
 	ck_assert_int_eq(p.state, MS_PROBE_DONE);
 	ck_assert_str_eq(ms_buf_str(&p.answer), "detached");

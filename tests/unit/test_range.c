@@ -11,23 +11,24 @@
 static struct ms_range parse_ok(const char *s, int flags)
 {
 	struct ms_range r;
-	char err[256] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert_msg(ms_range_parse(s, flags, &r, err, sizeof(err)),
-		      "'%s' should parse, got: %s", s, err);
+	ck_assert_msg(ms_range_parse(s, flags, &r, &err),
+		      "'%s' should parse, got: %s", s, ms_buf_str(&err));
 	return r;
 }
 
 static void parse_fails(const char *s, const char *expect_in_error)
 {
 	struct ms_range r;
-	char err[256] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert_msg(!ms_range_parse(s, MS_RANGE_PLAIN, &r, err, sizeof(err)),
+	ck_assert_msg(!ms_range_parse(s, MS_RANGE_PLAIN, &r, &err),
 		      "'%s' should not parse", s);
-	ck_assert_msg(strstr(err, expect_in_error) != NULL,
-		      "error for '%s' was '%s', expected it to mention '%s'", s, err,
+	ck_assert_msg(strstr(ms_buf_str(&err), expect_in_error) != NULL,
+		      "error for '%s' was '%s', expected it to mention '%s'", s, ms_buf_str(&err),
 		      expect_in_error);
+	ms_buf_free(&err);
 }
 
 START_TEST(plain_number_means_zero_to_n)
@@ -150,14 +151,16 @@ END_TEST
 START_TEST(text_too_long_written_out_is_refused)
 {
 	struct ms_range r;
-	char err[256] = "";
+	struct ms_buf err = MS_BUF_INIT;
 
 	/* 63 characters of durations, 65 once in seconds (863999.999136:111...) */
 	ck_assert(!ms_range_parse("9.99999999d:"
 				  "111111111111111111111111111111111111111111111111111",
-				  MS_RANGE_DURATION, &r, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "longer than 63 characters") != NULL, "error: %s", err);
-	ck_assert_msg(strstr(err, "seconds") != NULL, "error: %s", err);
+				  MS_RANGE_DURATION, &r, &err));
+	ck_assert_msg(strstr(ms_buf_str(&err), "longer than 63 characters") != NULL, "error: %s",
+		      ms_buf_str(&err));
+	ck_assert_msg(strstr(ms_buf_str(&err), "seconds") != NULL, "error: %s", ms_buf_str(&err));
+	ms_buf_free(&err);
 	/* 62 characters, 64 with the leading zeros */
 	parse_fails("@.00000000000000000000000000001:.00000000000000000000000000002",
 		    "longer than 63 characters written out in plain numbers");

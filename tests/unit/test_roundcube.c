@@ -6,18 +6,67 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "webmail_roundcube.h"
 #include "webmail_suites.h"
 
-static void login_fixture(const char *name, long status, struct ms_wm_error *err)
+/* What a classification or parser gave: the kind, and the sentence. */
+struct outcome {
+	enum ms_wm_failure kind;
+	char text[1024];
+};
+
+/* Keeps kind and the sentence in o; a failure, and only a failure, says why. */
+static bool take(struct outcome *o, enum ms_wm_failure kind, struct ms_buf *why)
+{
+	ck_assert_msg((kind != MS_WM_OK) == (why->len > 0), "kind %d, '%s'", kind,
+		      ms_buf_str(why));
+	o->kind = kind;
+	snprintf(o->text, sizeof(o->text), "%s", ms_buf_str(why));
+	ms_buf_free(why);
+	return kind == MS_WM_OK;
+}
+
+static void classify_login(long status, const char *location, const char *body, size_t len,
+			   struct outcome *o)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	take(o, ms_rc_classify_login(status, location, body, len, &why), &why);
+}
+
+static void classify_send(long status, const char *body, size_t len, struct ms_wm_sent *sent,
+			  struct outcome *o)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	take(o, ms_rc_classify_send(status, body, len, sent, &why), &why);
+}
+
+static bool parse_list(const char *json, size_t len, long *count, struct outcome *o)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	return take(o, ms_rc_parse_list(json, len, count, &why), &why);
+}
+
+static bool parse_upload(const char *json, size_t len, char *id, size_t idlen,
+			 struct outcome *o)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	return take(o, ms_rc_parse_upload(json, len, id, idlen, &why), &why);
+}
+
+static void login_fixture(const char *name, long status, struct outcome *err)
 {
 	size_t len;
 	char *page = fixture(name, &len);
 
-	ms_rc_classify_login(status, NULL, page, len, err);
+	classify_login(status, NULL, page, len, err);
 	free(page);
 }
 
@@ -85,21 +134,21 @@ END_TEST
 
 START_TEST(login_success_is_a_redirect_into_mail)
 {
-	struct ms_wm_error err;
+	struct outcome err;
 
-	ms_rc_classify_login(302, "http://127.0.0.1:12080/?_task=mail&_token=abc", "", 0, &err);
+	classify_login(302, "http://127.0.0.1:12080/?_task=mail&_token=abc", "", 0, &err);
 	ck_assert_int_eq(err.kind, MS_WM_OK);
 	/* a redirect back to the login page is no login */
-	ms_rc_classify_login(302, "http://127.0.0.1:12080/?_task=login", "", 0, &err);
+	classify_login(302, "http://127.0.0.1:12080/?_task=login", "", 0, &err);
 	ck_assert_int_ne(err.kind, MS_WM_OK);
-	ms_rc_classify_login(302, NULL, "", 0, &err);
+	classify_login(302, NULL, "", 0, &err);
 	ck_assert_int_ne(err.kind, MS_WM_OK);
 }
 END_TEST
 
 START_TEST(login_failures_by_label)
 {
-	struct ms_wm_error err;
+	struct outcome err;
 
 	login_fixture("rc-loginfailed.html", 401, &err);
 	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
@@ -122,19 +171,19 @@ END_TEST
 
 START_TEST(login_failure_in_another_language)
 {
-	struct ms_wm_error err;
+	struct outcome err;
 
 	/* the meaning of a 401 holds whatever the language */
 	login_fixture("rc-loginfailed-de.html", 401, &err);
 	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
 	ck_assert_str_eq(err.text, "Roundcube said \"Anmeldung fehlgeschlagen.\"");
 	/* without a message, the status alone */
-	ms_rc_classify_login(401, NULL, "<html></html>", 13, &err);
+	classify_login(401, NULL, "<html></html>", 13, &err);
 	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
 	/* the login page again with 200 and no message: our flow broke */
 	login_fixture("rc-login.html", 200, &err);
 	ck_assert_int_eq(err.kind, MS_WM_FLOW);
-	ms_rc_classify_login(503, NULL, "", 0, &err);
+	classify_login(503, NULL, "", 0, &err);
 	ck_assert_int_eq(err.kind, MS_WM_UNREACHABLE);
 	ck_assert_str_eq(err.text, "HTTP 503 from the login");
 }
@@ -142,18 +191,18 @@ END_TEST
 
 START_TEST(send_answers)
 {
-	struct ms_wm_error err;
+	struct outcome err;
 	struct ms_wm_sent sent;
 	size_t len;
 	char *page = fixture("rc-send-ok.html", &len);
 
-	ms_rc_classify_send(200, page, len, &sent, &err);
+	classify_send(200, page, len, &sent, &err);
 	ck_assert_int_eq(err.kind, MS_WM_OK);
 	ck_assert_str_eq(sent.saved_in, "Sent");
 	free(page);
 
 	page = fixture("rc-send-smtperror.html", &len);
-	ms_rc_classify_send(200, page, len, &sent, &err);
+	classify_send(200, page, len, &sent, &err);
 	ck_assert_int_eq(err.kind, MS_WM_SEND_FAILED);
 	ck_assert_str_eq(err.text, "Roundcube said \"SMTP Error (451): Failed to add recipient "
 			 "\"fail@mailstatus.test\" (4.3.0 <fail@mailstatus.test>: Recipient "
@@ -164,13 +213,13 @@ START_TEST(send_answers)
 	/* sent, but the copy could not be saved */
 	static const char nosave[] = "<script>parent.rcmail.sent_successfully(\"confirmation\","
 				     "\"Message sent successfully.\",[\"Sent\"],true);</script>";
-	ms_rc_classify_send(200, nosave, strlen(nosave), &sent, &err);
+	classify_send(200, nosave, strlen(nosave), &sent, &err);
 	ck_assert_int_eq(err.kind, MS_WM_OK);
 	ck_assert_str_eq(sent.saved_in, "");
 
-	ms_rc_classify_send(200, "<html></html>", 13, &sent, &err);
+	classify_send(200, "<html></html>", 13, &sent, &err);
 	ck_assert_int_eq(err.kind, MS_WM_SEND_FAILED);
-	ms_rc_classify_send(502, "", 0, &sent, &err);
+	classify_send(502, "", 0, &sent, &err);
 	ck_assert_int_eq(err.kind, MS_WM_UNREACHABLE);
 }
 END_TEST
@@ -178,7 +227,7 @@ END_TEST
 START_TEST(mailbox_and_list)
 {
 	struct ms_wm_mailbox mb;
-	struct ms_wm_error err;
+	struct outcome err;
 	size_t len;
 	long count = -1;
 	char *page = fixture("rc-mail.html", &len);
@@ -195,36 +244,36 @@ START_TEST(mailbox_and_list)
 	free(page);
 
 	page = fixture("rc-list.json", &len);
-	ck_assert(ms_rc_parse_list(page, len, &count, &err));
+	ck_assert(parse_list(page, len, &count, &err));
 	ck_assert_int_eq(count, 1);
 	free(page);
 
 	static const char storage[] =
 		"{\"action\":\"list\",\"exec\":\"this.display_message(\\\"Connection to storage "
 		"server failed.\\\",\\\"error\\\",0);\\n\"}";
-	ck_assert(!ms_rc_parse_list(storage, strlen(storage), &count, &err));
+	ck_assert(!parse_list(storage, strlen(storage), &count, &err));
 	ck_assert_int_eq(err.kind, MS_WM_STORAGE);
-	ck_assert(!ms_rc_parse_list("<html>", 6, &count, &err));
+	ck_assert(!parse_list("<html>", 6, &count, &err));
 	ck_assert_int_eq(err.kind, MS_WM_FLOW);
 }
 END_TEST
 
 START_TEST(upload_answers)
 {
-	struct ms_wm_error err;
+	struct outcome err;
 	char id[128];
 	size_t len;
 	char *page = fixture("rc-upload.json", &len);
 
-	ck_assert(ms_rc_parse_upload(page, len, id, sizeof(id), &err));
+	ck_assert(parse_upload(page, len, id, sizeof(id), &err));
 	ck_assert_str_eq(id, "rcmfile11795609644030095500");
-	ck_assert(!ms_rc_parse_upload(page, 0, id, sizeof(id), &err));
+	ck_assert(!parse_upload(page, 0, id, sizeof(id), &err));
 	free(page);
 
 	static const char refused[] =
 		"{\"action\":\"upload\",\"exec\":\"this.display_message(\\\"The uploaded file "
 		"exceeds the maximum size of 2 MB.\\\",\\\"error\\\",0);\\n\"}";
-	ck_assert(!ms_rc_parse_upload(refused, strlen(refused), id, sizeof(id), &err));
+	ck_assert(!parse_upload(refused, strlen(refused), id, sizeof(id), &err));
 	ck_assert_int_eq(err.kind, MS_WM_SEND_FAILED);
 	ck_assert_str_eq(err.text, "Roundcube said \"The uploaded file exceeds the maximum size "
 			 "of 2 MB.\" (filesizeerror)");
@@ -233,7 +282,7 @@ END_TEST
 
 START_TEST(hostile_answers_are_harmless)
 {
-	struct ms_wm_error err;
+	struct outcome err;
 	struct ms_wm_sent sent;
 	struct ms_wm_mailbox mb;
 	char id[16], junk[4096];
@@ -248,31 +297,31 @@ START_TEST(hostile_answers_are_harmless)
 	};
 	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
 		size_t n = strlen(answers[i]);
-		ms_rc_classify_login(401, NULL, answers[i], n, &err);
-		ms_rc_classify_send(200, answers[i], n, &sent, &err);
+		classify_login(401, NULL, answers[i], n, &err);
+		classify_send(200, answers[i], n, &sent, &err);
 		ms_rc_parse_mailbox(answers[i], n, &mb);
-		ms_rc_parse_list(answers[i], n, &count, &err);
-		ms_rc_parse_upload(answers[i], n, id, sizeof(id), &err);
+		parse_list(answers[i], n, &count, &err);
+		parse_upload(answers[i], n, id, sizeof(id), &err);
 	}
 	/* an empty answer: no body at all */
-	ms_rc_classify_login(401, NULL, NULL, 0, &err);
+	classify_login(401, NULL, NULL, 0, &err);
 	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
-	ms_rc_classify_send(200, NULL, 0, &sent, &err);
+	classify_send(200, NULL, 0, &sent, &err);
 	ck_assert_int_eq(err.kind, MS_WM_SEND_FAILED);
 	ck_assert(!ms_rc_parse_mailbox(NULL, 0, &mb));
-	ck_assert(!ms_rc_parse_list(NULL, 0, &count, &err));
-	ck_assert(!ms_rc_parse_upload(NULL, 0, id, sizeof(id), &err));
+	ck_assert(!parse_list(NULL, 0, &count, &err));
+	ck_assert(!parse_upload(NULL, 0, id, sizeof(id), &err));
 	ck_assert_ptr_null(ms_rc_command(NULL, 0, "x"));
 
-	ms_rc_classify_login(401, NULL, junk, sizeof(junk), &err);
+	classify_login(401, NULL, junk, sizeof(junk), &err);
 	ck_assert_int_eq(err.kind, MS_WM_LOGIN_FAILED);
-	ms_rc_classify_send(200, junk, sizeof(junk), &sent, &err);
+	classify_send(200, junk, sizeof(junk), &sent, &err);
 	ck_assert_int_eq(err.kind, MS_WM_SEND_FAILED);
-	ck_assert(!ms_rc_parse_list(junk, sizeof(junk), &count, &err));
+	ck_assert(!parse_list(junk, sizeof(junk), &count, &err));
 	/* an attachment id longer than the caller's room is refused, not cut */
 	static const char longid[] =
 		"{\"exec\":\"this.add2attachment_list(\\\"rcmfile0123456789abcdef\\\",{})\"}";
-	ck_assert(!ms_rc_parse_upload(longid, strlen(longid), id, sizeof(id), &err));
+	ck_assert(!parse_upload(longid, strlen(longid), id, sizeof(id), &err));
 }
 END_TEST
 

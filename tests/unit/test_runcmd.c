@@ -18,9 +18,9 @@ START_TEST(captures_both_streams_and_status)
 	char *argv[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
 	struct ms_cmd_opts opts = { .timeout_ms = 5000 };
 	struct ms_cmd_result res;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert_msg(ms_cmd_run(argv, &opts, &res, err, sizeof(err)), "%s", err);
+	ck_assert_msg(ms_cmd_run(argv, &opts, &res, &err), "%s", ms_buf_str(&err));
 	ck_assert(res.exited);
 	ck_assert_int_eq(res.exit_status, 3);
 	ck_assert_str_eq(ms_buf_str(&res.out), "out\n");
@@ -35,10 +35,12 @@ START_TEST(missing_program_says_so)
 	char *argv[] = { "/nonexistent/postqueue", "-j", NULL };
 	struct ms_cmd_opts opts = { .timeout_ms = 5000 };
 	struct ms_cmd_result res;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!ms_cmd_run(argv, &opts, &res, err, sizeof(err)));
-	ck_assert_str_eq(err, "cannot run /nonexistent/postqueue: No such file or directory");
+	ck_assert(!ms_cmd_run(argv, &opts, &res, &err));
+	ck_assert_str_eq(ms_buf_str(&err),
+			 "cannot run /nonexistent/postqueue: No such file or directory");
+	ms_buf_free(&err);
 }
 END_TEST
 
@@ -48,10 +50,10 @@ START_TEST(killed_at_its_deadline_with_its_children)
 	char *argv[] = { "sh", "-c", "sleep 30 & echo $!; wait", NULL };
 	struct ms_cmd_opts opts = { .timeout_ms = 300 };
 	struct ms_cmd_result res;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
 	int64_t start = ms_now_ms();
-	ck_assert(ms_cmd_run(argv, &opts, &res, err, sizeof(err)));
+	ck_assert(ms_cmd_run(argv, &opts, &res, &err));
 	ck_assert(res.timed_out);
 	ck_assert_int_lt(ms_now_ms() - start, 5000);
 	int grandchild = atoi(ms_buf_str(&res.out));
@@ -69,9 +71,9 @@ START_TEST(input_environment_and_truncation)
 	struct ms_cmd_opts opts = { .timeout_ms = 5000, .env_add = env,
 				    .input = "abcdefgh", .input_len = 8, .max_output = 10 };
 	struct ms_cmd_result res;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(ms_cmd_run(argv, &opts, &res, err, sizeof(err)));
+	ck_assert(ms_cmd_run(argv, &opts, &res, &err));
 	ck_assert_str_eq(ms_buf_str(&res.out), "abcdefghfr");
 	ck_assert(res.out_truncated);
 	ms_cmd_result_free(&res);
@@ -83,9 +85,10 @@ START_TEST(signal_is_reported)
 	char *argv[] = { "sh", "-c", "kill -TERM $$", NULL };
 	struct ms_cmd_opts opts = { .timeout_ms = 5000 };
 	struct ms_cmd_result res;
-	char err[256], how[64];
+	struct ms_buf err = MS_BUF_INIT;
+	char how[64];
 
-	ck_assert(ms_cmd_run(argv, &opts, &res, err, sizeof(err)));
+	ck_assert(ms_cmd_run(argv, &opts, &res, &err));
 	ck_assert(res.signaled);
 	ck_assert_int_eq(res.term_signal, SIGTERM);
 	ck_assert_ptr_nonnull(strstr(ms_cmd_describe(&res, how, sizeof(how)), "signal 15"));
@@ -113,9 +116,9 @@ START_TEST(streams_large_output_to_a_callback)
 	struct ms_cmd_opts opts = { .timeout_ms = 10000, .on_stdout = count_chunk,
 				    .on_stdout_arg = &count, .max_output = 1 };
 	struct ms_cmd_result res;
-	char err[256];
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(ms_cmd_run(argv, &opts, &res, err, sizeof(err)));
+	ck_assert(ms_cmd_run(argv, &opts, &res, &err));
 	ck_assert_uint_eq(count.bytes, 3000000);
 	ck_assert_uint_eq(res.out.len, 0);
 	ms_cmd_result_free(&res);

@@ -79,18 +79,19 @@ END_TEST
 
 START_TEST(save_load_forget)
 {
-	char *dir = temp_dir(), err[512] = "", sub[600];
+	char *dir = temp_dir(), sub[600];
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_linger l = { .pid = 77, .start_ticks = 5, .since = 10, .path = "/srv/mail" }, back;
 	struct stat st;
 
 	snprintf(sub, sizeof(sub), "%s/state", dir);
-	int fd = ms_statedir_open(sub, err, sizeof(err));
-	ck_assert_msg(fd >= 0, "%s", err);
+	int fd = ms_statedir_open(sub, &err);
+	ck_assert_msg(fd >= 0, "%s", ms_buf_str(&err));
 	ck_assert_int_eq(stat(sub, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0700);
 	ck_assert(!ms_linger_load(fd, "/srv/mail", &back));
 	snprintf(l.step, sizeof(l.step), "statfs");
-	ck_assert_msg(ms_linger_save(fd, &l, err, sizeof(err)), "%s", err);
+	ck_assert_msg(ms_linger_save(fd, &l, emptied(&err)), "%s", ms_buf_str(&err));
 	ck_assert(ms_linger_load(fd, "/srv/mail", &back));
 	ck_assert_int_eq(back.pid, 77);
 	ck_assert_str_eq(back.step, "statfs");
@@ -106,11 +107,12 @@ END_TEST
 
 START_TEST(planted_symlinks_refused)
 {
-	char *dir = temp_dir(), err[512] = "", name[64], path[600], target[600], link[600];
+	char *dir = temp_dir(), name[64], path[600], target[600], link[600];
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_linger l = { .pid = 77, .start_ticks = 5, .since = 10, .path = "/srv/mail" }, back;
 
-	int fd = ms_statedir_open(dir, err, sizeof(err));
-	ck_assert_msg(fd >= 0, "%s", err);
+	int fd = ms_statedir_open(dir, &err);
+	ck_assert_msg(fd >= 0, "%s", ms_buf_str(&err));
 	/* a record name pointing at a file elsewhere: never read, never written through */
 	snprintf(target, sizeof(target), "%s/victim", dir);
 	const char victim[] = "mailstatus-probe 1\npid=1\nstart_ticks=1\nsince=1\nstep=s\npath=/srv/mail\n";
@@ -122,7 +124,7 @@ START_TEST(planted_symlinks_refused)
 	ck_assert_int_eq(symlink(target, path), 0);
 	ck_assert(!ms_linger_load(fd, "/srv/mail", &back));
 	snprintf(l.step, sizeof(l.step), "statfs");
-	ck_assert(ms_linger_save(fd, &l, err, sizeof(err)));
+	ck_assert(ms_linger_save(fd, &l, emptied(&err)));
 	struct stat st;
 	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert(S_ISREG(st.st_mode)); /* the link was replaced, not followed */
@@ -132,8 +134,9 @@ START_TEST(planted_symlinks_refused)
 	/* the state directory itself as a symlink */
 	snprintf(link, sizeof(link), "%s/link", dir);
 	ck_assert_int_eq(symlink(dir, link), 0);
-	ck_assert_int_eq(ms_statedir_open(link, err, sizeof(err)), -1);
-	ck_assert_msg(strstr(err, "not a symlink") != NULL, "%s", err);
+	ck_assert_int_eq(ms_statedir_open(link, emptied(&err)), -1);
+	ck_assert_msg(strstr(ms_buf_str(&err), "not a symlink") != NULL, "%s", ms_buf_str(&err));
+	ms_buf_free(&err);
 	remove_tree(dir);
 	free(dir);
 }
@@ -141,11 +144,13 @@ END_TEST
 
 START_TEST(unsafe_state_dir_refused)
 {
-	char *dir = temp_dir(), err[512] = "";
+	char *dir = temp_dir();
+	struct ms_buf err = MS_BUF_INIT;
 
 	ck_assert_int_eq(chmod(dir, 0777), 0);
-	ck_assert_int_eq(ms_statedir_open(dir, err, sizeof(err)), -1);
-	ck_assert_msg(strstr(err, "others may write to it") != NULL, "%s", err);
+	ck_assert_int_eq(ms_statedir_open(dir, &err), -1);
+	ck_assert_msg(strstr(ms_buf_str(&err), "others may write to it") != NULL, "%s",
+		      ms_buf_str(&err));
 	/* as another user: a state directory of ours is not open to it */
 	char sub[600];
 	ck_assert_int_eq(chmod(dir, 0755), 0);
@@ -153,14 +158,17 @@ START_TEST(unsafe_state_dir_refused)
 	ck_assert_int_eq(mkdir(sub, 0700), 0);
 	pid_t pid = fork();
 	if (pid == 0)
-		_exit(setuid(65534) == 0 && ms_statedir_open(sub, err, sizeof(err)) == -1 &&
-		      strstr(err, "Permission denied (use a directory of the plugin's user") ? 0 : 1);
+		_exit(setuid(65534) == 0 && ms_statedir_open(sub, emptied(&err)) == -1 &&
+		      strstr(ms_buf_str(&err),
+			     "Permission denied (use a directory of the plugin's user") ? 0 : 1);
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	if (geteuid() == 0)
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "no refusal as nobody");
-	ck_assert_int_eq(ms_statedir_open("/nonexistent/a/b", err, sizeof(err)), -1);
-	ck_assert_msg(strstr(err, "cannot create the state directory") != NULL, "%s", err);
+	ck_assert_int_eq(ms_statedir_open("/nonexistent/a/b", emptied(&err)), -1);
+	ck_assert_msg(strstr(ms_buf_str(&err), "cannot create the state directory") != NULL, "%s",
+		      ms_buf_str(&err));
+	ms_buf_free(&err);
 	remove_tree(dir);
 	free(dir);
 }

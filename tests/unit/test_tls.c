@@ -145,16 +145,17 @@ static void stop(pid_t pid)
 }
 
 /* Connects, reads the greeting and tries the handshake with opts. */
-static bool handshake(int port, const struct ms_tls_opts *opts, struct ms_conn *c,
-		      struct ms_net_err *err)
+static enum ms_net_error handshake(int port, const struct ms_tls_opts *opts, struct ms_conn *c,
+				   struct ms_buf *err)
 {
 	char p[16];
 	struct ms_buf line = MS_BUF_INIT;
 	int64_t dl = safety_deadline(5000);
 
 	snprintf(p, sizeof(p), "%d", port);
-	ck_assert_msg(ms_tcp_connect(c, "127.0.0.1", p, dl, err), "%s", err->msg);
-	ck_assert(ms_conn_read_line(c, &line, 512, dl, err));
+	ck_assert_msg(ms_tcp_connect(c, "127.0.0.1", p, dl, err) == MS_NET_OK, "%s",
+		      ms_buf_str(err));
+	ck_assert_int_eq(ms_conn_read_line(c, &line, 512, dl, err), MS_NET_OK);
 	ck_assert_str_eq(ms_buf_str(&line), "220 ready");
 	usleep(50000); /* let any injected bytes arrive */
 	ms_buf_free(&line);
@@ -167,12 +168,12 @@ START_TEST(verified_with_the_right_ca)
 	pid_t pid = start_tls_peer(&port, false);
 	struct ms_tls_opts opts = { .ca_file = cert_path };
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_tls_info info;
 	struct ms_buf line = MS_BUF_INIT;
 	int64_t dl = safety_deadline(5000);
 
-	ck_assert_msg(handshake(port, &opts, &c, &err), "%s", err.msg);
+	ck_assert_msg(handshake(port, &opts, &c, &err) == MS_NET_OK, "%s", ms_buf_str(&err));
 	ck_assert(ms_conn_tls_info(&c, &info));
 	ck_assert_int_eq(info.verify_result, 0);
 	ck_assert_ptr_nonnull(strstr(info.subject, "CN=mail.test"));
@@ -181,11 +182,13 @@ START_TEST(verified_with_the_right_ca)
 	ck_assert_int_le(labs((long)(info.not_after - (made_at + VALID_DAYS * 86400L))), 5);
 	double days = ms_tls_days_left(&info, made_at);
 	ck_assert(days > VALID_DAYS - 0.01 && days < VALID_DAYS + 0.01);
-	ck_assert(ms_conn_puts(&c, "over tls\r\n", dl, &err));
-	ck_assert_msg(ms_conn_read_line(&c, &line, 512, dl, &err), "%s", err.msg);
+	ck_assert_int_eq(ms_conn_puts(&c, "over tls\r\n", dl, &err), MS_NET_OK);
+	ck_assert_msg(ms_conn_read_line(&c, &line, 512, dl, &err) == MS_NET_OK, "%s",
+		      ms_buf_str(&err));
 	ck_assert_str_eq(ms_buf_str(&line), "over tls");
 	ms_conn_close(&c);
 	ms_buf_free(&line);
+	ms_buf_free(&err);
 	stop(pid);
 }
 END_TEST
@@ -196,13 +199,14 @@ START_TEST(self_signed_refused_by_default)
 	pid_t pid = start_tls_peer(&port, false);
 	struct ms_tls_opts opts = { 0 };
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!handshake(port, &opts, &c, &err));
-	ck_assert_int_eq(err.code, MS_NET_VERIFY);
-	ck_assert_msg(strstr(err.msg, "self-signed certificate") ||
-		      strstr(err.msg, "self signed certificate"), "%s", err.msg);
+	ck_assert_int_eq(handshake(port, &opts, &c, &err), MS_NET_VERIFY);
+	ck_assert_msg(strstr(ms_buf_str(&err), "self-signed certificate") ||
+		      strstr(ms_buf_str(&err), "self signed certificate"), "%s",
+		      ms_buf_str(&err));
 	ms_conn_close(&c);
+	ms_buf_free(&err);
 	stop(pid);
 }
 END_TEST
@@ -213,12 +217,12 @@ START_TEST(wrong_name_refused)
 	pid_t pid = start_tls_peer(&port, false);
 	struct ms_tls_opts opts = { .ca_file = cert_path, .servername = "other.test" };
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!handshake(port, &opts, &c, &err));
-	ck_assert_int_eq(err.code, MS_NET_VERIFY);
-	ck_assert_msg(strstr(err.msg, "mismatch"), "%s", err.msg);
+	ck_assert_int_eq(handshake(port, &opts, &c, &err), MS_NET_VERIFY);
+	ck_assert_msg(strstr(ms_buf_str(&err), "mismatch"), "%s", ms_buf_str(&err));
 	ms_conn_close(&c);
+	ms_buf_free(&err);
 	stop(pid);
 }
 END_TEST
@@ -229,14 +233,15 @@ START_TEST(insecure_connects_but_reports)
 	pid_t pid = start_tls_peer(&port, false);
 	struct ms_tls_opts opts = { .insecure = true };
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 	struct ms_tls_info info;
 
-	ck_assert_msg(handshake(port, &opts, &c, &err), "%s", err.msg);
+	ck_assert_msg(handshake(port, &opts, &c, &err) == MS_NET_OK, "%s", ms_buf_str(&err));
 	ck_assert(ms_conn_tls_info(&c, &info));
 	ck_assert_int_ne(info.verify_result, 0);
 	ck_assert_str_ne(info.verify_error, "");
 	ms_conn_close(&c);
+	ms_buf_free(&err);
 	stop(pid);
 }
 END_TEST
@@ -247,11 +252,12 @@ START_TEST(data_before_handshake_is_refused)
 	pid_t pid = start_tls_peer(&port, true);
 	struct ms_tls_opts opts = { .ca_file = cert_path };
 	struct ms_conn c;
-	struct ms_net_err err;
+	struct ms_buf err = MS_BUF_INIT;
 
-	ck_assert(!handshake(port, &opts, &c, &err));
-	ck_assert_ptr_nonnull(strstr(err.msg, "STARTTLS injection"));
+	ck_assert_int_ne(handshake(port, &opts, &c, &err), MS_NET_OK);
+	ck_assert_ptr_nonnull(strstr(ms_buf_str(&err), "STARTTLS injection"));
 	ms_conn_close(&c);
+	ms_buf_free(&err);
 	stop(pid);
 }
 END_TEST
@@ -275,11 +281,12 @@ START_TEST(peer_that_is_not_tls)
 	close(lfd);
 	struct ms_tls_opts opts = { .ca_file = cert_path };
 	struct ms_conn c;
-	struct ms_net_err err;
-	ck_assert(!handshake(port, &opts, &c, &err));
-	ck_assert_int_eq(err.code, MS_NET_TLS);
-	ck_assert_msg(strstr(err.msg, "TLS handshake with 127.0.0.1:"), "%s", err.msg);
+	struct ms_buf err = MS_BUF_INIT;
+	ck_assert_int_eq(handshake(port, &opts, &c, &err), MS_NET_TLS);
+	ck_assert_msg(strstr(ms_buf_str(&err), "TLS handshake with 127.0.0.1:"), "%s",
+		      ms_buf_str(&err));
 	ms_conn_close(&c);
+	ms_buf_free(&err);
 	stop(pid);
 }
 END_TEST
