@@ -203,11 +203,6 @@ int ms_verbosity(void)
 	return verbosity;
 }
 
-enum ms_format ms_output_format(void)
-{
-	return format;
-}
-
 double ms_timeout(void)
 {
 	return timeout;

@@ -91,7 +91,6 @@ void ms_plugin_init(const struct ms_plugin *p, int *argc, char ***argv);
 int ms_plugin_getopt(int argc, char **argv, const char **name);
 
 int ms_verbosity(void);
-enum ms_format ms_output_format(void);
 double ms_timeout(void);
 
 /* Whether -t was given (on the command line or in --extra-opts). */
