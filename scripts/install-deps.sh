@@ -64,8 +64,10 @@ for pkg in $(comm -13 "$work/before" "$work/after"); do
 		/usr/lib/systemd/system/*.service | /usr/lib/systemd/system/*.socket)
 			unit=${path##*/}
 			case $unit in *@*) continue ;; esac	# templates are started by others
-			if deb-systemd-helper --quiet is-enabled "$unit" 2>/dev/null; then
-				deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
+			# deb-systemd-helper acts only for a maintainer script:
+			# it says for which package it does
+			if DPKG_MAINTSCRIPT_PACKAGE=$pkg deb-systemd-helper --quiet is-enabled "$unit" 2>/dev/null; then
+				DPKG_MAINTSCRIPT_PACKAGE=$pkg deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
 				echo "install-deps: $unit (from $pkg) will not start at boot"
 			fi ;;
 		/etc/init.d/*)

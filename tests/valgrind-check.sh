@@ -101,17 +101,17 @@ verdict() {
 	errors=$(count_errors "$@")
 	lost=$(count_lost "$@")
 	line="$name: $tests $what, $errors errors, $lost bytes definitely lost ($procs processes, ${secs}s)"
-	total_tests=$((total_tests + tests))
-	total_errors=$((total_errors + errors))
-	total_lost=$((total_lost + lost))
+	bad=0
 	if [ "$status" -eq 0 ] && [ "$errors" -eq 0 ] && [ "$lost" -eq 0 ]; then
 		echo "ok: $line"
 	else
 		echo "FAIL: $line, exit $status (logs: $logdir)"
 		tail -n 40 "$logdir/output"
 		show_reports "$logdir"
-		failed=$((failed + 1))
+		bad=1
 	fi
+	# the totals are summed from these once every job has ended
+	echo "$tests $errors $lost $bad" >"$logdir/verdict"
 }
 
 fresh_logdir() {
@@ -154,30 +154,69 @@ run_plugin_contract() {
 	verdict check_selftest "$logdir" "$status" "$tests" checks $(($(date +%s) - start))
 }
 
-run_fuzz_replay() {
-	for target in ${FUZZ_TARGETS:-}; do
-		name=${target##*/}
-		logdir=$(fresh_logdir "$name") || exit 99
-		set -- "$top_srcdir/tests/fuzz/corpus/${name#fuzz_}"
-		regressions=$top_srcdir/tests/fuzz/regressions/${name#fuzz_}
-		[ -d "$regressions" ] && set -- "$@" "$regressions"
-		inputs=$(find -L "$@" -type f | wc -l)
-		start=$(date +%s)
-		vg "$logdir" "$top_builddir/$target" -runs=0 "$@" >"$logdir/output" 2>&1
-		verdict "$name" "$logdir" $? "$inputs" inputs $(($(date +%s) - start))
-	done
+run_fuzz_target() {
+	target=$1
+	name=${target##*/}
+	logdir=$(fresh_logdir "$name") || exit 99
+	set -- "$top_srcdir/tests/fuzz/corpus/${name#fuzz_}"
+	regressions=$top_srcdir/tests/fuzz/regressions/${name#fuzz_}
+	[ -d "$regressions" ] && set -- "$@" "$regressions"
+	inputs=$(find -L "$@" -type f | wc -l)
+	start=$(date +%s)
+	vg "$logdir" "$top_builddir/$target" -runs=0 "$@" >"$logdir/output" 2>&1
+	verdict "$name" "$logdir" $? "$inputs" inputs $(($(date +%s) - start))
 }
 
 SHELL_FOR_TESTS=${SHELL_FOR_TESTS:-/bin/sh}
+# VALGRIND_JOBS (default: the number of cores, at most 4) runners at a
+# time: memcheck keeps one core busy per process, and the runners are
+# independent. Each job's report is printed whole when it ends.
+jobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+[ "$jobs" -le 4 ] || jobs=4
+rm -rf "${VALGRIND_LOGS:?}"	# no verdict of an earlier run may count
+mkdir -p "$VALGRIND_LOGS"
+reports=$(mktemp -d "$VALGRIND_LOGS/.reports.XXXXXX") || exit 99
+njob=0
+running=0
+
+# job COMMAND...: runs COMMAND in the background, its report kept until it
+# ends; waits for the oldest jobs while $jobs are running.
+job() {
+	njob=$((njob + 1))
+	{ "$@" >"$reports/$njob.out" 2>&1; cat "$reports/$njob.out"; } &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+}
+
 begin=$(date +%s)
 for t in "$@"; do
 	case $t in
-	tests/unit/*) run_check_runner "$t" ;;
-	tests/plugin-contract.test) run_plugin_contract "$t" ;;
-	tests/fuzz/replay.test) run_fuzz_replay ;;
+	tests/unit/*) job run_check_runner "$t" ;;
+	tests/plugin-contract.test) job run_plugin_contract "$t" ;;
+	tests/fuzz/replay.test)
+		for target in ${FUZZ_TARGETS:-}; do job run_fuzz_target "$target"; done ;;
 	*) echo "skip: $t (not a runner this script knows how to run)" ;;
 	esac
 done
+wait
+rm -rf "$reports"
+runs=0
+for v in "$VALGRIND_LOGS"/*/verdict; do
+	[ -f "$v" ] || continue
+	read -r t e l b <"$v"
+	total_tests=$((total_tests + t))
+	total_errors=$((total_errors + e))
+	total_lost=$((total_lost + l))
+	failed=$((failed + b))
+	runs=$((runs + 1))
+done
+# a job that died before its verdict is a failure too
+[ "$runs" -eq "$njob" ] || failed=$((failed + njob - runs))
 echo "check-valgrind: $total_tests tests and inputs, $total_errors errors," \
-	"$total_lost bytes definitely lost, $failed failed, $(($(date +%s) - begin))s"
+	"$total_lost bytes definitely lost, $failed failed, $(($(date +%s) - begin))s" \
+	"($jobs at a time)"
 [ "$failed" -eq 0 ]

@@ -435,7 +435,7 @@ fi
 # would remove Postfix), builds a spool of its own. tests/peers/install.sh
 # downloaded its packages and installed the libraries it links ----
 exim_dir=$PEERS_DIR/exim
-exim_debs=${EXIM_DEBS:-/var/cache/mailstatus/exim}
+exim_debs=${EXIM_DEBS:-/var/cache/mailstatus-tests/exim}
 mkdir -p "$exim_dir/spool" "$exim_dir/log" "$exim_dir/bin"
 if ! ls "$exim_debs"/exim4-daemon-light_*.deb >/dev/null 2>&1; then
 	check_fail "the Exim part: no exim4-daemon-light package in $exim_debs (run tests/peers/install.sh)"

@@ -7,12 +7,14 @@
 # Exim cannot be installed beside Postfix (the packages conflict), so the
 # Exim part of 30-check-mail-queue.sh unpacks Debian's exim4 into a
 # directory of its own. Its packages are downloaded here, into
-# $EXIM_DEBS (default /var/cache/mailstatus/exim), and the libraries it
+# $EXIM_DEBS (default /var/cache/mailstatus-tests/exim), and the libraries it
 # links are installed as packages, so that the tests need no mirror.
+# (Not under /var/cache/mailstatus: that is the mailstatus-publish
+# package's, and its purge removes it.)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-exim_debs=${EXIM_DEBS:-/var/cache/mailstatus/exim}
+exim_debs=${EXIM_DEBS:-/var/cache/mailstatus-tests/exim}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "peers/install.sh: the integration tests need root (mounts, servers)" >&2
