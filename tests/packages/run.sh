@@ -58,6 +58,12 @@ for pkg in $packages; do
 done
 user_before=no
 getent passwd mailstatus >/dev/null && user_before=yes
+# what the packages make and purge should remove: removed by the test too
+# when purge leaves it (the check below says so), unless it was here before
+made_dirs=""
+for d in /etc/mailstatus /var/lib/mailstatus /var/cache/mailstatus; do
+	[ -e "$d" ] || made_dirs="$made_dirs $d"
+done
 
 peers_workdir packages
 W=$PEERS_DIR
@@ -71,6 +77,8 @@ restore() {
 	extra=$(comm -13 "$W/before" "$W/after-all" | tr '\n' ' ')
 	# shellcheck disable=SC2086
 	[ -z "$extra" ] || apt-get purge -y -qq -o DPkg::Lock::Timeout=300 $extra >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	rm -rf $made_dirs
 	if [ "$user_before" = no ] && getent passwd mailstatus >/dev/null; then
 		deluser --system --quiet mailstatus >/dev/null 2>&1
 		getent group mailstatus >/dev/null && delgroup --system --quiet mailstatus >/dev/null 2>&1
