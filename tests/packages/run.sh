@@ -56,6 +56,10 @@ for pkg in $packages; do
 		fatal "$pkg is installed on this machine already; the test installs and purges its own: remove it first (apt-get purge $pkg)"
 	fi
 done
+# the packages' conffiles would meet (and purge remove) a file of the operator's
+for f in /etc/mailstatus/publish.conf /etc/nagios-plugins/config/mailstatus.cfg; do
+	[ ! -e "$f" ] || fatal "$f exists on this machine; the packages would take it over and purge would remove it: move it away first"
+done
 user_before=no
 getent passwd mailstatus >/dev/null && user_before=yes
 # what the packages make and purge should remove: removed by the test too
