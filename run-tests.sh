@@ -5,7 +5,9 @@
 #   1. installs the missing Debian packages (build and test dependencies,
 #      and the real servers the integration tests start: tests/peers/),
 #   2. builds in build/default with -Werror, runs `make check` (the check
-#      unit tests and the plugin contract test) and the integration tests
+#      unit tests and the plugin contract test), builds the Debian packages
+#      from a clean copy, installs, checks and purges them
+#      (tests/packages/run.sh), and runs the integration tests
 #      (tests/integration/NN-*.sh, against real servers they start),
 #   3. runs the unit tests again under valgrind memcheck (make check-valgrind),
 #   4. builds again in build/sanitize with ASan+UBSan and runs the same,
@@ -78,7 +80,7 @@ check_sanitize() {
 	make_check build/sanitize
 }
 
-stage install-deps scripts/install-deps.sh build test fuzz || exit 1
+stage install-deps scripts/install-deps.sh build test fuzz package || exit 1
 stage install-peers tests/peers/install.sh || exit 1
 # A locale with a decimal comma and German day names, so the tests that
 # numbers and dates never follow the locale can fail.
@@ -88,6 +90,7 @@ german_locale() {
 stage locale german_locale || exit 1
 stage build scripts/build.sh build/default --enable-werror || exit 1
 stage unit check_default
+stage packages tests/packages/run.sh
 stage integration tests/integration/run.sh build/default
 stage valgrind make -C build/default check-valgrind
 stage build-sanitize scripts/build.sh build/sanitize --enable-sanitizers --enable-werror &&

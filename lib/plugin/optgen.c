@@ -15,7 +15,12 @@
  *                            option the command line names is checked
  *   optgen combine [-I DIR]... TEMPLATE
  *                            TEMPLATE with each line `@include PATH@`
- *                            replaced by the file PATH, found in the DIRs
+ *                            replaced by the file PATH, found in the DIRs,
+ *                            and each line `@objects TYPE PATH@` by PATH's
+ *                            Icinga 2 objects of TYPE alone (with the
+ *                            comment right above each): the CheckCommands
+ *                            without the sample apply rules, for a file
+ *                            of Icinga's plugins-contrib.d
  *
  * A template that does not fit (no marker, an option the program does not
  * have, an $ARGn$ nobody explains) is an error: "optgen: FILE:LINE: why",
@@ -558,6 +563,45 @@ static char *find_include(const char *name, char **dirs, int ndirs)
 	return NULL;
 }
 
+/*
+ * The objects `object TYPE "NAME" {` of an Icinga 2 file, each to its
+ * closing `}` in the first column, with the comment block that ends on
+ * the line above it. Errors when the file has none.
+ */
+static void add_objects(struct ms_buf *out, const char *type, const char *path,
+			const char *template, int lineno)
+{
+	char *part = read_file(path), *rest = past_header(part), *line;
+	struct ms_buf opener = MS_BUF_INIT, comment = MS_BUF_INIT;
+	bool in_object = false, in_comment = false;
+	int found = 0;
+
+	ms_buf_printf(&opener, "object %s \"", type);
+	while ((line = next_line(&rest)) != NULL) {
+		if (in_object) {
+			ms_buf_printf(out, "%s\n", line);
+			in_object = strcmp(line, "}") != 0;
+		} else if (strncmp(line, opener.data, opener.len) == 0) {
+			ms_buf_printf(out, "%s%s%s\n", found > 0 ? "\n" : "", ms_buf_str(&comment),
+				      line);
+			in_object = true;
+			found++;
+		} else if (strncmp(line, "/*", 2) == 0 || in_comment) {
+			if (!in_comment)
+				ms_buf_reset(&comment);
+			ms_buf_printf(&comment, "%s\n", line);
+			in_comment = strstr(line, "*/") == NULL;
+			continue;
+		}
+		ms_buf_reset(&comment);
+	}
+	if (found == 0)
+		fail(template, lineno, "%s has no object %s", path, type);
+	ms_buf_free(&opener);
+	ms_buf_free(&comment);
+	free(part);
+}
+
 static int gen_combine(const char *path, char **dirs, int ndirs)
 {
 	char *text = read_file(path), *rest = text, *line;
@@ -569,18 +613,31 @@ static int gen_combine(const char *path, char **dirs, int ndirs)
 		   path, "the files it includes");
 	while ((line = next_line(&rest)) != NULL) {
 		size_t n = strlen(line);
+		char *type = NULL, *name;
 		lineno++;
-		if (strncmp(line, "@include ", 9) != 0 || n < 11 || line[n - 1] != '@') {
+		if (n > 10 && strncmp(line, "@objects ", 9) == 0 && line[n - 1] == '@') {
+			type = line + 9;
+			name = strchr(type, ' ');
+			if (name == NULL)
+				fail(path, lineno, "write @objects TYPE PATH@");
+			*name++ = '\0';
+		} else if (n > 10 && strncmp(line, "@include ", 9) == 0 && line[n - 1] == '@') {
+			name = line + 9;
+		} else {
 			ms_buf_printf(&out, "%s\n", line);
 			continue;
 		}
 		line[n - 1] = '\0';
-		char *found = find_include(line + 9, dirs, ndirs);
+		char *found = find_include(name, dirs, ndirs);
 		if (found == NULL)
-			fail(path, lineno, "%s is in none of the -I directories", line + 9);
-		char *part = read_file(found), *body = past_header(part);
-		ms_buf_puts(&out, body);
-		free(part);
+			fail(path, lineno, "%s is in none of the -I directories", name);
+		if (type != NULL) {
+			add_objects(&out, type, found, path, lineno);
+		} else {
+			char *part = read_file(found);
+			ms_buf_puts(&out, past_header(part));
+			free(part);
+		}
 		free(found);
 	}
 	write_out(&out);

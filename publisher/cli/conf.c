@@ -505,6 +505,29 @@ static bool key_date_format(struct parse *p, const struct conf_key *k, const cha
 	return true;
 }
 
+/*
+ * sample = yes: the file is the sample (contrib/publish.conf.sample, what
+ * the Debian package installs as /etc/mailstatus/publish.conf), whose
+ * clusters and members are an example's: publishing from it would tell
+ * readers of servers that do not exist. Refused until the operator has
+ * set the file up and deleted the line; "no" is accepted.
+ */
+static bool key_sample(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	bool sample = false;
+
+	(void)dst;	/* nothing to keep: the key is refused or without effect */
+	if (!key_bool(p, k, v, &sample))
+		return false;
+	if (sample) {
+		fail(p, "this is the sample publish.conf, not yet set up for this platform: "
+		     "set its clusters, members, paths and source to yours "
+		     "(mailstatus-publish.conf(5)), then delete this line");
+		return false;
+	}
+	return true;
+}
+
 /* A title template (notes.h): {cluster}, {state}, {what}, {time}. */
 static bool key_template(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
@@ -693,6 +716,7 @@ static bool key_member(struct parse *p, const struct conf_key *k, const char *v,
 
 static const struct conf_key publisher_keys[] = {
 	/* name, type, field, min, max, default, flags, hint */
+	{ "sample", key_sample, 0, 0, 0, NULL, 0, NULL },
 	{ "title", key_text, PUBLISHER(title), 0, 0, NULL, KEY_REQUIRED, NULL },
 	{ "description", key_text, PUBLISHER(description), 0, 0, NULL, 0, NULL },
 	{ "base_url", key_url, PUBLISHER(base_url), 0, 0, NULL, KEY_REQUIRED, NULL },

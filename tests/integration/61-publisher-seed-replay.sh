@@ -22,7 +22,7 @@ trap peers_cleanup EXIT
 W=$PEERS_DIR
 sed -e "s|^output_dir = .*|output_dir = $W/www|" -e "s|^store = .*|store = $W/publish.db|" \
 	-e "s|^source = .*|source = statusdat:$W/status.dat|" -e "s|^items = .*|items = 10|" \
-	"$sample" >"$W/publish.conf"
+	-e "/^sample = yes$/d" "$sample" >"$W/publish.conf"
 
 # status AT [OBJECT=STATE[/downtime]]...: a status.dat written at AT in
 # which every member of the config is up, except the objects named.
@@ -326,7 +326,7 @@ W0=$W
 W=$W0/notes
 mkdir -p "$W"
 sed -e "s|^output_dir = .*|output_dir = $W/www|" -e "s|^store = .*|store = $W/publish.db|" \
-	-e "s|^source = .*|source = statusdat:$W/status.dat|" -e "s|^items = .*|items = 10|" \
+	-e "s|^source = .*|source = statusdat:$W/status.dat|" -e "s|^items = .*|items = 10|" -e "/^sample = yes$/d" \
 	-e "s|^author = .*|author = Heather\nupdate_title = {cluster} is {state}|" \
 	"$sample" >"$W/publish.conf"
 printf '\n[authors]\nheather = Heather\n' >>"$W/publish.conf"

@@ -217,6 +217,54 @@ START_TEST(longest_line)
 }
 END_TEST
 
+/*
+ * The sample (contrib/publish.conf.sample, the Debian package's
+ * /etc/mailstatus/publish.conf) is refused on its line "sample = yes",
+ * saying what to do; with that line deleted, or "sample = no", the same
+ * file is accepted.
+ */
+START_TEST(sample_is_refused_until_set_up)
+{
+	FILE *fp = fopen(CONTRIB "/publish.conf.sample", "r");
+	struct ms_buf without = MS_BUF_INIT, with_no = MS_BUF_INIT, err = MS_BUF_INIT;
+	char line[512], want[64];
+	unsigned lineno = 0, sample_line = 0;
+
+	ck_assert_msg(fp != NULL, "%s/publish.conf.sample", CONTRIB);
+	while (fgets(line, sizeof(line), fp)) {
+		lineno++;
+		if (strcmp(line, "sample = yes\n") == 0) {
+			sample_line = lineno;
+			ms_buf_puts(&with_no, "sample = no\n");
+			continue;
+		}
+		ms_buf_puts(&without, line);
+		ms_buf_puts(&with_no, line);
+	}
+	fclose(fp);
+	ck_assert_msg(sample_line > 0, "the sample has no line 'sample = yes'");
+	snprintf(want, sizeof(want), "%u: this is the sample publish.conf", sample_line);
+	expect_error(CONTRIB "/publish.conf.sample", want);
+	pub_config_free(pub_config_load(CONTRIB "/publish.conf.sample", &err));
+	ck_assert_msg(strstr(err.data, "then delete this line") != NULL, "%s", err.data);
+
+	const char *texts[] = { without.data, with_no.data };
+	for (size_t i = 0; i < 2; i++) {
+		char *path = temp_file(texts[i]);
+		struct pub_config *c = pub_config_load(path, &err);
+
+		ck_assert_msg(c != NULL, "%s", ms_buf_str(&err));
+		ck_assert_uint_eq(c->n_clusters, 2);
+		pub_config_free(c);
+		unlink(path);
+		free(path);
+	}
+	ms_buf_free(&without);
+	ms_buf_free(&with_no);
+	ms_buf_free(&err);
+}
+END_TEST
+
 START_TEST(slug_rule)
 {
 	ck_assert(pub_slug_valid("email-cluster-a"));
@@ -398,6 +446,7 @@ Suite *publish_conf_suite(void)
 	tcase_add_loop_test(tc, bad_config_is_refused_with_line, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, longest_line);
+	tcase_add_test(tc, sample_is_refused_until_set_up);
 	tcase_add_test(tc, slug_rule);
 	tcase_add_test(tc, manual_documents_every_key);
 	tcase_add_test(tc, manual_documents_every_command);
