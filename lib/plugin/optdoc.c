@@ -56,7 +56,11 @@ void ms_doc_spans(const char *text, size_t len, ms_doc_span_fn *fn, void *ctx)
 		fn(ctx, MS_DOC_ROMAN, text + start, len - start);
 }
 
-size_t ms_doc_paragraph(const char *text, const char **next)
+/*
+ * The paragraph that starts at text: returns its length and sets *next
+ * to the start of the next one, or NULL after the last.
+ */
+static size_t ms_doc_paragraph(const char *text, const char **next)
 {
 	const char *sep = strstr(text, "\n\n");
 
@@ -71,7 +75,8 @@ size_t ms_doc_paragraph(const char *text, const char **next)
 	return (size_t)(sep - text);
 }
 
-bool ms_doc_is_literal(const char *text, size_t len)
+/* Whether text[0, len) is a paragraph shown as written. */
+static bool ms_doc_is_literal(const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
 
@@ -84,7 +89,8 @@ bool ms_doc_is_literal(const char *text, size_t len)
 	return len > 0;
 }
 
-void ms_doc_expand(struct ms_buf *out, const char *text, double seconds)
+/* text with {timeout} replaced by seconds (a C string into out). */
+static void ms_doc_expand(struct ms_buf *out, const char *text, double seconds)
 {
 	static const char token[] = "{timeout}";
 	char num[MS_NUMBER_MAX];
@@ -163,7 +169,8 @@ void ms_doc_wrap(struct ms_buf *out, const char *words, const char *indent, cons
 		ms_buf_putc(out, '\n');
 }
 
-void ms_doc_tag(struct ms_buf *out, const struct ms_option *o)
+/* How o is written: "-w, --warning=RANGE", "--write-test[=SUBDIR]". */
+static void ms_doc_tag(struct ms_buf *out, const struct ms_option *o)
 {
 	if (o->key < MS_OPT_LONG)
 		ms_buf_printf(out, "-%c, ", o->key);
@@ -209,7 +216,8 @@ static void add_troff_arg(struct ms_buf *out, const char *arg)
 	}
 }
 
-void ms_doc_tag_troff(struct ms_buf *out, const struct ms_option *o)
+/* The same as man(7) source: "\fB\-w\fR, \fB\-\-warning\fR=\fIRANGE\fR". */
+static void ms_doc_tag_troff(struct ms_buf *out, const struct ms_option *o)
 {
 	if (o->key < MS_OPT_LONG)
 		ms_buf_printf(out, "\\fB\\-%c\\fR, ", o->key);

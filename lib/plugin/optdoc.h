@@ -44,18 +44,6 @@ typedef void ms_doc_span_fn(void *ctx, enum ms_doc_style style, const char *s, s
  */
 void ms_doc_spans(const char *text, size_t len, ms_doc_span_fn *fn, void *ctx);
 
-/*
- * The paragraph that starts at text: returns its length and sets *next
- * to the start of the next one, or NULL after the last.
- */
-size_t ms_doc_paragraph(const char *text, const char **next);
-
-/* Whether text[0, len) is a paragraph shown as written. */
-bool ms_doc_is_literal(const char *text, size_t len);
-
-/* text with {timeout} replaced by seconds (a C string into out). */
-void ms_doc_expand(struct ms_buf *out, const char *text, double seconds);
-
 /* The summary of o's text, plain and on one line ("" for none). */
 void ms_doc_summary(struct ms_buf *out, const char *text, double seconds);
 
@@ -65,12 +53,6 @@ void ms_doc_summary(struct ms_buf *out, const char *text, double seconds);
  */
 void ms_doc_wrap(struct ms_buf *out, const char *words, const char *indent, const char *hang,
 		 int width);
-
-/* How o is written: "-w, --warning=RANGE", "--write-test[=SUBDIR]". */
-void ms_doc_tag(struct ms_buf *out, const struct ms_option *o);
-
-/* The same as man(7) source: "\fB\-w\fR, \fB\-\-warning\fR=\fIRANGE\fR". */
-void ms_doc_tag_troff(struct ms_buf *out, const struct ms_option *o);
 
 /* The entry whose text describes o (itself, or the last of its group). */
 const struct ms_option *ms_doc_described_by(const struct ms_option *o);

@@ -23,7 +23,8 @@ bool ms_perf_uom_valid(const char *uom)
 	return false;
 }
 
-void ms_perf_add_label(struct ms_buf *b, const char *label)
+/* Appends the label, quoted when it must be, to b. */
+static void ms_perf_add_label(struct ms_buf *b, const char *label)
 {
 	struct ms_buf clean = MS_BUF_INIT;
 

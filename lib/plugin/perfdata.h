@@ -28,9 +28,6 @@ struct ms_perf {
 /* true for "", s, ms, us, %, B, KB, MB, GB, TB, c. */
 bool ms_perf_uom_valid(const char *uom);
 
-/* Appends the label, quoted when it must be, to b. */
-void ms_perf_add_label(struct ms_buf *b, const char *label);
-
 /* Appends the whole value to b (no separating space). */
 void ms_perf_format(struct ms_buf *b, const struct ms_perf *p);
 

@@ -20,7 +20,7 @@
 #include "netconn.h"
 #include "tls.h"
 
-void ms_conn_init(struct ms_conn *c)
+static void ms_conn_init(struct ms_conn *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;

@@ -44,8 +44,6 @@ struct ms_conn {
 	size_t start, end;		/* unread bytes are buf[start..end) */
 };
 
-void ms_conn_init(struct ms_conn *c);
-
 /*
  * Connects to host:port, trying each address in turn until the deadline;
  * err gets why the last one failed.
