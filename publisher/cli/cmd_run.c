@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "evaluate.h"
 #include "freshness.h"
+#include "history.h"
 #include "notify.h"
 #include "render.h"
 #include "source.h"
@@ -65,15 +66,25 @@ static bool lay_over_pushed(const struct pub_config *cfg, struct pub_notice *fre
 	return ok;
 }
 
-/* Inside the transaction: the store says since when the data is stale. */
+/* Since when the data is stale, as of a run at now. */
+struct stale_mark {
+	long long since;
+	time_t now;
+};
+
+/*
+ * Inside the transaction: the store says since when the data is stale,
+ * and the history that nothing is known from then on.
+ */
 static enum pub_work mark_stale(const struct pub_config *cfg, struct pub_store *st,
 				void *arg, struct ms_buf *err)
 {
+	const struct stale_mark *mark = arg;
 	char since[32];
 
-	(void)cfg;
-	snprintf(since, sizeof(since), "%lld", *(const long long *)arg);
-	return pub_work_done(pub_store_meta_set(st, PUB_META_STALE_SINCE, since, err));
+	snprintf(since, sizeof(since), "%lld", mark->since);
+	return pub_work_done(pub_store_meta_set(st, PUB_META_STALE_SINCE, since, err) &&
+			     pub_history_stale(cfg, st, (time_t)mark->since, mark->now, err));
 }
 
 /*
@@ -104,7 +115,7 @@ static int fail_or_go_stale(const struct pub_config *cfg, struct pub_session *s,
 	free(last);
 	if (good <= 0 || now - good <= cfg->stale_after)
 		goto fail;
-	if (pub_session_run(s, mark_stale, &good) != PUB_EXIT_OK)
+	if (pub_session_run(s, mark_stale, &(struct stale_mark){ good, now }) != PUB_EXIT_OK)
 		return PUB_EXIT_FAILURE;
 	char date[PUB_DATE_MAX];
 	pub_say_error("%s, and the last monitoring data read was written %s, more than "
@@ -153,7 +164,7 @@ static enum pub_work record_run(const struct pub_config *cfg, struct pub_store *
 	long long when = rw->snap->created;
 
 	if (rw->stale)
-		return mark_stale(cfg, st, &when, err);
+		return mark_stale(cfg, st, &(struct stale_mark){ when, rw->now }, err);
 	if (when <= 0)
 		when = rw->now;
 	char last_good[32];

@@ -729,6 +729,7 @@ static const struct conf_key publisher_keys[] = {
 	{ "stale_after", key_seconds, PUBLISHER(stale_after), 0, DAYS(365), "600", 0, NULL },
 	{ "lock_timeout", key_seconds, PUBLISHER(lock_timeout), 0, DAYS(365), "60", 0, NULL },
 	{ "items", key_long, PUBLISHER(items), 1, 1000, "50", 0, NULL },
+	{ "history_days", key_long, PUBLISHER(history_days), 1, 36500, "400", 0, NULL },
 	{ "show_details", key_bool, PUBLISHER(show_details), 0, 0, "no", 0, NULL },
 	{ "unknown_state", key_member_state, PUBLISHER(unknown_as), 0, 0, "impaired", 0, NULL },
 	{ "timezone", key_timezone, PUBLISHER(timezone), 0, 0, NULL, 0, NULL },

@@ -73,6 +73,7 @@ struct pub_config {
 	long stale_after;	/* seconds */
 	long lock_timeout;	/* seconds */
 	long items;
+	long history_days;	/* how long state intervals are kept */
 	bool show_details;
 	/* the status site */
 	char *timezone;		/* of the pages; NULL: UTC */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "history.h"
 #include "notes.h"
 #include "posts.h"
 #include "xalloc.h"
@@ -515,5 +516,6 @@ bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
 	for (size_t i = 0; i < cfg->n_clusters; i++)
 		if (!apply_cluster(cfg, st, snap, ev, i, now, stats, err))
 			return false;
-	return record_downtimes(cfg, st, snap, ev, err);
+	return record_downtimes(cfg, st, snap, ev, err) &&
+	       pub_history_record(cfg, st, snap, ev, now, err);
 }

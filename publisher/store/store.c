@@ -14,7 +14,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 struct pub_store {
 	sqlite3 *db;
@@ -82,6 +82,19 @@ static const char *const upgrades[] = {
 	"CREATE TABLE engine_downtimes ("
 	"  cluster TEXT NOT NULL, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
 	"  message TEXT NOT NULL, PRIMARY KEY (cluster, starts_at, ends_at, message));",
+	/*
+	 * 3: history, the state intervals of every cluster, component and
+	 * member (component and object '' where they name none): from a run
+	 * (imported 0) or from the engine's logs (import-history, imported 1);
+	 * end is NULL for the open interval of a run's record.
+	 */
+	"CREATE TABLE history ("
+	"  cluster TEXT NOT NULL, component TEXT NOT NULL, object TEXT NOT NULL,"
+	"  imported INTEGER NOT NULL, state TEXT NOT NULL, start INTEGER NOT NULL,"
+	"  end INTEGER, PRIMARY KEY (cluster, component, object, imported, start));"
+	"CREATE UNIQUE INDEX history_open ON history (cluster, component, object, imported)"
+	"  WHERE end IS NULL;"
+	"CREATE INDEX history_ends ON history (end) WHERE end IS NOT NULL;",
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -1168,4 +1181,123 @@ bool pub_store_engine_downtimes_after(struct pub_store *st, time_t t,
 			    DOWNTIME_COLUMNS " FROM engine_downtimes WHERE ends_at > ? ORDER BY "
 			    "starts_at, cluster, ends_at, message", PARAMS(NUM(t)), read_downtime,
 			    list, n, err);
+}
+
+/* --- history: state intervals --------------------------------------- */
+
+#define HISTORY_KEY "cluster = ?1 AND component = ?2 AND object = ?3"
+#define KEY_PARAMS(k) TEXT((k)->cluster), TEXT((k)->component ? (k)->component : ""), \
+	TEXT((k)->object ? (k)->object : "")
+
+/* The open interval of a run's record: its state and start. */
+struct open_interval {
+	char *state;
+	long long start;
+};
+
+static void read_open(sqlite3_stmt *s, void *arg)
+{
+	struct open_interval *o = arg;
+
+	free(o->state);
+	o->state = col_text(s, 0);
+	o->start = sqlite3_column_int64(s, 1);
+}
+
+/*
+ * When the change to a new state happened: at, unless it is not known
+ * (0), in the future, or before the open interval began (then the
+ * engine's time is not this change's): the run's time, never before the
+ * open interval's start. The first interval of a record starts at the run.
+ */
+static time_t change_time(time_t at, time_t now, const struct open_interval *open)
+{
+	time_t t = at > 0 && at <= now ? at : now;
+
+	/* a record begins with the run that first makes it: before, it is not known */
+	if (open->state == NULL)
+		return now;
+	if (t < open->start)
+		t = now > open->start ? now : (time_t)open->start;
+	return t;
+}
+
+bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *k,
+			    const char *state, time_t at, time_t now, time_t *changed_at,
+			    struct ms_buf *err)
+{
+	struct open_interval open = { NULL, 0 };
+	bool ok;
+	time_t t;
+
+	*changed_at = 0;
+	ok = query(st, "cannot read the history", err, "SELECT state, start FROM history "
+		   "WHERE " HISTORY_KEY " AND imported = 0 AND end IS NULL",
+		   PARAMS(KEY_PARAMS(k)), read_open, &open);
+	if (!ok || (open.state != NULL && strcmp(open.state, state) == 0))
+		goto out;
+	t = change_time(at, now, &open);
+	/* the open interval ends where the new one starts (none when that is its start) */
+	if (open.state != NULL)
+		ok = query(st, "cannot write the history", err, t > open.start
+			   ? "UPDATE history SET end = ?4 WHERE " HISTORY_KEY " AND imported = 0 "
+			     "AND end IS NULL"
+			   : "DELETE FROM history WHERE " HISTORY_KEY " AND imported = 0 AND "
+			     "end IS NULL AND ?4 IS NOT NULL",
+			   PARAMS(KEY_PARAMS(k), NUM(t)), NULL, NULL);
+	ok = ok && query(st, "cannot write the history", err, "INSERT INTO history (cluster, "
+			 "component, object, imported, state, start) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+			 PARAMS(KEY_PARAMS(k), TEXT(state), NUM(t)), NULL, NULL);
+	if (ok)
+		*changed_at = t;
+out:
+	free(open.state);
+	return ok;
+}
+
+bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err)
+{
+	return query(st, "cannot prune the history", err, "DELETE FROM history WHERE "
+		     "end IS NOT NULL AND end < ?1", PARAMS(NUM(before)), NULL, NULL);
+}
+
+static void read_interval(sqlite3_stmt *s, void *arg)
+{
+	struct pub_history_row *r = arg;
+
+	r->state = col_text(s, 0);
+	r->start = (time_t)sqlite3_column_int64(s, 1);
+	r->end = (time_t)sqlite3_column_int64(s, 2);
+	r->imported = sqlite3_column_int(s, 3) != 0;
+}
+
+/*
+ * What is imported counts only before the run's record of the same key
+ * begins: time recorded live wins.
+ */
+bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, time_t from,
+		       struct pub_history_row **rows, size_t *n, struct ms_buf *err)
+{
+	*rows = NULL;
+	*n = 0;
+	if (query(st, "cannot read the history", err, "WITH live AS (SELECT min(start) AS "
+		  "first FROM history WHERE " HISTORY_KEY " AND imported = 0) "
+		  "SELECT state, start, CASE WHEN imported = 0 THEN coalesce(end, 0) "
+		  "WHEN live.first IS NULL THEN end ELSE min(end, live.first) END, imported "
+		  "FROM history, live WHERE " HISTORY_KEY " AND (end IS NULL OR end > ?4) AND "
+		  "(imported = 0 OR live.first IS NULL OR start < live.first) "
+		  "ORDER BY start, imported",
+		  PARAMS(KEY_PARAMS(k), NUM(from)), ALL_ROWS(rows, n, read_interval)))
+		return true;
+	pub_history_rows_free(*rows, *n);
+	*rows = NULL;
+	*n = 0;
+	return false;
+}
+
+void pub_history_rows_free(struct pub_history_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].state);
+	free(rows);
 }

@@ -230,4 +230,44 @@ bool pub_store_meta_get(struct pub_store *st, const char *key, char **value,
 bool pub_store_meta_set(struct pub_store *st, const char *key, const char *value,
 			struct ms_buf *err);
 
+/*
+ * History: the state intervals of a cluster (component and object NULL),
+ * a component (object NULL) or a member, in the store's words of each
+ * (pub_cluster_state_key, pub_component_state_name,
+ * pub_member_state_name, or "unknown").
+ */
+struct pub_history_key {
+	const char *cluster;
+	const char *component;	/* NULL for a cluster */
+	const char *object;	/* "host" or "host!service"; NULL but for a member */
+};
+
+struct pub_history_row {
+	char *state;
+	time_t start;
+	time_t end;		/* 0: open, the state now */
+	bool imported;		/* from the engine's logs, not from a run */
+};
+
+/*
+ * A run's record: k is in state since at (the engine's time of the
+ * change; 0 when it does not say). Nothing changes while the state is
+ * the one recorded; else the open interval ends and a new one begins at
+ * at, or at now when at is unknown, in the future or before the open
+ * interval began; the first interval of k begins at now (what was before
+ * the first run is not known, unless imported). *changed_at: when the new interval begins, 0 if none.
+ */
+bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *k,
+			    const char *state, time_t at, time_t now, time_t *changed_at,
+			    struct ms_buf *err);
+/* Forgets the intervals that ended before `before` (retention). */
+bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err);
+/*
+ * The intervals of k that end after from, oldest first: imported ones
+ * only before the first of a run's record (which wins), cut there.
+ */
+bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, time_t from,
+		       struct pub_history_row **rows, size_t *n, struct ms_buf *err);
+void pub_history_rows_free(struct pub_history_row *rows, size_t n);
+
 #endif

@@ -1,0 +1,136 @@
+/*
+ * history: a run's record of state intervals. See history.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "history.h"
+
+/* The member's object name as the store keys it: "host" or "host!service". */
+static void object_name(const struct pub_member *m, struct ms_buf *out)
+{
+	ms_buf_reset(out);
+	ms_buf_puts(out, m->host);
+	if (m->service)
+		ms_buf_printf(out, "!%s", m->service);
+}
+
+/* Is downtime dt on object idx, or on the host of the service idx is? */
+static bool downtime_on(const struct pub_snapshot *snap, const struct pub_downtime *dt,
+			size_t idx)
+{
+	const struct pub_object *o = &snap->objects[idx], *d;
+
+	if (dt->object == idx)
+		return true;
+	if (dt->object >= snap->n_objects)
+		return false;
+	d = &snap->objects[dt->object];
+	return d->service == NULL && o->service != NULL && strcmp(d->host, o->host) == 0;
+}
+
+/*
+ * When the engine says member me entered its state: the start of the
+ * latest downtime covering now for maintenance, its last hard state change
+ * otherwise; 0 when it does not say (unknown, a pushed notice without it).
+ */
+static time_t member_since(const struct pub_snapshot *snap, const struct pub_member_eval *me,
+			   time_t now)
+{
+	time_t t = 0;
+
+	if (me->object >= snap->n_objects || me->state == PUB_MEMBER_UNKNOWN)
+		return 0;
+	if (me->state != PUB_MEMBER_MAINTENANCE)
+		return snap->objects[me->object].last_hard_change;
+	for (size_t d = 0; d < snap->n_downtimes; d++) {
+		const struct pub_downtime *dt = &snap->downtimes[d];
+		if (dt->start <= now && dt->end > now && dt->start > t &&
+		    downtime_on(snap, dt, me->object))
+			t = dt->start;
+	}
+	return t;
+}
+
+static time_t later(time_t a, time_t b)
+{
+	return a > b ? a : b;
+}
+
+/* One component's members, then the component; returns when it changed (0: not). */
+static bool record_component(const struct pub_cluster *cl, size_t j, struct pub_store *st,
+			     const struct pub_snapshot *snap, const struct pub_component_eval *ce,
+			     time_t now, time_t *changed, struct ms_buf *err)
+{
+	const struct pub_component *co = &cl->components[j];
+	struct pub_history_key k = { cl->slug, co->slug, NULL };
+	struct ms_buf obj = MS_BUF_INIT;
+	time_t members = 0, t;
+	bool ok = true;
+
+	for (size_t m = 0; ok && m < co->n_members; m++) {
+		const struct pub_member_eval *me = &ce->members[m];
+		object_name(&co->members[m], &obj);
+		k.object = obj.data;
+		ok = pub_store_history_note(st, &k, pub_member_state_name(me->state),
+					    member_since(snap, me, now), now, &t, err);
+		members = later(members, t);
+	}
+	k.object = NULL;
+	/* the component changed when the member that changed it did */
+	ok = ok && pub_store_history_note(st, &k, pub_component_state_name(ce->state),
+					  members, now, changed, err);
+	ms_buf_free(&obj);
+	return ok;
+}
+
+bool pub_history_record(const struct pub_config *cfg, struct pub_store *st,
+			const struct pub_snapshot *snap, const struct pub_eval *ev,
+			time_t now, struct ms_buf *err)
+{
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < cfg->n_clusters; i++) {
+		const struct pub_cluster *cl = &cfg->clusters[i];
+		const struct pub_cluster_eval *ce = &ev->clusters[i];
+		struct pub_history_key k = { cl->slug, NULL, NULL };
+		time_t components = 0, t = 0;
+
+		for (size_t j = 0; ok && j < cl->n_components; j++) {
+			ok = record_component(cl, j, st, snap, &ce->components[j], now, &t, err);
+			components = later(components, t);
+		}
+		ok = ok && pub_store_history_note(st, &k, ce->unknown ? "unknown"
+						  : pub_cluster_state_key(ce->state),
+						  components, now, &t, err);
+	}
+	return ok && pub_store_history_prune(st, now - cfg->history_days * 86400L, err);
+}
+
+bool pub_history_stale(const struct pub_config *cfg, struct pub_store *st, time_t since,
+		       time_t now, struct ms_buf *err)
+{
+	struct ms_buf obj = MS_BUF_INIT;
+	time_t t;
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < cfg->n_clusters; i++) {
+		const struct pub_cluster *cl = &cfg->clusters[i];
+		struct pub_history_key k = { cl->slug, NULL, NULL };
+
+		ok = pub_store_history_note(st, &k, "unknown", since, now, &t, err);
+		for (size_t j = 0; ok && j < cl->n_components; j++) {
+			const struct pub_component *co = &cl->components[j];
+			k = (struct pub_history_key){ cl->slug, co->slug, NULL };
+			ok = pub_store_history_note(st, &k, "unknown", since, now, &t, err);
+			for (size_t m = 0; ok && m < co->n_members; m++) {
+				object_name(&co->members[m], &obj);
+				k.object = obj.data;
+				ok = pub_store_history_note(st, &k, "unknown", since, now, &t, err);
+			}
+		}
+	}
+	ms_buf_free(&obj);
+	return ok;
+}
