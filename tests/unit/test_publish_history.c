@@ -15,9 +15,11 @@
 #include "evaluate.h"
 #include "helpers.h"
 #include "history.h"
+#include "site_time.h"
 #include "statusdat.h"
 #include "store.h"
 #include "test_publish_suites.h"
+#include "uptime.h"
 
 static char *dir, *conf_path;
 static struct pub_config *cfg;
@@ -180,6 +182,170 @@ START_TEST(test_record_rolled_back)
 }
 END_TEST
 
+
+/* --- the rules (uptime.c) ------------------------------------------- */
+
+#define SPAN(k, s, e) { PUB_TIME_##k, (s), (e) }
+
+START_TEST(test_rules_percent_truncated)
+{
+	char buf[PUB_PERCENT_MAX];
+
+	ck_assert_int_eq(pub_uptime_percent(100000, 1), 9999);	/* 99.999 */
+	ck_assert_str_eq(pub_percent_text(buf, pub_uptime_percent(100000, 1)), "99.99");
+	ck_assert_str_eq(pub_percent_text(buf, pub_uptime_percent(100000, 0)), "100.00");
+	/* one second of outage in 90 days is not 100.00 */
+	ck_assert_int_eq(pub_uptime_percent(90 * 86400, 1), 9999);
+	ck_assert_str_eq(pub_percent_text(buf, pub_uptime_percent(3, 1)), "66.66");
+	ck_assert_str_eq(pub_percent_text(buf, pub_uptime_percent(3, 3)), "0.00");
+	ck_assert_str_eq(pub_percent_text(buf, pub_uptime_percent(0, 0)), "");
+	ck_assert_int_eq(pub_uptime_percent(0, 0), -1);
+}
+END_TEST
+
+START_TEST(test_rules_kinds)
+{
+	ck_assert_int_eq(pub_time_kind_of("offline"), PUB_TIME_OUTAGE);
+	ck_assert_int_eq(pub_time_kind_of("outage"), PUB_TIME_OUTAGE);
+	ck_assert_int_eq(pub_time_kind_of("down"), PUB_TIME_OUTAGE);
+	ck_assert_int_eq(pub_time_kind_of("degraded"), PUB_TIME_DEGRADED);
+	ck_assert_int_eq(pub_time_kind_of("impaired"), PUB_TIME_DEGRADED);
+	ck_assert_int_eq(pub_time_kind_of("maintenance"), PUB_TIME_MAINTENANCE);
+	ck_assert_int_eq(pub_time_kind_of("online"), PUB_TIME_UP);
+	ck_assert_int_eq(pub_time_kind_of("unknown"), PUB_TIME_UNKNOWN);
+	ck_assert_int_eq(pub_time_kind_of("nonsense"), PUB_TIME_UNKNOWN);
+	ck_assert_int_eq(pub_time_kind_of(NULL), PUB_TIME_UNKNOWN);
+}
+END_TEST
+
+/* Monitoring began at 10000: a window from 9000 is 1000 s unknown, not up. */
+START_TEST(test_rules_before_monitoring)
+{
+	const struct pub_span spans[] = { SPAN(UP, 10000, 15000), SPAN(OUTAGE, 15000, 15500) };
+	struct pub_uptime u;
+
+	pub_uptime_count(spans, 2, 9000, 16000, &u);
+	ck_assert_int_eq(u.unknown_s, 1000 + 500);	/* and after the last span, to the end */
+	ck_assert_int_eq(u.outage_s, 500);
+	ck_assert_int_eq(u.observed_s, 5500);
+	ck_assert_int_eq(u.percent, 9090);	/* 5000 / 5500 = 90.909 */
+	/* nothing observed at all: no figure */
+	pub_uptime_count(spans, 2, 1000, 9000, &u);
+	ck_assert_int_eq(u.unknown_s, 8000);
+	ck_assert_int_eq(u.percent, -1);
+}
+END_TEST
+
+/* A downtime over part of an outage: that part is maintenance, not outage. */
+START_TEST(test_rules_downtime_in_outage)
+{
+	const struct pub_span spans[] = {
+		SPAN(UP, 0, 1000), SPAN(OUTAGE, 1000, 1100), SPAN(MAINTENANCE, 1100, 1200),
+		SPAN(OUTAGE, 1200, 1250), SPAN(DEGRADED, 1250, 1300), SPAN(UP, 1300, 2000),
+	};
+	struct pub_uptime u;
+
+	pub_uptime_count(spans, 6, 0, 2000, &u);
+	ck_assert_int_eq(u.outage_s, 150);
+	ck_assert_int_eq(u.maintenance_s, 100);
+	ck_assert_int_eq(u.degraded_s, 50);
+	ck_assert_int_eq(u.unknown_s, 0);
+	ck_assert_int_eq(u.observed_s, 1900);
+	ck_assert_int_eq(u.percent, 9210);	/* 1750 / 1900 = 92.105 */
+}
+END_TEST
+
+/* 2026-12-06 00:00 CET is 2026-12-05 23:00 UTC. */
+#define DEC6_BERLIN 1796511600
+START_TEST(test_rules_flap_across_midnight)
+{
+	/* down from 23:50 to 00:10 in Berlin, across midnight of 6 to 7 Dec */
+	const struct pub_span spans[] = {
+		SPAN(UP, DEC6_BERLIN - 86400, DEC6_BERLIN + 86400 - 600),
+		SPAN(OUTAGE, DEC6_BERLIN + 86400 - 600, DEC6_BERLIN + 86400 + 600),
+		SPAN(UP, DEC6_BERLIN + 86400 + 600, DEC6_BERLIN + 3 * 86400),
+	};
+	struct pub_day days[3];
+	char *saved;
+
+	pub_timezone_use("Europe/Berlin", &saved);
+	pub_uptime_days(spans, 3, DEC6_BERLIN + 86400 + 43200, days, 3);
+	pub_timezone_restore(saved);
+	ck_assert_int_eq(days[1].mday, 6);
+	ck_assert_int_eq(days[1].month, 12);
+	ck_assert_int_eq(days[1].start, DEC6_BERLIN);
+	ck_assert_int_eq(days[1].u.outage_s, 600);
+	ck_assert_int_eq(days[2].mday, 7);
+	ck_assert_int_eq(days[2].u.outage_s, 600);
+	ck_assert_int_eq(days[2].end - days[2].start, 43200);	/* today ends at the run */
+	ck_assert_int_eq(days[0].u.outage_s, 0);
+	ck_assert_int_eq(days[0].u.percent, 10000);
+	/* in UTC the whole flap falls on 6 Dec (22:50 to 23:10) */
+	pub_timezone_use("UTC", &saved);
+	pub_uptime_days(spans, 3, DEC6_BERLIN + 86400 + 43200, days, 3);
+	pub_timezone_restore(saved);
+	ck_assert_int_eq(days[1].mday, 6);
+	ck_assert_int_eq(days[1].u.outage_s, 1200);
+	ck_assert_int_eq(days[2].u.outage_s, 0);
+}
+END_TEST
+
+/* Summer time in Berlin: 29 Mar 2026 has 23 hours, 25 Oct 2026 has 25. */
+START_TEST(test_rules_dst_days)
+{
+	const time_t mar30 = 1774821600;	/* 2026-03-30 00:00 CEST */
+	const time_t oct26 = 1792969200;	/* 2026-10-26 00:00 CET */
+	const struct pub_span all_up[] = { SPAN(UP, 0, 2000000000) };
+	struct pub_day days[2];
+	char *saved;
+
+	pub_timezone_use("Europe/Berlin", &saved);
+	pub_uptime_days(all_up, 1, mar30 + 3600, days, 2);
+	ck_assert_int_eq(days[0].mday, 29);
+	ck_assert_int_eq(days[0].end - days[0].start, 23 * 3600);
+	ck_assert_int_eq(days[0].u.observed_s, 23 * 3600);
+	ck_assert_int_eq(days[0].u.unknown_s, 0);
+	pub_uptime_days(all_up, 1, oct26 + 3600, days, 2);
+	ck_assert_int_eq(days[0].mday, 25);
+	ck_assert_int_eq(days[0].month, 10);
+	ck_assert_int_eq(days[0].end - days[0].start, 25 * 3600);
+	ck_assert_int_eq(days[0].u.observed_s, 25 * 3600);
+	ck_assert_int_eq(days[1].start, oct26);
+	pub_timezone_restore(saved);
+}
+END_TEST
+
+/* A cluster added on day 80 of 90: the days before are unknown, not up. */
+START_TEST(test_rules_added_later)
+{
+	const time_t now = DEC6_BERLIN + 12 * 3600;
+	const time_t added = DEC6_BERLIN - 10 * 86400;
+	const struct pub_span spans[] = {
+		SPAN(UP, added, now - 3600), SPAN(OUTAGE, now - 3600, now - 3000),
+		SPAN(UP, now - 3000, now),
+	};
+	struct pub_day days[PUB_STRIP_DAYS];
+	struct pub_uptime u;
+	char *saved;
+
+	pub_timezone_use("Europe/Berlin", &saved);
+	pub_uptime_days(spans, 3, now, days, PUB_STRIP_DAYS);
+	pub_timezone_restore(saved);
+	for (size_t i = 0; i < PUB_STRIP_DAYS - 11; i++) {
+		ck_assert_int_eq(days[i].u.percent, -1);
+		ck_assert_int_eq(days[i].u.unknown_s, days[i].end - days[i].start);
+	}
+	ck_assert_int_eq(days[PUB_STRIP_DAYS - 11].start, added);
+	ck_assert_int_eq(days[PUB_STRIP_DAYS - 11].u.unknown_s, 0);
+	ck_assert_int_eq(days[PUB_STRIP_DAYS - 1].u.outage_s, 600);
+	pub_uptime_count(spans, 3, now - pub_uptime_windows[3].seconds, now, &u);
+	ck_assert_int_eq(u.observed_s, now - added);
+	ck_assert_int_eq(u.unknown_s, pub_uptime_windows[3].seconds - (now - added));
+	ck_assert_int_eq(u.percent, pub_uptime_percent(now - added, 600));
+	ck_assert_int_eq(u.percent, 9993);	/* 1 - 600 / 907200 = 99.933 */
+}
+END_TEST
+
 Suite *publish_history_suite(void)
 {
 	Suite *s = suite_create("publish_history");
@@ -191,6 +357,15 @@ Suite *publish_history_suite(void)
 	tcase_add_test(tc, test_record_old_engine_time);
 	tcase_add_test(tc, test_record_stale_and_prune);
 	tcase_add_test(tc, test_record_rolled_back);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rules");
+	tcase_add_test(tc, test_rules_percent_truncated);
+	tcase_add_test(tc, test_rules_kinds);
+	tcase_add_test(tc, test_rules_before_monitoring);
+	tcase_add_test(tc, test_rules_downtime_in_outage);
+	tcase_add_test(tc, test_rules_flap_across_midnight);
+	tcase_add_test(tc, test_rules_dst_days);
+	tcase_add_test(tc, test_rules_added_later);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,113 @@
+/*
+ * uptime: figures from state intervals. See uptime.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "uptime.h"
+
+const struct pub_uptime_window pub_uptime_windows[PUB_UPTIME_WINDOWS] = {
+	{ "24h", "24 hours", 86400 },
+	{ "7d", "7 days", 7 * 86400 },
+	{ "30d", "30 days", 30 * 86400 },
+	{ "90d", "90 days", 90 * 86400 },
+};
+
+enum pub_time_kind pub_time_kind_of(const char *state)
+{
+	static const struct { const char *state; enum pub_time_kind kind; } kinds[] = {
+		{ "up", PUB_TIME_UP }, { "operational", PUB_TIME_UP },
+		{ "online", PUB_TIME_UP },
+		{ "impaired", PUB_TIME_DEGRADED }, { "degraded", PUB_TIME_DEGRADED },
+		{ "down", PUB_TIME_OUTAGE }, { "outage", PUB_TIME_OUTAGE },
+		{ "offline", PUB_TIME_OUTAGE },
+		{ "maintenance", PUB_TIME_MAINTENANCE },
+	};
+
+	for (size_t i = 0; state != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].state, state) == 0)
+			return kinds[i].kind;
+	return PUB_TIME_UNKNOWN;	/* "unknown", and any word this program does not know */
+}
+
+int pub_uptime_percent(long long observed, long long outage)
+{
+	if (observed <= 0)
+		return -1;
+	if (outage < 0)
+		outage = 0;
+	if (outage > observed)
+		outage = observed;
+	/* truncated: 100.00 only without any outage */
+	return (int)((observed - outage) * 10000 / observed);
+}
+
+char *pub_percent_text(char buf[static PUB_PERCENT_MAX], int percent)
+{
+	if (percent < 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, PUB_PERCENT_MAX, "%d.%02d", percent / 100, percent % 100);
+	return buf;
+}
+
+void pub_uptime_count(const struct pub_span *spans, size_t n, time_t from, time_t to,
+		      struct pub_uptime *u)
+{
+	long long covered = 0;
+	time_t cursor = from;
+
+	memset(u, 0, sizeof(*u));
+	for (size_t i = 0; i < n && cursor < to; i++) {
+		time_t s = spans[i].start > cursor ? spans[i].start : cursor;
+		time_t e = spans[i].end < to ? spans[i].end : to;
+		if (e <= s)
+			continue;
+		long long len = (long long)(e - s);
+		cursor = e;
+		covered += len;
+		if (spans[i].kind == PUB_TIME_OUTAGE)
+			u->outage_s += len;
+		else if (spans[i].kind == PUB_TIME_DEGRADED)
+			u->degraded_s += len;
+		else if (spans[i].kind == PUB_TIME_MAINTENANCE)
+			u->maintenance_s += len;
+		else if (spans[i].kind == PUB_TIME_UNKNOWN)
+			u->unknown_s += len;
+	}
+	if (to > from)
+		u->unknown_s += (long long)(to - from) - covered;
+	u->observed_s = (to > from ? (long long)(to - from) : 0) - u->maintenance_s -
+			u->unknown_s;
+	u->percent = pub_uptime_percent(u->observed_s, u->outage_s);
+}
+
+/* Local midnight of the day t falls in (01:00 where midnight does not exist). */
+static time_t day_start(time_t t, struct tm *tm)
+{
+	localtime_r(&t, tm);
+	tm->tm_hour = tm->tm_min = tm->tm_sec = 0;
+	tm->tm_isdst = -1;
+	return mktime(tm);
+}
+
+void pub_uptime_days(const struct pub_span *spans, size_t n_spans, time_t now,
+		     struct pub_day *days, size_t n)
+{
+	time_t end = now;
+
+	for (size_t i = n; i-- > 0;) {
+		struct tm tm;
+		time_t start = day_start(end - 1, &tm);
+
+		days[i].year = tm.tm_year + 1900;
+		days[i].month = tm.tm_mon + 1;
+		days[i].mday = tm.tm_mday;
+		days[i].start = start;
+		days[i].end = end;
+		pub_uptime_count(spans, n_spans, start, end, &days[i].u);
+		end = start;
+	}
+}

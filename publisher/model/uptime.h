@@ -1,0 +1,89 @@
+/*
+ * uptime: the rules that turn state intervals into uptime figures, as
+ * the status site and mailstatus-publish(1) state them.
+ *
+ *   A window (24 h, 7 d, 30 d, 90 d, ending at the run) is split into time
+ *   in scheduled maintenance, time unknown (stale, unchecked, not
+ *   recorded: before monitoring began, or a cluster added later) and the
+ *   observed rest.
+ *   Cluster: outage is time Offline; degraded is time Degraded (available
+ *   but impaired). Component: outage is time with no member up; degraded,
+ *   time with some but not all up. Member: outage is time down (CRITICAL,
+ *   DOWN, UNREACHABLE, and UNKNOWN with unknown_state = down); degraded,
+ *   time impaired (WARNING).
+ *   Uptime % = (observed - outage) / observed, truncated to two decimals:
+ *   99.999 is 99.99, and 100.00 means no outage at all. Maintenance and
+ *   unknown time are left out of it and shown beside it, never counted up.
+ *
+ * Pure functions: no I/O, no clock; days are cut in the current time zone
+ * (localtime), so the caller chooses the site's.
+ */
+#ifndef PUB_UPTIME_H
+#define PUB_UPTIME_H
+
+#include <stddef.h>
+#include <time.h>
+
+enum pub_time_kind {
+	PUB_TIME_UP,
+	PUB_TIME_DEGRADED,
+	PUB_TIME_OUTAGE,
+	PUB_TIME_MAINTENANCE,
+	PUB_TIME_UNKNOWN
+};
+
+/* The kind of time a recorded state is (store.h's words of any level). */
+enum pub_time_kind pub_time_kind_of(const char *state);
+
+/* A span of one kind of time, [start, end). */
+struct pub_span {
+	enum pub_time_kind kind;
+	time_t start, end;
+};
+
+struct pub_uptime {
+	long long outage_s, degraded_s, maintenance_s, unknown_s;
+	long long observed_s;	/* the window less maintenance and unknown time */
+	int percent;		/* hundredths of a percent, truncated; -1: nothing observed */
+};
+
+/*
+ * The figures of [from, to) from spans sorted by start (where they
+ * overlap, the earlier one counts); time no span covers is unknown.
+ */
+void pub_uptime_count(const struct pub_span *spans, size_t n, time_t from, time_t to,
+		      struct pub_uptime *u);
+
+/* Hundredths of a percent, truncated; -1 when observed is 0. */
+int pub_uptime_percent(long long observed, long long outage);
+
+#define PUB_PERCENT_MAX 16
+/* "99.93" for 9993; "" for -1 (nothing observed). */
+char *pub_percent_text(char buf[static PUB_PERCENT_MAX], int percent);
+
+/* The windows, longest last: "24h", "7d", "30d", "90d". */
+#define PUB_UPTIME_WINDOWS 4
+extern const struct pub_uptime_window {
+	const char *key;	/* status.json's */
+	const char *label;	/* the page's: "24 hours" */
+	time_t seconds;
+} pub_uptime_windows[PUB_UPTIME_WINDOWS];
+
+#define PUB_STRIP_DAYS 90
+
+/* One calendar day of a strip: [start, end) in the current zone. */
+struct pub_day {
+	int year, month, mday;	/* month 1-12 */
+	time_t start, end;	/* the last day of a strip ends at its now */
+	struct pub_uptime u;
+};
+
+/*
+ * The n calendar days ending with the one now falls in, oldest first, in
+ * the current zone (23 or 25 hours long across a change of summer time),
+ * each with its figures; the last ends at now.
+ */
+void pub_uptime_days(const struct pub_span *spans, size_t n_spans, time_t now,
+		     struct pub_day *days, size_t n);
+
+#endif
