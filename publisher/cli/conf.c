@@ -1193,6 +1193,14 @@ const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 	return find_cluster((struct pub_config *)cfg, slug);
 }
 
+void pub_member_object(const struct pub_member *m, struct ms_buf *out)
+{
+	ms_buf_reset(out);
+	ms_buf_puts(out, m->host);
+	if (m->service)
+		ms_buf_printf(out, "!%s", m->service);
+}
+
 const struct pub_member *pub_config_next_member(const struct pub_config *cfg,
 						struct pub_member_cursor *at)
 {

@@ -99,6 +99,9 @@ void pub_config_free(struct pub_config *cfg);
 const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 					     const char *slug);
 
+/* The member's object as the store keys it, "host" or "host!service", into out (reset first). */
+void pub_member_object(const struct pub_member *m, struct ms_buf *out);
+
 /* Where pub_config_next_member is; start it zeroed. */
 struct pub_member_cursor {
 	size_t cluster, component, member;

@@ -7,15 +7,6 @@
 
 #include "history.h"
 
-/* The member's object name as the store keys it: "host" or "host!service". */
-static void object_name(const struct pub_member *m, struct ms_buf *out)
-{
-	ms_buf_reset(out);
-	ms_buf_puts(out, m->host);
-	if (m->service)
-		ms_buf_printf(out, "!%s", m->service);
-}
-
 /* Is downtime dt on object idx, or on the host of the service idx is? */
 static bool downtime_on(const struct pub_snapshot *snap, const struct pub_downtime *dt,
 			size_t idx)
@@ -71,7 +62,7 @@ static bool record_component(const struct pub_cluster *cl, size_t j, struct pub_
 
 	for (size_t m = 0; ok && m < co->n_members; m++) {
 		const struct pub_member_eval *me = &ce->members[m];
-		object_name(&co->members[m], &obj);
+		pub_member_object(&co->members[m], &obj);
 		k.object = obj.data;
 		ok = pub_store_history_note(st, &k, pub_member_state_name(me->state),
 					    member_since(snap, me, now), now, &t, err);
@@ -125,7 +116,7 @@ bool pub_history_stale(const struct pub_config *cfg, struct pub_store *st, time_
 			k = (struct pub_history_key){ cl->slug, co->slug, NULL };
 			ok = pub_store_history_note(st, &k, "unknown", since, now, &t, err);
 			for (size_t m = 0; ok && m < co->n_members; m++) {
-				object_name(&co->members[m], &obj);
+				pub_member_object(&co->members[m], &obj);
 				k.object = obj.data;
 				ok = pub_store_history_note(st, &k, "unknown", since, now, &t, err);
 			}

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,47 @@ static void set_state(json_t *o, bool stale, const char *state, const char *last
 	set(o, "last_known_state", str(known ? state : last_known));
 }
 
+/* One window's figures; percent as the page shows it (truncated), null when nothing was observed. */
+static json_t *window_json(const struct pub_uptime *u)
+{
+	json_t *o = json_object();
+
+	set(o, "percent", u->percent >= 0 ? json_real(u->percent / 100.0) : json_null());
+	set(o, "outage_s", json_integer(u->outage_s));
+	set(o, "degraded_s", json_integer(u->degraded_s));
+	set(o, "maintenance_s", json_integer(u->maintenance_s));
+	set(o, "unknown_s", json_integer(u->unknown_s));
+	return o;
+}
+
+/* "uptime" of every window and, for a cluster or component, "days" of its strip. */
+static void set_figures(json_t *o, const struct pub_figures *f)
+{
+	json_t *uptime = json_object(), *days;
+
+	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
+		set(uptime, pub_uptime_windows[w].key, window_json(&f->windows[w]));
+	set(o, "uptime", uptime);
+	if (f->days == NULL)
+		return;
+	days = json_array();
+	for (size_t d = 0; d < PUB_STRIP_DAYS; d++) {
+		const struct pub_day *day = &f->days[d];
+		json_t *dj = json_object();
+		char date[16];
+
+		snprintf(date, sizeof(date), "%04d-%02d-%02d", day->year % 10000, day->month % 100,
+			 day->mday % 100);
+		set(dj, "date", json_string(date));
+		set(dj, "outage_s", json_integer(day->u.outage_s));
+		set(dj, "degraded_s", json_integer(day->u.degraded_s));
+		set(dj, "maintenance_s", json_integer(day->u.maintenance_s));
+		set(dj, "unknown_s", json_integer(day->u.unknown_s));
+		push(days, dj);
+	}
+	set(o, "days", days);
+}
+
 static json_t *member_json(const struct pub_board *b, const struct pub_board_member *bm)
 {
 	json_t *o = json_object();
@@ -65,6 +107,7 @@ static json_t *member_json(const struct pub_board *b, const struct pub_board_mem
 	set(o, "name", str(bm->conf->public_name));
 	set_state(o, b->stale_since > 0, bm->state, bm->last_known);
 	set(o, "since", when(bm->since));
+	set_figures(o, &bm->fig);
 	return o;
 }
 
@@ -79,6 +122,7 @@ static json_t *component_json(const struct pub_board *b, const struct pub_board_
 	set(o, "critical", json_boolean(co->critical));
 	set_state(o, b->stale_since > 0, bc->state, bc->last_known);
 	set(o, "since", when(bc->since));
+	set_figures(o, &bc->fig);
 	for (size_t k = 0; k < co->n_members; k++)
 		push(members, member_json(b, &bc->members[k]));
 	set(o, "members", members);
@@ -102,6 +146,7 @@ static json_t *cluster_json(const struct pub_board *b, const struct pub_board_cl
 	set(o, "since", when(bcl->since));
 	set(o, "open_incident", bcl->open_incident > 0
 	    ? json_integer(bcl->open_incident) : json_null());
+	set_figures(o, &bcl->fig);
 	for (size_t j = 0; j < cl->n_components; j++)
 		push(comps, component_json(b, &bcl->components[j]));
 	set(o, "components", comps);
@@ -168,7 +213,7 @@ bool pub_status_json(const struct pub_config *cfg, const struct pub_board *board
 	for (size_t i = 0; i < n_maint; i++)
 		push(windows, maintenance_json(&maint[i]));
 	set(root, "maintenance", windows);
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
 	if (text == NULL) {
 		ms_buf_puts(err, "cannot serialize status.json (out of memory)");

@@ -11,15 +11,6 @@
 #include "render.h"
 #include "xalloc.h"
 
-/* The member's object name as the store keys it: "host" or "host!service". */
-static void member_object(const struct pub_member *m, struct ms_buf *out)
-{
-	ms_buf_reset(out);
-	ms_buf_puts(out, m->host);
-	if (m->service)
-		ms_buf_printf(out, "!%s", m->service);
-}
-
 /* The row of component (and object, for a member), or NULL. */
 static const struct pub_state_row *find_row(const struct pub_state_row *rows, size_t n,
 					    const char *component, const char *object)
@@ -53,7 +44,7 @@ static void fill_component(struct pub_board *b, struct pub_board_component *bc,
 		struct pub_board_member *bm = &bc->members[k];
 
 		bm->conf = &co->members[k];
-		member_object(bm->conf, &obj);
+		pub_member_object(bm->conf, &obj);
 		r = find_row(mrows, nm, co->slug, obj.data);
 		bm->state = r ? r->state : PUB_STATE_UNKNOWN;
 		bm->since = r ? r->since : 0;
@@ -132,8 +123,11 @@ void pub_board_free(struct pub_board *b)
 {
 	for (size_t i = 0; i < b->n_clusters; i++) {
 		struct pub_board_cluster *bcl = &b->clusters[i];
-		for (size_t j = 0; bcl->components && j < bcl->conf->n_components; j++)
+		for (size_t j = 0; bcl->components && j < bcl->conf->n_components; j++) {
 			free(bcl->components[j].members);
+			free(bcl->components[j].fig.days);
+		}
+		free(bcl->fig.days);
 		free(bcl->components);
 		pub_state_rows_free(b->rows[2 * i], b->n_rows[2 * i]);
 		pub_state_rows_free(b->rows[2 * i + 1], b->n_rows[2 * i + 1]);

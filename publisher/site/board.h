@@ -19,8 +19,15 @@
 
 #include "conf.h"
 #include "store.h"
+#include "uptime.h"
 
 #define PUB_STATE_UNKNOWN "unknown"
+
+/* Uptime figures (uptime.h) of a cluster, component or member. */
+struct pub_figures {
+	struct pub_uptime windows[PUB_UPTIME_WINDOWS];	/* as pub_uptime_windows */
+	struct pub_day *days;	/* PUB_STRIP_DAYS, oldest first; NULL for a member */
+};
 
 struct pub_board_member {
 	const struct pub_member *conf;
@@ -28,6 +35,7 @@ struct pub_board_member {
 	time_t since;		/* 0 when unknown */
 	const char *last_known;	/* the last state that was not unknown, or NULL */
 	time_t checked_at;	/* an unknown member's last check; 0: never checked */
+	struct pub_figures fig;
 };
 
 struct pub_board_component {
@@ -36,6 +44,7 @@ struct pub_board_component {
 	time_t since;
 	const char *last_known;	/* the last state that was not unknown, or NULL */
 	struct pub_board_member *members;	/* conf->n_members of them */
+	struct pub_figures fig;
 };
 
 struct pub_board_cluster {
@@ -45,6 +54,7 @@ struct pub_board_cluster {
 	time_t unknown_since;		/* its state cannot be told now; 0: it can */
 	long open_incident;		/* 0: none */
 	struct pub_board_component *components;	/* conf->n_components */
+	struct pub_figures fig;
 };
 
 struct pub_board {
@@ -60,6 +70,13 @@ struct pub_board {
 
 bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
 		    struct pub_board *b, struct ms_buf *err);
+/*
+ * The uptime figures of every cluster, component and member on a loaded
+ * board, of the windows ending at now, the days cut in the current zone
+ * (board_uptime.c).
+ */
+bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
+			   struct ms_buf *err);
 void pub_board_free(struct pub_board *b);
 
 /*

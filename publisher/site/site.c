@@ -267,6 +267,7 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	zone_note(&s);
 	collect_feeds(&s);
 	ok = pub_board_load(cfg, st, &s.board, err) &&
+	     pub_board_load_uptime(&s.board, st, now, err) &&
 	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err) &&
 	     (!linked || (write_css(&s, err) &&
 			  pub_site_posts(&s, err) &&

@@ -11,8 +11,11 @@
  *
  * Like the feeds, every file is written atomically and only when its bytes
  * change. The only input besides the store and the config is `now`, and
- * only the board's coarse "online for 12 days" words depend on it, so a
- * run in which nothing happened rewrites nothing.
+ * only the board's coarse "online for 12 days" words and the uptime
+ * figures (the windows end at now) depend on it, so a run in which
+ * nothing happened rewrites no page but status.json, whose figures count
+ * in seconds, and that only while they change (time not yet recorded
+ * drops out of the windows, an outage goes on).
  */
 #ifndef PUB_SITE_H
 #define PUB_SITE_H

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "evaluate.h"
 #include "helpers.h"
 #include "history.h"
+#include "site.h"
 #include "site_time.h"
 #include "statusdat.h"
 #include "store.h"
@@ -182,6 +184,81 @@ START_TEST(test_record_rolled_back)
 }
 END_TEST
 
+
+/* status.json after runs that saw web1 down 300..900 and web2 400..500. */
+static json_t *figures_json(void)
+{
+	struct ms_buf err = MS_BUF_INIT, path = MS_BUF_INIT;
+	json_error_t jerr;
+	size_t changed = 0;
+	json_t *root;
+
+	run_at(100000, 0, 1, 0, 0);
+	run_at(100450, 2, 100300, 0, 0);
+	/* web2 went down at 100400 too: the run sees it with web1 */
+	ck_intervals("web", "web1!webmail", "up@100000-100300;down@100300-0");
+	ck_assert(pub_store_begin(st, &err));
+	{
+		struct pub_history_key k = { "c", "web", "web2!webmail" };
+		time_t t;
+		ck_assert(pub_store_history_note(st, &k, "down", 100400, 100450, &t, &err));
+		k.object = NULL;
+		ck_assert(pub_store_history_note(st, &k, "outage", 100400, 100450, &t, &err));
+		k.component = NULL;
+		ck_assert(pub_store_history_note(st, &k, "offline", 100400, 100450, &t, &err));
+	}
+	ck_assert(pub_store_commit(st, &err));
+	run_at(100600, 2, 100300, 0, 0);	/* web2 up again: since 1, so at the run */
+	run_at(101200, 0, 100900, 0, 0);
+	ck_assert_msg(pub_site_render(cfg, st, 101200, &changed, &err), "%s", ms_buf_str(&err));
+	ms_buf_printf(&path, "%s/out/status.json", dir);
+	root = json_load_file(path.data, 0, &jerr);
+	ck_assert_msg(root != NULL, "%s", jerr.text);
+	ms_buf_free(&path);
+	ms_buf_free(&err);
+	return root;
+}
+
+static long long window_int(json_t *obj, const char *window, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(json_object_get(obj,
+		"uptime"), window), key));
+}
+
+START_TEST(test_status_json_figures)
+{
+	json_t *root = figures_json();
+	json_t *cl = json_array_get(json_object_get(root, "clusters"), 0);
+	json_t *co = json_array_get(json_object_get(cl, "components"), 0);
+	json_t *web1 = json_array_get(json_object_get(co, "members"), 0);
+	json_t *days = json_object_get(cl, "days");
+	json_t *today = json_array_get(days, PUB_STRIP_DAYS - 1);
+
+	/* cluster: degraded 300..400, offline 400..600, degraded 600..900 */
+	ck_assert_int_eq(window_int(cl, "24h", "outage_s"), 200);
+	ck_assert_int_eq(window_int(cl, "24h", "degraded_s"), 400);
+	ck_assert_int_eq(window_int(cl, "24h", "maintenance_s"), 0);
+	ck_assert_int_eq(window_int(cl, "24h", "unknown_s"), 86400 - 1200);
+	/* (1200 - 200) / 1200 = 83.333: truncated */
+	ck_assert(json_real_value(json_object_get(json_object_get(json_object_get(cl, "uptime"),
+		  "24h"), "percent")) == 83.33);
+	ck_assert_int_eq(window_int(cl, "90d", "unknown_s"), 90 * 86400 - 1200);
+	ck_assert_int_eq(window_int(co, "7d", "outage_s"), 200);
+	ck_assert_int_eq(window_int(web1, "30d", "outage_s"), 600);
+	ck_assert_ptr_null(json_object_get(web1, "days"));
+	ck_assert_int_eq(json_array_size(days), PUB_STRIP_DAYS);
+	ck_assert_int_eq(json_array_size(json_object_get(co, "days")), PUB_STRIP_DAYS);
+	/* 101200 is 2 Jan 1970 04:06:40 UTC; the days before monitoring are unknown */
+	ck_assert_str_eq(json_string_value(json_object_get(today, "date")), "1970-01-02");
+	ck_assert_int_eq(json_integer_value(json_object_get(today, "outage_s")), 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(today, "unknown_s")), 100000 - 86400);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(days, 0), "date")),
+			 "1969-10-05");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(days, 0),
+			 "unknown_s")), 86400);
+	json_decref(root);
+}
+END_TEST
 
 /* --- the rules (uptime.c) ------------------------------------------- */
 
@@ -357,6 +434,7 @@ Suite *publish_history_suite(void)
 	tcase_add_test(tc, test_record_old_engine_time);
 	tcase_add_test(tc, test_record_stale_and_prune);
 	tcase_add_test(tc, test_record_rolled_back);
+	tcase_add_test(tc, test_status_json_figures);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rules");
 	tcase_add_test(tc, test_rules_percent_truncated);

@@ -1,0 +1,88 @@
+/*
+ * board_uptime: the uptime figures of the board, from the store's
+ * history by the rules of uptime.h. See board.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "board.h"
+#include "xalloc.h"
+
+/* The oldest time a figure looks at: the longest window, or the strip's first day. */
+static time_t history_from(time_t now)
+{
+	time_t longest = pub_uptime_windows[PUB_UPTIME_WINDOWS - 1].seconds;
+
+	if (longest < PUB_STRIP_DAYS * 86400L)
+		longest = PUB_STRIP_DAYS * 86400L;
+	return now - longest - 2 * 86400L;	/* a day in any zone starts within two */
+}
+
+/* The store's intervals as spans; the open one lasts until now. */
+static struct pub_span *spans_of(const struct pub_history_row *rows, size_t n, time_t now)
+{
+	struct pub_span *spans = ms_xcalloc(n + 1, sizeof(*spans));
+
+	for (size_t i = 0; i < n; i++) {
+		spans[i].kind = pub_time_kind_of(rows[i].state);
+		spans[i].start = rows[i].start;
+		spans[i].end = rows[i].end > 0 ? rows[i].end : now;
+	}
+	return spans;
+}
+
+static bool load_figures(struct pub_store *st, const struct pub_history_key *k, time_t now,
+			 bool days, struct pub_figures *f, struct ms_buf *err)
+{
+	struct pub_history_row *rows;
+	struct pub_span *spans;
+	size_t n;
+
+	if (!pub_store_history(st, k, history_from(now), &rows, &n, err))
+		return false;
+	spans = spans_of(rows, n, now);
+	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
+		pub_uptime_count(spans, n, now - pub_uptime_windows[w].seconds, now,
+				 &f->windows[w]);
+	if (days) {
+		f->days = ms_xcalloc(PUB_STRIP_DAYS, sizeof(*f->days));
+		pub_uptime_days(spans, n, now, f->days, PUB_STRIP_DAYS);
+	}
+	free(spans);
+	pub_history_rows_free(rows, n);
+	return true;
+}
+
+static bool load_component(struct pub_store *st, const char *cluster,
+			   struct pub_board_component *bc, time_t now, struct ms_buf *err)
+{
+	const struct pub_component *co = bc->conf;
+	struct pub_history_key k = { cluster, co->slug, NULL };
+	struct ms_buf obj = MS_BUF_INIT;
+	bool ok = load_figures(st, &k, now, true, &bc->fig, err);
+
+	for (size_t m = 0; ok && m < co->n_members; m++) {
+		pub_member_object(&co->members[m], &obj);
+		k.object = obj.data;
+		ok = load_figures(st, &k, now, false, &bc->members[m].fig, err);
+	}
+	ms_buf_free(&obj);
+	return ok;
+}
+
+bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
+			   struct ms_buf *err)
+{
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < b->n_clusters; i++) {
+		struct pub_board_cluster *bcl = &b->clusters[i];
+		struct pub_history_key k = { bcl->conf->slug, NULL, NULL };
+
+		ok = load_figures(st, &k, now, true, &bcl->fig, err);
+		for (size_t j = 0; ok && j < bcl->conf->n_components; j++)
+			ok = load_component(st, bcl->conf->slug, &bcl->components[j], now, err);
+	}
+	return ok;
+}
