@@ -77,6 +77,9 @@ bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
  */
 bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
 			   struct ms_buf *err);
+/* The store's intervals of k that end after from as spans (uptime.h), the open one until now. */
+bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
+		       time_t now, struct pub_span **spans, size_t *n, struct ms_buf *err);
 void pub_board_free(struct pub_board *b);
 
 /*

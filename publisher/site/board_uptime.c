@@ -19,29 +19,32 @@ static time_t history_from(time_t now)
 	return now - longest - 2 * 86400L;	/* a day in any zone starts within two */
 }
 
-/* The store's intervals as spans; the open one lasts until now. */
-static struct pub_span *spans_of(const struct pub_history_row *rows, size_t n, time_t now)
+bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
+		       time_t now, struct pub_span **spans, size_t *n, struct ms_buf *err)
 {
-	struct pub_span *spans = ms_xcalloc(n + 1, sizeof(*spans));
+	struct pub_history_row *rows;
 
-	for (size_t i = 0; i < n; i++) {
-		spans[i].kind = pub_time_kind_of(rows[i].state);
-		spans[i].start = rows[i].start;
-		spans[i].end = rows[i].end > 0 ? rows[i].end : now;
+	if (!pub_store_history(st, k, from, &rows, n, err))
+		return false;
+	*spans = ms_xcalloc(*n + 1, sizeof(**spans));
+	for (size_t i = 0; i < *n; i++) {
+		(*spans)[i].kind = pub_time_kind_of(rows[i].state);
+		(*spans)[i].start = rows[i].start;
+		/* the open interval lasts until now */
+		(*spans)[i].end = rows[i].end > 0 ? rows[i].end : now;
 	}
-	return spans;
+	pub_history_rows_free(rows, *n);
+	return true;
 }
 
 static bool load_figures(struct pub_store *st, const struct pub_history_key *k, time_t now,
 			 bool days, struct pub_figures *f, struct ms_buf *err)
 {
-	struct pub_history_row *rows;
 	struct pub_span *spans;
 	size_t n;
 
-	if (!pub_store_history(st, k, history_from(now), &rows, &n, err))
+	if (!pub_history_spans(st, k, history_from(now), now, &spans, &n, err))
 		return false;
-	spans = spans_of(rows, n, now);
 	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
 		pub_uptime_count(spans, n, now - pub_uptime_windows[w].seconds, now,
 				 &f->windows[w]);
@@ -50,7 +53,6 @@ static bool load_figures(struct pub_store *st, const struct pub_history_key *k, 
 		pub_uptime_days(spans, n, now, f->days, PUB_STRIP_DAYS);
 	}
 	free(spans);
-	pub_history_rows_free(rows, n);
 	return true;
 }
 

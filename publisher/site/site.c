@@ -271,7 +271,8 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err) &&
 	     (!linked || (write_css(&s, err) &&
 			  pub_site_posts(&s, err) &&
-			  pub_site_incidents(&s, err))) &&
+			  pub_site_incidents(&s, err) &&
+			  pub_site_cluster_histories(&s, err))) &&
 	     (!entry || (write_json(&s, err) &&
 			 pub_site_history(&s, err) &&
 			 pub_site_index(&s, err)));

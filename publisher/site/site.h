@@ -5,7 +5,10 @@
  *                         board of areas -> components -> members, latest posts
  *   incidents/<N>.html    an incident with every update in time order
  *   posts/<ID>.html       one post (the feeds' item links)
- *   history.html          resolved incidents by month, with durations
+ *   history.html          resolved incidents by month, with durations, and
+ *                         links to each cluster's uptime history
+ *   history/<SLUG>.html   a cluster's 90-day strip, uptime windows, month
+ *                         by month, and its incidents with their durations
  *   status.json           the board and the open incidents for machines
  *   status.css            the stylesheet (built in, or `stylesheet =`)
  *
@@ -40,7 +43,8 @@
  * links dangling until the next run.
  */
 enum pub_site_part {
-	PUB_SITE_LINKED = 1,	/* status.css, posts/<ID>.html, incidents/<N>.html */
+	PUB_SITE_LINKED = 1,	/* status.css, posts/<ID>.html, incidents/<N>.html,
+				 * history/<SLUG>.html */
 	PUB_SITE_ENTRY = 2,	/* status.json, history.html, index.html */
 	PUB_SITE_ALL = PUB_SITE_LINKED | PUB_SITE_ENTRY,
 };
@@ -93,7 +97,18 @@ void pub_site_as_of(const struct pub_site *s, xmlNodePtr parent);
 /* A time in the page's zone and format; "16:10 UTC" when t is today. */
 char *pub_site_when(const struct pub_site *s, char buf[static 128], time_t t, bool short_today);
 
+/* "Resolved after 2 hours 13 minutes: opened ..., resolved ...." or "Open since ...". */
+void pub_site_incident_status(const struct pub_site *s, const struct pub_incident *inc,
+			      struct ms_buf *b);
+
+/* "30 days: 99.93 %" of window w (pub_uptime_windows) into b (site_uptime.c). */
+void pub_site_uptime_words(struct ms_buf *b, const struct pub_figures *f, size_t w);
+/* The 90-day strip of name (a cluster or component) with its 30 and 90-day figures. */
+void pub_site_strip(xmlNodePtr parent, const char *name, const struct pub_figures *f);
+
 bool pub_site_index(struct pub_site *s, struct ms_buf *err);
+/* history/<CLUSTER>.html: the windows, month by month, the incidents. */
+bool pub_site_cluster_histories(struct pub_site *s, struct ms_buf *err);
 bool pub_site_posts(struct pub_site *s, struct ms_buf *err);
 bool pub_site_incidents(struct pub_site *s, struct ms_buf *err);
 bool pub_site_history(struct pub_site *s, struct ms_buf *err);

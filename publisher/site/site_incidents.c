@@ -12,8 +12,8 @@
 #include "site_time.h"
 
 /* "Resolved after 2 hours 13 minutes (opened 31 Aug 2010 16:57 UTC)." */
-static void incident_status(const struct pub_site *s, const struct pub_incident *inc,
-			    struct ms_buf *b)
+void pub_site_incident_status(const struct pub_site *s, const struct pub_incident *inc,
+			      struct ms_buf *b)
 {
 	char opened[PUB_WHEN_MAX], resolved[PUB_WHEN_MAX];
 
@@ -69,7 +69,7 @@ static bool render_incident(struct pub_site *s, const struct pub_incident *inc,
 	ms_buf_printf(&b, "Incident %ld \xC2\xB7 %s", inc->number,
 		      pub_site_cluster_name(s, inc->cluster));
 	pub_el(pg.main, "p", "meta", b.data);
-	incident_status(s, inc, &b);
+	pub_site_incident_status(s, inc, &b);
 	pub_el(pg.main, "p", "incident-status", b.data);
 	if (inc->began_at > 0) {
 		/* the engine's word for when it began, which precedes our first post */
@@ -109,6 +109,30 @@ bool pub_site_incidents(struct pub_site *s, struct ms_buf *err)
 	return true;
 }
 
+/* Each cluster's uptime history page, with its 90-day figure. */
+static void render_uptime_links(struct pub_site *s, struct pub_page *pg)
+{
+	struct ms_buf path = MS_BUF_INIT, words = MS_BUF_INIT;
+	xmlNodePtr list;
+
+	pub_el(pg->main, "h2", NULL, "Uptime by cluster");
+	list = pub_el(pg->main, "ul", "uptime-links", NULL);
+	for (size_t i = 0; i < s->board.n_clusters; i++) {
+		const struct pub_board_cluster *bcl = &s->board.clusters[i];
+		xmlNodePtr li = pub_el(list, "li", NULL, NULL);
+
+		ms_buf_reset(&path);
+		ms_buf_printf(&path, "history/%s.html", bcl->conf->slug);
+		pub_link(pg, li, path.data, bcl->conf->name);
+		ms_buf_reset(&words);
+		ms_buf_puts(&words, " \xC2\xB7 ");
+		pub_site_uptime_words(&words, &bcl->fig, 3);
+		pub_text(li, words.data);
+	}
+	ms_buf_free(&path);
+	ms_buf_free(&words);
+}
+
 bool pub_site_history(struct pub_site *s, struct ms_buf *err)
 {
 	struct pub_page pg;
@@ -141,11 +165,12 @@ bool pub_site_history(struct pub_site *s, struct ms_buf *err)
 		ms_buf_printf(&b, "Incident %ld \xC2\xB7 %s \xC2\xB7 ", inc->number,
 			      pub_site_cluster_name(s, inc->cluster));
 		pub_el(li, "p", "meta", b.data);
-		incident_status(s, inc, &b);
+		pub_site_incident_status(s, inc, &b);
 		pub_text(li->last, b.data);
 	}
 	if (resolved == 0)
 		pub_el(pg.main, "p", NULL, "No incidents so far.");
+	render_uptime_links(s, &pg);
 	ok = pub_site_finish(s, &pg, "history.html", err);
 	ms_buf_free(&b);
 	ms_buf_free(&path);

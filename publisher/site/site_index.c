@@ -120,6 +120,7 @@ static void render_component(const struct pub_site *s, xmlNodePtr parent,
 		       stale ? "Unknown" : component_words(bc->state));
 	if (!stale && co->impact && strcmp(bc->state, "operational") != 0)
 		pub_el(box, "p", "impact", co->impact);
+	pub_site_strip(box, co->name, &bc->fig);
 	list = pub_el(box, "ul", "members", NULL);
 	for (size_t k = 0; k < co->n_members; k++) {
 		const struct pub_board_member *bm = &bc->members[k];
@@ -136,6 +137,9 @@ static void render_component(const struct pub_site *s, xmlNodePtr parent,
 		if (stale)
 			ms_buf_printf(&detail, " (last known; monitoring is stale)");
 		pub_el(li, "span", "detail", detail.data);
+		ms_buf_reset(&detail);
+		pub_site_uptime_words(&detail, &bm->fig, 2);
+		pub_el(li, "span", "uptime", detail.data);
 	}
 	ms_buf_free(&cls);
 	ms_buf_free(&detail);
@@ -152,6 +156,7 @@ static void render_cluster_board(const struct pub_site *s, xmlNodePtr parent,
 	ms_buf_printf(&id, "board-%s", cl->slug);
 	pub_attr(sec, "id", id.data);
 	pub_el(sec, "h3", NULL, cl->name);
+	pub_site_strip(sec, cl->name, &bcl->fig);
 	sec = pub_el(sec, "div", "areas", NULL);
 	for (size_t j = 0; j < cl->n_components; j++) {
 		const char *area = area_of(&cl->components[j]);

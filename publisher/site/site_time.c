@@ -147,3 +147,18 @@ void pub_duration_exact(struct ms_buf *b, time_t seconds)
 		ms_buf_puts(b, "less than a minute");
 	}
 }
+
+void pub_duration_short(struct ms_buf *b, time_t seconds)
+{
+	long long s = seconds < 0 ? 0 : (long long)seconds;
+	long long h = s / 3600, m = s % 3600 / 60;
+
+	if (s < 60)
+		ms_buf_printf(b, "%lld s", s);
+	else if (h == 0)
+		ms_buf_printf(b, "%lld min", m);
+	else if (m == 0)
+		ms_buf_printf(b, "%lld h", h);
+	else
+		ms_buf_printf(b, "%lld h %lld min", h, m);
+}

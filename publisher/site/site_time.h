@@ -53,6 +53,9 @@ char *pub_month(char buf[static PUB_WHEN_MAX], time_t t);
  */
 void pub_duration_coarse(struct ms_buf *b, time_t seconds);
 
+/* Time within a day, short and exact to the minute: "45 s", "5 min", "1 h 5 min", "25 h". */
+void pub_duration_short(struct ms_buf *b, time_t seconds);
+
 /* An incident's duration: "13 minutes", "2 hours 13 minutes", "1 day 3 hours". */
 void pub_duration_exact(struct ms_buf *b, time_t seconds);
 

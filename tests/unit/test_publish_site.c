@@ -611,6 +611,70 @@ static time_t mtime_of(const char *rel)
 	return sb.st_mtime;
 }
 
+/* k was up from NOW - 2 days, `bad` from NOW - 20 minutes. */
+static void history(const char *component, const char *object, const char *up,
+		    const char *bad)
+{
+	struct pub_history_key k = { "a", component, object };
+	struct ms_buf err = MS_BUF_INIT;
+	time_t t;
+
+	ck_assert(pub_store_begin(fx.st, &err));
+	ck_assert(pub_store_history_note(fx.st, &k, up, 0, NOW - 2 * DAY, &t, &err));
+	ck_assert(pub_store_history_note(fx.st, &k, bad, NOW - 20 * 60, NOW - 20 * 60, &t, &err));
+	ck_assert(pub_store_commit(fx.st, &err));
+	ms_buf_free(&err);
+}
+
+START_TEST(uptime_strips_and_cluster_history)
+{
+	htmlDocPtr doc;
+
+	known_state();
+	history(NULL, NULL, "online", "degraded");
+	history("incoming", NULL, "operational", "degraded");
+	history("incoming", "gw2!greylist", "up", "down");
+	render_site(NOW);
+	doc = read_page("index.html");
+	assert_xpath(doc, "count(//script)", "0");
+	/* a strip per cluster and per component, 90 days each, labelled */
+	assert_xpath(doc, "count(//div[@id='board-a']/div[@class='uptime']/ol[@class='strip']/li)",
+		     "90");
+	assert_xpath(doc, "count(//div[@id='board-a']//div[contains(@class, 'box')]"
+		     "/div[@class='uptime']/ol/li[span[@class='day-label']])", "180");
+	assert_xpath(doc, "string(//div[@id='board-a']/div[@class='uptime']/ol/li[90])",
+		     "25 Nov: degraded 20 min, no outage");
+	assert_xpath(doc, "string(//div[@id='board-a']/div[@class='uptime']/ol/li[90]/@class)",
+		     "day day-impaired");
+	assert_xpath(doc, "string(//div[@id='board-a']/div[@class='uptime']/ol/li[89])",
+		     "24 Nov: no outage");
+	assert_xpath(doc, "string(//div[@id='board-a']/div[@class='uptime']/ol/li[88])",
+		     "23 Nov: unknown 16 h 30 min, no outage");
+	assert_xpath(doc, "string(//div[@id='board-a']/div[@class='uptime']/ol/li[87]/@class)",
+		     "day day-unknown");
+	assert_xpath(doc, "string(//div[@id='board-a']/div[@class='uptime']/ol/li[87])",
+		     "22 Nov: no data");
+	assert_xpath(doc, "string(//div[@id='board-a']/div[@class='uptime']/p)",
+		     "Uptime 30 days: 100.00 % \xC2\xB7 90 days: 100.00 % (not counted over 90 "
+		     "days: unknown 88 days)");
+	/* the server's 30 days: 1200 s down of 2 days, 99.305 truncated */
+	assert_xpath(doc, "string(//div[@id='board-a']//li[contains(@class, 'member-down')]"
+		     "/span[@class='uptime'])", "30 days: 99.30 %");
+	xmlFreeDoc(doc);
+	doc = read_page("history.html");
+	assert_xpath(doc, "string(//ul[@class='uptime-links']/li[1]/a/@href)", "history/a.html");
+	xmlFreeDoc(doc);
+	doc = read_page("history/a.html");
+	assert_xpath(doc, "string(//h1)", "Email Cluster A: uptime history");
+	assert_xpath(doc, "string(//table[@class='figures'][2]/tr[2]/th)", "November 2026");
+	assert_xpath(doc, "string(//table[@class='figures'][2]/tr[2]/td[1])", "100.00 %");
+	assert_xpath(doc, "count(//table[@class='figures'][2]/tr)", "2");
+	assert_xpath(doc, "count(//ul[@class='history']/li)", "2");
+	assert_xpath(doc, "count(//ol[@class='strip']/li)", "90");
+	xmlFreeDoc(doc);
+}
+END_TEST
+
 START_TEST(nothing_new_rewrites_nothing)
 {
 	char *index = out_path("index.html");
@@ -799,6 +863,7 @@ Suite *publish_site_suite(void)
 	tcase_add_test(site, stale_monitoring_is_not_green);
 	tcase_add_test(site, stale_feed_keeps_its_length);
 	tcase_add_test(site, configured_zone_and_format);
+	tcase_add_test(site, uptime_strips_and_cluster_history);
 	suite_add_tcase(s, site);
 	return s;
 }
