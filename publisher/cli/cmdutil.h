@@ -120,5 +120,6 @@ int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_show(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_render(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_notify(const struct pub_config *cfg, int argc, char **argv);
+int pub_cmd_import_history(const struct pub_config *cfg, int argc, char **argv);
 
 #endif

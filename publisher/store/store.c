@@ -94,7 +94,11 @@ static const char *const upgrades[] = {
 	"  end INTEGER, PRIMARY KEY (cluster, component, object, imported, start));"
 	"CREATE UNIQUE INDEX history_open ON history (cluster, component, object, imported)"
 	"  WHERE end IS NULL;"
-	"CREATE INDEX history_ends ON history (end) WHERE end IS NOT NULL;",
+	"CREATE INDEX history_ends ON history (end) WHERE end IS NOT NULL;"
+	/* what import-history read of the members: once each, however often read */
+	"CREATE TABLE history_events ("
+	"  object TEXT NOT NULL, at INTEGER NOT NULL, kind INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL, PRIMARY KEY (object, at, kind, state)) WITHOUT ROWID;",
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -1300,4 +1304,57 @@ void pub_history_rows_free(struct pub_history_row *rows, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(rows[i].state);
 	free(rows);
+}
+
+/* --- history: what import-history read ------------------------------ */
+
+bool pub_store_history_event_add(struct pub_store *st, const char *object, time_t at,
+				 int kind, int state, bool *added, struct ms_buf *err)
+{
+	bool ok = query(st, "cannot write the history", err, "INSERT OR IGNORE INTO "
+			"history_events (object, at, kind, state) VALUES (?1, ?2, ?3, ?4)",
+			PARAMS(TEXT(object), NUM(at), NUM(kind), NUM(state)), NULL, NULL);
+
+	*added = ok && sqlite3_changes(st->db) > 0;
+	return ok;
+}
+
+static void read_event(sqlite3_stmt *s, void *arg)
+{
+	struct pub_history_event *e = arg;
+
+	e->at = (time_t)sqlite3_column_int64(s, 0);
+	e->kind = sqlite3_column_int(s, 1);
+	e->state = sqlite3_column_int(s, 2);
+}
+
+bool pub_store_history_events(struct pub_store *st, const char *object,
+			      struct pub_history_event **events, size_t *n, struct ms_buf *err)
+{
+	*events = NULL;
+	*n = 0;
+	if (query(st, "cannot read the history", err, "SELECT at, kind, state FROM "
+		  "history_events WHERE object = ? ORDER BY at, kind, state",
+		  PARAMS(TEXT(object)), ALL_ROWS(events, n, read_event)))
+		return true;
+	free(*events);
+	*events = NULL;
+	*n = 0;
+	return false;
+}
+
+bool pub_store_history_import_clear(struct pub_store *st, struct ms_buf *err)
+{
+	return query(st, "cannot write the history", err, "DELETE FROM history WHERE "
+		     "imported = 1", NO_PARAMS, NULL, NULL);
+}
+
+bool pub_store_history_import_add(struct pub_store *st, const struct pub_history_key *k,
+				  const char *state, time_t start, time_t end,
+				  struct ms_buf *err)
+{
+	return query(st, "cannot write the history", err, "INSERT OR REPLACE INTO history "
+		     "(cluster, component, object, imported, state, start, end) VALUES "
+		     "(?1, ?2, ?3, 1, ?4, ?5, ?6)",
+		     PARAMS(KEY_PARAMS(k), TEXT(state), NUM(start), NUM(end)), NULL, NULL);
 }

@@ -270,4 +270,26 @@ bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, ti
 		       struct pub_history_row **rows, size_t *n, struct ms_buf *err);
 void pub_history_rows_free(struct pub_history_row *rows, size_t n);
 
+/*
+ * What import-history read of a member ("host" or "host!service"): an
+ * event (nagioslog.h's kind and state) at a time, kept once however
+ * often it is read (*added says whether it was new); the imported
+ * intervals are made again from all of them.
+ */
+struct pub_history_event {
+	time_t at;
+	int kind;
+	int state;
+};
+bool pub_store_history_event_add(struct pub_store *st, const char *object, time_t at,
+				 int kind, int state, bool *added, struct ms_buf *err);
+/* An object's events, oldest first. */
+bool pub_store_history_events(struct pub_store *st, const char *object,
+			      struct pub_history_event **events, size_t *n, struct ms_buf *err);
+/* Forgets the imported intervals (before they are made again). */
+bool pub_store_history_import_clear(struct pub_store *st, struct ms_buf *err);
+bool pub_store_history_import_add(struct pub_store *st, const struct pub_history_key *k,
+				  const char *state, time_t start, time_t end,
+				  struct ms_buf *err);
+
 #endif

@@ -420,7 +420,7 @@ START_TEST(manual_documents_every_command)
 		if (!tag || strncmp(line, ".B ", 3) != 0)
 			continue;
 		/* the entry's first word, whole: ".B show \fIPOST-ID..." */
-		ck_assert_msg(sscanf(line, ".B %31[a-z]%n", name, &end) == 1 &&
+		ck_assert_msg(sscanf(line, ".B %31[a-z-]%n", name, &end) == 1 &&
 			      strchr(" \\", line[end]) != NULL &&
 			      pub_command_find(name) != NULL,
 			      "mailstatus-publish(1) documents '%s', which is not a command", line);

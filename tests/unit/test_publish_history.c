@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <zlib.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,11 @@
 #include "conf.h"
 #include "engine.h"
 #include "evaluate.h"
+#include "cmdutil.h"
+#include "commands.h"
 #include "helpers.h"
 #include "history.h"
+#include "nagioslog.h"
 #include "site.h"
 #include "site_time.h"
 #include "statusdat.h"
@@ -260,6 +264,139 @@ START_TEST(test_status_json_figures)
 }
 END_TEST
 
+/* --- import-history (nagioslog.c, history_import.c, cmd_import.c) -- */
+
+static enum pub_log_line parse(const char *line, struct pub_log_event *ev)
+{
+	return pub_log_parse(line, strlen(line), ev);
+}
+
+START_TEST(test_log_lines)
+{
+	struct pub_log_event ev;
+
+	ck_assert_int_eq(parse("[1733491200] SERVICE ALERT: web1;webmail;CRITICAL;HARD;3;a;b",
+			       &ev), PUB_LOG_EVENT);
+	ck_assert_int_eq(ev.at, 1733491200);
+	ck_assert_int_eq(ev.kind, PUB_LOG_STATE);
+	ck_assert_int_eq(ev.state, 2);
+	ck_assert_int_eq((int)ev.host_len, 4);
+	ck_assert(memcmp(ev.host, "web1", 4) == 0);
+	ck_assert(ev.service_len == 7 && memcmp(ev.service, "webmail", 7) == 0);
+	ck_assert_int_eq(parse("[5] HOST ALERT: web1;UNREACHABLE;HARD;1;x", &ev), PUB_LOG_EVENT);
+	ck_assert(ev.service == NULL && ev.state == 2);
+	ck_assert_int_eq(parse("[5] CURRENT HOST STATE: web1;UP;HARD;1;", &ev), PUB_LOG_EVENT);
+	ck_assert_int_eq(parse("[5] INITIAL SERVICE STATE: h;s;UNKNOWN;HARD;1;", &ev),
+			 PUB_LOG_EVENT);
+	ck_assert_int_eq(ev.state, 3);
+	ck_assert_int_eq(parse("[5] SERVICE DOWNTIME ALERT: h;s;STARTED; c", &ev), PUB_LOG_EVENT);
+	ck_assert_int_eq(ev.kind, PUB_LOG_DOWNTIME_START);
+	ck_assert_int_eq(parse("[5] HOST DOWNTIME ALERT: h;CANCELLED; c", &ev), PUB_LOG_EVENT);
+	ck_assert_int_eq(ev.kind, PUB_LOG_DOWNTIME_END);
+	ck_assert_int_eq(parse("[5] HOST FLAPPING ALERT: h;STARTED; c", &ev), PUB_LOG_EVENT);
+	ck_assert_int_eq(ev.kind, PUB_LOG_FLAP_START);
+	ck_assert_int_eq(parse("[5] SERVICE FLAPPING ALERT: h;s;DISABLED; c", &ev), PUB_LOG_EVENT);
+	ck_assert_int_eq(ev.kind, PUB_LOG_FLAP_END);
+	/* not events: SOFT states, other lines */
+	ck_assert_int_eq(parse("[5] SERVICE ALERT: h;s;CRITICAL;SOFT;1;x", &ev), PUB_LOG_OTHER);
+	ck_assert_int_eq(parse("[5] LOG ROTATION: DAILY", &ev), PUB_LOG_OTHER);
+	ck_assert_int_eq(ev.at, 5);
+	ck_assert_int_eq(parse("", &ev), PUB_LOG_OTHER);
+	/* malformed */
+	ck_assert_int_eq(parse("[x] SERVICE ALERT: h;s;OK;HARD;1;", &ev), PUB_LOG_MALFORMED);
+	ck_assert_int_eq(parse("[5] SERVICE ALERT: h;s;BOGUS;HARD;1;", &ev), PUB_LOG_MALFORMED);
+	ck_assert_int_eq(parse("[5] HOST ALERT: h;OK;HARD;1;", &ev), PUB_LOG_MALFORMED);
+	ck_assert_int_eq(parse("[5] SERVICE ALERT: h", &ev), PUB_LOG_MALFORMED);
+	ck_assert_int_eq(parse("[5] SERVICE ALERT: ;s;OK;HARD;1;", &ev), PUB_LOG_MALFORMED);
+	ck_assert_int_eq(parse("[5] HOST DOWNTIME ALERT: h;MAYBE; c", &ev), PUB_LOG_MALFORMED);
+}
+END_TEST
+
+/* A log of web1 and web2 (and a host not in the config), from t0. */
+static char *write_log(time_t t0, bool gzipped)
+{
+	struct ms_buf b = MS_BUF_INIT, path = MS_BUF_INIT;
+
+	ms_buf_printf(&b, "[%lld] INITIAL SERVICE STATE: web1;webmail;OK;HARD;1;\n"
+		      "[%lld] INITIAL SERVICE STATE: web2;webmail;OK;HARD;1;\n"
+		      "[%lld] SERVICE ALERT: other;webmail;CRITICAL;HARD;3;\n"
+		      "[%lld] SERVICE ALERT: web1;webmail;CRITICAL;HARD;3;a;b\n"
+		      "[%lld] HOST DOWNTIME ALERT: web1;STARTED; work\n"
+		      "[%lld] SERVICE ALERT: web2;webmail;CRITICAL;HARD;3;\n"
+		      "[%lld] SERVICE ALERT: web2;webmail;OK;HARD;3;\n"
+		      "[%lld] HOST DOWNTIME ALERT: web1;STOPPED; work\n"
+		      "[garbage] SERVICE ALERT: web1\n"
+		      "[%lld] SERVICE ALERT: web1;webmail;OK;HARD;3;\n"
+		      "[%lld] Auto-save of retention data completed successfully.\n",
+		      (long long)t0, (long long)t0, (long long)t0 + 10, (long long)t0 + 100,
+		      (long long)t0 + 200, (long long)t0 + 300, (long long)t0 + 400,
+		      (long long)t0 + 500, (long long)t0 + 700, (long long)t0 + 1000);
+	ms_buf_printf(&path, "%s/nagios-%d.log%s", dir, gzipped, gzipped ? ".gz" : "");
+	if (gzipped) {
+		gzFile f = gzopen(path.data, "wb");
+		ck_assert(f != NULL);
+		ck_assert_int_eq(gzwrite(f, b.data, (unsigned)b.len), (int)b.len);
+		ck_assert_int_eq(gzclose(f), Z_OK);
+	} else {
+		FILE *f = fopen(path.data, "w");
+		ck_assert(f != NULL && fwrite(b.data, 1, b.len, f) == b.len && fclose(f) == 0);
+	}
+	ms_buf_free(&b);
+	return ms_buf_steal(&path);
+}
+
+static int import(char *a, char *b)
+{
+	char *argv[] = { (char *)"import-history", a, b, NULL };
+
+	return pub_cmd_import_history(cfg, b ? 3 : 2, argv);
+}
+
+START_TEST(test_import_history)
+{
+	char *plain = write_log(100000, false), *gz = write_log(100000, true);
+
+	ck_assert_int_eq(import(plain, NULL), PUB_EXIT_OK);
+	/* web1 down from 100100, its host's downtime 100200..100500 over it */
+	ck_intervals("web", "web1!webmail",
+		     "up@100000-100100;down@100100-100200;maintenance@100200-100500;"
+		     "down@100500-100700;up@100700-101000");
+	ck_intervals("web", "web2!webmail", "up@100000-100300;down@100300-100400;up@100400-101000");
+	/* web1 in maintenance with web2 up is operational, with web2 down an outage */
+	ck_intervals("web", NULL, "operational@100000-100100;degraded@100100-100200;"
+		     "operational@100200-100300;outage@100300-100400;operational@100400-100500;"
+		     "degraded@100500-100700;operational@100700-101000");
+	ck_intervals(NULL, NULL, "online@100000-100100;degraded@100100-100200;online@100200-100300;"
+		     "offline@100300-100400;online@100400-100500;degraded@100500-100700;"
+		     "online@100700-101000");
+	/* the same lines again, compressed and plain: nothing changes */
+	ck_assert_int_eq(import(gz, plain), PUB_EXIT_OK);
+	ck_intervals(NULL, NULL, "online@100000-100100;degraded@100100-100200;online@100200-100300;"
+		     "offline@100300-100400;online@100400-100500;degraded@100500-100700;"
+		     "online@100700-101000");
+	/* a run's record from 100350 wins over what was imported from then on */
+	run_at(100350, 0, 1, 0, 0);
+	ck_intervals(NULL, NULL, "online@100000-100100;degraded@100100-100200;online@100200-100300;"
+		     "offline@100300-100350;online@100350-0");
+	ck_assert_int_eq(import(plain, NULL), PUB_EXIT_OK);
+	ck_intervals(NULL, NULL, "online@100000-100100;degraded@100100-100200;online@100200-100300;"
+		     "offline@100300-100350;online@100350-0");
+	free(plain);
+	free(gz);
+}
+END_TEST
+
+START_TEST(test_import_missing_file)
+{
+	struct ms_buf path = MS_BUF_INIT;
+
+	ms_buf_printf(&path, "%s/none.log", dir);
+	ck_assert_int_eq(import(path.data, NULL), PUB_EXIT_FAILURE);
+	ck_intervals(NULL, NULL, "");
+	ms_buf_free(&path);
+}
+END_TEST
+
 /* --- the rules (uptime.c) ------------------------------------------- */
 
 #define SPAN(k, s, e) { PUB_TIME_##k, (s), (e) }
@@ -435,6 +572,9 @@ Suite *publish_history_suite(void)
 	tcase_add_test(tc, test_record_stale_and_prune);
 	tcase_add_test(tc, test_record_rolled_back);
 	tcase_add_test(tc, test_status_json_figures);
+	tcase_add_test(tc, test_import_history);
+	tcase_add_test(tc, test_import_missing_file);
+	tcase_add_test(tc, test_log_lines);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rules");
 	tcase_add_test(tc, test_rules_percent_truncated);
