@@ -145,14 +145,19 @@ static enum pub_work import_work(const struct pub_config *cfg, struct pub_store 
 
 int pub_cmd_import_history(const struct pub_config *cfg, int argc, char **argv)
 {
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		{ "now", required_argument, NULL, 'n' },	/* renders as of that time */
+		{ NULL, 0, NULL, 0 }
+	};
 	struct import im = { 0 };
 	struct ms_buf err = MS_BUF_INIT;
-	int rc;
+	time_t now;
+	int rc, c;
 
 	pub_reset_getopt();
-	if (pub_next_opt(argc, argv, opts, "import-history", &err) != -1)
-		return pub_refuse(&err);
+	while ((c = pub_next_opt(argc, argv, opts, "import-history", &err)) != -1)
+		if (c != 'n' || !pub_parse_when("--now", optarg, &now, &err))
+			return pub_refuse(&err);
 	if (optind >= argc) {
 		pub_say_error("import-history: name the log files to read (nagios.log, "
 			      "archives/*.log, Icinga 2's compat log; .gz too)");

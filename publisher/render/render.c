@@ -206,7 +206,7 @@ static bool render_feed(const struct pub_config *cfg, struct pub_store *st,
  */
 static void remove_stale_temps(const struct pub_config *cfg)
 {
-	static const char *const dirs[] = { "", "/feeds", "/feeds/service", "/posts",
+	static const char *const dirs[] = { "", "/feeds", "/feeds/service", "/posts", "/history",
 					    "/incidents" };
 	struct ms_buf dir = MS_BUF_INIT;
 	size_t n = 0;

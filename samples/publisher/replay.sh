@@ -1,7 +1,10 @@
 #!/bin/sh
 # replay.sh [PROGRAM [CONFIG]]: the sample's past, then its present.
 #
-# Runs mailstatus-publish on the status.dat files of history/ (derived
+# Imports the months before from the engine's logs (log/: Nagios 4's
+# monthly archives and nagios.log, written by log/derive.py), so the
+# 90-day strips are full from the first run; then runs
+# mailstatus-publish on the status.dat files of history/ (derived
 # from the real Nagios file by history/derive.py: twelve days of
 # everything online, then a storage incident on 20 Nov that was resolved
 # after two updates), announces Cluster B's maintenance the day before,
@@ -23,6 +26,9 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 created() { sed -n 's/^[[:space:]]*created=//p' "$1" | head -n 1; }
 
+echo "--- the engine's logs of the months before"
+"$prog" -c "$conf" -v import-history --now "@$(created "$here/history/01-all-online.dat")" \
+	"$here"/log/archives/* "$here/log/nagios.log"
 for dat in "$here"/history/0*.dat; do
 	sed "s|^source = .*|source = statusdat:$dat|" "$conf" >"$work/publish.conf"
 	echo "--- $(basename "$dat")"

@@ -110,15 +110,25 @@ for f in index.html history.html incidents/1.html incidents/2.html status.json s
 	[ -s "$www/$f" ] && check_ok "written: $f" || check_fail "not written: $f"
 done
 
-# nothing new: the same run again rewrites nothing (mtimes stay for caches)
+# nothing new: the same run again rewrites nothing (mtimes stay for caches);
+# 30 s later only status.json, whose uptime seconds grew (a gateway is down)
 now=$(sed -n 's/^[[:space:]]*created=//p' "$sample/status.dat" | head -n 1)
 touch -d "2001-01-01 00:00" "$W/marker"
 find "$www" -type f -exec touch -d "2001-01-01 00:00" {} +
-out=$("$publish" -c "$W/publish.conf" -v run --now "@$((now + 90))" 2>&1)
+out=$("$publish" -c "$W/publish.conf" -v run --now "@$((now + 60))" 2>&1)
 newer=$(find "$www" -type f -newer "$W/marker" | wc -l)
 case $out in *"0 output file(s) updated"*) [ "$newer" -eq 0 ] ;; *) false ;; esac &&
-	check_ok "a run with nothing new rewrites nothing" ||
+	check_ok "a run with nothing new at the same time rewrites nothing" ||
 	check_fail "a run with nothing new: $out; $newer file(s) touched"
+cp "$www/status.json" "$W/status-before.json"
+out=$("$publish" -c "$W/publish.conf" -v run --now "@$((now + 90))" 2>&1)
+newer=$(cd "$www" && find . -type f -newer "$W/marker" -printf '%P ')
+outage=$($py -c 'import json, sys
+a, b = (json.load(open(f))["clusters"][0]["uptime"]["24h"]["degraded_s"] for f in sys.argv[1:])
+print(b - a)' "$W/status-before.json" "$www/status.json" 2>&1)
+case $out in *"1 output file(s) updated"*) [ "$newer" = "status.json " ] && [ "$outage" = 30 ] ;; *) false ;; esac &&
+	check_ok "30 s later only status.json is rewritten: Cluster A's degraded time grew by 30 s" ||
+	check_fail "a run 30 s later: $out; touched: $newer; degraded time grew by: $outage"
 
 # serve it on loopback
 cd "$www" || exit 1

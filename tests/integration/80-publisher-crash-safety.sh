@@ -1,7 +1,9 @@
 #!/bin/bash
 # mailstatus-publish killed at any point loses nothing: the sample's
-# replay (samples/publisher/replay.sh: five history runs, a maintenance
-# announcement, the current status.dat) is first run without faults (the
+# replay (samples/publisher/replay.sh: an import-history of the months
+# before from Nagios logs, five history runs, a maintenance announcement,
+# the current status.dat; every run records history intervals) is first
+# run without faults (the
 # reference, a snapshot of store and site after each step); then every
 # step is started again from the reference's state before it and killed
 #   - at each of its write-side system calls in turn (tests/killpoint.so,
@@ -60,7 +62,7 @@ L=$W/live		# the store and site every run uses
 mkdir -p "$W/conf" "$W/ref"
 started=$(date +%s)
 
-# --- the scenario: seven steps -----------------------------------------------
+# --- the scenario: eight steps -----------------------------------------------
 replay_setup "$W/conf" "$L/www" "$L/publish.db"
 steps=$replay_steps maint=$replay_maint
 
