@@ -60,7 +60,8 @@ void pub_uptime_count(const struct pub_span *spans, size_t n, time_t from, time_
 	time_t cursor = from;
 
 	memset(u, 0, sizeof(*u));
-	for (size_t i = 0; i < n && cursor < to; i++) {
+	/* sorted by start: once one starts at `to`, the rest do too */
+	for (size_t i = 0; i < n && cursor < to && spans[i].start < to; i++) {
 		time_t s = spans[i].start > cursor ? spans[i].start : cursor;
 		time_t e = spans[i].end < to ? spans[i].end : to;
 		if (e <= s)
@@ -93,8 +94,7 @@ static time_t day_start(time_t t, struct tm *tm)
 	return mktime(tm);
 }
 
-void pub_uptime_days(const struct pub_span *spans, size_t n_spans, time_t now,
-		     struct pub_day *days, size_t n)
+void pub_uptime_day_bounds(time_t now, struct pub_day *days, size_t n)
 {
 	time_t end = now;
 
@@ -102,12 +102,36 @@ void pub_uptime_days(const struct pub_span *spans, size_t n_spans, time_t now,
 		struct tm tm;
 		time_t start = day_start(end - 1, &tm);
 
+		memset(&days[i], 0, sizeof(days[i]));
 		days[i].year = tm.tm_year + 1900;
 		days[i].month = tm.tm_mon + 1;
 		days[i].mday = tm.tm_mday;
 		days[i].start = start;
 		days[i].end = end;
-		pub_uptime_count(spans, n_spans, start, end, &days[i].u);
 		end = start;
 	}
+}
+
+void pub_uptime_count_days(const struct pub_span *spans, size_t n_spans, struct pub_day *days,
+			   size_t n)
+{
+	size_t first = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		/*
+		 * The spans before `first` all end by this day's start: they
+		 * count nothing in it, nor in any later day.
+		 */
+		while (first < n_spans && spans[first].end <= days[i].start)
+			first++;
+		pub_uptime_count(spans + first, n_spans - first, days[i].start, days[i].end,
+				 &days[i].u);
+	}
+}
+
+void pub_uptime_days(const struct pub_span *spans, size_t n_spans, time_t now,
+		     struct pub_day *days, size_t n)
+{
+	pub_uptime_day_bounds(now, days, n);
+	pub_uptime_count_days(spans, n_spans, days, n);
 }

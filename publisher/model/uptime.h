@@ -85,5 +85,13 @@ struct pub_day {
  */
 void pub_uptime_days(const struct pub_span *spans, size_t n_spans, time_t now,
 		     struct pub_day *days, size_t n);
+/*
+ * The same in two steps, for many strips of one run: the days' dates and
+ * bounds (figures zero), cut once; then the figures of one strip's spans
+ * (sorted by start) in each day, in one pass over them.
+ */
+void pub_uptime_day_bounds(time_t now, struct pub_day *days, size_t n);
+void pub_uptime_count_days(const struct pub_span *spans, size_t n_spans, struct pub_day *days,
+			   size_t n);
 
 #endif

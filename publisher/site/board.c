@@ -128,6 +128,7 @@ void pub_board_free(struct pub_board *b)
 			free(bcl->components[j].fig.days);
 		}
 		free(bcl->fig.days);
+		free(bcl->spans);
 		free(bcl->components);
 		pub_state_rows_free(b->rows[2 * i], b->n_rows[2 * i]);
 		pub_state_rows_free(b->rows[2 * i + 1], b->n_rows[2 * i + 1]);

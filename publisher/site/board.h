@@ -55,6 +55,8 @@ struct pub_board_cluster {
 	long open_incident;		/* 0: none */
 	struct pub_board_component *components;	/* conf->n_components */
 	struct pub_figures fig;
+	struct pub_span *spans;	/* every interval kept, for the month-by-month table */
+	size_t n_spans;
 };
 
 struct pub_board {

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "board.h"
 #include "xalloc.h"
@@ -37,37 +38,51 @@ bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, ti
 	return true;
 }
 
-static bool load_figures(struct pub_store *st, const struct pub_history_key *k, time_t now,
-			 bool days, struct pub_figures *f, struct ms_buf *err)
+/*
+ * The figures of k from its spans since `from` (0: all, which the cluster's
+ * month-by-month table needs), its days from a copy of bounds when it has
+ * a strip (bounds not NULL); the spans are kept in *keep when asked.
+ */
+static bool load_figures(struct pub_store *st, const struct pub_history_key *k, time_t from,
+			 time_t now, const struct pub_day *bounds, struct pub_figures *f,
+			 struct pub_span **keep, size_t *n_keep, struct ms_buf *err)
 {
 	struct pub_span *spans;
 	size_t n;
 
-	if (!pub_history_spans(st, k, history_from(now), now, &spans, &n, err))
+	if (!pub_history_spans(st, k, from, now, &spans, &n, err))
 		return false;
 	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
 		pub_uptime_count(spans, n, now - pub_uptime_windows[w].seconds, now,
 				 &f->windows[w]);
-	if (days) {
-		f->days = ms_xcalloc(PUB_STRIP_DAYS, sizeof(*f->days));
-		pub_uptime_days(spans, n, now, f->days, PUB_STRIP_DAYS);
+	if (bounds != NULL) {
+		f->days = ms_xmalloc(PUB_STRIP_DAYS * sizeof(*f->days));
+		memcpy(f->days, bounds, PUB_STRIP_DAYS * sizeof(*f->days));
+		pub_uptime_count_days(spans, n, f->days, PUB_STRIP_DAYS);
 	}
-	free(spans);
+	if (keep != NULL) {
+		*keep = spans;
+		*n_keep = n;
+	} else {
+		free(spans);
+	}
 	return true;
 }
 
 static bool load_component(struct pub_store *st, const char *cluster,
-			   struct pub_board_component *bc, time_t now, struct ms_buf *err)
+			   struct pub_board_component *bc, time_t now, const struct pub_day *bounds,
+			   struct ms_buf *err)
 {
 	const struct pub_component *co = bc->conf;
 	struct pub_history_key k = { cluster, co->slug, NULL };
 	struct ms_buf obj = MS_BUF_INIT;
-	bool ok = load_figures(st, &k, now, true, &bc->fig, err);
+	time_t from = history_from(now);
+	bool ok = load_figures(st, &k, from, now, bounds, &bc->fig, NULL, NULL, err);
 
 	for (size_t m = 0; ok && m < co->n_members; m++) {
 		pub_member_object(&co->members[m], &obj);
 		k.object = obj.data;
-		ok = load_figures(st, &k, now, false, &bc->members[m].fig, err);
+		ok = load_figures(st, &k, from, now, NULL, &bc->members[m].fig, NULL, NULL, err);
 	}
 	ms_buf_free(&obj);
 	return ok;
@@ -76,15 +91,20 @@ static bool load_component(struct pub_store *st, const char *cluster,
 bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
 			   struct ms_buf *err)
 {
+	struct pub_day bounds[PUB_STRIP_DAYS];
 	bool ok = true;
 
+	/* the days are the same for every strip: cut once */
+	pub_uptime_day_bounds(now, bounds, PUB_STRIP_DAYS);
 	for (size_t i = 0; ok && i < b->n_clusters; i++) {
 		struct pub_board_cluster *bcl = &b->clusters[i];
 		struct pub_history_key k = { bcl->conf->slug, NULL, NULL };
 
-		ok = load_figures(st, &k, now, true, &bcl->fig, err);
+		ok = load_figures(st, &k, 0, now, bounds, &bcl->fig, &bcl->spans, &bcl->n_spans,
+				  err);
 		for (size_t j = 0; ok && j < bcl->conf->n_components; j++)
-			ok = load_component(st, bcl->conf->slug, &bcl->components[j], now, err);
+			ok = load_component(st, bcl->conf->slug, &bcl->components[j], now, bounds,
+					    err);
 	}
 	return ok;
 }

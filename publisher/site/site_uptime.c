@@ -242,16 +242,11 @@ static bool render_cluster_history(struct pub_site *s, const struct pub_board_cl
 				   struct ms_buf *err)
 {
 	const struct pub_cluster *cl = bcl->conf;
-	struct pub_history_key k = { cl->slug, NULL, NULL };
 	struct ms_buf title = MS_BUF_INIT, path = MS_BUF_INIT;
-	struct pub_span *spans;
 	struct pub_page pg;
 	xmlNodePtr table;
-	size_t n;
 	bool ok;
 
-	if (!pub_history_spans(s->st, &k, 0, s->now, &spans, &n, err))
-		return false;
 	ms_buf_printf(&title, "%s: uptime history", cl->name);
 	pub_site_page(s, &pg, title.data, "../");
 	pub_el(pg.main, "h1", NULL, title.data);
@@ -259,14 +254,13 @@ static bool render_cluster_history(struct pub_site *s, const struct pub_board_cl
 	table = figures_table(pg.main, "Last");
 	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
 		figures_row(table, pub_uptime_windows[w].label, &bcl->fig.windows[w]);
-	render_months(pg.main, spans, n, s->now);
+	render_months(pg.main, bcl->spans, bcl->n_spans, s->now);
 	render_cluster_incidents(s, &pg, cl->slug);
 	pub_el(pg.main, "h2", NULL, "How uptime is counted");
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		pub_el(pg.main, "p", "rules", rules[i]);
 	ms_buf_printf(&path, "history/%s.html", cl->slug);
 	ok = pub_site_finish(s, &pg, path.data, err);
-	free(spans);
 	ms_buf_free(&title);
 	ms_buf_free(&path);
 	return ok;

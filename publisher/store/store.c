@@ -16,10 +16,19 @@
 
 #define SCHEMA_VERSION 3
 
+/* A statement prepared once and kept, by the address of its SQL text. */
+struct kept_statement {
+	const char *sql;
+	sqlite3_stmt *s;
+};
+#define KEPT_STATEMENTS 24
+
 struct pub_store {
 	sqlite3 *db;
 	char *path;
 	char *guid_prefix;	/* "tag:status.example.com,2026-11-25:" */
+	struct kept_statement kept[KEPT_STATEMENTS];
+	size_t n_kept;
 };
 
 static const char schema[] =
@@ -155,6 +164,21 @@ static int bind(sqlite3_stmt *s, const struct param *params, size_t n)
 	return rc;
 }
 
+/* Binds params and steps s through every row (row(s, arg) on each). */
+static bool run(struct pub_store *st, sqlite3_stmt *s, const char *what, struct ms_buf *err,
+		const struct param *params, size_t n, row_fn *row, void *arg)
+{
+	int rc;
+
+	if ((rc = bind(s, params, n)) == SQLITE_OK)
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			if (row != NULL)
+				row(s, arg);
+	if (rc != SQLITE_DONE)
+		db_fail(st, err, what);
+	return rc == SQLITE_DONE;
+}
+
 /*
  * Every statement of the store goes through here: prepared, its
  * parameters bound, stepped through every row (row(s, arg) on each; NULL
@@ -166,18 +190,44 @@ static bool query(struct pub_store *st, const char *what, struct ms_buf *err,
 		  void *arg)
 {
 	sqlite3_stmt *s = NULL;
-	int rc;
+	bool ok;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "cannot prepare a statement");
-	if ((rc = bind(s, params, n)) == SQLITE_OK)
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			if (row != NULL)
-				row(s, arg);
-	if (rc != SQLITE_DONE)
-		db_fail(st, err, what);
+	ok = run(st, s, what, err, params, n, row, arg);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE;
+	return ok;
+}
+
+/*
+ * query() for a statement run once per key or line (history): prepared
+ * the first time and kept until the store is closed, found again by the
+ * address of sql, which must be a string literal.
+ */
+static bool kept_query(struct pub_store *st, const char *what, struct ms_buf *err,
+		       const char *sql, const struct param *params, size_t n, row_fn *row,
+		       void *arg)
+{
+	struct kept_statement *k = NULL;
+	bool ok;
+
+	for (size_t i = 0; i < st->n_kept && k == NULL; i++)
+		if (st->kept[i].sql == sql)
+			k = &st->kept[i];
+	if (k == NULL) {
+		if (st->n_kept == KEPT_STATEMENTS)
+			return query(st, what, err, sql, params, n, row, arg);
+		k = &st->kept[st->n_kept];
+		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &k->s,
+				       NULL) != SQLITE_OK)
+			return db_fail(st, err, "cannot prepare a statement");
+		k->sql = sql;
+		st->n_kept++;
+	}
+	ok = run(st, k->s, what, err, params, n, row, arg);
+	sqlite3_reset(k->s);
+	sqlite3_clear_bindings(k->s);
+	return ok;
 }
 
 /* SQL without parameters or rows, of one statement or several (the schema). */
@@ -474,6 +524,8 @@ void pub_store_close(struct pub_store *st)
 {
 	if (st == NULL)
 		return;
+	for (size_t i = 0; i < st->n_kept; i++)
+		sqlite3_finalize(st->kept[i].s);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st->guid_prefix);
@@ -622,7 +674,7 @@ bool pub_store_component_set(struct pub_store *st, const char *cluster,
 			     const char *component, const char *state, time_t now,
 			     struct ms_buf *err)
 {
-	return query(st, "cannot write a component", err, "INSERT INTO components (cluster, "
+	return kept_query(st, "cannot write a component", err, "INSERT INTO components (cluster, "
 		     "component, state, since, last_known) VALUES (?1, ?2, ?3, ?4, "
 		     LAST_KNOWN("?3", "NULL") ") ON CONFLICT (cluster, component) DO UPDATE "
 		     "SET state = ?3, since = ?4, last_known = " LAST_KNOWN("?3", "last_known")
@@ -635,7 +687,7 @@ bool pub_store_member_set(struct pub_store *st, const char *cluster,
 			  const char *state, const char *output, time_t now,
 			  struct ms_buf *err)
 {
-	return query(st, "cannot write a member", err, "INSERT INTO members (cluster, "
+	return kept_query(st, "cannot write a member", err, "INSERT INTO members (cluster, "
 		     "component, object, state, since, output, last_known) VALUES (?1, ?2, "
 		     "?3, ?4, ?5, ?6, " LAST_KNOWN("?4", "NULL") ") "
 		     "ON CONFLICT (cluster, component, object) DO UPDATE SET "
@@ -663,7 +715,7 @@ bool pub_store_states(struct pub_store *st, const char *cluster, bool members,
 {
 	*rows = NULL;
 	*n = 0;
-	if (query(st, "cannot read component and member states", err, members
+	if (kept_query(st, "cannot read component and member states", err, members
 		  ? "SELECT component, object, state, since, last_known, checked_at "
 		    "FROM members WHERE cluster = ? ORDER BY component, object"
 		  : "SELECT component, NULL, state, since, last_known, NULL "
@@ -691,7 +743,7 @@ bool pub_store_member_checked(struct pub_store *st, const char *cluster,
 			      const char *component, const char *object,
 			      time_t checked_at, struct ms_buf *err)
 {
-	return query(st, "cannot write a member", err, "UPDATE members SET checked_at = ?4 "
+	return kept_query(st, "cannot write a member", err, "UPDATE members SET checked_at = ?4 "
 		     "WHERE cluster = ?1 AND component = ?2 AND object = ?3 AND "
 		     "checked_at IS NOT ?4",
 		     PARAMS(TEXT(cluster), TEXT(component), TEXT(object),
@@ -1235,7 +1287,7 @@ bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *
 	time_t t;
 
 	*changed_at = 0;
-	ok = query(st, "cannot read the history", err, "SELECT state, start FROM history "
+	ok = kept_query(st, "cannot read the history", err, "SELECT state, start FROM history "
 		   "WHERE " HISTORY_KEY " AND imported = 0 AND end IS NULL",
 		   PARAMS(KEY_PARAMS(k)), read_open, &open);
 	if (!ok || (open.state != NULL && strcmp(open.state, state) == 0))
@@ -1243,13 +1295,13 @@ bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *
 	t = change_time(at, now, &open);
 	/* the open interval ends where the new one starts (none when that is its start) */
 	if (open.state != NULL)
-		ok = query(st, "cannot write the history", err, t > open.start
+		ok = kept_query(st, "cannot write the history", err, t > open.start
 			   ? "UPDATE history SET end = ?4 WHERE " HISTORY_KEY " AND imported = 0 "
 			     "AND end IS NULL"
 			   : "DELETE FROM history WHERE " HISTORY_KEY " AND imported = 0 AND "
 			     "end IS NULL AND ?4 IS NOT NULL",
 			   PARAMS(KEY_PARAMS(k), NUM(t)), NULL, NULL);
-	ok = ok && query(st, "cannot write the history", err, "INSERT INTO history (cluster, "
+	ok = ok && kept_query(st, "cannot write the history", err, "INSERT INTO history (cluster, "
 			 "component, object, imported, state, start) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
 			 PARAMS(KEY_PARAMS(k), TEXT(state), NUM(t)), NULL, NULL);
 	if (ok)
@@ -1284,7 +1336,7 @@ bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, ti
 {
 	*rows = NULL;
 	*n = 0;
-	if (query(st, "cannot read the history", err, "WITH live AS (SELECT min(start) AS "
+	if (kept_query(st, "cannot read the history", err, "WITH live AS (SELECT min(start) AS "
 		  "first FROM history WHERE " HISTORY_KEY " AND imported = 0) "
 		  "SELECT state, start, CASE WHEN imported = 0 THEN coalesce(end, 0) "
 		  "WHEN live.first IS NULL THEN end ELSE min(end, live.first) END, imported "
@@ -1311,7 +1363,7 @@ void pub_history_rows_free(struct pub_history_row *rows, size_t n)
 bool pub_store_history_event_add(struct pub_store *st, const char *object, time_t at,
 				 int kind, int state, bool *added, struct ms_buf *err)
 {
-	bool ok = query(st, "cannot write the history", err, "INSERT OR IGNORE INTO "
+	bool ok = kept_query(st, "cannot write the history", err, "INSERT OR IGNORE INTO "
 			"history_events (object, at, kind, state) VALUES (?1, ?2, ?3, ?4)",
 			PARAMS(TEXT(object), NUM(at), NUM(kind), NUM(state)), NULL, NULL);
 
@@ -1333,7 +1385,7 @@ bool pub_store_history_events(struct pub_store *st, const char *object,
 {
 	*events = NULL;
 	*n = 0;
-	if (query(st, "cannot read the history", err, "SELECT at, kind, state FROM "
+	if (kept_query(st, "cannot read the history", err, "SELECT at, kind, state FROM "
 		  "history_events WHERE object = ? ORDER BY at, kind, state",
 		  PARAMS(TEXT(object)), ALL_ROWS(events, n, read_event)))
 		return true;
@@ -1353,7 +1405,7 @@ bool pub_store_history_import_add(struct pub_store *st, const struct pub_history
 				  const char *state, time_t start, time_t end,
 				  struct ms_buf *err)
 {
-	return query(st, "cannot write the history", err, "INSERT OR REPLACE INTO history "
+	return kept_query(st, "cannot write the history", err, "INSERT OR REPLACE INTO history "
 		     "(cluster, component, object, imported, state, start, end) VALUES "
 		     "(?1, ?2, ?3, 1, ?4, ?5, ?6)",
 		     PARAMS(KEY_PARAMS(k), TEXT(state), NUM(start), NUM(end)), NULL, NULL);
