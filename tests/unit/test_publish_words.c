@@ -460,7 +460,7 @@ START_TEST(incident_says_when_it_began)
 	ck_assert_int_eq(inc.began_at, 1263409000);
 	ck_assert_int_eq(inc.opened_at, 1263409654);
 	pub_incident_free(&inc);
-	assert_somewhere("\"began_at\": \"2010-01-13T18:56:40Z\"");
+	assert_somewhere("\"began_at\":\"2010-01-13T18:56:40Z\"");
 	assert_somewhere("The problem began on 13 Jan 2010 19:56 CET.");
 	ms_buf_free(&err);
 }
