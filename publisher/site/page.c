@@ -21,10 +21,19 @@ static char *clean(const char *s)
 	return ms_buf_steal(&b);
 }
 
+/* Printable ASCII, which clean() would copy unchanged: most of what a page says. */
+static bool plain_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7F)
+			return false;
+	return true;
+}
+
 void pub_text(xmlNodePtr parent, const char *text)
 {
-	char *c = clean(text);
-	xmlNodePtr t = xmlNewDocText(parent->doc, BAD_CAST c);
+	char *c = text != NULL && plain_ascii(text) ? NULL : clean(text);
+	xmlNodePtr t = xmlNewDocText(parent->doc, BAD_CAST(c != NULL ? c : text));
 
 	free(c);
 	if (t == NULL || xmlAddChild(parent, t) == NULL)
@@ -33,9 +42,9 @@ void pub_text(xmlNodePtr parent, const char *text)
 
 void pub_attr(xmlNodePtr node, const char *name, const char *value)
 {
-	char *c = clean(value);
+	char *c = value != NULL && plain_ascii(value) ? NULL : clean(value);
 
-	if (xmlSetProp(node, BAD_CAST name, BAD_CAST c) == NULL)
+	if (xmlSetProp(node, BAD_CAST name, BAD_CAST(c != NULL ? c : value)) == NULL)
 		ms_oom();
 	free(c);
 }
@@ -158,6 +167,9 @@ void pub_page_begin(struct pub_page *pg, const struct pub_page_info *in)
 	pg->doc = htmlNewDocNoDtD(NULL, NULL);
 	if (pg->doc == NULL ||
 	    xmlCreateIntSubset(pg->doc, BAD_CAST "html", NULL, NULL) == NULL)
+		ms_oom();
+	/* element and attribute names once per page, not once per node (xmlFreeDoc frees it) */
+	if ((pg->doc->dict = xmlDictCreate()) == NULL)
 		ms_oom();
 	html = xmlNewDocNode(pg->doc, NULL, BAD_CAST "html", NULL);
 	if (html == NULL)

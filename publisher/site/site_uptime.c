@@ -93,25 +93,26 @@ void pub_site_uptime_words(struct ms_buf *b, const struct pub_figures *f, size_t
 	percent_words(b, u->percent);
 }
 
-static void render_day(xmlNodePtr strip, const struct pub_day *day)
+/* A day's mark; cls and label are the caller's scratch buffers. */
+static void render_day(xmlNodePtr strip, const struct pub_day *day, struct ms_buf *cls,
+		       struct ms_buf *label)
 {
-	struct ms_buf cls = MS_BUF_INIT, label = MS_BUF_INIT;
 	xmlNodePtr li;
 
-	ms_buf_printf(&cls, "day day-%s", figure_kind(&day->u));
-	ms_buf_printf(&label, "%d %s: ", day->mday, month_abbr[(day->month + 11) % 12]);
-	figure_words(&label, &day->u);
-	li = pub_el(strip, "li", cls.data, NULL);
+	ms_buf_reset(cls);
+	ms_buf_reset(label);
+	ms_buf_printf(cls, "day day-%s", figure_kind(&day->u));
+	ms_buf_printf(label, "%d %s: ", day->mday, month_abbr[(day->month + 11) % 12]);
+	figure_words(label, &day->u);
+	li = pub_el(strip, "li", cls->data, NULL);
+	/* the label shows on focus and hover: a title would be read twice */
 	pub_attr(li, "tabindex", "0");
-	pub_attr(li, "title", label.data);
-	pub_el(li, "span", "day-label", label.data);
-	ms_buf_free(&cls);
-	ms_buf_free(&label);
+	pub_el(li, "span", "day-label", label->data);
 }
 
 void pub_site_strip(xmlNodePtr parent, const char *name, const struct pub_figures *f)
 {
-	struct ms_buf b = MS_BUF_INIT;
+	struct ms_buf b = MS_BUF_INIT, cls = MS_BUF_INIT;
 	xmlNodePtr box = pub_el(parent, "div", "uptime", NULL), strip;
 
 	if (f->days == NULL)
@@ -131,8 +132,9 @@ void pub_site_strip(xmlNodePtr parent, const char *name, const struct pub_figure
 	strip = pub_el(box, "ol", "strip", NULL);
 	pub_attr(strip, "aria-label", b.data);
 	for (size_t d = 0; d < PUB_STRIP_DAYS; d++)
-		render_day(strip, &f->days[d]);
+		render_day(strip, &f->days[d], &cls, &b);
 	ms_buf_free(&b);
+	ms_buf_free(&cls);
 }
 
 /* --- history/<CLUSTER>.html ----------------------------------------- */
