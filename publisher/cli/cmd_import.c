@@ -24,6 +24,7 @@
 #include "history_import.h"
 #include "nagioslog.h"
 #include "source.h"
+#include "xalloc.h"
 
 #define META_IMPORTED_UNTIL "history_imported_until"
 #define LINE_MAX_BYTES 65536
@@ -76,47 +77,98 @@ static bool import_line(struct import *im, struct pub_store *st, const char *pat
 	return ok;
 }
 
+/*
+ * A file read a block at a time and cut into lines where they are, with
+ * no copy of each: buf holds the rest of a line and a block after it.
+ */
+struct reader {
+	gzFile f;
+	char *buf;
+	size_t start, end;	/* the bytes not cut yet */
+	bool eof;
+};
+
+#define READ_BLOCK (256 * 1024)
+
+/* More bytes after the rest of a line; false at the end or on an error. */
+static bool read_more(struct reader *r)
+{
+	int got;
+
+	memmove(r->buf, r->buf + r->start, r->end - r->start);
+	r->end -= r->start;
+	r->start = 0;
+	got = gzread(r->f, r->buf + r->end, READ_BLOCK);
+	if (got <= 0) {
+		r->eof = true;
+		return false;
+	}
+	r->end += (size_t)got;
+	return true;
+}
+
+/*
+ * The next line (without its newline) in *line, *len; false at the end.
+ * Of a line longer than LINE_MAX_BYTES, *cut is set and what is given is
+ * not the line: the rest of it is skipped.
+ */
+static bool next_line(struct reader *r, const char **line, size_t *len, bool *cut)
+{
+	char *nl;
+
+	*cut = false;
+	while ((nl = memchr(r->buf + r->start, '\n', r->end - r->start)) == NULL) {
+		if (r->end - r->start > LINE_MAX_BYTES) {
+			*cut = true;	/* what is read of it goes */
+			r->start = r->end;
+		}
+		if (r->eof || !read_more(r)) {
+			if (r->start == r->end && !*cut)
+				return false;
+			nl = r->buf + r->end;	/* the last line has no newline */
+			break;
+		}
+	}
+	*line = r->buf + r->start;
+	*len = (size_t)(nl - *line);
+	r->start = (size_t)(nl - r->buf) + (nl < r->buf + r->end);
+	return true;
+}
+
 /* A file, plain or gzip (zlib reads both); false when it cannot be read. */
 static bool import_file(struct import *im, struct pub_store *st, const char *path,
 			struct ms_buf *err)
 {
-	static char line[LINE_MAX_BYTES];
-	gzFile f = gzopen(path, "rb");
-	bool ok = true, cut = false;
+	struct reader r = { gzopen(path, "rb"), NULL, 0, 0, false };
+	const char *line;
+	size_t len;
+	bool ok = true, cut;
 	int zerr;
 
-	if (f == NULL) {
+	if (r.f == NULL) {
 		ms_buf_printf(err, "%s: cannot open: %s", path, strerror(errno ? errno : ENOMEM));
 		return false;
 	}
-	gzbuffer(f, 128 * 1024);
-	while (ok && gzgets(f, line, sizeof(line)) != NULL) {
-		size_t len = strlen(line);
-		bool whole = len > 0 && line[len - 1] == '\n';
-
-		if (!cut)
-			im->lines++;
-		if (!whole && !gzeof(f)) {
-			if (!cut)
-				malformed(im, path, im->lines, "a line longer than 64 KiB");
-			cut = true;	/* the rest of it is not a line of its own */
-			continue;
-		}
+	gzbuffer(r.f, READ_BLOCK);
+	r.buf = ms_xmalloc(LINE_MAX_BYTES + READ_BLOCK + 1);
+	while (ok && next_line(&r, &line, &len, &cut)) {
+		im->lines++;
 		if (cut) {
-			cut = false;
+			malformed(im, path, im->lines, "a line longer than 64 KiB");
 			continue;
 		}
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		if (len > 0 && line[len - 1] == '\r')
 			len--;
 		ok = import_line(im, st, path, line, len, err);
 	}
-	if (ok && !gzeof(f)) {
-		const char *why = gzerror(f, &zerr);
+	if (ok && !gzeof(r.f)) {
+		const char *why = gzerror(r.f, &zerr);
 		ms_buf_printf(err, "%s: cannot read: %s", path,
 			      zerr == Z_ERRNO ? strerror(errno) : why);
 		ok = false;
 	}
-	gzclose(f);
+	free(r.buf);
+	gzclose(r.f);
 	return ok;
 }
 

@@ -386,6 +386,32 @@ START_TEST(test_import_history)
 }
 END_TEST
 
+/*
+ * The reader cuts lines itself: a line longer than 64 KiB (and than a
+ * block read) is skipped and the next one read, a CR before the newline
+ * is not part of the line, and the last line needs no newline.
+ */
+START_TEST(test_import_long_and_last_lines)
+{
+	struct ms_buf b = MS_BUF_INIT, path = MS_BUF_INIT;
+	FILE *f;
+
+	ms_buf_puts(&b, "[100000] INITIAL SERVICE STATE: web1;webmail;OK;HARD;1;\r\n"
+		    "[100050] SERVICE ALERT: web1;webmail;CRITICAL;HARD;1;");
+	for (int i = 0; i < 300000; i++)
+		ms_buf_putc(&b, 'x');
+	ms_buf_puts(&b, "\n[100100] SERVICE ALERT: web1;webmail;CRITICAL;HARD;3;\n"
+		    "[100200] SERVICE ALERT: web1;webmail;OK;HARD;3;");
+	ms_buf_printf(&path, "%s/long.log", dir);
+	f = fopen(path.data, "w");
+	ck_assert(f != NULL && fwrite(b.data, 1, b.len, f) == b.len && fclose(f) == 0);
+	ck_assert_int_eq(import(path.data, NULL), PUB_EXIT_OK);
+	ck_intervals("web", "web1!webmail", "up@100000-100100;down@100100-100200");
+	ms_buf_free(&b);
+	ms_buf_free(&path);
+}
+END_TEST
+
 START_TEST(test_import_missing_file)
 {
 	struct ms_buf path = MS_BUF_INIT;
@@ -573,6 +599,7 @@ Suite *publish_history_suite(void)
 	tcase_add_test(tc, test_record_rolled_back);
 	tcase_add_test(tc, test_status_json_figures);
 	tcase_add_test(tc, test_import_history);
+	tcase_add_test(tc, test_import_long_and_last_lines);
 	tcase_add_test(tc, test_import_missing_file);
 	tcase_add_test(tc, test_log_lines);
 	suite_add_tcase(s, tc);
