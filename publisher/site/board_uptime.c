@@ -20,21 +20,35 @@ static time_t history_from(time_t now)
 	return now - longest - 2 * 86400L;	/* a day in any zone starts within two */
 }
 
+/* Spans as they are read, in a growing array. */
+struct span_list {
+	struct pub_span *spans;
+	size_t n, cap;
+	time_t now;
+};
+
+static void add_span(const char *state, time_t start, time_t end, void *arg)
+{
+	struct span_list *l = arg;
+
+	ms_xgrow(&l->spans, &l->cap, l->n + 1, sizeof(*l->spans));
+	l->spans[l->n].kind = pub_time_kind_of(state);
+	l->spans[l->n].start = start;
+	/* the open interval lasts until now */
+	l->spans[l->n++].end = end > 0 ? end : l->now;
+}
+
 bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
 		       time_t now, struct pub_span **spans, size_t *n, struct ms_buf *err)
 {
-	struct pub_history_row *rows;
+	struct span_list l = { NULL, 0, 0, now };
 
-	if (!pub_store_history(st, k, from, &rows, n, err))
+	if (!pub_store_history_each(st, k, from, add_span, &l, err)) {
+		free(l.spans);
 		return false;
-	*spans = ms_xcalloc(*n + 1, sizeof(**spans));
-	for (size_t i = 0; i < *n; i++) {
-		(*spans)[i].kind = pub_time_kind_of(rows[i].state);
-		(*spans)[i].start = rows[i].start;
-		/* the open interval lasts until now */
-		(*spans)[i].end = rows[i].end > 0 ? rows[i].end : now;
 	}
-	pub_history_rows_free(rows, *n);
+	*spans = l.spans != NULL ? l.spans : ms_xcalloc(1, sizeof(**spans));
+	*n = l.n;
 	return true;
 }
 

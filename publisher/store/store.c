@@ -95,12 +95,13 @@ static const char *const upgrades[] = {
 	 * 3: history, the state intervals of every cluster, component and
 	 * member (component and object '' where they name none): from a run
 	 * (imported 0) or from the engine's logs (import-history, imported 1);
-	 * end is NULL for the open interval of a run's record.
+	 * end is NULL for the open interval of a run's record. Without rowid:
+	 * a key's intervals lie together in the order they are read in.
 	 */
 	"CREATE TABLE history ("
 	"  cluster TEXT NOT NULL, component TEXT NOT NULL, object TEXT NOT NULL,"
 	"  imported INTEGER NOT NULL, state TEXT NOT NULL, start INTEGER NOT NULL,"
-	"  end INTEGER, PRIMARY KEY (cluster, component, object, imported, start));"
+	"  end INTEGER, PRIMARY KEY (cluster, component, object, imported, start)) WITHOUT ROWID;"
 	"CREATE UNIQUE INDEX history_open ON history (cluster, component, object, imported)"
 	"  WHERE end IS NULL;"
 	"CREATE INDEX history_ends ON history (end) WHERE end IS NOT NULL;"
@@ -1329,26 +1330,59 @@ static void read_interval(sqlite3_stmt *s, void *arg)
 
 /*
  * What is imported counts only before the run's record of the same key
- * begins: time recorded live wins.
+ * begins: time recorded live wins. Two statements, each read in the
+ * order of the table's key (no sorting): what was imported, cut where
+ * the record begins, then the record.
  */
+static bool history_rows(struct pub_store *st, const struct pub_history_key *k, time_t from,
+			 row_fn *row, void *arg, struct ms_buf *err)
+{
+	/* FIRST: when the record begins (a subquery SQLite runs once); imported time ends there */
+#define FIRST "coalesce((SELECT min(start) FROM history WHERE " HISTORY_KEY " AND imported = 0), "
+	return kept_query(st, "cannot read the history", err, "SELECT state, start, "
+			  "min(end, " FIRST "end)), 1 FROM history WHERE " HISTORY_KEY " AND "
+			  "imported = 1 AND end > ?4 AND start < " FIRST "end) ORDER BY start",
+			  PARAMS(KEY_PARAMS(k), NUM(from)), row, arg) &&
+	       kept_query(st, "cannot read the history", err, "SELECT state, start, "
+			  "coalesce(end, 0), 0 FROM history WHERE " HISTORY_KEY " AND "
+			  "imported = 0 AND (end IS NULL OR end > ?4) ORDER BY start",
+			  PARAMS(KEY_PARAMS(k), NUM(from)), row, arg);
+#undef FIRST
+}
+
 bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, time_t from,
 		       struct pub_history_row **rows, size_t *n, struct ms_buf *err)
 {
 	*rows = NULL;
 	*n = 0;
-	if (kept_query(st, "cannot read the history", err, "WITH live AS (SELECT min(start) AS "
-		  "first FROM history WHERE " HISTORY_KEY " AND imported = 0) "
-		  "SELECT state, start, CASE WHEN imported = 0 THEN coalesce(end, 0) "
-		  "WHEN live.first IS NULL THEN end ELSE min(end, live.first) END, imported "
-		  "FROM history, live WHERE " HISTORY_KEY " AND (end IS NULL OR end > ?4) AND "
-		  "(imported = 0 OR live.first IS NULL OR start < live.first) "
-		  "ORDER BY start, imported",
-		  PARAMS(KEY_PARAMS(k), NUM(from)), ALL_ROWS(rows, n, read_interval)))
+	if (history_rows(st, k, from, ALL_ROWS(rows, n, read_interval), err))
 		return true;
 	pub_history_rows_free(*rows, *n);
 	*rows = NULL;
 	*n = 0;
 	return false;
+}
+
+/* Rows: to the caller's function, with no copy. */
+struct each_interval {
+	pub_history_fn *fn;
+	void *arg;
+};
+
+static void row_each(sqlite3_stmt *s, void *arg)
+{
+	struct each_interval *e = arg;
+
+	e->fn((const char *)sqlite3_column_text(s, 0), (time_t)sqlite3_column_int64(s, 1),
+	      (time_t)sqlite3_column_int64(s, 2), e->arg);
+}
+
+bool pub_store_history_each(struct pub_store *st, const struct pub_history_key *k, time_t from,
+			    pub_history_fn *fn, void *arg, struct ms_buf *err)
+{
+	struct each_interval e = { fn, arg };
+
+	return history_rows(st, k, from, row_each, &e, err);
 }
 
 void pub_history_rows_free(struct pub_history_row *rows, size_t n)

@@ -269,6 +269,10 @@ bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf 
 bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, time_t from,
 		       struct pub_history_row **rows, size_t *n, struct ms_buf *err);
 void pub_history_rows_free(struct pub_history_row *rows, size_t n);
+/* The same, each to fn(state, start, end (0: open), arg) as it is read; state only lasts the call. */
+typedef void pub_history_fn(const char *state, time_t start, time_t end, void *arg);
+bool pub_store_history_each(struct pub_store *st, const struct pub_history_key *k, time_t from,
+			    pub_history_fn *fn, void *arg, struct ms_buf *err);
 
 /*
  * What import-history read of a member ("host" or "host!service"): an
