@@ -74,11 +74,11 @@ bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
 		    struct pub_board *b, struct ms_buf *err);
 /*
  * The uptime figures of every cluster, component and member on a loaded
- * board, of the windows ending at now, the days cut in the current zone
- * (board_uptime.c).
+ * board (of the clusters only: clusters_only), of the windows ending at
+ * now, the days cut in the current zone (board_uptime.c).
  */
 bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
-			   struct ms_buf *err);
+			   bool clusters_only, struct ms_buf *err);
 /* The store's intervals of k that end after from as spans (uptime.h), the open one until now. */
 bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
 		       time_t now, struct pub_span **spans, size_t *n, struct ms_buf *err);

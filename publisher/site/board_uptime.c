@@ -103,7 +103,7 @@ static bool load_component(struct pub_store *st, const char *cluster,
 }
 
 bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
-			   struct ms_buf *err)
+			   bool clusters_only, struct ms_buf *err)
 {
 	struct pub_day bounds[PUB_STRIP_DAYS];
 	bool ok = true;
@@ -116,7 +116,7 @@ bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now
 
 		ok = load_figures(st, &k, 0, now, bounds, &bcl->fig, &bcl->spans, &bcl->n_spans,
 				  err);
-		for (size_t j = 0; ok && j < bcl->conf->n_components; j++)
+		for (size_t j = 0; ok && !clusters_only && j < bcl->conf->n_components; j++)
 			ok = load_component(st, bcl->conf->slug, &bcl->components[j], now, bounds,
 					    err);
 	}

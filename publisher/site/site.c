@@ -266,9 +266,14 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	pub_timezone_use(cfg->timezone, &saved_tz);
 	zone_note(&s);
 	collect_feeds(&s);
-	ok = pub_board_load(cfg, st, &s.board, err) &&
-	     pub_board_load_uptime(&s.board, st, now, err) &&
-	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err) &&
+	/* one read transaction: one snapshot, and no lock taken per statement */
+	ok = pub_store_read_begin(st, err) &&
+	     pub_board_load(cfg, st, &s.board, err) &&
+	     /* the linked pages show only the clusters' figures (history/CLUSTER.html) */
+	     pub_board_load_uptime(&s.board, st, now, !entry, err) &&
+	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err);
+	pub_store_read_end(st);
+	ok = ok &&
 	     (!linked || (write_css(&s, err) &&
 			  pub_site_posts(&s, err) &&
 			  pub_site_incidents(&s, err) &&

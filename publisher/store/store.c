@@ -29,6 +29,7 @@ struct pub_store {
 	char *guid_prefix;	/* "tag:status.example.com,2026-11-25:" */
 	struct kept_statement kept[KEPT_STATEMENTS];
 	size_t n_kept;
+	bool reading;		/* in a read transaction of pub_store_read_begin */
 };
 
 static const char schema[] =
@@ -554,6 +555,21 @@ bool pub_store_commit(struct pub_store *st, struct ms_buf *err)
 void pub_store_rollback(struct pub_store *st)
 {
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool pub_store_read_begin(struct pub_store *st, struct ms_buf *err)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		return true;	/* the open transaction reads as well */
+	st->reading = exec(st, "BEGIN", err, "cannot start a transaction");
+	return st->reading;
+}
+
+void pub_store_read_end(struct pub_store *st)
+{
+	if (st->reading)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	st->reading = false;
 }
 
 

@@ -86,6 +86,12 @@ void pub_store_close(struct pub_store *st);
 bool pub_store_begin(struct pub_store *st, struct ms_buf *err);
 bool pub_store_commit(struct pub_store *st, struct ms_buf *err);
 void pub_store_rollback(struct pub_store *st);
+/*
+ * A read transaction around many reads (one snapshot, no lock per
+ * statement), unless a transaction is open already; ended by read_end.
+ */
+bool pub_store_read_begin(struct pub_store *st, struct ms_buf *err);
+void pub_store_read_end(struct pub_store *st);
 
 /* The "tag:HOST,DATE:" every guid of this store starts with. */
 const char *pub_store_guid_prefix(const struct pub_store *st);
