@@ -8,21 +8,23 @@
 #include "nagioslog.h"
 
 /* The line types read, after "[TIME] ": whether a host's, and what they say. */
+#define PREFIX(s) s, sizeof(s) - 1
 static const struct {
 	const char *prefix;
+	size_t len;
 	bool host;
 	enum { T_STATE, T_CURRENT, T_DOWNTIME, T_FLAP } type;
 } types[] = {
-	{ "SERVICE ALERT: ", false, T_STATE },
-	{ "HOST ALERT: ", true, T_STATE },
-	{ "CURRENT SERVICE STATE: ", false, T_CURRENT },
-	{ "CURRENT HOST STATE: ", true, T_CURRENT },
-	{ "INITIAL SERVICE STATE: ", false, T_CURRENT },
-	{ "INITIAL HOST STATE: ", true, T_CURRENT },
-	{ "SERVICE DOWNTIME ALERT: ", false, T_DOWNTIME },
-	{ "HOST DOWNTIME ALERT: ", true, T_DOWNTIME },
-	{ "SERVICE FLAPPING ALERT: ", false, T_FLAP },
-	{ "HOST FLAPPING ALERT: ", true, T_FLAP },
+	{ PREFIX("SERVICE ALERT: "), false, T_STATE },
+	{ PREFIX("HOST ALERT: "), true, T_STATE },
+	{ PREFIX("CURRENT SERVICE STATE: "), false, T_CURRENT },
+	{ PREFIX("CURRENT HOST STATE: "), true, T_CURRENT },
+	{ PREFIX("INITIAL SERVICE STATE: "), false, T_CURRENT },
+	{ PREFIX("INITIAL HOST STATE: "), true, T_CURRENT },
+	{ PREFIX("SERVICE DOWNTIME ALERT: "), false, T_DOWNTIME },
+	{ PREFIX("HOST DOWNTIME ALERT: "), true, T_DOWNTIME },
+	{ PREFIX("SERVICE FLAPPING ALERT: "), false, T_FLAP },
+	{ PREFIX("HOST FLAPPING ALERT: "), true, T_FLAP },
 };
 
 /* The fields of the rest of a line, split at ';' (at most max). */
@@ -119,15 +121,13 @@ enum pub_log_line pub_log_parse(const char *line, size_t len, struct pub_log_eve
 		return len > 0 && line[0] == '[' ? PUB_LOG_MALFORMED : PUB_LOG_OTHER;
 	line += rest;
 	len -= rest;
-	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		size_t pl = strlen(types[t].prefix);
-		if (len >= pl && memcmp(line, types[t].prefix, pl) == 0)
+	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+		if (len >= types[t].len && memcmp(line, types[t].prefix, types[t].len) == 0)
 			break;
-	}
 	if (t == sizeof(types) / sizeof(types[0]))
 		return PUB_LOG_OTHER;
-	line += strlen(types[t].prefix);
-	len -= strlen(types[t].prefix);
+	line += types[t].len;
+	len -= types[t].len;
 	/* host;[service;]what;... : the output may hold ';', so split no further */
 	split(line, len, 6, &fs);
 	at = types[t].host ? 1 : 2;
