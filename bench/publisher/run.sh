@@ -150,13 +150,18 @@ import_fresh_ms() {	# DIR FILES...: into a new store, timed without the removal
 	once_ms "$publish" -c "$1/publish.conf" import-history --now "@$created" "${@:2}"
 }
 
-bench_import() {
+# files[]: the logs of DAYS days, of size MB and lines; DIR a store for them
+prepare_logs() {	# DAYS DIR
 	generate_status 100000
-	generate_logs 7
-	setup_dir "$work/i7" 100000
-	mapfile -t files < <(logs_of 7)
+	generate_logs "$1"
+	setup_dir "$2" 100000
+	mapfile -t files < <(logs_of "$1")
 	size=$(du -cm "${files[@]}" | tail -n 1 | cut -f1)
-	lines=$(cat "${files[@]}" | wc -l)
+	lines=$(cat "${files[@]}" | wc -l)	# and into the page cache
+}
+
+bench_import() {
+	prepare_logs 7 "$work/i7"
 	grep_ms=$(median_ms grep -c ALERT "${files[@]}")
 	first=$(for _ in $(seq "$runs"); do import_fresh_ms "$work/i7" "${files[@]}"; done | median)
 	again=$(median_ms "$publish" -c "$work/i7/publish.conf" import-history --now "@$created" "${files[@]}")
@@ -169,11 +174,7 @@ bench_import() {
 }
 
 bench_year() {
-	generate_logs 365
-	setup_dir "$work/i365" 100000
-	mapfile -t files < <(logs_of 365)
-	size=$(du -cm "${files[@]}" | tail -n 1 | cut -f1)
-	lines=$(cat "${files[@]}" | wc -l)
+	prepare_logs 365 "$work/i365"
 	grep_ms=$(once_ms grep -c ALERT "${files[@]}")
 	out=$(/usr/bin/time -f '%e %M' "$publish" -c "$work/i365/publish.conf" import-history \
 		--now "@$created" "${files[@]}" 2>&1 >/dev/null | tail -n 1)
