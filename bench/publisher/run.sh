@@ -25,6 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$top/build/publisher}" && pwd)
 work=${2:-$top/build/bench-publisher}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)	# the stores' directories link to its files
 publish="$build/mailstatus-publish"
 runs=5
 
