@@ -149,7 +149,11 @@ static bool import_file(struct import *im, struct pub_store *st, const char *pat
 		ms_buf_printf(err, "%s: cannot open: %s", path, strerror(errno ? errno : ENOMEM));
 		return false;
 	}
-	gzbuffer(r.f, READ_BLOCK);
+	/*
+	 * zlib's buffer a quarter of the block: a plain file's blocks are then
+	 * read straight into ours, not through zlib's buffer and copied
+	 */
+	gzbuffer(r.f, READ_BLOCK / 4);
 	r.buf = ms_xmalloc(LINE_MAX_BYTES + READ_BLOCK + 1);
 	while (ok && next_line(&r, &line, &len, &cut)) {
 		im->lines++;

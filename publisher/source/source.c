@@ -46,17 +46,34 @@ bool pub_source_find(const char *spec, const struct pub_source_ops **ops,
 	return false;
 }
 
-/* FNV-1a over host, a separator no name can hold, and service. */
+/*
+ * A name's bytes into h eight at a time (the last word zero-padded, with
+ * the length of what it holds), each word mixed in by a multiply: a
+ * quarter of the work of FNV's byte at a time, for the 740,000 lines of a
+ * week's logs import-history looks up, and every object of status.dat.
+ */
+static uint64_t hash_add(uint64_t h, const char *s, size_t n)
+{
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * k;
+	return h ^ (h >> 32);
+}
+
+/* Host, then service (a host alone hashes apart from a host with an empty service). */
 static uint64_t key_hash(const char *host, size_t hlen, const char *service, size_t slen)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = hash_add(0x243F6A8885A308D3ULL, host, hlen);
 
-	for (size_t i = 0; i < hlen; i++)
-		h = (h ^ (unsigned char)host[i]) * 1099511628211ULL;
-	h = (h ^ (service ? 1u : 2u)) * 1099511628211ULL;
-	for (size_t i = 0; i < slen; i++)
-		h = (h ^ (unsigned char)service[i]) * 1099511628211ULL;
-	return h;
+	return service != NULL ? hash_add(h ^ 1, service, slen) : h;
 }
 
 static bool key_equal(const struct pub_object *o, const char *host, size_t hlen,
