@@ -48,15 +48,17 @@ static const struct ms_option options[] = {
 	{ 0 },
 };
 
-static const struct ms_optset optset = { .options = options };
+static const struct ms_optset optset = {
+	.options = options,
+	.synopsis = "[--state=STATE] [--sleep=SECONDS] [--child-sleep=SECONDS] "
+		    "[--probe-hang] [--text=TEXT] [--value=N [-w RANGE] [-c RANGE]] "
+		    "[--perf-count=N]",
+};
 
 static const struct ms_plugin plugin = {
 	.name = "check_selftest",
 	.label = "SELFTEST",
 	.purpose = "Exercises the mailstatus plugin runtime for its tests.",
-	.synopsis = "[--state=STATE] [--sleep=SECONDS] [--child-sleep=SECONDS] "
-		    "[--probe-hang] [--text=TEXT] [--value=N [-w RANGE] [-c RANGE]] "
-		    "[--perf-count=N]",
 	.options = &optset,
 };
 

@@ -10,7 +10,7 @@
 #                            under valgrind (through a wrapper)
 #   tests/fuzz/replay.test   each of $FUZZ_TARGETS on its corpus and
 #                            regression inputs (the plain replay driver)
-#   anything else            skipped (said so): it runs nothing of ours
+#   anything else            not run under valgrind (said so): it runs nothing of ours
 #                            in-process
 # env: top_builddir, top_srcdir (as under make check), FUZZ_TARGETS,
 #      VALGRIND (the program), VALGRIND_SUPP (suppressions file),
@@ -199,7 +199,7 @@ for t in "$@"; do
 	tests/plugin-contract.test) job run_plugin_contract "$t" ;;
 	tests/fuzz/replay.test)
 		for target in ${FUZZ_TARGETS:-}; do job run_fuzz_target "$target"; done ;;
-	*) echo "skip: $t (not a runner this script knows how to run)" ;;
+	*) echo "not under valgrind: $t (a script; make check runs it)" ;;
 	esac
 done
 wait

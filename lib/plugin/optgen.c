@@ -6,7 +6,9 @@
  *
  *   optgen list              the table's long options, one per line
  *   optgen man TEMPLATE      TEMPLATE with the line `.\" @OPTIONS@` replaced
- *                            by the man page's option entries
+ *                            by the man page's option entries, and the
+ *                            line `.\" @SYNOPSIS@` by the set's synopsis
+ *                            (what --help prints after "Usage: NAME")
  *   optgen icinga2 TEMPLATE  TEMPLATE with the line `@ARGUMENTS@` (inside
  *                            an `object CheckCommand "NAME" {`) replaced by
  *                            the arguments, custom variables NAME_...
@@ -185,11 +187,116 @@ static int gen_list(void)
 
 /* ------------------------------------------------------------------- man */
 
+/* A synopsis word's characters: the ones a man page sets in a font. */
+static bool is_word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.' ||
+	       c == ':' || c == '/';
+}
+
+/* Whether w[0, n) is a metavariable (HOST, RANGE, W): all capitals. */
+static bool is_metavariable(const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isupper((unsigned char)w[i]) && !isdigit((unsigned char)w[i]) && w[i] != '_')
+			return false;
+	return n > 0;
+}
+
+/* w[0, n) in a font: options and literal values bold, metavariables
+ * italic, the rest (punctuation, "or:") roman; '-' as troff's \-. */
+static void add_synopsis_word(struct ms_buf *out, const char *w, size_t n)
+{
+	bool roman = n == 3 && (strncmp(w, "...", 3) == 0 || strncmp(w, "or:", 3) == 0);
+	const char *font = is_metavariable(w, n) ? "\\fI" : roman ? NULL : "\\fB";
+
+	if (font)
+		ms_buf_puts(out, font);
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '-')
+			ms_buf_puts(out, "\\-");
+		else
+			ms_buf_putc(out, w[i]);
+	}
+	if (font)
+		ms_buf_puts(out, "\\fR");
+}
+
+/*
+ * The synopsis as man(7) text, filled by troff and not justified: the
+ * continuation lines join the first, another form ("or: NAME ...") begins
+ * on a line of its own (.br). Words are set by add_synopsis_word; "=" between an option
+ * and its value and the brackets stay roman.
+ */
+static void add_synopsis_troff(struct ms_buf *out, const char *syn)
+{
+	const char *line = syn;
+
+	ms_buf_puts(out, ".ad l\n");	/* the template's next .ad sets it back */
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		while (len > 0 && *line == ' ') {
+			line++;
+			len--;
+		}
+		if (len >= 3 && strncmp(line, "or:", 3) == 0)
+			ms_buf_puts(out, ".br\n");
+		ms_buf_puts(out, "\\&");	/* a text line, whatever it starts with */
+		bool glued = false;	/* the word after an unbreakable space */
+		for (size_t i = 0; i < len;) {
+			size_t n = 0;
+			while (i + n < len && is_word_char(line[i + n]))
+				n++;
+			/* an option and its value's name stay on one line ("-w RANGE") */
+			if (line[i] == ' ' && i + 1 < len && isupper((unsigned char)line[i + 1])) {
+				ms_buf_puts(out, "\\ ");
+				i++;
+				glued = true;
+				continue;
+			}
+			/* a word that troff never hyphenates: options are typed as they are */
+			if (line[i] != ' ' && (i == 0 || line[i - 1] == ' ') && !glued)
+				ms_buf_puts(out, "\\%");
+			glued = false;
+			if (n == 0) {
+				ms_buf_putc(out, line[i++]);
+				continue;
+			}
+			add_synopsis_word(out, line + i, n);
+			i += n;
+		}
+		ms_buf_putc(out, '\n');
+		line = end ? end + 1 : line + len;
+	}
+}
+
+/* The marker lines gen_man replaces; false for any other line. */
+static bool man_marker(struct ms_buf *out, const char *path, int lineno,
+		       const char *line, int *options, int *synopses)
+{
+	if (strcmp(line, ".\\\" @OPTIONS@") == 0) {
+		if ((*options)++)
+			fail(path, lineno, "a second @OPTIONS@ marker");
+		ms_doc_troff(out, own(), ms_optset_timeout(own()));
+		return true;
+	}
+	if (strcmp(line, ".\\\" @SYNOPSIS@") == 0) {
+		if ((*synopses)++)
+			fail(path, lineno, "a second @SYNOPSIS@ marker");
+		if (own()->synopsis == NULL)
+			fail(path, lineno, "@SYNOPSIS@, but the option set has no synopsis");
+		add_synopsis_troff(out, own()->synopsis);
+		return true;
+	}
+	return false;
+}
+
 static int gen_man(const char *path)
 {
 	char *text = read_file(path), *rest = text, *line;
 	struct ms_buf out = MS_BUF_INIT;
-	int lineno = 0, markers = 0;
+	int lineno = 0, options = 0, synopses = 0;
 
 	while ((line = next_line(&rest)) != NULL) {
 		lineno++;
@@ -197,18 +304,16 @@ static int gen_man(const char *path)
 		bool preprocessors = lineno == 1 && strncmp(line, "'\\\"", 3) == 0;
 		if (lineno == 1 && !preprocessors)
 			add_header(&out, ".\\\"", path, table_name());
-		if (strcmp(line, ".\\\" @OPTIONS@") == 0) {
-			if (markers++)
-				fail(path, lineno, "a second @OPTIONS@ marker");
-			ms_doc_troff(&out, own(), ms_optset_timeout(own()));
+		if (man_marker(&out, path, lineno, line, &options, &synopses))
 			continue;
-		}
 		ms_buf_printf(&out, "%s\n", line);
 		if (preprocessors)
 			add_header(&out, ".\\\"", path, table_name());
 	}
-	if (markers == 0)
+	if (options == 0)
 		fail(path, 0, "no line .\\\" @OPTIONS@ where the options go");
+	if (synopses == 0 && own()->synopsis != NULL)
+		fail(path, 0, "no line .\\\" @SYNOPSIS@: the synopsis is written once, in the option set");
 	write_out(&out);
 	ms_buf_free(&out);
 	free(text);

@@ -221,9 +221,17 @@ void ms_timeout_raise(double seconds)
 	ms_deadline_arm(timeout, timeout_state);
 }
 
+/* The plugin's usage after its name (its option set's synopsis). */
+static const char *synopsis(void)
+{
+	const struct ms_optset *set = plugin->options;
+
+	return set && set->synopsis ? set->synopsis : "";
+}
+
 static void print_usage(FILE *out)
 {
-	fprintf(out, "Usage: %s %s\n", plugin->name, plugin->synopsis);
+	fprintf(out, "Usage: %s %s\n", plugin->name, synopsis());
 }
 
 static _Noreturn void print_help(void)
@@ -290,7 +298,7 @@ void ms_usage_error(const char *fmt, ...)
 	struct ms_result *r = one_sentence(MS_UNKNOWN, fmt, ap);
 	va_end(ap);
 	if (plugin) {
-		ms_result_line(r, "Usage: %s %s", plugin->name, plugin->synopsis);
+		ms_result_line(r, "Usage: %s %s", plugin->name, synopsis());
 		ms_result_line(r, "Try '%s --help' for more.", plugin->name);
 	}
 	finish(r);

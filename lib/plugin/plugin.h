@@ -65,6 +65,13 @@ struct ms_option {
 struct ms_optset {
 	const struct ms_option *options;
 	double default_timeout;	/* seconds; 0 means MS_DEFAULT_TIMEOUT */
+	/*
+	 * The usage after the program name, as --help prints it: the
+	 * options' combinations, which the table cannot say ("-H HOST |
+	 * --socket=PATH"), lines after the first indented, "   or: NAME ..."
+	 * for another form. The man page's SYNOPSIS is made from it (optgen).
+	 */
+	const char *synopsis;
 };
 
 /* The options every plugin has (-h, -V, -v, -t, --extra-opts, --output-format). */
@@ -74,7 +81,6 @@ struct ms_plugin {
 	const char *name;	  /* "check_greylist": version, help, extra-opts section */
 	const char *label;	  /* "GREYLIST": the first word of the status line */
 	const char *purpose;	  /* a paragraph for --help */
-	const char *synopsis;	  /* usage after the program name */
 	const struct ms_optset *options; /* the plugin's own; may be NULL */
 };
 

@@ -52,14 +52,6 @@ static const struct ms_plugin plugin = {
 		"with --retry-after, lets the same sender through on its next try. It asks\n"
 		"the greylisting daemon with the Postfix policy protocol (--mode=policy) or\n"
 		"the MTA in front of it over SMTP (--mode=smtp), never sending any mail.",
-	.synopsis = "[--mode=policy] (-H HOST [-p PORT] | --socket=PATH)\n"
-		    "       [--retry-after=SECONDS | --test-time-offset=SECONDS] [--expect=defer|pass]\n"
-		    "       [--sender=ADDRESS] [--recipient=ADDRESS] [--client-address=IP]\n"
-		    "       [--client-name=NAME] [--helo=NAME] [-w RANGE] [-c RANGE]\n"
-		    "   or: check_greylist --mode=smtp -H HOST [-p PORT] --recipient=ADDRESS\n"
-		    "       [-S [--ca-file=FILE] [--ca-path=DIR] [--servername=NAME] [--insecure]\n"
-		    "       [--cert-days=W[,C]]] [--retry-after=SECONDS] [--expect=defer|pass]\n"
-		    "       [--sender=ADDRESS] [--helo=NAME] [-w RANGE] [-c RANGE]",
 	.options = &greylist_options,
 };
 

@@ -89,4 +89,14 @@ static const struct ms_option options[] = {
 	{ 0 },
 };
 
-const struct ms_optset greylist_options = { .options = options };
+const struct ms_optset greylist_options = {
+	.options = options,
+	.synopsis = "[--mode=policy] (-H HOST [-p PORT] | --socket=PATH)\n"
+		    "       [--retry-after=SECONDS | --test-time-offset=SECONDS] [--expect=defer|pass]\n"
+		    "       [--sender=ADDRESS] [--recipient=ADDRESS] [--client-address=IP]\n"
+		    "       [--client-name=NAME] [--helo=NAME] [-w RANGE] [-c RANGE]\n"
+		    "   or: check_greylist --mode=smtp -H HOST [-p PORT] --recipient=ADDRESS\n"
+		    "       [-S [--ca-file=FILE] [--ca-path=DIR] [--servername=NAME] [--insecure]\n"
+		    "       [--cert-days=W[,C]]] [--retry-after=SECONDS] [--expect=defer|pass]\n"
+		    "       [--sender=ADDRESS] [--helo=NAME] [-w RANGE] [-c RANGE]",
+};

@@ -36,13 +36,6 @@ static const struct ms_plugin plugin = {
 		"may (every arrival record, so the oldest age is exact; fast on very\n"
 		"large queues) and falls back to postqueue -j or exim -bp when it may\n"
 		"not.",
-	.synopsis = "[--mta=auto|postfix|exim] [--method=auto|spool|command] "
-		    "[--queue-dir=DIR] [--instance=NAME | --config-dir=DIR] [--queues=LIST] "
-		    "[-w RANGE] [-c RANGE] [--age-warning=RANGE] [--age-critical=RANGE] "
-		    "[--hold-warning=RANGE] [--hold-critical=RANGE] "
-		    "[--maildrop-age-warning=RANGE] [--maildrop-age-critical=RANGE] "
-		    "[--domain-warning=RANGE] [--domain-critical=RANGE] "
-		    "[--down-state=STATE] [--read-all] [--top=N]",
 	.options = &mail_queue_options,
 };
 

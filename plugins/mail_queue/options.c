@@ -84,4 +84,13 @@ static const struct ms_option options[] = {
 	{ 0 },
 };
 
-const struct ms_optset mail_queue_options = { .options = options };
+const struct ms_optset mail_queue_options = {
+	.options = options,
+	.synopsis = "[--mta=auto|postfix|exim] [--method=auto|spool|command] "
+		    "[--queue-dir=DIR] [--instance=NAME | --config-dir=DIR] [--queues=LIST] "
+		    "[-w RANGE] [-c RANGE] [--age-warning=RANGE] [--age-critical=RANGE] "
+		    "[--hold-warning=RANGE] [--hold-critical=RANGE] "
+		    "[--maildrop-age-warning=RANGE] [--maildrop-age-critical=RANGE] "
+		    "[--domain-warning=RANGE] [--domain-critical=RANGE] "
+		    "[--down-state=STATE] [--read-all] [--top=N]",
+};

@@ -72,12 +72,6 @@ static const struct ms_plugin plugin = {
 		"writable, answers statfs and stat in time, holds its sentinel file, takes\n"
 		"writes and has free space and inodes. Calls that may hang on a dead server\n"
 		"run in probe children; the plugin itself always ends within -t.",
-	.synopsis = "-p DIR [-p DIR ...] | --fstab [--type=LIST] [--fstab-file=PATH] "
-		    "[--fstype=LIST] [--source=SPEC] [--rw] [--probe-timeout=DURATION] "
-		    "[--state-dir=DIR] [--sentinel=RELPATH [--sentinel-content=STRING]] "
-		    "[--autofs-idle-ok] [--write-test[=SUBDIR]] "
-		    "[--free-warning=LIMIT] [--free-critical=LIMIT] "
-		    "[--inode-warning=LIMIT] [--inode-critical=LIMIT]",
 	.options = &storage_mount_options,
 };
 

@@ -83,4 +83,12 @@ static const struct ms_option options[] = {
 	{ 0 },
 };
 
-const struct ms_optset storage_mount_options = { .options = options };
+const struct ms_optset storage_mount_options = {
+	.options = options,
+	.synopsis = "-p DIR [-p DIR ...] | --fstab [--type=LIST] [--fstab-file=PATH] "
+		    "[--fstype=LIST] [--source=SPEC] [--rw] [--probe-timeout=DURATION] "
+		    "[--state-dir=DIR] [--sentinel=RELPATH [--sentinel-content=STRING]] "
+		    "[--autofs-idle-ok] [--write-test[=SUBDIR]] "
+		    "[--free-warning=LIMIT] [--free-critical=LIMIT] "
+		    "[--inode-warning=LIMIT] [--inode-critical=LIMIT]",
+};

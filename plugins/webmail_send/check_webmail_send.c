@@ -54,11 +54,6 @@ static const struct ms_plugin plugin = {
 		"message through the webmail's compose page and waits until it arrives over\n"
 		"IMAP; then deletes it. The password comes from --password-file or the\n"
 		"environment variable MAILSTATUS_PASSWORD, never from the command line.",
-	.synopsis = "--url=URL -u USER [--password-file=FILE] --imap-url=URL "
-		    "[--webmail=roundcube] [--to=ADDRESS] [--attach-size=BYTES] [--imap-user=USER] "
-		    "[--imap-password-file=FILE] [--delivery-timeout=DURATION] [--junk-folder=NAME]... "
-		    "[--keep] [-w RANGE] [-c RANGE] [--login-warning=RANGE] [--login-critical=RANGE] "
-		    "[--ca-file=FILE] [--insecure] [--imap-cleartext]",
 	.options = &webmail_send_options,
 };
 

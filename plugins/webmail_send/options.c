@@ -85,4 +85,9 @@ static const struct ms_option options[] = {
 const struct ms_optset webmail_send_options = {
 	.options = options,
 	.default_timeout = DEFAULT_TIMEOUT_S,
+	.synopsis = "--url=URL -u USER [--password-file=FILE] --imap-url=URL "
+		    "[--webmail=roundcube] [--to=ADDRESS] [--attach-size=BYTES] [--imap-user=USER] "
+		    "[--imap-password-file=FILE] [--delivery-timeout=DURATION] [--junk-folder=NAME]... "
+		    "[--keep] [-w RANGE] [-c RANGE] [--login-warning=RANGE] [--login-critical=RANGE] "
+		    "[--ca-file=FILE] [--insecure] [--imap-cleartext]",
 };

@@ -35,13 +35,16 @@ static const struct ms_option demo_options[] = {
 	{ 0 },
 };
 
-static const struct ms_optset demo_optset = { .options = demo_options, .default_timeout = 7 };
+static const struct ms_optset demo_optset = {
+	.options = demo_options,
+	.default_timeout = 7,
+	.synopsis = "[-w RANGE] [--age=DURATION]",
+};
 
 static const struct ms_plugin demo = {
 	.name = "check_demo",
 	.label = "DEMO",
 	.purpose = "A plugin for the tests.",
-	.synopsis = "[-w RANGE] [--age=DURATION]",
 	.options = &demo_optset,
 };
 
