@@ -79,32 +79,36 @@ static json_t *window_json(const struct pub_uptime *u)
 	return o;
 }
 
-/* "uptime" of every window and, for a cluster or component, "days" of its strip. */
-static void set_figures(json_t *o, const struct pub_figures *f)
+/* "uptime": the figures of every window. */
+static void set_uptime(json_t *o, const struct pub_figures *f)
 {
-	json_t *uptime = json_object(), *days;
+	json_t *uptime = json_object();
 
 	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
 		set(uptime, pub_uptime_windows[w].key, window_json(&f->windows[w]));
 	set(o, "uptime", uptime);
+}
+
+/*
+ * ,"days":[...] of a strip, written as text: numbers and dates only, and
+ * 18,000 small objects for 50 clusters, which as jansson objects cost
+ * more than the rest of the run.
+ */
+static void add_days(struct ms_buf *out, const struct pub_figures *f)
+{
 	if (f->days == NULL)
 		return;
-	days = json_array();
+	ms_buf_puts(out, ",\"days\":[");
 	for (size_t d = 0; d < PUB_STRIP_DAYS; d++) {
 		const struct pub_day *day = &f->days[d];
-		json_t *dj = json_object();
-		char date[16];
 
-		snprintf(date, sizeof(date), "%04d-%02d-%02d", day->year % 10000, day->month % 100,
-			 day->mday % 100);
-		set(dj, "date", json_string(date));
-		set(dj, "outage_s", json_integer(day->u.outage_s));
-		set(dj, "degraded_s", json_integer(day->u.degraded_s));
-		set(dj, "maintenance_s", json_integer(day->u.maintenance_s));
-		set(dj, "unknown_s", json_integer(day->u.unknown_s));
-		push(days, dj);
+		ms_buf_printf(out, "%s{\"date\":\"%04d-%02d-%02d\",\"outage_s\":%lld,"
+			      "\"degraded_s\":%lld,\"maintenance_s\":%lld,\"unknown_s\":%lld}",
+			      d > 0 ? "," : "", day->year % 10000, day->month % 100,
+			      day->mday % 100, day->u.outage_s, day->u.degraded_s,
+			      day->u.maintenance_s, day->u.unknown_s);
 	}
-	set(o, "days", days);
+	ms_buf_putc(out, ']');
 }
 
 static json_t *member_json(const struct pub_board *b, const struct pub_board_member *bm)
@@ -114,11 +118,47 @@ static json_t *member_json(const struct pub_board *b, const struct pub_board_mem
 	set(o, "name", str(bm->conf->public_name));
 	set_state(o, b->stale_since > 0, bm->state, bm->last_known);
 	set(o, "since", when(bm->since));
-	set_figures(o, &bm->fig);
+	set_uptime(o, &bm->fig);
 	return o;
 }
 
-static json_t *component_json(const struct pub_board *b, const struct pub_board_component *bc)
+/*
+ * "key":value into out, then value freed: status.json is written a member
+ * at a time, and a cluster at a time, so that only one cluster's tree is
+ * in memory at once (the days of its strips are written as text). Compact: the days
+ * make it large (1.8 MB for 50 clusters, where indented it was 3.9 MB).
+ */
+static bool dump(struct ms_buf *out, const char *key, json_t *value)
+{
+	bool ok;
+
+	if (value == NULL)
+		ms_oom();
+	if (key != NULL)
+		ms_buf_printf(out, ",\"%s\":", key);
+	ok = json_dump_callback(value, add_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY |
+				JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) == 0;
+	json_decref(value);
+	return ok;
+}
+
+/*
+ * dump of an object less its closing brace, so that the caller can add
+ * members written as text (add_days).
+ */
+static bool dump_open(struct ms_buf *out, json_t *value)
+{
+	if (!dump(out, NULL, value))
+		return false;
+	/* a non-empty object always ends so */
+	if (out->len == 0 || out->data[out->len - 1] != '}')
+		return false;
+	ms_buf_truncate(out, out->len - 1);
+	return true;
+}
+
+static bool write_component(struct ms_buf *out, const struct pub_board *b,
+			    const struct pub_board_component *bc)
 {
 	const struct pub_component *co = bc->conf;
 	json_t *o = json_object(), *members = json_array();
@@ -129,18 +169,27 @@ static json_t *component_json(const struct pub_board *b, const struct pub_board_
 	set(o, "critical", json_boolean(co->critical));
 	set_state(o, b->stale_since > 0, bc->state, bc->last_known);
 	set(o, "since", when(bc->since));
-	set_figures(o, &bc->fig);
+	set_uptime(o, &bc->fig);
 	for (size_t k = 0; k < co->n_members; k++)
 		push(members, member_json(b, &bc->members[k]));
-	set(o, "members", members);
-	return o;
+	if (!dump_open(out, o)) {
+		json_decref(members);
+		return false;
+	}
+	add_days(out, &bc->fig);
+	if (!dump(out, "members", members))
+		return false;
+	ms_buf_putc(out, '}');
+	return true;
 }
 
-static json_t *cluster_json(const struct pub_board *b, const struct pub_board_cluster *bcl)
+static bool write_cluster(struct ms_buf *out, const struct pub_board *b,
+			  const struct pub_board_cluster *bcl)
 {
 	const struct pub_cluster *cl = bcl->conf;
-	json_t *o = json_object(), *comps = json_array();
+	json_t *o = json_object();
 	bool known = bcl->since > 0 && bcl->unknown_since == 0 && b->stale_since == 0;
+	bool ok;
 
 	set(o, "slug", json_string(cl->slug));
 	set(o, "name", str(cl->name));
@@ -153,11 +202,19 @@ static json_t *cluster_json(const struct pub_board *b, const struct pub_board_cl
 	set(o, "since", when(bcl->since));
 	set(o, "open_incident", bcl->open_incident > 0
 	    ? json_integer(bcl->open_incident) : json_null());
-	set_figures(o, &bcl->fig);
-	for (size_t j = 0; j < cl->n_components; j++)
-		push(comps, component_json(b, &bcl->components[j]));
-	set(o, "components", comps);
-	return o;
+	set_uptime(o, &bcl->fig);
+	if (!dump_open(out, o))
+		return false;
+	add_days(out, &bcl->fig);
+	ms_buf_puts(out, ",\"components\":[");
+	ok = true;
+	for (size_t j = 0; ok && j < cl->n_components; j++) {
+		if (j > 0)
+			ms_buf_putc(out, ',');
+		ok = write_component(out, b, &bcl->components[j]);
+	}
+	ms_buf_puts(out, "]}");
+	return ok;
 }
 
 static json_t *incident_json(const struct pub_config *cfg, const struct pub_incident *inc)
@@ -191,26 +248,6 @@ static json_t *maintenance_json(const struct pub_maintenance *m)
 	return o;
 }
 
-/*
- * "key":value into out, then value freed: status.json is written a member
- * at a time, and a cluster at a time, so that only one cluster's tree
- * (its 90 days of each strip) is in memory at once. Compact: the days
- * make it large (1.8 MB for 50 clusters, where indented it was 3.9 MB).
- */
-static bool dump(struct ms_buf *out, const char *key, json_t *value)
-{
-	bool ok;
-
-	if (value == NULL)
-		ms_oom();
-	if (key != NULL)
-		ms_buf_printf(out, ",\"%s\":", key);
-	ok = json_dump_callback(value, add_to_buf, out, JSON_COMPACT | JSON_ENCODE_ANY |
-				JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) == 0;
-	json_decref(value);
-	return ok;
-}
-
 bool pub_status_json(const struct pub_config *cfg, const struct pub_board *board,
 		     const struct pub_incident *incidents, size_t n_incidents,
 		     const struct pub_maintenance *maint, size_t n_maint,
@@ -233,7 +270,7 @@ bool pub_status_json(const struct pub_config *cfg, const struct pub_board *board
 	for (size_t i = 0; ok && i < board->n_clusters; i++) {
 		if (i > 0)
 			ms_buf_putc(out, ',');
-		ok = dump(out, NULL, cluster_json(board, &board->clusters[i]));
+		ok = write_cluster(out, board, &board->clusters[i]);
 	}
 	ms_buf_putc(out, ']');
 	for (size_t i = 0; i < n_incidents; i++)

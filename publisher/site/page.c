@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,18 @@ void pub_attr(xmlNodePtr node, const char *name, const char *value)
 	if (xmlSetProp(node, BAD_CAST name, BAD_CAST(c != NULL ? c : value)) == NULL)
 		ms_oom();
 	free(c);
+}
+
+void pub_markup(xmlNodePtr parent, const char *markup, size_t len)
+{
+	xmlNodePtr t = xmlNewDocTextLen(parent->doc, BAD_CAST markup, (int)len);
+
+	if (t == NULL)
+		ms_oom();
+	/* the HTML serializer writes such a text node's content unescaped */
+	t->name = xmlStringTextNoenc;
+	if (xmlAddChild(parent, t) == NULL)
+		ms_oom();
 }
 
 xmlNodePtr pub_el(xmlNodePtr parent, const char *name, const char *cls, const char *text)

@@ -53,6 +53,16 @@ xmlNodePtr pub_el(xmlNodePtr parent, const char *name, const char *cls, const ch
 void pub_text(xmlNodePtr parent, const char *text);
 /* Sets an attribute to a cleaned value. */
 void pub_attr(xmlNodePtr node, const char *name, const char *value);
+/*
+ * Appends markup the caller wrote itself, serialized as it is (a libxml2
+ * text node marked "no escaping"): for a long run of uniform elements,
+ * such as the 90 days of an uptime strip, that would otherwise cost a
+ * node per element and attribute. Only for markup made of the program's
+ * own words and numbers: anything from outside goes through pub_el,
+ * pub_text and pub_attr. parent must have no text child last (libxml2
+ * would merge the two and escape both).
+ */
+void pub_markup(xmlNodePtr parent, const char *markup, size_t len);
 /* <a href="root+path">text</a>; path is relative to the site root. */
 xmlNodePtr pub_link(const struct pub_page *pg, xmlNodePtr parent, const char *path,
 		    const char *text);

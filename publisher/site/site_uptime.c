@@ -93,26 +93,23 @@ void pub_site_uptime_words(struct ms_buf *b, const struct pub_figures *f, size_t
 	percent_words(b, u->percent);
 }
 
-/* A day's mark; cls and label are the caller's scratch buffers. */
-static void render_day(xmlNodePtr strip, const struct pub_day *day, struct ms_buf *cls,
-		       struct ms_buf *label)
+/*
+ * A day's mark, appended to html: a list item with the day's kind as a
+ * class and its label, which shows on focus and hover (a title would be
+ * read twice). Only the program's words and numbers: written as markup.
+ */
+static void render_day(struct ms_buf *html, const struct pub_day *day)
 {
-	xmlNodePtr li;
-
-	ms_buf_reset(cls);
-	ms_buf_reset(label);
-	ms_buf_printf(cls, "day day-%s", figure_kind(&day->u));
-	ms_buf_printf(label, "%d %s: ", day->mday, month_abbr[(day->month + 11) % 12]);
-	figure_words(label, &day->u);
-	li = pub_el(strip, "li", cls->data, NULL);
-	/* the label shows on focus and hover: a title would be read twice */
-	pub_attr(li, "tabindex", "0");
-	pub_el(li, "span", "day-label", label->data);
+	ms_buf_printf(html, "<li class=\"day day-%s\" tabindex=\"0\"><span class=\"day-label\">"
+		      "%d %s: ", figure_kind(&day->u), day->mday,
+		      month_abbr[(day->month + 11) % 12]);
+	figure_words(html, &day->u);
+	ms_buf_puts(html, "</span></li>\n");
 }
 
 void pub_site_strip(xmlNodePtr parent, const char *name, const struct pub_figures *f)
 {
-	struct ms_buf b = MS_BUF_INIT, cls = MS_BUF_INIT;
+	struct ms_buf b = MS_BUF_INIT;
 	xmlNodePtr box = pub_el(parent, "div", "uptime", NULL), strip;
 
 	if (f->days == NULL)
@@ -131,10 +128,12 @@ void pub_site_strip(xmlNodePtr parent, const char *name, const struct pub_figure
 	ms_buf_printf(&b, "%s, the last 90 days, one mark per day", name);
 	strip = pub_el(box, "ol", "strip", NULL);
 	pub_attr(strip, "aria-label", b.data);
+	ms_buf_reset(&b);
+	ms_buf_putc(&b, '\n');
 	for (size_t d = 0; d < PUB_STRIP_DAYS; d++)
-		render_day(strip, &f->days[d], &cls, &b);
+		render_day(&b, &f->days[d]);
+	pub_markup(strip, b.data, b.len);
 	ms_buf_free(&b);
-	ms_buf_free(&cls);
 }
 
 /* --- history/<CLUSTER>.html ----------------------------------------- */
