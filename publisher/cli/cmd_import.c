@@ -35,6 +35,7 @@ struct import {
 	int n_files;
 	struct pub_snapshot wanted;	/* the objects the config names */
 	unsigned long long lines, events, added, malformed;
+	bool no_render;			/* the output is left to the next run */
 	time_t until;			/* the newest line read */
 };
 
@@ -196,13 +197,16 @@ static enum pub_work import_work(const struct pub_config *cfg, struct pub_store 
 	snprintf(until, sizeof(until), "%lld", (long long)im->until);
 	ok = ok && (im->until == 0 || (pub_store_meta_set(st, META_IMPORTED_UNTIL, until, err) &&
 				       pub_history_rebuild(cfg, st, im->until, err)));
-	return pub_work_done(ok);
+	if (!ok)
+		return PUB_WORK_FAILED;
+	return im->no_render ? PUB_WORK_STORED : PUB_WORK_DONE;
 }
 
 int pub_cmd_import_history(const struct pub_config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "now", required_argument, NULL, 'n' },	/* renders as of that time */
+		{ "no-render", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct import im = { 0 };
@@ -211,9 +215,12 @@ int pub_cmd_import_history(const struct pub_config *cfg, int argc, char **argv)
 	int rc, c;
 
 	pub_reset_getopt();
-	while ((c = pub_next_opt(argc, argv, opts, "import-history", &err)) != -1)
-		if (c != 'n' || !pub_parse_when("--now", optarg, &now, &err))
+	while ((c = pub_next_opt(argc, argv, opts, "import-history", &err)) != -1) {
+		if (c == 'r')
+			im.no_render = true;
+		else if (c != 'n' || !pub_parse_when("--now", optarg, &now, &err))
 			return pub_refuse(&err);
+	}
 	if (optind >= argc) {
 		pub_say_error("import-history: name the log files to read (nagios.log, "
 			      "archives/*.log, Icinga 2's compat log; .gz too)");

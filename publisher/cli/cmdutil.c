@@ -229,7 +229,7 @@ enum pub_work pub_work_done(bool ok)
 
 static int exit_status(enum pub_work r)
 {
-	return r == PUB_WORK_DONE ? PUB_EXIT_OK
+	return r == PUB_WORK_DONE || r == PUB_WORK_STORED ? PUB_EXIT_OK
 	       : r == PUB_WORK_REFUSED ? PUB_EXIT_USAGE : PUB_EXIT_FAILURE;
 }
 
@@ -241,7 +241,7 @@ int pub_session_run(struct pub_session *s, pub_work_fn *work, void *arg)
 
 	if (pub_store_begin(s->st, &s->err))
 		r = work != NULL ? work(s->cfg, s->st, arg, &s->err) : PUB_WORK_DONE;
-	if (r != PUB_WORK_DONE) {
+	if (r != PUB_WORK_DONE && r != PUB_WORK_STORED) {
 		pub_store_rollback(s->st);
 		pub_say_error(r == PUB_WORK_REFUSED ? "%s" : "%s; nothing was changed",
 			      s->err.data);
@@ -251,6 +251,8 @@ int pub_session_run(struct pub_session *s, pub_work_fn *work, void *arg)
 		pub_say_error("%s; nothing was changed", s->err.data);
 		return PUB_EXIT_FAILURE;
 	}
+	if (r == PUB_WORK_STORED)
+		return PUB_EXIT_OK;
 	if (!pub_render_all(s->cfg, s->st, &changed, &s->err)) {
 		pub_say_error("the store is updated but the output is not: %s "
 			      "(the next run renders again)", s->err.data);

@@ -58,6 +58,7 @@ void pub_reset_getopt(void);
 /* What a command's work in the store came to. */
 enum pub_work {
 	PUB_WORK_DONE,		/* commit, then render */
+	PUB_WORK_STORED,	/* commit; the next run or render writes the output */
 	PUB_WORK_REFUSED,	/* the store says no to the command line (no such
 				 * post): roll back, exit 2 */
 	PUB_WORK_FAILED		/* the store failed: roll back, exit 1 */

@@ -29,8 +29,8 @@ const struct pub_command pub_commands[] = {
 	{ "list", pub_cmd_list, "[--cluster SLUG] [--limit N]" },
 	{ "show", pub_cmd_show, "POST-ID | incident NUMBER" },
 	{ "render", pub_cmd_render, "" },
-	{ "import-history", pub_cmd_import_history, "[--now TIME] FILE... (nagios.log, archives, "
-	  "Icinga 2's compat log; .gz too)" },
+	{ "import-history", pub_cmd_import_history, "[--now TIME] [--no-render] FILE...\n"
+	  "           (nagios.log, archives, Icinga 2's compat log; .gz too)" },
 	{ NULL, NULL, NULL },
 };
 
