@@ -127,8 +127,17 @@ extra = [g for g in got if not any(same(w, g) for w in want)]
 print("ok" if not missing and not extra else "missing %s; not scheduled %s" % (missing[:3], extra[:3]))
 print(last - t0)
 PY
+attempt=${HISTORY_ATTEMPT:-1}
 if [ "$(head -n 1 "$W/logcheck")" = ok ] && [ "$(sed -n 2p "$W/logcheck")" = "$LOG_END" ]; then
 	check_ok "Nagios logged the $(wc -l <"$W/schedule") scheduled changes, each at its second; the log ends at t0+$LOG_END"
+elif [ "$attempt" -lt 3 ]; then
+	# a loaded machine: Nagios took a command in another second than the
+	# one it was sent in, and the log no longer says the schedule. The
+	# figures are exact only against the schedule: the whole of it again.
+	echo "note: Nagios' log is a second off the schedule ($(head -n 1 "$W/logcheck")): attempt $((attempt + 1)) of 3"
+	peers_cleanup
+	trap - EXIT
+	HISTORY_ATTEMPT=$((attempt + 1)) exec bash "$0"
 else
 	check_fail "Nagios' log and the schedule differ: $(head -n 1 "$W/logcheck"); last line at t0+$(sed -n 2p "$W/logcheck")"
 fi
@@ -179,11 +188,17 @@ write_conf "$W/ab.conf" with-b
 
 # --- import, then the runs ------------------------------------------------------
 until_second $((t0 + R1 - 1))
-if out=$("$publish" -c "$W/a.conf" import-history --now "@$((t0 + R1 - 1))" "$W/nagios.log" 2>&1) &&
-   case $out in *" 0 malformed"*) true ;; *) false ;; esac; then
+# --no-render: the store alone; the first run writes the site with it
+if out=$("$publish" -c "$W/a.conf" import-history --no-render --now "@$((t0 + R1 - 1))" \
+	"$W/nagios.log" 2>&1) && case $out in *" 0 malformed"*) true ;; *) false ;; esac; then
 	check_ok "import-history: $out"
 else
 	check_fail "import-history: $out"
+fi
+if [ -e "$OUT/index.html" ]; then
+	check_fail "import-history --no-render wrote the site"
+else
+	check_ok "import-history --no-render left the site to the run"
 fi
 for r in "a.conf $R1" "ab.conf $R2" "ab.conf $R3"; do
 	set -- $r
