@@ -137,63 +137,182 @@ static bool fsync_dir(const char *dir)
 	return ok;
 }
 
+/*
+ * The batch (atomicfile.h): the files written, not yet renamed, in the
+ * order they were written. At most BATCH_MAX are held (each holds an
+ * open descriptor); one more commits those first.
+ */
+#define BATCH_MAX 64
+
+struct pending {
+	int fd;
+	char *tmp, *path, *parent;
+};
+
+static struct {
+	bool open;
+	struct pending files[BATCH_MAX];
+	size_t n;
+} batch;
+
+static void pending_drop(struct pending *p, bool unlink_tmp)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	if (unlink_tmp)
+		unlink(p->tmp);
+	free(p->tmp);
+	free(p->path);
+	free(p->parent);
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+}
+
+/* Starts the write-back of a batched file now, so that the commit's fsync waits for less. */
+static void start_writeback(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+#endif
+}
+
+/* fsync, close and rename of one file; its directory is synced by the caller. */
+static bool pending_finish(struct pending *p, struct ms_buf *err)
+{
+	int fd = p->fd, rc, saved;
+
+	p->fd = -1;
+	rc = fsync(fd);
+	saved = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
+		ms_buf_printf(err, "cannot write %s: %s", p->path, strerror(saved));
+		return false;
+	}
+	if (rename(p->tmp, p->path) != 0) {
+		ms_buf_printf(err, "cannot rename %s to %s: %s", p->tmp, p->path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* The held files: each synced and renamed in order, then each directory synced once. */
+static bool batch_flush(struct ms_buf *err)
+{
+	bool ok = true;
+	size_t renamed = 0;	/* the first so many were */
+
+	while (renamed < batch.n && pending_finish(&batch.files[renamed], err))
+		renamed++;
+	ok = renamed == batch.n;
+	for (size_t i = 0; i < renamed; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(batch.files[j].parent, batch.files[i].parent) == 0;
+		if (ok && !seen && !fsync_dir(batch.files[i].parent)) {
+			ms_buf_printf(err, "cannot fsync directory %s: %s", batch.files[i].parent,
+				      strerror(errno));
+			ok = false;
+		}
+	}
+	/* what was not renamed goes: those old files stay as they were */
+	for (size_t i = 0; i < batch.n; i++)
+		pending_drop(&batch.files[i], i >= renamed);
+	batch.n = 0;
+	return ok;
+}
+
+void pub_write_batch_begin(void)
+{
+	batch.open = true;
+	batch.n = 0;
+}
+
+bool pub_write_batch_commit(struct ms_buf *err)
+{
+	bool ok = batch_flush(err);
+
+	batch.open = false;
+	return ok;
+}
+
+void pub_write_batch_abort(void)
+{
+	for (size_t i = 0; i < batch.n; i++)
+		pending_drop(&batch.files[i], true);
+	batch.n = 0;
+	batch.open = false;
+}
+
+/* The temporary file of path in parent, with data in it; -1 with err set. */
+static int write_temp(const char *path, const char *parent, const char *name,
+		      const void *data, size_t len, struct ms_buf *tmp, struct ms_buf *err)
+{
+	int fd;
+
+	ms_buf_printf(tmp, "%s/.%s" TEMP_MARKER TEMP_SUFFIX, parent, name);
+	fd = mkstemp(tmp->data);
+	/* the errors name the file being replaced, which is what failed to change */
+	if (fd < 0) {
+		ms_buf_printf(err, "cannot write %s (cannot create a temporary file in "
+			      "%s): %s", path, parent, strerror(errno));
+		return -1;
+	}
+	if (!ms_write_all(fd, data, len) || fchmod(fd, 0644) != 0) {
+		ms_buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp->data);
+		return -1;
+	}
+	return fd;
+}
+
 bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
 		      size_t len, bool *changed, struct ms_buf *err)
 {
 	struct ms_buf path = MS_BUF_INIT, tmp = MS_BUF_INIT;
+	struct pending p = { -1, NULL, NULL, NULL };
 	bool ok = false;
-	int fd = -1;
 
 	*changed = false;
 	ms_buf_printf(&path, "%s/%s", dir, relpath);
 	char *slash = strrchr(path.data, '/');
-	char *parent = ms_xstrndup(path.data, (size_t)(slash - path.data));
 
+	p.parent = ms_xstrndup(path.data, (size_t)(slash - path.data));
 	if (same_contents(path.data, data, len)) {
 		ok = true;
 		goto out;
 	}
-	if (!pub_mkdirs(parent, err))
+	if (!pub_mkdirs(p.parent, err) || (batch.n == BATCH_MAX && !batch_flush(err)))
 		goto out;
-	ms_buf_printf(&tmp, "%s/.%s" TEMP_MARKER TEMP_SUFFIX, parent, slash + 1);
-	fd = mkstemp(tmp.data);
-	/* the errors name the file being replaced, which is what failed to change */
-	if (fd < 0) {
-		ms_buf_printf(err, "cannot write %s (cannot create a temporary file in "
-			      "%s): %s", path.data, parent, strerror(errno));
+	if ((p.fd = write_temp(path.data, p.parent, slash + 1, data, len, &tmp, err)) < 0)
 		goto out;
-	}
-	if (!ms_write_all(fd, data, len) || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		ms_buf_printf(err, "cannot write %s: %s", path.data, strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		ms_buf_printf(err, "cannot write %s: %s", path.data, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp.data, path.data) != 0) {
-		ms_buf_printf(err, "cannot rename %s to %s: %s", tmp.data, path.data,
-			      strerror(errno));
-		goto out;
-	}
-	if (!fsync_dir(parent)) {
-		ms_buf_printf(err, "cannot fsync directory %s: %s", parent, strerror(errno));
-		*changed = true;
-		ok = false;
-		goto out_keep;
-	}
+	p.tmp = ms_buf_steal(&tmp);
+	p.path = ms_buf_steal(&path);
 	*changed = true;
-	ok = true;
-	goto out_keep;
+	if (batch.open) {
+		start_writeback(p.fd);
+		batch.files[batch.n++] = p;
+		return true;
+	}
+	if (!pending_finish(&p, err)) {
+		*changed = false;
+		pending_drop(&p, true);
+		return false;
+	}
+	ok = fsync_dir(p.parent);
+	if (!ok)
+		ms_buf_printf(err, "cannot fsync directory %s: %s", p.parent, strerror(errno));
+	pending_drop(&p, false);
+	return ok;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp.len > 0)
-		unlink(tmp.data);
-out_keep:
-	free(parent);
+	free(p.parent);
 	ms_buf_free(&path);
 	ms_buf_free(&tmp);
 	return ok;

@@ -26,6 +26,22 @@ bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
 		      size_t len, bool *changed, struct ms_buf *err);
 
 /*
+ * A batch of writes: between begin and commit, pub_write_atomic writes a
+ * changed file's temporary file and starts its write-back, and the commit
+ * fsyncs them, renames them in the order they were written, then fsyncs
+ * each directory once: a site of many pages waits for the disk about
+ * once, not twice a page. Each file is still replaced atomically; the
+ * files of a batch appear together at the commit (so a page linked from
+ * another goes into an earlier batch). A kill before the commit leaves
+ * the old files and the temporary ones (pub_remove_stale_temps). On a
+ * failed commit the files not yet renamed stay as they were; abort drops
+ * what the batch holds. One batch at a time (the program is one thread).
+ */
+void pub_write_batch_begin(void);
+bool pub_write_batch_commit(struct ms_buf *err);
+void pub_write_batch_abort(void);
+
+/*
  * Removes the temporary files of pub_write_atomic that a run killed
  * before its rename left in dir, only those of files whose names start
  * with prefix if it is not NULL; returns how many. Only under the lock of

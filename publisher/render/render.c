@@ -267,9 +267,15 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 
 	*changed = 0;
 	remove_stale_temps(cfg);
-	/* the pages the feeds link to first: see site.h */
+	/*
+	 * the pages the feeds link to first, then the feeds, then the pages
+	 * that link to both (see site.h): a batch of writes each
+	 */
+	pub_write_batch_begin();
 	ok = pub_site_render_part(cfg, st, now, PUB_SITE_LINKED, changed, err) &&
+	     pub_write_batch_commit(err) &&
 	     pub_store_meta_get(st, PUB_META_STALE_SINCE, &stale, err);
+	pub_write_batch_begin();
 	if (stale)
 		stale_since = (time_t)strtoll(stale, NULL, 10);
 	for (size_t i = 0; ok && i < cfg->n_clusters; i++) {
@@ -305,6 +311,11 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 	free(slugs);
 	free(stale);
 	ms_buf_free(&path);
-	return ok && pub_site_render_part(cfg, st, now, PUB_SITE_ENTRY, changed, err) &&
-	       remove_withdrawn(cfg, st, changed, err);
+	ok = ok && pub_write_batch_commit(err);
+	pub_write_batch_begin();
+	ok = ok && pub_site_render_part(cfg, st, now, PUB_SITE_ENTRY, changed, err) &&
+	     pub_write_batch_commit(err);
+	if (!ok)
+		pub_write_batch_abort();
+	return ok && remove_withdrawn(cfg, st, changed, err);
 }

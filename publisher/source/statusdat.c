@@ -489,12 +489,14 @@ static bool parser_finish(struct parser *p, bool cut_line)
 static size_t feed_lines(struct parser *p, const char *buf, size_t len)
 {
 	size_t used = 0;
+	/* one look for a NUL in the whole buffer, not one per line (millions) */
+	bool nul = memchr(buf, '\0', len) != NULL;
 
 	while (used < len && !p->failed) {
 		const char *nl = memchr(buf + used, '\n', len - used);
 		if (nl == NULL)
 			break;
-		if (memchr(buf + used, '\0', (size_t)(nl - (buf + used))) != NULL) {
+		if (nul && memchr(buf + used, '\0', (size_t)(nl - (buf + used))) != NULL) {
 			p->line++;
 			fail(p, "a NUL byte: this is not a text file");
 			break;
