@@ -168,6 +168,19 @@ static void pending_drop(struct pending *p, bool unlink_tmp)
 	p->fd = -1;
 }
 
+/* A file written twice in a batch: the last write is the one. */
+static void batch_forget(const char *path)
+{
+	for (size_t i = 0; i < batch.n; i++)
+		if (strcmp(batch.files[i].path, path) == 0) {
+			pending_drop(&batch.files[i], true);
+			memmove(&batch.files[i], &batch.files[i + 1],
+				(batch.n - i - 1) * sizeof(batch.files[0]));
+			batch.n--;
+			return;
+		}
+}
+
 /* Starts the write-back of a batched file now, so that the commit's fsync waits for less. */
 static void start_writeback(int fd)
 {
@@ -285,6 +298,8 @@ bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
 	char *slash = strrchr(path.data, '/');
 
 	p.parent = ms_xstrndup(path.data, (size_t)(slash - path.data));
+	if (batch.open)
+		batch_forget(path.data);
 	if (same_contents(path.data, data, len)) {
 		ok = true;
 		goto out;

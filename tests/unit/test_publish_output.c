@@ -300,6 +300,85 @@ START_TEST(atomic_write_replace_and_skip)
 }
 END_TEST
 
+/* the contents of dir/rel, or "" when there is no such file */
+static char *file_text(const char *dir, const char *rel)
+{
+	static char text[64];
+	struct ms_buf path = MS_BUF_INIT;
+	FILE *fp;
+	size_t n = 0;
+
+	ms_buf_printf(&path, "%s/%s", dir, rel);
+	fp = fopen(path.data, "r");
+	if (fp != NULL) {
+		n = fread(text, 1, sizeof(text) - 1, fp);
+		fclose(fp);
+	}
+	text[n] = '\0';
+	ms_buf_free(&path);
+	return text;
+}
+
+START_TEST(atomic_batch_appears_at_commit)
+{
+	char *dir = temp_dir();
+	struct ms_buf err = MS_BUF_INIT, sub = MS_BUF_INIT, name = MS_BUF_INIT;
+	bool changed;
+
+	ck_assert(pub_write_atomic(dir, "p/a.html", "old a", 5, &changed, &err));
+	ms_buf_printf(&sub, "%s/p", dir);
+	pub_write_batch_begin();
+	ck_assert(pub_write_atomic(dir, "p/a.html", "new a", 5, &changed, &err));
+	ck_assert(changed);
+	ck_assert(pub_write_atomic(dir, "p/b.html", "new b", 5, &changed, &err));
+	/* the last of two writes of one file in a batch is the one */
+	ck_assert(pub_write_atomic(dir, "p/a.html", "newer a", 7, &changed, &err));
+	/* before the commit: the old files as they were, the new ones not there */
+	ck_assert_str_eq(file_text(dir, "p/a.html"), "old a");
+	ck_assert_str_eq(file_text(dir, "p/b.html"), "");
+	ck_assert_msg(pub_write_batch_commit(&err), "%s", ms_buf_str(&err));
+	ck_assert_str_eq(file_text(dir, "p/a.html"), "newer a");
+	ck_assert_str_eq(file_text(dir, "p/b.html"), "new b");
+	ck_assert_uint_eq(count_entries(sub.data), 2);	/* no temporary file left */
+
+	/* a write of the bytes on disk after one of others: the file stays */
+	pub_write_batch_begin();
+	ck_assert(pub_write_atomic(dir, "p/b.html", "other", 5, &changed, &err));
+	ck_assert(pub_write_atomic(dir, "p/b.html", "new b", 5, &changed, &err));
+	ck_assert(!changed);
+	ck_assert(pub_write_batch_commit(&err));
+	ck_assert_str_eq(file_text(dir, "p/b.html"), "new b");
+	ck_assert_uint_eq(count_entries(sub.data), 2);
+
+	/* an aborted batch changes nothing and leaves no temporary file */
+	pub_write_batch_begin();
+	ck_assert(pub_write_atomic(dir, "p/a.html", "gone", 4, &changed, &err));
+	pub_write_batch_abort();
+	ck_assert_str_eq(file_text(dir, "p/a.html"), "newer a");
+	ck_assert_uint_eq(count_entries(sub.data), 2);
+
+	/* more files than a batch holds open: all of them, in order */
+	pub_write_batch_begin();
+	for (int i = 0; i < 150; i++) {
+		ms_buf_reset(&name);
+		ms_buf_printf(&name, "many/%03d.html", i);
+		ck_assert(pub_write_atomic(dir, name.data, name.data, name.len, &changed, &err));
+	}
+	ck_assert(pub_write_batch_commit(&err));
+	ck_assert_str_eq(file_text(dir, "many/149.html"), "many/149.html");
+	ck_assert_str_eq(file_text(dir, "many/000.html"), "many/000.html");
+	ms_buf_reset(&sub);
+	ms_buf_printf(&sub, "%s/many", dir);
+	ck_assert_uint_eq(count_entries(sub.data), 150);
+
+	remove_tree(dir);
+	free(dir);
+	ms_buf_free(&err);
+	ms_buf_free(&sub);
+	ms_buf_free(&name);
+}
+END_TEST
+
 START_TEST(notes_speak_the_site_time_zone)
 {
 	struct pub_cluster cl = { .name = "Email Cluster A" };
@@ -422,6 +501,7 @@ Suite *publish_output_suite(void)
 	tcase_add_test(tc, rss_document);
 	tcase_add_test(tc, atomic_write_replace_and_skip);
 	tcase_add_test(tc, atomic_stale_temps_removed);
+	tcase_add_test(tc, atomic_batch_appears_at_commit);
 	suite_add_tcase(s, tc);
 	return s;
 }
