@@ -241,10 +241,18 @@ static bool batch_flush(struct ms_buf *err)
 	return ok;
 }
 
+void pub_write_batch_abort(void)
+{
+	for (size_t i = 0; i < batch.n; i++)
+		pending_drop(&batch.files[i], true);
+	batch.n = 0;
+	batch.open = false;
+}
+
 void pub_write_batch_begin(void)
 {
+	pub_write_batch_abort();	/* what a failed step left is dropped */
 	batch.open = true;
-	batch.n = 0;
 }
 
 bool pub_write_batch_commit(struct ms_buf *err)
@@ -255,13 +263,6 @@ bool pub_write_batch_commit(struct ms_buf *err)
 	return ok;
 }
 
-void pub_write_batch_abort(void)
-{
-	for (size_t i = 0; i < batch.n; i++)
-		pending_drop(&batch.files[i], true);
-	batch.n = 0;
-	batch.open = false;
-}
 
 /* The temporary file of path in parent, with data in it; -1 with err set. */
 static int write_temp(const char *path, const char *parent, const char *name,

@@ -35,7 +35,8 @@ bool pub_write_atomic(const char *dir, const char *relpath, const void *data,
  * another goes into an earlier batch). A kill before the commit leaves
  * the old files and the temporary ones (pub_remove_stale_temps). On a
  * failed commit the files not yet renamed stay as they were; abort drops
- * what the batch holds. One batch at a time (the program is one thread).
+ * what the batch holds, and so does a begin. One batch at a time (the
+ * program is one thread).
  */
 void pub_write_batch_begin(void);
 bool pub_write_batch_commit(struct ms_buf *err);

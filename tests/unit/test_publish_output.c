@@ -356,6 +356,13 @@ START_TEST(atomic_batch_appears_at_commit)
 	pub_write_batch_abort();
 	ck_assert_str_eq(file_text(dir, "p/a.html"), "newer a");
 	ck_assert_uint_eq(count_entries(sub.data), 2);
+	/* so does a begin after a step that failed before its commit */
+	pub_write_batch_begin();
+	ck_assert(pub_write_atomic(dir, "p/a.html", "gone", 4, &changed, &err));
+	pub_write_batch_begin();
+	ck_assert(pub_write_batch_commit(&err));
+	ck_assert_str_eq(file_text(dir, "p/a.html"), "newer a");
+	ck_assert_uint_eq(count_entries(sub.data), 2);
 
 	/* more files than a batch holds open: all of them, in order */
 	pub_write_batch_begin();
