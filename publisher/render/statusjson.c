@@ -118,6 +118,31 @@ static json_t *member_json(const struct pub_board *b, const struct pub_board_mem
 	return o;
 }
 
+/* A window's min, median and max of a metric; null figures without samples. */
+static json_t *metric_figures_json(const struct pub_metric_figures *f)
+{
+	json_t *o = json_object();
+
+	set(o, "min", f->samples > 0 ? json_real(f->min) : json_null());
+	set(o, "median", f->samples > 0 ? json_real(f->median) : json_null());
+	set(o, "max", f->samples > 0 ? json_real(f->max) : json_null());
+	set(o, "samples", json_integer((json_int_t)f->samples));
+	return o;
+}
+
+/* The response-time strip: the member by its public name, never its host's. */
+static json_t *metric_json(const struct pub_board_metric *m)
+{
+	json_t *o = json_object();
+
+	set(o, "object", str(m->member->public_name));
+	set(o, "label", str(m->label));
+	set(o, "unit", str(m->unit));
+	set(o, "24h", metric_figures_json(&m->day));
+	set(o, "7d", metric_figures_json(&m->week));
+	return o;
+}
+
 static json_t *component_json(const struct pub_board *b, const struct pub_board_component *bc)
 {
 	const struct pub_component *co = bc->conf;
@@ -130,6 +155,8 @@ static json_t *component_json(const struct pub_board *b, const struct pub_board_
 	set_state(o, b->stale_since > 0, bc->state, bc->last_known);
 	set(o, "since", when(bc->since));
 	set_figures(o, &bc->fig);
+	if (bc->metric != NULL)
+		set(o, "metric", metric_json(bc->metric));
 	for (size_t k = 0; k < co->n_members; k++)
 		push(members, member_json(b, &bc->members[k]));
 	set(o, "members", members);

@@ -14,7 +14,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* A statement prepared once and kept, by the address of its SQL text. */
 struct kept_statement {
@@ -110,6 +110,16 @@ static const char *const upgrades[] = {
 	"CREATE TABLE history_events ("
 	"  object TEXT NOT NULL, at INTEGER NOT NULL, kind INTEGER NOT NULL,"
 	"  state INTEGER NOT NULL, PRIMARY KEY (object, at, kind, state)) WITHOUT ROWID;",
+	/*
+	 * 4: the samples of the components' metrics (metric =), one per
+	 * minute at most (the last check's of that minute), at the check's
+	 * time, in the unit it was normalised to; a week of them kept.
+	 */
+	"CREATE TABLE metric_samples ("
+	"  cluster TEXT NOT NULL, component TEXT NOT NULL, object TEXT NOT NULL,"
+	"  label TEXT NOT NULL, minute INTEGER NOT NULL, at INTEGER NOT NULL,"
+	"  value REAL NOT NULL, unit TEXT NOT NULL,"
+	"  PRIMARY KEY (cluster, component, object, label, minute)) WITHOUT ROWID;",
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -134,15 +144,17 @@ static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 
 /* A parameter of a statement, bound to ?1, ?2, ... in order. */
 struct param {
-	enum { P_NULL, P_TEXT, P_INT } type;
+	enum { P_NULL, P_TEXT, P_INT, P_REAL } type;
 	const char *text;
 	long long num;
+	double real;
 };
 /* text, or NULL when s is NULL */
-#define TEXT(s) { (s) != NULL ? P_TEXT : P_NULL, (s), 0 }
-#define NUM(n) { P_INT, NULL, (long long)(n) }
+#define TEXT(s) { (s) != NULL ? P_TEXT : P_NULL, (s), 0, 0 }
+#define NUM(n) { P_INT, NULL, (long long)(n), 0 }
+#define REAL(x) { P_REAL, NULL, 0, (x) }
 /* a number when cond holds, else NULL */
-#define NUM_IF(cond, n) { (cond) ? P_INT : P_NULL, NULL, (long long)(n) }
+#define NUM_IF(cond, n) { (cond) ? P_INT : P_NULL, NULL, (long long)(n), 0 }
 /* the parameters of a query, and how many */
 #define PARAMS(...) (const struct param[]){ __VA_ARGS__ }, \
 	sizeof((const struct param[]){ __VA_ARGS__ }) / sizeof(struct param)
@@ -160,6 +172,8 @@ static int bind(sqlite3_stmt *s, const struct param *params, size_t n)
 			rc = sqlite3_bind_text(s, (int)i + 1, params[i].text, -1, SQLITE_TRANSIENT);
 		else if (params[i].type == P_INT)
 			rc = sqlite3_bind_int64(s, (int)i + 1, params[i].num);
+		else if (params[i].type == P_REAL)
+			rc = sqlite3_bind_double(s, (int)i + 1, params[i].real);
 		else
 			rc = sqlite3_bind_null(s, (int)i + 1);
 	}
@@ -1459,4 +1473,88 @@ bool pub_store_history_import_add(struct pub_store *st, const struct pub_history
 		     "(cluster, component, object, imported, state, start, end) VALUES "
 		     "(?1, ?2, ?3, 1, ?4, ?5, ?6)",
 		     PARAMS(KEY_PARAMS(k), TEXT(state), NUM(start), NUM(end)), NULL, NULL);
+}
+
+/* --- metrics: the samples of a component's response-time strip ------- */
+
+#define METRIC_KEY(k) TEXT((k)->cluster), TEXT((k)->component), TEXT((k)->object), \
+	TEXT((k)->label)
+
+bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, time_t at,
+			  double value, const char *unit, time_t now, bool *added,
+			  struct ms_buf *err)
+{
+	long long newest = -1, last_minute;
+
+	*added = false;
+	if (!kept_query(st, "cannot read the metric's samples", err, "SELECT at FROM "
+			"metric_samples WHERE cluster = ?1 AND component = ?2 AND object = ?3 "
+			"AND label = ?4 ORDER BY minute DESC LIMIT 1",
+			PARAMS(METRIC_KEY(k)), row_number, &newest))
+		return false;
+	if (at <= newest)
+		return true;	/* the same check again, or an older one */
+	/* a later check of the same minute replaces the earlier one */
+	if (!kept_query(st, "cannot write the metric's samples", err, "INSERT OR REPLACE INTO "
+			"metric_samples (cluster, component, object, label, minute, at, value, "
+			"unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			PARAMS(METRIC_KEY(k), NUM(at / 60), NUM(at), REAL(value), TEXT(unit)),
+			NULL, NULL))
+		return false;
+	*added = true;
+	/* a week of minutes up to now (or a check after it): at most PUB_METRIC_MINUTES rows */
+	last_minute = (long long)(at > now ? at : now) / 60;
+	return kept_query(st, "cannot write the metric's samples", err, "DELETE FROM "
+			  "metric_samples WHERE cluster = ?1 AND component = ?2 AND object = ?3 "
+			  "AND label = ?4 AND minute <= ?5",
+			  PARAMS(METRIC_KEY(k), NUM(last_minute - PUB_METRIC_MINUTES)), NULL, NULL);
+}
+
+/* Samples as they are read: those since the last change of unit. */
+struct sample_list {
+	struct pub_metric_sample *samples;
+	size_t n, cap;
+	char *unit;
+};
+
+static void add_sample(sqlite3_stmt *s, void *arg)
+{
+	struct sample_list *l = arg;
+	const char *unit = (const char *)sqlite3_column_text(s, 2);
+
+	if (unit == NULL)
+		unit = "";
+	if (l->unit == NULL || strcmp(l->unit, unit) != 0) {
+		free(l->unit);
+		l->unit = ms_xstrdup(unit);
+		l->n = 0;	/* samples in another unit do not compare */
+	}
+	ms_xgrow(&l->samples, &l->cap, l->n + 1, sizeof(*l->samples));
+	l->samples[l->n].at = (time_t)sqlite3_column_int64(s, 0);
+	l->samples[l->n++].value = sqlite3_column_double(s, 1);
+}
+
+bool pub_store_metric_samples(struct pub_store *st, const struct pub_metric_key *k,
+			      time_t from, struct pub_metric_sample **samples, size_t *n,
+			      char **unit, struct ms_buf *err)
+{
+	struct sample_list l = { NULL, 0, 0, NULL };
+
+	if (!kept_query(st, "cannot read the metric's samples", err, "SELECT at, value, unit "
+			"FROM metric_samples WHERE cluster = ?1 AND component = ?2 AND "
+			"object = ?3 AND label = ?4 AND minute >= ?5 ORDER BY minute",
+			PARAMS(METRIC_KEY(k), NUM(from / 60)), add_sample, &l)) {
+		free(l.samples);
+		free(l.unit);
+		return false;
+	}
+	/* the minute of from may hold an earlier sample */
+	size_t skip = 0;
+	while (skip < l.n && l.samples[skip].at < from)
+		skip++;
+	memmove(l.samples, l.samples + skip, (l.n - skip) * sizeof(*l.samples));
+	*samples = l.samples;
+	*n = l.n - skip;
+	*unit = l.unit;
+	return true;
 }

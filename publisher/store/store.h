@@ -302,4 +302,42 @@ bool pub_store_history_import_add(struct pub_store *st, const struct pub_history
 				  const char *state, time_t start, time_t end,
 				  struct ms_buf *err);
 
+/*
+ * Metrics: the samples of a component's response-time strip (metric =),
+ * a perfdata label of a member, at the times of its checks. One sample
+ * per check and at most one per minute (a later check of a minute
+ * replaces the earlier one), a week of minutes kept: at most
+ * PUB_METRIC_MINUTES rows per metric.
+ */
+#define PUB_METRIC_MINUTES (7 * 24 * 60)
+
+struct pub_metric_key {
+	const char *cluster;
+	const char *component;
+	const char *object;	/* "host" or "host!service" */
+	const char *label;
+};
+
+struct pub_metric_sample {
+	time_t at;		/* the check's time */
+	double value;
+};
+
+/*
+ * Records the value a check at `at` measured, unless a sample of that
+ * check or a later one is stored already (*added says whether it was
+ * new); drops the samples older than a week before now (or at, if later).
+ */
+bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, time_t at,
+			  double value, const char *unit, time_t now, bool *added,
+			  struct ms_buf *err);
+/*
+ * The samples of k taken at or after from, oldest first, and their unit
+ * (those in the unit of the newest only, should it have changed); free
+ * both.
+ */
+bool pub_store_metric_samples(struct pub_store *st, const struct pub_metric_key *k,
+			      time_t from, struct pub_metric_sample **samples, size_t *n,
+			      char **unit, struct ms_buf *err);
+
 #endif
