@@ -247,11 +247,13 @@ static char *perfdata_of(json_t *result)
 		json_t *unit = json_object_get(item, "unit");
 		char num[MS_NUMBER_MAX];
 
+		if (!json_is_string(item) && !(json_is_string(label) && json_is_number(value)))
+			continue;	/* neither: not perfdata */
 		if (b.len > 0)
 			ms_buf_putc(&b, ' ');
 		if (json_is_string(item)) {
 			ms_buf_add(&b, json_string_value(item), json_string_length(item));
-		} else if (json_is_string(label) && json_is_number(value)) {
+		} else {
 			ms_buf_putc(&b, '\'');
 			for (const char *c = json_string_value(label); *c; c++) {
 				if (*c == '\'')
