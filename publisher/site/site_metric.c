@@ -5,7 +5,8 @@
  * 0.52 s, max 2.10 s (288 samples)") and an inline SVG chart of the
  * samples: the window cut into at most PUB_METRIC_POINTS buckets, a band
  * from each bucket's lowest to its highest sample and a line through
- * their means, broken where no check reported for a while, the axes
+ * their means, broken where no check reported for a while (a lone
+ * bucket is a dot), the axes
  * labelled in text. The chart is an image with the sentence as its
  * label (role="img"): no script, no file from elsewhere, no chart
  * library.
@@ -171,11 +172,16 @@ static void draw_run(struct chart *c, const struct pub_metric_bucket *b, size_t 
 		add_point(&c->pts, PLOT_X + b[i].x + 0.5, y_of(c, b[i].min));
 	if (band)
 		pub_attr(svg_el(c->svg, "polygon", "band"), "points", c->pts.data);
+	if (last - first == 1) {	/* a lone point: a dot */
+		xmlNodePtr dot = svg_el(c->svg, "circle", "dot");
+		svg_num(dot, "cx", PLOT_X + b[first].x + 0.5);
+		svg_num(dot, "cy", y_of(c, b[first].mean));
+		pub_attr(dot, "r", "2");
+		return;
+	}
 	ms_buf_reset(&c->pts);
 	for (size_t i = first; i < last; i++)
 		add_point(&c->pts, PLOT_X + b[i].x + 0.5, y_of(c, b[i].mean));
-	if (last - first == 1)	/* a lone point: a dot (the line's round cap) */
-		add_point(&c->pts, PLOT_X + b[first].x + 0.6, y_of(c, b[first].mean));
 	pub_attr(svg_el(c->svg, "polyline", "line"), "points", c->pts.data);
 }
 

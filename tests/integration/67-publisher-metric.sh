@@ -16,7 +16,7 @@
 #     by the rules of mailstatus-publish(1), RESPONSE TIME;
 #   - index.html carries the same figures in its sentences, and an inline
 #     SVG chart per window (role="img", labelled with the figures, at most
-#     300 points in a line), and no script; xmllint --html finds nothing
+#     300 points in its lines and dots), and no script; xmllint --html finds nothing
 #     but the SVG's elements, which HTML 4 does not know.
 set -u
 . "$top_srcdir/tests/peers/common.sh"
@@ -194,6 +194,8 @@ class P(HTMLParser):
             self.charts.append([a.get("role"), a.get("aria-label") or "", 0])
         elif tag == "polyline" and self.charts:
             self.charts[-1][2] += len(a.get("points", "").split())
+        elif tag == "circle" and self.charts:
+            self.charts[-1][2] += 1	# a lone point
         elif tag == "script":
             self.scripts += 1
     def handle_endtag(self, tag):
@@ -219,14 +221,14 @@ grep -q '^charts ok$' "$W/page" &&
 	check_fail "index.html's charts: $(grep '^charts' "$W/page")"
 read -r _ p24 p7 <<<"$(grep '^points' "$W/page")"
 if [ "${p24:-0}" -ge 4 ] && [ "${p24:-0}" -le 300 ] && [ "${p7:-0}" -ge 6 ] && [ "${p7:-0}" -le 300 ]; then
-	check_ok "the charts' lines have $p24 and $p7 points (at most 300)"
+	check_ok "the charts' lines and dots have $p24 and $p7 points (at most 300)"
 else
 	check_fail "the charts' lines have ${p24:-?} and ${p7:-?} points"
 fi
 grep -q '^scripts 0$' "$W/page" && check_ok "index.html has no script" ||
 	check_fail "index.html has a script"
 bad=$(xmllint --html --noout "$OUT/index.html" 2>&1 |
-	grep 'error' | grep -Ev 'Tag (svg|line|polyline|polygon|text) invalid')
+	grep 'error' | grep -Ev 'Tag (svg|line|polyline|polygon|circle|text) invalid')
 [ -z "$bad" ] && check_ok "xmllint --html: nothing but the SVG's elements unknown to HTML 4" ||
 	check_fail "xmllint --html: $bad"
 [ "$failures" -eq 0 ]
