@@ -46,17 +46,21 @@ static const char *metric_name(const struct pub_board_metric *m)
 	return m->unit == NULL || strcmp(m->unit, "s") == 0 ? "Response time" : m->label;
 }
 
-/* A value as the page says it: "0.52 s", "2.10 s", "0.012 s", "1234 B", "97.50 %". */
+/*
+ * A value as the page says it: "0.52 s", "2.10 s", "1234 B", "97.50 %";
+ * below 0.1 two significant digits, never an exponent: "0.012 s",
+ * "0.000050 s".
+ */
 void pub_site_metric_value(struct ms_buf *b, double v, const char *unit)
 {
 	double a = fabs(v);
 
-	if (a >= 1000 || a == 0)
+	if (a >= 1000 || a < 1e-9)
 		ms_buf_printf(b, "%.0f", v);
 	else if (a >= 0.1)
 		ms_buf_printf(b, "%.2f", v);
 	else
-		ms_buf_printf(b, "%.2g", v);
+		ms_buf_printf(b, "%.*f", (int)ceil(-log10(a)) + 1, v);
 	if (unit != NULL && unit[0] != '\0')
 		ms_buf_printf(b, " %s", unit);
 }

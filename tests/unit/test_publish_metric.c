@@ -128,6 +128,24 @@ START_TEST(time_units_normalise_to_seconds)
 }
 END_TEST
 
+START_TEST(values_in_words)
+{
+	static const struct { double v; const char *unit, *want; } cases[] = {
+		{ 0.52, "s", "0.52 s" }, { 2.1, "s", "2.10 s" }, { 0.012, "s", "0.012 s" },
+		{ 0.0012, "s", "0.0012 s" }, { 0.00005, "s", "0.000050 s" }, { 0, "s", "0 s" },
+		{ 1234, "B", "1234 B" }, { 97.5, "%", "97.50 %" }, { 3, "", "3.00" },
+		{ -0.5, "s", "-0.50 s" }, { 0.1, "s", "0.10 s" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ms_buf b = MS_BUF_INIT;
+		pub_site_metric_value(&b, cases[i].v, cases[i].unit);
+		ck_assert_str_eq(ms_buf_str(&b), cases[i].want);
+		ms_buf_free(&b);
+	}
+}
+END_TEST
+
 /* --- figures and buckets ------------------------------------------ */
 
 START_TEST(median_is_exact)
@@ -609,6 +627,7 @@ Suite *publish_metric_suite(void)
 	tcase_add_test(tc, perfdata_labels_values_units);
 	tcase_add_test(tc, perfdata_garbage_is_skipped);
 	tcase_add_test(tc, time_units_normalise_to_seconds);
+	tcase_add_test(tc, values_in_words);
 	tcase_add_test(tc, median_is_exact);
 	tcase_add_test(tc, buckets_are_bounded_and_break_at_gaps);
 	suite_add_tcase(s, tc);
