@@ -1487,6 +1487,10 @@ bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, 
 	long long newest = -1, last_minute;
 
 	*added = false;
+	/* a week of minutes up to now (or a check after it): at most PUB_METRIC_MINUTES rows */
+	last_minute = (long long)(at > now ? at : now) / 60;
+	if (at / 60 <= last_minute - PUB_METRIC_MINUTES)
+		return true;	/* older than the week kept */
 	if (!kept_query(st, "cannot read the metric's samples", err, "SELECT at FROM "
 			"metric_samples WHERE cluster = ?1 AND component = ?2 AND object = ?3 "
 			"AND label = ?4 ORDER BY minute DESC LIMIT 1",
@@ -1502,8 +1506,6 @@ bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, 
 			NULL, NULL))
 		return false;
 	*added = true;
-	/* a week of minutes up to now (or a check after it): at most PUB_METRIC_MINUTES rows */
-	last_minute = (long long)(at > now ? at : now) / 60;
 	return kept_query(st, "cannot write the metric's samples", err, "DELETE FROM "
 			  "metric_samples WHERE cluster = ?1 AND component = ?2 AND object = ?3 "
 			  "AND label = ?4 AND minute <= ?5",

@@ -325,8 +325,9 @@ struct pub_metric_sample {
 
 /*
  * Records the value a check at `at` measured, unless a sample of that
- * check or a later one is stored already (*added says whether it was
- * new); drops the samples older than a week before now (or at, if later).
+ * check or a later one is stored already, or the check is older than the
+ * week kept (*added says whether it was new); drops the samples older
+ * than a week before now (or at, if later).
  */
 bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, time_t at,
 			  double value, const char *unit, time_t now, bool *added,

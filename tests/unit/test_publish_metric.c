@@ -275,6 +275,7 @@ START_TEST(store_keeps_a_sample_per_check_and_minute)
 	ck_assert(add(t + 50, 0.7, NOW));	/* later in the minute: replaces */
 	ck_assert(add(t + 60, 0.8, NOW));	/* the next minute */
 	ck_assert(!add(t - 3600, 0.1, NOW));	/* older than the stored ones */
+	ck_assert(!add(t + 120 - 7 * DAY, 0.1, t + 120));	/* older than the week kept */
 	ck_assert_uint_eq(samples(0, &s), 2);
 	ck_assert(s[0].at == t + 50 && s[0].value == 0.7);
 	ck_assert(s[1].at == t + 60 && s[1].value == 0.8);
