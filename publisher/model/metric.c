@@ -56,58 +56,104 @@ bool pub_metric_record(const struct pub_config *cfg, struct pub_store *st,
 	return ok;
 }
 
-static int compare_double(const void *a, const void *b)
+/*
+ * The k-th smallest of v[0..n) (0-based), v reordered: quickselect with
+ * a three-way partition (samples repeat values often), linear on average,
+ * where a sort of a week's 10,080 samples per strip and run would cost
+ * more than the rest of the strip.
+ */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t lo = 0, hi = n;	/* the k-th lies in [lo, hi) */
 
-	return (x > y) - (x < y);
+	while (hi - lo > 1) {
+		double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+		double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t lt = lo, i = lo, gt = hi;	/* [lo,lt) < pivot, [lt,i) ==, [gt,hi) > */
+
+		while (i < gt) {
+			double x = v[i];
+			if (x < pivot) {
+				v[i++] = v[lt];
+				v[lt++] = x;
+			} else if (x > pivot) {
+				v[i] = v[--gt];
+				v[gt] = x;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return pivot;
+	}
+	return v[lo];
 }
 
-void pub_metric_figures_of(const struct pub_metric_sample *s, size_t n,
+/* The smallest of v[from..n). */
+static double min_from(const double *v, size_t from, size_t n)
+{
+	double m = v[from];
+
+	for (size_t i = from + 1; i < n; i++)
+		if (v[i] < m)
+			m = v[i];
+	return m;
+}
+
+void pub_metric_figures_of(const struct pub_metric_sample *s, size_t n, double *scratch,
 			   struct pub_metric_figures *f)
 {
-	double *v;
+	double *v, upper;
 
 	memset(f, 0, sizeof(*f));
 	if (n == 0)
 		return;
-	v = ms_xmalloc(n * sizeof(*v));
-	for (size_t i = 0; i < n; i++)
+	v = scratch != NULL ? scratch : ms_xmalloc(n * sizeof(*v));
+	f->min = f->max = s[0].value;
+	for (size_t i = 0; i < n; i++) {
 		v[i] = s[i].value;
-	qsort(v, n, sizeof(*v), compare_double);
+		if (v[i] < f->min)
+			f->min = v[i];
+		if (v[i] > f->max)
+			f->max = v[i];
+	}
 	f->samples = n;
-	f->min = v[0];
-	f->max = v[n - 1];
-	f->median = n % 2 ? v[n / 2] : v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2;
-	free(v);
-}
-
-static int compare_time(const void *a, const void *b)
-{
-	time_t x = *(const time_t *)a, y = *(const time_t *)b;
-
-	return (x > y) - (x < y);
+	if (n % 2) {
+		f->median = select_kth(v, n, n / 2);
+	} else {
+		/* the two middle ones: the lower's select leaves the upper's the least above it */
+		double lower = select_kth(v, n, n / 2 - 1);
+		upper = min_from(v, n / 2, n);
+		f->median = lower + (upper - lower) / 2;
+	}
+	if (v != scratch)
+		free(v);
 }
 
 /* The median time between consecutive samples of [first, last), 0 for fewer than two. */
-static time_t typical_spacing(const struct pub_metric_sample *s, size_t first, size_t last)
+static time_t typical_spacing(const struct pub_metric_sample *s, size_t first, size_t last,
+			      double *scratch)
 {
 	size_t n = last - first;
-	time_t *d, median;
+	double *d, median;
 
 	if (n < 2)
 		return 0;
-	d = ms_xmalloc((n - 1) * sizeof(*d));
+	d = scratch != NULL ? scratch : ms_xmalloc((n - 1) * sizeof(*d));
 	for (size_t i = first + 1; i < last; i++)
-		d[i - first - 1] = s[i].at - s[i - 1].at;
-	qsort(d, n - 1, sizeof(*d), compare_time);
-	median = d[(n - 1) / 2];
-	free(d);
-	return median;
+		d[i - first - 1] = (double)(s[i].at - s[i - 1].at);
+	median = select_kth(d, n - 1, (n - 1) / 2);
+	if (d != scratch)
+		free(d);
+	return (time_t)median;
 }
 
 size_t pub_metric_buckets(const struct pub_metric_sample *s, size_t n, time_t from, time_t to,
-			  size_t width, struct pub_metric_bucket *out)
+			  size_t width, double *scratch, struct pub_metric_bucket *out)
 {
 	size_t first = 0, last, used = 0;
 	time_t span = to - from, spacing, prev_at = 0;
@@ -121,7 +167,7 @@ size_t pub_metric_buckets(const struct pub_metric_sample *s, size_t n, time_t fr
 		first++;
 	for (last = first; last < n && s[last].at < to; last++)
 		;
-	spacing = typical_spacing(s, first, last);
+	spacing = typical_spacing(s, first, last, scratch);
 	for (size_t i = first; i < last; i++) {
 		/* the bucket of the sample: its share of the window, in whole buckets */
 		size_t x = (size_t)((double)(s[i].at - from) / (double)span * (double)width);

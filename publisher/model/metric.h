@@ -44,8 +44,12 @@ struct pub_metric_figures {
 	double min, median, max;
 };
 
-/* The figures of the n samples (any order); the median of an even count is the mean of the middle two. */
-void pub_metric_figures_of(const struct pub_metric_sample *s, size_t n,
+/*
+ * The figures of the n samples (any order); the median of an even count
+ * is the mean of the middle two. scratch: room for n values, or NULL (a
+ * caller of many keeps one, for a week's PUB_METRIC_MINUTES).
+ */
+void pub_metric_figures_of(const struct pub_metric_sample *s, size_t n, double *scratch,
 			   struct pub_metric_figures *f);
 
 #define PUB_METRIC_POINTS 300
@@ -64,9 +68,10 @@ struct pub_metric_bucket {
  * samples are written to out (room for width), left to right. A bucket
  * starts a new line (gap_before) when the time since the previous
  * bucket's last sample is over three times the typical time between
- * samples (their median) and over one bucket. Returns how many.
+ * samples (their median) and over one bucket. scratch as for
+ * pub_metric_figures_of. Returns how many.
  */
 size_t pub_metric_buckets(const struct pub_metric_sample *s, size_t n, time_t from, time_t to,
-			  size_t width, struct pub_metric_bucket *out);
+			  size_t width, double *scratch, struct pub_metric_bucket *out);
 
 #endif

@@ -138,8 +138,8 @@ static json_t *metric_json(const struct pub_board_metric *m)
 	set(o, "object", str(m->member->public_name));
 	set(o, "label", str(m->label));
 	set(o, "unit", str(m->unit));
-	set(o, "24h", metric_figures_json(&m->day));
-	set(o, "7d", metric_figures_json(&m->week));
+	set(o, "24h", metric_figures_json(&m->windows[0].fig));
+	set(o, "7d", metric_figures_json(&m->windows[1].fig));
 	return o;
 }
 

@@ -30,15 +30,24 @@ struct pub_figures {
 	struct pub_day *days;	/* PUB_STRIP_DAYS, oldest first; NULL for a member */
 };
 
-/* A component's response-time strip (metric.h), from the store's samples. */
+/* A window of a response-time strip: its figures and its chart's buckets. */
+struct pub_board_metric_window {
+	time_t from, to;	/* whole minutes, to just after the run's */
+	struct pub_metric_figures fig;
+	struct pub_metric_bucket *buckets;	/* n_buckets of them, left to right */
+	size_t n_buckets;
+};
+
+/*
+ * A component's response-time strip (metric.h), from the store's samples:
+ * the last 24 hours (windows[0]) and 7 days (windows[1]).
+ */
 struct pub_board_metric {
 	const struct pub_member *member;	/* the one it measures */
 	const char *label;
-	char *unit;		/* of the samples ("s" for a time); NULL when there are none */
-	struct pub_metric_sample *samples;	/* the last 7 days, oldest first */
-	size_t n;
-	size_t day_first;	/* the first of the last 24 hours */
-	struct pub_metric_figures day, week;	/* of the last 24 hours, 7 days */
+	char *unit;		/* of the samples ("s" for a time); NULL before the first */
+	time_t newest;		/* the newest check's time; 0: none */
+	struct pub_board_metric_window windows[2];
 };
 
 struct pub_board_member {

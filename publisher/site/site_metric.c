@@ -34,10 +34,9 @@ static const struct metric_window {
 	const char *words;	/* the chart's label */
 	const char *ago;	/* the x axis' left end */
 	const char *middle;	/* and its middle */
-	long minutes;
-} windows[] = {
-	{ "last 24 h", "the last 24 hours", "24 h ago", "12 h ago", 24 * 60L },
-	{ "last 7 days", "the last 7 days", "7 days ago", "3.5 days ago", PUB_METRIC_MINUTES },
+} windows[] = {	/* as board_metric.c loads them */
+	{ "last 24 h", "the last 24 hours", "24 h ago", "12 h ago" },
+	{ "last 7 days", "the last 7 days", "7 days ago", "3.5 days ago" },
 };
 
 /* What the figures measure: a time is a response time, anything else its label. */
@@ -109,12 +108,25 @@ static xmlNodePtr svg_el(xmlNodePtr parent, const char *name, const char *cls)
 	return pub_el(parent, name, cls, NULL);
 }
 
+/*
+ * A coordinate to a tenth, as "12.5" or "-0.5": integer arithmetic, where
+ * printf's floating point would be most of a strip's cost (900 numbers
+ * a chart).
+ */
+static char *tenths(char buf[static 32], double v)
+{
+	long t = lround(v * 10);
+	unsigned long a = t < 0 ? (unsigned long)-t : (unsigned long)t;
+
+	snprintf(buf, 32, "%s%lu.%lu", t < 0 ? "-" : "", a / 10, a % 10);
+	return buf;
+}
+
 static void svg_num(xmlNodePtr node, const char *name, double v)
 {
 	char buf[32];
 
-	snprintf(buf, sizeof(buf), "%.1f", v);
-	pub_attr(node, name, buf);
+	pub_attr(node, name, tenths(buf, v));
 }
 
 static void svg_text(xmlNodePtr svg, double x, double y, const char *anchor, const char *text)
@@ -158,7 +170,13 @@ static void draw_axes(struct chart *c, const struct metric_window *w, const char
 
 static void add_point(struct ms_buf *pts, double x, double y)
 {
-	ms_buf_printf(pts, "%s%.1f,%.1f", pts->len > 0 ? " " : "", x, y);
+	char bx[32], by[32];
+
+	if (pts->len > 0)
+		ms_buf_putc(pts, ' ');
+	ms_buf_puts(pts, tenths(bx, x));
+	ms_buf_putc(pts, ',');
+	ms_buf_puts(pts, tenths(by, y));
 }
 
 /* One unbroken run of buckets [first, last): its band (where it has one) and its line. */
@@ -189,14 +207,15 @@ static void draw_run(struct chart *c, const struct pub_metric_bucket *b, size_t 
 	pub_attr(svg_el(c->svg, "polyline", "line"), "points", c->pts.data);
 }
 
-/* The chart of the samples in [from, to), labelled with its sentence. */
+/* The chart of a window's buckets, labelled with its sentence. */
 static void draw_chart(xmlNodePtr parent, const struct pub_board_metric *m,
-		       const struct metric_window *w, const struct pub_metric_sample *s, size_t n,
-		       const struct pub_metric_figures *f, time_t from, time_t to, const char *label)
+		       const struct metric_window *w, const struct pub_board_metric_window *mw,
+		       const char *label)
 {
-	struct pub_metric_bucket *b = ms_xmalloc(PUB_METRIC_POINTS * sizeof(*b));
-	size_t used = pub_metric_buckets(s, n, from, to, PUB_METRIC_POINTS, b), run = 0;
+	const struct pub_metric_bucket *b = mw->buckets;
+	const struct pub_metric_figures *f = &mw->fig;
 	struct chart c = { .low = f->min < 0 ? f->min : 0, .pts = MS_BUF_INIT };
+	size_t run = 0;
 	char box[64];
 
 	c.top = nice_top(f->max);
@@ -213,35 +232,32 @@ static void draw_chart(xmlNodePtr parent, const struct pub_board_metric *m,
 	pub_attr(c.svg, "role", "img");
 	pub_attr(c.svg, "aria-label", label);
 	draw_axes(&c, w, m->unit);
-	for (size_t i = 1; i <= used; i++)
-		if (i == used || b[i].gap_before) {
+	for (size_t i = 1; i <= mw->n_buckets; i++)
+		if (i == mw->n_buckets || b[i].gap_before) {
 			draw_run(&c, b, run, i);
 			run = i;
 		}
 	ms_buf_free(&c.pts);
-	free(b);
 }
 
 /* One window: its sentence, and its chart when it has samples. */
-static void render_window(xmlNodePtr box, const struct pub_site *s,
-			  const struct pub_board_metric *m, size_t wi, const char *component)
+static void render_window(xmlNodePtr box, const struct pub_board_metric *m, size_t wi,
+			  const char *component)
 {
 	const struct metric_window *w = &windows[wi];
-	const struct pub_metric_figures *f = wi == 0 ? &m->day : &m->week;
-	size_t first = wi == 0 ? m->day_first : 0;
-	time_t to = (s->now / 60 + 1) * 60, from = to - w->minutes * 60;
+	const struct pub_board_metric_window *mw = &m->windows[wi];
 	struct ms_buf text = MS_BUF_INIT, label = MS_BUF_INIT;
 
 	ms_buf_printf(&text, "%s, %s: ", metric_name(m), w->label);
-	if (f->samples == 0) {
+	if (mw->fig.samples == 0) {
 		ms_buf_printf(&text, "no measurements in the %s", w->label);
 		pub_el(box, "p", "metric-figures", text.data);
 	} else {
-		figures_words(&text, f, m->unit);
+		figures_words(&text, &mw->fig, m->unit);
 		pub_el(box, "p", "metric-figures", text.data);
 		ms_buf_printf(&label, "%s of %s over %s: ", metric_name(m), component, w->words);
-		figures_words(&label, f, m->unit);
-		draw_chart(box, m, w, m->samples + first, m->n - first, f, from, to, label.data);
+		figures_words(&label, &mw->fig, m->unit);
+		draw_chart(box, m, w, mw, label.data);
 	}
 	ms_buf_free(&text);
 	ms_buf_free(&label);
@@ -258,15 +274,15 @@ void pub_site_metric(const struct pub_site *s, xmlNodePtr parent,
 		return;
 	box = pub_el(parent, "div", "metric", NULL);
 	for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]); w++)
-		render_window(box, s, m, w, bc->conf->name);
+		render_window(box, m, w, bc->conf->name);
 	/* the past stays drawn; what is not measured now is said */
 	if (s->board.stale_since > 0 || strcmp(bm->state, PUB_STATE_UNKNOWN) == 0) {
 		struct ms_buf b = MS_BUF_INIT;
 		char when[PUB_WHEN_MAX];
 
-		if (m->n > 0)
+		if (m->newest > 0)
 			ms_buf_printf(&b, "No value since %s: %s is not being checked now.",
-				      pub_site_when(s, when, m->samples[m->n - 1].at, true),
+				      pub_site_when(s, when, m->newest, true),
 				      bm->conf->public_name);
 		else
 			ms_buf_printf(&b, "No value yet: %s is not being checked now.",

@@ -111,15 +111,18 @@ static const char *const upgrades[] = {
 	"  object TEXT NOT NULL, at INTEGER NOT NULL, kind INTEGER NOT NULL,"
 	"  state INTEGER NOT NULL, PRIMARY KEY (object, at, kind, state)) WITHOUT ROWID;",
 	/*
-	 * 4: the samples of the components' metrics (metric =), one per
-	 * minute at most (the last check's of that minute), at the check's
-	 * time, in the unit it was normalised to; a week of them kept.
+	 * 4: the components' metrics (metric =): each metric once, with the
+	 * unit its samples are in and its newest check's time; its samples,
+	 * one per minute at most (the last check's of that minute), a week
+	 * of them, small rows (10,080 of a metric take some 200 KB).
 	 */
+	"CREATE TABLE metrics ("
+	"  id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, component TEXT NOT NULL,"
+	"  object TEXT NOT NULL, label TEXT NOT NULL, unit TEXT NOT NULL,"
+	"  newest INTEGER NOT NULL, UNIQUE (cluster, component, object, label));"
 	"CREATE TABLE metric_samples ("
-	"  cluster TEXT NOT NULL, component TEXT NOT NULL, object TEXT NOT NULL,"
-	"  label TEXT NOT NULL, minute INTEGER NOT NULL, at INTEGER NOT NULL,"
-	"  value REAL NOT NULL, unit TEXT NOT NULL,"
-	"  PRIMARY KEY (cluster, component, object, label, minute)) WITHOUT ROWID;",
+	"  metric INTEGER NOT NULL, minute INTEGER NOT NULL, value REAL NOT NULL,"
+	"  PRIMARY KEY (metric, minute)) WITHOUT ROWID;",
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -1480,83 +1483,119 @@ bool pub_store_history_import_add(struct pub_store *st, const struct pub_history
 #define METRIC_KEY(k) TEXT((k)->cluster), TEXT((k)->component), TEXT((k)->object), \
 	TEXT((k)->label)
 
+/* A metric's row: its id (0: none yet), unit and newest check. */
+struct metric_row {
+	long long id;
+	char *unit;
+	long long newest;
+};
+
+static void read_metric(sqlite3_stmt *s, void *arg)
+{
+	struct metric_row *m = arg;
+
+	m->id = sqlite3_column_int64(s, 0);
+	free(m->unit);
+	m->unit = col_text(s, 1);
+	m->newest = sqlite3_column_int64(s, 2);
+}
+
+static bool metric_row(struct pub_store *st, const struct pub_metric_key *k,
+		       struct metric_row *m, struct ms_buf *err)
+{
+	return kept_query(st, "cannot read the metric's samples", err, "SELECT id, unit, newest "
+			  "FROM metrics WHERE cluster = ?1 AND component = ?2 AND object = ?3 AND "
+			  "label = ?4", PARAMS(METRIC_KEY(k)), read_metric, m);
+}
+
+/* The metric's row made or brought up to the check at `at` in unit (a new unit: no samples). */
+static bool metric_take(struct pub_store *st, const struct pub_metric_key *k,
+			struct metric_row *m, time_t at, const char *unit, struct ms_buf *err)
+{
+	if (m->id == 0) {
+		if (!kept_query(st, "cannot write the metric's samples", err, "INSERT INTO metrics "
+				"(cluster, component, object, label, unit, newest) VALUES "
+				"(?1, ?2, ?3, ?4, ?5, ?6)", PARAMS(METRIC_KEY(k), TEXT(unit), NUM(at)),
+				NULL, NULL))
+			return false;
+		m->id = sqlite3_last_insert_rowid(st->db);
+		return true;
+	}
+	if (strcmp(m->unit, unit) != 0 &&
+	    !kept_query(st, "cannot write the metric's samples", err, "DELETE FROM "
+			"metric_samples WHERE metric = ?1", PARAMS(NUM(m->id)), NULL, NULL))
+		return false;
+	return kept_query(st, "cannot write the metric's samples", err, "UPDATE metrics SET "
+			  "unit = ?2, newest = ?3 WHERE id = ?1",
+			  PARAMS(NUM(m->id), TEXT(unit), NUM(at)), NULL, NULL);
+}
+
 bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, time_t at,
 			  double value, const char *unit, time_t now, bool *added,
 			  struct ms_buf *err)
 {
-	long long newest = -1, last_minute;
+	struct metric_row m = { 0, NULL, -1 };
+	/* a week of minutes up to now (or a check after it): at most PUB_METRIC_MINUTES rows */
+	long long last_minute = (long long)(at > now ? at : now) / 60;
+	bool ok;
 
 	*added = false;
-	/* a week of minutes up to now (or a check after it): at most PUB_METRIC_MINUTES rows */
-	last_minute = (long long)(at > now ? at : now) / 60;
 	if (at / 60 <= last_minute - PUB_METRIC_MINUTES)
 		return true;	/* older than the week kept */
-	if (!kept_query(st, "cannot read the metric's samples", err, "SELECT at FROM "
-			"metric_samples WHERE cluster = ?1 AND component = ?2 AND object = ?3 "
-			"AND label = ?4 ORDER BY minute DESC LIMIT 1",
-			PARAMS(METRIC_KEY(k)), row_number, &newest))
+	if (!metric_row(st, k, &m, err))
 		return false;
-	if (at <= newest)
+	if (m.id != 0 && at <= m.newest) {
+		free(m.unit);
 		return true;	/* the same check again, or an older one */
+	}
 	/* a later check of the same minute replaces the earlier one */
-	if (!kept_query(st, "cannot write the metric's samples", err, "INSERT OR REPLACE INTO "
-			"metric_samples (cluster, component, object, label, minute, at, value, "
-			"unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			PARAMS(METRIC_KEY(k), NUM(at / 60), NUM(at), REAL(value), TEXT(unit)),
-			NULL, NULL))
-		return false;
-	*added = true;
-	return kept_query(st, "cannot write the metric's samples", err, "DELETE FROM "
-			  "metric_samples WHERE cluster = ?1 AND component = ?2 AND object = ?3 "
-			  "AND label = ?4 AND minute <= ?5",
-			  PARAMS(METRIC_KEY(k), NUM(last_minute - PUB_METRIC_MINUTES)), NULL, NULL);
+	ok = metric_take(st, k, &m, at, unit, err) &&
+	     kept_query(st, "cannot write the metric's samples", err, "INSERT OR REPLACE INTO "
+			"metric_samples (metric, minute, value) VALUES (?1, ?2, ?3)",
+			PARAMS(NUM(m.id), NUM(at / 60), REAL(value)), NULL, NULL) &&
+	     kept_query(st, "cannot write the metric's samples", err, "DELETE FROM "
+			"metric_samples WHERE metric = ?1 AND minute <= ?2",
+			PARAMS(NUM(m.id), NUM(last_minute - PUB_METRIC_MINUTES)), NULL, NULL);
+	*added = ok;
+	free(m.unit);
+	return ok;
 }
 
-/* Samples as they are read: those since the last change of unit. */
-struct sample_list {
-	struct pub_metric_sample *samples;
-	size_t n, cap;
-	char *unit;
-};
-
+/* Rows: a sample added to the array of pub_metric_samples (arg). */
 static void add_sample(sqlite3_stmt *s, void *arg)
 {
-	struct sample_list *l = arg;
-	const char *unit = (const char *)sqlite3_column_text(s, 2);
+	struct pub_metric_samples *l = arg;
 
-	if (unit == NULL)
-		unit = "";
-	if (l->unit == NULL || strcmp(l->unit, unit) != 0) {
-		free(l->unit);
-		l->unit = ms_xstrdup(unit);
-		l->n = 0;	/* samples in another unit do not compare */
-	}
-	ms_xgrow(&l->samples, &l->cap, l->n + 1, sizeof(*l->samples));
-	l->samples[l->n].at = (time_t)sqlite3_column_int64(s, 0);
+	if (l->n == l->cap)	/* a week at most: room for it at once */
+		ms_xgrow(&l->samples, &l->cap, l->n < PUB_METRIC_MINUTES ? PUB_METRIC_MINUTES
+			 : l->n + 1, sizeof(*l->samples));
+	l->samples[l->n].at = (time_t)sqlite3_column_int64(s, 0) * 60;
 	l->samples[l->n++].value = sqlite3_column_double(s, 1);
 }
 
 bool pub_store_metric_samples(struct pub_store *st, const struct pub_metric_key *k,
-			      time_t from, struct pub_metric_sample **samples, size_t *n,
-			      char **unit, struct ms_buf *err)
+			      time_t from, struct pub_metric_samples *out, struct ms_buf *err)
 {
-	struct sample_list l = { NULL, 0, 0, NULL };
+	struct metric_row m = { 0, NULL, 0 };
 
-	if (!kept_query(st, "cannot read the metric's samples", err, "SELECT at, value, unit "
-			"FROM metric_samples WHERE cluster = ?1 AND component = ?2 AND "
-			"object = ?3 AND label = ?4 AND minute >= ?5 ORDER BY minute",
-			PARAMS(METRIC_KEY(k), NUM(from / 60)), add_sample, &l)) {
-		free(l.samples);
-		free(l.unit);
+	free(out->unit);
+	out->unit = NULL;
+	out->newest = 0;
+	out->n = 0;
+	if (!metric_row(st, k, &m, err))
 		return false;
-	}
-	/* the minute of from may hold an earlier sample */
-	size_t skip = 0;
-	while (skip < l.n && l.samples[skip].at < from)
-		skip++;
-	memmove(l.samples, l.samples + skip, (l.n - skip) * sizeof(*l.samples));
-	*samples = l.samples;
-	*n = l.n - skip;
-	*unit = l.unit;
-	return true;
+	if (m.id == 0)
+		return true;	/* never a sample */
+	out->unit = m.unit;
+	out->newest = (time_t)m.newest;
+	return kept_query(st, "cannot read the metric's samples", err, "SELECT minute, value FROM "
+			  "metric_samples WHERE metric = ?1 AND minute >= ?2 ORDER BY minute",
+			  PARAMS(NUM(m.id), NUM((from + 59) / 60)), add_sample, out);
+}
+
+void pub_metric_samples_free(struct pub_metric_samples *m)
+{
+	free(m->unit);
+	free(m->samples);
+	memset(m, 0, sizeof(*m));
 }

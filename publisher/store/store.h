@@ -319,7 +319,7 @@ struct pub_metric_key {
 };
 
 struct pub_metric_sample {
-	time_t at;		/* the check's time */
+	time_t at;		/* the start of its minute */
 	double value;
 };
 
@@ -327,18 +327,28 @@ struct pub_metric_sample {
  * Records the value a check at `at` measured, unless a sample of that
  * check or a later one is stored already, or the check is older than the
  * week kept (*added says whether it was new); drops the samples older
- * than a week before now (or at, if later).
+ * than a week before now (or at, if later). A check in another unit than
+ * the stored samples' starts the metric afresh: they do not compare.
  */
 bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, time_t at,
 			  double value, const char *unit, time_t now, bool *added,
 			  struct ms_buf *err);
+
+/* A metric's samples from a time on, as pub_store_metric_samples reads them. */
+struct pub_metric_samples {
+	char *unit;		/* NULL: the metric has had no sample yet */
+	time_t newest;		/* the newest check's time (0: none) */
+	struct pub_metric_sample *samples;	/* oldest first */
+	size_t n, cap;
+};
+
 /*
- * The samples of k taken at or after from, oldest first, and their unit
- * (those in the unit of the newest only, should it have changed); free
- * both.
+ * The samples of k in the minutes from the one `from` starts (or is in,
+ * when it starts it) on, into out (start it zeroed; reading into it again
+ * reuses its array).
  */
 bool pub_store_metric_samples(struct pub_store *st, const struct pub_metric_key *k,
-			      time_t from, struct pub_metric_sample **samples, size_t *n,
-			      char **unit, struct ms_buf *err);
+			      time_t from, struct pub_metric_samples *out, struct ms_buf *err);
+void pub_metric_samples_free(struct pub_metric_samples *m);
 
 #endif

@@ -155,15 +155,42 @@ START_TEST(median_is_exact)
 	};
 	struct pub_metric_figures f;
 
-	pub_metric_figures_of(s, 5, &f);	/* 0.41 0.52 0.6 0.9 2.10 */
+	pub_metric_figures_of(s, 5, NULL, &f);	/* 0.41 0.52 0.6 0.9 2.10 */
 	ck_assert_uint_eq(f.samples, 5);
 	ck_assert(f.min == 0.41 && f.max == 2.10 && f.median == 0.6);
-	pub_metric_figures_of(s, 4, &f);	/* 0.41 0.52 0.9 2.10: (0.52 + 0.9) / 2 */
+	pub_metric_figures_of(s, 4, NULL, &f);	/* 0.41 0.52 0.9 2.10: (0.52 + 0.9) / 2 */
 	ck_assert_msg(fabs(f.median - 0.71) < 1e-15, "median %.17g", f.median);
-	pub_metric_figures_of(s, 1, &f);
+	pub_metric_figures_of(s, 1, NULL, &f);
 	ck_assert(f.min == 0.9 && f.median == 0.9 && f.max == 0.9);
-	pub_metric_figures_of(s, 0, &f);
+	pub_metric_figures_of(s, 0, NULL, &f);
 	ck_assert_uint_eq(f.samples, 0);
+}
+END_TEST
+
+static int by_value(const void *a, const void *b);
+
+/* The median against a sort's, on random counts and values with many repeats. */
+START_TEST(median_equals_the_sorted_middle)
+{
+	struct pub_metric_sample s[257];
+	double v[257];
+	unsigned seed = 18;
+
+	for (int round = 0; round < 2000; round++) {
+		size_t n = 1 + (size_t)(rand_r(&seed) % 257);
+		int spread = 1 + rand_r(&seed) % (round % 2 ? 5 : 100000);
+		struct pub_metric_figures f;
+		for (size_t i = 0; i < n; i++) {
+			s[i].value = v[i] = (double)(rand_r(&seed) % spread) / 7.0;
+			s[i].at = (time_t)i;
+		}
+		qsort(v, n, sizeof(v[0]), by_value);
+		pub_metric_figures_of(s, n, NULL, &f);
+		double want = n % 2 ? v[n / 2] : v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2;
+		ck_assert_msg(f.median == want && f.min == v[0] && f.max == v[n - 1],
+			      "round %d, %zu values: median %.17g, want %.17g", round, n, f.median,
+			      want);
+	}
 }
 END_TEST
 
@@ -177,7 +204,7 @@ START_TEST(buckets_are_bounded_and_break_at_gaps)
 
 	for (size_t i = 0; i < n; i++)
 		s[i] = (struct pub_metric_sample){ from + (time_t)i * 60, (double)(i % 7) };
-	size_t used = pub_metric_buckets(s, n, from, NOW, 1000, b);
+	size_t used = pub_metric_buckets(s, n, from, NOW, 1000, NULL, b);
 	ck_assert_uint_eq(used, PUB_METRIC_POINTS);
 	for (size_t i = 0; i < used; i++) {
 		ck_assert_uint_eq(b[i].x, i);
@@ -187,11 +214,11 @@ START_TEST(buckets_are_bounded_and_break_at_gaps)
 	}
 	ck_assert_uint_eq((size_t)sum, n);
 	/* samples outside [from, to) are left out */
-	ck_assert_uint_eq(pub_metric_buckets(s, n, NOW, NOW + DAY, 300, b), 0);
+	ck_assert_uint_eq(pub_metric_buckets(s, n, NOW, NOW + DAY, 300, NULL, b), 0);
 	/* five-minute checks over 24 h: buckets of 288 s, some empty, yet one line */
 	for (size_t i = 0; i < 288; i++)
 		s[i] = (struct pub_metric_sample){ NOW - DAY + (time_t)i * 300, 1.0 };
-	used = pub_metric_buckets(s, 288, NOW - DAY, NOW, 300, b);
+	used = pub_metric_buckets(s, 288, NOW - DAY, NOW, 300, NULL, b);
 	ck_assert_uint_eq(used, 288);
 	for (size_t i = 1; i < used; i++)
 		ck_assert_msg(!b[i].gap_before, "a gap at bucket %zu", i);
@@ -202,7 +229,7 @@ START_TEST(buckets_are_bounded_and_break_at_gaps)
 	for (size_t i = 0; i < 288; i++)
 		if (s[i].at != 0)
 			s[k++] = s[i];
-	used = pub_metric_buckets(s, k, NOW - DAY, NOW, 300, b);
+	used = pub_metric_buckets(s, k, NOW - DAY, NOW, 300, NULL, b);
 	size_t gaps = 0;
 	for (size_t i = 1; i < used; i++)
 		gaps += b[i].gap_before;
@@ -250,16 +277,21 @@ static bool add(time_t at, double v, time_t now)
 	return added;
 }
 
-static size_t samples(time_t from, struct pub_metric_sample **s)
+/* The samples of KEY from `from` on (*s: free it); *newest the newest check's time. */
+static size_t samples(time_t from, struct pub_metric_sample **s, time_t *newest)
 {
 	struct ms_buf err = MS_BUF_INIT;
+	struct pub_metric_samples m = { 0 };
 	size_t n;
-	char *unit;
 
-	ck_assert_msg(pub_store_metric_samples(sx.st, &KEY, from, s, &n, &unit, &err), "%s",
+	ck_assert_msg(pub_store_metric_samples(sx.st, &KEY, from, &m, &err), "%s",
 		      ms_buf_str(&err));
-	ck_assert(n == 0 || strcmp(unit, "s") == 0);
-	free(unit);
+	ck_assert(m.n == 0 || strcmp(m.unit, "s") == 0);
+	*s = m.samples;
+	n = m.n;
+	*newest = m.newest;
+	m.samples = NULL;
+	pub_metric_samples_free(&m);
 	ms_buf_free(&err);
 	return n;
 }
@@ -267,7 +299,7 @@ static size_t samples(time_t from, struct pub_metric_sample **s)
 START_TEST(store_keeps_a_sample_per_check_and_minute)
 {
 	struct pub_metric_sample *s;
-	time_t t = NOW - NOW % 60;	/* a minute's start */
+	time_t t = NOW - NOW % 60, newest;	/* a minute's start */
 
 	ck_assert(add(t + 5, 0.5, NOW));
 	ck_assert(!add(t + 5, 0.9, NOW));	/* the same check seen again */
@@ -276,13 +308,27 @@ START_TEST(store_keeps_a_sample_per_check_and_minute)
 	ck_assert(add(t + 60, 0.8, NOW));	/* the next minute */
 	ck_assert(!add(t - 3600, 0.1, NOW));	/* older than the stored ones */
 	ck_assert(!add(t + 120 - 7 * DAY, 0.1, t + 120));	/* older than the week kept */
-	ck_assert_uint_eq(samples(0, &s), 2);
-	ck_assert(s[0].at == t + 50 && s[0].value == 0.7);
+	ck_assert_uint_eq(samples(0, &s, &newest), 2);
+	/* a sample a minute, at its start; the newest check to the second */
+	ck_assert(s[0].at == t && s[0].value == 0.7);
 	ck_assert(s[1].at == t + 60 && s[1].value == 0.8);
+	ck_assert_int_eq(newest, t + 60);
 	free(s);
-	/* from cuts inside a minute too */
-	ck_assert_uint_eq(samples(t + 51, &s), 1);
+	/* the minutes from the one that starts at or after from */
+	ck_assert_uint_eq(samples(t + 1, &s, &newest), 1);
 	free(s);
+	ck_assert_uint_eq(samples(t, &s, &newest), 2);
+	free(s);
+	/* another unit starts afresh: a sample in % does not compare with seconds */
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_metric_samples m = { 0 };
+	bool added;
+	ck_assert(pub_store_metric_add(sx.st, &KEY, t + 200, 97.5, "%", NOW, &added, &err));
+	ck_assert(added);
+	ck_assert(pub_store_metric_samples(sx.st, &KEY, 0, &m, &err));
+	ck_assert(m.n == 1 && m.samples[0].value == 97.5 && strcmp(m.unit, "%") == 0);
+	pub_metric_samples_free(&m);
+	ms_buf_free(&err);
 }
 END_TEST
 
@@ -290,14 +336,14 @@ START_TEST(store_is_bounded_to_a_week_of_minutes)
 {
 	struct ms_buf err = MS_BUF_INIT;
 	struct pub_metric_sample *s;
-	time_t t0 = NOW - NOW % 60 - 8 * DAY;
+	time_t t0 = NOW - NOW % 60 - 8 * DAY, newest;
 	size_t n = PUB_METRIC_MINUTES + 1440 + 7;	/* 8 days and 7 minutes */
 
 	ck_assert(pub_store_begin(sx.st, &err));
 	for (size_t i = 0; i < n; i++)
 		ck_assert(add(t0 + (time_t)i * 60, (double)i, t0 + (time_t)i * 60));
 	ck_assert(pub_store_commit(sx.st, &err));
-	ck_assert_uint_eq(samples(0, &s), PUB_METRIC_MINUTES);
+	ck_assert_uint_eq(samples(0, &s, &newest), PUB_METRIC_MINUTES);
 	/* the newest week: the last 10,080 minutes */
 	ck_assert(s[0].value == (double)(n - PUB_METRIC_MINUTES));
 	ck_assert(s[PUB_METRIC_MINUTES - 1].value == (double)(n - 1));
@@ -374,15 +420,15 @@ START_TEST(runs_record_the_label_in_seconds)
 
 	struct pub_metric_key k = { "a", "webmail", "web2!send", "send total" };
 	struct ms_buf err = MS_BUF_INIT;
-	char *unit;
-	size_t n;
-	ck_assert(pub_store_metric_samples(sx.st, &k, 0, &s, &n, &unit, &err));
-	ck_assert_uint_eq(n, 2);
+	struct pub_metric_samples m = { 0 };
+	ck_assert(pub_store_metric_samples(sx.st, &k, 0, &m, &err));
+	ck_assert_uint_eq(m.n, 2);
+	s = m.samples;
 	ck_assert(s[0].at == t && fabs(s[0].value - 0.52) < 1e-15);
 	ck_assert(s[1].at == t + 120 && s[1].value == 2.1);
-	ck_assert_str_eq(unit, "s");
-	free(s);
-	free(unit);
+	ck_assert_str_eq(m.unit, "s");
+	ck_assert_int_eq(m.newest, t + 120);
+	pub_metric_samples_free(&m);
 	ms_buf_free(&err);
 }
 END_TEST
@@ -630,6 +676,7 @@ Suite *publish_metric_suite(void)
 	tcase_add_test(tc, time_units_normalise_to_seconds);
 	tcase_add_test(tc, values_in_words);
 	tcase_add_test(tc, median_is_exact);
+	tcase_add_test(tc, median_equals_the_sorted_middle);
 	tcase_add_test(tc, buckets_are_bounded_and_break_at_gaps);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("store");
