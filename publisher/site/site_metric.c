@@ -19,7 +19,6 @@
 
 #include "site.h"
 #include "site_time.h"
-#include "xalloc.h"
 
 /* The chart's drawing, in the SVG's own units (it scales with the page). */
 #define CHART_W 360
