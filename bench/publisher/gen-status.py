@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """gen-status.py DIR SERVICES CLUSTERS: a Nagios 4 status.dat of SERVICES
 services (20 per host) and a publish.conf of CLUSTERS clusters that name
-only a few of them (3 components of 2-3 members each), written to DIR.
+only a few of them (3 components of 2-3 members each, each with a
+response-time strip of its first member's rta), written to DIR.
 
 The blocks are copies of what a real Nagios 4.4 writes (every field, in
 its order), so the parser does the work it does on a real file.
@@ -114,6 +115,9 @@ def main():
                     n += 1
                     f.write("member = host%05d.example.net!service-%02d = Server %d\n"
                             % (s // per_host, s % per_host, m + 1))
+                    if m == 0:	# a response-time strip per component
+                        f.write("metric = host%05d.example.net!service-%02d:rta\n"
+                                % (s // per_host, s % per_host))
                 f.write("\n")
 
 

@@ -12,6 +12,9 @@
 #           the same run with none. BEFORE=path/to/mailstatus-publish adds
 #           the run of another build (one without the history) on the same
 #           files, for a ratio to it.
+#  metric:  the same run with a response-time strip on each of the 150
+#           components, each with a full week of samples (one a minute),
+#           against the run without the strips.
 #  import:  `import-history --no-render` of 7 daily logs of the 100,000
 #           services into a new store, against `grep -c ALERT` on the same
 #           files; the same files again; the import with the first render
@@ -61,17 +64,24 @@ ratio() {	# A B: A / B to one decimal
 	echo "$1 / ($2 + 0.0001)" | bc -l | xargs printf '%.1f'
 }
 
-# a copy of the generated config in DIR, its store and site its own
-setup_dir() {	# DIR SERVICES
+# a copy of the generated config in DIR, its store and site its own; its
+# response-time strips only when asked (a build from before them refuses
+# the key, and the other sections compare with such a build)
+setup_dir() {	# DIR SERVICES [with-metric]
 	mkdir -p "$1"
 	rm -rf "$1/www" "$1/publish.db"*
-	cp "$work/s$2/publish.conf" "$1/publish.conf"
+	if [ "${3:-}" = with-metric ]; then
+		cp "$work/s$2/publish.conf" "$1/publish.conf"
+	else
+		grep -v '^metric = ' "$work/s$2/publish.conf" >"$1/publish.conf"
+	fi
 	ln -sf "$work/s$2/status.dat" "$1/status.dat"
 }
 
 generate_status() {	# SERVICES
 	mkdir -p "$work/s$1"
-	if [ ! -s "$work/s$1/status.dat" ]; then
+	# (again when made before the config had response-time strips)
+	if [ ! -s "$work/s$1/status.dat" ] || ! grep -q '^metric = ' "$work/s$1/publish.conf"; then
 		python3 "$here/gen-status.py" "$work/s$1" "$1" 50
 	fi
 }
@@ -147,6 +157,39 @@ bench_history() {
 	fi
 }
 
+# --- metric: the response-time strips at their largest --------------------------
+# Every component of the generated config has a metric (gen-status.py);
+# here each of the 150 holds a full week of samples, one a minute
+# (1,512,000 in all, what the store keeps at most), against the same run
+# with the metric lines taken out of the config. Runs a minute apart,
+# taking turns, as for history.
+bench_metric() {
+	generate_status 100000
+	setup_dir "$work/m150" 100000 with-metric
+	setup_dir "$work/m0" 100000
+	for d in m150 m0; do
+		"$publish" -c "$work/$d/publish.conf" run --now "@$created" >/dev/null 2>&1
+	done
+	sqlite3 "$work/m150/publish.db" "WITH RECURSIVE m(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM m WHERE i < 10079)
+		INSERT OR REPLACE INTO metric_samples (metric, minute, value)
+		SELECT id, $created / 60 - i, 0.00004 + (i % 37) * 0.000001 FROM metrics, m;"
+	samples=$(sqlite3 "$work/m150/publish.db" 'SELECT count(*) FROM metric_samples')
+	size=$(du -m "$work/m150/publish.db" | cut -f1)
+	rm -f "$work"/times.*
+	for i in $(seq 0 "$runs"); do
+		for d in m150 m0; do
+			ms=$(once_ms "$publish" -c "$work/$d/publish.conf" run --now "@$((created + 60 * (i + 1)))")
+			[ "$i" -eq 0 ] || echo "$ms" >>"$work/times.$d"
+		done
+	done
+	with=$(median <"$work/times.m150") without=$(median <"$work/times.m0")
+	rm -f "$work"/times.*
+	rss_with=$(max_rss_kb "$publish" -c "$work/m150/publish.conf" run --now "@$((created + 3600))")
+	rss_without=$(max_rss_kb "$publish" -c "$work/m0/publish.conf" run --now "@$((created + 3600))")
+	printf 'metric: 150 strips, %s samples (store %d MB): run %4d ms, RSS %6d KB; without the strips %4d ms, RSS %6d KB; = %.1f x\n' \
+		"$samples" "$size" "$with" "$rss_with" "$without" "$rss_without" "$(ratio "$with" "$without")"
+}
+
 # --- import: reading the engine's logs ---------------------------------------
 import_fresh_ms() {	# DIR ARGS...: into a new store, timed without the removal
 	rm -rf "$1/www" "$1/publish.db"*
@@ -192,11 +235,12 @@ bench_year() {
 		"$size" "$lines" "$grep_ms" "${out% *}" "${out#* }" "$again" "$(ratio "$again" "$grep_ms")"
 }
 
-sections=${SECTIONS:-run history import year}
+sections=${SECTIONS:-run history metric import year}
 for s in $sections; do
 	case $s in
 	run) bench_run 100000; bench_run 10000 ;;
 	history) bench_history ;;
+	metric) bench_metric ;;
 	import) bench_import ;;
 	year) bench_year ;;
 	esac

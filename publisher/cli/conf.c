@@ -32,6 +32,7 @@
 #include "conf.h"
 #include "duration.h"
 #include "notes.h"
+#include "perfparse.h"
 #include "site_time.h"
 #include "source.h"
 #include "text.h"
@@ -707,6 +708,80 @@ static bool key_member(struct parse *p, const struct conf_key *k, const char *v,
 	return add_member(p, v);
 }
 
+/*
+ * metric = HOST!SERVICE:LABEL (or HOST:LABEL): kept as written, checked
+ * against the members once the section is read (they may follow it).
+ */
+static bool key_metric(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	set_string(dst, v);
+	p->component->metric_line = p->line;
+	return true;
+}
+
+/*
+ * The metric as "host!service:label", without the quotes a host or
+ * service name may be written in, as in a member line ("mail host 1"!imap).
+ */
+static char *metric_unquoted(const char *v)
+{
+	struct ms_buf b = MS_BUF_INIT;
+	const char *end;
+
+	for (int part = 0; part < 2; part++) {
+		if (*v == '"' && (end = strchr(v + 1, '"')) != NULL) {
+			ms_buf_add(&b, v + 1, (size_t)(end - v - 1));
+			v = end + 1;
+		}
+		if (part == 0 && *v == '!' && v[1] == '"') {
+			ms_buf_putc(&b, '!');
+			v++;
+		} else {
+			break;
+		}
+	}
+	ms_buf_puts(&b, v);
+	return ms_buf_steal(&b);
+}
+
+/*
+ * The member a metric names: the one whose object ("host!service") and a
+ * ':' begin the value, the longest if several do (names may hold ':');
+ * what follows is the perfdata label.
+ */
+static void resolve_metric(struct parse *p, struct pub_component *co)
+{
+	struct ms_buf obj = MS_BUF_INIT;
+	size_t best = 0, best_len = 0;
+	char *v = metric_unquoted(co->metric);
+
+	for (size_t i = 0; i < co->n_members; i++) {
+		pub_member_object(&co->members[i], &obj);
+		if (obj.len > best_len && strncmp(v, obj.data, obj.len) == 0 && v[obj.len] == ':') {
+			best = i;
+			best_len = obj.len;
+		}
+	}
+	ms_buf_free(&obj);
+	if (best_len == 0)
+		fail_at(p, co->metric_line, "metric '%s' must name a member of [%s] and a "
+			"perfdata label: HOST!SERVICE:LABEL (or HOST:LABEL), the member as its "
+			"'member =' line names it", co->metric, p->sec_name);
+	else if (v[best_len + 1] == '\0')
+		fail_at(p, co->metric_line, "metric '%s' names no perfdata label after "
+			"the member (HOST!SERVICE:LABEL)", co->metric);
+	else if (strlen(v + best_len + 1) >= PUB_PERF_LABEL_MAX)
+		fail_at(p, co->metric_line, "metric '%s': the label must be shorter than %d "
+			"characters", co->metric, PUB_PERF_LABEL_MAX);
+	if (!p->failed) {
+		co->metric_member = best;
+		co->metric_label = ms_xstrdup(v + best_len + 1);
+	}
+	free(v);
+}
+
 /* --- the keys of each section ------------------------------------------- */
 
 #define PUBLISHER(field) offsetof(struct pub_config, field)
@@ -761,6 +836,7 @@ static const struct conf_key component_keys[] = {
 	{ "area", key_text, COMPONENT(area), 0, 0, NULL, 0, NULL },
 	{ "member", key_member, COMPONENT(members), 0, 0, NULL, KEY_REQUIRED | KEY_REPEATS,
 	  "member = HOST or HOST!SERVICE = Public Name" },
+	{ "metric", key_metric, COMPONENT(metric), 0, 0, NULL, 0, NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
@@ -986,6 +1062,8 @@ static void finish_section(struct parse *p)
 		check_required(p, SEC_CLUSTER, p->sec_name, p->cluster->line);
 	else if (p->sec == SEC_COMPONENT)
 		check_required(p, SEC_COMPONENT, p->sec_name, p->component->line);
+	if (!p->failed && p->sec == SEC_COMPONENT && p->component->metric != NULL)
+		resolve_metric(p, p->component);
 }
 
 static void begin_section(struct parse *p, const char *section)
@@ -1228,6 +1306,8 @@ void pub_config_free(struct pub_config *c)
 				free(co->members[k].public_name);
 			}
 			free(co->members);
+			free(co->metric);
+			free(co->metric_label);
 			free(co->slug);
 			free(co->name);
 			free(co->impact);

@@ -33,6 +33,11 @@ struct pub_component {
 	struct pub_member *members;
 	size_t n_members;
 	unsigned line;
+	/* the response-time strip (metric = HOST!SERVICE:LABEL), or metric NULL */
+	char *metric;		/* as written */
+	unsigned metric_line;
+	size_t metric_member;	/* the member it names */
+	char *metric_label;	/* the perfdata label */
 };
 
 struct pub_cluster {

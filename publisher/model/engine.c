@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "history.h"
+#include "metric.h"
 #include "notes.h"
 #include "posts.h"
 #include "xalloc.h"
@@ -517,5 +518,6 @@ bool pub_engine_apply(const struct pub_config *cfg, struct pub_store *st,
 		if (!apply_cluster(cfg, st, snap, ev, i, now, stats, err))
 			return false;
 	return record_downtimes(cfg, st, snap, ev, err) &&
-	       pub_history_record(cfg, st, snap, ev, now, err);
+	       pub_history_record(cfg, st, snap, ev, now, err) &&
+	       pub_metric_record(cfg, st, snap, ev, now, err);
 }

@@ -122,6 +122,31 @@ static json_t *member_json(const struct pub_board *b, const struct pub_board_mem
 	return o;
 }
 
+/* A window's min, median and max of a metric; null figures without samples. */
+static json_t *metric_figures_json(const struct pub_metric_figures *f)
+{
+	json_t *o = json_object();
+
+	set(o, "min", f->samples > 0 ? json_real(f->min) : json_null());
+	set(o, "median", f->samples > 0 ? json_real(f->median) : json_null());
+	set(o, "max", f->samples > 0 ? json_real(f->max) : json_null());
+	set(o, "samples", json_integer((json_int_t)f->samples));
+	return o;
+}
+
+/* The response-time strip: the member by its public name, never its host's. */
+static json_t *metric_json(const struct pub_board_metric *m)
+{
+	json_t *o = json_object();
+
+	set(o, "object", str(m->member->public_name));
+	set(o, "label", str(m->label));
+	set(o, "unit", str(m->unit));
+	set(o, "24h", metric_figures_json(&m->windows[0].fig));
+	set(o, "7d", metric_figures_json(&m->windows[1].fig));
+	return o;
+}
+
 /*
  * "key":value into out, then value freed: status.json is written a member
  * at a time, and a cluster at a time, so that only one cluster's tree is
@@ -170,6 +195,8 @@ static bool write_component(struct ms_buf *out, const struct pub_board *b,
 	set_state(o, b->stale_since > 0, bc->state, bc->last_known);
 	set(o, "since", when(bc->since));
 	set_uptime(o, &bc->fig);
+	if (bc->metric != NULL)
+		set(o, "metric", metric_json(bc->metric));
 	for (size_t k = 0; k < co->n_members; k++)
 		push(members, member_json(b, &bc->members[k]));
 	if (!dump_open(out, o)) {

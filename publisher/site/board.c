@@ -126,6 +126,7 @@ void pub_board_free(struct pub_board *b)
 		for (size_t j = 0; bcl->components && j < bcl->conf->n_components; j++) {
 			free(bcl->components[j].members);
 			free(bcl->components[j].fig.days);
+			pub_board_metric_free(bcl->components[j].metric);
 		}
 		free(bcl->fig.days);
 		free(bcl->spans);

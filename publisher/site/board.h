@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "metric.h"
 #include "store.h"
 #include "uptime.h"
 
@@ -27,6 +28,26 @@
 struct pub_figures {
 	struct pub_uptime windows[PUB_UPTIME_WINDOWS];	/* as pub_uptime_windows */
 	struct pub_day *days;	/* PUB_STRIP_DAYS, oldest first; NULL for a member */
+};
+
+/* A window of a response-time strip: its figures and its chart's buckets. */
+struct pub_board_metric_window {
+	time_t from, to;	/* whole minutes, to just after the run's */
+	struct pub_metric_figures fig;
+	struct pub_metric_bucket *buckets;	/* n_buckets of them, left to right */
+	size_t n_buckets;
+};
+
+/*
+ * A component's response-time strip (metric.h), from the store's samples:
+ * the last 24 hours (windows[0]) and 7 days (windows[1]).
+ */
+struct pub_board_metric {
+	const struct pub_member *member;	/* the one it measures */
+	const char *label;
+	char *unit;		/* of the samples ("s" for a time); NULL before the first */
+	time_t newest;		/* the newest check's time; 0: none */
+	struct pub_board_metric_window windows[2];
 };
 
 struct pub_board_member {
@@ -45,6 +66,7 @@ struct pub_board_component {
 	const char *last_known;	/* the last state that was not unknown, or NULL */
 	struct pub_board_member *members;	/* conf->n_members of them */
 	struct pub_figures fig;
+	struct pub_board_metric *metric;	/* NULL: no metric = (board_metric.c) */
 };
 
 struct pub_board_cluster {
@@ -82,6 +104,10 @@ bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now
 /* The store's intervals of k that end after from as spans (uptime.h), the open one until now. */
 bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
 		       time_t now, struct pub_span **spans, size_t *n, struct ms_buf *err);
+/* The response-time strips of the components that have one, up to now (board_metric.c). */
+bool pub_board_load_metrics(struct pub_board *b, struct pub_store *st, time_t now,
+			    struct ms_buf *err);
+void pub_board_metric_free(struct pub_board_metric *m);
 void pub_board_free(struct pub_board *b);
 
 /*

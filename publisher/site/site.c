@@ -271,6 +271,7 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	     pub_board_load(cfg, st, &s.board, err) &&
 	     /* the linked pages show only the clusters' figures (history/CLUSTER.html) */
 	     pub_board_load_uptime(&s.board, st, now, !entry, err) &&
+	     (!entry || pub_board_load_metrics(&s.board, st, now, err)) &&
 	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err);
 	pub_store_read_end(st);
 	ok = ok &&

@@ -106,6 +106,16 @@ void pub_site_uptime_words(struct ms_buf *b, const struct pub_figures *f, size_t
 /* The 90-day strip of name (a cluster or component) with its 30 and 90-day figures. */
 void pub_site_strip(xmlNodePtr parent, const char *name, const struct pub_figures *f);
 
+/*
+ * A component's response-time strip (site_metric.c): the figures of the
+ * last 24 hours and 7 days in words, each with its inline SVG chart;
+ * nothing without metric =.
+ */
+void pub_site_metric(const struct pub_site *s, xmlNodePtr parent,
+		     const struct pub_board_component *bc);
+/* A metric's value as the pages say it: "0.52 s", "0.012 s", "97.50 %". */
+void pub_site_metric_value(struct ms_buf *b, double v, const char *unit);
+
 bool pub_site_index(struct pub_site *s, struct ms_buf *err);
 /* history/<CLUSTER>.html: the windows, month by month, the incidents. */
 bool pub_site_cluster_histories(struct pub_site *s, struct ms_buf *err);

@@ -121,6 +121,7 @@ static void render_component(const struct pub_site *s, xmlNodePtr parent,
 	if (!stale && co->impact && strcmp(bc->state, "operational") != 0)
 		pub_el(box, "p", "impact", co->impact);
 	pub_site_strip(box, co->name, &bc->fig);
+	pub_site_metric(s, box, bc);
 	list = pub_el(box, "ul", "members", NULL);
 	for (size_t k = 0; k < co->n_members; k++) {
 		const struct pub_board_member *bm = &bc->members[k];

@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "icinga2.h"
+#include "numfmt.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -226,6 +227,52 @@ static bool check_times(struct answer *a, json_t *attrs, json_t *result,
 	return true;
 }
 
+/*
+ * The result's performance_data as one perfdata line (perfparse.h): the
+ * API gives an array of "label=value..." strings, or of PerfdataValue
+ * objects (label, value, unit) where Icinga parsed them itself.
+ */
+static char *perfdata_of(json_t *result)
+{
+	json_t *list = json_object_get(result, "performance_data"), *item;
+	struct ms_buf b = MS_BUF_INIT;
+	size_t i;
+
+	if (json_is_string(list))
+		return ms_text_clean(json_string_value(list), json_string_length(list));
+	if (!json_is_array(list))
+		return NULL;
+	json_array_foreach(list, i, item) {
+		json_t *label = json_object_get(item, "label"), *value = json_object_get(item, "value");
+		json_t *unit = json_object_get(item, "unit");
+		char num[MS_NUMBER_MAX];
+
+		if (!json_is_string(item) && !(json_is_string(label) && json_is_number(value)))
+			continue;	/* neither: not perfdata */
+		if (b.len > 0)
+			ms_buf_putc(&b, ' ');
+		if (json_is_string(item)) {
+			ms_buf_add(&b, json_string_value(item), json_string_length(item));
+		} else {
+			ms_buf_putc(&b, '\'');
+			for (const char *c = json_string_value(label); *c; c++) {
+				if (*c == '\'')
+					ms_buf_putc(&b, '\'');	/* a quote in a label is written twice */
+				ms_buf_putc(&b, *c);
+			}
+			ms_buf_printf(&b, "'=%s%s", ms_format_number(num, json_number_value(value)),
+				      json_is_string(unit) ? json_string_value(unit) : "");
+		}
+	}
+	if (b.len == 0) {
+		ms_buf_free(&b);
+		return NULL;
+	}
+	char *clean = ms_text_clean(b.data, b.len);
+	ms_buf_free(&b);
+	return clean;
+}
+
 static bool take_object(struct answer *a, json_t *attrs)
 {
 	bool services = a->q == PUB_I2_SERVICES, ok;
@@ -255,6 +302,9 @@ static bool take_object(struct answer *a, json_t *attrs)
 		o->last_check = o->check_interval = 0;
 		free(o->output);
 		o->output = NULL;
+		free(o->perfdata);
+		o->perfdata = NULL;
+		o->perfdata_at = 0;
 		return true;
 	}
 	if (!check_times(a, attrs, result, o))
@@ -278,6 +328,9 @@ static bool take_object(struct answer *a, json_t *attrs)
 	o->flapping = flapping != 0;
 	free(o->output);
 	o->output = text(result, "output");
+	free(o->perfdata);
+	o->perfdata = perfdata_of(result);
+	o->perfdata_at = o->last_check;
 	return true;
 }
 

@@ -157,6 +157,9 @@ void pub_snapshot_clear_state(struct pub_snapshot *s)
 		struct pub_object *o = &s->objects[i];
 		free(o->output);
 		o->output = NULL;
+		free(o->perfdata);
+		o->perfdata = NULL;
+		o->perfdata_at = 0;
 		o->seen = false;
 		o->hard_state = 0;
 		o->downtime_depth = 0;

@@ -44,6 +44,8 @@ struct pub_object {
 	bool pending;		/* reported, but never checked (has_been_checked=0) */
 	time_t last_check;	/* when it was last checked; 0 when the source does not say */
 	time_t check_interval;	/* seconds between its regular checks; 0: not said */
+	char *perfdata;		/* the last check's performance data (perfparse.h), or NULL */
+	time_t perfdata_at;	/* when that check ran (its last_check); 0: not said */
 	enum pub_unknown unknown;	/* set by pub_freshness_check, not by a source */
 };
 

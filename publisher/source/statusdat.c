@@ -52,7 +52,7 @@ struct block {
 	bool skip;		/* not wanted: just find the end */
 	bool has_host, has_service;
 	size_t object;
-	struct ms_buf host, service, output, author, text;
+	struct ms_buf host, service, output, perfdata, author, text;
 	long long current_state, last_hard_state, state_type, downtime_depth, ack;
 	long long last_hard_change, entry_type, id, entry_time, start, end, created;
 	long long flapping;
@@ -136,6 +136,7 @@ static void begin_block(struct parser *p, enum block_kind kind)
 	ms_buf_reset(&b->host);
 	ms_buf_reset(&b->service);
 	ms_buf_reset(&b->output);
+	ms_buf_reset(&b->perfdata);
 	ms_buf_reset(&b->author);
 	ms_buf_reset(&b->text);
 }
@@ -268,6 +269,9 @@ static void block_field(struct parser *p, const char *k, size_t klen,
 		else if (is_key(k, klen, "plugin_output")) {
 			ms_buf_reset(&b->output);
 			ms_buf_add(&b->output, v, vlen);
+		} else if (is_key(k, klen, "performance_data")) {
+			ms_buf_reset(&b->perfdata);
+			ms_buf_add(&b->perfdata, v, vlen);
 		} else {
 			check_field(p, k, klen, v, vlen);
 		}
@@ -366,6 +370,9 @@ static void end_block(struct parser *p)
 			free(o->output);
 			o->output = clean(&b->output);
 			take_check_times(b, o);
+			free(o->perfdata);
+			o->perfdata = b->perfdata.len > 0 ? clean(&b->perfdata) : NULL;
+			o->perfdata_at = o->last_check;
 		}
 	} else if (b->kind == B_HOSTCOMMENT || b->kind == B_SERVICECOMMENT) {
 		if (b->object != NO_OBJECT && need(p, F_ID, name) &&
@@ -466,6 +473,7 @@ static void parser_free(struct parser *p)
 	ms_buf_free(&p->b.host);
 	ms_buf_free(&p->b.service);
 	ms_buf_free(&p->b.output);
+	ms_buf_free(&p->b.perfdata);
 	ms_buf_free(&p->b.author);
 	ms_buf_free(&p->b.text);
 }

@@ -14,7 +14,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* A statement prepared once and kept, by the address of its SQL text. */
 struct kept_statement {
@@ -110,6 +110,19 @@ static const char *const upgrades[] = {
 	"CREATE TABLE history_events ("
 	"  object TEXT NOT NULL, at INTEGER NOT NULL, kind INTEGER NOT NULL,"
 	"  state INTEGER NOT NULL, PRIMARY KEY (object, at, kind, state)) WITHOUT ROWID;",
+	/*
+	 * 4: the components' metrics (metric =): each metric once, with the
+	 * unit its samples are in and its newest check's time; its samples,
+	 * one per minute at most (the last check's of that minute), a week
+	 * of them, small rows (10,080 of a metric take some 200 KB).
+	 */
+	"CREATE TABLE metrics ("
+	"  id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, component TEXT NOT NULL,"
+	"  object TEXT NOT NULL, label TEXT NOT NULL, unit TEXT NOT NULL,"
+	"  newest INTEGER NOT NULL, UNIQUE (cluster, component, object, label));"
+	"CREATE TABLE metric_samples ("
+	"  metric INTEGER NOT NULL, minute INTEGER NOT NULL, value REAL NOT NULL,"
+	"  PRIMARY KEY (metric, minute)) WITHOUT ROWID;",
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -134,15 +147,17 @@ static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 
 /* A parameter of a statement, bound to ?1, ?2, ... in order. */
 struct param {
-	enum { P_NULL, P_TEXT, P_INT } type;
+	enum { P_NULL, P_TEXT, P_INT, P_REAL } type;
 	const char *text;
 	long long num;
+	double real;
 };
 /* text, or NULL when s is NULL */
-#define TEXT(s) { (s) != NULL ? P_TEXT : P_NULL, (s), 0 }
-#define NUM(n) { P_INT, NULL, (long long)(n) }
+#define TEXT(s) { (s) != NULL ? P_TEXT : P_NULL, (s), 0, 0 }
+#define NUM(n) { P_INT, NULL, (long long)(n), 0 }
+#define REAL(x) { P_REAL, NULL, 0, (x) }
 /* a number when cond holds, else NULL */
-#define NUM_IF(cond, n) { (cond) ? P_INT : P_NULL, NULL, (long long)(n) }
+#define NUM_IF(cond, n) { (cond) ? P_INT : P_NULL, NULL, (long long)(n), 0 }
 /* the parameters of a query, and how many */
 #define PARAMS(...) (const struct param[]){ __VA_ARGS__ }, \
 	sizeof((const struct param[]){ __VA_ARGS__ }) / sizeof(struct param)
@@ -160,6 +175,8 @@ static int bind(sqlite3_stmt *s, const struct param *params, size_t n)
 			rc = sqlite3_bind_text(s, (int)i + 1, params[i].text, -1, SQLITE_TRANSIENT);
 		else if (params[i].type == P_INT)
 			rc = sqlite3_bind_int64(s, (int)i + 1, params[i].num);
+		else if (params[i].type == P_REAL)
+			rc = sqlite3_bind_double(s, (int)i + 1, params[i].real);
 		else
 			rc = sqlite3_bind_null(s, (int)i + 1);
 	}
@@ -1465,4 +1482,126 @@ bool pub_store_history_import_add(struct pub_store *st, const struct pub_history
 		     "(cluster, component, object, imported, state, start, end) VALUES "
 		     "(?1, ?2, ?3, 1, ?4, ?5, ?6)",
 		     PARAMS(KEY_PARAMS(k), TEXT(state), NUM(start), NUM(end)), NULL, NULL);
+}
+
+/* --- metrics: the samples of a component's response-time strip ------- */
+
+#define METRIC_KEY(k) TEXT((k)->cluster), TEXT((k)->component), TEXT((k)->object), \
+	TEXT((k)->label)
+
+/* A metric's row: its id (0: none yet), unit and newest check. */
+struct metric_row {
+	long long id;
+	char *unit;
+	long long newest;
+};
+
+static void read_metric(sqlite3_stmt *s, void *arg)
+{
+	struct metric_row *m = arg;
+
+	m->id = sqlite3_column_int64(s, 0);
+	free(m->unit);
+	m->unit = col_text(s, 1);
+	m->newest = sqlite3_column_int64(s, 2);
+}
+
+static bool metric_row(struct pub_store *st, const struct pub_metric_key *k,
+		       struct metric_row *m, struct ms_buf *err)
+{
+	return kept_query(st, "cannot read the metric's samples", err, "SELECT id, unit, newest "
+			  "FROM metrics WHERE cluster = ?1 AND component = ?2 AND object = ?3 AND "
+			  "label = ?4", PARAMS(METRIC_KEY(k)), read_metric, m);
+}
+
+/* The metric's row made or brought up to the check at `at` in unit (a new unit: no samples). */
+static bool metric_take(struct pub_store *st, const struct pub_metric_key *k,
+			struct metric_row *m, time_t at, const char *unit, struct ms_buf *err)
+{
+	if (m->id == 0) {
+		if (!kept_query(st, "cannot write the metric's samples", err, "INSERT INTO metrics "
+				"(cluster, component, object, label, unit, newest) VALUES "
+				"(?1, ?2, ?3, ?4, ?5, ?6)", PARAMS(METRIC_KEY(k), TEXT(unit), NUM(at)),
+				NULL, NULL))
+			return false;
+		m->id = sqlite3_last_insert_rowid(st->db);
+		return true;
+	}
+	if (strcmp(m->unit, unit) != 0 &&
+	    !kept_query(st, "cannot write the metric's samples", err, "DELETE FROM "
+			"metric_samples WHERE metric = ?1", PARAMS(NUM(m->id)), NULL, NULL))
+		return false;
+	return kept_query(st, "cannot write the metric's samples", err, "UPDATE metrics SET "
+			  "unit = ?2, newest = ?3 WHERE id = ?1",
+			  PARAMS(NUM(m->id), TEXT(unit), NUM(at)), NULL, NULL);
+}
+
+bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, time_t at,
+			  double value, const char *unit, time_t now, bool *added,
+			  struct ms_buf *err)
+{
+	struct metric_row m = { 0, NULL, -1 };
+	/* a week of minutes up to now (or a check after it): at most PUB_METRIC_MINUTES rows */
+	long long last_minute = (long long)(at > now ? at : now) / 60;
+	bool ok;
+
+	*added = false;
+	if (at / 60 <= last_minute - PUB_METRIC_MINUTES)
+		return true;	/* older than the week kept */
+	if (!metric_row(st, k, &m, err))
+		return false;
+	if (m.id != 0 && at <= m.newest) {
+		free(m.unit);
+		return true;	/* the same check again, or an older one */
+	}
+	/* a later check of the same minute replaces the earlier one */
+	ok = metric_take(st, k, &m, at, unit, err) &&
+	     kept_query(st, "cannot write the metric's samples", err, "INSERT OR REPLACE INTO "
+			"metric_samples (metric, minute, value) VALUES (?1, ?2, ?3)",
+			PARAMS(NUM(m.id), NUM(at / 60), REAL(value)), NULL, NULL) &&
+	     kept_query(st, "cannot write the metric's samples", err, "DELETE FROM "
+			"metric_samples WHERE metric = ?1 AND minute <= ?2",
+			PARAMS(NUM(m.id), NUM(last_minute - PUB_METRIC_MINUTES)), NULL, NULL);
+	*added = ok;
+	free(m.unit);
+	return ok;
+}
+
+/* Rows: a sample added to the array of pub_metric_samples (arg). */
+static void add_sample(sqlite3_stmt *s, void *arg)
+{
+	struct pub_metric_samples *l = arg;
+
+	if (l->n == l->cap)	/* a week at most: room for it at once */
+		ms_xgrow(&l->samples, &l->cap, l->n < PUB_METRIC_MINUTES ? PUB_METRIC_MINUTES
+			 : l->n + 1, sizeof(*l->samples));
+	l->samples[l->n].at = (time_t)sqlite3_column_int64(s, 0) * 60;
+	l->samples[l->n++].value = sqlite3_column_double(s, 1);
+}
+
+bool pub_store_metric_samples(struct pub_store *st, const struct pub_metric_key *k,
+			      time_t from, struct pub_metric_samples *out, struct ms_buf *err)
+{
+	struct metric_row m = { 0, NULL, 0 };
+
+	free(out->unit);
+	out->unit = NULL;
+	out->newest = 0;
+	out->n = 0;
+	if (!metric_row(st, k, &m, err))
+		return false;
+	if (m.id == 0)
+		return true;	/* never a sample */
+	out->unit = m.unit;
+	out->newest = (time_t)m.newest;
+	return kept_query(st, "cannot read the metric's samples", err, "SELECT minute, value FROM "
+			  "metric_samples WHERE metric = ?1 AND minute >= ?2 ORDER BY minute",
+			  PARAMS(NUM(m.id), NUM((from + 59) / 60)), add_sample, out);
+}
+
+void pub_metric_samples_free(struct pub_metric_samples *m)
+{
+	free(m->unit);
+	free(m->samples);
+	memset(m, 0, sizeof(*m));
 }

@@ -302,4 +302,53 @@ bool pub_store_history_import_add(struct pub_store *st, const struct pub_history
 				  const char *state, time_t start, time_t end,
 				  struct ms_buf *err);
 
+/*
+ * Metrics: the samples of a component's response-time strip (metric =),
+ * a perfdata label of a member, at the times of its checks. One sample
+ * per check and at most one per minute (a later check of a minute
+ * replaces the earlier one), a week of minutes kept: at most
+ * PUB_METRIC_MINUTES rows per metric.
+ */
+#define PUB_METRIC_MINUTES (7 * 24 * 60)
+
+struct pub_metric_key {
+	const char *cluster;
+	const char *component;
+	const char *object;	/* "host" or "host!service" */
+	const char *label;
+};
+
+struct pub_metric_sample {
+	time_t at;		/* the start of its minute */
+	double value;
+};
+
+/*
+ * Records the value a check at `at` measured, unless a sample of that
+ * check or a later one is stored already, or the check is older than the
+ * week kept (*added says whether it was new); drops the samples older
+ * than a week before now (or at, if later). A check in another unit than
+ * the stored samples' starts the metric afresh: they do not compare.
+ */
+bool pub_store_metric_add(struct pub_store *st, const struct pub_metric_key *k, time_t at,
+			  double value, const char *unit, time_t now, bool *added,
+			  struct ms_buf *err);
+
+/* A metric's samples from a time on, as pub_store_metric_samples reads them. */
+struct pub_metric_samples {
+	char *unit;		/* NULL: the metric has had no sample yet */
+	time_t newest;		/* the newest check's time (0: none) */
+	struct pub_metric_sample *samples;	/* oldest first */
+	size_t n, cap;
+};
+
+/*
+ * The samples of k in the minutes from the one `from` starts (or is in,
+ * when it starts it) on, into out (start it zeroed; reading into it again
+ * reuses its array).
+ */
+bool pub_store_metric_samples(struct pub_store *st, const struct pub_metric_key *k,
+			      time_t from, struct pub_metric_samples *out, struct ms_buf *err);
+void pub_metric_samples_free(struct pub_metric_samples *m);
+
 #endif

@@ -54,6 +54,8 @@ for h in gw1 gw2 bmx1 store1 store2 web1; do icinga2_flip "$I" "$h" 0 "PING OK";
 for s in gw1-greylist gw2-greylist store1-storage store2-storage web1-webmail; do
 	icinga2_flip "$I" "$s" 0 "OK - fine"
 done
+# the webmail check's performance data, for its component's response-time strip
+icinga2_flip "$I" web1-webmail 0 "OK - sent|'total'=0.52s;10;30;0 login=0.1s"
 icinga2_start "$I" || { echo "FAIL: Icinga 2 did not start"; tail -5 "$I/daemon.out"; exit 1; }
 # Every object checked once: a pending one is unknown, and its cluster with
 # it (Icinga 2 spreads the first checks over the interval).
@@ -104,6 +106,7 @@ service = Email Service
 name = Webmail
 critical = no
 member = web1.example.net!webmail = Web Service 1
+metric = web1.example.net!webmail:total
 CONF
 }
 good_tls="api_ca_file = $I/ca.crt
@@ -163,6 +166,32 @@ run run
 [ "$rc" -eq 0 ] && check_ok "first run on the API exits 0" || check_fail "first run: exit $rc: $out"
 [ -z "$(titles email-cluster-a.rss)" ] && check_ok "all up: nothing to say" ||
 	check_fail "all up, but: $(titles email-cluster-a.rss)"
+
+# the webmail's response-time strip, from the API's performance_data: the
+# value of its last check; then 700ms (in seconds), which replaces it
+# when it came in the same minute
+metric() {
+	$py -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+m = [co for c in j["clusters"] for co in c["components"] if "metric" in co][0]["metric"]
+d = m["24h"]
+print(m["object"], m["unit"], d["min"], d["median"], d["max"], d["samples"])' "$OUT/status.json" 2>&1
+}
+[ "$(metric)" = "Web Service 1 s 0.52 0.52 0.52 1" ] &&
+	check_ok "the API's performance_data: Webmail's response time 0.52 s, 1 sample" ||
+	check_fail "Webmail's metric after the first run: $(metric)"
+flip web1-webmail web1.example.net webmail 0 "OK - sent|'total'=700ms;10000;30000;0"
+_n=0
+until icinga2_api "$I" GET "/v1/objects/services/web1.example.net!webmail?attrs=last_check_result" 2>/dev/null |
+	grep -q "total'=700ms" || [ $_n -ge 100 ]; do sleep 0.1; _n=$((_n + 1)); done
+run run
+case $(metric) in
+"Web Service 1 s 0.7 0.7 0.7 1" | "Web Service 1 s 0.52 0.61 0.7 2")
+	check_ok "a later check's 700ms: in seconds, the minute's sample or the next: $(metric)" ;;
+*) check_fail "Webmail's metric after 700ms: $(metric) ($out)" ;;
+esac
+grep -q 'Response time, last 24 h: min 0\.[0-9]* s' "$OUT/index.html" &&
+	check_ok "index.html shows Webmail's response time" || check_fail "index.html has no response time"
 
 # 3. a gateway fails: Degraded, incident 1; the post names the public name
 flip gw1-greylist gw1.example.net greylist 2 "GREYLIST CRITICAL - no answer"
@@ -224,7 +253,8 @@ first_body email-cluster-a.rss | grep -q "maintenance of Email Cluster A is comp
 
 # 6. a config naming an object Icinga does not have is a config error: exit 2,
 # the file and the member's line, nothing changed
-sed -i 's/^member = web1.example.net!webmail/member = web9.example.net!webmail/' "$W/publish.conf"
+sed -i -e 's/^member = web1.example.net!webmail/member = web9.example.net!webmail/' \
+	-e 's/^metric = web1.example.net!webmail/metric = web9.example.net!webmail/' "$W/publish.conf"
 line=$(grep -n '^member = web9' "$W/publish.conf" | cut -d: -f1)
 run run
 [ "$rc" -eq 2 ] && case $out in *"$W/publish.conf:$line: "*"does not report web9.example.net!webmail"*) true ;; *) false ;; esac &&

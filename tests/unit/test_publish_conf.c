@@ -172,6 +172,21 @@ static const struct {
 	  "13: service 's!' and service 'S' (line 7) would both be feeds/service/s.rss" },
 	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h\ncolour = red\n",
 	  "13: unknown key 'colour' in [component a c]" },
+	/* the response-time strip: a member of the component, a label, once */
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1!s\nmetric = h2!s:time\n",
+	  "13: metric 'h2!s:time' must name a member of [component a c] and a perfdata label" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmetric = h1!s\nmember = h1!s\n",
+	  "12: metric 'h1!s' must name a member of [component a c] and a perfdata label" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1!s\nmetric = h1!s:\n",
+	  "13: metric 'h1!s:' names no perfdata label after the member" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1!s\nmetric = h1!s:a\n"
+	  "metric = h1!s:b\n",
+	  "14: metric is already set in component a c on line 13" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1!s\n"
+	  "[component a d]\nname = D\nmember = h2\nmetric = h1!s:time\n",
+	  "16: metric 'h1!s:time' must name a member of [component a d]" },
+	{ HEAD CLUSTER "[component a c]\nname = C\nmember = h1\nmetric = h1!s:time\n",
+	  "13: metric 'h1!s:time' must name a member of [component a c]" },
 };
 
 START_TEST(bad_config_is_refused_with_line)
@@ -179,6 +194,37 @@ START_TEST(bad_config_is_refused_with_line)
 	char *path = temp_file(bad[_i].text);
 
 	expect_error(path, bad[_i].error);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+/*
+ * metric = names a member of its component (written before or after it)
+ * and a label, which may hold ':' as host and service names may.
+ */
+START_TEST(metric_names_member_and_label)
+{
+	char *path = temp_file(HEAD CLUSTER "[component a c]\nname = C\n"
+			       "metric = \"web 1\"!send:mail:total ms\n"
+			       "member = \"web 1\"!send = Web 1\nmember = \"web 1\"!send:mail = Web 2\n"
+			       "[component a d]\nname = D\nmember = h2\nmetric = h2:rta\n"
+			       "[component a e]\nname = E\nmember = h3\n");
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_config *c = pub_config_load(path, &err);
+
+	ck_assert_msg(c != NULL, "%s", ms_buf_str(&err));
+	const struct pub_component *co = c->clusters[0].components;
+	/* the longest member that fits: "web 1!send:mail", label "total ms" */
+	ck_assert_uint_eq(co[0].metric_member, 1);
+	ck_assert_str_eq(co[0].metric_label, "total ms");
+	ck_assert_uint_eq(co[0].metric_line, 12);
+	ck_assert_uint_eq(co[1].metric_member, 0);
+	ck_assert_str_eq(co[1].metric_label, "rta");
+	ck_assert_ptr_null(co[2].metric);
+	ck_assert_ptr_null(co[2].metric_label);
+	pub_config_free(c);
+	ms_buf_free(&err);
 	unlink(path);
 	free(path);
 }
@@ -445,6 +491,7 @@ Suite *publish_conf_suite(void)
 	tcase_add_test(tc, fixture_errors_name_file_and_line);
 	tcase_add_loop_test(tc, bad_config_is_refused_with_line, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, metric_names_member_and_label);
 	tcase_add_test(tc, longest_line);
 	tcase_add_test(tc, sample_is_refused_until_set_up);
 	tcase_add_test(tc, slug_rule);

@@ -19,6 +19,7 @@
 #include "helpers.h"
 #include "source.h"
 #include "icinga2.h"
+#include "perfparse.h"
 
 /* What the saved answers are about, plus one object Icinga does not have. */
 enum { GW1, GW1_GREYLIST, STORE1, STORE1_STORAGE, BMX1, NOSUCH };
@@ -113,6 +114,10 @@ START_TEST(services_answer)
 	ck_assert_int_eq(st->downtime_depth, 1);
 	ck_assert(!st->acknowledged);
 	ck_assert(!s.objects[GW1].seen);
+	/* the perfdata, for a response-time strip, at its check's time */
+	ck_assert_str_eq(gl->perfdata, "time=10s;1;3;0");
+	ck_assert_int_eq(gl->perfdata_at, 1795612355);
+	ck_assert_ptr_null(st->perfdata);	/* [] */
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
 }
@@ -374,6 +379,30 @@ START_TEST(output_with_control_characters_is_cleaned)
 	ck_assert(s.objects[STORE1_STORAGE].output != NULL);
 	ck_assert(strchr(s.objects[STORE1_STORAGE].output, '\x1b') == NULL);
 	ck_assert(strstr(s.objects[STORE1_STORAGE].output, "a") != NULL);
+	json_decref(root);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* Several items, and the PerfdataValue objects some checks give, become one line. */
+START_TEST(performance_data_items_join)
+{
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+	json_t *attrs, *root = fixture_json("icinga2/services.json", &attrs);
+	json_t *cr = json_object_get(attrs, "last_check_result");
+	json_t *list = json_pack("[s, {s:s, s:f, s:s}, {s:s, s:f}, i]", "'send total'=0.52s;1;2",
+				 "label", "it's login", "value", 0.25, "unit", "s",
+				 "label", "count", "value", 3.0, 7);
+
+	json_object_set_new(cr, "performance_data", list);
+	ck_assert(parse_json(PUB_I2_SERVICES, root, &s, &err));
+	ck_assert_str_eq(s.objects[STORE1_STORAGE].perfdata,
+			 "'send total'=0.52s;1;2 'it''s login'=0.25s 'count'=3");
+	struct pub_perf_item it;
+	ck_assert(pub_perfdata_find(s.objects[STORE1_STORAGE].perfdata, "it's login", &it));
+	ck_assert(it.value == 0.25 && strcmp(it.unit, "s") == 0);
 	json_decref(root);
 	pub_snapshot_free(&s);
 	ms_buf_free(&err);
@@ -668,6 +697,7 @@ Suite *publish_icinga2_suite(void)
 	tcase_add_test(tc, pending_object_is_seen_and_pending);
 	tcase_add_test(tc, application_answer);
 	tcase_add_test(tc, output_with_control_characters_is_cleaned);
+	tcase_add_test(tc, performance_data_items_join);
 	tcase_add_test(tc, not_the_api);
 	tcase_add_test(tc, error_answer_status);
 	tcase_add_test(tc, request_filters_by_names);

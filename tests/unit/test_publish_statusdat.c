@@ -245,6 +245,30 @@ START_TEST(output_is_cleaned)
 }
 END_TEST
 
+/* performance_data, for a response-time strip, at its check's time; none when empty. */
+START_TEST(performance_data_is_read)
+{
+	static const char text[] =
+		"info {\n\tcreated=100\n\t}\n"
+		"servicestatus {\n\thost_name=gw1.example.net\n\tservice_description=greylist\n"
+		"\tcurrent_state=0\n\tlast_hard_state=0\n\tstate_type=1\n\tlast_check=90\n"
+		"\tplugin_output=OK\n\tperformance_data='send total'=0.52s;1;2 it's=3\x01\n\t}\n"
+		"hoststatus {\n\thost_name=bmx1.example.net\n\tcurrent_state=0\n"
+		"\tlast_hard_state=0\n\tstate_type=1\n\tperformance_data=\n\t}\n";
+	struct pub_snapshot s;
+	struct ms_buf err = MS_BUF_INIT;
+
+	want(&s);
+	ck_assert(pub_statusdat_parse_mem(text, strlen(text), &s, &err));
+	ck_assert_str_eq(s.objects[0].perfdata, "'send total'=0.52s;1;2 it's=3");
+	ck_assert_int_eq(s.objects[0].perfdata_at, 90);
+	ck_assert(s.objects[3].seen);
+	ck_assert_ptr_null(s.objects[3].perfdata);
+	pub_snapshot_free(&s);
+	ms_buf_free(&err);
+}
+END_TEST
+
 /* Unwanted objects are skipped, whatever order blocks and keys come in. */
 START_TEST(lookup_and_order)
 {
@@ -510,6 +534,7 @@ Suite *publish_statusdat_suite(void)
 	tcase_add_test(tc, bad_line_quoted_alone);
 	tcase_add_test(tc, soft_state_keeps_last_hard);
 	tcase_add_test(tc, output_is_cleaned);
+	tcase_add_test(tc, performance_data_is_read);
 	tcase_add_test(tc, lookup_and_order);
 	tcase_add_test(tc, index_grows);
 	tcase_add_test(tc, real_icinga2_file);

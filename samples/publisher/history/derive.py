@@ -3,8 +3,8 @@
 
 The status site needs a past to show: servers online for days, an
 incident that was resolved. Each file here is the real status.dat with
-states, downtimes, comments and times changed the way Nagios would have
-written them at that moment:
+states, downtimes, comments, times and the webmail checks' performance
+data changed the way Nagios would have written them at that moment:
 
   01-all-online.dat     13 Nov 10:54  everything up, nothing planned
   02-storage-down.dat   20 Nov 16:57  Mail Storage 1 of Cluster A CRITICAL
@@ -39,6 +39,16 @@ def set_field(b, key, value):
     return re.sub(r"(?m)^(\t%s=).*$" % key, lambda m: m.group(1) + str(value), b)
 
 
+def webmail_perfdata(at):
+    """What check_webmail_send prints at time at (the response-time strip's
+    total): login, send and delivery times that vary from check to check."""
+    login = 0.30 + (at % 7) * 0.02
+    send = 0.50 + (at % 11) * 0.03
+    delivery = 2.0 + (at % 13) * 0.25
+    return ("login=%.2fs;5;10;0 send=%.2fs;;;0 delivery=%.2fs;60;120;0 total=%.2fs;;;0"
+            % (login, send, delivery, login + send + delivery))
+
+
 def snapshot(at, down=None, comments=()):
     """The real file at time at: everything OK and out of downtime, except down."""
     out = []
@@ -68,6 +78,8 @@ def snapshot(at, down=None, comments=()):
                 b = set_field(b, "plugin_output",
                               "CRITICAL - %s does not answer" % name if bad
                               else "%s OK" % name)
+                if name == "webmail_send":
+                    b = set_field(b, "performance_data", webmail_perfdata(at))
         out.append(b)
     for i, (when, text) in enumerate(comments):
         host, service = down.split("!")
