@@ -129,7 +129,21 @@ static void build_banner(struct pub_page *pg, const struct pub_page_info *in)
 
 	pub_attr(banner, "role", "banner");
 	h = pub_el(banner, "p", "site-title", NULL);
-	pub_link(pg, h, "index.html", in->site_title);
+	if (in->logo) {
+		/* the title beside it says what it is: the image is decoration (alt="") */
+		xmlNodePtr a = pub_link(pg, h, "index.html", NULL), img;
+		struct ms_buf src = MS_BUF_INIT;
+
+		img = pub_el(a, "img", "logo", NULL);
+		ms_buf_printf(&src, "%s%s", pg->root, in->logo);
+		pub_attr(img, "src", src.data);
+		pub_attr(img, "alt", "");
+		ms_buf_free(&src);
+		pub_text(a, " ");
+		pub_text(a, in->site_title);
+	} else {
+		pub_link(pg, h, "index.html", in->site_title);
+	}
 	nav = pub_el(banner, "ul", "nav", NULL);
 	pub_attr(nav, "role", "navigation");
 	pub_attr(nav, "aria-label", "Site");

@@ -32,6 +32,7 @@ struct pub_page_info {
 	const char *zone_note;	/* "Times are UTC." */
 	const struct pub_page_feed *feeds;
 	size_t n_feeds;
+	const char *logo;	/* an image beside the site title, relative to the root, or NULL */
 };
 
 struct pub_page {

@@ -73,7 +73,19 @@ struct pub_site {
 	size_t n_feed_strings;
 	char zone_note[160];
 	size_t changed;
+	/* a view's clusters (cfg->clusters' slugs), for the store's lists; NULL: all */
+	const char **slugs;
+	size_t n_slugs;
 };
+
+/*
+ * Whether the site shows what the store holds of cluster slug: the main
+ * site everything (a cluster removed from the file keeps its posts), a
+ * view only its own clusters (site_view.h).
+ */
+bool pub_site_shows(const struct pub_site *s, const char *slug);
+/* The file name of a view's logo in its output directory, or NULL. */
+const char *pub_site_logo_name(const struct pub_site *s);
 
 /* Starts a page of the site; root is "" for top-level pages, "../" below. */
 void pub_site_page(struct pub_site *s, struct pub_page *pg, const char *title,
