@@ -35,6 +35,12 @@ void pub_site_incident_path(struct ms_buf *b, long number)
 	ms_buf_printf(b, "incidents/%ld.html", number);
 }
 
+void pub_site_cluster_calendar(struct ms_buf *b, const char *slug)
+{
+	ms_buf_reset(b);
+	ms_buf_printf(b, "feeds/%s.ics", slug);
+}
+
 void pub_site_post_path(struct ms_buf *b, long id)
 {
 	ms_buf_reset(b);
@@ -62,9 +68,8 @@ void pub_site_as_of(const struct pub_site *s, xmlNodePtr parent)
 	ms_buf_free(&b);
 }
 
-/* Writes data to relpath (atomically, only when changed). */
-static bool site_write(struct pub_site *s, const char *relpath, const char *data,
-		       size_t len, struct ms_buf *err)
+bool pub_site_write(struct pub_site *s, const char *relpath, const char *data,
+		    size_t len, struct ms_buf *err)
 {
 	bool replaced = false;
 
@@ -87,6 +92,8 @@ void pub_site_page(struct pub_site *s, struct pub_page *pg, const char *title,
 		.feeds = s->feeds,
 		.n_feeds = s->n_feeds,
 		.logo = pub_site_logo_name(s),
+		.calendars = s->calendars,
+		.n_calendars = s->n_calendars,
 	};
 
 	pub_page_begin(pg, &info);
@@ -97,7 +104,7 @@ bool pub_site_finish(struct pub_site *s, struct pub_page *pg, const char *relpat
 {
 	struct ms_buf out = MS_BUF_INIT;
 	bool ok = pub_page_end(pg, &out, err) &&
-		  site_write(s, relpath, out.data, out.len, err);
+		  pub_site_write(s, relpath, out.data, out.len, err);
 
 	ms_buf_free(&out);
 	return ok;
@@ -126,6 +133,25 @@ static void add_feed_pair(struct pub_site *s, const char *name, const char *stem
 		f->href = keep_string(s, ms_buf_steal(&b));
 		f->atom = atom;
 	}
+}
+
+/* The site's maintenance calendar, then each cluster's (site_calendar.c). */
+static void collect_calendars(struct pub_site *s)
+{
+	const struct pub_config *cfg = s->cfg;
+	struct ms_buf b = MS_BUF_INIT;
+
+	s->calendars = ms_xcalloc(cfg->n_clusters + 1, sizeof(*s->calendars));
+	s->calendars[0].title = "All clusters";
+	s->calendars[0].href = PUB_SITE_CALENDAR;
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		struct pub_page_feed *c = &s->calendars[i + 1];
+
+		c->title = cfg->clusters[i].name;
+		pub_site_cluster_calendar(&b, cfg->clusters[i].slug);
+		c->href = keep_string(s, ms_buf_steal(&b));
+	}
+	s->n_calendars = cfg->n_clusters + 1;
 }
 
 /* Every service feed, then every cluster feed. */
@@ -197,7 +223,7 @@ static bool write_css(struct pub_site *s, struct ms_buf *err)
 		ok = read_file("stylesheet", s->cfg->stylesheet, &css, err);
 	else
 		ms_buf_puts(&css, pub_status_css);
-	ok = ok && site_write(s, "status.css", css.data, css.len, err);
+	ok = ok && pub_site_write(s, "status.css", css.data, css.len, err);
 	ms_buf_free(&css);
 	return ok;
 }
@@ -221,7 +247,7 @@ static bool write_logo(struct pub_site *s, struct ms_buf *err)
 	if (pub_site_logo_name(s) == NULL)
 		return true;
 	ok = read_file("logo", s->cfg->view->logo, &logo, err) &&
-	     site_write(s, pub_site_logo_name(s), logo.data, logo.len, err);
+	     pub_site_write(s, pub_site_logo_name(s), logo.data, logo.len, err);
 	ms_buf_free(&logo);
 	return ok;
 }
@@ -270,7 +296,7 @@ static bool write_json(struct pub_site *s, struct ms_buf *err)
 	if (ok)
 		ok = pub_status_json(s->cfg, &s->board, s->incidents, s->n_incidents, m, n_m,
 				     &json, err) &&
-		     site_write(s, "status.json", json.data, json.len, err);
+		     pub_site_write(s, "status.json", json.data, json.len, err);
 	for (size_t i = 0; i < n_m; i++)
 		pub_maintenance_free(&m[i]);
 	free(m);
@@ -302,6 +328,7 @@ static void site_free(struct pub_site *s)
 		free(s->feed_strings[i]);
 	free(s->feed_strings);
 	free(s->feeds);
+	free(s->calendars);
 	free(s->slugs);
 }
 
@@ -317,6 +344,7 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	pub_timezone_use(cfg->timezone, &saved_tz);
 	zone_note(&s);
 	collect_feeds(&s);
+	collect_calendars(&s);
 	if (cfg->view != NULL) {
 		s.slugs = ms_xcalloc(cfg->n_clusters + 1, sizeof(*s.slugs));
 		for (size_t i = 0; i < cfg->n_clusters; i++)
@@ -333,6 +361,7 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	ok = ok &&
 	     (!linked || (write_css(&s, err) && write_logo(&s, err) &&
 			  pub_site_posts(&s, err) &&
+			  pub_site_calendars(&s, err) &&
 			  pub_site_incidents(&s, err) &&
 			  pub_site_cluster_histories(&s, err))) &&
 	     (!entry || (write_json(&s, err) &&
