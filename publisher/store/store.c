@@ -115,8 +115,8 @@ static const char *const upgrades[] = {
 	 * counted up when its times or words change or it is cancelled, and
 	 * when that was (its DTSTAMP; NULL: when it was announced).
 	 */
-	"ALTER TABLE maintenance ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE maintenance ADD COLUMN revised_at INTEGER;",
+	("ALTER TABLE maintenance ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE maintenance ADD COLUMN revised_at INTEGER;"),
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
