@@ -8,8 +8,9 @@
 # RELAX NG profiles and feedparser, its status.json counts Cluster B
 # alone; a run with nothing new leaves every file of both sites as it
 # was (inode and mtime). Then a maintenance window is scheduled, changed
-# and cancelled, and python3-icalendar reads each calendar after each
-# step: the same UID, SEQUENCE growing, STATUS:CANCELLED at the end.
+# (maintenance change, then edit of its announcement) and cancelled
+# (retract), and python3-icalendar reads each calendar after each step:
+# the same UID, SEQUENCE growing, STATUS:CANCELLED at the end.
 # Last, configs with a bad [view] are refused with file:line, and write
 # nothing.
 set -u
@@ -211,13 +212,26 @@ grep -q "Scheduled maintenance of Email Cluster B from" "$view/posts/$post.html"
 	check_ok "the announcement is rewritten with the new times and words" ||
 	check_fail "the announcement was not rewritten"
 
+# edit of the announcement: new words, the same times and lead, a revision
+printf 'Moved by an hour, at the vendor'"'"'s request; shelf 2 first.\n' >"$W/m3.txt"
+out=$("$publish" -c "$W/publish.conf" edit "$post" --message-file "$W/m3.txt" \
+	--now "@$((now + 210))" 2>&1)
+v2=$(window "$view/maintenance.ics" "$((start + 3600))")
+IFS='|' read -r uid2 seq status s e summary desc url <<<"$v2"
+[ "$uid2" = "$uid" ] && [ "$seq" = 2 ] && [ "$e" = "$((end + 3600))" ] &&
+	[ "$desc" = "$(cat "$W/m3.txt")" ] &&
+	grep -q "Scheduled maintenance of Email Cluster B from" "$view/posts/$post.html" &&
+	grep -q "shelf 2 first" "$view/posts/$post.html" &&
+	check_ok "edit of the announcement ($out): SEQUENCE 2, its new words, the lead with its times kept" ||
+	check_fail "after edit of the announcement ($out): '$v2'"
+
 out=$("$publish" -c "$W/publish.conf" retract "$post" --now "@$((now + 240))" 2>&1)
 for f in "$view/maintenance.ics" "$view/feeds/email-cluster-b.ics" "$www/maintenance.ics"; do
 	v3=$(window "$f" "$((start + 3600))")
 	IFS='|' read -r uid3 seq status s e summary desc url <<<"$v3"
-	[ "$uid3" = "$uid" ] && [ "$seq" = 2 ] && [ "$status" = CANCELLED ] && [ "$desc" = - ] &&
+	[ "$uid3" = "$uid" ] && [ "$seq" = 3 ] && [ "$status" = CANCELLED ] && [ "$desc" = - ] &&
 		[ "$url" = - ] &&
-		check_ok "${f#"$W"/} after retract: the same UID, SEQUENCE 2, CANCELLED, its words gone" ||
+		check_ok "${f#"$W"/} after retract: the same UID, SEQUENCE 3, CANCELLED, its words gone" ||
 		check_fail "${f#"$W"/} after retract ($out): '$v3'"
 done
 ! grep -rq "the vendor" "$view" "$www" && check_ok "the cancelled window's words are nowhere" ||
