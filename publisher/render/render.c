@@ -322,7 +322,8 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 		struct pub_config view;
 
 		pub_view_narrow(cfg, &cfg->views[i], &view);
-		ok = render_site(&view, st, now, changed, err);
+		ok = render_site(&view, st, now, changed, err) &&
+		     pub_view_sweep(&view, st, changed, err);
 		pub_view_release(&view);
 		if (!ok) {
 			/* which site: the error names a path, not always the view's */

@@ -26,4 +26,16 @@ void pub_view_narrow(const struct pub_config *cfg, const struct pub_view *v,
 		     struct pub_config *out);
 void pub_view_release(struct pub_config *narrowed);
 
+/*
+ * After a view's render (narrowed: the view's config): the files of its
+ * directory that belong to a cluster it no longer shows (its list was
+ * changed) are removed, so no file of it names one: post and incident
+ * pages not of its clusters, and history pages, feeds and calendars of
+ * other clusters and services. Only names of those forms in those
+ * folders are touched; *changed counts the files removed.
+ */
+struct pub_store;
+bool pub_view_sweep(const struct pub_config *narrowed, struct pub_store *st, size_t *changed,
+		    struct ms_buf *err);
+
 #endif

@@ -11,6 +11,7 @@
 # (maintenance change, then edit of its announcement) and cancelled
 # (retract), and python3-icalendar reads each calendar after each step:
 # the same UID, SEQUENCE growing, STATUS:CANCELLED at the end.
+# A view whose list shrinks loses the files of what it no longer shows.
 # Last, configs with a bad [view] are refused with file:line, and write
 # nothing.
 set -u
@@ -251,6 +252,20 @@ leaks=$(grep -rlia -e 'email-cluster-a' -e 'Email Cluster A' "$view")
 	check_fail "Cluster A is named in: $leaks"
 validate_tree "$view"
 validate_tree "$www"
+
+# --- a view's list changed: what it no longer shows goes ----------------
+sed 's/^clusters = email-cluster-b$/clusters = email-cluster-b, email-cluster-a/' \
+	"$W/publish.conf" >"$W/both.conf"
+out=$("$publish" -c "$W/both.conf" -v render 2>&1)
+[ -s "$view/history/email-cluster-a.html" ] && [ -s "$view/feeds/email-cluster-a.ics" ] &&
+	[ -s "$view/incidents/2.html" ] && check_ok "the view of both clusters has Cluster A's pages" ||
+	check_fail "the view of both clusters: $out; $(ls "$view" "$view/history")"
+main_files=$(find "$www" -type f | sort)
+out=$("$publish" -c "$W/publish.conf" -v render 2>&1)
+leaks=$(grep -rlia -e 'email-cluster-a' -e 'Email Cluster A' "$view")
+[ -z "$leaks" ] && [ "$(find "$www" -type f | sort)" = "$main_files" ] &&
+	check_ok "back to Cluster B alone ($(printf '%s' "$out" | head -n 1)): no file of the view names Cluster A, the main site keeps all its files" ||
+	check_fail "back to Cluster B alone: $out; Cluster A is named in: $leaks"
 
 # --- a bad [view] is refused with file:line, and nothing is written -----
 snapshot >"$W/before.txt"
