@@ -148,13 +148,34 @@ struct edit_work {
 	struct pub_post p;	/* the post edited */
 };
 
+/* An announcement keeps its lead (the window's times); its window takes the new words. */
+static enum pub_work edit_announcement(const struct pub_config *cfg, struct pub_store *st,
+				       struct edit_work *ew, struct ms_buf *err)
+{
+	struct pub_maintenance m = { 0 };
+	bool found = false, ok;
+
+	if (!pub_store_maintenance_get(st, ew->id, true, &m, &found, err))
+		return PUB_WORK_FAILED;
+	if (found) {
+		free(m.message);
+		m.message = ms_xstrndup(ew->msg, ew->len);
+		ok = pub_maintenance_reannounce(cfg, st, &m, ew->now, err);
+	} else {
+		pub_compose_message(ew->p.title, ew->msg, ew->len, NULL, &ew->p);
+		ok = pub_store_post_set_body(st, ew->id, ew->p.body_html, ew->p.summary, ew->now,
+					     err);
+	}
+	pub_maintenance_free(&m);
+	return pub_work_done(ok);
+}
+
 static enum pub_work edit_work(const struct pub_config *cfg, struct pub_store *st,
 			       void *arg, struct ms_buf *err)
 {
 	struct edit_work *ew = arg;
 	bool found = false;
 
-	(void)cfg;
 	if (!pub_store_post_get(st, ew->id, &ew->p, &found, err))
 		return PUB_WORK_FAILED;
 	if (!found || ew->p.retracted_at != 0) {
@@ -162,6 +183,8 @@ static enum pub_work edit_work(const struct pub_config *cfg, struct pub_store *s
 			      : "there is no post %ld", ew->id);
 		return PUB_WORK_REFUSED;
 	}
+	if (strcmp(ew->p.kind, "maintenance") == 0)
+		return edit_announcement(cfg, st, ew, err);
 	/* the guid stays: readers see the same item with new words */
 	pub_compose_message(ew->p.title, ew->msg, ew->len, NULL, &ew->p);
 	return pub_work_done(pub_store_post_set_body(st, ew->id, ew->p.body_html,
@@ -401,14 +424,10 @@ static enum pub_work maintenance_work(const struct pub_config *cfg, struct pub_s
 				      void *arg, struct ms_buf *err)
 {
 	struct maintenance_work *mw = arg;
-	char d1[PUB_WHEN_MAX], d2[PUB_WHEN_MAX];
 	struct ms_buf lead = MS_BUF_INIT;
 	bool ok;
 
-	/* in the site's zone, named, as every time readers see */
-	ms_buf_printf(&lead, "Scheduled maintenance of %s from %s to %s.", mw->w.cl->name,
-		      pub_when_in(d1, cfg->timezone, cfg->date_format, mw->start),
-		      pub_when_in(d2, cfg->timezone, cfg->date_format, mw->end));
+	pub_maintenance_lead(cfg, mw->w.cl->name, mw->start, mw->end, &lead);
 	ok = publish_words(cfg, st, &mw->w, lead.data, 0, "maintenance", err);
 	ms_buf_free(&lead);
 	if (!ok)
@@ -484,9 +503,11 @@ int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv)
 	int rc;
 
 	pub_reset_getopt();
+	if (argc >= 2 && strcmp(argv[1], "change") == 0)
+		return pub_cmd_maintenance_change(cfg, argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "schedule") != 0) {
 		pub_say_error("usage: maintenance schedule --cluster SLUG --start TIME --end TIME "
-			      "--message-file FILE");
+			      "--message-file FILE | change ID ...");
 		return PUB_EXIT_USAGE;
 	}
 	if (!maintenance_options(cfg, argc - 1, argv + 1, &mw, &err))

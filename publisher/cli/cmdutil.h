@@ -117,6 +117,17 @@ int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_retract(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_incident(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_maintenance(const struct pub_config *cfg, int argc, char **argv);
+/* maintenance change (cmd_maintenance.c); argv[0] is "change" */
+int pub_cmd_maintenance_change(const struct pub_config *cfg, int argc, char **argv);
+/* "Scheduled maintenance of NAME from ... to ...." into b: an announcement's lead. */
+void pub_maintenance_lead(const struct pub_config *cfg, const char *cluster_name,
+			  time_t start, time_t end, struct ms_buf *b);
+/*
+ * Window m, as it is now (times, message), into the store, and its
+ * announcement written again with them (edited at now): one revision.
+ */
+bool pub_maintenance_reannounce(const struct pub_config *cfg, struct pub_store *st,
+				const struct pub_maintenance *m, time_t now, struct ms_buf *err);
 int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_show(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_render(const struct pub_config *cfg, int argc, char **argv);

@@ -25,7 +25,8 @@ const struct pub_command pub_commands[] = {
 	{ "incident", pub_cmd_incident, "open --cluster SLUG --title TITLE --message-file FILE\n"
 	  "           | resolve NUMBER [--message-file FILE | --no-post]" },
 	{ "maintenance", pub_cmd_maintenance, "schedule --cluster SLUG --start TIME --end TIME\n"
-	  "           [--title TITLE] --message-file FILE" },
+	  "           [--title TITLE] --message-file FILE\n"
+	  "           | change ID [--start TIME] [--end TIME] [--message-file FILE]" },
 	{ "list", pub_cmd_list, "[--cluster SLUG] [--limit N]" },
 	{ "show", pub_cmd_show, "POST-ID | incident NUMBER" },
 	{ "render", pub_cmd_render, "" },

@@ -38,7 +38,8 @@
 #include "text.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_AUTHORS, SEC_BAD };
+enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_VIEW, SEC_AUTHORS,
+	       SEC_BAD };
 
 /* The most keys a section has (the tables below). */
 #define MAX_KEYS 32
@@ -61,11 +62,12 @@ struct parse {
 	char *sec_name;		/* the section header being read */
 	struct pub_cluster *cluster;	/* current [cluster] or owner of [component] */
 	struct pub_component *component;
+	struct pub_view *view;		/* current [view NAME] */
 	/*
 	 * The line each key of the section being read was set on (0: not
 	 * yet), per kind of section: [publisher]'s are checked at the end.
 	 */
-	unsigned set_on[SEC_COMPONENT + 1][MAX_KEYS];
+	unsigned set_on[SEC_VIEW + 1][MAX_KEYS];
 };
 
 static void vfail_at(struct parse *p, unsigned line, const char *fmt, va_list ap)
@@ -782,11 +784,22 @@ static void resolve_metric(struct parse *p, struct pub_component *co)
 	free(v);
 }
 
+/* clusters = SLUG SLUG...: checked against the clusters once the whole file is read. */
+static bool key_view_clusters(struct parse *p, const struct conf_key *k, const char *v,
+			      void *dst)
+{
+	if (!key_text(p, k, v, dst))
+		return false;
+	p->view->clusters_line = p->line;
+	return true;
+}
+
 /* --- the keys of each section ------------------------------------------- */
 
 #define PUBLISHER(field) offsetof(struct pub_config, field)
 #define CLUSTER(field) offsetof(struct pub_cluster, field)
 #define COMPONENT(field) offsetof(struct pub_component, field)
+#define VIEW(field) offsetof(struct pub_view, field)
 #define DAYS(n) ((n) * 86400L)
 
 static const struct conf_key publisher_keys[] = {
@@ -840,9 +853,22 @@ static const struct conf_key component_keys[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
+static const struct conf_key view_keys[] = {
+	{ "title", key_text, VIEW(title), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "description", key_text, VIEW(description), 0, 0, NULL, 0, NULL },
+	{ "base_url", key_url, VIEW(base_url), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "output_dir", key_path, VIEW(output_dir), 0, 0, NULL, KEY_REQUIRED, NULL },
+	{ "clusters", key_view_clusters, VIEW(clusters_list), 0, 0, NULL, KEY_REQUIRED,
+	  "the slugs of the clusters it shows, e.g. clusters = email-cluster-b" },
+	{ "css", key_path, VIEW(css), 0, 0, NULL, 0, NULL },
+	{ "logo", key_path, VIEW(logo), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
+
 #define N_KEYS(table) (sizeof(table) / sizeof(table[0]) - 1)
 _Static_assert(N_KEYS(publisher_keys) <= MAX_KEYS && N_KEYS(cluster_keys) <= MAX_KEYS &&
-	       N_KEYS(component_keys) <= MAX_KEYS, "MAX_KEYS is too small");
+	       N_KEYS(component_keys) <= MAX_KEYS && N_KEYS(view_keys) <= MAX_KEYS,
+	       "MAX_KEYS is too small");
 
 /* The sections whose keys are in a table, by enum section. */
 static const struct {
@@ -853,13 +879,15 @@ static const struct {
 	[SEC_PUBLISHER] = { "publisher", publisher_keys, false },
 	[SEC_CLUSTER] = { "cluster", cluster_keys, true },
 	[SEC_COMPONENT] = { "component", component_keys, true },
+	[SEC_VIEW] = { "view", view_keys, true },
 };
 
 /* The struct the keys of the section being read are stored in. */
 static void *section_struct(const struct parse *p)
 {
 	return p->sec == SEC_PUBLISHER ? (void *)p->cfg
-	       : p->sec == SEC_CLUSTER ? (void *)p->cluster : (void *)p->component;
+	       : p->sec == SEC_CLUSTER ? (void *)p->cluster
+	       : p->sec == SEC_VIEW ? (void *)p->view : (void *)p->component;
 }
 
 static void unknown_key(struct parse *p, const char *name)
@@ -1044,6 +1072,31 @@ static void begin_component(struct parse *p, const char *section, char *const w[
 	section_defaults(p, SEC_COMPONENT, p->component);
 }
 
+/* [view NAME]: a reseller's site (its checks that need the whole file: conf_view.c). */
+static void begin_view(struct parse *p, const char *section, char *const w[2])
+{
+	struct pub_config *c = p->cfg;
+
+	if (strcmp(w[0], "view") != 0 || !pub_slug_valid(w[1])) {
+		fail(p, "[%s]: a view's name is lower-case letters, digits and '-' "
+		     "(e.g. [view reseller-one])", section);
+		return;
+	}
+	for (size_t i = 0; i < c->n_views; i++)
+		if (strcmp(c->views[i].name, w[1]) == 0) {
+			fail(p, "view '%s' is defined twice (first on line %u)", w[1],
+			     c->views[i].line);
+			return;
+		}
+	c->views = ms_xreallocarray(c->views, c->n_views + 1, sizeof(*c->views));
+	p->view = &c->views[c->n_views++];
+	memset(p->view, 0, sizeof(*p->view));
+	p->view->name = ms_xstrdup(w[1]);
+	p->view->line = p->line;
+	p->sec = SEC_VIEW;
+	section_defaults(p, SEC_VIEW, p->view);
+}
+
 /* [publisher] and [authors]: once each. */
 static void begin_single(struct parse *p, enum section sec, bool *had)
 {
@@ -1064,6 +1117,8 @@ static void finish_section(struct parse *p)
 		check_required(p, SEC_COMPONENT, p->sec_name, p->component->line);
 	if (!p->failed && p->sec == SEC_COMPONENT && p->component->metric != NULL)
 		resolve_metric(p, p->component);
+	else if (p->sec == SEC_VIEW)
+		check_required(p, SEC_VIEW, p->sec_name, p->view->line);
 }
 
 static void begin_section(struct parse *p, const char *section)
@@ -1076,6 +1131,7 @@ static void begin_section(struct parse *p, const char *section)
 	p->sec = SEC_BAD;
 	p->cluster = NULL;
 	p->component = NULL;
+	p->view = NULL;
 
 	if (strcmp(section, "publisher") == 0) {
 		p->publisher_line = p->line;
@@ -1091,9 +1147,13 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[0]);
 		free(w[1]);
 		free(w[2]);
+	} else if (strncmp(section, "view", 4) == 0 && split_words(section, w, 2)) {
+		begin_view(p, section, w);
+		free(w[0]);
+		free(w[1]);
 	} else {
 		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
-		     "[component CLUSTER-SLUG SLUG] or [authors])", section);
+		     "[component CLUSTER-SLUG SLUG], [view NAME] or [authors])", section);
 	}
 }
 
@@ -1108,6 +1168,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_PUBLISHER:
 	case SEC_CLUSTER:
 	case SEC_COMPONENT:
+	case SEC_VIEW:
 		table_key(p, name, value);
 		break;
 	case SEC_AUTHORS:
@@ -1210,6 +1271,8 @@ static void check_whole(struct parse *p)
 		}
 	check_api_transport(p);
 	check_password_file(p);
+	if (!p->failed && !pub_config_check_views(c, p->err))
+		p->failed = true;
 }
 
 static char *dir_of(const char *path)
@@ -1321,6 +1384,9 @@ void pub_config_free(struct pub_config *c)
 		free(cl->description);
 	}
 	free(c->clusters);
+	for (size_t i = 0; i < c->n_views; i++)
+		pub_view_free(&c->views[i]);
+	free(c->views);
 	free(c->path);
 	free(c->title);
 	free(c->description);

@@ -51,6 +51,24 @@ struct pub_cluster {
 	unsigned line;
 };
 
+/*
+ * [view NAME]: a reseller's own site from the same store, showing only
+ * some clusters (conf_view.c checks it, site_view.c renders it).
+ */
+struct pub_view {
+	char *name;
+	char *title;
+	char *description;	/* or NULL */
+	char *base_url;		/* always ends in '/' */
+	char *output_dir;
+	char *clusters_list;	/* as written: slugs separated by blanks or commas */
+	char **clusters;	/* the slugs, split and checked */
+	size_t n_clusters;
+	char *css;		/* a stylesheet copied in as status.css, or NULL */
+	char *logo;		/* an image copied in under its file name, or NULL */
+	unsigned line, clusters_line;
+};
+
 /* [authors]: an engine user name and the name readers see for it. */
 struct pub_author {
 	char *login;
@@ -92,6 +110,15 @@ struct pub_config {
 	size_t n_authors;
 	struct pub_cluster *clusters;
 	size_t n_clusters;
+	struct pub_view *views;
+	size_t n_views;
+	/*
+	 * Set on a config narrowed to a view (pub_view_narrow, site_view.h):
+	 * its pages, feeds and files show nothing of a cluster that is not in
+	 * clusters[]. NULL for the main site, which also keeps the posts of
+	 * clusters since removed from the file (under their slugs).
+	 */
+	const struct pub_view *view;
 };
 
 /*
@@ -136,6 +163,14 @@ bool pub_secret_file_private(const char *what, const char *path, int fd,
  */
 const char *pub_config_key(const char *section, size_t i, bool *required,
 			   const char **def);
+
+/*
+ * The checks of the [view] sections that need the whole file (conf_view.c):
+ * their clusters exist, their directories are their own, their css and
+ * logo can be read. false with "path:line: message" in err.
+ */
+bool pub_config_check_views(struct pub_config *cfg, struct ms_buf *err);
+void pub_view_free(struct pub_view *v);
 
 /* true for [a-z0-9] words joined by single '-' (the slug rule). */
 bool pub_slug_valid(const char *s);

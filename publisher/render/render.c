@@ -19,6 +19,7 @@
 #include "rss.h"
 #include "site.h"
 #include "site_time.h"
+#include "site_view.h"
 #include "xalloc.h"
 
 static time_t render_clock;	/* 0: the real clock */
@@ -255,17 +256,16 @@ static bool remove_withdrawn(const struct pub_config *cfg, struct pub_store *st,
 	return ok;
 }
 
-bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
-		    size_t *changed, struct ms_buf *err)
+/* One site: the main one, or a view's (cfg narrowed to it, site_view.h). */
+static bool render_site(const struct pub_config *cfg, struct pub_store *st, time_t now,
+			size_t *changed, struct ms_buf *err)
 {
 	struct ms_buf path = MS_BUF_INIT;
 	char *stale = NULL;
 	time_t stale_since = 0;
-	const char **slugs = ms_xcalloc(cfg->n_clusters, sizeof(*slugs));
-	time_t now = render_clock ? render_clock : time(NULL);
+	const char **slugs = ms_xcalloc(cfg->n_clusters + 1, sizeof(*slugs));
 	bool ok;
 
-	*changed = 0;
 	remove_stale_temps(cfg);
 	/*
 	 * the pages the feeds link to first, then the feeds, then the pages
@@ -318,4 +318,32 @@ bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
 	if (!ok)
 		pub_write_batch_abort();
 	return ok && remove_withdrawn(cfg, st, changed, err);
+}
+
+/* The main site, then each view's, alike. */
+bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,
+		    size_t *changed, struct ms_buf *err)
+{
+	time_t now = render_clock ? render_clock : time(NULL);
+	bool ok;
+
+	*changed = 0;
+	ok = render_site(cfg, st, now, changed, err);
+	for (size_t i = 0; ok && i < cfg->n_views; i++) {
+		struct pub_config view;
+
+		pub_view_narrow(cfg, &cfg->views[i], &view);
+		ok = render_site(&view, st, now, changed, err) &&
+		     pub_view_sweep(&view, st, changed, err);
+		pub_view_release(&view);
+		if (!ok) {
+			/* which site: the error names a path, not always the view's */
+			struct ms_buf why = MS_BUF_INIT;
+			ms_buf_printf(&why, "view %s: %s", cfg->views[i].name, ms_buf_str(err));
+			ms_buf_reset(err);
+			ms_buf_puts(err, why.data);
+			ms_buf_free(&why);
+		}
+	}
+	return ok;
 }

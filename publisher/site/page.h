@@ -32,6 +32,9 @@ struct pub_page_info {
 	const char *zone_note;	/* "Times are UTC." */
 	const struct pub_page_feed *feeds;
 	size_t n_feeds;
+	const struct pub_page_feed *calendars;	/* text/calendar alternates (atom unused) */
+	size_t n_calendars;
+	const char *logo;	/* an image beside the site title, relative to the root, or NULL */
 };
 
 struct pub_page {

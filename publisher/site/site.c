@@ -17,6 +17,11 @@
 /* contrib/status.css, built in by make (publisher/site/status_css.c) */
 extern const char pub_status_css[];
 
+bool pub_site_shows(const struct pub_site *s, const char *slug)
+{
+	return s->cfg->view == NULL || pub_config_cluster(s->cfg, slug) != NULL;
+}
+
 const char *pub_site_cluster_name(const struct pub_site *s, const char *slug)
 {
 	const struct pub_cluster *cl = pub_config_cluster(s->cfg, slug);
@@ -28,6 +33,12 @@ void pub_site_incident_path(struct ms_buf *b, long number)
 {
 	ms_buf_reset(b);
 	ms_buf_printf(b, "incidents/%ld.html", number);
+}
+
+void pub_site_cluster_calendar(struct ms_buf *b, const char *slug)
+{
+	ms_buf_reset(b);
+	ms_buf_printf(b, "feeds/%s.ics", slug);
 }
 
 void pub_site_post_path(struct ms_buf *b, long id)
@@ -57,9 +68,8 @@ void pub_site_as_of(const struct pub_site *s, xmlNodePtr parent)
 	ms_buf_free(&b);
 }
 
-/* Writes data to relpath (atomically, only when changed). */
-static bool site_write(struct pub_site *s, const char *relpath, const char *data,
-		       size_t len, struct ms_buf *err)
+bool pub_site_write(struct pub_site *s, const char *relpath, const char *data,
+		    size_t len, struct ms_buf *err)
 {
 	bool replaced = false;
 
@@ -81,6 +91,9 @@ void pub_site_page(struct pub_site *s, struct pub_page *pg, const char *title,
 		.zone_note = s->zone_note,
 		.feeds = s->feeds,
 		.n_feeds = s->n_feeds,
+		.logo = pub_site_logo_name(s),
+		.calendars = s->calendars,
+		.n_calendars = s->n_calendars,
 	};
 
 	pub_page_begin(pg, &info);
@@ -91,7 +104,7 @@ bool pub_site_finish(struct pub_site *s, struct pub_page *pg, const char *relpat
 {
 	struct ms_buf out = MS_BUF_INIT;
 	bool ok = pub_page_end(pg, &out, err) &&
-		  site_write(s, relpath, out.data, out.len, err);
+		  pub_site_write(s, relpath, out.data, out.len, err);
 
 	ms_buf_free(&out);
 	return ok;
@@ -120,6 +133,25 @@ static void add_feed_pair(struct pub_site *s, const char *name, const char *stem
 		f->href = keep_string(s, ms_buf_steal(&b));
 		f->atom = atom;
 	}
+}
+
+/* The site's maintenance calendar, then each cluster's (site_calendar.c). */
+static void collect_calendars(struct pub_site *s)
+{
+	const struct pub_config *cfg = s->cfg;
+	struct ms_buf b = MS_BUF_INIT;
+
+	s->calendars = ms_xcalloc(cfg->n_clusters + 1, sizeof(*s->calendars));
+	s->calendars[0].title = "All clusters";
+	s->calendars[0].href = PUB_SITE_CALENDAR;
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		struct pub_page_feed *c = &s->calendars[i + 1];
+
+		c->title = cfg->clusters[i].name;
+		pub_site_cluster_calendar(&b, cfg->clusters[i].slug);
+		c->href = keep_string(s, ms_buf_steal(&b));
+	}
+	s->n_calendars = cfg->n_clusters + 1;
 }
 
 /* Every service feed, then every cluster feed. */
@@ -160,20 +192,21 @@ static void zone_note(struct pub_site *s)
 		snprintf(s->zone_note, sizeof(s->zone_note), "Times are in %s (%s).", tz, zone);
 }
 
-static bool read_file(const char *path, struct ms_buf *out, struct ms_buf *err)
+static bool read_file(const char *what, const char *path, struct ms_buf *out,
+		      struct ms_buf *err)
 {
 	FILE *fp = fopen(path, "rb");
 	char chunk[8192];
 	size_t n;
 
 	if (fp == NULL) {
-		ms_buf_printf(err, "cannot read the stylesheet %s: %s", path, strerror(errno));
+		ms_buf_printf(err, "cannot read the %s %s: %s", what, path, strerror(errno));
 		return false;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		ms_buf_add(out, chunk, n);
 	if (ferror(fp)) {
-		ms_buf_printf(err, "cannot read the stylesheet %s", path);
+		ms_buf_printf(err, "cannot read the %s %s", what, path);
 		fclose(fp);
 		return false;
 	}
@@ -187,11 +220,35 @@ static bool write_css(struct pub_site *s, struct ms_buf *err)
 	bool ok = true;
 
 	if (s->cfg->stylesheet)
-		ok = read_file(s->cfg->stylesheet, &css, err);
+		ok = read_file("stylesheet", s->cfg->stylesheet, &css, err);
 	else
 		ms_buf_puts(&css, pub_status_css);
-	ok = ok && site_write(s, "status.css", css.data, css.len, err);
+	ok = ok && pub_site_write(s, "status.css", css.data, css.len, err);
 	ms_buf_free(&css);
+	return ok;
+}
+
+const char *pub_site_logo_name(const struct pub_site *s)
+{
+	const char *logo = s->cfg->view ? s->cfg->view->logo : NULL, *slash;
+
+	if (logo == NULL)
+		return NULL;
+	slash = strrchr(logo, '/');
+	return slash ? slash + 1 : logo;
+}
+
+/* A view's logo, copied in under its file name (conf_view.c checked it). */
+static bool write_logo(struct pub_site *s, struct ms_buf *err)
+{
+	struct ms_buf logo = MS_BUF_INIT;
+	bool ok;
+
+	if (pub_site_logo_name(s) == NULL)
+		return true;
+	ok = read_file("logo", s->cfg->view->logo, &logo, err) &&
+	     pub_site_write(s, pub_site_logo_name(s), logo.data, logo.len, err);
+	ms_buf_free(&logo);
 	return ok;
 }
 
@@ -216,9 +273,14 @@ static bool all_maintenance(struct pub_site *s, struct pub_maintenance **m, size
 		return false;
 	}
 	*m = ms_xcalloc(na + nb + 1, sizeof(**m));
-	while (i < na || j < nb)
-		(*m)[(*n)++] = j >= nb || (i < na && a[i].starts_at <= b[j].starts_at)
-			       ? a[i++] : b[j++];
+	while (i < na || j < nb) {
+		struct pub_maintenance next = j >= nb || (i < na && a[i].starts_at <= b[j].starts_at)
+					      ? a[i++] : b[j++];
+		if (pub_site_shows(s, next.cluster))
+			(*m)[(*n)++] = next;
+		else
+			pub_maintenance_free(&next);
+	}
 	free(a);
 	free(b);
 	return true;
@@ -234,12 +296,26 @@ static bool write_json(struct pub_site *s, struct ms_buf *err)
 	if (ok)
 		ok = pub_status_json(s->cfg, &s->board, s->incidents, s->n_incidents, m, n_m,
 				     &json, err) &&
-		     site_write(s, "status.json", json.data, json.len, err);
+		     pub_site_write(s, "status.json", json.data, json.len, err);
 	for (size_t i = 0; i < n_m; i++)
 		pub_maintenance_free(&m[i]);
 	free(m);
 	ms_buf_free(&json);
 	return ok;
+}
+
+/* A view's incidents: those of its clusters (the others' are freed). */
+static void keep_shown_incidents(struct pub_site *s)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->n_incidents; i++) {
+		if (pub_site_shows(s, s->incidents[i].cluster))
+			s->incidents[kept++] = s->incidents[i];
+		else
+			pub_incident_free(&s->incidents[i]);
+	}
+	s->n_incidents = kept;
 }
 
 static void site_free(struct pub_site *s)
@@ -252,6 +328,8 @@ static void site_free(struct pub_site *s)
 		free(s->feed_strings[i]);
 	free(s->feed_strings);
 	free(s->feeds);
+	free(s->calendars);
+	free(s->slugs);
 }
 
 bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, time_t now,
@@ -266,6 +344,12 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	pub_timezone_use(cfg->timezone, &saved_tz);
 	zone_note(&s);
 	collect_feeds(&s);
+	collect_calendars(&s);
+	if (cfg->view != NULL) {
+		s.slugs = ms_xcalloc(cfg->n_clusters + 1, sizeof(*s.slugs));
+		for (size_t i = 0; i < cfg->n_clusters; i++)
+			s.slugs[s.n_slugs++] = cfg->clusters[i].slug;
+	}
 	/* one read transaction: one snapshot, and no lock taken per statement */
 	ok = pub_store_read_begin(st, err) &&
 	     pub_board_load(cfg, st, &s.board, err) &&
@@ -274,9 +358,11 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	     (!entry || pub_board_load_metrics(&s.board, st, now, err)) &&
 	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err);
 	pub_store_read_end(st);
+	keep_shown_incidents(&s);
 	ok = ok &&
-	     (!linked || (write_css(&s, err) &&
+	     (!linked || (write_css(&s, err) && write_logo(&s, err) &&
 			  pub_site_posts(&s, err) &&
+			  pub_site_calendars(&s, err) &&
 			  pub_site_incidents(&s, err) &&
 			  pub_site_cluster_histories(&s, err))) &&
 	     (!entry || (write_json(&s, err) &&

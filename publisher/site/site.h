@@ -10,6 +10,8 @@
  *   history/<SLUG>.html   a cluster's 90-day strip, uptime windows, month
  *                         by month, and its incidents with their durations
  *   status.json           the board and the open incidents for machines
+ *   maintenance.ics       the maintenance windows as a calendar, and
+ *   feeds/<SLUG>.ics      a cluster's (site_calendar.c)
  *   status.css            the stylesheet (built in, or `stylesheet =`)
  *
  * Like the feeds, every file is written atomically and only when its bytes
@@ -69,15 +71,32 @@ struct pub_site {
 	size_t n_incidents;
 	struct pub_page_feed *feeds;	/* every feed, for <link rel="alternate"> */
 	size_t n_feeds;
+	struct pub_page_feed *calendars;	/* the maintenance calendars, likewise */
+	size_t n_calendars;
 	char **feed_strings;		/* what feeds[] points into */
 	size_t n_feed_strings;
 	char zone_note[160];
 	size_t changed;
+	/* a view's clusters (cfg->clusters' slugs), for the store's lists; NULL: all */
+	const char **slugs;
+	size_t n_slugs;
 };
+
+/*
+ * Whether the site shows what the store holds of cluster slug: the main
+ * site everything (a cluster removed from the file keeps its posts), a
+ * view only its own clusters (site_view.h).
+ */
+bool pub_site_shows(const struct pub_site *s, const char *slug);
+/* The file name of a view's logo in its output directory, or NULL. */
+const char *pub_site_logo_name(const struct pub_site *s);
 
 /* Starts a page of the site; root is "" for top-level pages, "../" below. */
 void pub_site_page(struct pub_site *s, struct pub_page *pg, const char *title,
 		   const char *root);
+/* Writes data to relpath (atomically, only when changed), counting it. */
+bool pub_site_write(struct pub_site *s, const char *relpath, const char *data,
+		    size_t len, struct ms_buf *err);
 /* Serializes pg and writes it to relpath. */
 bool pub_site_finish(struct pub_site *s, struct pub_page *pg, const char *relpath,
 		     struct ms_buf *err);
@@ -87,6 +106,9 @@ const char *pub_site_cluster_name(const struct pub_site *s, const char *slug);
 /* "incidents/N.html", "posts/ID.html" */
 void pub_site_incident_path(struct ms_buf *b, long number);
 void pub_site_post_path(struct ms_buf *b, long id);
+/* The site's maintenance calendar, and "feeds/SLUG.ics": a cluster's. */
+#define PUB_SITE_CALENDAR "maintenance.ics"
+void pub_site_cluster_calendar(struct ms_buf *b, const char *slug);
 
 /*
  * "Monitoring data as of 14:05 CET.": when the monitoring data behind the
@@ -122,5 +144,7 @@ bool pub_site_cluster_histories(struct pub_site *s, struct ms_buf *err);
 bool pub_site_posts(struct pub_site *s, struct ms_buf *err);
 bool pub_site_incidents(struct pub_site *s, struct ms_buf *err);
 bool pub_site_history(struct pub_site *s, struct ms_buf *err);
+/* maintenance.ics and feeds/<SLUG>.ics (site_calendar.c). */
+bool pub_site_calendars(struct pub_site *s, struct ms_buf *err);
 
 #endif

@@ -242,6 +242,11 @@ static bool render_maintenance(const struct pub_site *s, struct pub_page *pg,
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		bool now = m[i].starts_at <= s->now;
+
+		if (!pub_site_shows(s, m[i].cluster)) {
+			pub_maintenance_free(&m[i]);
+			continue;
+		}
 		xmlNodePtr box = pub_el(pg->main, "div", "notice notice-maintenance", NULL);
 		xmlNodePtr h = pub_el(box, "h2", NULL, NULL);
 
@@ -406,7 +411,7 @@ static bool render_latest(const struct pub_site *s, struct pub_page *pg, struct 
 	char when[PUB_WHEN_MAX];
 	xmlNodePtr list;
 
-	if (!pub_store_posts(s->st, NULL, 0, LATEST_POSTS, &posts, &n, err))
+	if (!pub_store_posts(s->st, s->slugs, s->n_slugs, LATEST_POSTS, &posts, &n, err))
 		return false;
 	pub_el(pg->main, "h2", NULL, "Latest posts");
 	if (n == 0)

@@ -44,7 +44,7 @@ bool pub_site_posts(struct pub_site *s, struct ms_buf *err)
 	struct pub_post *posts = NULL;
 	size_t n = 0;
 	struct ms_buf path = MS_BUF_INIT;
-	bool ok = pub_store_posts(s->st, NULL, 0, 0, &posts, &n, err);
+	bool ok = pub_store_posts(s->st, s->slugs, s->n_slugs, 0, &posts, &n, err);
 
 	for (size_t i = 0; ok && i < n; i++) {
 		struct pub_page pg;

@@ -14,7 +14,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* A statement prepared once and kept, by the address of its SQL text. */
 struct kept_statement {
@@ -123,6 +123,13 @@ static const char *const upgrades[] = {
 	"CREATE TABLE metric_samples ("
 	"  metric INTEGER NOT NULL, minute INTEGER NOT NULL, value REAL NOT NULL,"
 	"  PRIMARY KEY (metric, minute)) WITHOUT ROWID;",
+	/*
+	 * 5: the calendars' revisions of a maintenance window: its SEQUENCE,
+	 * counted up when its times or words change or it is cancelled, and
+	 * when that was (its DTSTAMP; NULL: when it was announced).
+	 */
+	("ALTER TABLE maintenance ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE maintenance ADD COLUMN revised_at INTEGER;"),
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -849,12 +856,25 @@ bool pub_store_post_get(struct pub_store *st, long id, struct pub_post *p,
 	return ok;
 }
 
+/*
+ * The maintenance window post announces (if any) was revised at now:
+ * its words changed, or it was cancelled. The calendars count it (SEQUENCE).
+ */
+static bool maintenance_revised(struct pub_store *st, long post, time_t now,
+				struct ms_buf *err)
+{
+	return query(st, "cannot update a maintenance window", err, "UPDATE maintenance SET "
+		     "sequence = sequence + 1, revised_at = ? WHERE post = ?",
+		     PARAMS(NUM(now), NUM(post)), NULL, NULL);
+}
+
 bool pub_store_post_set_body(struct pub_store *st, long id, const char *html,
 			     const char *summary, time_t now, struct ms_buf *err)
 {
 	return query(st, "cannot update a post", err, "UPDATE posts SET body_html = ?, "
 		     "summary = ?, updated_at = ? WHERE id = ?",
-		     PARAMS(TEXT(html), TEXT(summary), NUM(now), NUM(id)), NULL, NULL);
+		     PARAMS(TEXT(html), TEXT(summary), NUM(now), NUM(id)), NULL, NULL) &&
+	       maintenance_revised(st, id, now, err);
 }
 
 bool pub_store_source_key_used(struct pub_store *st, const char *key, bool *used,
@@ -920,6 +940,8 @@ bool pub_store_post_retract(struct pub_store *st, long id, time_t now, const cha
 	return query(st, "cannot withdraw a post", err, "UPDATE posts SET retracted_at = ?, "
 		     "retracted_by = ? WHERE id = ? AND retracted_at IS NULL",
 		     PARAMS(NUM(now), TEXT(by), NUM(id)), NULL, NULL) &&
+	       /* a withdrawn announcement cancels its window: a revision of it */
+	       maintenance_revised(st, id, now, err) &&
 	       /* what the acknowledgement identified goes with its post */
 	       query(st, "cannot update an incident", err, "UPDATE incidents SET "
 		     "identified_at = NULL, identified_text = NULL WHERE number = (SELECT "
@@ -1183,10 +1205,60 @@ bool pub_store_maintenances_after(struct pub_store *st, time_t t,
 			    err);
 }
 
+/* The calendars' columns: a window with its announcement's words and fate. */
+#define WINDOW_COLUMNS "m.id, m.cluster, m.starts_at, m.ends_at, m.message, m.post, " \
+		       "m.sequence, COALESCE(m.revised_at, p.published_at, 0), p.title, " \
+		       "p.summary, COALESCE(p.retracted_at, 0)"
+#define WINDOW_FROM " FROM maintenance m LEFT JOIN posts p ON p.id = m.post"
+
+static void read_window(sqlite3_stmt *s, void *arg)
+{
+	struct pub_maintenance *m = arg;
+
+	read_maintenance(s, m);
+	m->sequence = (long)sqlite3_column_int64(s, 6);
+	m->revised_at = (time_t)sqlite3_column_int64(s, 7);
+	m->title = col_text(s, 8);
+	m->summary = col_text(s, 9);
+	m->cancelled_at = (time_t)sqlite3_column_int64(s, 10);
+}
+
+bool pub_store_maintenance_windows(struct pub_store *st, time_t t,
+				   struct pub_maintenance **list, size_t *n,
+				   struct ms_buf *err)
+{
+	return read_windows(st, "cannot read maintenance", "SELECT " WINDOW_COLUMNS WINDOW_FROM
+			    " WHERE m.ends_at > ? ORDER BY m.starts_at, m.id", PARAMS(NUM(t)),
+			    read_window, list, n, err);
+}
+
+bool pub_store_maintenance_get(struct pub_store *st, long id, bool by_post,
+			       struct pub_maintenance *m, bool *found, struct ms_buf *err)
+{
+	struct one_row one = { read_window, m, false };
+	bool ok = query(st, "cannot read maintenance", err, by_post
+			? "SELECT " WINDOW_COLUMNS WINDOW_FROM " WHERE m.post = ?"
+			: "SELECT " WINDOW_COLUMNS WINDOW_FROM " WHERE m.id = ?",
+			PARAMS(NUM(id)), row_one, &one);
+
+	*found = one.found;
+	return ok;
+}
+
+bool pub_store_maintenance_move(struct pub_store *st, long id, time_t starts_at,
+				time_t ends_at, const char *message, struct ms_buf *err)
+{
+	return query(st, "cannot change a maintenance window", err, "UPDATE maintenance SET "
+		     "starts_at = ?, ends_at = ?, message = ? WHERE id = ?",
+		     PARAMS(NUM(starts_at), NUM(ends_at), TEXT(message), NUM(id)), NULL, NULL);
+}
+
 void pub_maintenance_free(struct pub_maintenance *m)
 {
 	free(m->cluster);
 	free(m->message);
+	free(m->title);
+	free(m->summary);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -70,6 +70,11 @@ struct pub_maintenance {
 	time_t starts_at, ends_at;
 	char *message;		/* the operator's text, plain */
 	long post;		/* the announcement */
+	/* read by pub_store_maintenance_windows and _get only (the calendars) */
+	long sequence;		/* its revisions: changed times or words, cancelled */
+	time_t revised_at;	/* the last revision (else the announcement's time) */
+	char *title, *summary;	/* the announcement's (or NULL) */
+	time_t cancelled_at;	/* 0, or when its announcement was withdrawn */
 };
 
 /* Opens (creating the file and schema when new). guid_authority: the
@@ -216,6 +221,24 @@ bool pub_store_maintenance_at(struct pub_store *st, const char *cluster, time_t 
 bool pub_store_maintenances_after(struct pub_store *st, time_t t,
 				  struct pub_maintenance **list, size_t *n,
 				  struct ms_buf *err);
+/*
+ * Every operator's window that ends after t, cancelled ones too (their
+ * announcement withdrawn), soonest first, with the calendars' fields.
+ */
+bool pub_store_maintenance_windows(struct pub_store *st, time_t t,
+				   struct pub_maintenance **list, size_t *n,
+				   struct ms_buf *err);
+/* One window by its id (or by_post: the id of its announcement), as the calendars read it. */
+bool pub_store_maintenance_get(struct pub_store *st, long id, bool by_post,
+			       struct pub_maintenance *m, bool *found, struct ms_buf *err);
+/*
+ * New times and words of window id (maintenance change). Its revision is
+ * counted when its announcement is rewritten with them: a window's
+ * SEQUENCE grows by one with every pub_store_post_set_body or
+ * pub_store_post_retract of its announcement.
+ */
+bool pub_store_maintenance_move(struct pub_store *st, long id, time_t starts_at,
+				time_t ends_at, const char *message, struct ms_buf *err);
 void pub_maintenance_free(struct pub_maintenance *m);
 
 /*

@@ -9,8 +9,9 @@
  *     without checking again: the required keys, a base_url ending in '/',
  *     valid slugs, no cluster without a component, no component without
  *     a member, no member twice in a cluster, a comment_prefix, a title
- *     template that expands, authors named once, and the API's password
- *     never over http:// unless api_allow_http says so.
+ *     template that expands, authors named once, the API's password
+ *     never over http:// unless api_allow_http says so, and views whose
+ *     clusters are the file's, each once, with their own directory.
  */
 #include "config.h"
 
@@ -86,11 +87,37 @@ static void check_members_once(const struct pub_cluster *cl)
 						abort();
 }
 
+/* Each view: its keys, a base_url ending in '/', its clusters the file's, once each. */
+static void check_views(const struct pub_config *c)
+{
+	for (size_t i = 0; i < c->n_views; i++) {
+		const struct pub_view *v = &c->views[i];
+		size_t n = v->base_url ? strlen(v->base_url) : 0;
+
+		if (!pub_slug_valid(v->name) || !v->title || n == 0 || v->base_url[n - 1] != '/' ||
+		    !v->output_dir || strcmp(v->output_dir, c->output_dir) == 0 ||
+		    v->n_clusters == 0)
+			abort();
+		for (size_t j = 0; j < v->n_clusters; j++) {
+			if (pub_config_cluster(c, v->clusters[j]) == NULL)
+				abort();
+			for (size_t k = 0; k < j; k++)
+				if (strcmp(v->clusters[j], v->clusters[k]) == 0)
+					abort();
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(v->name, c->views[k].name) == 0 ||
+			    strcmp(v->output_dir, c->views[k].output_dir) == 0)
+				abort();
+	}
+}
+
 static void check_config(const struct pub_config *c)
 {
 	size_t n;
 
 	check_words(c);
+	check_views(c);
 	if (!c->title || !c->base_url || !c->output_dir || !c->store || !c->source ||
 	    !c->author || !c->language || c->n_clusters == 0)
 		abort();

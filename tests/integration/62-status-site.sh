@@ -12,6 +12,7 @@
 # up as text in HTML, RSS, Atom and JSON, and every file must validate.
 set -u
 . "$top_srcdir/tests/peers/common.sh"
+. "$top_srcdir/tests/integration/publisher_validate.sh"
 
 publish="$top_builddir/mailstatus-publish"
 sample="$top_srcdir/samples/publisher"
@@ -226,34 +227,7 @@ for png in index-desktop index-phone incident-1 incident-2-phone history; do
 		check_ok "screenshot $artifacts/$png.png" || check_fail "no screenshot $png.png"
 done
 
-# every file validates: HTML, RSS, Atom, JSON
-# (xmllint --html knows HTML 4's elements only: a response-time strip's
-# inline SVG elements are reported, each with its two lines of context)
-drop_svg_tags() {
-	awk '/ parser error : Tag (svg|line|polyline|polygon|circle|text) invalid$/ { skip = 2; next }
-		skip > 0 { skip--; next } { print }'
-}
-validate_tree() {	# DIR
-	_bad=0
-	while IFS= read -r _f; do
-		case $_f in
-		*.html) _err=$(xmllint --html --noout "$_f" 2>&1 | drop_svg_tags) ;;
-		*.rss) _err=$(xmllint --noout --relaxng "$rss_schema" "$_f" 2>&1 | grep -v ' validates$') ;;
-		*.atom) _err=$( { xmllint --noout --relaxng "$atom_schema" "$_f" 2>&1 | grep -v ' validates$'
-			$py -c 'import feedparser,sys
-d = feedparser.parse(sys.argv[1])
-print("bozo: %s" % d.bozo_exception if d.bozo else "", end="")' "$_f"; } ) ;;
-		*.json) _err=$($py -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' \
-			"$_f" 2>&1) ;;
-		*) continue ;;
-		esac
-		if [ -n "$_err" ]; then
-			check_fail "${_f#"$1"/}: $_err"
-			_bad=$((_bad + 1))
-		fi
-	done < <(find "$1" -type f | sort)
-	[ "$_bad" -eq 0 ] && check_ok "every page, feed and status.json under ${1#"$W"/} validates"
-}
+# every file validates: HTML, RSS, Atom, JSON (publisher_validate.sh)
 validate_tree "$www"
 
 $py - "$www/status.json" >"$W/json.out" 2>&1 <<'PY'

@@ -25,6 +25,7 @@ int main(void)
 		publish_engine_suite, publish_output_suite, publish_site_suite,
 		publish_words_suite,
 		publish_truth_suite, publish_history_suite, publish_metric_suite,
+		publish_views_suite, publish_ical_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -27,6 +28,7 @@
 #include "render.h"
 #include "site.h"
 #include "site_time.h"
+#include "site_view.h"
 #include "store.h"
 #include "test_publish_suites.h"
 #include "text.h"
@@ -841,6 +843,86 @@ START_TEST(stale_feed_keeps_its_length)
 }
 END_TEST
 
+/* The files under the view's directory that hold needle, for view_names_only_its_clusters. */
+static const char *view_needle;
+static struct ms_buf view_hits;
+
+static int search_view_file(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	FILE *fp = type == FTW_F ? fopen(path, "rb") : NULL;
+	struct ms_buf data = MS_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	(void)sb;
+	(void)f;
+	if (fp == NULL)
+		return 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		ms_buf_add(&data, chunk, n);
+	fclose(fp);
+	ms_buf_putc(&data, '\0');
+	if (strstr(data.data, view_needle))
+		ms_buf_printf(&view_hits, " %s", path);
+	ms_buf_free(&data);
+	return 0;
+}
+
+/*
+ * A view of Cluster B, rendered from the store that holds both clusters'
+ * posts, incidents and maintenance: none of A's is in any of its files;
+ * its own are, under its title and base URL, and its calendar has B's
+ * window alone.
+ */
+START_TEST(view_names_only_its_clusters)
+{
+	struct ms_buf err = MS_BUF_INIT, dir = MS_BUF_INIT;
+	char *b_slug = "b";
+	struct pub_view v = { .name = "r", .title = "Reseller Status",
+			      .base_url = "https://status.reseller.example/", .clusters = &b_slug,
+			      .n_clusters = 1 };
+	struct pub_maintenance ma = { .cluster = "a", .starts_at = NOW + DAY,
+				      .ends_at = NOW + DAY + 3600, .message = "Window of A" };
+	struct pub_maintenance mb = { .cluster = "b", .starts_at = NOW + 2 * DAY,
+				      .ends_at = NOW + 2 * DAY + 3600, .message = "Window of B" };
+	struct pub_config narrowed;
+	size_t changed = 0;
+	static const char *const absent[] = { "Email Cluster A", "history/a.html", "feeds/a.",
+					      "incidents/1.html", "incidents/2.html",
+					      "Window of A", "status.example.com/" };
+
+	known_state();
+	ck_assert(pub_store_begin(fx.st, &err));
+	ck_assert(pub_store_maintenance_add(fx.st, &ma, &err));
+	ck_assert(pub_store_maintenance_add(fx.st, &mb, &err));
+	ck_assert(pub_store_commit(fx.st, &err));
+	ms_buf_printf(&dir, "%s/view", fx.dir);
+	v.output_dir = dir.data;
+	pub_view_narrow(fx.cfg, &v, &narrowed);
+	pub_render_set_clock(NOW);
+	ck_assert_msg(pub_render_all(&narrowed, fx.st, &changed, &err), "%s", ms_buf_str(&err));
+	pub_render_set_clock(0);
+	pub_view_release(&narrowed);
+	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+		view_needle = absent[i];
+		ms_buf_reset(&view_hits);
+		ck_assert_int_eq(nftw(dir.data, search_view_file, 16, FTW_PHYS), 0);
+		ck_assert_msg(view_hits.len == 0, "'%s' is in%s", absent[i], ms_buf_str(&view_hits));
+	}
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const present[] = { "Email Cluster B is In Maintenance",
+						       "Window of B", "Reseller Status" };
+		view_needle = present[i];
+		ms_buf_reset(&view_hits);
+		ck_assert_int_eq(nftw(dir.data, search_view_file, 16, FTW_PHYS), 0);
+		ck_assert_msg(view_hits.len > 0, "'%s' is in no file of the view", present[i]);
+	}
+	ms_buf_free(&view_hits);
+	ms_buf_free(&dir);
+	ms_buf_free(&err);
+}
+END_TEST
+
 Suite *publish_site_suite(void)
 {
 	Suite *s = suite_create("publish_site");
@@ -864,6 +946,9 @@ Suite *publish_site_suite(void)
 	tcase_add_test(site, stale_feed_keeps_its_length);
 	tcase_add_test(site, configured_zone_and_format);
 	tcase_add_test(site, uptime_strips_and_cluster_history);
+	tcase_add_test(site, view_names_only_its_clusters);
+	/* every render fsyncs each new file: slow on a busy disk, more under sanitizers */
+	tcase_set_timeout(site, 30);
 	suite_add_tcase(s, site);
 	return s;
 }

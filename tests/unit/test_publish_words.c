@@ -844,6 +844,11 @@ Suite *publish_words_suite(void)
 	tcase_add_loop_test(conf, config_refusals, 0,
 			    (int)(sizeof(refusals) / sizeof(refusals[0])));
 	tcase_add_test(conf, config_words);
+	/* each run renders the site and fsyncs what it writes: slow on a busy disk */
+	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(det, 30);
+	tcase_set_timeout(hd, 30);
+	tcase_set_timeout(seed, 30);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, det);
 	suite_add_tcase(s, hd);
