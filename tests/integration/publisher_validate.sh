@@ -1,5 +1,5 @@
 # publisher_validate.sh: what every output tree of mailstatus-publish must
-# pass, for the tests of the status site (62-) and of views (67-). Source
+# pass, for the tests of the status site (62-) and of views (69-). Source
 # it after tests/peers/common.sh; it defines:
 #
 #   validate_tree DIR
