@@ -30,14 +30,18 @@
 #include <sys/stat.h>
 
 #include "conf.h"
+#include "delivery.h"
 #include "duration.h"
+#include "mail_message.h"
 #include "notes.h"
 #include "site_time.h"
 #include "source.h"
 #include "text.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_AUTHORS, SEC_BAD };
+enum section {
+	SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_SMTP, SEC_AUTHORS, SEC_BAD
+};
 
 /* The most keys a section has (the tables below). */
 #define MAX_KEYS 32
@@ -54,6 +58,7 @@ struct parse {
 	bool failed;
 	bool have_publisher;
 	bool have_authors;
+	bool have_smtp;
 	unsigned publisher_line;	/* where [publisher] starts, for what it lacks */
 	unsigned source_line, password_line;	/* checked once the whole file is read */
 	enum section sec;
@@ -64,7 +69,7 @@ struct parse {
 	 * The line each key of the section being read was set on (0: not
 	 * yet), per kind of section: [publisher]'s are checked at the end.
 	 */
-	unsigned set_on[SEC_COMPONENT + 1][MAX_KEYS];
+	unsigned set_on[SEC_SMTP + 1][MAX_KEYS];
 };
 
 static void vfail_at(struct parse *p, unsigned line, const char *fmt, va_list ap)
@@ -707,11 +712,72 @@ static bool key_member(struct parse *p, const struct conf_key *k, const char *v,
 	return add_member(p, v);
 }
 
+/* smtp:// or smtps://, a host, no login (user and password_file say it). */
+static bool key_smtp_url(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	const char *host;
+
+	if (strncmp(v, "smtp://", 7) == 0)
+		host = v + 7;
+	else if (strncmp(v, "smtps://", 8) == 0)
+		host = v + 8;
+	else {
+		fail(p, "%s must start with smtp:// (STARTTLS) or smtps://, not '%s'", k->name, v);
+		return false;
+	}
+	if (*host == '\0' || *host == '/' || *host == ':') {
+		fail(p, "%s has no host name: '%s'", k->name, v);
+		return false;
+	}
+	if (strcspn(host, "@") < strcspn(host, "/")) {
+		fail(p, "%s holds a login; write it as user and password_file, "
+		     "which no output shows", k->name);
+		return false;
+	}
+	for (const unsigned char *s = (const unsigned char *)v; *s; s++)
+		if (*s <= ' ' || *s >= 0x7f || strchr("\"'<>\\^`{|}", *s)) {
+			fail(p, "%s contains '%c', which a URL may not hold unencoded", k->name,
+			     *s > ' ' && *s < 0x7f ? *s : '?');
+			return false;
+		}
+	set_string(dst, v);
+	return true;
+}
+
+/* An e-mail address, without a display name (mail_message.h). */
+static bool key_address(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_mail_address_valid(v)) {
+		fail(p, "%s must be an e-mail address such as status@example.net, not '%s' "
+		     "(the sender's name is [publisher] title)", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
+
+/* A mailto: URL (List-Unsubscribe). */
+static bool key_mailto(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_mail_mailto_valid(v)) {
+		fail(p, "%s must be a mailto: URL such as "
+		     "mailto:unsubscribe@example.net?subject=unsubscribe, not '%s'", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
+
 /* --- the keys of each section ------------------------------------------- */
 
 #define PUBLISHER(field) offsetof(struct pub_config, field)
 #define CLUSTER(field) offsetof(struct pub_cluster, field)
 #define COMPONENT(field) offsetof(struct pub_component, field)
+#define SMTP(field) offsetof(struct pub_smtp, field)
 #define DAYS(n) ((n) * 86400L)
 
 static const struct conf_key publisher_keys[] = {
@@ -764,9 +830,23 @@ static const struct conf_key component_keys[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
+static const struct conf_key smtp_keys[] = {
+	{ "url", key_smtp_url, SMTP(url), 0, 0, NULL, KEY_REQUIRED,
+	  "the relay, e.g. url = smtp://relay.example.net:587" },
+	{ "from", key_address, SMTP(from), 0, 0, NULL, KEY_REQUIRED,
+	  "the sender's address, e.g. from = status@example.net" },
+	{ "user", key_text, SMTP(user), 0, 0, NULL, 0, NULL },
+	{ "password_file", key_path, SMTP(password_file), 0, 0, NULL, 0, NULL },
+	{ "ca_file", key_path, SMTP(ca_file), 0, 0, NULL, 0, NULL },
+	{ "insecure", key_bool, SMTP(insecure), 0, 0, "no", 0, NULL },
+	{ "list_unsubscribe", key_mailto, SMTP(list_unsubscribe), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
+
 #define N_KEYS(table) (sizeof(table) / sizeof(table[0]) - 1)
 _Static_assert(N_KEYS(publisher_keys) <= MAX_KEYS && N_KEYS(cluster_keys) <= MAX_KEYS &&
-	       N_KEYS(component_keys) <= MAX_KEYS, "MAX_KEYS is too small");
+	       N_KEYS(component_keys) <= MAX_KEYS && N_KEYS(smtp_keys) <= MAX_KEYS,
+	       "MAX_KEYS is too small");
 
 /* The sections whose keys are in a table, by enum section. */
 static const struct {
@@ -777,13 +857,15 @@ static const struct {
 	[SEC_PUBLISHER] = { "publisher", publisher_keys, false },
 	[SEC_CLUSTER] = { "cluster", cluster_keys, true },
 	[SEC_COMPONENT] = { "component", component_keys, true },
+	[SEC_SMTP] = { "smtp", smtp_keys, true },
 };
 
 /* The struct the keys of the section being read are stored in. */
 static void *section_struct(const struct parse *p)
 {
 	return p->sec == SEC_PUBLISHER ? (void *)p->cfg
-	       : p->sec == SEC_CLUSTER ? (void *)p->cluster : (void *)p->component;
+	       : p->sec == SEC_CLUSTER ? (void *)p->cluster
+	       : p->sec == SEC_SMTP ? (void *)p->cfg->smtp : (void *)p->component;
 }
 
 static void unknown_key(struct parse *p, const char *name)
@@ -813,7 +895,8 @@ static bool table_key(struct parse *p, const char *name, const char *v)
 	if (k->flags & KEY_REPEATS) {
 		if (p->set_on[p->sec][k - keys] == 0)
 			p->set_on[p->sec][k - keys] = p->line;
-	} else if (!first_time(p, p->sec == SEC_PUBLISHER ? "[publisher]" : p->sec_name,
+	} else if (!first_time(p, p->sec == SEC_PUBLISHER ? "[publisher]"
+			       : p->sec == SEC_SMTP ? "[smtp]" : p->sec_name,
 			       (size_t)(k - keys), k->name)) {
 		return false;
 	}
@@ -977,6 +1060,28 @@ static void begin_single(struct parse *p, enum section sec, bool *had)
 	p->sec = sec;
 }
 
+/* [smtp]: once; how e-mail subscribers are reached. */
+static void begin_smtp(struct parse *p)
+{
+	begin_single(p, SEC_SMTP, &p->have_smtp);
+	if (p->failed)
+		return;
+	p->cfg->smtp = ms_xcalloc(1, sizeof(*p->cfg->smtp));
+	p->cfg->smtp->line = p->line;
+	section_defaults(p, SEC_SMTP, p->cfg->smtp);
+}
+
+/* [smtp]'s login: user and password_file go together. */
+static void check_smtp(struct parse *p)
+{
+	const struct pub_smtp *s = p->cfg->smtp;
+
+	check_required(p, SEC_SMTP, "smtp", s->line);
+	if (!p->failed && (s->user == NULL) != (s->password_file == NULL))
+		fail_at(p, s->line, "[smtp] has %s but no %s: the relay's login needs both",
+			s->user ? "user" : "password_file", s->user ? "password_file" : "user");
+}
+
 /* Checks what a section must have once all its lines are read. */
 static void finish_section(struct parse *p)
 {
@@ -986,6 +1091,8 @@ static void finish_section(struct parse *p)
 		check_required(p, SEC_CLUSTER, p->sec_name, p->cluster->line);
 	else if (p->sec == SEC_COMPONENT)
 		check_required(p, SEC_COMPONENT, p->sec_name, p->component->line);
+	else if (p->sec == SEC_SMTP)
+		check_smtp(p);
 }
 
 static void begin_section(struct parse *p, const char *section)
@@ -1004,6 +1111,8 @@ static void begin_section(struct parse *p, const char *section)
 		begin_single(p, SEC_PUBLISHER, &p->have_publisher);
 	} else if (strcmp(section, "authors") == 0) {
 		begin_single(p, SEC_AUTHORS, &p->have_authors);
+	} else if (strcmp(section, "smtp") == 0) {
+		begin_smtp(p);
 	} else if (strncmp(section, "cluster", 7) == 0 && split_words(section, w, 2)) {
 		begin_cluster(p, section, w);
 		free(w[0]);
@@ -1015,7 +1124,7 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[2]);
 	} else {
 		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
-		     "[component CLUSTER-SLUG SLUG] or [authors])", section);
+		     "[component CLUSTER-SLUG SLUG], [authors] or [smtp])", section);
 	}
 }
 
@@ -1030,6 +1139,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_PUBLISHER:
 	case SEC_CLUSTER:
 	case SEC_COMPONENT:
+	case SEC_SMTP:
 		table_key(p, name, value);
 		break;
 	case SEC_AUTHORS:
@@ -1060,13 +1170,28 @@ static void check_api_transport(struct parse *p)
 		"api_allow_http = yes where the way to it is private", c->source);
 }
 
+/* The line key name of the section of kind sec was set on (0: not set). */
+static unsigned set_on_line(const struct parse *p, enum section sec, const char *name)
+{
+	const struct conf_key *keys = tables[sec].keys;
+
+	for (const struct conf_key *k = keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return p->set_on[sec][k - keys];
+	return 0;
+}
+
 static void check_password_file(struct parse *p)
 {
 	struct ms_buf why = MS_BUF_INIT;
+	const struct pub_smtp *s = p->cfg->smtp;
 
 	if (p->cfg->api_password_file &&
 	    !pub_secret_file_private("api_password_file", p->cfg->api_password_file, -1, &why))
 		fail_at(p, p->password_line, "%s", why.data);
+	else if (s && s->password_file &&
+		 !pub_secret_file_private("password_file", s->password_file, -1, &why))
+		fail_at(p, set_on_line(p, SEC_SMTP, "password_file"), "%s", why.data);
 	ms_buf_free(&why);
 }
 
@@ -1084,6 +1209,39 @@ bool pub_secret_file_private(const char *what, const char *path, int fd,
 		      st.st_mode & S_IRWXO ? "everyone" : "its group",
 		      (unsigned)(st.st_mode & 07777));
 	return false;
+}
+
+bool pub_secret_read(const char *what, const char *path, char *out, size_t outlen,
+		     struct ms_buf *err)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL) {
+		ms_buf_printf(err, "cannot open %s %s: %s", what, path, strerror(errno));
+		return false;
+	}
+	/* checked at load time too; this is the file actually read */
+	if (!pub_secret_file_private(what, path, fileno(fp), err)) {
+		fclose(fp);
+		return false;
+	}
+	if (fgets(out, (int)outlen, fp) == NULL)
+		out[0] = '\0';
+	fclose(fp);
+	n = strcspn(out, "\r\n");
+	if (out[n] == '\0' && n == outlen - 1) {
+		memset(out, 0, outlen);
+		ms_buf_printf(err, "the first line of %s %s is longer than %zu bytes", what,
+			      path, outlen - 2);
+		return false;
+	}
+	out[n] = '\0';
+	if (n == 0) {
+		ms_buf_printf(err, "%s %s holds no password on its first line", what, path);
+		return false;
+	}
+	return true;
 }
 
 /* Checks that need the whole file: required keys, clusters, feed names. */
@@ -1132,6 +1290,11 @@ static void check_whole(struct parse *p)
 		}
 	check_api_transport(p);
 	check_password_file(p);
+	if (c->smtp) {
+		/* the sender's name and the Message-IDs' host (delivery.h) */
+		c->smtp->site_title = ms_xstrdup(c->title);
+		c->smtp->site_url = ms_xstrdup(c->base_url);
+	}
 }
 
 static char *dir_of(const char *path)
@@ -1214,6 +1377,21 @@ const struct pub_member *pub_config_next_member(const struct pub_config *cfg,
 	return NULL;
 }
 
+static void free_smtp(struct pub_smtp *s)
+{
+	if (s == NULL)
+		return;
+	free(s->url);
+	free(s->from);
+	free(s->user);
+	free(s->password_file);
+	free(s->ca_file);
+	free(s->list_unsubscribe);
+	free(s->site_title);
+	free(s->site_url);
+	free(s);
+}
+
 void pub_config_free(struct pub_config *c)
 {
 	if (c == NULL)
@@ -1264,5 +1442,6 @@ void pub_config_free(struct pub_config *c)
 		free(c->authors[i].name);
 	}
 	free(c->authors);
+	free_smtp(c->smtp);
 	free(c);
 }

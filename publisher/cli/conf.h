@@ -53,6 +53,8 @@ struct pub_author {
 	unsigned line;
 };
 
+struct pub_smtp;	/* delivery.h */
+
 struct pub_config {
 	char *path;
 	char *title;
@@ -87,6 +89,7 @@ struct pub_config {
 	size_t n_authors;
 	struct pub_cluster *clusters;
 	size_t n_clusters;
+	struct pub_smtp *smtp;	/* [smtp], or NULL */
 };
 
 /*
@@ -121,6 +124,15 @@ const struct pub_member *pub_config_next_member(const struct pub_config *cfg,
  */
 bool pub_secret_file_private(const char *what, const char *path, int fd,
 			     struct ms_buf *err);
+
+/*
+ * The first line of a secret file (what is the key that names it:
+ * "api_password_file"), into out of outlen bytes, after checking that
+ * the file read is private. false with the reason in err, which names
+ * the file but never holds its contents.
+ */
+bool pub_secret_read(const char *what, const char *path, char *out, size_t outlen,
+		     struct ms_buf *err);
 
 /*
  * The keys of a section of publish.conf ("publisher", "cluster",
