@@ -186,18 +186,20 @@ static void header_phrase(struct header *h, const char *text)
 {
 	struct ms_buf q = MS_BUF_INIT;
 
-	if (*text == '\0' || needs_encoding(text) || strlen(text) > 60) {
+	if (*text != '\0' && !needs_encoding(text)) {
+		ms_buf_putc(&q, '"');
+		for (const char *s = text; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				ms_buf_putc(&q, '\\');
+			ms_buf_putc(&q, *s);
+		}
+		ms_buf_putc(&q, '"');
+	}
+	/* a quoted-string is not folded inside: one that would not fit is encoded */
+	if (q.len > 0 && q.len <= FOLD_AT - 12)
+		header_word(h, q.data, q.len);
+	else
 		encoded_words(h, text);
-		return;
-	}
-	ms_buf_putc(&q, '"');
-	for (; *text; text++) {
-		if (*text == '"' || *text == '\\')
-			ms_buf_putc(&q, '\\');
-		ms_buf_putc(&q, *text);
-	}
-	ms_buf_putc(&q, '"');
-	header_word(h, q.data, q.len);
 	ms_buf_free(&q);
 }
 

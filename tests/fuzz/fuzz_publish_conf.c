@@ -9,15 +9,18 @@
  *     without checking again: the required keys, a base_url ending in '/',
  *     valid slugs, no cluster without a component, no component without
  *     a member, no member twice in a cluster, a comment_prefix, a title
- *     template that expands, authors named once, and the API's password
- *     never over http:// unless api_allow_http says so.
+ *     template that expands, authors named once, the API's password
+ *     never over http:// unless api_allow_http says so, and an [smtp]
+ *     with an smtp:// or smtps:// relay, a valid from and a whole login.
  */
 #include "config.h"
 
 #include <strings.h>
 
 #include "conf.h"
+#include "delivery.h"
 #include "fuzz.h"
+#include "mail_message.h"
 #include "notes.h"
 #include "fuzz_file.h"
 
@@ -86,11 +89,27 @@ static void check_members_once(const struct pub_cluster *cl)
 						abort();
 }
 
+/* [smtp]: a relay URL, an address to send from, a login whole or none. */
+static void check_smtp(const struct pub_smtp *s)
+{
+	if (s == NULL)
+		return;
+	if (!s->url || (strncmp(s->url, "smtp://", 7) != 0 && strncmp(s->url, "smtps://", 8) != 0))
+		abort();
+	if (!s->from || !pub_mail_address_valid(s->from) || !s->site_title || !s->site_url)
+		abort();
+	if ((s->user == NULL) != (s->password_file == NULL))
+		abort();
+	if (s->list_unsubscribe && !pub_mail_mailto_valid(s->list_unsubscribe))
+		abort();
+}
+
 static void check_config(const struct pub_config *c)
 {
 	size_t n;
 
 	check_words(c);
+	check_smtp(c->smtp);
 	if (!c->title || !c->base_url || !c->output_dir || !c->store || !c->source ||
 	    !c->author || !c->language || c->n_clusters == 0)
 		abort();
