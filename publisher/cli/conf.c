@@ -37,7 +37,10 @@
 #include "text.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_AUTHORS, SEC_BAD };
+enum section {
+	SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_SUBSCRIBER, SEC_AUTHORS,
+	SEC_BAD
+};
 
 /* The most keys a section has (the tables below). */
 #define MAX_KEYS 32
@@ -60,11 +63,12 @@ struct parse {
 	char *sec_name;		/* the section header being read */
 	struct pub_cluster *cluster;	/* current [cluster] or owner of [component] */
 	struct pub_component *component;
+	struct pub_subscriber *subscriber;	/* current [subscriber NAME] */
 	/*
 	 * The line each key of the section being read was set on (0: not
 	 * yet), per kind of section: [publisher]'s are checked at the end.
 	 */
-	unsigned set_on[SEC_COMPONENT + 1][MAX_KEYS];
+	unsigned set_on[SEC_SUBSCRIBER + 1][MAX_KEYS];
 };
 
 static void vfail_at(struct parse *p, unsigned line, const char *fmt, va_list ap)
@@ -707,6 +711,93 @@ static bool key_member(struct parse *p, const struct conf_key *k, const char *v,
 	return add_member(p, v);
 }
 
+/* --- [subscriber NAME] ------------------------------------------------- */
+
+/* webhook = URL: http:// or https:// (the posts are public; the signature says who sent them). */
+static bool key_webhook(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_url(p, k->name, v))
+		return false;
+	set_string(dst, v);
+	p->subscriber->kind = PUB_SUBSCRIBER_WEBHOOK;
+	return true;
+}
+
+/* email = local@domain: one address, nothing a header could be made of. */
+static bool key_email(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	const char *at = strchr(v, '@');
+
+	if (!check_text(p, k->name, v))
+		return false;
+	if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '@') ||
+	    strpbrk(v, " \t<>()[],;:\"\\") || strlen(v) > (size_t)k->max) {
+		fail(p, "%s must be one address, local@domain, not '%s'", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	p->subscriber->kind = PUB_SUBSCRIBER_EMAIL;
+	return true;
+}
+
+/* clusters = slug, slug: checked against the clusters once the file is read. */
+static bool key_slug_list(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	struct pub_subscriber *sub = p->subscriber;
+	char *copy = ms_xstrdup(v), *save = NULL, *tok;
+	bool ok = true;
+
+	(void)dst;
+	for (tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t")] = '\0';
+		if (!pub_slug_valid(tok)) {
+			fail(p, "%s: '%s' is not a cluster's slug (write clusters = slug, slug)",
+			     k->name, tok);
+			ok = false;
+			break;
+		}
+		sub->clusters = ms_xreallocarray(sub->clusters, sub->n_clusters + 1,
+						 sizeof(*sub->clusters));
+		sub->clusters[sub->n_clusters++] = ms_xstrdup(tok);
+	}
+	if (ok && sub->n_clusters == 0) {
+		fail(p, "%s names no cluster (leave it out for every cluster)", k->name);
+		ok = false;
+	}
+	free(copy);
+	return ok;
+}
+
+static bool key_events(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (strcmp(v, "posts") == 0)
+		*(enum pub_subscriber_events *)dst = PUB_EVENTS_POSTS;
+	else if (strcmp(v, "incidents") == 0)
+		*(enum pub_subscriber_events *)dst = PUB_EVENTS_INCIDENTS;
+	else {
+		fail(p, "%s must be posts or incidents, not '%s'", k->name, v);
+		return false;
+	}
+	return true;
+}
+
+/* The webhook's signing key: the owner's alone (pub_secret_file_private). */
+static bool key_secret_file(struct parse *p, const struct conf_key *k, const char *v,
+			    void *dst)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	if (!key_path(p, k, v, dst))
+		return false;
+	if (!pub_secret_file_private(k->name, *(char **)dst, -1, &why)) {
+		fail(p, "%s", why.data);
+		ms_buf_free(&why);
+		return false;
+	}
+	return true;
+}
+
 /* --- the keys of each section ------------------------------------------- */
 
 #define PUBLISHER(field) offsetof(struct pub_config, field)
@@ -743,6 +834,10 @@ static const struct conf_key publisher_keys[] = {
 	{ "comment_prefix", key_text, PUBLISHER(comment_prefix), 0, PUB_COMMENT_PREFIX_MAX,
 	  PUB_DEFAULT_COMMENT_PREFIX, 0, NULL },
 	{ "update_title", key_template, PUBLISHER(update_title), 0, 0, NULL, 0, NULL },
+	{ "deliver_budget", key_seconds, PUBLISHER(deliver_budget), 0, 3600, "10", 0, NULL },
+	{ "deliver_give_up", key_seconds, PUBLISHER(deliver_give_up), 60, DAYS(30), "24h", 0,
+	  NULL },
+	{ "deliver_timeout", key_seconds, PUBLISHER(deliver_timeout), 1, 300, "15", 0, NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
@@ -764,9 +859,22 @@ static const struct conf_key component_keys[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
+#define SUBSCRIBER(field) offsetof(struct pub_subscriber, field)
+
+static const struct conf_key subscriber_keys[] = {
+	{ "webhook", key_webhook, SUBSCRIBER(target), 0, 0, NULL, 0, NULL },
+	{ "email", key_email, SUBSCRIBER(target), 0, 254, NULL, 0, NULL },
+	{ "clusters", key_slug_list, SUBSCRIBER(clusters), 0, 0, NULL, 0, NULL },
+	{ "events", key_events, SUBSCRIBER(events), 0, 0, "posts", 0, NULL },
+	{ "secret_file", key_secret_file, SUBSCRIBER(secret_file), 0, 0, NULL, 0, NULL },
+	{ "ca_file", key_path, SUBSCRIBER(ca_file), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
+
 #define N_KEYS(table) (sizeof(table) / sizeof(table[0]) - 1)
 _Static_assert(N_KEYS(publisher_keys) <= MAX_KEYS && N_KEYS(cluster_keys) <= MAX_KEYS &&
-	       N_KEYS(component_keys) <= MAX_KEYS, "MAX_KEYS is too small");
+	       N_KEYS(component_keys) <= MAX_KEYS && N_KEYS(subscriber_keys) <= MAX_KEYS,
+	       "MAX_KEYS is too small");
 
 /* The sections whose keys are in a table, by enum section. */
 static const struct {
@@ -777,13 +885,15 @@ static const struct {
 	[SEC_PUBLISHER] = { "publisher", publisher_keys, false },
 	[SEC_CLUSTER] = { "cluster", cluster_keys, true },
 	[SEC_COMPONENT] = { "component", component_keys, true },
+	[SEC_SUBSCRIBER] = { "subscriber", subscriber_keys, true },
 };
 
 /* The struct the keys of the section being read are stored in. */
 static void *section_struct(const struct parse *p)
 {
 	return p->sec == SEC_PUBLISHER ? (void *)p->cfg
-	       : p->sec == SEC_CLUSTER ? (void *)p->cluster : (void *)p->component;
+	       : p->sec == SEC_CLUSTER ? (void *)p->cluster
+	       : p->sec == SEC_SUBSCRIBER ? (void *)p->subscriber : (void *)p->component;
 }
 
 static void unknown_key(struct parse *p, const char *name)
@@ -977,6 +1087,76 @@ static void begin_single(struct parse *p, enum section sec, bool *had)
 	p->sec = sec;
 }
 
+static unsigned subscriber_key_line(const struct parse *p, const char *name)
+{
+	for (const struct conf_key *k = subscriber_keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return p->set_on[SEC_SUBSCRIBER][k - subscriber_keys];
+	return 0;
+}
+
+/* A subscriber is a webhook or an address; what the other kind takes it may not set. */
+static void finish_subscriber(struct parse *p)
+{
+	const struct pub_subscriber *sub = p->subscriber;
+	unsigned hook = subscriber_key_line(p, "webhook"), mail = subscriber_key_line(p, "email");
+	unsigned secret = subscriber_key_line(p, "secret_file"), ca = subscriber_key_line(p, "ca_file");
+
+	if (hook == 0 && mail == 0)
+		fail_at(p, sub->line, "[%s] has no webhook = URL or email = ADDRESS", p->sec_name);
+	else if (hook != 0 && mail != 0)
+		fail_at(p, hook > mail ? hook : mail, "[%s] has both webhook and email: "
+			"make two subscribers", p->sec_name);
+	else if (hook != 0 && secret == 0)
+		fail_at(p, sub->line, "[%s] has no secret_file (the key its posts are signed "
+			"with, mode 600)", p->sec_name);
+	else if (mail != 0 && (secret != 0 || ca != 0))
+		fail_at(p, secret ? secret : ca, "[%s]: %s is for a webhook, not an e-mail "
+			"subscriber", p->sec_name, secret ? "secret_file" : "ca_file");
+}
+
+/* [subscriber NAME]: a new subscriber. */
+static void begin_subscriber(struct parse *p, const char *section, char *const w[2])
+{
+	struct pub_config *c = p->cfg;
+
+	if (strcmp(w[0], "subscriber") != 0 || !pub_slug_valid(w[1])) {
+		fail(p, "[%s]: a subscriber's name is lower-case letters, digits and '-' "
+		     "(e.g. [subscriber acme-noc])", section);
+		return;
+	}
+	if (pub_config_subscriber(c, w[1]) != NULL) {
+		fail(p, "subscriber '%s' is defined twice", w[1]);
+		return;
+	}
+	c->subscribers = ms_xreallocarray(c->subscribers, c->n_subscribers + 1,
+					  sizeof(*c->subscribers));
+	p->subscriber = &c->subscribers[c->n_subscribers++];
+	memset(p->subscriber, 0, sizeof(*p->subscriber));
+	p->subscriber->name = ms_xstrdup(w[1]);
+	p->subscriber->line = p->line;
+	p->sec = SEC_SUBSCRIBER;
+	section_defaults(p, SEC_SUBSCRIBER, p->subscriber);
+}
+
+/* Once the file is read: the clusters subscribers name exist; e-mail needs [smtp]. */
+static void check_subscribers(struct parse *p)
+{
+	const struct pub_config *c = p->cfg;
+
+	for (size_t i = 0; i < c->n_subscribers && !p->failed; i++) {
+		const struct pub_subscriber *sub = &c->subscribers[i];
+
+		if (sub->kind == PUB_SUBSCRIBER_EMAIL && c->smtp == NULL)
+			fail_at(p, sub->line, "[subscriber %s]: e-mail subscribers need the "
+				"[smtp] section", sub->name);
+		for (size_t j = 0; j < sub->n_clusters && !p->failed; j++)
+			if (find_cluster((struct pub_config *)c, sub->clusters[j]) == NULL)
+				fail_at(p, sub->line, "[subscriber %s]: there is no cluster '%s'",
+					sub->name, sub->clusters[j]);
+	}
+}
+
 /* Checks what a section must have once all its lines are read. */
 static void finish_section(struct parse *p)
 {
@@ -986,6 +1166,8 @@ static void finish_section(struct parse *p)
 		check_required(p, SEC_CLUSTER, p->sec_name, p->cluster->line);
 	else if (p->sec == SEC_COMPONENT)
 		check_required(p, SEC_COMPONENT, p->sec_name, p->component->line);
+	else if (p->sec == SEC_SUBSCRIBER)
+		finish_subscriber(p);
 }
 
 static void begin_section(struct parse *p, const char *section)
@@ -998,6 +1180,7 @@ static void begin_section(struct parse *p, const char *section)
 	p->sec = SEC_BAD;
 	p->cluster = NULL;
 	p->component = NULL;
+	p->subscriber = NULL;
 
 	if (strcmp(section, "publisher") == 0) {
 		p->publisher_line = p->line;
@@ -1013,9 +1196,13 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[0]);
 		free(w[1]);
 		free(w[2]);
+	} else if (strncmp(section, "subscriber", 10) == 0 && split_words(section, w, 2)) {
+		begin_subscriber(p, section, w);
+		free(w[0]);
+		free(w[1]);
 	} else {
 		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
-		     "[component CLUSTER-SLUG SLUG] or [authors])", section);
+		     "[component CLUSTER-SLUG SLUG], [subscriber NAME] or [authors])", section);
 	}
 }
 
@@ -1030,6 +1217,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_PUBLISHER:
 	case SEC_CLUSTER:
 	case SEC_COMPONENT:
+	case SEC_SUBSCRIBER:
 		table_key(p, name, value);
 		break;
 	case SEC_AUTHORS:
@@ -1086,6 +1274,38 @@ bool pub_secret_file_private(const char *what, const char *path, int fd,
 	return false;
 }
 
+bool pub_secret_read(const char *what, const char *path, char *out, size_t outlen,
+		     struct ms_buf *err)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL) {
+		ms_buf_printf(err, "cannot open %s %s: %s", what, path, strerror(errno));
+		return false;
+	}
+	/* checked at load time too; this is the file actually read */
+	if (!pub_secret_file_private(what, path, fileno(fp), err)) {
+		fclose(fp);
+		return false;
+	}
+	if (fgets(out, (int)outlen, fp) == NULL)
+		out[0] = '\0';
+	fclose(fp);
+	n = strcspn(out, "\r\n");
+	if (out[n] == '\0' && n == outlen - 1) {
+		ms_buf_printf(err, "the first line of %s %s is longer than %zu bytes", what, path,
+			      outlen - 2);
+		return false;
+	}
+	out[n] = '\0';
+	if (n == 0) {
+		ms_buf_printf(err, "%s %s holds nothing on its first line", what, path);
+		return false;
+	}
+	return true;
+}
+
 /* Checks that need the whole file: required keys, clusters, feed names. */
 static void check_whole(struct parse *p)
 {
@@ -1132,6 +1352,7 @@ static void check_whole(struct parse *p)
 		}
 	check_api_transport(p);
 	check_password_file(p);
+	check_subscribers(p);
 }
 
 static char *dir_of(const char *path)
@@ -1191,6 +1412,15 @@ const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 					     const char *slug)
 {
 	return find_cluster((struct pub_config *)cfg, slug);
+}
+
+const struct pub_subscriber *pub_config_subscriber(const struct pub_config *cfg,
+						   const char *name)
+{
+	for (size_t i = 0; i < cfg->n_subscribers; i++)
+		if (strcmp(cfg->subscribers[i].name, name) == 0)
+			return &cfg->subscribers[i];
+	return NULL;
 }
 
 void pub_member_object(const struct pub_member *m, struct ms_buf *out)
@@ -1264,5 +1494,17 @@ void pub_config_free(struct pub_config *c)
 		free(c->authors[i].name);
 	}
 	free(c->authors);
+	for (size_t i = 0; i < c->n_subscribers; i++) {
+		struct pub_subscriber *sub = &c->subscribers[i];
+		free(sub->name);
+		free(sub->target);
+		free(sub->ca_file);
+		free(sub->secret_file);
+		for (size_t j = 0; j < sub->n_clusters; j++)
+			free(sub->clusters[j]);
+		free(sub->clusters);
+	}
+	free(c->subscribers);
+	/* c->smtp belongs to [smtp]'s parser, which frees it */
 	free(c);
 }

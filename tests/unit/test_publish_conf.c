@@ -365,14 +365,15 @@ static const char *doc_of(struct doc_key *doc, size_t n, const char *section, co
  */
 START_TEST(manual_documents_every_key)
 {
-	static const char *const sections[] = { "publisher", "cluster", "component" };
+	static const char *const sections[] = { "publisher", "cluster", "component",
+						"subscriber" };
 	struct doc_key doc[64];
 	size_t n = doc_keys(doc, 64), known = 0;
 	const char *key, *def, *text;
 	bool required;
 	char want[80];
 
-	for (size_t s = 0; s < 3; s++)
+	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
 		for (size_t i = 0; (key = pub_config_key(sections[s], i, &required, &def)); i++) {
 			text = doc_of(doc, n, sections[s], key);
 			ck_assert_msg(text != NULL, "[%s] %s is not in mailstatus-publish.conf(5)",
