@@ -40,7 +40,8 @@
 #include "xalloc.h"
 
 enum section {
-	SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_SMTP, SEC_AUTHORS, SEC_BAD
+	SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_SUBSCRIBER, SEC_SMTP,
+	SEC_AUTHORS, SEC_BAD
 };
 
 /* The most keys a section has (the tables below). */
@@ -65,6 +66,7 @@ struct parse {
 	char *sec_name;		/* the section header being read */
 	struct pub_cluster *cluster;	/* current [cluster] or owner of [component] */
 	struct pub_component *component;
+	struct pub_subscriber *subscriber;	/* current [subscriber NAME] */
 	/*
 	 * The line each key of the section being read was set on (0: not
 	 * yet), per kind of section: [publisher]'s are checked at the end.
@@ -772,6 +774,90 @@ static bool key_mailto(struct parse *p, const struct conf_key *k, const char *v,
 	return true;
 }
 
+/* --- [subscriber NAME] ------------------------------------------------- */
+
+/* webhook = URL: http:// or https:// (the posts are public; the signature says who sent them). */
+static bool key_webhook(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_url(p, k->name, v))
+		return false;
+	set_string(dst, v);
+	p->subscriber->kind = PUB_SUBSCRIBER_WEBHOOK;
+	return true;
+}
+
+/* email = local@domain: one address as the message takes it (mail_message.h). */
+static bool key_email(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_mail_address_valid(v) || strlen(v) > (size_t)k->max) {
+		fail(p, "%s must be one address, local@domain, not '%s'", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	p->subscriber->kind = PUB_SUBSCRIBER_EMAIL;
+	return true;
+}
+
+/* clusters = slug, slug: checked against the clusters once the file is read. */
+static bool key_slug_list(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	struct pub_subscriber *sub = p->subscriber;
+	char *copy = ms_xstrdup(v), *save = NULL, *tok;
+	bool ok = true;
+
+	(void)dst;
+	for (tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t")] = '\0';
+		if (!pub_slug_valid(tok)) {
+			fail(p, "%s: '%s' is not a cluster's slug (write clusters = slug, slug)",
+			     k->name, tok);
+			ok = false;
+			break;
+		}
+		sub->clusters = ms_xreallocarray(sub->clusters, sub->n_clusters + 1,
+						 sizeof(*sub->clusters));
+		sub->clusters[sub->n_clusters++] = ms_xstrdup(tok);
+	}
+	if (ok && sub->n_clusters == 0) {
+		fail(p, "%s names no cluster (leave it out for every cluster)", k->name);
+		ok = false;
+	}
+	free(copy);
+	return ok;
+}
+
+static bool key_events(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (strcmp(v, "posts") == 0)
+		*(enum pub_subscriber_events *)dst = PUB_EVENTS_POSTS;
+	else if (strcmp(v, "incidents") == 0)
+		*(enum pub_subscriber_events *)dst = PUB_EVENTS_INCIDENTS;
+	else {
+		fail(p, "%s must be posts or incidents, not '%s'", k->name, v);
+		return false;
+	}
+	return true;
+}
+
+/* The webhook's signing key: the owner's alone (pub_secret_file_private). */
+static bool key_secret_file(struct parse *p, const struct conf_key *k, const char *v,
+			    void *dst)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	if (!key_path(p, k, v, dst))
+		return false;
+	if (!pub_secret_file_private(k->name, *(char **)dst, -1, &why)) {
+		fail(p, "%s", why.data);
+		ms_buf_free(&why);
+		return false;
+	}
+	return true;
+}
+
 /* --- the keys of each section ------------------------------------------- */
 
 #define PUBLISHER(field) offsetof(struct pub_config, field)
@@ -809,6 +895,10 @@ static const struct conf_key publisher_keys[] = {
 	{ "comment_prefix", key_text, PUBLISHER(comment_prefix), 0, PUB_COMMENT_PREFIX_MAX,
 	  PUB_DEFAULT_COMMENT_PREFIX, 0, NULL },
 	{ "update_title", key_template, PUBLISHER(update_title), 0, 0, NULL, 0, NULL },
+	{ "deliver_budget", key_seconds, PUBLISHER(deliver_budget), 0, 3600, "10", 0, NULL },
+	{ "deliver_give_up", key_seconds, PUBLISHER(deliver_give_up), 60, DAYS(30), "24h", 0,
+	  NULL },
+	{ "deliver_timeout", key_seconds, PUBLISHER(deliver_timeout), 1, 300, "15", 0, NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
@@ -843,9 +933,22 @@ static const struct conf_key smtp_keys[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
+#define SUBSCRIBER(field) offsetof(struct pub_subscriber, field)
+
+static const struct conf_key subscriber_keys[] = {
+	{ "webhook", key_webhook, SUBSCRIBER(target), 0, 0, NULL, 0, NULL },
+	{ "email", key_email, SUBSCRIBER(target), 0, 254, NULL, 0, NULL },
+	{ "clusters", key_slug_list, SUBSCRIBER(clusters), 0, 0, NULL, 0, NULL },
+	{ "events", key_events, SUBSCRIBER(events), 0, 0, "posts", 0, NULL },
+	{ "secret_file", key_secret_file, SUBSCRIBER(secret_file), 0, 0, NULL, 0, NULL },
+	{ "ca_file", key_path, SUBSCRIBER(ca_file), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
+
 #define N_KEYS(table) (sizeof(table) / sizeof(table[0]) - 1)
 _Static_assert(N_KEYS(publisher_keys) <= MAX_KEYS && N_KEYS(cluster_keys) <= MAX_KEYS &&
-	       N_KEYS(component_keys) <= MAX_KEYS && N_KEYS(smtp_keys) <= MAX_KEYS,
+	       N_KEYS(component_keys) <= MAX_KEYS && N_KEYS(subscriber_keys) <= MAX_KEYS &&
+	       N_KEYS(smtp_keys) <= MAX_KEYS,
 	       "MAX_KEYS is too small");
 
 /* The sections whose keys are in a table, by enum section. */
@@ -857,6 +960,7 @@ static const struct {
 	[SEC_PUBLISHER] = { "publisher", publisher_keys, false },
 	[SEC_CLUSTER] = { "cluster", cluster_keys, true },
 	[SEC_COMPONENT] = { "component", component_keys, true },
+	[SEC_SUBSCRIBER] = { "subscriber", subscriber_keys, true },
 	[SEC_SMTP] = { "smtp", smtp_keys, true },
 };
 
@@ -865,6 +969,7 @@ static void *section_struct(const struct parse *p)
 {
 	return p->sec == SEC_PUBLISHER ? (void *)p->cfg
 	       : p->sec == SEC_CLUSTER ? (void *)p->cluster
+	       : p->sec == SEC_SUBSCRIBER ? (void *)p->subscriber
 	       : p->sec == SEC_SMTP ? (void *)p->cfg->smtp : (void *)p->component;
 }
 
@@ -1060,6 +1165,76 @@ static void begin_single(struct parse *p, enum section sec, bool *had)
 	p->sec = sec;
 }
 
+static unsigned subscriber_key_line(const struct parse *p, const char *name)
+{
+	for (const struct conf_key *k = subscriber_keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return p->set_on[SEC_SUBSCRIBER][k - subscriber_keys];
+	return 0;
+}
+
+/* A subscriber is a webhook or an address; what the other kind takes it may not set. */
+static void finish_subscriber(struct parse *p)
+{
+	const struct pub_subscriber *sub = p->subscriber;
+	unsigned hook = subscriber_key_line(p, "webhook"), mail = subscriber_key_line(p, "email");
+	unsigned secret = subscriber_key_line(p, "secret_file"), ca = subscriber_key_line(p, "ca_file");
+
+	if (hook == 0 && mail == 0)
+		fail_at(p, sub->line, "[%s] has no webhook = URL or email = ADDRESS", p->sec_name);
+	else if (hook != 0 && mail != 0)
+		fail_at(p, hook > mail ? hook : mail, "[%s] has both webhook and email: "
+			"make two subscribers", p->sec_name);
+	else if (hook != 0 && secret == 0)
+		fail_at(p, sub->line, "[%s] has no secret_file (the key its posts are signed "
+			"with, mode 600)", p->sec_name);
+	else if (mail != 0 && (secret != 0 || ca != 0))
+		fail_at(p, secret ? secret : ca, "[%s]: %s is for a webhook, not an e-mail "
+			"subscriber", p->sec_name, secret ? "secret_file" : "ca_file");
+}
+
+/* [subscriber NAME]: a new subscriber. */
+static void begin_subscriber(struct parse *p, const char *section, char *const w[2])
+{
+	struct pub_config *c = p->cfg;
+
+	if (strcmp(w[0], "subscriber") != 0 || !pub_slug_valid(w[1])) {
+		fail(p, "[%s]: a subscriber's name is lower-case letters, digits and '-' "
+		     "(e.g. [subscriber acme-noc])", section);
+		return;
+	}
+	if (pub_config_subscriber(c, w[1]) != NULL) {
+		fail(p, "subscriber '%s' is defined twice", w[1]);
+		return;
+	}
+	c->subscribers = ms_xreallocarray(c->subscribers, c->n_subscribers + 1,
+					  sizeof(*c->subscribers));
+	p->subscriber = &c->subscribers[c->n_subscribers++];
+	memset(p->subscriber, 0, sizeof(*p->subscriber));
+	p->subscriber->name = ms_xstrdup(w[1]);
+	p->subscriber->line = p->line;
+	p->sec = SEC_SUBSCRIBER;
+	section_defaults(p, SEC_SUBSCRIBER, p->subscriber);
+}
+
+/* Once the file is read: the clusters subscribers name exist; e-mail needs [smtp]. */
+static void check_subscribers(struct parse *p)
+{
+	const struct pub_config *c = p->cfg;
+
+	for (size_t i = 0; i < c->n_subscribers && !p->failed; i++) {
+		const struct pub_subscriber *sub = &c->subscribers[i];
+
+		if (sub->kind == PUB_SUBSCRIBER_EMAIL && c->smtp == NULL)
+			fail_at(p, sub->line, "[subscriber %s]: e-mail subscribers need the "
+				"[smtp] section", sub->name);
+		for (size_t j = 0; j < sub->n_clusters && !p->failed; j++)
+			if (find_cluster((struct pub_config *)c, sub->clusters[j]) == NULL)
+				fail_at(p, sub->line, "[subscriber %s]: there is no cluster '%s'",
+					sub->name, sub->clusters[j]);
+	}
+}
+
 /* [smtp]: once; how e-mail subscribers are reached. */
 static void begin_smtp(struct parse *p)
 {
@@ -1091,6 +1266,8 @@ static void finish_section(struct parse *p)
 		check_required(p, SEC_CLUSTER, p->sec_name, p->cluster->line);
 	else if (p->sec == SEC_COMPONENT)
 		check_required(p, SEC_COMPONENT, p->sec_name, p->component->line);
+	else if (p->sec == SEC_SUBSCRIBER)
+		finish_subscriber(p);
 	else if (p->sec == SEC_SMTP)
 		check_smtp(p);
 }
@@ -1105,6 +1282,7 @@ static void begin_section(struct parse *p, const char *section)
 	p->sec = SEC_BAD;
 	p->cluster = NULL;
 	p->component = NULL;
+	p->subscriber = NULL;
 
 	if (strcmp(section, "publisher") == 0) {
 		p->publisher_line = p->line;
@@ -1122,9 +1300,14 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[0]);
 		free(w[1]);
 		free(w[2]);
+	} else if (strncmp(section, "subscriber", 10) == 0 && split_words(section, w, 2)) {
+		begin_subscriber(p, section, w);
+		free(w[0]);
+		free(w[1]);
 	} else {
 		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
-		     "[component CLUSTER-SLUG SLUG], [authors] or [smtp])", section);
+		     "[component CLUSTER-SLUG SLUG], [subscriber NAME], [smtp] or [authors])",
+		     section);
 	}
 }
 
@@ -1139,6 +1322,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_PUBLISHER:
 	case SEC_CLUSTER:
 	case SEC_COMPONENT:
+	case SEC_SUBSCRIBER:
 	case SEC_SMTP:
 		table_key(p, name, value);
 		break;
@@ -1238,7 +1422,7 @@ bool pub_secret_read(const char *what, const char *path, char *out, size_t outle
 	}
 	out[n] = '\0';
 	if (n == 0) {
-		ms_buf_printf(err, "%s %s holds no password on its first line", what, path);
+		ms_buf_printf(err, "%s %s holds nothing on its first line", what, path);
 		return false;
 	}
 	return true;
@@ -1295,6 +1479,7 @@ static void check_whole(struct parse *p)
 		c->smtp->site_title = ms_xstrdup(c->title);
 		c->smtp->site_url = ms_xstrdup(c->base_url);
 	}
+	check_subscribers(p);
 }
 
 static char *dir_of(const char *path)
@@ -1354,6 +1539,15 @@ const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 					     const char *slug)
 {
 	return find_cluster((struct pub_config *)cfg, slug);
+}
+
+const struct pub_subscriber *pub_config_subscriber(const struct pub_config *cfg,
+						   const char *name)
+{
+	for (size_t i = 0; i < cfg->n_subscribers; i++)
+		if (strcmp(cfg->subscribers[i].name, name) == 0)
+			return &cfg->subscribers[i];
+	return NULL;
 }
 
 void pub_member_object(const struct pub_member *m, struct ms_buf *out)
@@ -1442,6 +1636,17 @@ void pub_config_free(struct pub_config *c)
 		free(c->authors[i].name);
 	}
 	free(c->authors);
+	for (size_t i = 0; i < c->n_subscribers; i++) {
+		struct pub_subscriber *sub = &c->subscribers[i];
+		free(sub->name);
+		free(sub->target);
+		free(sub->ca_file);
+		free(sub->secret_file);
+		for (size_t j = 0; j < sub->n_clusters; j++)
+			free(sub->clusters[j]);
+		free(sub->clusters);
+	}
+	free(c->subscribers);
 	free_smtp(c->smtp);
 	free(c);
 }

@@ -107,8 +107,7 @@ static void set_transport(CURL *c, const struct pub_smtp *smtp)
 	curl_easy_setopt(c, CURLOPT_URL, smtp->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, PUB_EMAIL_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, PUB_EMAIL_TIMEOUT);
+	/* the deliver loop sets the timeouts (deliver_timeout) */
 	/* STARTTLS or nothing; smtps:// is TLS from the first byte anyway */
 	curl_easy_setopt(c, CURLOPT_USE_SSL, smtp->insecure ? (long)CURLUSESSL_TRY
 							    : (long)CURLUSESSL_ALL);

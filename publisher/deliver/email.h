@@ -15,10 +15,6 @@
 #include "delivery.h"
 #include "strbuf.h"
 
-/* How long a relay may take to accept the connection, and the whole message. */
-#define PUB_EMAIL_CONNECT_TIMEOUT 15L
-#define PUB_EMAIL_TIMEOUT 60L
-
 /*
  * What a finished SMTP transfer means: rc is libcurl's result, code the
  * relay's last reply code (CURLINFO_RESPONSE_CODE, 0 when none), reply

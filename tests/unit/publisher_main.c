@@ -24,7 +24,8 @@ int main(void)
 		publish_conf_suite, publish_statusdat_suite, publish_model_suite,
 		publish_engine_suite, publish_output_suite, publish_site_suite,
 		publish_words_suite,
-		publish_truth_suite, publish_history_suite, publish_mail_suite,
+		publish_truth_suite, publish_history_suite, publish_deliver_suite,
+		publish_mail_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

@@ -13,6 +13,7 @@ Suite *publish_site_suite(void);
 Suite *publish_words_suite(void);
 Suite *publish_truth_suite(void);
 Suite *publish_history_suite(void);
+Suite *publish_deliver_suite(void);
 Suite *publish_mail_suite(void);
 
 /* FIXTURES "/" name, for the files under tests/fixtures/publisher */
