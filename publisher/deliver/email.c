@@ -24,11 +24,11 @@
 struct pub_channel_transfer {
 	CURL *curl;
 	struct curl_slist *rcpt;
-	char *relay;		/* the [smtp] url, for reasons */
 	struct ms_buf message;
 	size_t sent;
-	struct ms_buf reply;	/* the relay's last reply, its lines joined by a space */
+	struct ms_buf reply;	/* the relay's reply being read, its lines joined by a space */
 	bool reply_ended;	/* the last line seen ended a reply ("250 ...", not "250-") */
+	struct ms_buf refusal;	/* the last reply that was 4xx or 5xx */
 	char curl_error[CURL_ERROR_SIZE];
 };
 
@@ -46,7 +46,9 @@ static size_t read_message(char *buf, size_t size, size_t n, void *data)
 
 /*
  * A line of the relay's reply ("250-PIPELINING", "550 5.1.1 ..."). A
- * line after one that ended a reply begins the next reply.
+ * line after one that ended a reply begins the next reply. A refusal is
+ * kept apart: after it libcurl still says QUIT, whose "221 Bye" is no
+ * reason.
  */
 static size_t reply_line(char *line, size_t size, size_t n, void *data)
 {
@@ -66,6 +68,10 @@ static size_t reply_line(char *line, size_t size, size_t n, void *data)
 		keep = ms_utf8_prefix(line, len, REPLY_MAX - t->reply.len);
 		ms_text_add_line(&t->reply, line, keep);
 	}
+	if (t->reply_ended && (t->reply.data[0] == '4' || t->reply.data[0] == '5')) {
+		ms_buf_reset(&t->refusal);
+		ms_buf_add(&t->refusal, t->reply.data, t->reply.len);
+	}
 	return size * n;
 }
 
@@ -76,9 +82,9 @@ static void free_transfer(struct pub_channel_transfer *t)
 	if (t->curl)
 		curl_easy_cleanup(t->curl);
 	curl_slist_free_all(t->rcpt);
-	free(t->relay);
 	ms_buf_free(&t->message);
 	ms_buf_free(&t->reply);
+	ms_buf_free(&t->refusal);
 	free(t);
 }
 
@@ -142,7 +148,6 @@ static struct pub_channel_transfer *email_start(const struct pub_subscriber *sub
 	}
 	if (!set_login(t->curl, smtp, err))
 		goto fail;
-	t->relay = ms_xstrdup(smtp->url);
 	set_transport(t->curl, smtp);
 	ms_buf_printf(&addr, "<%s>", smtp->from);
 	curl_easy_setopt(t->curl, CURLOPT_MAIL_FROM, addr.data);
@@ -179,8 +184,7 @@ static void add_reply(struct ms_buf *err, long code, const char *reply, const ch
 }
 
 enum pub_delivery_outcome pub_email_classify(CURLcode rc, long code, const char *reply,
-					     const char *curl_error, const char *relay,
-					     struct ms_buf *err)
+					     const char *curl_error, struct ms_buf *err)
 {
 	const char *words = curl_error && *curl_error ? curl_error : curl_easy_strerror(rc);
 
@@ -188,18 +192,17 @@ enum pub_delivery_outcome pub_email_classify(CURLcode rc, long code, const char 
 		return PUB_DELIVERED;
 	switch (rc) {
 	case CURLE_USE_SSL_FAILED:
-		ms_buf_printf(err, "%s offers no STARTTLS, and [smtp] requires it: give the relay "
-			      "a certificate, or set insecure = yes where the way to it is private",
-			      relay);
+		ms_buf_puts(err, "the relay offers no STARTTLS, and [smtp] requires it: give it "
+			    "a certificate, or set insecure = yes where the way to it is private");
 		return PUB_DELIVERY_RETRY;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CONNECT_ERROR:
-		ms_buf_printf(err, "TLS with %s failed: %s (ca_file names the CA that signed "
-			      "its certificate)", relay, words);
+		ms_buf_printf(err, "TLS with the relay failed: %s (ca_file names the CA that "
+			      "signed its certificate)", words);
 		return PUB_DELIVERY_RETRY;
 	case CURLE_LOGIN_DENIED:
-		ms_buf_printf(err, "%s refused the login of [smtp] user: ", relay);
+		ms_buf_puts(err, "the relay refused the login of [smtp] user: ");
 		add_reply(err, code, reply, curl_error);
 		ms_buf_puts(err, "; check user and password_file");
 		return PUB_DELIVERY_RETRY;
@@ -207,16 +210,16 @@ enum pub_delivery_outcome pub_email_classify(CURLcode rc, long code, const char 
 		break;
 	}
 	if (code >= 500 && code <= 599) {
-		ms_buf_printf(err, "%s refused the message for good: ", relay);
+		ms_buf_puts(err, "the relay refused the message for good: ");
 		add_reply(err, code, reply, curl_error);
 		return PUB_DELIVERY_FAILED;
 	}
 	if (code >= 400 && code <= 499) {
-		ms_buf_printf(err, "%s deferred the message: ", relay);
+		ms_buf_puts(err, "the relay deferred the message: ");
 		add_reply(err, code, reply, curl_error);
 		return PUB_DELIVERY_RETRY;
 	}
-	ms_buf_printf(err, "cannot send through %s: %s", relay, words);
+	ms_buf_printf(err, "cannot send through the relay: %s", words);
 	return PUB_DELIVERY_RETRY;
 }
 
@@ -226,7 +229,8 @@ static enum pub_delivery_outcome email_outcome(struct pub_channel_transfer *t, C
 	long code = 0;
 
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
-	return pub_email_classify(rc, code, ms_buf_str(&t->reply), t->curl_error, t->relay, err);
+	return pub_email_classify(rc, code, code >= 400 ? ms_buf_str(&t->refusal) : NULL,
+				  t->curl_error, err);
 }
 
 const struct pub_channel pub_email_channel = {
