@@ -12,8 +12,8 @@ logged as one JSON line (name, delivery id, event, content type,
 signature ok, body, the answer given) to FILE, flushed at once.
 
 How it answers NAME: the first word of MODES/NAME (or MODES/default),
-read at each request: ok (204), 500, 410, 429, or hang (answers
-nothing for 3600 s). Missing: ok. A request whose signature is wrong is
+read at each request: ok (204), slow (204 after 0.3 s), 500, 410, 429,
+or hang (answers nothing for 3600 s). Missing: ok. A request whose signature is wrong is
 answered 401 and logged with sig_ok false.
 """
 import argparse
@@ -76,7 +76,7 @@ class Hook(BaseHTTPRequestHandler):
         except ValueError:
             doc, shape = None, False
         mode = (lookup(args.modes, name) or "ok").split()[0] if ok else "401"
-        status = {"ok": 204, "hang": 0}.get(mode, None)
+        status = {"ok": 204, "slow": 204, "hang": 0}.get(mode, None)
         if status is None:
             status = int(mode)
         entry = {
@@ -92,6 +92,8 @@ class Hook(BaseHTTPRequestHandler):
         if mode == "hang":
             time.sleep(3600)
             return
+        if mode == "slow":
+            time.sleep(0.3)
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
