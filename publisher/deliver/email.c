@@ -68,7 +68,8 @@ static size_t reply_line(char *line, size_t size, size_t n, void *data)
 		keep = ms_utf8_prefix(line, len, REPLY_MAX - t->reply.len);
 		ms_text_add_line(&t->reply, line, keep);
 	}
-	if (t->reply_ended && (t->reply.data[0] == '4' || t->reply.data[0] == '5')) {
+	if (t->reply_ended && t->reply.len > 0 &&
+	    (t->reply.data[0] == '4' || t->reply.data[0] == '5')) {
 		ms_buf_reset(&t->refusal);
 		ms_buf_add(&t->refusal, t->reply.data, t->reply.len);
 	}

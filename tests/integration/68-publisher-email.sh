@@ -21,7 +21,8 @@
 #     delivery ID in the store;
 #   - STARTTLS is required: a relay without TLS is tried again with the
 #     reason, so is one whose certificate another CA signed; with
-#     insecure = yes the messages go;
+#     insecure = yes the messages go; smtps:// speaks TLS from the start;
+#   - a refused login (535) is tried again, with Postfix's reply;
 #   - the relay's password is in no output.
 set -u
 . "$top_srcdir/tests/peers/common.sh"
@@ -36,7 +37,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "skip: needs root to run Postfix and Dovecot"; exit 77; }
 [ -x "$publish" ] || { echo "FAIL: $publish is not built"; exit 1; }
 
-SMTP=18525 SUBMISSION=18587 NOTLS=18526 IMAP=18143 IMAPS=18993 LMTP=18424
+SMTP=18525 SUBMISSION=18587 NOTLS=18526 SMTPS=18465 IMAP=18143 IMAPS=18993 LMTP=18424
 DOMAIN=mailstatus.test
 peers_workdir email
 trap peers_cleanup EXIT
@@ -47,7 +48,7 @@ T0=$(sed -n 's/^[[:space:]]*created=//p' "$sample/status.dat" | head -n 1)
 RELAY_PW="relay-pw-$RANDOM$RANDOM"
 
 # --- Postfix and Dovecot -------------------------------------------------------------
-printf 'alice@%s OK\nbob@%s OK\ncarol@%s OK\n' "$DOMAIN" "$DOMAIN" "$DOMAIN" >"$W/vmailbox"
+for u in alice bob carol dave; do printf '%s@%s OK\n' "$u" "$DOMAIN"; done >"$W/vmailbox"
 printf '/^Message-ID:/ WARN\n' >"$W/header_checks"
 postfix_setup "$PF" "$SMTP" \
 	"virtual_mailbox_domains = $DOMAIN" \
@@ -60,11 +61,13 @@ postfix_setup "$PF" "$SMTP" \
 postfix_add_submission "$PF" "$SUBMISSION"
 postconf -c "$PF/etc" -M "$NOTLS/inet=$NOTLS inet n - n - - smtpd"
 postconf -c "$PF/etc" -P "$NOTLS/inet/smtpd_tls_security_level=none"
+postconf -c "$PF/etc" -M "$SMTPS/inet=$SMTPS inet n - n - - smtpd"
+postconf -c "$PF/etc" -P "$SMTPS/inet/smtpd_tls_wrappermode=yes"
 # the first attempts are deferred once their message is read
 postconf -c "$PF/etc" -P "$SUBMISSION/inet/smtpd_end_of_data_restrictions=defer"
 dovecot_setup "$DC" "$IMAP" "$IMAPS" "$LMTP" "$PF/spool/private/auth" ||
 	{ echo "FAIL: Dovecot set-up"; exit 1; }
-for u in alice bob carol; do dovecot_add_user "$DC" "$u@$DOMAIN" "${u}pw"; done
+for u in alice bob carol dave; do dovecot_add_user "$DC" "$u@$DOMAIN" "${u}pw"; done
 dovecot_add_user "$DC" "status@$DOMAIN" "$RELAY_PW"
 dovecot_start "$DC" || { echo "FAIL: Dovecot did not start"; exit 1; }
 postfix_start "$PF" || { echo "FAIL: Postfix did not start"; exit 1; }
@@ -278,7 +281,34 @@ done
 n=$(ls "$DC/mail/$DOMAIN/carol/Maildir/new" 2>/dev/null | wc -l)
 [ "$n" -eq 4 ] && check_ok "carol got the 4 posts" || check_fail "carol got $n messages"
 
-# --- 5. the password in no output ----------------------------------------------------------
+# --- 5. smtps://: TLS from the first byte, verified -------------------------------------
+conf "$W/smtps.conf" "$W/state3/publish.db" "url = smtps://127.0.0.1:$SMTPS
+ca_file = $DC/cert.pem" dave
+run_logged "$W/out" "$publish" -c "$W/smtps.conf" -v run --now "@$T0" &&
+	grep -q '^4 delivered, 0 to be tried again' "$W/out" &&
+	check_ok "smtps:// with ca_file: $(grep pending "$W/out")" || check_fail "smtps: $(cat "$W/out")"
+for _ in $(seq 1 100); do
+	[ "$(ls "$DC/mail/$DOMAIN/dave/Maildir/new" 2>/dev/null | wc -l)" -ge 4 ] && break
+	sleep 0.1
+done
+n=$(grep -l ' with ESMTPS ' "$DC/mail/$DOMAIN/dave/Maildir/new"/* 2>/dev/null | wc -l)
+[ "$n" -eq 4 ] && check_ok "dave got the 4 posts over TLS (ESMTPS)" || check_fail "dave got $n messages over TLS"
+
+# --- 6. a wrong password: the login refused, tried again --------------------------------
+printf 'not-the-%s\n' "$RELAY_PW" >"$W/wrong.pw"
+chmod 600 "$W/wrong.pw"
+conf "$W/wrongpw.conf" "$W/state4/publish.db" "url = smtp://127.0.0.1:$SUBMISSION
+user = status@$DOMAIN
+password_file = $W/wrong.pw
+ca_file = $DC/cert.pem" dave
+run_logged "$W/out" "$publish" -c "$W/wrongpw.conf" -v run --now "@$T0"
+run_logged "$W/list" "$publish" -c "$W/wrongpw.conf" list --deliveries
+grep -q '^0 delivered, 4 to be tried again' "$W/out" &&
+	grep -q "last error: the relay refused the login of \[smtp\] user: '535 5.7.8 .*'; check user and password_file" "$W/list" &&
+	check_ok "a refused login is tried again: $(grep -m1 'last error' "$W/list" | sed 's/^ *//')" ||
+	check_fail "wrong password: $(cat "$W/out" "$W/list")"
+
+# --- 7. the password in no output ----------------------------------------------------------
 run_logged "$W/list" P -vv list --deliveries
 run_logged "$W/out" P -vv deliver --now "@$((T0 + 7200))"
 grep -qF "$RELAY_PW" "$all_out" && check_fail "the relay's password is in the output" ||
