@@ -237,8 +237,10 @@ static bool record(struct run *r, struct pub_store *st, struct slot *s, time_t n
 			"after %d attempt(s): %s\n", row->subscriber, row->post.id, attempts,
 			why.data);
 		r->stats->failed++;
+	} else if (ok && strcmp(state, "pending") == 0) {
+		r->stats->retried++;
 	} else if (ok) {
-		*(strcmp(state, "pending") == 0 ? &r->stats->retried : &r->stats->delivered) += 1;
+		r->stats->delivered++;
 	}
 	ms_buf_free(&why);
 	return ok;
@@ -252,7 +254,7 @@ static bool record_batch(struct run *r, struct pub_store *st, struct slot *slots
 	bool ok = lock >= 0 && pub_store_begin(st, err);
 
 	for (size_t i = 0; ok && i < n; i++) {
-		if (slots[i].step == CUT)
+		if (slots[i].step == CUT || slots[i].step == WAITING)
 			r->stats->cut++;	/* due again: the next deliver sends it */
 		else if (slots[i].step == FINISHED)
 			ok = record(r, st, &slots[i], now, err);
