@@ -3,7 +3,7 @@
  *
  * Headers are written word by word through a small folder that breaks a
  * line before a word that would pass column 78; no word is longer than
- * a few hundred bytes (a title word over 70 characters makes the title
+ * a few hundred bytes (a title word over 68 characters makes the title
  * encoded-words, which can be cut anywhere between characters), so no
  * line passes 998. The parts are quoted-printable, which also keeps the
  * boundary out of them: a QP line never holds "=_", and the boundary
@@ -126,7 +126,7 @@ static void encoded_words(struct header *h, const char *text)
 	struct ms_buf w = MS_BUF_INIT;
 
 	while (at < n) {
-		size_t room = FOLD_AT - h->col - 1, bytes, take;
+		size_t room = h->col + 1 < FOLD_AT ? FOLD_AT - h->col - 1 : 0, bytes, take;
 
 		if (room > 75)
 			room = 75;
@@ -159,8 +159,8 @@ static bool needs_encoding(const char *text)
 		return true;
 	for (; *text; text++) {
 		word = *text == ' ' ? 0 : word + 1;
-		if (word > 70)
-			return true;	/* could not be folded */
+		if (word > 68)
+			return true;	/* could not be folded to fit 78 */
 	}
 	return false;
 }

@@ -320,6 +320,23 @@ START_TEST(encoding_keeps_text_and_lines)
 	ck_assert_ptr_nonnull(strstr(msg, "lone=0DCR =E2=82=AC 1=3D2"));
 	free(text);
 	free(msg);
+
+	/* one word too long to fold: encoded-words, still within 78, the same text decoded */
+	ms_buf_reset(&longtitle);
+	ms_buf_puts(&longtitle, "Outage: ");
+	for (int i = 0; i < 100; i++)
+		ms_buf_putc(&longtitle, (char)('a' + i % 26));
+	it.title = longtitle.data;
+	it.text = "x";
+	msg = compose(&ENV, &it, &len);
+	assert_wire_safe(msg, len, 78);
+	v = header(msg, "Subject");
+	ck_assert_msg(starts_with(v, "=?utf-8?B?"), "%s", v);
+	d = decode_words(v);
+	ck_assert_str_eq(d, longtitle.data);
+	free(d);
+	free(v);
+	free(msg);
 	ms_buf_free(&longtitle);
 	ms_buf_free(&body);
 }
