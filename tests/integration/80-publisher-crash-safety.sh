@@ -399,8 +399,9 @@ fi
 # that logs each request and checks its signature). A sample of kill
 # points in a step's run (its posts' deliveries queued in its transaction,
 # then sent within deliver_budget and recorded) and in `deliver` after a
-# run that sends nothing (deliver_budget = 0), and timed SIGKILLs during a
-# run: after each, every file valid and the store intact; then the step
+# run that sends nothing (deliver_budget = 0; every one of the last step's
+# deliver, so a kill lands after each write of its records, e.g. a record
+# committed before its send), and timed SIGKILLs during a run or a deliver: after each, every file valid and the store intact; then the step
 # (when its transaction did not commit) and `deliver` run again, and every
 # post the step made has reached each subscriber that should get it at
 # least once, every request of one post to one subscriber with the one
@@ -452,7 +453,9 @@ mkdir -p "$S/ref/0"
 for k in $(seq 1 "$replay_steps"); do
 	rm -rf "$L" && cp -a "$S/ref/$((k - 1))" "$L"
 	sstep dconf "$k" || check_fail "step $k without delivery: $(cat "$W/out")"
+	t0=$(date +%s%N)
 	sdeliver "$k" LD_PRELOAD="$killpoint" KILLPOINT_COUNT="$W/count" || check_fail "deliver after step $k: $(cat "$W/out")"
+	ddur_us[$k]=$(( ($(date +%s%N) - t0) / 1000 ))
 	dtotal[$k]=$(cat "$W/count")
 	rm -rf "$L" && cp -a "$S/ref/$((k - 1))" "$L"
 	t0=$(date +%s%N)
@@ -507,15 +510,19 @@ after_kill() {
 	sdeliver "$_k" || echo "deliver after the kill failed: $(cat "$W/out")"
 	$py "$S/check.py" "$S/requests.log" "$L/publish.db" "$_first"
 }
+# every write-side call of the last step's deliver (the most posts), then
+# a sample: half in runs, half in deliver (it has far fewer calls)
 spoints=()
-sall=0
-for k in $(seq 1 "$replay_steps"); do sall=$((sall + stotal[k] + dtotal[k])); done
+for n in $(seq 1 "${dtotal[$replay_steps]}"); do spoints+=("deliver:$replay_steps:$n"); done
+rall=0 dall=0
+for k in $(seq 1 "$replay_steps"); do rall=$((rall + stotal[k])) dall=$((dall + dtotal[k])); done
+sall=$((rall + dall))
 for k in $(seq 1 "$replay_steps"); do
 	for n in $(seq 1 "${stotal[$k]}"); do
-		[ $((RANDOM % sall)) -lt "$dpoints" ] && spoints+=("run:$k:$n")
+		[ $((RANDOM % rall)) -lt $((dpoints / 2)) ] && spoints+=("run:$k:$n")
 	done
 	for n in $(seq 1 "${dtotal[$k]}"); do
-		[ $((RANDOM % sall)) -lt "$dpoints" ] && spoints+=("deliver:$k:$n")
+		[ $((RANDOM % dall)) -lt $((dpoints / 2)) ] && spoints+=("deliver:$k:$n")
 	done
 done
 sbad=0 skilled=0 in_deliver=0
@@ -538,25 +545,37 @@ for p in "${spoints[@]}"; do
 	[ -z "$problems" ] || { sbad=$((sbad + 1)); check_fail "$what of step $k killed at write-side call $n: $problems"; }
 done
 [ "$sbad" -eq 0 ] && check_ok "with subscribers, killed at $skilled write-side calls ($in_deliver of them in deliver, the others in runs that queue and deliver, of $sall): all valid after each, and after the next run and deliver every post reached each subscriber at least once, under the one id the store holds, none queued twice"
-slanded=0 stries=0 sbad=0
+# timed kills: every other one during a run (that queues and delivers),
+# the others during a deliver (while the receiver takes its time:
+# between a send and its record)
+slanded=0 stries=0 sbad=0 sdelivering=0
 while [ "$slanded" -lt "$dtimed" ] && [ "$stries" -lt $((4 * dtimed)) ]; do
 	k=$((RANDOM % (replay_steps - 1) + 2))	# not the import: it has no posts
 	rm -rf "$L" && cp -a "$S/ref/$((k - 1))" "$L"
 	first=$(sqlite3 "file:$L/publish.db?mode=ro" 'SELECT coalesce(max(id), 0) FROM posts' 2>/dev/null || echo 0)
 	: >"$S/requests.log"
-	delay_us=$(( (RANDOM * 32768 + RANDOM) % (sdur_us[k] + 1) ))
-	(replay_exec=exec replay_step "$S/sconf" "$k" "$W/out") &
+	if [ $((stries % 2)) -eq 0 ]; then
+		delay_us=$(( (RANDOM * 32768 + RANDOM) % (sdur_us[k] + 1) ))
+		(replay_exec=exec replay_step "$S/sconf" "$k" "$W/out") &
+	else
+		sstep dconf "$k" || check_fail "step $k: $(cat "$W/out")"
+		delay_us=$(( (RANDOM * 32768 + RANDOM) % (ddur_us[k] + 1) ))
+		(exec "$publish" -c "$S/dconf/$k.conf" deliver --now "@${replay_at[$k]}" >"$W/out" 2>&1) &
+	fi
 	pid=$!
 	read -r -t "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))" -u 9
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	[ $? -eq 137 ] && slanded=$((slanded + 1))
+	if [ $? -eq 137 ]; then
+		slanded=$((slanded + 1))
+		[ $((stries % 2)) -eq 1 ] && sdelivering=$((sdelivering + 1))
+	fi
 	stries=$((stries + 1))
 	problems=$(after_kill "$k" "$first")
 	[ -z "$problems" ] || { sbad=$((sbad + 1)); check_fail "step $k with subscribers, SIGKILL after ${delay_us}us: $problems"; }
 done
 [ "$slanded" -ge "$dtimed" ] || check_fail "only $slanded of $stries timed kills landed during a run with subscribers"
-[ "$sbad" -eq 0 ] && check_ok "with subscribers, $slanded timed SIGKILLs during a run ($stries tries): every post reached each subscriber at least once with one id"
+[ "$sbad" -eq 0 ] && check_ok "with subscribers, $slanded timed SIGKILLs ($sdelivering of them during a deliver, the others during a run; $stries tries): every post reached each subscriber at least once with one id"
 runs=$((runs + 4 * replay_steps + 3 * skilled + 3 * stries))
 
 # --- d. what a kill cannot show: the order of the fsyncs a power cut needs ----

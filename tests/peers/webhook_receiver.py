@@ -3,6 +3,7 @@
 the one piece that is the customer's own code.
 
     webhook_receiver.py --port N --log FILE --secrets DIR [--modes DIR]
+                        [--cert PEM --key PEM]
 
 Serves POST /hook/NAME on 127.0.0.1:N. Each request is checked as the
 manual tells a receiver to: the signature (X-Mailstatus-Signature:
@@ -14,13 +15,15 @@ signature ok, body, the answer given) to FILE, flushed at once.
 How it answers NAME: the first word of MODES/NAME (or MODES/default),
 read at each request: ok (204), slow (204 after 0.3 s), 500, 410, 429,
 or hang (answers nothing for 3600 s). Missing: ok. A request whose signature is wrong is
-answered 401 and logged with sig_ok false.
+answered 401 and logged with sig_ok false. With --cert and --key it
+speaks HTTPS.
 """
 import argparse
 import hashlib
 import hmac
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -106,11 +109,17 @@ def main():
     p.add_argument("--log", required=True)
     p.add_argument("--secrets", required=True)
     p.add_argument("--modes")
+    p.add_argument("--cert")
+    p.add_argument("--key")
     args = p.parse_args()
     log_fp = open(args.log, "a")
     ThreadingHTTPServer.daemon_threads = True
     ThreadingHTTPServer.request_queue_size = 1024
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Hook)
+    if args.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print("listening", flush=True)
     srv.serve_forever()
 
