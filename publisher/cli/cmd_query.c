@@ -15,7 +15,31 @@
 struct list_work {
 	const char *slug;	/* the cluster, or NULL: all */
 	long limit;
+	bool deliveries;	/* --deliveries: the pending and failed ones instead */
 };
+
+/* Pending and failed deliveries, with the last error; never a secret or a URL. */
+static bool list_deliveries(struct pub_store *st, struct ms_buf *err)
+{
+	struct pub_delivery_row *rows = NULL;
+	char next[PUB_DATE_MAX];
+	size_t n = 0;
+
+	if (!pub_store_deliveries_open(st, &rows, &n, err))
+		return false;
+	printf("Deliveries:\n");
+	for (size_t i = 0; i < n; i++) {
+		printf("  %-6ld %-20s %-8s %d attempt(s)", rows[i].post.id, rows[i].subscriber,
+		       rows[i].state, rows[i].attempts);
+		if (strcmp(rows[i].state, "pending") == 0)
+			printf(", next %s", pub_rfc3339(next, rows[i].next_at));
+		printf("  %s  %s\n", rows[i].id, rows[i].post.title);
+		if (rows[i].last_error)
+			printf("         last error: %s\n", rows[i].last_error);
+	}
+	pub_delivery_rows_free(rows, n);
+	return true;
+}
 
 static void list_incidents(const struct pub_incident *incs, size_t n, const char *slug)
 {
@@ -55,6 +79,8 @@ static enum pub_work list_work(const struct pub_config *cfg, struct pub_store *s
 	bool ok;
 
 	(void)cfg;
+	if (lw->deliveries)
+		return pub_work_done(list_deliveries(st, err));
 	ok = pub_store_incidents(st, &incs, &ni, err) &&
 	     pub_store_posts(st, lw->slug ? &lw->slug : NULL, lw->slug ? 1 : 0, lw->limit,
 			     &posts, &n, err);
@@ -74,6 +100,7 @@ int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "cluster", required_argument, NULL, 'c' },
 		{ "limit", required_argument, NULL, 'l' },
+		{ "deliveries", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct list_work lw = { 0 };
@@ -84,11 +111,17 @@ int pub_cmd_list(const struct pub_config *cfg, int argc, char **argv)
 	while ((c = pub_next_opt(argc, argv, opts, "list", &err)) != -1) {
 		if (c == 'c')
 			lw.slug = optarg;
+		else if (c == 'd')
+			lw.deliveries = true;
 		else if (c != 'l' || !pub_parse_id("--limit", optarg, &lw.limit, &err))
 			return pub_refuse(&err);
 	}
 	if (lw.slug && pub_need_cluster(cfg, lw.slug, &err) == NULL)
 		return pub_refuse(&err);
+	if (lw.deliveries && (lw.slug || lw.limit)) {
+		pub_say_error("list --deliveries takes no --cluster or --limit");
+		return PUB_EXIT_USAGE;
+	}
 	return pub_session_read(cfg, list_work, &lw);
 }
 

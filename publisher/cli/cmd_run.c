@@ -273,6 +273,11 @@ int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *f
 	} else if ((rc = read_source(cfg, &s, ops, location, now, fresh, &snap)) ==
 		   PUB_EXIT_OK) {
 		rc = decide(cfg, &s, &snap, now, location);
+		/* the site is written: now the subscribers, within the budget */
+		if ((rc == PUB_EXIT_OK || rc == PUB_EXIT_STALE) && s.st != NULL &&
+		    cfg->n_subscribers > 0 && cfg->deliver_budget > 0 && pub_run_deliver(&s, now, cfg->deliver_budget) !=
+		    PUB_EXIT_OK)
+			rc = PUB_EXIT_FAILURE;
 	}
 	pub_snapshot_free(&snap);
 	pub_session_close(&s);

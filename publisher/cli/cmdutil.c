@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "dates.h"
 #include "lock.h"
+#include "queue.h"
 #include "render.h"
 #include "text.h"
 #include "xalloc.h"
@@ -212,6 +213,8 @@ bool pub_session_store(struct pub_session *s)
 
 	s->st = pub_store_open(s->cfg->store, host, &s->err);
 	free(host);
+	if (s->st != NULL)
+		pub_queue_attach(s->cfg, s->st);	/* a new post's deliveries, with it */
 	return s->st != NULL;
 }
 

@@ -110,8 +110,17 @@ void pub_session_close(struct pub_session *s);
 struct pub_notice;
 int pub_run_cycle(const struct pub_config *cfg, time_t now, struct pub_notice *fresh);
 
+/*
+ * The deliver stage in an open session (s->st), after its work: lets go
+ * of the store's lock, sends what is due at now for at most budget
+ * seconds (0: all that is due, once). Says what went wrong; returns the
+ * exit status: failure only for the deliverer's own trouble (the store).
+ */
+int pub_run_deliver(struct pub_session *s, time_t now, long budget);
+
 /* The commands (commands.c lists them). */
 int pub_cmd_run(const struct pub_config *cfg, int argc, char **argv);
+int pub_cmd_deliver(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_post(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_edit(const struct pub_config *cfg, int argc, char **argv);
 int pub_cmd_retract(const struct pub_config *cfg, int argc, char **argv);

@@ -15,6 +15,7 @@ int pub_verbose;
 
 const struct pub_command pub_commands[] = {
 	{ "run", pub_cmd_run, "[--now TIME]" },
+	{ "deliver", pub_cmd_deliver, "[--now TIME]" },
 	{ "notify", pub_cmd_notify, "[--host NAME] [--service NAME] [--state STATE]\n"
 	  "           [--state-type HARD|SOFT] [--output TEXT] [--downtime DEPTH]\n"
 	  "           [--changed TIME] [--type NOTIFICATIONTYPE] [--now TIME]\n"
@@ -27,7 +28,7 @@ const struct pub_command pub_commands[] = {
 	{ "maintenance", pub_cmd_maintenance, "schedule --cluster SLUG --start TIME --end TIME\n"
 	  "           [--title TITLE] --message-file FILE\n"
 	  "           | change ID [--start TIME] [--end TIME] [--message-file FILE]" },
-	{ "list", pub_cmd_list, "[--cluster SLUG] [--limit N]" },
+	{ "list", pub_cmd_list, "[--cluster SLUG] [--limit N] | --deliveries" },
 	{ "show", pub_cmd_show, "POST-ID | incident NUMBER" },
 	{ "render", pub_cmd_render, "" },
 	{ "import-history", pub_cmd_import_history, "[--now TIME] [--no-render] FILE...\n"

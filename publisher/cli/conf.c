@@ -30,7 +30,9 @@
 #include <sys/stat.h>
 
 #include "conf.h"
+#include "delivery.h"
 #include "duration.h"
+#include "mail_message.h"
 #include "notes.h"
 #include "perfparse.h"
 #include "site_time.h"
@@ -38,8 +40,10 @@
 #include "text.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_VIEW, SEC_AUTHORS,
-	       SEC_BAD };
+enum section {
+	SEC_NONE, SEC_PUBLISHER, SEC_CLUSTER, SEC_COMPONENT, SEC_VIEW, SEC_SUBSCRIBER,
+	SEC_SMTP, SEC_AUTHORS, SEC_BAD
+};
 
 /* The most keys a section has (the tables below). */
 #define MAX_KEYS 32
@@ -56,6 +60,7 @@ struct parse {
 	bool failed;
 	bool have_publisher;
 	bool have_authors;
+	bool have_smtp;
 	unsigned publisher_line;	/* where [publisher] starts, for what it lacks */
 	unsigned source_line, password_line;	/* checked once the whole file is read */
 	enum section sec;
@@ -63,11 +68,12 @@ struct parse {
 	struct pub_cluster *cluster;	/* current [cluster] or owner of [component] */
 	struct pub_component *component;
 	struct pub_view *view;		/* current [view NAME] */
+	struct pub_subscriber *subscriber;	/* current [subscriber NAME] */
 	/*
 	 * The line each key of the section being read was set on (0: not
 	 * yet), per kind of section: [publisher]'s are checked at the end.
 	 */
-	unsigned set_on[SEC_VIEW + 1][MAX_KEYS];
+	unsigned set_on[SEC_SMTP + 1][MAX_KEYS];
 };
 
 static void vfail_at(struct parse *p, unsigned line, const char *fmt, va_list ap)
@@ -791,6 +797,148 @@ static bool key_view_clusters(struct parse *p, const struct conf_key *k, const c
 	if (!key_text(p, k, v, dst))
 		return false;
 	p->view->clusters_line = p->line;
+
+/* smtp:// or smtps://, a host, no login (user and password_file say it). */
+static bool key_smtp_url(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	const char *host;
+
+	if (strncmp(v, "smtp://", 7) == 0)
+		host = v + 7;
+	else if (strncmp(v, "smtps://", 8) == 0)
+		host = v + 8;
+	else {
+		fail(p, "%s must start with smtp:// (STARTTLS) or smtps://, not '%s'", k->name, v);
+		return false;
+	}
+	if (*host == '\0' || *host == '/' || *host == ':') {
+		fail(p, "%s has no host name: '%s'", k->name, v);
+		return false;
+	}
+	if (strcspn(host, "@") < strcspn(host, "/")) {
+		fail(p, "%s holds a login; write it as user and password_file, "
+		     "which no output shows", k->name);
+		return false;
+	}
+	for (const unsigned char *s = (const unsigned char *)v; *s; s++)
+		if (*s <= ' ' || *s >= 0x7f || strchr("\"'<>\\^`{|}", *s)) {
+			fail(p, "%s contains '%c', which a URL may not hold unencoded", k->name,
+			     *s > ' ' && *s < 0x7f ? *s : '?');
+			return false;
+		}
+	set_string(dst, v);
+	return true;
+}
+
+/* An e-mail address, without a display name (mail_message.h). */
+static bool key_address(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_mail_address_valid(v)) {
+		fail(p, "%s must be an e-mail address such as status@example.net, not '%s' "
+		     "(the sender's name is [publisher] title)", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
+
+/* A mailto: URL (List-Unsubscribe). */
+static bool key_mailto(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_mail_mailto_valid(v)) {
+		fail(p, "%s must be a mailto: URL such as "
+		     "mailto:unsubscribe@example.net?subject=unsubscribe, not '%s'", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	return true;
+}
+
+/* --- [subscriber NAME] ------------------------------------------------- */
+
+/* webhook = URL: http:// or https:// (the posts are public; the signature says who sent them). */
+static bool key_webhook(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_url(p, k->name, v))
+		return false;
+	set_string(dst, v);
+	p->subscriber->kind = PUB_SUBSCRIBER_WEBHOOK;
+	return true;
+}
+
+/* email = local@domain: one address as the message takes it (mail_message.h). */
+static bool key_email(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (!check_text(p, k->name, v))
+		return false;
+	if (!pub_mail_address_valid(v) || strlen(v) > (size_t)k->max) {
+		fail(p, "%s must be one address, local@domain, not '%s'", k->name, v);
+		return false;
+	}
+	set_string(dst, v);
+	p->subscriber->kind = PUB_SUBSCRIBER_EMAIL;
+	return true;
+}
+
+/* clusters = slug, slug: checked against the clusters once the file is read. */
+static bool key_slug_list(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	struct pub_subscriber *sub = p->subscriber;
+	char *copy = ms_xstrdup(v), *save = NULL, *tok;
+	bool ok = true;
+
+	(void)dst;
+	for (tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t")] = '\0';
+		if (!pub_slug_valid(tok)) {
+			fail(p, "%s: '%s' is not a cluster's slug (write clusters = slug, slug)",
+			     k->name, tok);
+			ok = false;
+			break;
+		}
+		sub->clusters = ms_xreallocarray(sub->clusters, sub->n_clusters + 1,
+						 sizeof(*sub->clusters));
+		sub->clusters[sub->n_clusters++] = ms_xstrdup(tok);
+	}
+	if (ok && sub->n_clusters == 0) {
+		fail(p, "%s names no cluster (leave it out for every cluster)", k->name);
+		ok = false;
+	}
+	free(copy);
+	return ok;
+}
+
+static bool key_events(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+{
+	if (strcmp(v, "posts") == 0)
+		*(enum pub_subscriber_events *)dst = PUB_EVENTS_POSTS;
+	else if (strcmp(v, "incidents") == 0)
+		*(enum pub_subscriber_events *)dst = PUB_EVENTS_INCIDENTS;
+	else {
+		fail(p, "%s must be posts or incidents, not '%s'", k->name, v);
+		return false;
+	}
+	return true;
+}
+
+/* The webhook's signing key: the owner's alone (pub_secret_file_private). */
+static bool key_secret_file(struct parse *p, const struct conf_key *k, const char *v,
+			    void *dst)
+{
+	struct ms_buf why = MS_BUF_INIT;
+
+	if (!key_path(p, k, v, dst))
+		return false;
+	if (!pub_secret_file_private(k->name, *(char **)dst, -1, &why)) {
+		fail(p, "%s", why.data);
+		ms_buf_free(&why);
+		return false;
+	}
 	return true;
 }
 
@@ -800,6 +948,7 @@ static bool key_view_clusters(struct parse *p, const struct conf_key *k, const c
 #define CLUSTER(field) offsetof(struct pub_cluster, field)
 #define COMPONENT(field) offsetof(struct pub_component, field)
 #define VIEW(field) offsetof(struct pub_view, field)
+#define SMTP(field) offsetof(struct pub_smtp, field)
 #define DAYS(n) ((n) * 86400L)
 
 static const struct conf_key publisher_keys[] = {
@@ -831,6 +980,10 @@ static const struct conf_key publisher_keys[] = {
 	{ "comment_prefix", key_text, PUBLISHER(comment_prefix), 0, PUB_COMMENT_PREFIX_MAX,
 	  PUB_DEFAULT_COMMENT_PREFIX, 0, NULL },
 	{ "update_title", key_template, PUBLISHER(update_title), 0, 0, NULL, 0, NULL },
+	{ "deliver_budget", key_seconds, PUBLISHER(deliver_budget), 0, 3600, "10", 0, NULL },
+	{ "deliver_give_up", key_seconds, PUBLISHER(deliver_give_up), 60, DAYS(30), "24h", 0,
+	  NULL },
+	{ "deliver_timeout", key_seconds, PUBLISHER(deliver_timeout), 1, 300, "15", 0, NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
@@ -865,9 +1018,35 @@ static const struct conf_key view_keys[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
 };
 
+static const struct conf_key smtp_keys[] = {
+	{ "url", key_smtp_url, SMTP(url), 0, 0, NULL, KEY_REQUIRED,
+	  "the relay, e.g. url = smtp://relay.example.net:587" },
+	{ "from", key_address, SMTP(from), 0, 0, NULL, KEY_REQUIRED,
+	  "the sender's address, e.g. from = status@example.net" },
+	{ "user", key_text, SMTP(user), 0, 0, NULL, 0, NULL },
+	{ "password_file", key_path, SMTP(password_file), 0, 0, NULL, 0, NULL },
+	{ "ca_file", key_path, SMTP(ca_file), 0, 0, NULL, 0, NULL },
+	{ "insecure", key_bool, SMTP(insecure), 0, 0, "no", 0, NULL },
+	{ "list_unsubscribe", key_mailto, SMTP(list_unsubscribe), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
+
+#define SUBSCRIBER(field) offsetof(struct pub_subscriber, field)
+
+static const struct conf_key subscriber_keys[] = {
+	{ "webhook", key_webhook, SUBSCRIBER(target), 0, 0, NULL, 0, NULL },
+	{ "email", key_email, SUBSCRIBER(target), 0, 254, NULL, 0, NULL },
+	{ "clusters", key_slug_list, SUBSCRIBER(clusters), 0, 0, NULL, 0, NULL },
+	{ "events", key_events, SUBSCRIBER(events), 0, 0, "posts", 0, NULL },
+	{ "secret_file", key_secret_file, SUBSCRIBER(secret_file), 0, 0, NULL, 0, NULL },
+	{ "ca_file", key_path, SUBSCRIBER(ca_file), 0, 0, NULL, 0, NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, 0, NULL }
+};
+
 #define N_KEYS(table) (sizeof(table) / sizeof(table[0]) - 1)
 _Static_assert(N_KEYS(publisher_keys) <= MAX_KEYS && N_KEYS(cluster_keys) <= MAX_KEYS &&
-	       N_KEYS(component_keys) <= MAX_KEYS && N_KEYS(view_keys) <= MAX_KEYS,
+	       N_KEYS(component_keys) <= MAX_KEYS && N_KEYS(view_keys) <= MAX_KEYS &&
+	       N_KEYS(subscriber_keys) <= MAX_KEYS && N_KEYS(smtp_keys) <= MAX_KEYS,
 	       "MAX_KEYS is too small");
 
 /* The sections whose keys are in a table, by enum section. */
@@ -880,6 +1059,8 @@ static const struct {
 	[SEC_CLUSTER] = { "cluster", cluster_keys, true },
 	[SEC_COMPONENT] = { "component", component_keys, true },
 	[SEC_VIEW] = { "view", view_keys, true },
+	[SEC_SUBSCRIBER] = { "subscriber", subscriber_keys, true },
+	[SEC_SMTP] = { "smtp", smtp_keys, true },
 };
 
 /* The struct the keys of the section being read are stored in. */
@@ -887,7 +1068,9 @@ static void *section_struct(const struct parse *p)
 {
 	return p->sec == SEC_PUBLISHER ? (void *)p->cfg
 	       : p->sec == SEC_CLUSTER ? (void *)p->cluster
-	       : p->sec == SEC_VIEW ? (void *)p->view : (void *)p->component;
+	       : p->sec == SEC_VIEW ? (void *)p->view
+	       : p->sec == SEC_SUBSCRIBER ? (void *)p->subscriber
+	       : p->sec == SEC_SMTP ? (void *)p->cfg->smtp : (void *)p->component;
 }
 
 static void unknown_key(struct parse *p, const char *name)
@@ -917,7 +1100,8 @@ static bool table_key(struct parse *p, const char *name, const char *v)
 	if (k->flags & KEY_REPEATS) {
 		if (p->set_on[p->sec][k - keys] == 0)
 			p->set_on[p->sec][k - keys] = p->line;
-	} else if (!first_time(p, p->sec == SEC_PUBLISHER ? "[publisher]" : p->sec_name,
+	} else if (!first_time(p, p->sec == SEC_PUBLISHER ? "[publisher]"
+			       : p->sec == SEC_SMTP ? "[smtp]" : p->sec_name,
 			       (size_t)(k - keys), k->name)) {
 		return false;
 	}
@@ -1106,6 +1290,98 @@ static void begin_single(struct parse *p, enum section sec, bool *had)
 	p->sec = sec;
 }
 
+static unsigned subscriber_key_line(const struct parse *p, const char *name)
+{
+	for (const struct conf_key *k = subscriber_keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return p->set_on[SEC_SUBSCRIBER][k - subscriber_keys];
+	return 0;
+}
+
+/* A subscriber is a webhook or an address; what the other kind takes it may not set. */
+static void finish_subscriber(struct parse *p)
+{
+	const struct pub_subscriber *sub = p->subscriber;
+	unsigned hook = subscriber_key_line(p, "webhook"), mail = subscriber_key_line(p, "email");
+	unsigned secret = subscriber_key_line(p, "secret_file"), ca = subscriber_key_line(p, "ca_file");
+
+	if (hook == 0 && mail == 0)
+		fail_at(p, sub->line, "[%s] has no webhook = URL or email = ADDRESS", p->sec_name);
+	else if (hook != 0 && mail != 0)
+		fail_at(p, hook > mail ? hook : mail, "[%s] has both webhook and email: "
+			"make two subscribers", p->sec_name);
+	else if (hook != 0 && secret == 0)
+		fail_at(p, sub->line, "[%s] has no secret_file (the key its posts are signed "
+			"with, mode 600)", p->sec_name);
+	else if (mail != 0 && (secret != 0 || ca != 0))
+		fail_at(p, secret ? secret : ca, "[%s]: %s is for a webhook, not an e-mail "
+			"subscriber", p->sec_name, secret ? "secret_file" : "ca_file");
+}
+
+/* [subscriber NAME]: a new subscriber. */
+static void begin_subscriber(struct parse *p, const char *section, char *const w[2])
+{
+	struct pub_config *c = p->cfg;
+
+	if (strcmp(w[0], "subscriber") != 0 || !pub_slug_valid(w[1])) {
+		fail(p, "[%s]: a subscriber's name is lower-case letters, digits and '-' "
+		     "(e.g. [subscriber acme-noc])", section);
+		return;
+	}
+	if (pub_config_subscriber(c, w[1]) != NULL) {
+		fail(p, "subscriber '%s' is defined twice", w[1]);
+		return;
+	}
+	c->subscribers = ms_xreallocarray(c->subscribers, c->n_subscribers + 1,
+					  sizeof(*c->subscribers));
+	p->subscriber = &c->subscribers[c->n_subscribers++];
+	memset(p->subscriber, 0, sizeof(*p->subscriber));
+	p->subscriber->name = ms_xstrdup(w[1]);
+	p->subscriber->line = p->line;
+	p->sec = SEC_SUBSCRIBER;
+	section_defaults(p, SEC_SUBSCRIBER, p->subscriber);
+}
+
+/* Once the file is read: the clusters subscribers name exist; e-mail needs [smtp]. */
+static void check_subscribers(struct parse *p)
+{
+	const struct pub_config *c = p->cfg;
+
+	for (size_t i = 0; i < c->n_subscribers && !p->failed; i++) {
+		const struct pub_subscriber *sub = &c->subscribers[i];
+
+		if (sub->kind == PUB_SUBSCRIBER_EMAIL && c->smtp == NULL)
+			fail_at(p, sub->line, "[subscriber %s]: e-mail subscribers need the "
+				"[smtp] section", sub->name);
+		for (size_t j = 0; j < sub->n_clusters && !p->failed; j++)
+			if (find_cluster((struct pub_config *)c, sub->clusters[j]) == NULL)
+				fail_at(p, sub->line, "[subscriber %s]: there is no cluster '%s'",
+					sub->name, sub->clusters[j]);
+	}
+}
+
+/* [smtp]: once; how e-mail subscribers are reached. */
+static void begin_smtp(struct parse *p)
+{
+	begin_single(p, SEC_SMTP, &p->have_smtp);
+	if (p->failed)
+		return;
+	p->cfg->smtp = ms_xcalloc(1, sizeof(*p->cfg->smtp));
+	p->cfg->smtp->line = p->line;
+	section_defaults(p, SEC_SMTP, p->cfg->smtp);
+}
+
+/* [smtp]'s login: user and password_file go together. */
+static void check_smtp(struct parse *p)
+{
+	const struct pub_smtp *s = p->cfg->smtp;
+
+	check_required(p, SEC_SMTP, "smtp", s->line);
+	if (!p->failed && (s->user == NULL) != (s->password_file == NULL))
+		fail_at(p, s->line, "[smtp] has %s but no %s: the relay's login needs both",
+			s->user ? "user" : "password_file", s->user ? "password_file" : "user");
+}
+
 /* Checks what a section must have once all its lines are read. */
 static void finish_section(struct parse *p)
 {
@@ -1119,6 +1395,10 @@ static void finish_section(struct parse *p)
 		resolve_metric(p, p->component);
 	else if (p->sec == SEC_VIEW)
 		check_required(p, SEC_VIEW, p->sec_name, p->view->line);
+	else if (p->sec == SEC_SUBSCRIBER)
+		finish_subscriber(p);
+	else if (p->sec == SEC_SMTP)
+		check_smtp(p);
 }
 
 static void begin_section(struct parse *p, const char *section)
@@ -1132,12 +1412,15 @@ static void begin_section(struct parse *p, const char *section)
 	p->cluster = NULL;
 	p->component = NULL;
 	p->view = NULL;
+	p->subscriber = NULL;
 
 	if (strcmp(section, "publisher") == 0) {
 		p->publisher_line = p->line;
 		begin_single(p, SEC_PUBLISHER, &p->have_publisher);
 	} else if (strcmp(section, "authors") == 0) {
 		begin_single(p, SEC_AUTHORS, &p->have_authors);
+	} else if (strcmp(section, "smtp") == 0) {
+		begin_smtp(p);
 	} else if (strncmp(section, "cluster", 7) == 0 && split_words(section, w, 2)) {
 		begin_cluster(p, section, w);
 		free(w[0]);
@@ -1149,11 +1432,14 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[2]);
 	} else if (strncmp(section, "view", 4) == 0 && split_words(section, w, 2)) {
 		begin_view(p, section, w);
+	} else if (strncmp(section, "subscriber", 10) == 0 && split_words(section, w, 2)) {
+		begin_subscriber(p, section, w);
 		free(w[0]);
 		free(w[1]);
 	} else {
 		fail(p, "unknown section [%s] (use [publisher], [cluster SLUG], "
-		     "[component CLUSTER-SLUG SLUG], [view NAME] or [authors])", section);
+		     "[component CLUSTER-SLUG SLUG], [view NAME], [subscriber NAME], [smtp] or "
+		     "[authors])", section);
 	}
 }
 
@@ -1169,6 +1455,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SEC_CLUSTER:
 	case SEC_COMPONENT:
 	case SEC_VIEW:
+	case SEC_SUBSCRIBER:
+	case SEC_SMTP:
 		table_key(p, name, value);
 		break;
 	case SEC_AUTHORS:
@@ -1199,13 +1487,28 @@ static void check_api_transport(struct parse *p)
 		"api_allow_http = yes where the way to it is private", c->source);
 }
 
+/* The line key name of the section of kind sec was set on (0: not set). */
+static unsigned set_on_line(const struct parse *p, enum section sec, const char *name)
+{
+	const struct conf_key *keys = tables[sec].keys;
+
+	for (const struct conf_key *k = keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return p->set_on[sec][k - keys];
+	return 0;
+}
+
 static void check_password_file(struct parse *p)
 {
 	struct ms_buf why = MS_BUF_INIT;
+	const struct pub_smtp *s = p->cfg->smtp;
 
 	if (p->cfg->api_password_file &&
 	    !pub_secret_file_private("api_password_file", p->cfg->api_password_file, -1, &why))
 		fail_at(p, p->password_line, "%s", why.data);
+	else if (s && s->password_file &&
+		 !pub_secret_file_private("password_file", s->password_file, -1, &why))
+		fail_at(p, set_on_line(p, SEC_SMTP, "password_file"), "%s", why.data);
 	ms_buf_free(&why);
 }
 
@@ -1223,6 +1526,39 @@ bool pub_secret_file_private(const char *what, const char *path, int fd,
 		      st.st_mode & S_IRWXO ? "everyone" : "its group",
 		      (unsigned)(st.st_mode & 07777));
 	return false;
+}
+
+bool pub_secret_read(const char *what, const char *path, char *out, size_t outlen,
+		     struct ms_buf *err)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL) {
+		ms_buf_printf(err, "cannot open %s %s: %s", what, path, strerror(errno));
+		return false;
+	}
+	/* checked at load time too; this is the file actually read */
+	if (!pub_secret_file_private(what, path, fileno(fp), err)) {
+		fclose(fp);
+		return false;
+	}
+	if (fgets(out, (int)outlen, fp) == NULL)
+		out[0] = '\0';
+	fclose(fp);
+	n = strcspn(out, "\r\n");
+	if (out[n] == '\0' && n == outlen - 1) {
+		memset(out, 0, outlen);
+		ms_buf_printf(err, "the first line of %s %s is longer than %zu bytes", what,
+			      path, outlen - 2);
+		return false;
+	}
+	out[n] = '\0';
+	if (n == 0) {
+		ms_buf_printf(err, "%s %s holds nothing on its first line", what, path);
+		return false;
+	}
+	return true;
 }
 
 /* Checks that need the whole file: required keys, clusters, feed names. */
@@ -1273,6 +1609,12 @@ static void check_whole(struct parse *p)
 	check_password_file(p);
 	if (!p->failed && !pub_config_check_views(c, p->err))
 		p->failed = true;
+	if (c->smtp) {
+		/* the sender's name and the Message-IDs' host (delivery.h) */
+		c->smtp->site_title = ms_xstrdup(c->title);
+		c->smtp->site_url = ms_xstrdup(c->base_url);
+	}
+	check_subscribers(p);
 }
 
 static char *dir_of(const char *path)
@@ -1334,6 +1676,15 @@ const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 	return find_cluster((struct pub_config *)cfg, slug);
 }
 
+const struct pub_subscriber *pub_config_subscriber(const struct pub_config *cfg,
+						   const char *name)
+{
+	for (size_t i = 0; i < cfg->n_subscribers; i++)
+		if (strcmp(cfg->subscribers[i].name, name) == 0)
+			return &cfg->subscribers[i];
+	return NULL;
+}
+
 void pub_member_object(const struct pub_member *m, struct ms_buf *out)
 {
 	ms_buf_reset(out);
@@ -1353,6 +1704,21 @@ const struct pub_member *pub_config_next_member(const struct pub_config *cfg,
 				return &cl->components[at->component].members[at->member++];
 	}
 	return NULL;
+}
+
+static void free_smtp(struct pub_smtp *s)
+{
+	if (s == NULL)
+		return;
+	free(s->url);
+	free(s->from);
+	free(s->user);
+	free(s->password_file);
+	free(s->ca_file);
+	free(s->list_unsubscribe);
+	free(s->site_title);
+	free(s->site_url);
+	free(s);
 }
 
 void pub_config_free(struct pub_config *c)
@@ -1410,5 +1776,17 @@ void pub_config_free(struct pub_config *c)
 		free(c->authors[i].name);
 	}
 	free(c->authors);
+	for (size_t i = 0; i < c->n_subscribers; i++) {
+		struct pub_subscriber *sub = &c->subscribers[i];
+		free(sub->name);
+		free(sub->target);
+		free(sub->ca_file);
+		free(sub->secret_file);
+		for (size_t j = 0; j < sub->n_clusters; j++)
+			free(sub->clusters[j]);
+		free(sub->clusters);
+	}
+	free(c->subscribers);
+	free_smtp(c->smtp);
 	free(c);
 }

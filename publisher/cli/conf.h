@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "delivery.h"
 #include "model.h"
 #include "strbuf.h"
 
@@ -119,6 +120,13 @@ struct pub_config {
 	 * clusters since removed from the file (under their slugs).
 	 */
 	const struct pub_view *view;
+	/* who is told of every post (delivery.h): [subscriber NAME] */
+	struct pub_subscriber *subscribers;
+	size_t n_subscribers;
+	struct pub_smtp *smtp;	/* [smtp], or NULL: no e-mail subscribers */
+	long deliver_budget;	/* seconds the end of a run may deliver for */
+	long deliver_give_up;	/* seconds after a post its deliveries are retried for */
+	long deliver_timeout;	/* seconds one transfer may take */
 };
 
 /*
@@ -130,6 +138,9 @@ void pub_config_free(struct pub_config *cfg);
 
 const struct pub_cluster *pub_config_cluster(const struct pub_config *cfg,
 					     const char *slug);
+/* The [subscriber NAME] of that name, or NULL. */
+const struct pub_subscriber *pub_config_subscriber(const struct pub_config *cfg,
+						   const char *name);
 
 /* The member's object as the store keys it, "host" or "host!service", into out (reset first). */
 void pub_member_object(const struct pub_member *m, struct ms_buf *out);
@@ -155,8 +166,17 @@ bool pub_secret_file_private(const char *what, const char *path, int fd,
 			     struct ms_buf *err);
 
 /*
+ * The first line of the secret file path (what: its key, for messages),
+ * into out (outlen bytes), after pub_secret_file_private on the file
+ * read: a password or key is never on a command line. false with the
+ * reason in err, which names the file but never holds what it read.
+ */
+bool pub_secret_read(const char *what, const char *path, char *out, size_t outlen,
+		     struct ms_buf *err);
+
+/*
  * The keys of a section of publish.conf ("publisher", "cluster",
- * "component"), as the parser knows them: the name of the i-th, NULL past
+ * "component", "subscriber"), as the parser knows them: the name of the i-th, NULL past
  * the last; *required says whether the section must set it, *def is its
  * default as the file would write it (or NULL). For holding the manual,
  * mailstatus-publish.conf(5), against the parser.

@@ -57,6 +57,9 @@ struct pub_smtp {
 	bool insecure;		/* yes: no STARTTLS required, no verification */
 	char *list_unsubscribe;	/* a mailto: URL the operator sets, or NULL */
 	unsigned line;
+	/* from [publisher], set by the loader: the sender's name, the host of Message-IDs */
+	char *site_title;
+	char *site_url;		/* base_url */
 };
 
 /* One post to one subscriber, as the channel needs it. */

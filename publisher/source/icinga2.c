@@ -479,39 +479,6 @@ static size_t on_data(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* The first line of the password file; a secret never on a command line. */
-static bool read_password(const char *path, char *out, size_t outlen, struct ms_buf *err)
-{
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	if (fp == NULL) {
-		ms_buf_printf(err, "cannot open api_password_file %s: %s", path, strerror(errno));
-		return false;
-	}
-	/* checked at load time too; this is the file actually read */
-	if (!pub_secret_file_private("api_password_file", path, fileno(fp), err)) {
-		fclose(fp);
-		return false;
-	}
-	if (fgets(out, (int)outlen, fp) == NULL)
-		out[0] = '\0';
-	fclose(fp);
-	n = strcspn(out, "\r\n");
-	if (out[n] == '\0' && n == outlen - 1) {
-		ms_buf_printf(err, "the first line of api_password_file %s is longer than "
-			      "%zu bytes", path, outlen - 2);
-		return false;
-	}
-	out[n] = '\0';
-	if (n == 0) {
-		ms_buf_printf(err, "api_password_file %s holds no password on its first line",
-			      path);
-		return false;
-	}
-	return true;
-}
-
 /*
  * The base URL, and with api_server_name the rewrite that connects to
  * the location's address while verifying the certificate for the name.
@@ -575,7 +542,8 @@ static bool api_open(struct api *api, const struct pub_config *cfg, const char *
 		return false;
 	}
 	if (!api_target(api, cfg, location, err) ||
-	    !read_password(cfg->api_password_file, api->password, sizeof(api->password), err))
+	    !pub_secret_read("api_password_file", cfg->api_password_file, api->password,
+			     sizeof(api->password), err))
 		return false;
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

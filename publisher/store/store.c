@@ -14,7 +14,7 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /* A statement prepared once and kept, by the address of its SQL text. */
 struct kept_statement {
@@ -30,6 +30,8 @@ struct pub_store {
 	struct kept_statement kept[KEPT_STATEMENTS];
 	size_t n_kept;
 	bool reading;		/* in a read transaction of pub_store_read_begin */
+	pub_store_post_hook *post_hook;	/* called with each new post, or NULL */
+	void *post_hook_arg;
 };
 
 static const char schema[] =
@@ -130,6 +132,23 @@ static const char *const upgrades[] = {
 	 */
 	("ALTER TABLE maintenance ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;"
 	 "ALTER TABLE maintenance ADD COLUMN revised_at INTEGER;"),
+	/*
+	 * 6: deliveries, one post to one subscriber, queued with the post; a
+	 * post's state, the cluster's as its transaction left it (set when
+	 * it commits: posts_unstated finds the new ones).
+	 */
+	"CREATE TABLE deliveries ("
+	"  id TEXT PRIMARY KEY, subscriber TEXT NOT NULL,"
+	"  post INTEGER NOT NULL REFERENCES posts (id), state TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL, next_at INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL, done_at INTEGER, last_error TEXT,"
+	"  UNIQUE (subscriber, post));"
+	"CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state = 'pending';"
+	"CREATE INDEX deliveries_open ON deliveries (post) WHERE state IN ('pending', 'failed');"
+	"ALTER TABLE posts ADD COLUMN state TEXT;"
+	"UPDATE posts SET state = coalesce((SELECT state FROM clusters WHERE "
+	"  slug = posts.cluster), 'online');"
+	"CREATE INDEX posts_unstated ON posts (id) WHERE state IS NULL;",
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -574,9 +593,15 @@ bool pub_store_begin(struct pub_store *st, struct ms_buf *err)
 	return exec(st, "BEGIN IMMEDIATE", err, "cannot start a transaction");
 }
 
+/* The new posts' state: their cluster's as the transaction leaves it. */
+static const char set_post_states[] =
+	"UPDATE posts SET state = coalesce((SELECT state FROM clusters WHERE "
+	"slug = posts.cluster), 'online') WHERE state IS NULL";
+
 bool pub_store_commit(struct pub_store *st, struct ms_buf *err)
 {
-	if (exec(st, "COMMIT", err, "cannot commit"))
+	if (exec(st, set_post_states, err, "cannot record the posts' states") &&
+	    exec(st, "COMMIT", err, "cannot commit"))
 		return true;
 	pub_store_rollback(st);
 	return false;
@@ -842,7 +867,14 @@ bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf 
 	free(p->guid);
 	p->guid = ms_buf_steal(&guid);
 	return query(st, "cannot set a post's guid", err, "UPDATE posts SET guid = ? "
-		     "WHERE id = ?", PARAMS(TEXT(p->guid), NUM(p->id)), NULL, NULL);
+		     "WHERE id = ?", PARAMS(TEXT(p->guid), NUM(p->id)), NULL, NULL) &&
+	       (st->post_hook == NULL || st->post_hook(st, p, st->post_hook_arg, err));
+}
+
+void pub_store_set_post_hook(struct pub_store *st, pub_store_post_hook *hook, void *arg)
+{
+	st->post_hook = hook;
+	st->post_hook_arg = arg;
 }
 
 bool pub_store_post_get(struct pub_store *st, long id, struct pub_post *p,
@@ -942,6 +974,10 @@ bool pub_store_post_retract(struct pub_store *st, long id, time_t now, const cha
 		     PARAMS(NUM(now), TEXT(by), NUM(id)), NULL, NULL) &&
 	       /* a withdrawn announcement cancels its window: a revision of it */
 	       maintenance_revised(st, id, now, err) &&
+	       /* nothing more is sent of it */
+	       query(st, "cannot cancel a post's deliveries", err, "UPDATE deliveries SET "
+		     "state = 'cancelled', done_at = ? WHERE post = ? AND state = 'pending'",
+		     PARAMS(NUM(now), NUM(id)), NULL, NULL) &&
 	       /* what the acknowledgement identified goes with its post */
 	       query(st, "cannot update an incident", err, "UPDATE incidents SET "
 		     "identified_at = NULL, identified_text = NULL WHERE number = (SELECT "
@@ -1676,4 +1712,136 @@ void pub_metric_samples_free(struct pub_metric_samples *m)
 	free(m->unit);
 	free(m->samples);
 	memset(m, 0, sizeof(*m));
+
+/* --- deliveries ----------------------------------------------------- */
+
+bool pub_store_delivery_add(struct pub_store *st, const char *id, const char *subscriber,
+			    long post, time_t now, struct ms_buf *err)
+{
+	return kept_query(st, "cannot queue a delivery", err, "INSERT INTO deliveries (id, "
+			  "subscriber, post, state, attempts, next_at, created_at) VALUES "
+			  "(?, ?, ?, 'pending', 0, ?, ?)",
+			  PARAMS(TEXT(id), TEXT(subscriber), NUM(post), NUM(now), NUM(now)),
+			  NULL, NULL);
+}
+
+#define DELIVERY_COLUMNS "d.id, d.subscriber, d.attempts, d.created_at, d.last_error, " \
+			 "d.state, d.next_at, p.state"
+
+static void read_delivery(sqlite3_stmt *s, void *arg)
+{
+	struct pub_delivery_row *r = arg;
+
+	r->id = col_text(s, 0);
+	r->subscriber = col_text(s, 1);
+	r->attempts = sqlite3_column_int(s, 2);
+	r->created_at = (time_t)sqlite3_column_int64(s, 3);
+	r->last_error = col_text(s, 4);
+	r->state = col_text(s, 5);
+	r->next_at = (time_t)sqlite3_column_int64(s, 6);
+	r->post_state = col_text(s, 7);
+}
+
+/* A delivery and its post: DELIVERY_COLUMNS, then the post's POST_COLUMNS. */
+static void read_delivery_post(sqlite3_stmt *s, void *arg)
+{
+	struct pub_delivery_row *r = arg;
+
+	read_delivery(s, r);
+	r->post.id = (long)sqlite3_column_int64(s, 8);
+	r->post.guid = col_text(s, 9);
+	r->post.cluster = col_text(s, 10);
+	r->post.incident = (long)sqlite3_column_int64(s, 11);
+	r->post.kind = col_text(s, 12);
+	r->post.title = col_text(s, 13);
+	r->post.body_html = col_text(s, 14);
+	r->post.summary = col_text(s, 15);
+	r->post.author = col_text(s, 16);
+	r->post.published_at = (time_t)sqlite3_column_int64(s, 17);
+	r->post.updated_at = (time_t)sqlite3_column_int64(s, 18);
+	r->post.source_key = col_text(s, 19);
+	r->post.retracted_at = (time_t)sqlite3_column_int64(s, 20);
+	r->post.retracted_by = col_text(s, 21);
+}
+
+/* A delivery and what list shows of its post: id, title, cluster. */
+static void read_delivery_open(sqlite3_stmt *s, void *arg)
+{
+	struct pub_delivery_row *r = arg;
+
+	read_delivery(s, r);
+	r->post.id = (long)sqlite3_column_int64(s, 8);
+	r->post.title = col_text(s, 9);
+	r->post.cluster = col_text(s, 10);
+}
+
+static bool read_deliveries(struct pub_store *st, const char *sql, const struct param *params,
+			    size_t np, row_fn *read, struct pub_delivery_row **rows, size_t *n,
+			    struct ms_buf *err)
+{
+	*rows = NULL;
+	*n = 0;
+	if (query(st, "cannot read deliveries", err, sql, params, np, ALL_ROWS(rows, n, read)))
+		return true;
+	pub_delivery_rows_free(*rows, *n);
+	*rows = NULL;
+	*n = 0;
+	return false;
+}
+
+bool pub_store_deliveries_due(struct pub_store *st, time_t now, long limit,
+			      struct pub_delivery_row **rows, size_t *n, struct ms_buf *err)
+{
+	return read_deliveries(st, "SELECT " DELIVERY_COLUMNS ", p.id, p.guid, p.cluster, "
+			       "p.incident, p.kind, p.title, p.body_html, p.summary, p.author, "
+			       "p.published_at, p.updated_at, p.source_key, p.retracted_at, "
+			       "p.retracted_by FROM deliveries d JOIN posts p ON p.id = d.post "
+			       "WHERE d.state = 'pending' AND d.next_at <= ? AND "
+			       "p.retracted_at IS NULL ORDER BY d.next_at, d.rowid LIMIT ?",
+			       PARAMS(NUM(now), NUM(limit)), read_delivery_post, rows, n, err);
+}
+
+bool pub_store_deliveries_open(struct pub_store *st, struct pub_delivery_row **rows,
+			       size_t *n, struct ms_buf *err)
+{
+	return read_deliveries(st, "SELECT " DELIVERY_COLUMNS ", p.id, p.title, p.cluster "
+			       "FROM deliveries d JOIN posts p ON p.id = d.post WHERE "
+			       "d.state IN ('pending', 'failed') ORDER BY d.post DESC, "
+			       "d.subscriber", NO_PARAMS, read_delivery_open, rows, n, err);
+}
+
+bool pub_store_deliveries_pending(struct pub_store *st, long *n, struct ms_buf *err)
+{
+	long long count = 0;
+	bool ok = query(st, "cannot read deliveries", err, "SELECT count(*) FROM deliveries "
+			"WHERE state = 'pending'", NO_PARAMS, row_number, &count);
+
+	*n = (long)count;
+	return ok;
+}
+
+bool pub_store_delivery_record(struct pub_store *st, const char *id, const char *state,
+			       int attempts, time_t next_at, const char *error, time_t now,
+			       struct ms_buf *err)
+{
+	bool done = strcmp(state, "pending") != 0;
+
+	return kept_query(st, "cannot record a delivery", err, "UPDATE deliveries SET "
+			  "state = ?, attempts = ?, next_at = ?, last_error = ?, done_at = ? "
+			  "WHERE id = ? AND state = 'pending'",
+			  PARAMS(TEXT(state), NUM(attempts), NUM(next_at), TEXT(error),
+				 NUM_IF(done, now), TEXT(id)), NULL, NULL);
+}
+
+void pub_delivery_rows_free(struct pub_delivery_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].id);
+		free(rows[i].subscriber);
+		free(rows[i].last_error);
+		free(rows[i].state);
+		free(rows[i].post_state);
+		pub_post_free(&rows[i].post);
+	}
+	free(rows);
 }

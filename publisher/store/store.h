@@ -148,8 +148,15 @@ bool pub_store_cluster_set_impact(struct pub_store *st, const char *slug,
 bool pub_store_cluster_last_change(struct pub_store *st, const char *slug,
 				   time_t *last, struct ms_buf *err);
 
-/* Inserts p (id and guid are set on success). */
+/*
+ * Inserts p (id and guid are set on success), then calls the store's post
+ * hook, if one is set, in the same transaction: what it adds (the post's
+ * deliveries) is committed with the post or not at all.
+ */
 bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err);
+typedef bool pub_store_post_hook(struct pub_store *st, const struct pub_post *p, void *arg,
+				 struct ms_buf *err);
+void pub_store_set_post_hook(struct pub_store *st, pub_store_post_hook *hook, void *arg);
 bool pub_store_post_get(struct pub_store *st, long id, struct pub_post *p,
 			bool *found, struct ms_buf *err);
 bool pub_store_post_set_body(struct pub_store *st, long id, const char *html,
@@ -373,5 +380,45 @@ struct pub_metric_samples {
 bool pub_store_metric_samples(struct pub_store *st, const struct pub_metric_key *k,
 			      time_t from, struct pub_metric_samples *out, struct ms_buf *err);
 void pub_metric_samples_free(struct pub_metric_samples *m);
+
+/*
+ * Deliveries: one post to one subscriber (publisher/deliver/), queued by
+ * the post hook in the post's transaction, then pending until delivered,
+ * failed for good, or cancelled (the post withdrawn). A post's state (the
+ * cluster's, as the transaction that made it leaves it) is recorded when
+ * the transaction commits.
+ */
+bool pub_store_delivery_add(struct pub_store *st, const char *id, const char *subscriber,
+			    long post, time_t now, struct ms_buf *err);
+
+/* A pending delivery that is due, with its post. */
+struct pub_delivery_row {
+	char *id;
+	char *subscriber;
+	int attempts;
+	time_t created_at;
+	char *last_error;	/* or NULL */
+	char *state;		/* pending, delivered, failed or cancelled */
+	time_t next_at;
+	struct pub_post post;
+	char *post_state;	/* the cluster's state key the post told, or NULL */
+};
+/* At most limit pending deliveries due at now (next_at <= now), the earliest first. */
+bool pub_store_deliveries_due(struct pub_store *st, time_t now, long limit,
+			      struct pub_delivery_row **rows, size_t *n, struct ms_buf *err);
+/* The pending and failed ones, newest post first, for list --deliveries (no post body). */
+bool pub_store_deliveries_open(struct pub_store *st, struct pub_delivery_row **rows,
+			       size_t *n, struct ms_buf *err);
+/* How many are pending. */
+bool pub_store_deliveries_pending(struct pub_store *st, long *n, struct ms_buf *err);
+void pub_delivery_rows_free(struct pub_delivery_row *rows, size_t n);
+/*
+ * What a send came to, recorded only while the delivery is still pending
+ * (a withdrawn post's is not brought back): state "delivered", "failed"
+ * or "pending" again at next_at; error is the last error, or NULL.
+ */
+bool pub_store_delivery_record(struct pub_store *st, const char *id, const char *state,
+			       int attempts, time_t next_at, const char *error, time_t now,
+			       struct ms_buf *err);
 
 #endif

@@ -9,16 +9,21 @@
  *     without checking again: the required keys, a base_url ending in '/',
  *     valid slugs, no cluster without a component, no component without
  *     a member, no member twice in a cluster, a comment_prefix, a title
- *     template that expands, authors named once, the API's password
- *     never over http:// unless api_allow_http says so, and views whose
- *     clusters are the file's, each once, with their own directory.
+ *     template that expands, authors named once, and the API's password
+ *     never over http:// unless api_allow_http says so; views whose clusters
+ *     are the file's, each once, with their own directory; subscribers named
+ *     once, each a webhook with a secret_file or an address (and then
+ *     an [smtp] section), naming only clusters the file has; an [smtp]
+ *     with an smtp:// or smtps:// relay, a valid from and a whole login.
  */
 #include "config.h"
 
 #include <strings.h>
 
 #include "conf.h"
+#include "delivery.h"
 #include "fuzz.h"
+#include "mail_message.h"
 #include "notes.h"
 #include "fuzz_file.h"
 
@@ -112,12 +117,53 @@ static void check_views(const struct pub_config *c)
 	}
 }
 
+/* [subscriber NAME]: what the deliver stage takes as given. */
+static void check_subscribers(const struct pub_config *c)
+{
+	for (size_t i = 0; i < c->n_subscribers; i++) {
+		const struct pub_subscriber *sub = &c->subscribers[i];
+
+		if (!pub_slug_valid(sub->name) || pub_config_subscriber(c, sub->name) != sub ||
+		    sub->target == NULL)
+			abort();
+		if (sub->kind == PUB_SUBSCRIBER_WEBHOOK &&
+		    (sub->secret_file == NULL || (strncmp(sub->target, "http://", 7) != 0 &&
+						  strncmp(sub->target, "https://", 8) != 0)))
+			abort();
+		if (sub->kind == PUB_SUBSCRIBER_EMAIL &&
+		    (c->smtp == NULL || !pub_mail_address_valid(sub->target) || sub->secret_file))
+			abort();
+		for (size_t j = 0; j < sub->n_clusters; j++)
+			if (pub_config_cluster(c, sub->clusters[j]) == NULL)
+				abort();
+	}
+	if (c->deliver_timeout < 1 || c->deliver_give_up < 60 || c->deliver_budget < 0)
+		abort();
+}
+
+/* [smtp]: a relay URL, an address to send from, a login whole or none. */
+static void check_smtp(const struct pub_smtp *s)
+{
+	if (s == NULL)
+		return;
+	if (!s->url || (strncmp(s->url, "smtp://", 7) != 0 && strncmp(s->url, "smtps://", 8) != 0))
+		abort();
+	if (!s->from || !pub_mail_address_valid(s->from) || !s->site_title || !s->site_url)
+		abort();
+	if ((s->user == NULL) != (s->password_file == NULL))
+		abort();
+	if (s->list_unsubscribe && !pub_mail_mailto_valid(s->list_unsubscribe))
+		abort();
+}
+
 static void check_config(const struct pub_config *c)
 {
 	size_t n;
 
 	check_words(c);
 	check_views(c);
+	check_subscribers(c);
+	check_smtp(c->smtp);
 	if (!c->title || !c->base_url || !c->output_dir || !c->store || !c->source ||
 	    !c->author || !c->language || c->n_clusters == 0)
 		abort();

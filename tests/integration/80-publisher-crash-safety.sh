@@ -393,6 +393,191 @@ else
 	[ "$rbad" -eq 0 ] && check_ok "retract killed at each of its $rtried write-side calls: all valid, the store before or after, and the next command completes it exactly"
 fi
 
+# --- f. subscribers: kills in the queue's writes and in deliver -------------------
+# The replay again, with two webhook subscribers (every post, and
+# incidents only; a receiver on loopback, tests/peers/webhook_receiver.py,
+# that logs each request and checks its signature). A sample of kill
+# points in a step's run (its posts' deliveries queued in its transaction,
+# then sent within deliver_budget and recorded) and in `deliver` after a
+# run that sends nothing (deliver_budget = 0; every one of the last step's
+# deliver, so a kill lands after each write of its records, e.g. a record
+# committed before its send), and timed SIGKILLs during a run or a deliver: after each, every file valid and the store intact; then the step
+# (when its transaction did not commit) and `deliver` run again, and every
+# post the step made has reached each subscriber that should get it at
+# least once, every request of one post to one subscriber with the one
+# delivery id the store holds, nothing pending, no post queued twice.
+# CRASH_DELIVER_POINTS (default 40, 20 in a sanitizer build) and
+# CRASH_DELIVER_TIMED (10, 5) bound them.
+if grep -q '^SANITIZER_FLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
+	dpoints=${CRASH_DELIVER_POINTS:-20} dtimed=${CRASH_DELIVER_TIMED:-5}
+else
+	dpoints=${CRASH_DELIVER_POINTS:-40} dtimed=${CRASH_DELIVER_TIMED:-10}
+fi
+S=$W/subs
+HOOK_PORT=18470
+mkdir -p "$S/secrets" "$S/modes"
+printf 'noc-secret-%s\n' "$RANDOM$RANDOM" >"$S/secrets/noc"
+printf 'inc-secret-%s\n' "$RANDOM$RANDOM" >"$S/secrets/inc"
+chmod 600 "$S/secrets"/*
+echo slow >"$S/modes/noc"	# a transfer takes a while: timed kills land in it
+$py "$top_srcdir/tests/peers/webhook_receiver.py" --port "$HOOK_PORT" --log "$S/requests.log" \
+	--secrets "$S/secrets" --modes "$S/modes" >/dev/null 2>&1 &
+peers_on_cleanup "kill -9 $!"
+disown
+wait_port 127.0.0.1 "$HOOK_PORT" || check_fail "the webhook receiver does not start"
+for c in sconf dconf; do
+	replay_setup "$S/$c" "$L/www" "$L/publish.db"
+	for k in $(seq 1 "$replay_steps"); do
+		[ "$c" = dconf ] && sed -i 's/^stale_after = 0/stale_after = 0\ndeliver_budget = 0/' "$S/$c/$k.conf"
+		printf '\n[subscriber noc]\nwebhook = http://127.0.0.1:%s/hook/noc\nsecret_file = %s\n' \
+			"$HOOK_PORT" "$S/secrets/noc" >>"$S/$c/$k.conf"
+		printf '\n[subscriber inc]\nwebhook = http://127.0.0.1:%s/hook/inc\nsecret_file = %s\nevents = incidents\n' \
+			"$HOOK_PORT" "$S/secrets/inc" >>"$S/$c/$k.conf"
+	done
+done
+sstep() {	# CONFDIR K ENV...: step K of that config
+	_c=$1 _k=$2
+	shift 2
+	{ replay_step "$S/$_c" "$_k" "$W/out" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"; } 2>/dev/null
+}
+sdeliver() {	# K ENV...: deliver at step K's time
+	_k=$1
+	shift
+	{ env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@" \
+		"$publish" -c "$S/dconf/$_k.conf" deliver --now "@${replay_at[$_k]}" >"$W/out" 2>&1; } 2>/dev/null
+}
+# the reference with subscribers, and each step's write-side calls in a
+# run that delivers and in a deliver after a run that does not
+rm -rf "$L" && mkdir -p "$L"
+mkdir -p "$S/ref/0"
+for k in $(seq 1 "$replay_steps"); do
+	rm -rf "$L" && cp -a "$S/ref/$((k - 1))" "$L"
+	sstep dconf "$k" || check_fail "step $k without delivery: $(cat "$W/out")"
+	t0=$(date +%s%N)
+	sdeliver "$k" LD_PRELOAD="$killpoint" KILLPOINT_COUNT="$W/count" || check_fail "deliver after step $k: $(cat "$W/out")"
+	ddur_us[$k]=$(( ($(date +%s%N) - t0) / 1000 ))
+	dtotal[$k]=$(cat "$W/count")
+	rm -rf "$L" && cp -a "$S/ref/$((k - 1))" "$L"
+	t0=$(date +%s%N)
+	sstep sconf "$k" LD_PRELOAD="$killpoint" KILLPOINT_COUNT="$W/count" || check_fail "step $k with subscribers: $(cat "$W/out")"
+	sdur_us[$k]=$(( ($(date +%s%N) - t0) / 1000 ))
+	stotal[$k]=$(cat "$W/count")
+	cp -a "$L" "$S/ref/$k"
+done
+spend=$(sqlite3 "file:$L/publish.db?mode=ro" "SELECT count(*) FROM deliveries WHERE state <> 'delivered'")
+sposts=$(sqlite3 "file:$L/publish.db?mode=ro" "SELECT count(*) FROM posts")
+[ "$spend" = 0 ] && check_ok "reference with subscribers: $sposts posts, every delivery made; write-side calls per run ${stotal[*]}, per deliver ${dtotal[*]}" ||
+	check_fail "reference with subscribers: $spend deliveries not delivered"
+
+# every post made since post FROM reached its subscribers at least once, under the store's id
+cat >"$S/check.py" <<'PY'
+import collections, json, sqlite3, sys
+log, db, first = sys.argv[1], sys.argv[2], int(sys.argv[3])
+con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+posts = {r[0]: r[1] for r in con.execute("SELECT id, incident FROM posts WHERE id > ? AND retracted_at IS NULL", (first,))}
+ids = {(r[0], r[1]): r[2] for r in con.execute("SELECT subscriber, post, id FROM deliveries")}
+rows = con.execute("SELECT count(*), count(DISTINCT subscriber || ' ' || post) FROM deliveries").fetchone()
+left = con.execute("SELECT count(*) FROM deliveries WHERE state <> 'delivered'").fetchone()[0]
+got = collections.defaultdict(set)
+problems = []
+for line in open(log):
+    e = json.loads(line)
+    key = (e["name"], e["body"]["post"])
+    if not e["sig_ok"] or not e["shape_ok"]:
+        problems.append("a bad request: %s" % line[:120])
+    if ids.get(key) != e["delivery"]:
+        problems.append("%s post %d came with id %s, the store's is %s" % (key + (e["delivery"], ids.get(key))))
+    got[e["name"]].add(key[1])
+for p, inc in posts.items():
+    for name in ["noc"] + (["inc"] if inc else []):
+        if p not in got[name]:
+            problems.append("%s never got post %d" % (name, p))
+if rows[0] != rows[1]:
+    problems.append("a post queued twice for one subscriber")
+if left:
+    problems.append("%d deliveries not delivered" % left)
+print("; ".join(problems[:5]))
+PY
+# after_kill K FIRST: completes what a kill left and checks; echoes problems
+after_kill() {
+	_k=$1 _first=$2
+	check_after_kill
+	if [ "$_k" -eq "$maint" ] && [ "$(sqlite3 "file:$L/publish.db?mode=ro" 'SELECT count(*) FROM maintenance' 2>/dev/null)" = 1 ]; then
+		:	# the announcement is in the store (what list shows the operator)
+	elif ! sstep sconf "$_k"; then
+		echo "the step after the kill failed: $(cat "$W/out")"
+	fi
+	sdeliver "$_k" || echo "deliver after the kill failed: $(cat "$W/out")"
+	$py "$S/check.py" "$S/requests.log" "$L/publish.db" "$_first"
+}
+# every write-side call of the last step's deliver (the most posts), then
+# a sample: half in runs, half in deliver (it has far fewer calls)
+spoints=()
+for n in $(seq 1 "${dtotal[$replay_steps]}"); do spoints+=("deliver:$replay_steps:$n"); done
+rall=0 dall=0
+for k in $(seq 1 "$replay_steps"); do rall=$((rall + stotal[k])) dall=$((dall + dtotal[k])); done
+sall=$((rall + dall))
+for k in $(seq 1 "$replay_steps"); do
+	for n in $(seq 1 "${stotal[$k]}"); do
+		[ $((RANDOM % rall)) -lt $((dpoints / 2)) ] && spoints+=("run:$k:$n")
+	done
+	for n in $(seq 1 "${dtotal[$k]}"); do
+		[ $((RANDOM % dall)) -lt $((dpoints / 2)) ] && spoints+=("deliver:$k:$n")
+	done
+done
+sbad=0 skilled=0 in_deliver=0
+for p in "${spoints[@]}"; do
+	IFS=: read -r what k n <<<"$p"
+	rm -rf "$L" && cp -a "$S/ref/$((k - 1))" "$L"
+	first=$(sqlite3 "file:$L/publish.db?mode=ro" 'SELECT coalesce(max(id), 0) FROM posts' 2>/dev/null || echo 0)
+	: >"$S/requests.log"
+	if [ "$what" = run ]; then
+		sstep sconf "$k" LD_PRELOAD="$killpoint" KILLPOINT_AT="$n"
+	else
+		sstep dconf "$k" || check_fail "step $k: $(cat "$W/out")"
+		sdeliver "$k" LD_PRELOAD="$killpoint" KILLPOINT_AT="$n"
+	fi
+	rc=$?
+	[ "$rc" -eq 137 ] || { check_fail "$what of step $k, kill point $n: not killed (exit $rc)"; continue; }
+	skilled=$((skilled + 1))
+	[ "$what" = deliver ] && in_deliver=$((in_deliver + 1))
+	problems=$(after_kill "$k" "$first")
+	[ -z "$problems" ] || { sbad=$((sbad + 1)); check_fail "$what of step $k killed at write-side call $n: $problems"; }
+done
+[ "$sbad" -eq 0 ] && check_ok "with subscribers, killed at $skilled write-side calls ($in_deliver of them in deliver, the others in runs that queue and deliver, of $sall): all valid after each, and after the next run and deliver every post reached each subscriber at least once, under the one id the store holds, none queued twice"
+# timed kills: every other one during a run (that queues and delivers),
+# the others during a deliver (while the receiver takes its time:
+# between a send and its record)
+slanded=0 stries=0 sbad=0 sdelivering=0
+while [ "$slanded" -lt "$dtimed" ] && [ "$stries" -lt $((4 * dtimed)) ]; do
+	k=$((RANDOM % (replay_steps - 1) + 2))	# not the import: it has no posts
+	rm -rf "$L" && cp -a "$S/ref/$((k - 1))" "$L"
+	first=$(sqlite3 "file:$L/publish.db?mode=ro" 'SELECT coalesce(max(id), 0) FROM posts' 2>/dev/null || echo 0)
+	: >"$S/requests.log"
+	if [ $((stries % 2)) -eq 0 ]; then
+		delay_us=$(( (RANDOM * 32768 + RANDOM) % (sdur_us[k] + 1) ))
+		(replay_exec=exec replay_step "$S/sconf" "$k" "$W/out") &
+	else
+		sstep dconf "$k" || check_fail "step $k: $(cat "$W/out")"
+		delay_us=$(( (RANDOM * 32768 + RANDOM) % (ddur_us[k] + 1) ))
+		(exec "$publish" -c "$S/dconf/$k.conf" deliver --now "@${replay_at[$k]}" >"$W/out" 2>&1) &
+	fi
+	pid=$!
+	read -r -t "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))" -u 9
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ $? -eq 137 ]; then
+		slanded=$((slanded + 1))
+		[ $((stries % 2)) -eq 1 ] && sdelivering=$((sdelivering + 1))
+	fi
+	stries=$((stries + 1))
+	problems=$(after_kill "$k" "$first")
+	[ -z "$problems" ] || { sbad=$((sbad + 1)); check_fail "step $k with subscribers, SIGKILL after ${delay_us}us: $problems"; }
+done
+[ "$slanded" -ge "$dtimed" ] || check_fail "only $slanded of $stries timed kills landed during a run with subscribers"
+[ "$sbad" -eq 0 ] && check_ok "with subscribers, $slanded timed SIGKILLs ($sdelivering of them during a deliver, the others during a run; $stries tries): every post reached each subscriber at least once with one id"
+runs=$((runs + 4 * replay_steps + 3 * skilled + 3 * stries))
+
 # --- d. what a kill cannot show: the order of the fsyncs a power cut needs ----
 # The whole replay under strace, into a new directory: every file renamed
 # into place was fsynced (as its temporary file) before the rename, and

@@ -26,6 +26,7 @@ int main(void)
 		publish_words_suite,
 		publish_truth_suite, publish_history_suite, publish_metric_suite,
 		publish_views_suite, publish_ical_suite,
+		publish_deliver_suite, publish_mail_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

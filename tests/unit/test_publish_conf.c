@@ -411,7 +411,8 @@ static const char *doc_of(struct doc_key *doc, size_t n, const char *section, co
  */
 START_TEST(manual_documents_every_key)
 {
-	static const char *const sections[] = { "publisher", "cluster", "component", "view" };
+	static const char *const sections[] = { "publisher", "cluster", "component", "view",
+						"subscriber", "smtp" };
 	struct doc_key doc[64];
 	size_t n = doc_keys(doc, 64), known = 0;
 	const char *key, *def, *text;

@@ -657,7 +657,7 @@ START_TEST(read_refuses_an_empty_password)
 		 "api_user = u\napi_password_file = %s", pw);
 	cfg = load_config(extra);
 	ck_assert(!read_source(cfg, &err));
-	ck_assert(strstr(ms_buf_str(&err), "holds no password on its first line") != NULL);
+	ck_assert(strstr(ms_buf_str(&err), "holds nothing on its first line") != NULL);
 	unlink(pw);
 	free(pw);
 	ms_buf_free(&err);

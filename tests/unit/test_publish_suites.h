@@ -16,6 +16,8 @@ Suite *publish_history_suite(void);
 Suite *publish_metric_suite(void);
 Suite *publish_views_suite(void);
 Suite *publish_ical_suite(void);
+Suite *publish_deliver_suite(void);
+Suite *publish_mail_suite(void);
 
 /* FIXTURES "/" name, for the files under tests/fixtures/publisher */
 char *publish_fixture(const char *name);
