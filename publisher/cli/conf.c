@@ -797,6 +797,8 @@ static bool key_view_clusters(struct parse *p, const struct conf_key *k, const c
 	if (!key_text(p, k, v, dst))
 		return false;
 	p->view->clusters_line = p->line;
+	return true;
+}
 
 /* smtp:// or smtps://, a host, no login (user and password_file say it). */
 static bool key_smtp_url(struct parse *p, const struct conf_key *k, const char *v, void *dst)

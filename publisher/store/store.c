@@ -1712,6 +1712,7 @@ void pub_metric_samples_free(struct pub_metric_samples *m)
 	free(m->unit);
 	free(m->samples);
 	memset(m, 0, sizeof(*m));
+}
 
 /* --- deliveries ----------------------------------------------------- */
 
