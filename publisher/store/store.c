@@ -457,13 +457,7 @@ struct pub_store *pub_store_open(const char *path, const char *guid_authority,
 	}
 	sqlite3_busy_timeout(st->db, 30000);
 	if (!use_wal(st, err) ||
-	    /*
-	     * reads through a mapping of the file: a run reads the history's
-	     * pages (tens of MB) without a system call each; writes still go
-	     * through the journal as before
-	     */
-	    !exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-		  "PRAGMA mmap_size=268435456;", err,
+	    !exec(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err,
 		  "cannot set up the store"))
 		goto fail;
 	if ((version = schema_version(st, err)) < 0 || newer_schema(st, version, err))
