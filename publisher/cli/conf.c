@@ -1434,6 +1434,8 @@ static void begin_section(struct parse *p, const char *section)
 		free(w[2]);
 	} else if (strncmp(section, "view", 4) == 0 && split_words(section, w, 2)) {
 		begin_view(p, section, w);
+		free(w[0]);
+		free(w[1]);
 	} else if (strncmp(section, "subscriber", 10) == 0 && split_words(section, w, 2)) {
 		begin_subscriber(p, section, w);
 		free(w[0]);
