@@ -92,8 +92,17 @@ m = datetime.datetime.combine(n.date() + datetime.timedelta(days=1), datetime.ti
 print(int((m - n).total_seconds()))' "$ZONE")
 [ "$left" -gt 70 ] || sleep $((left + 2))
 t0=$(($(date +%s) + 2))
+woken=-1
 while read -r off member what; do
 	until_second $((t0 + off))
+	# Nagios stamps what a command changes with the time its loop last
+	# woke, which on a busy machine is still the second before: a no-op
+	# command wakes it in this second, the changes follow once it is awake
+	if [ "$off" != "$woken" ]; then
+		printf '[%s] ENABLE_NOTIFICATIONS\n' $((t0 + off)) >>"$N/rw/nagios.cmd"
+		sleep 0.3
+		woken=$off
+	fi
 	apply $((t0 + off)) "$member" "$what"
 done <"$W/schedule"
 sleep 0.5
@@ -130,11 +139,11 @@ PY
 attempt=${HISTORY_ATTEMPT:-1}
 if [ "$(head -n 1 "$W/logcheck")" = ok ] && [ "$(sed -n 2p "$W/logcheck")" = "$LOG_END" ]; then
 	check_ok "Nagios logged the $(wc -l <"$W/schedule") scheduled changes, each at its second; the log ends at t0+$LOG_END"
-elif [ "$attempt" -lt 3 ]; then
+elif [ "$attempt" -lt 4 ]; then
 	# a loaded machine: Nagios took a command in another second than the
 	# one it was sent in, and the log no longer says the schedule. The
 	# figures are exact only against the schedule: the whole of it again.
-	echo "note: Nagios' log is a second off the schedule ($(head -n 1 "$W/logcheck")): attempt $((attempt + 1)) of 3"
+	echo "note: Nagios' log is a second off the schedule ($(head -n 1 "$W/logcheck")): attempt $((attempt + 1)) of 4"
 	peers_cleanup
 	trap - EXIT
 	HISTORY_ATTEMPT=$((attempt + 1)) exec bash "$0"
