@@ -311,7 +311,13 @@ grep -q '^0 delivered, 4 to be tried again' "$W/out" &&
 # --- 7. the password in no output ----------------------------------------------------------
 run_logged "$W/list" P -vv list --deliveries
 run_logged "$W/out" P -vv deliver --now "@$((T0 + 7200))"
-grep -qF "$RELAY_PW" "$all_out" && check_fail "the relay's password is in the output" ||
-	check_ok "the relay's password is in no command's output ($(wc -l <"$all_out") lines)"
+# the password as it is, and as AUTH PLAIN and AUTH LOGIN carry it (base64)
+plain64=$(printf '\0%s\0%s' "status@$DOMAIN" "$RELAY_PW" | base64 -w0)
+login64=$(printf '%s' "$RELAY_PW" | base64 -w0)
+if grep -qF -e "$RELAY_PW" -e "$plain64" -e "$login64" "$all_out"; then
+	check_fail "the relay's password is in the output"
+else
+	check_ok "the relay's password (as it is, or base64 as AUTH PLAIN or LOGIN send it) is in no command's output ($(wc -l <"$all_out") lines)"
+fi
 
 [ "$failures" -eq 0 ]
