@@ -1292,11 +1292,14 @@ static void begin_single(struct parse *p, enum section sec, bool *had)
 	p->sec = sec;
 }
 
-static unsigned subscriber_key_line(const struct parse *p, const char *name)
+/* The line a key of the current section was set on, 0 when it was not. */
+static unsigned set_on_line(const struct parse *p, enum section sec, const char *name)
 {
-	for (const struct conf_key *k = subscriber_keys; k->name; k++)
+	const struct conf_key *keys = tables[sec].keys;
+
+	for (const struct conf_key *k = keys; k->name; k++)
 		if (strcmp(k->name, name) == 0)
-			return p->set_on[SEC_SUBSCRIBER][k - subscriber_keys];
+			return p->set_on[sec][k - keys];
 	return 0;
 }
 
@@ -1304,8 +1307,10 @@ static unsigned subscriber_key_line(const struct parse *p, const char *name)
 static void finish_subscriber(struct parse *p)
 {
 	const struct pub_subscriber *sub = p->subscriber;
-	unsigned hook = subscriber_key_line(p, "webhook"), mail = subscriber_key_line(p, "email");
-	unsigned secret = subscriber_key_line(p, "secret_file"), ca = subscriber_key_line(p, "ca_file");
+	unsigned hook = set_on_line(p, SEC_SUBSCRIBER, "webhook");
+	unsigned mail = set_on_line(p, SEC_SUBSCRIBER, "email");
+	unsigned secret = set_on_line(p, SEC_SUBSCRIBER, "secret_file");
+	unsigned ca = set_on_line(p, SEC_SUBSCRIBER, "ca_file");
 
 	if (hook == 0 && mail == 0)
 		fail_at(p, sub->line, "[%s] has no webhook = URL or email = ADDRESS", p->sec_name);
@@ -1492,15 +1497,6 @@ static void check_api_transport(struct parse *p)
 }
 
 /* The line key name of the section of kind sec was set on (0: not set). */
-static unsigned set_on_line(const struct parse *p, enum section sec, const char *name)
-{
-	const struct conf_key *keys = tables[sec].keys;
-
-	for (const struct conf_key *k = keys; k->name; k++)
-		if (strcmp(k->name, name) == 0)
-			return p->set_on[sec][k - keys];
-	return 0;
-}
 
 static void check_password_file(struct parse *p)
 {
