@@ -112,9 +112,10 @@ static bool set_login(CURL *c, const struct pub_smtp *smtp, struct ms_buf *err)
 static void set_transport(CURL *c, const struct pub_smtp *smtp)
 {
 	curl_easy_setopt(c, CURLOPT_URL, smtp->url);
+#if LIBCURL_VERSION_NUM >= 0x075500	/* as webhook.c: older libcurl has no _STR */
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	/* the deliver loop sets the timeouts (deliver_timeout) */
+#endif
+	/* the deliver loop sets the timeouts (deliver_timeout) and NOSIGNAL */
 	/* STARTTLS or nothing; smtps:// is TLS from the first byte anyway */
 	curl_easy_setopt(c, CURLOPT_USE_SSL, smtp->insecure ? (long)CURLUSESSL_TRY
 							    : (long)CURLUSESSL_ALL);
