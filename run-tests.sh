@@ -22,6 +22,7 @@ cd "$top"
 mkdir -p build/logs
 
 stages_failed=0
+failed_stages=
 started=$(date +%s)
 passed=0
 failed=0
@@ -48,6 +49,7 @@ stage() {
 	else
 		echo "=== $name: FAILED (exit $rc, $(($(date +%s) - t0))s; log in $log)"
 		stages_failed=$((stages_failed + 1))
+		failed_stages="$failed_stages $name"
 	fi
 	return "$rc"
 }
@@ -103,5 +105,11 @@ stage distcheck make -C build/default distcheck
 if [ "$stages_failed" -gt 0 ] && [ "$failed" -eq 0 ]; then
 	failed=$stages_failed
 fi
+# What failed, again at the end: CI shows a log's tail, and one FAIL line
+# in 30 minutes of output is otherwise lost.
+for name in $failed_stages; do
+	echo "run-tests: stage $name failed; its failures:"
+	grep -a -E '^(\[80-89\] )?(FAIL: |== .*: FAILED|# FAIL: |# ERROR: )|^[^:]+:[0-9]+:[EF]:' "build/logs/$name.log" | head -n 40
+done
 echo "run-tests: $passed passed, $failed failed, $skipped skipped (what this kernel cannot do) in $(($(date +%s) - started))s"
 [ "$stages_failed" -eq 0 ]
