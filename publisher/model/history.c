@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "history_figures.h"
 
 /* Is downtime dt on object idx, or on the host of the service idx is? */
 static bool downtime_on(const struct pub_snapshot *snap, const struct pub_downtime *dt,
@@ -96,7 +97,7 @@ bool pub_history_record(const struct pub_config *cfg, struct pub_store *st,
 						  : pub_cluster_state_key(ce->state),
 						  components, now, &t, err);
 	}
-	return ok && pub_store_history_prune(st, now - cfg->history_days * 86400L, err);
+	return ok && pub_history_keep(cfg, st, now, err);
 }
 
 bool pub_history_stale(const struct pub_config *cfg, struct pub_store *st, time_t since,

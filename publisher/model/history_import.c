@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history_figures.h"
 #include "history_import.h"
 #include "model.h"
 #include "nagioslog.h"
@@ -266,5 +267,6 @@ bool pub_history_rebuild(const struct pub_config *cfg, struct pub_store *st, tim
 
 	for (size_t i = 0; ok && i < cfg->n_clusters; i++)
 		ok = rebuild_cluster(cfg, st, &cfg->clusters[i], until, err);
-	return ok;
+	/* the days counted from the intervals made before, counted again */
+	return ok && pub_history_recount(cfg, st, until, err) && pub_history_keep(cfg, st, until, err);
 }

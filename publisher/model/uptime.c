@@ -80,8 +80,20 @@ void pub_uptime_count(const struct pub_span *spans, size_t n, time_t from, time_
 	}
 	if (to > from)
 		u->unknown_s += (long long)(to - from) - covered;
-	u->observed_s = (to > from ? (long long)(to - from) : 0) - u->maintenance_s -
-			u->unknown_s;
+	pub_uptime_finish(u, to > from ? (long long)(to - from) : 0);
+}
+
+void pub_uptime_add(struct pub_uptime *u, const struct pub_uptime *part)
+{
+	u->outage_s += part->outage_s;
+	u->degraded_s += part->degraded_s;
+	u->maintenance_s += part->maintenance_s;
+	u->unknown_s += part->unknown_s;
+}
+
+void pub_uptime_finish(struct pub_uptime *u, long long len)
+{
+	u->observed_s = len - u->maintenance_s - u->unknown_s;
 	u->percent = pub_uptime_percent(u->observed_s, u->outage_s);
 }
 
@@ -92,6 +104,33 @@ static time_t day_start(time_t t, struct tm *tm)
 	tm->tm_hour = tm->tm_min = tm->tm_sec = 0;
 	tm->tm_isdst = -1;
 	return mktime(tm);
+}
+
+time_t pub_day_start(time_t t)
+{
+	struct tm tm;
+
+	return day_start(t, &tm);
+}
+
+time_t pub_day_after(time_t start)
+{
+	struct tm tm;
+
+	/* noon of the day after is in it however long this day is (23 to 25 hours) */
+	return day_start(start + 36 * 3600, &tm);
+}
+
+time_t pub_month_start(time_t t, int months)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday = 1;
+	tm.tm_mon += months;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
 }
 
 void pub_uptime_day_bounds(time_t now, struct pub_day *days, size_t n)

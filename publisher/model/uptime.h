@@ -94,4 +94,16 @@ void pub_uptime_day_bounds(time_t now, struct pub_day *days, size_t n);
 void pub_uptime_count_days(const struct pub_span *spans, size_t n_spans, struct pub_day *days,
 			   size_t n);
 
+/* Local midnight of the day t falls in (01:00 where midnight does not exist). */
+time_t pub_day_start(time_t t);
+/* The start of the day after the one start (a pub_day_start) begins. */
+time_t pub_day_after(time_t start);
+/* Local midnight of the first of the month t falls in, moved by `months`. */
+time_t pub_month_start(time_t t, int months);
+
+/* Adds part's kinds of time to u's (observed and percent: pub_uptime_finish). */
+void pub_uptime_add(struct pub_uptime *u, const struct pub_uptime *part);
+/* u's observed time and percent, of a window len seconds long. */
+void pub_uptime_finish(struct pub_uptime *u, long long len);
+
 #endif

@@ -129,7 +129,8 @@ void pub_board_free(struct pub_board *b)
 			pub_board_metric_free(bcl->components[j].metric);
 		}
 		free(bcl->fig.days);
-		free(bcl->spans);
+		pub_timeline_free(&bcl->timeline);
+		free(bcl->months);
 		free(bcl->components);
 		pub_state_rows_free(b->rows[2 * i], b->n_rows[2 * i]);
 		pub_state_rows_free(b->rows[2 * i + 1], b->n_rows[2 * i + 1]);

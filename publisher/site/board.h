@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "metric.h"
 #include "store.h"
+#include "timeline.h"
 #include "uptime.h"
 
 #define PUB_STATE_UNKNOWN "unknown"
@@ -77,8 +78,10 @@ struct pub_board_cluster {
 	long open_incident;		/* 0: none */
 	struct pub_board_component *components;	/* conf->n_components */
 	struct pub_figures fig;
-	struct pub_span *spans;	/* every interval kept, for the month-by-month table */
-	size_t n_spans;
+	/* for the month-by-month table: its whole record, and the months kept of it */
+	struct pub_timeline timeline;
+	struct pub_history_figures *months;
+	size_t n_months;
 };
 
 struct pub_board {
@@ -101,9 +104,6 @@ bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
  */
 bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
 			   bool clusters_only, struct ms_buf *err);
-/* The store's intervals of k that end after from as spans (uptime.h), the open one until now. */
-bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
-		       time_t now, struct pub_span **spans, size_t *n, struct ms_buf *err);
 /* The response-time strips of the components that have one, up to now (board_metric.c). */
 bool pub_board_load_metrics(struct pub_board *b, struct pub_store *st, time_t now,
 			    struct ms_buf *err);

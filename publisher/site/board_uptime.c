@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "timeline.h"
 #include "xalloc.h"
 
 /* The oldest time a figure looks at: the longest window, or the strip's first day. */
@@ -20,66 +21,103 @@ static time_t history_from(time_t now)
 	return now - longest - 2 * 86400L;	/* a day in any zone starts within two */
 }
 
-/* Spans as they are read, in a growing array. */
-struct span_list {
-	struct pub_span *spans;
-	size_t n, cap;
+/* A gap's spans as they are read: into the timeline's last gap, cut to it. */
+struct gap_reader {
+	struct pub_timeline *t;
 	time_t now;
 };
 
-static void add_span(const char *state, time_t start, time_t end, void *arg)
+static void add_gap_span(const char *state, time_t start, time_t end, void *arg)
 {
-	struct span_list *l = arg;
+	struct gap_reader *r = arg;
 
-	ms_xgrow(&l->spans, &l->cap, l->n + 1, sizeof(*l->spans));
-	l->spans[l->n].kind = pub_time_kind_of(state);
-	l->spans[l->n].start = start;
 	/* the open interval lasts until now */
-	l->spans[l->n++].end = end > 0 ? end : l->now;
+	pub_timeline_add_span(r->t, pub_time_kind_of(state), start, end > 0 ? end : r->now);
 }
 
-bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
-		       time_t now, struct pub_span **spans, size_t *n, struct ms_buf *err)
+/* Does a window ending at now start inside [start, end)? */
+static bool window_starts_in(time_t start, time_t end, time_t now)
 {
-	struct span_list l = { NULL, 0, 0, now };
-
-	if (!pub_store_history_each(st, k, from, add_span, &l, err)) {
-		free(l.spans);
-		return false;
+	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++) {
+		time_t t = now - pub_uptime_windows[w].seconds;
+		if (t > start && t < end)
+			return true;
 	}
-	*spans = l.spans != NULL ? l.spans : ms_xcalloc(1, sizeof(**spans));
-	*n = l.n;
-	return true;
+	return false;
+}
+
+/* A gap [start, end) of t and the intervals in it. */
+static bool read_gap(struct pub_store *st, const struct pub_history_key *k,
+		     struct pub_timeline *t, time_t start, time_t end, time_t now,
+		     struct ms_buf *err)
+{
+	struct gap_reader r = { t, now };
+
+	pub_timeline_add_gap(t, start, end);
+	return pub_store_history_each(st, k, start, end, add_gap_span, &r, err);
 }
 
 /*
- * The figures of k from its spans since `from` (0: all, which the cluster's
- * month-by-month table needs), its days from a copy of bounds when it has
- * a strip (bounds not NULL); the spans are kept in *keep when asked.
+ * k's record from `from` to now: the days the store counted, but those a
+ * window starts in, and the intervals of the time between them.
+ */
+static bool load_timeline(struct pub_store *st, const struct pub_history_key *k, time_t from,
+			  time_t now, struct pub_timeline *t, struct ms_buf *err)
+{
+	struct pub_history_figures *days;
+	size_t n;
+	time_t cursor = from;
+	bool ok = true;
+
+	memset(t, 0, sizeof(*t));
+	t->from = from;
+	t->to = now;
+	if (!pub_store_history_figures(st, k, PUB_HISTORY_DAY, from, now, &days, &n, err))
+		return false;
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct pub_history_figures *d = &days[i];
+		struct pub_uptime u = { d->outage_s, d->degraded_s, d->maintenance_s,
+					d->unknown_s, 0, 0 };
+		if (d->start < cursor || window_starts_in(d->start, d->end, now))
+			continue;
+		if (cursor < d->start)
+			ok = read_gap(st, k, t, cursor, d->start, now, err);
+		pub_timeline_add_day(t, d->start, d->end, &u);
+		cursor = d->end;
+	}
+	if (ok && cursor < now)
+		ok = read_gap(st, k, t, cursor, now, now, err);
+	free(days);
+	return ok;
+}
+
+/*
+ * The figures of k from its record since `from` (0: all, which the
+ * cluster's month-by-month table needs), its days from a copy of bounds
+ * when it has a strip (bounds not NULL); the timeline is kept in *keep
+ * when asked.
  */
 static bool load_figures(struct pub_store *st, const struct pub_history_key *k, time_t from,
 			 time_t now, const struct pub_day *bounds, struct pub_figures *f,
-			 struct pub_span **keep, size_t *n_keep, struct ms_buf *err)
+			 struct pub_timeline *keep, struct ms_buf *err)
 {
-	struct pub_span *spans;
-	size_t n;
+	struct pub_timeline t;
 
-	if (!pub_history_spans(st, k, from, now, &spans, &n, err))
+	if (!load_timeline(st, k, from, now, &t, err)) {
+		pub_timeline_free(&t);
 		return false;
+	}
 	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
-		pub_uptime_count(spans, n, now - pub_uptime_windows[w].seconds, now,
-				 &f->windows[w]);
+		pub_timeline_count(&t, now - pub_uptime_windows[w].seconds, now, &f->windows[w]);
 	if (bounds != NULL) {
 		f->days = ms_xmalloc(PUB_STRIP_DAYS * sizeof(*f->days));
 		memcpy(f->days, bounds, PUB_STRIP_DAYS * sizeof(*f->days));
-		pub_uptime_count_days(spans, n, f->days, PUB_STRIP_DAYS);
+		pub_timeline_count_days(&t, f->days, PUB_STRIP_DAYS);
 	}
-	if (keep != NULL) {
-		*keep = spans;
-		*n_keep = n;
-	} else {
-		free(spans);
-	}
+	if (keep != NULL)
+		*keep = t;
+	else
+		pub_timeline_free(&t);
 	return true;
 }
 
@@ -91,12 +129,12 @@ static bool load_component(struct pub_store *st, const char *cluster,
 	struct pub_history_key k = { cluster, co->slug, NULL };
 	struct ms_buf obj = MS_BUF_INIT;
 	time_t from = history_from(now);
-	bool ok = load_figures(st, &k, from, now, bounds, &bc->fig, NULL, NULL, err);
+	bool ok = load_figures(st, &k, from, now, bounds, &bc->fig, NULL, err);
 
 	for (size_t m = 0; ok && m < co->n_members; m++) {
 		pub_member_object(&co->members[m], &obj);
 		k.object = obj.data;
-		ok = load_figures(st, &k, from, now, NULL, &bc->members[m].fig, NULL, NULL, err);
+		ok = load_figures(st, &k, from, now, NULL, &bc->members[m].fig, NULL, err);
 	}
 	ms_buf_free(&obj);
 	return ok;
@@ -114,8 +152,9 @@ bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now
 		struct pub_board_cluster *bcl = &b->clusters[i];
 		struct pub_history_key k = { bcl->conf->slug, NULL, NULL };
 
-		ok = load_figures(st, &k, 0, now, bounds, &bcl->fig, &bcl->spans, &bcl->n_spans,
-				  err);
+		ok = load_figures(st, &k, 0, now, bounds, &bcl->fig, &bcl->timeline, err) &&
+		     pub_store_history_figures(st, &k, PUB_HISTORY_MONTH, 0, now, &bcl->months,
+					       &bcl->n_months, err);
 		for (size_t j = 0; ok && !clusters_only && j < bcl->conf->n_components; j++)
 			ok = load_component(st, bcl->conf->slug, &bcl->components[j], now, bounds,
 					    err);

@@ -180,35 +180,41 @@ static xmlNodePtr figures_table(xmlNodePtr parent, const char *first)
 	return table;
 }
 
-/* Local midnight of the first of the month t falls in, moved by `months`. */
-static time_t month_start(time_t t, int months)
+/* The figures of the month [start, end): as kept once it ended, else from the record. */
+static void month_figures(const struct pub_board_cluster *bcl, time_t start, time_t end,
+			  struct pub_uptime *u)
 {
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	tm.tm_mday = 1;
-	tm.tm_mon += months;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
+	for (size_t i = 0; i < bcl->n_months; i++) {
+		const struct pub_history_figures *m = &bcl->months[i];
+		if (m->start != start)
+			continue;
+		*u = (struct pub_uptime){ m->outage_s, m->degraded_s, m->maintenance_s,
+					  m->unknown_s, 0, 0 };
+		pub_uptime_finish(u, (long long)(m->end - m->start));
+		return;
+	}
+	pub_timeline_count(&bcl->timeline, start, end, u);
 }
 
 /* Month by month, newest first, back to the first month recorded. */
-static void render_months(xmlNodePtr main, const struct pub_span *spans, size_t n, time_t now)
+static void render_months(xmlNodePtr main, const struct pub_board_cluster *bcl, time_t now)
 {
+	time_t first = pub_timeline_recorded_from(&bcl->timeline);
 	xmlNodePtr table;
 	char month[PUB_WHEN_MAX];
 
+	if (bcl->n_months > 0 && (first == 0 || bcl->months[0].start < first))
+		first = bcl->months[0].start;
 	pub_el(main, "h2", NULL, "Month by month");
-	if (n == 0) {
+	if (first == 0) {
 		pub_el(main, "p", NULL, "Nothing recorded yet.");
 		return;
 	}
 	table = figures_table(main, "Month");
-	for (time_t start = month_start(now, 0), end = now; end > spans[0].start;
-	     end = start, start = month_start(start, -1)) {
+	for (time_t start = pub_month_start(now, 0), end = now; end > first;
+	     end = start, start = pub_month_start(start, -1)) {
 		struct pub_uptime u;
-		pub_uptime_count(spans, n, start, end, &u);
+		month_figures(bcl, start, end, &u);
 		figures_row(table, pub_month(month, start), &u);
 	}
 }
@@ -255,7 +261,7 @@ static bool render_cluster_history(struct pub_site *s, const struct pub_board_cl
 	table = figures_table(pg.main, "Last");
 	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
 		figures_row(table, pub_uptime_windows[w].label, &bcl->fig.windows[w]);
-	render_months(pg.main, bcl->spans, bcl->n_spans, s->now);
+	render_months(pg.main, bcl, s->now);
 	render_cluster_incidents(s, &pg, cl->slug);
 	pub_el(pg.main, "h2", NULL, "How uptime is counted");
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)

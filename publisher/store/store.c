@@ -14,14 +14,14 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 /* A statement prepared once and kept, by the address of its SQL text. */
 struct kept_statement {
 	const char *sql;
 	sqlite3_stmt *s;
 };
-#define KEPT_STATEMENTS 24
+#define KEPT_STATEMENTS 32
 
 struct pub_store {
 	sqlite3 *db;
@@ -149,6 +149,20 @@ static const char *const upgrades[] = {
 	"UPDATE posts SET state = coalesce((SELECT state FROM clusters WHERE "
 	"  slug = posts.cluster), 'online');"
 	"CREATE INDEX posts_unstated ON posts (id) WHERE state IS NULL;",
+	/*
+	 * 7: history_figures, what a closed period of a key counts (period
+	 * 0: a day, 1: a month, cut in the zone meta 'history_zone' names),
+	 * counted once from the intervals so that a run reads a row per day
+	 * instead of them: days kept as long as the intervals, months for
+	 * good. Rows are forgotten, to be counted again, when the intervals
+	 * under them change.
+	 */
+	"CREATE TABLE history_figures ("
+	"  cluster TEXT NOT NULL, component TEXT NOT NULL, object TEXT NOT NULL,"
+	"  period INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+	"  outage INTEGER NOT NULL, degraded INTEGER NOT NULL, maintenance INTEGER NOT NULL,"
+	"  unknown INTEGER NOT NULL,"
+	"  PRIMARY KEY (cluster, component, object, period, start)) WITHOUT ROWID;",
 };
 
 /* --- running SQL: the one place that reports SQLite's errors -------- */
@@ -1446,6 +1460,14 @@ bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *
 	ok = ok && kept_query(st, "cannot write the history", err, "INSERT INTO history (cluster, "
 			 "component, object, imported, state, start) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
 			 PARAMS(KEY_PARAMS(k), TEXT(state), NUM(t)), NULL, NULL);
+	/*
+	 * The engine's time may lie in a day already counted: its figures
+	 * go, to be counted again. A period is at most 32 days long: the
+	 * key's range holds every row that can end after t.
+	 */
+	ok = ok && kept_query(st, "cannot write the history", err, "DELETE FROM history_figures "
+			 "WHERE " HISTORY_KEY " AND start > ?4 - 2764800 AND end > ?4",
+			 PARAMS(KEY_PARAMS(k), NUM(t)), NULL, NULL);
 	if (ok)
 		*changed_at = t;
 out:
@@ -1456,7 +1478,91 @@ out:
 bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err)
 {
 	return query(st, "cannot prune the history", err, "DELETE FROM history WHERE "
-		     "end IS NOT NULL AND end < ?1", PARAMS(NUM(before)), NULL, NULL);
+		     "end IS NOT NULL AND end < ?1", PARAMS(NUM(before)), NULL, NULL) &&
+	       query(st, "cannot prune the history", err, "DELETE FROM history_figures WHERE "
+		     "period = 0 AND end < ?1", PARAMS(NUM(before)), NULL, NULL);
+}
+
+bool pub_store_history_first(struct pub_store *st, const struct pub_history_key *k,
+			     time_t *first, struct ms_buf *err)
+{
+	long long t = 0;
+
+	/* each a search of the key's range; min() of a NULL would be NULL */
+	if (!kept_query(st, "cannot read the history", err, "SELECT coalesce(min(coalesce(a, b), "
+			"coalesce(b, a)), 0) FROM (SELECT (SELECT min(start) FROM history WHERE "
+			HISTORY_KEY " AND imported = 0) AS a, (SELECT min(start) FROM history "
+			"WHERE " HISTORY_KEY " AND imported = 1) AS b)",
+			PARAMS(KEY_PARAMS(k)), row_number, &t))
+		return false;
+	*first = (time_t)t;
+	return true;
+}
+
+/* --- history figures: what closed days and months counted ------------ */
+
+static void read_figures(sqlite3_stmt *s, void *arg)
+{
+	struct pub_history_figures *f = arg;
+
+	f->start = (time_t)sqlite3_column_int64(s, 0);
+	f->end = (time_t)sqlite3_column_int64(s, 1);
+	f->outage_s = sqlite3_column_int64(s, 2);
+	f->degraded_s = sqlite3_column_int64(s, 3);
+	f->maintenance_s = sqlite3_column_int64(s, 4);
+	f->unknown_s = sqlite3_column_int64(s, 5);
+}
+
+bool pub_store_history_figures(struct pub_store *st, const struct pub_history_key *k,
+			       enum pub_history_period period, time_t from, time_t to,
+			       struct pub_history_figures **list, size_t *n, struct ms_buf *err)
+{
+	*list = NULL;
+	*n = 0;
+	if (kept_query(st, "cannot read the history", err, "SELECT start, end, outage, degraded, "
+		       "maintenance, unknown FROM history_figures WHERE " HISTORY_KEY " AND "
+		       "period = ?4 AND start >= ?5 AND end <= ?6 ORDER BY start",
+		       PARAMS(KEY_PARAMS(k), NUM(period), NUM(from), NUM(to)),
+		       ALL_ROWS(list, n, read_figures)))
+		return true;
+	free(*list);
+	*list = NULL;
+	*n = 0;
+	return false;
+}
+
+bool pub_store_history_figures_add(struct pub_store *st, const struct pub_history_key *k,
+				   enum pub_history_period period,
+				   const struct pub_history_figures *f, struct ms_buf *err)
+{
+	return kept_query(st, "cannot write the history", err, "INSERT OR REPLACE INTO "
+			  "history_figures (cluster, component, object, period, start, end, outage, "
+			  "degraded, maintenance, unknown) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+			  "?9, ?10)", PARAMS(KEY_PARAMS(k), NUM(period), NUM(f->start), NUM(f->end),
+			  NUM(f->outage_s), NUM(f->degraded_s), NUM(f->maintenance_s),
+			  NUM(f->unknown_s)), NULL, NULL);
+}
+
+bool pub_store_history_figures_end(struct pub_store *st, const struct pub_history_key *k,
+				   enum pub_history_period period, time_t *end,
+				   struct ms_buf *err)
+{
+	long long t = 0;
+
+	if (!kept_query(st, "cannot read the history", err, "SELECT coalesce(max(end), 0) FROM "
+			"history_figures WHERE " HISTORY_KEY " AND period = ?4",
+			PARAMS(KEY_PARAMS(k), NUM(period)), row_number, &t))
+		return false;
+	*end = (time_t)t;
+	return true;
+}
+
+bool pub_store_history_figures_forget(struct pub_store *st, time_t after, time_t months_from,
+				      struct ms_buf *err)
+{
+	return query(st, "cannot write the history", err, "DELETE FROM history_figures WHERE "
+		     "end > ?1 AND (period = 0 OR start >= ?2)", PARAMS(NUM(after),
+		     NUM(months_from)), NULL, NULL);
 }
 
 static void read_interval(sqlite3_stmt *s, void *arg)
@@ -1476,18 +1582,28 @@ static void read_interval(sqlite3_stmt *s, void *arg)
  * the record begins, then the record.
  */
 static bool history_rows(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			 row_fn *row, void *arg, struct ms_buf *err)
+			 time_t to, row_fn *row, void *arg, struct ms_buf *err)
 {
 	/* FIRST: when the record begins (a subquery SQLite runs once); imported time ends there */
 #define FIRST "coalesce((SELECT min(start) FROM history WHERE " HISTORY_KEY " AND imported = 0), "
+	/*
+	 * SINCE(i): the intervals of one kind do not overlap, so those that
+	 * end after from start no earlier than the one from falls in: a
+	 * search of the key's range, not a scan of all its past.
+	 */
+#define SINCE(i) "start >= coalesce((SELECT max(start) FROM history WHERE " HISTORY_KEY \
+		 " AND imported = " i " AND start <= ?4), ?4)"
 	return kept_query(st, "cannot read the history", err, "SELECT state, start, "
 			  "min(end, " FIRST "end)), 1 FROM history WHERE " HISTORY_KEY " AND "
-			  "imported = 1 AND end > ?4 AND start < " FIRST "end) ORDER BY start",
-			  PARAMS(KEY_PARAMS(k), NUM(from)), row, arg) &&
+			  "imported = 1 AND " SINCE("1") " AND start < ?5 AND end > ?4 AND "
+			  "start < " FIRST "end) ORDER BY start",
+			  PARAMS(KEY_PARAMS(k), NUM(from), NUM(to)), row, arg) &&
 	       kept_query(st, "cannot read the history", err, "SELECT state, start, "
 			  "coalesce(end, 0), 0 FROM history WHERE " HISTORY_KEY " AND "
-			  "imported = 0 AND (end IS NULL OR end > ?4) ORDER BY start",
-			  PARAMS(KEY_PARAMS(k), NUM(from)), row, arg);
+			  "imported = 0 AND " SINCE("0") " AND start < ?5 AND "
+			  "(end IS NULL OR end > ?4) ORDER BY start",
+			  PARAMS(KEY_PARAMS(k), NUM(from), NUM(to)), row, arg);
+#undef SINCE
 #undef FIRST
 }
 
@@ -1496,7 +1612,7 @@ bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, ti
 {
 	*rows = NULL;
 	*n = 0;
-	if (history_rows(st, k, from, ALL_ROWS(rows, n, read_interval), err))
+	if (history_rows(st, k, from, PUB_TIME_MAX, ALL_ROWS(rows, n, read_interval), err))
 		return true;
 	pub_history_rows_free(*rows, *n);
 	*rows = NULL;
@@ -1519,11 +1635,11 @@ static void row_each(sqlite3_stmt *s, void *arg)
 }
 
 bool pub_store_history_each(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			    pub_history_fn *fn, void *arg, struct ms_buf *err)
+			    time_t to, pub_history_fn *fn, void *arg, struct ms_buf *err)
 {
 	struct each_interval e = { fn, arg };
 
-	return history_rows(st, k, from, row_each, &e, err);
+	return history_rows(st, k, from, to, row_each, &e, err);
 }
 
 void pub_history_rows_free(struct pub_history_row *rows, size_t n)

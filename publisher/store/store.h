@@ -13,6 +13,7 @@
 #define PUB_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -296,8 +297,13 @@ struct pub_history_row {
 bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *k,
 			    const char *state, time_t at, time_t now, time_t *changed_at,
 			    struct ms_buf *err);
-/* Forgets the intervals that ended before `before` (retention). */
+/* Forgets the intervals, and the days' figures, that ended before `before` (retention). */
 bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err);
+/* When k's record begins: the start of its first interval; 0 when it has none. */
+bool pub_store_history_first(struct pub_store *st, const struct pub_history_key *k,
+			     time_t *first, struct ms_buf *err);
+/* Later than any time a store holds: "to the end" for a bound. */
+#define PUB_TIME_MAX ((time_t)INT64_MAX)
 /*
  * The intervals of k that end after from, oldest first: imported ones
  * only before the first of a run's record (which wins), cut there.
@@ -305,10 +311,44 @@ bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf 
 bool pub_store_history(struct pub_store *st, const struct pub_history_key *k, time_t from,
 		       struct pub_history_row **rows, size_t *n, struct ms_buf *err);
 void pub_history_rows_free(struct pub_history_row *rows, size_t n);
-/* The same, each to fn(state, start, end (0: open), arg) as it is read; state only lasts the call. */
+/*
+ * The same of those that also start before to, each to fn(state, start,
+ * end (0: open), arg) as it is read; state only lasts the call.
+ */
 typedef void pub_history_fn(const char *state, time_t start, time_t end, void *arg);
 bool pub_store_history_each(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			    pub_history_fn *fn, void *arg, struct ms_buf *err);
+			    time_t to, pub_history_fn *fn, void *arg, struct ms_buf *err);
+
+/*
+ * History figures: what a closed day of k counts, or a closed month of
+ * a cluster, by the rules of uptime.h, counted once from the intervals
+ * (model/history_figures.c) so that a run reads one row a day. A change
+ * of the intervals under a row forgets it (pub_store_history_note does
+ * so itself), to be counted again.
+ */
+enum pub_history_period { PUB_HISTORY_DAY, PUB_HISTORY_MONTH };
+struct pub_history_figures {
+	time_t start, end;
+	long long outage_s, degraded_s, maintenance_s, unknown_s;
+};
+/* k's figures of the periods within [from, to), oldest first. */
+bool pub_store_history_figures(struct pub_store *st, const struct pub_history_key *k,
+			       enum pub_history_period period, time_t from, time_t to,
+			       struct pub_history_figures **list, size_t *n, struct ms_buf *err);
+bool pub_store_history_figures_add(struct pub_store *st, const struct pub_history_key *k,
+				   enum pub_history_period period,
+				   const struct pub_history_figures *f, struct ms_buf *err);
+/* The end of k's newest figures of the period; 0 when there are none. */
+bool pub_store_history_figures_end(struct pub_store *st, const struct pub_history_key *k,
+				   enum pub_history_period period, time_t *end,
+				   struct ms_buf *err);
+/*
+ * Forgets, of every key, the days that end after `after` and the months
+ * that do and start at or after months_from (older ones are kept as they
+ * were counted: their intervals may be gone).
+ */
+bool pub_store_history_figures_forget(struct pub_store *st, time_t after, time_t months_from,
+				      struct ms_buf *err);
 
 /*
  * What import-history read of a member ("host" or "host!service"): an

@@ -1,0 +1,208 @@
+/*
+ * history_figures: closed days and months counted once. See
+ * history_figures.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "history_figures.h"
+#include "site_time.h"
+#include "xalloc.h"
+
+/* The meta key of the zone the kept days were cut in. */
+#define META_HISTORY_ZONE "history_zone"
+
+/* Spans as they are read, in a growing array. */
+struct span_list {
+	struct pub_span *spans;
+	size_t n, cap;
+	time_t now;
+};
+
+static void add_span(const char *state, time_t start, time_t end, void *arg)
+{
+	struct span_list *l = arg;
+
+	ms_xgrow(&l->spans, &l->cap, l->n + 1, sizeof(*l->spans));
+	l->spans[l->n].kind = pub_time_kind_of(state);
+	l->spans[l->n].start = start;
+	/* the open interval lasts until now */
+	l->spans[l->n++].end = end > 0 ? end : l->now;
+}
+
+bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
+		       time_t to, time_t now, struct pub_span **spans, size_t *n,
+		       struct ms_buf *err)
+{
+	struct span_list l = { NULL, 0, 0, now };
+
+	if (!pub_store_history_each(st, k, from, to, add_span, &l, err)) {
+		free(l.spans);
+		return false;
+	}
+	*spans = l.spans != NULL ? l.spans : ms_xcalloc(1, sizeof(**spans));
+	*n = l.n;
+	return true;
+}
+
+static void figures_of(struct pub_history_figures *f, time_t start, time_t end,
+		       const struct pub_uptime *u)
+{
+	f->start = start;
+	f->end = end;
+	f->outage_s = u->outage_s;
+	f->degraded_s = u->degraded_s;
+	f->maintenance_s = u->maintenance_s;
+	f->unknown_s = u->unknown_s;
+}
+
+/*
+ * The days of k from the end of its last counted one (or the day its
+ * record begins) to today, each counted and kept.
+ */
+static bool close_days(struct pub_store *st, const struct pub_history_key *k, time_t today,
+		       time_t now, struct ms_buf *err)
+{
+	struct pub_span *spans;
+	size_t n, first = 0;
+	time_t from, begins;
+	bool ok = true;
+
+	if (!pub_store_history_figures_end(st, k, PUB_HISTORY_DAY, &from, err))
+		return false;
+	if (from == 0) {
+		if (!pub_store_history_first(st, k, &begins, err))
+			return false;
+		if (begins == 0)
+			return true;	/* nothing recorded */
+		from = pub_day_start(begins);
+	}
+	if (from >= today)
+		return true;
+	if (!pub_history_spans(st, k, from, today, now, &spans, &n, err))
+		return false;
+	for (time_t day = from, next; ok && day < today; day = next) {
+		struct pub_history_figures f;
+		struct pub_uptime u;
+
+		next = pub_day_after(day);
+		/* the spans before `first` end by this day: they count in no later one */
+		while (first < n && spans[first].end <= day)
+			first++;
+		pub_uptime_count(spans + first, n - first, day, next, &u);
+		figures_of(&f, day, next, &u);
+		ok = pub_store_history_figures_add(st, k, PUB_HISTORY_DAY, &f, err);
+	}
+	free(spans);
+	return ok;
+}
+
+/* A month, [start, end), summed from the days kept of it; days not kept are unknown. */
+static void sum_month(const struct pub_history_figures *days, size_t n, time_t start,
+		      time_t end, struct pub_history_figures *f)
+{
+	long long kept = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->start = start;
+	f->end = end;
+	for (size_t i = 0; i < n; i++) {
+		if (days[i].start < start || days[i].end > end)
+			continue;
+		kept += (long long)(days[i].end - days[i].start);
+		f->outage_s += days[i].outage_s;
+		f->degraded_s += days[i].degraded_s;
+		f->maintenance_s += days[i].maintenance_s;
+		f->unknown_s += days[i].unknown_s;
+	}
+	f->unknown_s += (long long)(end - start) - kept;
+}
+
+/* A cluster's months that ended since its last kept one, summed from its days. */
+static bool close_months(struct pub_store *st, const struct pub_history_key *k, time_t today,
+			 struct ms_buf *err)
+{
+	struct pub_history_figures *days;
+	size_t n;
+	time_t from;
+	bool ok = true;
+
+	if (!pub_store_history_figures_end(st, k, PUB_HISTORY_MONTH, &from, err) ||
+	    !pub_store_history_figures(st, k, PUB_HISTORY_DAY, from, today, &days, &n, err))
+		return false;
+	if (n > 0 && from == 0)
+		from = pub_month_start(days[0].start, 0);
+	for (time_t month = from, next; ok && n > 0 &&
+	     (next = pub_month_start(month, 1)) <= today; month = next) {
+		struct pub_history_figures f;
+		sum_month(days, n, month, next, &f);
+		ok = pub_store_history_figures_add(st, k, PUB_HISTORY_MONTH, &f, err);
+	}
+	free(days);
+	return ok;
+}
+
+/* Days cut in another zone than the site's are forgotten (months that can be counted again too). */
+static bool check_zone(const struct pub_config *cfg, struct pub_store *st, time_t horizon,
+		       struct ms_buf *err)
+{
+	const char *zone = cfg->timezone != NULL ? cfg->timezone : PUB_DEFAULT_TIMEZONE;
+	char *kept = NULL;
+	bool ok;
+
+	if (!pub_store_meta_get(st, META_HISTORY_ZONE, &kept, err))
+		return false;
+	ok = kept != NULL && strcmp(kept, zone) == 0;
+	if (!ok)
+		ok = (kept == NULL || pub_store_history_figures_forget(st, 0, horizon, err)) &&
+		     pub_store_meta_set(st, META_HISTORY_ZONE, zone, err);
+	free(kept);
+	return ok;
+}
+
+static bool close_component(const struct pub_cluster *cl, const struct pub_component *co,
+			    struct pub_store *st, time_t today, time_t now, struct ms_buf *err)
+{
+	struct pub_history_key k = { cl->slug, co->slug, NULL };
+	struct ms_buf obj = MS_BUF_INIT;
+	bool ok = close_days(st, &k, today, now, err);
+
+	for (size_t m = 0; ok && m < co->n_members; m++) {
+		pub_member_object(&co->members[m], &obj);
+		k.object = obj.data;
+		ok = close_days(st, &k, today, now, err);
+	}
+	ms_buf_free(&obj);
+	return ok;
+}
+
+bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		      struct ms_buf *err)
+{
+	time_t horizon = now - cfg->history_days * 86400L, today;
+	char *saved;
+	bool ok;
+
+	pub_timezone_use(cfg->timezone, &saved);
+	today = pub_day_start(now);
+	ok = check_zone(cfg, st, horizon, err);
+	for (size_t i = 0; ok && i < cfg->n_clusters; i++) {
+		const struct pub_cluster *cl = &cfg->clusters[i];
+		struct pub_history_key k = { cl->slug, NULL, NULL };
+
+		ok = close_days(st, &k, today, now, err) && close_months(st, &k, today, err);
+		for (size_t j = 0; ok && j < cl->n_components; j++)
+			ok = close_component(cl, &cl->components[j], st, today, now, err);
+	}
+	pub_timezone_restore(saved);
+	/* after the counting: what is pruned now was counted first */
+	return ok && pub_store_history_prune(st, horizon, err);
+}
+
+bool pub_history_recount(const struct pub_config *cfg, struct pub_store *st, time_t now,
+			 struct ms_buf *err)
+{
+	return pub_store_history_figures_forget(st, 0, now - cfg->history_days * 86400L, err);
+}

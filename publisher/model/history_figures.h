@@ -1,0 +1,47 @@
+/*
+ * history_figures: the figures of closed days and months, counted once
+ * from the intervals and kept in the store (store.h, History figures),
+ * so that a run reads one row a day of each key instead of every
+ * interval again (board_uptime.c).
+ *
+ * At the end of a run's record, and of an import: for every cluster,
+ * component and member, each day since its last counted one that has
+ * ended, counted from the intervals by the rules of uptime.h; for a
+ * cluster, each month that has ended, summed from its days and kept for
+ * good (history/CLUSTER.html's month-by-month table does not change when
+ * the intervals under a month are pruned); then retention. Days are cut
+ * in the site's time zone: when that changes, what was cut in another is
+ * forgotten and counted again, but for months older than the retention,
+ * which cannot be.
+ */
+#ifndef PUB_HISTORY_FIGURES_H
+#define PUB_HISTORY_FIGURES_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "conf.h"
+#include "store.h"
+#include "uptime.h"
+
+/* What closed by now is counted; intervals and days older than history_days go. */
+bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		      struct ms_buf *err);
+
+/*
+ * The imported intervals were made again: every day is to be counted
+ * again, and every month but those older than the retention (their
+ * intervals may be gone; as counted, they stay).
+ */
+bool pub_history_recount(const struct pub_config *cfg, struct pub_store *st, time_t now,
+			 struct ms_buf *err);
+
+/*
+ * The store's intervals of k that end after from and start before to as
+ * spans (uptime.h), the open one until now; *spans is never NULL.
+ */
+bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
+		       time_t to, time_t now, struct pub_span **spans, size_t *n,
+		       struct ms_buf *err);
+
+#endif
