@@ -178,6 +178,14 @@ static bool close_component(const struct pub_cluster *cl, const struct pub_compo
 	return ok;
 }
 
+/* The time before which the days' figures go: the retention's, but not this month or the last. */
+static time_t days_horizon(time_t horizon, time_t now)
+{
+	time_t last_month = pub_month_start(now, -1);
+
+	return horizon < last_month ? horizon : last_month;
+}
+
 bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		      struct ms_buf *err)
 {
@@ -196,9 +204,14 @@ bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t
 		for (size_t j = 0; ok && j < cl->n_components; j++)
 			ok = close_component(cl, &cl->components[j], st, today, now, err);
 	}
+	/*
+	 * After the counting: what is pruned now was counted first. A day
+	 * stays while the month it is in may still be summed (the month
+	 * before this one), however short the retention.
+	 */
+	ok = ok && pub_store_history_prune(st, horizon, days_horizon(horizon, now), err);
 	pub_timezone_restore(saved);
-	/* after the counting: what is pruned now was counted first */
-	return ok && pub_store_history_prune(st, horizon, err);
+	return ok;
 }
 
 bool pub_history_recount(const struct pub_config *cfg, struct pub_store *st, time_t now,

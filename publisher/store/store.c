@@ -1475,12 +1475,13 @@ out:
 	return ok;
 }
 
-bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err)
+bool pub_store_history_prune(struct pub_store *st, time_t before, time_t days_before,
+			     struct ms_buf *err)
 {
 	return query(st, "cannot prune the history", err, "DELETE FROM history WHERE "
 		     "end IS NOT NULL AND end < ?1", PARAMS(NUM(before)), NULL, NULL) &&
 	       query(st, "cannot prune the history", err, "DELETE FROM history_figures WHERE "
-		     "period = 0 AND end < ?1", PARAMS(NUM(before)), NULL, NULL);
+		     "period = 0 AND end < ?1", PARAMS(NUM(days_before)), NULL, NULL);
 }
 
 bool pub_store_history_first(struct pub_store *st, const struct pub_history_key *k,

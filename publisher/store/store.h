@@ -297,8 +297,9 @@ struct pub_history_row {
 bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *k,
 			    const char *state, time_t at, time_t now, time_t *changed_at,
 			    struct ms_buf *err);
-/* Forgets the intervals, and the days' figures, that ended before `before` (retention). */
-bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err);
+/* Forgets the intervals that ended before `before` (retention), the days' figures before days_before. */
+bool pub_store_history_prune(struct pub_store *st, time_t before, time_t days_before,
+			     struct ms_buf *err);
 /* When k's record begins: the start of its first interval; 0 when it has none. */
 bool pub_store_history_first(struct pub_store *st, const struct pub_history_key *k,
 			     time_t *first, struct ms_buf *err);

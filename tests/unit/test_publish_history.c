@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <sqlite3.h>
 #include <zlib.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -19,12 +20,15 @@
 #include "commands.h"
 #include "helpers.h"
 #include "history.h"
+#include "history_figures.h"
 #include "nagioslog.h"
+#include "board.h"
 #include "site.h"
 #include "site_time.h"
 #include "statusdat.h"
 #include "store.h"
 #include "test_publish_suites.h"
+#include "timeline.h"
 #include "uptime.h"
 
 static char *dir, *conf_path;
@@ -586,6 +590,195 @@ START_TEST(test_rules_added_later)
 }
 END_TEST
 
+/* --- kept figures: counted days and months ------------------------------ */
+
+/* SQL on the store's file, beside the store (what an operator's sqlite3 would do). */
+static long long store_sql(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = 0;
+
+	ck_assert_int_eq(sqlite3_open(cfg->store, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s",
+		      sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Every figure of the board at now, as text: windows of every key, the strips' days. */
+static char *board_figures(time_t now)
+{
+	struct ms_buf b = MS_BUF_INIT, err = MS_BUF_INIT;
+	struct pub_board board;
+
+	ck_assert_msg(pub_board_load(cfg, st, &board, &err), "%s", ms_buf_str(&err));
+	ck_assert_msg(pub_board_load_uptime(&board, st, now, false, &err), "%s", ms_buf_str(&err));
+	for (size_t i = 0; i < board.n_clusters; i++) {
+		const struct pub_board_cluster *bcl = &board.clusters[i];
+		const struct pub_figures *figs[4] = { &bcl->fig, &bcl->components[0].fig,
+			&bcl->components[0].members[0].fig, &bcl->components[0].members[1].fig };
+		for (size_t f = 0; f < 4; f++) {
+			for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++) {
+				const struct pub_uptime *u = &figs[f]->windows[w];
+				ms_buf_printf(&b, "%zu/%zu: %lld %lld %lld %lld %d\n", f, w, u->outage_s,
+					      u->degraded_s, u->maintenance_s, u->unknown_s, u->percent);
+			}
+			for (size_t d = 0; figs[f]->days != NULL && d < PUB_STRIP_DAYS; d++)
+				ms_buf_printf(&b, "%zu day %zu: %lld %lld %lld\n", f, d,
+					      figs[f]->days[d].u.outage_s, figs[f]->days[d].u.degraded_s,
+					      figs[f]->days[d].u.unknown_s);
+		}
+	}
+	pub_board_free(&board);
+	ms_buf_free(&err);
+	return ms_buf_steal(&b);
+}
+
+#define DAY0 (20 * 86400)	/* a midnight (the config's zone is UTC) */
+
+/*
+ * The figures read with the kept days are those read from the intervals
+ * alone, also after the engine dates a change into a day already counted.
+ */
+START_TEST(test_kept_days_equal_intervals)
+{
+	const time_t now = DAY0 + 4 * 86400 + 43200;
+	char *kept, *from_intervals;
+
+	cfg->history_days = 400;
+	run_at(DAY0 + 600, 0, 1, 0, 0);
+	run_at(DAY0 + 86400 + 3600, 2, DAY0 + 86400 + 1800, 0, 0);	/* web1 down on day 1 */
+	run_at(DAY0 + 3 * 86400 + 7200, 0, DAY0 + 3 * 86400 + 3600, 0, 0);	/* up on day 3 */
+	run_at(DAY0 + 4 * 86400 + 60, 0, DAY0 + 3 * 86400 + 3600, 0, 0);	/* day 3 counted */
+	/* day 3 (DAY0 + 3 days): down until 01:00 */
+	ck_assert_int_eq(store_sql("SELECT outage FROM history_figures WHERE object = "
+				   "'web1!webmail' AND start = 1987200"), 3600);
+	/* the engine says web1 went down again at 23:00 on day 3, seen on day 4 */
+	run_at(DAY0 + 4 * 86400 + 600, 2, DAY0 + 3 * 86400 + 82800, 0, 0);
+	ck_assert_int_eq(store_sql("SELECT outage FROM history_figures WHERE object = "
+				   "'web1!webmail' AND start = 1987200"), 7200);
+	ck_assert_int_eq(store_sql("SELECT count(*) FROM history_figures WHERE period = 0"),
+			 4 * 4);	/* days 0 to 3 of the cluster, the component, two members */
+	kept = board_figures(now);
+	ck_assert_int_gt(store_sql("DELETE FROM history_figures RETURNING 1"), 0);
+	from_intervals = board_figures(now);
+	ck_assert_str_eq(kept, from_intervals);
+	/* and it says what happened: web1 down from day 1 00:30 to day 3 01:00, then from 23:00 to now */
+	ck_assert_msg(strstr(kept, "2/3: 221400 0 0 ") != NULL, "%s", kept);
+	free(kept);
+	free(from_intervals);
+}
+END_TEST
+
+/* A month's figures stay as counted once its intervals are pruned (history_days = 1). */
+START_TEST(test_kept_months_outlive_intervals)
+{
+	const time_t jan1 = 1798761600, feb1 = jan1 + 31 * 86400, mar1 = feb1 + 28 * 86400;
+	struct ms_buf err = MS_BUF_INIT;
+	struct pub_board board;
+
+	run_at(jan1 + 600, 0, 1, 0, 0);
+	run_at(jan1 + 10 * 86400, 2, jan1 + 10 * 86400 - 600, 0, 0);	/* 10 min down */
+	run_at(jan1 + 10 * 86400 + 3600, 0, jan1 + 10 * 86400 + 1200, 0, 0);
+	run_at(feb1 + 3600, 0, 1, 0, 0);	/* January ends: counted */
+	run_at(mar1 + 3600, 0, 1, 0, 0);	/* January's intervals are long gone */
+	ck_assert_int_eq(store_sql("SELECT count(*) FROM history WHERE end < 1801440000"), 0);
+	ck_assert_msg(pub_board_load(cfg, st, &board, &err), "%s", ms_buf_str(&err));
+	ck_assert_msg(pub_board_load_uptime(&board, st, mar1 + 3600, true, &err), "%s",
+		      ms_buf_str(&err));
+	ck_assert_int_ge(board.clusters[0].n_months, 2);
+	ck_assert_int_eq(board.clusters[0].months[0].start, jan1);
+	ck_assert_int_eq(board.clusters[0].months[0].end, feb1);
+	/* the cluster was degraded while web1 was down: 1,800 s, and unknown before the first run */
+	ck_assert_int_eq(board.clusters[0].months[0].degraded_s, 1800);
+	ck_assert_int_eq(board.clusters[0].months[0].unknown_s, 600);
+	pub_board_free(&board);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* Days cut in one zone are cut again when the site's zone changes. */
+START_TEST(test_kept_days_follow_the_zone)
+{
+	struct ms_buf err = MS_BUF_INIT;
+
+	cfg->history_days = 400;
+	run_at(DAY0 + 600, 0, 1, 0, 0);
+	run_at(DAY0 + 2 * 86400 + 600, 0, 1, 0, 0);
+	ck_assert_int_eq(store_sql("SELECT min(start) FROM history_figures WHERE period = 0"),
+			 DAY0);
+	free(cfg->timezone);
+	cfg->timezone = strdup("Asia/Tokyo");	/* UTC+9: midnight is 15:00 UTC the day before */
+	ck_assert(pub_store_begin(st, &err));
+	ck_assert_msg(pub_history_keep(cfg, st, DAY0 + 2 * 86400 + 700, &err), "%s",
+		      ms_buf_str(&err));
+	ck_assert(pub_store_commit(st, &err));
+	ck_assert_int_eq(store_sql("SELECT count(*) FROM history_figures WHERE period = 0 AND "
+				   "(start + 32400) % 86400 != 0"), 0);
+	ck_assert_int_eq(store_sql("SELECT min(start) FROM history_figures WHERE period = 0"),
+			 DAY0 - 32400);
+	ms_buf_free(&err);
+}
+END_TEST
+
+/* A timeline of counted days and gaps counts what the spans alone count. */
+START_TEST(test_timeline_equals_spans)
+{
+	const time_t now = DEC6_BERLIN + 86400 * 3 + 5 * 3600 + 17;
+	struct pub_span spans[400];
+	struct pub_day want[PUB_STRIP_DAYS], got[PUB_STRIP_DAYS];
+	struct pub_timeline t = { 0 };
+	time_t at = now - 95 * 86400;
+	size_t n = 0;
+	char *saved;
+
+	srand(7);
+	for (; n < 400 && at < now; n++) {
+		time_t len = 600 + rand() % (3 * 86400);
+		spans[n] = (struct pub_span){ (enum pub_time_kind)(rand() % 5), at, at + len };
+		at += len;
+	}
+	pub_timezone_use("Europe/Berlin", &saved);	/* with a change of summer time in it */
+	t.from = now - 92 * 86400;
+	t.to = now;
+	/* every other day counted, as the store would have it, but those a window starts in */
+	for (time_t day = pub_day_start(t.from), next; day < now; day = next) {
+		struct pub_uptime u;
+		bool split = false;
+		next = pub_day_after(day);
+		for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
+			split |= now - pub_uptime_windows[w].seconds > day &&
+				 now - pub_uptime_windows[w].seconds < next;
+		if (next <= now && !split && rand() % 2 == 0) {
+			pub_uptime_count(spans, n, day, next, &u);
+			pub_timeline_add_day(&t, day, next, &u);
+			continue;
+		}
+		pub_timeline_add_gap(&t, day, next < now ? next : now);
+		for (size_t i = 0; i < n; i++)
+			pub_timeline_add_span(&t, spans[i].kind, spans[i].start, spans[i].end);
+	}
+	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++) {
+		struct pub_uptime a, b;
+		pub_uptime_count(spans, n, now - pub_uptime_windows[w].seconds, now, &a);
+		pub_timeline_count(&t, now - pub_uptime_windows[w].seconds, now, &b);
+		ck_assert_mem_eq(&a, &b, sizeof(a));
+	}
+	pub_uptime_days(spans, n, now, want, PUB_STRIP_DAYS);
+	memcpy(got, want, sizeof(got));
+	for (size_t d = 0; d < PUB_STRIP_DAYS; d++)
+		memset(&got[d].u, 0xff, sizeof(got[d].u));
+	pub_timeline_count_days(&t, got, PUB_STRIP_DAYS);
+	pub_timezone_restore(saved);
+	ck_assert_mem_eq(want, got, sizeof(want));
+	pub_timeline_free(&t);
+}
+END_TEST
+
 Suite *publish_history_suite(void)
 {
 	Suite *s = suite_create("publish_history");
@@ -602,6 +795,9 @@ Suite *publish_history_suite(void)
 	tcase_add_test(tc, test_import_long_and_last_lines);
 	tcase_add_test(tc, test_import_missing_file);
 	tcase_add_test(tc, test_log_lines);
+	tcase_add_test(tc, test_kept_days_equal_intervals);
+	tcase_add_test(tc, test_kept_months_outlive_intervals);
+	tcase_add_test(tc, test_kept_days_follow_the_zone);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rules");
 	tcase_add_test(tc, test_rules_percent_truncated);
@@ -611,6 +807,7 @@ Suite *publish_history_suite(void)
 	tcase_add_test(tc, test_rules_flap_across_midnight);
 	tcase_add_test(tc, test_rules_dst_days);
 	tcase_add_test(tc, test_rules_added_later);
+	tcase_add_test(tc, test_timeline_equals_spans);
 	suite_add_tcase(s, tc);
 	return s;
 }
