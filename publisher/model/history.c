@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "history.h"
@@ -50,10 +51,48 @@ static time_t later(time_t a, time_t b)
 	return a > b ? a : b;
 }
 
+/* A run's record: the store, and the states its open intervals have. */
+struct recorder {
+	struct pub_store *st;
+	struct pub_history_open *open;	/* sorted (store.h) */
+	size_t n_open;
+	time_t now;
+};
+
+static int compare_key(const void *key, const void *item)
+{
+	const struct pub_history_key *k = key;
+	const struct pub_history_open *o = item;
+	int c = strcmp(k->cluster, o->cluster);
+
+	if (c == 0)
+		c = strcmp(k->component ? k->component : "", o->component);
+	if (c == 0)
+		c = strcmp(k->object ? k->object : "", o->object);
+	return c;
+}
+
+/*
+ * pub_store_history_note, but without a query for a key whose state is
+ * the one its open interval has (the most of them, in most runs).
+ */
+static bool note(struct recorder *r, const struct pub_history_key *k, const char *state,
+		 time_t at, time_t *changed_at, struct ms_buf *err)
+{
+	const struct pub_history_open *o = bsearch(k, r->open, r->n_open, sizeof(*r->open),
+						   compare_key);
+
+	if (o != NULL && strcmp(o->state, state) == 0) {
+		*changed_at = 0;
+		return true;
+	}
+	return pub_store_history_note(r->st, k, state, at, r->now, changed_at, err);
+}
+
 /* One component's members, then the component; returns when it changed (0: not). */
-static bool record_component(const struct pub_cluster *cl, size_t j, struct pub_store *st,
+static bool record_component(struct recorder *r, const struct pub_cluster *cl, size_t j,
 			     const struct pub_snapshot *snap, const struct pub_component_eval *ce,
-			     time_t now, time_t *changed, struct ms_buf *err)
+			     time_t *changed, struct ms_buf *err)
 {
 	const struct pub_component *co = &cl->components[j];
 	struct pub_history_key k = { cl->slug, co->slug, NULL };
@@ -65,14 +104,13 @@ static bool record_component(const struct pub_cluster *cl, size_t j, struct pub_
 		const struct pub_member_eval *me = &ce->members[m];
 		pub_member_object(&co->members[m], &obj);
 		k.object = obj.data;
-		ok = pub_store_history_note(st, &k, pub_member_state_name(me->state),
-					    member_since(snap, me, now), now, &t, err);
+		ok = note(r, &k, pub_member_state_name(me->state),
+			  member_since(snap, me, r->now), &t, err);
 		members = later(members, t);
 	}
 	k.object = NULL;
 	/* the component changed when the member that changed it did */
-	ok = ok && pub_store_history_note(st, &k, pub_component_state_name(ce->state),
-					  members, now, changed, err);
+	ok = ok && note(r, &k, pub_component_state_name(ce->state), members, changed, err);
 	ms_buf_free(&obj);
 	return ok;
 }
@@ -81,7 +119,8 @@ bool pub_history_record(const struct pub_config *cfg, struct pub_store *st,
 			const struct pub_snapshot *snap, const struct pub_eval *ev,
 			time_t now, struct ms_buf *err)
 {
-	bool ok = true;
+	struct recorder r = { st, NULL, 0, now };
+	bool ok = pub_store_history_open_all(st, &r.open, &r.n_open, err);
 
 	for (size_t i = 0; ok && i < cfg->n_clusters; i++) {
 		const struct pub_cluster *cl = &cfg->clusters[i];
@@ -90,13 +129,13 @@ bool pub_history_record(const struct pub_config *cfg, struct pub_store *st,
 		time_t components = 0, t = 0;
 
 		for (size_t j = 0; ok && j < cl->n_components; j++) {
-			ok = record_component(cl, j, st, snap, &ce->components[j], now, &t, err);
+			ok = record_component(&r, cl, j, snap, &ce->components[j], &t, err);
 			components = later(components, t);
 		}
-		ok = ok && pub_store_history_note(st, &k, ce->unknown ? "unknown"
-						  : pub_cluster_state_key(ce->state),
-						  components, now, &t, err);
+		ok = ok && note(&r, &k, ce->unknown ? "unknown" : pub_cluster_state_key(ce->state),
+				components, &t, err);
 	}
+	pub_history_open_free(r.open, r.n_open);
 	return ok && pub_history_keep(cfg, st, now, err);
 }
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +179,18 @@ static bool close_component(const struct pub_cluster *cl, const struct pub_compo
 	return ok;
 }
 
+/* Until when every key's days were counted (0: not known). */
+static bool counted_until(struct pub_store *st, time_t *until, struct ms_buf *err)
+{
+	char *v = NULL;
+
+	if (!pub_store_meta_get(st, PUB_META_HISTORY_COUNTED, &v, err))
+		return false;
+	*until = v != NULL ? (time_t)strtoll(v, NULL, 10) : 0;
+	free(v);
+	return true;
+}
+
 /* The time before which the days' figures go: the retention's, but not this month or the last. */
 static time_t days_horizon(time_t horizon, time_t now)
 {
@@ -189,20 +202,25 @@ static time_t days_horizon(time_t horizon, time_t now)
 bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		      struct ms_buf *err)
 {
-	time_t horizon = now - cfg->history_days * 86400L, today;
-	char *saved;
+	time_t horizon = now - cfg->history_days * 86400L, today, counted;
+	char *saved, day[32];
 	bool ok;
 
 	pub_timezone_use(cfg->timezone, &saved);
 	today = pub_day_start(now);
-	ok = check_zone(cfg, st, horizon, err);
-	for (size_t i = 0; ok && i < cfg->n_clusters; i++) {
+	ok = check_zone(cfg, st, horizon, err) && counted_until(st, &counted, err);
+	/* each minute's run but the first of a day has nothing to count */
+	for (size_t i = 0; ok && counted != today && i < cfg->n_clusters; i++) {
 		const struct pub_cluster *cl = &cfg->clusters[i];
 		struct pub_history_key k = { cl->slug, NULL, NULL };
 
 		ok = close_days(st, &k, today, now, err) && close_months(st, &k, today, err);
 		for (size_t j = 0; ok && j < cl->n_components; j++)
 			ok = close_component(cl, &cl->components[j], st, today, now, err);
+	}
+	if (ok && counted != today) {
+		snprintf(day, sizeof(day), "%lld", (long long)today);
+		ok = pub_store_meta_set(st, PUB_META_HISTORY_COUNTED, day, err);
 	}
 	/*
 	 * After the counting: what is pruned now was counted first. A day

@@ -1434,6 +1434,13 @@ static time_t change_time(time_t at, time_t now, const struct open_interval *ope
 	return t;
 }
 
+/* Figures were forgotten: the next pub_history_keep counts every key again. */
+static bool figures_incomplete(struct pub_store *st, struct ms_buf *err)
+{
+	return kept_query(st, "cannot write the history", err, "DELETE FROM meta WHERE key = "
+			  "'" PUB_META_HISTORY_COUNTED "'", NO_PARAMS, NULL, NULL);
+}
+
 bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *k,
 			    const char *state, time_t at, time_t now, time_t *changed_at,
 			    struct ms_buf *err)
@@ -1467,12 +1474,51 @@ bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *
 	 */
 	ok = ok && kept_query(st, "cannot write the history", err, "DELETE FROM history_figures "
 			 "WHERE " HISTORY_KEY " AND start > ?4 - 2764800 AND end > ?4",
-			 PARAMS(KEY_PARAMS(k), NUM(t)), NULL, NULL);
+			 PARAMS(KEY_PARAMS(k), NUM(t)), NULL, NULL) &&
+	     (sqlite3_changes(st->db) == 0 || figures_incomplete(st, err));
 	if (ok)
 		*changed_at = t;
 out:
 	free(open.state);
 	return ok;
+}
+
+static void read_open_state(sqlite3_stmt *s, void *arg)
+{
+	struct pub_history_open *o = arg;
+
+	o->cluster = col_text(s, 0);
+	o->component = col_text(s, 1);
+	o->object = col_text(s, 2);
+	o->state = col_text(s, 3);
+}
+
+bool pub_store_history_open_all(struct pub_store *st, struct pub_history_open **list,
+				size_t *n, struct ms_buf *err)
+{
+	*list = NULL;
+	*n = 0;
+	/* the open intervals' index is in this order: no sorting */
+	if (query(st, "cannot read the history", err, "SELECT cluster, component, object, state "
+		  "FROM history INDEXED BY history_open WHERE imported = 0 AND end IS NULL "
+		  "ORDER BY cluster, component, object", NO_PARAMS, ALL_ROWS(list, n,
+		  read_open_state)))
+		return true;
+	pub_history_open_free(*list, *n);
+	*list = NULL;
+	*n = 0;
+	return false;
+}
+
+void pub_history_open_free(struct pub_history_open *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].cluster);
+		free(list[i].component);
+		free(list[i].object);
+		free(list[i].state);
+	}
+	free(list);
 }
 
 bool pub_store_history_prune(struct pub_store *st, time_t before, time_t days_before,
@@ -1563,7 +1609,7 @@ bool pub_store_history_figures_forget(struct pub_store *st, time_t after, time_t
 {
 	return query(st, "cannot write the history", err, "DELETE FROM history_figures WHERE "
 		     "end > ?1 AND (period = 0 OR start >= ?2)", PARAMS(NUM(after),
-		     NUM(months_from)), NULL, NULL);
+		     NUM(months_from)), NULL, NULL) && figures_incomplete(st, err);
 }
 
 static void read_interval(sqlite3_stmt *s, void *arg)
@@ -1594,15 +1640,13 @@ static bool history_rows(struct pub_store *st, const struct pub_history_key *k, 
 	 */
 #define SINCE(i) "start >= coalesce((SELECT max(start) FROM history WHERE " HISTORY_KEY \
 		 " AND imported = " i " AND start <= ?4), ?4)"
+	/* one statement: the two ranges merged in the order of start, no sorting */
 	return kept_query(st, "cannot read the history", err, "SELECT state, start, "
 			  "min(end, " FIRST "end)), 1 FROM history WHERE " HISTORY_KEY " AND "
 			  "imported = 1 AND " SINCE("1") " AND start < ?5 AND end > ?4 AND "
-			  "start < " FIRST "end) ORDER BY start",
-			  PARAMS(KEY_PARAMS(k), NUM(from), NUM(to)), row, arg) &&
-	       kept_query(st, "cannot read the history", err, "SELECT state, start, "
-			  "coalesce(end, 0), 0 FROM history WHERE " HISTORY_KEY " AND "
-			  "imported = 0 AND " SINCE("0") " AND start < ?5 AND "
-			  "(end IS NULL OR end > ?4) ORDER BY start",
+			  "start < " FIRST "end) UNION ALL SELECT state, start, coalesce(end, 0), 0 "
+			  "FROM history WHERE " HISTORY_KEY " AND imported = 0 AND " SINCE("0")
+			  " AND start < ?5 AND (end IS NULL OR end > ?4) ORDER BY 2",
 			  PARAMS(KEY_PARAMS(k), NUM(from), NUM(to)), row, arg);
 #undef SINCE
 #undef FIRST

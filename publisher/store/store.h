@@ -297,6 +297,17 @@ struct pub_history_row {
 bool pub_store_history_note(struct pub_store *st, const struct pub_history_key *k,
 			    const char *state, time_t at, time_t now, time_t *changed_at,
 			    struct ms_buf *err);
+/*
+ * The state of every key's open interval of a run's record, sorted by
+ * cluster, component, object (strcmp; "" where a key names none), so a
+ * run can tell without a query per key which ones change.
+ */
+struct pub_history_open {
+	char *cluster, *component, *object, *state;
+};
+bool pub_store_history_open_all(struct pub_store *st, struct pub_history_open **list,
+				size_t *n, struct ms_buf *err);
+void pub_history_open_free(struct pub_history_open *list, size_t n);
 /* Forgets the intervals that ended before `before` (retention), the days' figures before days_before. */
 bool pub_store_history_prune(struct pub_store *st, time_t before, time_t days_before,
 			     struct ms_buf *err);
@@ -328,6 +339,11 @@ bool pub_store_history_each(struct pub_store *st, const struct pub_history_key *
  * so itself), to be counted again.
  */
 enum pub_history_period { PUB_HISTORY_DAY, PUB_HISTORY_MONTH };
+/*
+ * The meta key that says until when every key's days are counted (the
+ * start of the day of the run that counted them); a forgetting removes it.
+ */
+#define PUB_META_HISTORY_COUNTED "history_counted"
 struct pub_history_figures {
 	time_t start, end;
 	long long outage_s, degraded_s, maintenance_s, unknown_s;
