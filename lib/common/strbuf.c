@@ -66,6 +66,26 @@ void ms_buf_putc(struct ms_buf *b, char c)
 	ms_buf_add(b, &c, 1);
 }
 
+void ms_buf_put_num(struct ms_buf *b, long long v, int width)
+{
+	char digits[24];
+	size_t n = 0;
+	/* as unsigned: the most negative number has no positive twin */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		ms_buf_putc(b, '-');
+	/* the width counts the sign, as printf's does */
+	for (int pad = width - (int)n - (v < 0); pad > 0; pad--)
+		ms_buf_putc(b, '0');
+	while (n > 0)
+		ms_buf_putc(b, digits[--n]);
+}
+
 void ms_buf_vprintf(struct ms_buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;

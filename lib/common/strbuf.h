@@ -26,6 +26,8 @@ void ms_buf_reserve(struct ms_buf *b, size_t extra);
 void ms_buf_add(struct ms_buf *b, const void *data, size_t n);
 void ms_buf_puts(struct ms_buf *b, const char *s);
 void ms_buf_putc(struct ms_buf *b, char c);
+/* v in decimal, zero-padded to width digits (0: none): printf's %0*lld, for loops that write many */
+void ms_buf_put_num(struct ms_buf *b, long long v, int width);
 void ms_buf_printf(struct ms_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ms_buf_vprintf(struct ms_buf *b, const char *fmt, va_list ap)

@@ -100,9 +100,14 @@ void pub_site_uptime_words(struct ms_buf *b, const struct pub_figures *f, size_t
  */
 static void render_day(struct ms_buf *html, const struct pub_day *day)
 {
-	ms_buf_printf(html, "<li class=\"day day-%s\" tabindex=\"0\"><span class=\"day-label\">"
-		      "%d %s: ", figure_kind(&day->u), day->mday,
-		      month_abbr[(day->month + 11) % 12]);
+	/* without printf: 9,000 of them on a site of 100 strips */
+	ms_buf_puts(html, "<li class=\"day day-");
+	ms_buf_puts(html, figure_kind(&day->u));
+	ms_buf_puts(html, "\" tabindex=\"0\"><span class=\"day-label\">");
+	ms_buf_put_num(html, day->mday, 0);
+	ms_buf_putc(html, ' ');
+	ms_buf_puts(html, month_abbr[(day->month + 11) % 12]);
+	ms_buf_puts(html, ": ");
 	figure_words(html, &day->u);
 	ms_buf_puts(html, "</span></li>\n");
 }

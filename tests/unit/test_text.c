@@ -1,10 +1,14 @@
-/* Unit tests: text hygiene (lib/common/text.c). */
+/* Unit tests: text hygiene (lib/common/text.c), numbers into a buffer (strbuf.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <limits.h>
+#include <stdio.h>
+
+#include "strbuf.h"
 #include "suites.h"
 #include "text.h"
 
@@ -71,6 +75,25 @@ START_TEST(noncharacters_are_replaced)
 }
 END_TEST
 
+/* ms_buf_put_num writes what printf's %0*lld does, to the most negative number. */
+START_TEST(put_num_is_printf)
+{
+	const long long values[] = { 0, 7, -7, 42, 2026, -100000, LLONG_MAX, LLONG_MIN };
+	struct ms_buf b = MS_BUF_INIT;
+	char want[64];
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		for (int width = 0; width <= 4; width += 2) {
+			ms_buf_reset(&b);
+			ms_buf_put_num(&b, values[i], width);
+			snprintf(want, sizeof(want), "%0*lld", width, values[i]);
+			ck_assert_str_eq(ms_buf_str(&b), want);
+		}
+	}
+	ms_buf_free(&b);
+}
+END_TEST
+
 Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -81,6 +104,7 @@ Suite *text_suite(void)
 	tcase_add_test(tc, xml_safe_keeps_whitespace);
 	tcase_add_test(tc, prefix_never_cuts_a_character);
 	tcase_add_test(tc, noncharacters_are_replaced);
+	tcase_add_test(tc, put_num_is_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }
