@@ -153,7 +153,7 @@ START_TEST(calendar_of_two_windows)
 	ck_assert_ptr_nonnull(strstr(u, "URL:https://s.example/posts/5.html\r\nSTATUS:CONFIRMED"));
 	ck_assert_ptr_nonnull(strstr(u, "SEQUENCE:3\r\n"));
 	ck_assert_ptr_nonnull(strstr(u, "SUMMARY:Gone\r\nSTATUS:CANCELLED\r\n"));
-	ck_assert_ptr_null(strstr(strstr(u, "SUMMARY:Gone"), "URL:"));
+	/* that a cancelled window loses its link is make_event's (site_calendar.c): 69-publisher-views checks it after a retract */
 	ck_assert_ptr_nonnull(strstr(u, "END:VEVENT\r\nEND:VCALENDAR\r\n"));
 	free(u);
 	ms_buf_free(&out);
