@@ -790,14 +790,48 @@ static void resolve_metric(struct parse *p, struct pub_component *co)
 	free(v);
 }
 
-/* clusters = SLUG SLUG...: checked against the clusters once the whole file is read. */
+/*
+ * clusters = a, b c, of a [view] or a [subscriber] (where names it):
+ * cluster slugs separated by commas or blanks, each once, at least one;
+ * whether each is a cluster of the file is checked once it is read.
+ */
+static bool split_slug_list(struct parse *p, const struct conf_key *k, const char *where,
+			    const char *v, char ***list, size_t *n)
+{
+	char *copy = ms_xstrdup(v), *save = NULL;
+
+	for (char *tok = strtok_r(copy, " \t,", &save); tok && !p->failed;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		if (!pub_slug_valid(tok))
+			fail(p, "%s: %s: '%s' is not a cluster's slug (write %s = slug, slug)",
+			     where, k->name, tok, k->name);
+		for (size_t i = 0; i < *n && !p->failed; i++)
+			if (strcmp((*list)[i], tok) == 0)
+				fail(p, "%s: cluster '%s' is listed twice", where, tok);
+		if (p->failed)
+			break;
+		*list = ms_xreallocarray(*list, *n + 1, sizeof(**list));
+		(*list)[(*n)++] = ms_xstrdup(tok);
+	}
+	free(copy);
+	if (!p->failed && *n == 0)
+		fail(p, "%s: %s names none", where, k->name);
+	return !p->failed;
+}
+
 static bool key_view_clusters(struct parse *p, const struct conf_key *k, const char *v,
 			      void *dst)
 {
-	if (!key_text(p, k, v, dst))
-		return false;
-	p->view->clusters_line = p->line;
-	return true;
+	struct pub_view *view = p->view;
+	struct ms_buf where = MS_BUF_INIT;
+	bool ok;
+
+	(void)dst;
+	ms_buf_printf(&where, "[view %s]", view->name);
+	ok = split_slug_list(p, k, where.data, v, &view->clusters, &view->n_clusters);
+	view->clusters_line = p->line;
+	ms_buf_free(&where);
+	return ok;
 }
 
 /* smtp:// or smtps://, a host, no login (user and password_file say it). */
@@ -886,32 +920,16 @@ static bool key_email(struct parse *p, const struct conf_key *k, const char *v, 
 	return true;
 }
 
-/* clusters = slug, slug: checked against the clusters once the file is read. */
-static bool key_slug_list(struct parse *p, const struct conf_key *k, const char *v, void *dst)
+static bool key_subscriber_clusters(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
 	struct pub_subscriber *sub = p->subscriber;
-	char *copy = ms_xstrdup(v), *save = NULL, *tok;
-	bool ok = true;
+	struct ms_buf where = MS_BUF_INIT;
+	bool ok;
 
 	(void)dst;
-	for (tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save)) {
-		tok += strspn(tok, " \t");
-		tok[strcspn(tok, " \t")] = '\0';
-		if (!pub_slug_valid(tok)) {
-			fail(p, "%s: '%s' is not a cluster's slug (write clusters = slug, slug)",
-			     k->name, tok);
-			ok = false;
-			break;
-		}
-		sub->clusters = ms_xreallocarray(sub->clusters, sub->n_clusters + 1,
-						 sizeof(*sub->clusters));
-		sub->clusters[sub->n_clusters++] = ms_xstrdup(tok);
-	}
-	if (ok && sub->n_clusters == 0) {
-		fail(p, "%s names no cluster (leave it out for every cluster)", k->name);
-		ok = false;
-	}
-	free(copy);
+	ms_buf_printf(&where, "[subscriber %s]", sub->name);
+	ok = split_slug_list(p, k, where.data, v, &sub->clusters, &sub->n_clusters);
+	ms_buf_free(&where);
 	return ok;
 }
 
@@ -1013,7 +1031,7 @@ static const struct conf_key view_keys[] = {
 	{ "description", key_text, VIEW(description), 0, 0, NULL, 0, NULL },
 	{ "base_url", key_url, VIEW(base_url), 0, 0, NULL, KEY_REQUIRED, NULL },
 	{ "output_dir", key_path, VIEW(output_dir), 0, 0, NULL, KEY_REQUIRED, NULL },
-	{ "clusters", key_view_clusters, VIEW(clusters_list), 0, 0, NULL, KEY_REQUIRED,
+	{ "clusters", key_view_clusters, VIEW(clusters), 0, 0, NULL, KEY_REQUIRED,
 	  "the slugs of the clusters it shows, e.g. clusters = email-cluster-b" },
 	{ "css", key_path, VIEW(css), 0, 0, NULL, 0, NULL },
 	{ "logo", key_path, VIEW(logo), 0, 0, NULL, 0, NULL },
@@ -1038,7 +1056,7 @@ static const struct conf_key smtp_keys[] = {
 static const struct conf_key subscriber_keys[] = {
 	{ "webhook", key_webhook, SUBSCRIBER(target), 0, 0, NULL, 0, NULL },
 	{ "email", key_email, SUBSCRIBER(target), 0, 254, NULL, 0, NULL },
-	{ "clusters", key_slug_list, SUBSCRIBER(clusters), 0, 0, NULL, 0, NULL },
+	{ "clusters", key_subscriber_clusters, SUBSCRIBER(clusters), 0, 0, NULL, 0, NULL },
 	{ "events", key_events, SUBSCRIBER(events), 0, 0, "posts", 0, NULL },
 	{ "secret_file", key_secret_file, SUBSCRIBER(secret_file), 0, 0, NULL, 0, NULL },
 	{ "ca_file", key_path, SUBSCRIBER(ca_file), 0, 0, NULL, 0, NULL },

@@ -62,8 +62,7 @@ struct pub_view {
 	char *description;	/* or NULL */
 	char *base_url;		/* always ends in '/' */
 	char *output_dir;
-	char *clusters_list;	/* as written: slugs separated by blanks or commas */
-	char **clusters;	/* the slugs, split and checked */
+	char **clusters;	/* the slugs of clusters = (blanks or commas between) */
 	size_t n_clusters;
 	char *css;		/* a stylesheet copied in as status.css, or NULL */
 	char *logo;		/* an image copied in under its file name, or NULL */

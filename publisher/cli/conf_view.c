@@ -39,35 +39,16 @@ static bool fail_at(const struct pub_config *cfg, unsigned line, struct ms_buf *
 	return false;
 }
 
-/* clusters = a b, c: each a cluster of the file, once. */
-static bool split_clusters(const struct pub_config *cfg, struct pub_view *v,
+/* clusters = (split, each once, by conf.c): each a cluster of the file. */
+static bool check_clusters(const struct pub_config *cfg, const struct pub_view *v,
 			   struct ms_buf *err)
 {
-	char *copy = ms_xstrdup(v->clusters_list), *save = NULL;
-	bool ok = true;
-
-	for (char *tok = strtok_r(copy, " \t,", &save); ok && tok;
-	     tok = strtok_r(NULL, " \t,", &save)) {
-		if (pub_config_cluster(cfg, tok) == NULL) {
-			ok = fail_at(cfg, v->clusters_line, err, "[view %s]: cluster '%s' is not "
-				     "defined in this file ([cluster %s])", v->name, tok, tok);
-			break;
-		}
-		for (size_t i = 0; i < v->n_clusters; i++)
-			if (strcmp(v->clusters[i], tok) == 0)
-				ok = fail_at(cfg, v->clusters_line, err, "[view %s]: cluster '%s' "
-					     "is listed twice", v->name, tok);
-		if (!ok)
-			break;
-		v->clusters = ms_xreallocarray(v->clusters, v->n_clusters + 1,
-					       sizeof(*v->clusters));
-		v->clusters[v->n_clusters++] = ms_xstrdup(tok);
-	}
-	free(copy);
-	if (ok && v->n_clusters == 0)
-		ok = fail_at(cfg, v->clusters_line, err, "[view %s]: clusters names none",
-			     v->name);
-	return ok;
+	for (size_t i = 0; i < v->n_clusters; i++)
+		if (pub_config_cluster(cfg, v->clusters[i]) == NULL)
+			return fail_at(cfg, v->clusters_line, err, "[view %s]: cluster '%s' is not "
+				       "defined in this file ([cluster %s])", v->name,
+				       v->clusters[i], v->clusters[i]);
+	return true;
 }
 
 /*
@@ -175,7 +156,7 @@ bool pub_config_check_views(struct pub_config *cfg, struct ms_buf *err)
 	for (size_t i = 0; i < cfg->n_views; i++) {
 		struct pub_view *v = &cfg->views[i];
 
-		if (!split_clusters(cfg, v, err) || !own_directory(cfg, i, err) ||
+		if (!check_clusters(cfg, v, err) || !own_directory(cfg, i, err) ||
 		    (v->css && !readable_file(cfg, v, "css", v->css, err)) ||
 		    (v->logo && (!logo_name_ok(cfg, v, err) ||
 				 !readable_file(cfg, v, "logo", v->logo, err))))
@@ -191,7 +172,6 @@ void pub_view_free(struct pub_view *v)
 	free(v->description);
 	free(v->base_url);
 	free(v->output_dir);
-	free(v->clusters_list);
 	for (size_t i = 0; i < v->n_clusters; i++)
 		free(v->clusters[i]);
 	free(v->clusters);

@@ -213,7 +213,12 @@ static const struct {
 	{ "webhook = https://h.example/\nsecret_file = %s\nclusters = a, zz\n",
 	  "[subscriber x]: there is no cluster 'zz'" },
 	{ "webhook = https://h.example/\nsecret_file = %s\nclusters = A\n",
-	  "clusters: 'A' is not a cluster's slug" },
+	  "[subscriber x]: clusters: 'A' is not a cluster's slug" },
+	/* blanks separate as commas do (as in [view]): the second is checked, not dropped */
+	{ "webhook = https://h.example/\nsecret_file = %s\nclusters = a zz\n",
+	  "[subscriber x]: there is no cluster 'zz'" },
+	{ "webhook = https://h.example/\nsecret_file = %s\nclusters = a, a\n",
+	  "[subscriber x]: cluster 'a' is listed twice" },
 	{ "webhook = https://h.example/\nsecret_file = %s\nevents = all\n",
 	  "events must be posts or incidents, not 'all'" },
 	{ "webhook = https://h.example/\nsecret_file = %s\nsecret = x\n",
