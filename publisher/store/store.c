@@ -838,24 +838,28 @@ bool pub_store_member_checked(struct pub_store *st, const char *cluster,
 /* what readers may see */
 #define POST_PUBLISHED "retracted_at IS NULL"
 
+/* POST_COLUMNS from column `at` on (0: the row is a post; later: after another's columns). */
+static void read_post_at(sqlite3_stmt *s, int at, struct pub_post *p)
+{
+	p->id = (long)sqlite3_column_int64(s, at + 0);
+	p->guid = col_text(s, at + 1);
+	p->cluster = col_text(s, at + 2);
+	p->incident = (long)sqlite3_column_int64(s, at + 3);
+	p->kind = col_text(s, at + 4);
+	p->title = col_text(s, at + 5);
+	p->body_html = col_text(s, at + 6);
+	p->summary = col_text(s, at + 7);
+	p->author = col_text(s, at + 8);
+	p->published_at = (time_t)sqlite3_column_int64(s, at + 9);
+	p->updated_at = (time_t)sqlite3_column_int64(s, at + 10);
+	p->source_key = col_text(s, at + 11);
+	p->retracted_at = (time_t)sqlite3_column_int64(s, at + 12);
+	p->retracted_by = col_text(s, at + 13);
+}
+
 static void read_post(sqlite3_stmt *s, void *arg)
 {
-	struct pub_post *p = arg;
-
-	p->id = (long)sqlite3_column_int64(s, 0);
-	p->guid = col_text(s, 1);
-	p->cluster = col_text(s, 2);
-	p->incident = (long)sqlite3_column_int64(s, 3);
-	p->kind = col_text(s, 4);
-	p->title = col_text(s, 5);
-	p->body_html = col_text(s, 6);
-	p->summary = col_text(s, 7);
-	p->author = col_text(s, 8);
-	p->published_at = (time_t)sqlite3_column_int64(s, 9);
-	p->updated_at = (time_t)sqlite3_column_int64(s, 10);
-	p->source_key = col_text(s, 11);
-	p->retracted_at = (time_t)sqlite3_column_int64(s, 12);
-	p->retracted_by = col_text(s, 13);
+	read_post_at(s, 0, arg);
 }
 
 bool pub_store_post_add(struct pub_store *st, struct pub_post *p, struct ms_buf *err)
@@ -1883,6 +1887,7 @@ bool pub_store_delivery_add(struct pub_store *st, const char *id, const char *su
 
 #define DELIVERY_COLUMNS "d.id, d.subscriber, d.attempts, d.created_at, d.last_error, " \
 			 "d.state, d.next_at, p.state"
+#define DELIVERY_N_COLUMNS 8	/* a post's columns follow these */
 
 static void read_delivery(sqlite3_stmt *s, void *arg)
 {
@@ -1904,20 +1909,7 @@ static void read_delivery_post(sqlite3_stmt *s, void *arg)
 	struct pub_delivery_row *r = arg;
 
 	read_delivery(s, r);
-	r->post.id = (long)sqlite3_column_int64(s, 8);
-	r->post.guid = col_text(s, 9);
-	r->post.cluster = col_text(s, 10);
-	r->post.incident = (long)sqlite3_column_int64(s, 11);
-	r->post.kind = col_text(s, 12);
-	r->post.title = col_text(s, 13);
-	r->post.body_html = col_text(s, 14);
-	r->post.summary = col_text(s, 15);
-	r->post.author = col_text(s, 16);
-	r->post.published_at = (time_t)sqlite3_column_int64(s, 17);
-	r->post.updated_at = (time_t)sqlite3_column_int64(s, 18);
-	r->post.source_key = col_text(s, 19);
-	r->post.retracted_at = (time_t)sqlite3_column_int64(s, 20);
-	r->post.retracted_by = col_text(s, 21);
+	read_post_at(s, DELIVERY_N_COLUMNS, &r->post);
 }
 
 /* A delivery and what list shows of its post: id, title, cluster. */
@@ -1926,9 +1918,9 @@ static void read_delivery_open(sqlite3_stmt *s, void *arg)
 	struct pub_delivery_row *r = arg;
 
 	read_delivery(s, r);
-	r->post.id = (long)sqlite3_column_int64(s, 8);
-	r->post.title = col_text(s, 9);
-	r->post.cluster = col_text(s, 10);
+	r->post.id = (long)sqlite3_column_int64(s, DELIVERY_N_COLUMNS);
+	r->post.title = col_text(s, DELIVERY_N_COLUMNS + 1);
+	r->post.cluster = col_text(s, DELIVERY_N_COLUMNS + 2);
 }
 
 static bool read_deliveries(struct pub_store *st, const char *sql, const struct param *params,
