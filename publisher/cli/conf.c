@@ -239,19 +239,29 @@ static char *resolve_path(const struct parse *p, const char *v)
 	return ms_buf_steal(&b);
 }
 
-static bool check_url(struct parse *p, const char *key, const char *v)
+/* The two schemes a URL key takes, and how its error names them. */
+struct url_schemes {
+	const char *one, *other, *said;
+};
+static const struct url_schemes web_schemes = { "https://", "http://", "http:// or https://" };
+static const struct url_schemes smtp_schemes = { "smtp://", "smtps://",
+						 "smtp:// (STARTTLS) or smtps://" };
+
+/* A URL of one of the schemes, with a host, nothing unencoded; *host where it begins. */
+static bool check_url(struct parse *p, const char *key, const char *v,
+		      const struct url_schemes *sc, const char **host_at)
 {
 	const char *host;
 
-	if (strncmp(v, "https://", 8) == 0)
-		host = v + 8;
-	else if (strncmp(v, "http://", 7) == 0)
-		host = v + 7;
+	if (strncmp(v, sc->one, strlen(sc->one)) == 0)
+		host = v + strlen(sc->one);
+	else if (strncmp(v, sc->other, strlen(sc->other)) == 0)
+		host = v + strlen(sc->other);
 	else {
-		fail(p, "%s must start with http:// or https://, not '%s'", key, v);
+		fail(p, "%s must start with %s, not '%s'", key, sc->said, v);
 		return false;
 	}
-	if (*host == '\0' || *host == '/') {
+	if (*host == '\0' || *host == '/' || *host == ':') {
 		fail(p, "%s has no host name: '%s'", key, v);
 		return false;
 	}
@@ -261,6 +271,8 @@ static bool check_url(struct parse *p, const char *key, const char *v)
 			     *s > ' ' && *s < 0x7f ? *s : '?');
 			return false;
 		}
+	if (host_at != NULL)
+		*host_at = host;
 	return true;
 }
 
@@ -403,7 +415,7 @@ static bool key_url(struct parse *p, const struct conf_key *k, const char *v, vo
 	char **url = dst;
 	size_t n = strlen(v);
 
-	if (!check_url(p, k->name, v))
+	if (!check_url(p, k->name, v, &web_schemes, NULL))
 		return false;
 	free(*url);
 	*url = ms_xmalloc(n + 2);
@@ -839,29 +851,13 @@ static bool key_smtp_url(struct parse *p, const struct conf_key *k, const char *
 {
 	const char *host;
 
-	if (strncmp(v, "smtp://", 7) == 0)
-		host = v + 7;
-	else if (strncmp(v, "smtps://", 8) == 0)
-		host = v + 8;
-	else {
-		fail(p, "%s must start with smtp:// (STARTTLS) or smtps://, not '%s'", k->name, v);
+	if (!check_url(p, k->name, v, &smtp_schemes, &host))
 		return false;
-	}
-	if (*host == '\0' || *host == '/' || *host == ':') {
-		fail(p, "%s has no host name: '%s'", k->name, v);
-		return false;
-	}
 	if (strcspn(host, "@") < strcspn(host, "/")) {
 		fail(p, "%s holds a login; write it as user and password_file, "
 		     "which no output shows", k->name);
 		return false;
 	}
-	for (const unsigned char *s = (const unsigned char *)v; *s; s++)
-		if (*s <= ' ' || *s >= 0x7f || strchr("\"'<>\\^`{|}", *s)) {
-			fail(p, "%s contains '%c', which a URL may not hold unencoded", k->name,
-			     *s > ' ' && *s < 0x7f ? *s : '?');
-			return false;
-		}
 	set_string(dst, v);
 	return true;
 }
@@ -899,7 +895,7 @@ static bool key_mailto(struct parse *p, const struct conf_key *k, const char *v,
 /* webhook = URL: http:// or https:// (the posts are public; the signature says who sent them). */
 static bool key_webhook(struct parse *p, const struct conf_key *k, const char *v, void *dst)
 {
-	if (!check_url(p, k->name, v))
+	if (!check_url(p, k->name, v, &web_schemes, NULL))
 		return false;
 	set_string(dst, v);
 	p->subscriber->kind = PUB_SUBSCRIBER_WEBHOOK;
