@@ -24,6 +24,8 @@ static const struct pub_channel *const channels[] = {
 	[PUB_SUBSCRIBER_WEBHOOK] = &pub_webhook_channel,
 	[PUB_SUBSCRIBER_EMAIL] = &pub_email_channel,
 };
+_Static_assert(sizeof(channels) / sizeof(channels[0]) == PUB_SUBSCRIBER_EMAIL + 1,
+	       "a channel for every kind of subscriber");
 
 bool pub_delivery_backoff(int attempts, time_t created, time_t now, long give_up,
 			  time_t *next_at)
@@ -124,13 +126,7 @@ static void start(struct run *r, struct slot *s)
 		s->outcome = PUB_DELIVERY_RETRY;
 		return;
 	}
-	s->channel = channels[s->sub->kind];
-	if (s->channel == NULL) {
-		ms_buf_puts(&s->why, "this build cannot send e-mail");
-		s->step = FINISHED;
-		s->outcome = PUB_DELIVERY_RETRY;
-		return;
-	}
+	s->channel = channels[s->sub->kind];	/* every kind has one */
 	make_item(r->cfg, s);
 	s->t = s->channel->start(s->sub, r->cfg->smtp, &s->item, time(NULL), &s->curl, &s->why);
 	if (s->t == NULL) {
