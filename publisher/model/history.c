@@ -79,8 +79,9 @@ static int compare_key(const void *key, const void *item)
 static bool note(struct recorder *r, const struct pub_history_key *k, const char *state,
 		 time_t at, time_t *changed_at, struct ms_buf *err)
 {
-	const struct pub_history_open *o = bsearch(k, r->open, r->n_open, sizeof(*r->open),
-						   compare_key);
+	/* bsearch of no array is undefined, even with no items */
+	const struct pub_history_open *o = r->n_open == 0 ? NULL
+		: bsearch(k, r->open, r->n_open, sizeof(*r->open), compare_key);
 
 	if (o != NULL && strcmp(o->state, state) == 0) {
 		*changed_at = 0;
