@@ -12,7 +12,7 @@
 #   3. runs the unit tests again under valgrind memcheck (make check-valgrind),
 #   4. builds again in build/sanitize with ASan+UBSan and runs the same,
 #   5. builds the libFuzzer targets with clang in build/fuzz and fuzzes
-#      every parser for FUZZ_SECONDS (10) each (make fuzz-run),
+#      every parser for FUZZ_SECONDS (6) each (make fuzz-run),
 #   6. runs `make distcheck`.
 #
 # Exits non-zero when anything fails; the last line counts the checks.
@@ -99,7 +99,7 @@ stage build-sanitize scripts/build.sh build/sanitize --enable-sanitizers --enabl
 	{ stage unit-sanitize check_sanitize
 	  stage integration-sanitize tests/integration/run.sh build/sanitize; }
 stage build-fuzz scripts/build.sh build/fuzz CC=clang --enable-fuzzing --enable-werror &&
-	stage fuzz make -C build/fuzz fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+	stage fuzz make -C build/fuzz fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-6}"
 stage distcheck make -C build/default distcheck
 
 if [ "$stages_failed" -gt 0 ] && [ "$failed" -eq 0 ]; then
