@@ -112,6 +112,135 @@ static void head_link(const struct pub_page *pg, xmlNodePtr head, const char *re
 	ms_buf_free(&href);
 }
 
+/* The stylesheet and every feed's and calendar's <link rel="alternate">. */
+static void head_links(const struct pub_page *pg, xmlNodePtr head, const struct pub_page_info *in)
+{
+	head_link(pg, head, "stylesheet", "text/css", NULL, "status.css");
+	for (size_t i = 0; i < in->n_feeds; i++)
+		head_link(pg, head, "alternate",
+			  in->feeds[i].atom ? "application/atom+xml" : "application/rss+xml",
+			  in->feeds[i].title, in->feeds[i].href);
+	for (size_t i = 0; i < in->n_calendars; i++) {
+		struct ms_buf t = MS_BUF_INIT;
+
+		ms_buf_printf(&t, "Maintenance: %s (iCalendar)", in->calendars[i].title);
+		head_link(pg, head, "alternate", "text/calendar", t.data, in->calendars[i].href);
+		ms_buf_free(&t);
+	}
+}
+
+/* The footer's "Follow:" and "Maintenance calendars:" paragraphs. */
+static void footer_lists(const struct pub_page *pg, xmlNodePtr foot,
+			 const struct pub_page_info *in)
+{
+	xmlNodePtr p;
+
+	if (in->n_feeds > 0) {
+		p = pub_el(foot, "p", "feeds", "Follow: ");
+		for (size_t i = 0; i < in->n_feeds; i++) {
+			if (i > 0)
+				pub_text(p, " \xC2\xB7 ");
+			pub_link(pg, p, in->feeds[i].href, in->feeds[i].title);
+		}
+	}
+	if (in->n_calendars > 0) {
+		p = pub_el(foot, "p", "calendars", "Maintenance calendars: ");
+		for (size_t i = 0; i < in->n_calendars; i++) {
+			if (i > 0)
+				pub_text(p, " \xC2\xB7 ");
+			pub_link(pg, p, in->calendars[i].href, in->calendars[i].title);
+		}
+	}
+}
+
+/* --- the chrome: those links serialized once per root ----------------- */
+
+struct chrome_entry {
+	char *root;
+	char *head;		/* head_links' markup */
+	char *footer;		/* footer_lists' markup ("" when there are none) */
+};
+
+struct pub_page_chrome {
+	struct chrome_entry *entries;
+	size_t n, cap;
+};
+
+struct pub_page_chrome *pub_page_chrome_new(void)
+{
+	return ms_xcalloc(1, sizeof(struct pub_page_chrome));
+}
+
+void pub_page_chrome_free(struct pub_page_chrome *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->entries[i].root);
+		free(c->entries[i].head);
+		free(c->entries[i].footer);
+	}
+	free(c->entries);
+	free(c);
+}
+
+/*
+ * The children of parent as the page's serializer writes them in
+ * place of a markup node: the serializer's line break after each
+ * element (a text node gets none, so the markup brings it), one before
+ * them for the element before the markup, none inside a paragraph.
+ */
+static char *serialize_children(htmlDocPtr doc, xmlNodePtr parent)
+{
+	/* no encoder: the bytes stay in out's buffer (UTF-8 in, UTF-8 out) */
+	xmlOutputBufferPtr out = xmlAllocOutputBuffer(NULL);
+	struct ms_buf b = MS_BUF_INIT;
+
+	if (out == NULL)
+		ms_oom();
+	for (xmlNodePtr n = parent->children; n != NULL; n = n->next) {
+		xmlOutputBufferWriteString(out, "\n");
+		htmlNodeDumpFormatOutput(out, doc, n, "UTF-8", 0);
+	}
+	if (parent->children != NULL)
+		xmlOutputBufferWriteString(out, "\n");
+	ms_buf_add(&b, xmlOutputBufferGetContent(out), xmlOutputBufferGetSize(out));
+	xmlOutputBufferClose(out);
+	return ms_buf_steal(&b);
+}
+
+/* The chrome of pg's root: made the first time, from elements in a scratch tree. */
+static const struct chrome_entry *chrome_of(const struct pub_page *pg,
+					    const struct pub_page_info *in)
+{
+	struct pub_page_chrome *c = in->chrome;
+	struct chrome_entry *e;
+	struct pub_page scratch = { NULL, NULL, NULL, pg->root };
+	xmlNodePtr head, foot;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->entries[i].root, pg->root) == 0)
+			return &c->entries[i];
+	scratch.doc = htmlNewDocNoDtD(NULL, NULL);
+	if (scratch.doc == NULL)
+		ms_oom();
+	head = xmlNewDocNode(scratch.doc, NULL, BAD_CAST "head", NULL);
+	foot = xmlNewDocNode(scratch.doc, NULL, BAD_CAST "div", NULL);
+	if (head == NULL || foot == NULL)
+		ms_oom();
+	xmlDocSetRootElement(scratch.doc, head);
+	xmlAddNextSibling(head, foot);
+	head_links(&scratch, head, in);
+	footer_lists(&scratch, foot, in);
+	ms_xgrow(&c->entries, &c->cap, c->n + 1, sizeof(*c->entries));
+	e = &c->entries[c->n++];
+	e->root = ms_xstrdup(pg->root);
+	e->head = serialize_children(scratch.doc, head);
+	e->footer = serialize_children(scratch.doc, foot);
+	xmlFreeDoc(scratch.doc);
+	return e;
+}
+
 static void build_head(struct pub_page *pg, xmlNodePtr html, const struct pub_page_info *in)
 {
 	xmlNodePtr head = pub_el(html, "head", NULL, NULL);
@@ -128,17 +257,11 @@ static void build_head(struct pub_page *pg, xmlNodePtr html, const struct pub_pa
 		ms_buf_puts(&title, in->site_title);
 	pub_el(head, "title", NULL, title.data);
 	ms_buf_free(&title);
-	head_link(pg, head, "stylesheet", "text/css", NULL, "status.css");
-	for (size_t i = 0; i < in->n_feeds; i++)
-		head_link(pg, head, "alternate",
-			  in->feeds[i].atom ? "application/atom+xml" : "application/rss+xml",
-			  in->feeds[i].title, in->feeds[i].href);
-	for (size_t i = 0; i < in->n_calendars; i++) {
-		struct ms_buf t = MS_BUF_INIT;
-
-		ms_buf_printf(&t, "Maintenance: %s (iCalendar)", in->calendars[i].title);
-		head_link(pg, head, "alternate", "text/calendar", t.data, in->calendars[i].href);
-		ms_buf_free(&t);
+	if (in->chrome != NULL) {
+		const char *m = chrome_of(pg, in)->head;
+		pub_markup(head, m, strlen(m));
+	} else {
+		head_links(pg, head, in);
 	}
 }
 
@@ -175,27 +298,15 @@ static void build_banner(struct pub_page *pg, const struct pub_page_info *in)
 static void build_footer(struct pub_page *pg, const struct pub_page_info *in)
 {
 	xmlNodePtr foot = pub_el(pg->body, "div", "footer", NULL);
-	xmlNodePtr p;
+	const char *m;
 
 	pub_attr(foot, "role", "contentinfo");
 	if (in->zone_note)
 		pub_el(foot, "p", NULL, in->zone_note);
-	if (in->n_feeds > 0) {
-		p = pub_el(foot, "p", "feeds", "Follow: ");
-		for (size_t i = 0; i < in->n_feeds; i++) {
-			if (i > 0)
-				pub_text(p, " \xC2\xB7 ");
-			pub_link(pg, p, in->feeds[i].href, in->feeds[i].title);
-		}
-	}
-	if (in->n_calendars > 0) {
-		p = pub_el(foot, "p", "calendars", "Maintenance calendars: ");
-		for (size_t i = 0; i < in->n_calendars; i++) {
-			if (i > 0)
-				pub_text(p, " \xC2\xB7 ");
-			pub_link(pg, p, in->calendars[i].href, in->calendars[i].title);
-		}
-	}
+	if (in->chrome == NULL)
+		footer_lists(pg, foot, in);
+	else if (*(m = chrome_of(pg, in)->footer) != '\0')
+		pub_markup(foot, m, strlen(m));
 	pub_el(foot, "p", NULL, "Generated by " PACKAGE_NAME "-publish " PACKAGE_VERSION
 	       "; this page needs no JavaScript.");
 }

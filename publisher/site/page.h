@@ -24,6 +24,18 @@ struct pub_page_feed {
 	bool atom;		/* else RSS */
 };
 
+/*
+ * What every page of a site has the same but for its root: the head's
+ * links and the footer's lists of feeds and calendars (two hundred links
+ * on a site of 50 clusters), serialized once per root and put into each
+ * page as markup. Made by pub_page_chrome_new for one site's pages (the
+ * feeds and calendars must stay the same); NULL in pub_page_info builds
+ * them as elements every time.
+ */
+struct pub_page_chrome;
+struct pub_page_chrome *pub_page_chrome_new(void);
+void pub_page_chrome_free(struct pub_page_chrome *c);
+
 struct pub_page_info {
 	const char *site_title;
 	const char *page_title;	/* NULL for the front page */
@@ -35,6 +47,7 @@ struct pub_page_info {
 	const struct pub_page_feed *calendars;	/* text/calendar alternates (atom unused) */
 	size_t n_calendars;
 	const char *logo;	/* an image beside the site title, relative to the root, or NULL */
+	struct pub_page_chrome *chrome;	/* serialized links, kept; NULL: none */
 };
 
 struct pub_page {

@@ -94,6 +94,7 @@ void pub_site_page(struct pub_site *s, struct pub_page *pg, const char *title,
 		.logo = pub_site_logo_name(s),
 		.calendars = s->calendars,
 		.n_calendars = s->n_calendars,
+		.chrome = s->chrome,
 	};
 
 	pub_page_begin(pg, &info);
@@ -330,6 +331,7 @@ static void site_free(struct pub_site *s)
 	free(s->feeds);
 	free(s->calendars);
 	free(s->slugs);
+	pub_page_chrome_free(s->chrome);
 }
 
 bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, time_t now,
@@ -345,6 +347,7 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	zone_note(&s);
 	collect_feeds(&s);
 	collect_calendars(&s);
+	s.chrome = pub_page_chrome_new();	/* the feeds and calendars are set now */
 	if (cfg->view != NULL) {
 		s.slugs = ms_xcalloc(cfg->n_clusters + 1, sizeof(*s.slugs));
 		for (size_t i = 0; i < cfg->n_clusters; i++)

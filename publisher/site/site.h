@@ -74,6 +74,7 @@ struct pub_site {
 	struct pub_page_feed *calendars;	/* the maintenance calendars, likewise */
 	size_t n_calendars;
 	char **feed_strings;		/* what feeds[] points into */
+	struct pub_page_chrome *chrome;	/* their links, serialized once per root (page.h) */
 	size_t n_feed_strings;
 	char zone_note[160];
 	size_t changed;
