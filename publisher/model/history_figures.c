@@ -48,6 +48,57 @@ bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, ti
 	return true;
 }
 
+#define SPAN_BYTES 9
+
+static void put_u32(struct ms_buf *out, unsigned long v)
+{
+	for (int shift = 24; shift >= 0; shift -= 8)
+		ms_buf_putc(out, (char)((v >> shift) & 0xff));
+}
+
+static unsigned long get_u32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	       (unsigned long)p[2] << 8 | (unsigned long)p[3];
+}
+
+void pub_history_spans_encode(const struct pub_span *spans, size_t n, time_t day,
+			      time_t day_end, struct ms_buf *out)
+{
+	for (size_t i = 0; i < n && spans[i].start < day_end; i++) {
+		time_t s = spans[i].start > day ? spans[i].start : day;
+		time_t e = spans[i].end < day_end ? spans[i].end : day_end;
+		if (e <= s)
+			continue;
+		ms_buf_putc(out, (char)spans[i].kind);
+		put_u32(out, (unsigned long)(s - day));
+		put_u32(out, (unsigned long)(e - day));
+	}
+}
+
+bool pub_history_spans_decode(const unsigned char *bytes, size_t len, time_t day,
+			      time_t day_end, void (*fn)(const struct pub_span *, void *),
+			      void *arg)
+{
+	unsigned long length = (unsigned long)(day_end - day);
+
+	if (len % SPAN_BYTES != 0 || day_end <= day)
+		return false;
+	/* all checked first: a damaged row gives nothing, not half of it */
+	for (size_t at = 0; at < len; at += SPAN_BYTES) {
+		unsigned long s = get_u32(bytes + at + 1), e = get_u32(bytes + at + 5);
+		if (bytes[at] > PUB_TIME_UNKNOWN || s >= e || e > length)
+			return false;
+	}
+	for (size_t at = 0; at < len; at += SPAN_BYTES) {
+		struct pub_span sp = { (enum pub_time_kind)bytes[at],
+				       day + (time_t)get_u32(bytes + at + 1),
+				       day + (time_t)get_u32(bytes + at + 5) };
+		fn(&sp, arg);
+	}
+	return true;
+}
+
 static void figures_of(struct pub_history_figures *f, time_t start, time_t end,
 		       const struct pub_uptime *u)
 {
@@ -57,6 +108,9 @@ static void figures_of(struct pub_history_figures *f, time_t start, time_t end,
 	f->degraded_s = u->degraded_s;
 	f->maintenance_s = u->maintenance_s;
 	f->unknown_s = u->unknown_s;
+	f->first = false;
+	f->spans = NULL;
+	f->spans_len = 0;
 }
 
 /*
@@ -67,8 +121,9 @@ static bool close_days(struct pub_store *st, const struct pub_history_key *k, ti
 		       time_t now, struct ms_buf *err)
 {
 	struct pub_span *spans;
+	struct ms_buf bytes = MS_BUF_INIT;
 	size_t n, first = 0;
-	time_t from, begins;
+	time_t from, begins, begins_day = 0;
 	bool ok = true;
 
 	if (!pub_store_history_figures_end(st, k, PUB_HISTORY_DAY, &from, err))
@@ -78,7 +133,7 @@ static bool close_days(struct pub_store *st, const struct pub_history_key *k, ti
 			return false;
 		if (begins == 0)
 			return true;	/* nothing recorded */
-		from = pub_day_start(begins);
+		from = begins_day = pub_day_start(begins);
 	}
 	if (from >= today)
 		return true;
@@ -94,8 +149,14 @@ static bool close_days(struct pub_store *st, const struct pub_history_key *k, ti
 			first++;
 		pub_uptime_count(spans + first, n - first, day, next, &u);
 		figures_of(&f, day, next, &u);
+		f.first = day == begins_day;
+		ms_buf_reset(&bytes);
+		pub_history_spans_encode(spans + first, n - first, day, next, &bytes);
+		f.spans = (unsigned char *)bytes.data;
+		f.spans_len = bytes.len;
 		ok = pub_store_history_figures_add(st, k, PUB_HISTORY_DAY, &f, err);
 	}
+	ms_buf_free(&bytes);
 	free(spans);
 	return ok;
 }
@@ -130,8 +191,11 @@ static bool close_months(struct pub_store *st, const struct pub_history_key *k, 
 	time_t from;
 	bool ok = true;
 
+	static const time_t no_spans[PUB_HISTORY_SPANS_AT];
+
 	if (!pub_store_history_figures_end(st, k, PUB_HISTORY_MONTH, &from, err) ||
-	    !pub_store_history_figures(st, k, PUB_HISTORY_DAY, from, today, &days, &n, err))
+	    !pub_store_history_figures(st, k, PUB_HISTORY_DAY, from, today, no_spans, &days, &n,
+				       err))
 		return false;
 	if (n > 0 && from == 0)
 		from = pub_month_start(days[0].start, 0);
@@ -141,7 +205,7 @@ static bool close_months(struct pub_store *st, const struct pub_history_key *k, 
 		sum_month(days, n, month, next, &f);
 		ok = pub_store_history_figures_add(st, k, PUB_HISTORY_MONTH, &f, err);
 	}
-	free(days);
+	pub_history_figures_free(days, n);
 	return ok;
 }
 

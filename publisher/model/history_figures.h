@@ -37,6 +37,18 @@ bool pub_history_recount(const struct pub_config *cfg, struct pub_store *st, tim
 			 struct ms_buf *err);
 
 /*
+ * A day's intervals kept with its figures, for a window that starts in
+ * it: each span cut to the day as 9 bytes, its kind (uptime.h) and its
+ * start and end as seconds from the day's start (32 bits, big-endian).
+ */
+void pub_history_spans_encode(const struct pub_span *spans, size_t n, time_t day,
+			      time_t day_end, struct ms_buf *out);
+/* Each span of an encoded day to fn; false (and none) when the bytes are not such a day's. */
+bool pub_history_spans_decode(const unsigned char *bytes, size_t len, time_t day,
+			      time_t day_end, void (*fn)(const struct pub_span *, void *),
+			      void *arg);
+
+/*
  * The store's intervals of k that end after from and start before to as
  * spans (uptime.h), the open one until now; *spans is never NULL.
  */

@@ -130,7 +130,7 @@ void pub_board_free(struct pub_board *b)
 		}
 		free(bcl->fig.days);
 		pub_timeline_free(&bcl->timeline);
-		free(bcl->months);
+		pub_history_figures_free(bcl->months, bcl->n_months);
 		free(bcl->components);
 		pub_state_rows_free(b->rows[2 * i], b->n_rows[2 * i]);
 		pub_state_rows_free(b->rows[2 * i + 1], b->n_rows[2 * i + 1]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "history_figures.h"
 #include "timeline.h"
 #include "xalloc.h"
 
@@ -35,18 +36,23 @@ static void add_gap_span(const char *state, time_t start, time_t end, void *arg)
 	pub_timeline_add_span(r->t, pub_time_kind_of(state), start, end > 0 ? end : r->now);
 }
 
-/* Does a window ending at now start inside [start, end)? */
-static bool window_starts_in(time_t start, time_t end, time_t now)
+/* The times the windows ending at now start: a day one falls inside is not whole. */
+static void window_starts(time_t now, time_t at[static PUB_HISTORY_SPANS_AT])
 {
-	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++) {
-		time_t t = now - pub_uptime_windows[w].seconds;
-		if (t > start && t < end)
+	for (size_t w = 0; w < PUB_HISTORY_SPANS_AT; w++)
+		at[w] = w < PUB_UPTIME_WINDOWS ? now - pub_uptime_windows[w].seconds : 0;
+}
+
+static bool starts_inside(const struct pub_history_figures *d,
+			  const time_t at[static PUB_HISTORY_SPANS_AT])
+{
+	for (size_t w = 0; w < PUB_HISTORY_SPANS_AT; w++)
+		if (at[w] > d->start && at[w] < d->end)
 			return true;
-	}
 	return false;
 }
 
-/* A gap [start, end) of t and the intervals in it. */
+/* A gap [start, end) of t, and the store's intervals in it. */
 static bool read_gap(struct pub_store *st, const struct pub_history_key *k,
 		     struct pub_timeline *t, time_t start, time_t end, time_t now,
 		     struct ms_buf *err)
@@ -57,37 +63,66 @@ static bool read_gap(struct pub_store *st, const struct pub_history_key *k,
 	return pub_store_history_each(st, k, start, end, add_gap_span, &r, err);
 }
 
+static void add_kept_span(const struct pub_span *sp, void *arg)
+{
+	pub_timeline_add_span(arg, sp->kind, sp->start, sp->end);
+}
+
 /*
- * k's record from `from` to now: the days the store counted, but those a
- * window starts in, and the intervals of the time between them.
+ * A counted day a window starts in, as a gap: its intervals as the
+ * store kept them with it, else (an older row, a damaged one) read.
+ */
+static bool split_day(struct pub_store *st, const struct pub_history_key *k,
+		      struct pub_timeline *t, const struct pub_history_figures *d, time_t now,
+		      struct ms_buf *err)
+{
+	struct gap_reader r = { t, now };
+
+	pub_timeline_add_gap(t, d->start, d->end);
+	if (d->spans != NULL &&
+	    pub_history_spans_decode(d->spans, d->spans_len, d->start, d->end, add_kept_span, t))
+		return true;
+	return pub_store_history_each(st, k, d->start, d->end, add_gap_span, &r, err);
+}
+
+/*
+ * k's record from `from` to now: the days the store counted, those a
+ * window starts in as their intervals, and the intervals of the time
+ * between them (none before the day the record begins in).
  */
 static bool load_timeline(struct pub_store *st, const struct pub_history_key *k, time_t from,
 			  time_t now, struct pub_timeline *t, struct ms_buf *err)
 {
 	struct pub_history_figures *days;
+	time_t at[PUB_HISTORY_SPANS_AT], cursor = from;
 	size_t n;
-	time_t cursor = from;
 	bool ok = true;
 
 	memset(t, 0, sizeof(*t));
 	t->from = from;
 	t->to = now;
-	if (!pub_store_history_figures(st, k, PUB_HISTORY_DAY, from, now, &days, &n, err))
+	window_starts(now, at);
+	if (!pub_store_history_figures(st, k, PUB_HISTORY_DAY, from, now, at, &days, &n, err))
 		return false;
 	for (size_t i = 0; ok && i < n; i++) {
 		const struct pub_history_figures *d = &days[i];
 		struct pub_uptime u = { d->outage_s, d->degraded_s, d->maintenance_s,
 					d->unknown_s, 0, 0 };
-		if (d->start < cursor || window_starts_in(d->start, d->end, now))
+		if (d->start < cursor)
 			continue;
-		if (cursor < d->start)
+		if (cursor < d->start && !d->first)
 			ok = read_gap(st, k, t, cursor, d->start, now, err);
-		pub_timeline_add_day(t, d->start, d->end, &u);
+		if (!ok)
+			break;
+		if (starts_inside(d, at))
+			ok = split_day(st, k, t, d, now, err);
+		else
+			pub_timeline_add_day(t, d->start, d->end, &u);
 		cursor = d->end;
 	}
 	if (ok && cursor < now)
 		ok = read_gap(st, k, t, cursor, now, now, err);
-	free(days);
+	pub_history_figures_free(days, n);
 	return ok;
 }
 
@@ -143,6 +178,7 @@ static bool load_component(struct pub_store *st, const char *cluster,
 bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
 			   bool clusters_only, struct ms_buf *err)
 {
+	static const time_t no_spans[PUB_HISTORY_SPANS_AT];
 	struct pub_day bounds[PUB_STRIP_DAYS];
 	bool ok = true;
 
@@ -153,8 +189,8 @@ bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now
 		struct pub_history_key k = { bcl->conf->slug, NULL, NULL };
 
 		ok = load_figures(st, &k, 0, now, bounds, &bcl->fig, &bcl->timeline, err) &&
-		     pub_store_history_figures(st, &k, PUB_HISTORY_MONTH, 0, now, &bcl->months,
-					       &bcl->n_months, err);
+		     pub_store_history_figures(st, &k, PUB_HISTORY_MONTH, 0, now, no_spans,
+					       &bcl->months, &bcl->n_months, err);
 		for (size_t j = 0; ok && !clusters_only && j < bcl->conf->n_components; j++)
 			ok = load_component(st, bcl->conf->slug, &bcl->components[j], now, bounds,
 					    err);

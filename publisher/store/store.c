@@ -162,6 +162,8 @@ static const char *const upgrades[] = {
 	"  period INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
 	"  outage INTEGER NOT NULL, degraded INTEGER NOT NULL, maintenance INTEGER NOT NULL,"
 	"  unknown INTEGER NOT NULL,"
+	/* a day's: the key's record begins in it; its intervals, for a window that starts in it */
+	"  first INTEGER NOT NULL DEFAULT 0, spans BLOB,"
 	"  PRIMARY KEY (cluster, component, object, period, start)) WITHOUT ROWID;",
 };
 
@@ -187,7 +189,7 @@ static bool db_fail(struct pub_store *st, struct ms_buf *err, const char *what)
 
 /* A parameter of a statement, bound to ?1, ?2, ... in order. */
 struct param {
-	enum { P_NULL, P_TEXT, P_INT, P_REAL } type;
+	enum { P_NULL, P_TEXT, P_INT, P_REAL, P_BLOB } type;
 	const char *text;
 	long long num;
 	double real;
@@ -196,6 +198,8 @@ struct param {
 #define TEXT(s) { (s) != NULL ? P_TEXT : P_NULL, (s), 0, 0 }
 #define NUM(n) { P_INT, NULL, (long long)(n), 0 }
 #define REAL(x) { P_REAL, NULL, 0, (x) }
+/* n bytes at p, or NULL when p is NULL */
+#define BLOB(p, n) { (p) != NULL ? P_BLOB : P_NULL, (const char *)(p), (long long)(n), 0 }
 /* a number when cond holds, else NULL */
 #define NUM_IF(cond, n) { (cond) ? P_INT : P_NULL, NULL, (long long)(n), 0 }
 /* the parameters of a query, and how many */
@@ -217,6 +221,9 @@ static int bind(sqlite3_stmt *s, const struct param *params, size_t n)
 			rc = sqlite3_bind_int64(s, (int)i + 1, params[i].num);
 		else if (params[i].type == P_REAL)
 			rc = sqlite3_bind_double(s, (int)i + 1, params[i].real);
+		else if (params[i].type == P_BLOB)
+			rc = sqlite3_bind_blob(s, (int)i + 1, params[i].text, (int)params[i].num,
+					       SQLITE_TRANSIENT);
 		else
 			rc = sqlite3_bind_null(s, (int)i + 1);
 	}
@@ -1555,6 +1562,8 @@ bool pub_store_history_first(struct pub_store *st, const struct pub_history_key 
 static void read_figures(sqlite3_stmt *s, void *arg)
 {
 	struct pub_history_figures *f = arg;
+	const void *spans = sqlite3_column_blob(s, 7);
+	int len = sqlite3_column_bytes(s, 7);
 
 	f->start = (time_t)sqlite3_column_int64(s, 0);
 	f->end = (time_t)sqlite3_column_int64(s, 1);
@@ -1562,24 +1571,44 @@ static void read_figures(sqlite3_stmt *s, void *arg)
 	f->degraded_s = sqlite3_column_int64(s, 3);
 	f->maintenance_s = sqlite3_column_int64(s, 4);
 	f->unknown_s = sqlite3_column_int64(s, 5);
+	f->first = sqlite3_column_int(s, 6) != 0;
+	if (spans != NULL && len > 0) {
+		f->spans = ms_xmalloc((size_t)len);
+		memcpy(f->spans, spans, (size_t)len);
+		f->spans_len = (size_t)len;
+	}
 }
 
 bool pub_store_history_figures(struct pub_store *st, const struct pub_history_key *k,
 			       enum pub_history_period period, time_t from, time_t to,
+			       const time_t spans_at[static PUB_HISTORY_SPANS_AT],
 			       struct pub_history_figures **list, size_t *n, struct ms_buf *err)
 {
+	/* a row's intervals only when one of the times falls inside it */
+#define INSIDE(i) "(start < ?" i " AND ?" i " < end)"
 	*list = NULL;
 	*n = 0;
 	if (kept_query(st, "cannot read the history", err, "SELECT start, end, outage, degraded, "
-		       "maintenance, unknown FROM history_figures WHERE " HISTORY_KEY " AND "
-		       "period = ?4 AND start >= ?5 AND end <= ?6 ORDER BY start",
-		       PARAMS(KEY_PARAMS(k), NUM(period), NUM(from), NUM(to)),
+		       "maintenance, unknown, first, CASE WHEN " INSIDE("7") " OR " INSIDE("8")
+		       " OR " INSIDE("9") " OR " INSIDE("10") " THEN spans END FROM "
+		       "history_figures WHERE " HISTORY_KEY " AND period = ?4 AND start >= ?5 AND "
+		       "end <= ?6 ORDER BY start",
+		       PARAMS(KEY_PARAMS(k), NUM(period), NUM(from), NUM(to), NUM(spans_at[0]),
+			      NUM(spans_at[1]), NUM(spans_at[2]), NUM(spans_at[3])),
 		       ALL_ROWS(list, n, read_figures)))
 		return true;
-	free(*list);
+#undef INSIDE
+	pub_history_figures_free(*list, *n);
 	*list = NULL;
 	*n = 0;
 	return false;
+}
+
+void pub_history_figures_free(struct pub_history_figures *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i].spans);
+	free(list);
 }
 
 bool pub_store_history_figures_add(struct pub_store *st, const struct pub_history_key *k,
@@ -1588,10 +1617,11 @@ bool pub_store_history_figures_add(struct pub_store *st, const struct pub_histor
 {
 	return kept_query(st, "cannot write the history", err, "INSERT OR REPLACE INTO "
 			  "history_figures (cluster, component, object, period, start, end, outage, "
-			  "degraded, maintenance, unknown) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-			  "?9, ?10)", PARAMS(KEY_PARAMS(k), NUM(period), NUM(f->start), NUM(f->end),
-			  NUM(f->outage_s), NUM(f->degraded_s), NUM(f->maintenance_s),
-			  NUM(f->unknown_s)), NULL, NULL);
+			  "degraded, maintenance, unknown, first, spans) VALUES (?1, ?2, ?3, ?4, ?5, "
+			  "?6, ?7, ?8, ?9, ?10, ?11, ?12)", PARAMS(KEY_PARAMS(k), NUM(period),
+			  NUM(f->start), NUM(f->end), NUM(f->outage_s), NUM(f->degraded_s),
+			  NUM(f->maintenance_s), NUM(f->unknown_s), NUM(f->first),
+			  BLOB(f->spans, f->spans_len)), NULL, NULL);
 }
 
 bool pub_store_history_figures_end(struct pub_store *st, const struct pub_history_key *k,

@@ -347,11 +347,22 @@ enum pub_history_period { PUB_HISTORY_DAY, PUB_HISTORY_MONTH };
 struct pub_history_figures {
 	time_t start, end;
 	long long outage_s, degraded_s, maintenance_s, unknown_s;
+	bool first;		/* a day: k's record begins in it */
+	/* a day: its intervals cut to it (history_figures.h's encoding); NULL: none, or not read */
+	unsigned char *spans;
+	size_t spans_len;
 };
-/* k's figures of the periods within [from, to), oldest first. */
+/*
+ * k's figures of the periods within [from, to), oldest first; the
+ * intervals only of the days one of the spans_at times falls inside
+ * (0: none), the days a window starts in. Freed with pub_history_figures_free.
+ */
+#define PUB_HISTORY_SPANS_AT 4
 bool pub_store_history_figures(struct pub_store *st, const struct pub_history_key *k,
 			       enum pub_history_period period, time_t from, time_t to,
+			       const time_t spans_at[static PUB_HISTORY_SPANS_AT],
 			       struct pub_history_figures **list, size_t *n, struct ms_buf *err);
+void pub_history_figures_free(struct pub_history_figures *list, size_t n);
 bool pub_store_history_figures_add(struct pub_store *st, const struct pub_history_key *k,
 				   enum pub_history_period period,
 				   const struct pub_history_figures *f, struct ms_buf *err);

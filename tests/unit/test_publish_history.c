@@ -725,6 +725,44 @@ START_TEST(test_kept_days_follow_the_zone)
 }
 END_TEST
 
+/* What a day's row keeps of its intervals reads back as they were; damaged bytes read as nothing. */
+static void collect_span(const struct pub_span *sp, void *arg)
+{
+	struct ms_buf *b = arg;
+
+	ms_buf_printf(b, "%d@%lld-%lld;", (int)sp->kind, (long long)sp->start, (long long)sp->end);
+}
+
+START_TEST(test_day_spans_encoding)
+{
+	const time_t day = 86400 * 20, end = day + 86400;
+	const struct pub_span spans[] = {
+		SPAN(UP, day - 500, day + 100), SPAN(OUTAGE, day + 100, day + 700),
+		SPAN(MAINTENANCE, day + 700, end + 50), SPAN(UP, end + 50, end + 90),
+	};
+	struct ms_buf bytes = MS_BUF_INIT, got = MS_BUF_INIT;
+
+	pub_history_spans_encode(spans, 4, day, end, &bytes);
+	ck_assert_uint_eq(bytes.len, 3 * 9);	/* cut to the day; the one after it left out */
+	ck_assert(pub_history_spans_decode((unsigned char *)bytes.data, bytes.len, day, end,
+					   collect_span, &got));
+	ck_assert_str_eq(ms_buf_str(&got), "0@1728000-1728100;2@1728100-1728700;3@1728700-1814400;");
+	ms_buf_reset(&got);
+	/* a byte short, a kind this program does not know, an end past the day: nothing */
+	ck_assert(!pub_history_spans_decode((unsigned char *)bytes.data, bytes.len - 1, day, end,
+					    collect_span, &got));
+	bytes.data[9] = 9;
+	ck_assert(!pub_history_spans_decode((unsigned char *)bytes.data, bytes.len, day, end,
+					    collect_span, &got));
+	bytes.data[9] = 2;
+	ck_assert(!pub_history_spans_decode((unsigned char *)bytes.data, bytes.len, day,
+					    day + 600, collect_span, &got));
+	ck_assert_uint_eq(got.len, 0);
+	ms_buf_free(&bytes);
+	ms_buf_free(&got);
+}
+END_TEST
+
 /* A timeline of counted days and gaps counts what the spans alone count. */
 START_TEST(test_timeline_equals_spans)
 {
@@ -808,6 +846,7 @@ Suite *publish_history_suite(void)
 	tcase_add_test(tc, test_rules_dst_days);
 	tcase_add_test(tc, test_rules_added_later);
 	tcase_add_test(tc, test_timeline_equals_spans);
+	tcase_add_test(tc, test_day_spans_encoding);
 	suite_add_tcase(s, tc);
 	return s;
 }
