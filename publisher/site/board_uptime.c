@@ -127,6 +127,54 @@ static bool load_timeline(struct pub_store *st, const struct pub_history_key *k,
 }
 
 /*
+ * A member's record, whose windows alone are wanted: the days a window
+ * starts in, and the days between them summed in blocks, not a row a
+ * day. Where a block misses a day (not counted yet), false with
+ * nothing done: load_timeline reads it day by day.
+ */
+static bool load_blocks(struct pub_store *st, const struct pub_history_key *k, time_t from,
+			time_t now, struct pub_timeline *t, bool *done, struct ms_buf *err)
+{
+	struct pub_history_figures *split, *blocks;
+	time_t at[PUB_HISTORY_SPANS_AT], cursor = from;
+	size_t n_split, n_blocks, i = 0, j = 0;
+	bool ok = true;
+
+	*done = false;
+	memset(t, 0, sizeof(*t));
+	t->from = from;
+	t->to = now;
+	window_starts(now, at);
+	if (!pub_store_history_blocks(st, k, from, now, at, &split, &n_split, &blocks, &n_blocks,
+				      err))
+		return false;
+	for (size_t b = 0; b < n_blocks; b++)
+		if (blocks[b].covered_s != (long long)(blocks[b].end - blocks[b].start))
+			goto out;
+	*done = true;
+	/* the two lists, merged by start (they do not overlap) */
+	while (ok && (i < n_split || j < n_blocks)) {
+		bool is_block = i == n_split || (j < n_blocks && blocks[j].start < split[i].start);
+		const struct pub_history_figures *d = is_block ? &blocks[j++] : &split[i++];
+		struct pub_uptime u = { d->outage_s, d->degraded_s, d->maintenance_s,
+					d->unknown_s, 0, 0 };
+		if (cursor < d->start && !d->first)
+			ok = read_gap(st, k, t, cursor, d->start, now, err);
+		if (ok && is_block)
+			pub_timeline_add_day(t, d->start, d->end, &u);
+		else if (ok)
+			ok = split_day(st, k, t, d, now, err);
+		cursor = d->end;
+	}
+	if (ok && cursor < now)
+		ok = read_gap(st, k, t, cursor, now, now, err);
+out:
+	pub_history_figures_free(split, n_split);
+	pub_history_figures_free(blocks, n_blocks);
+	return ok;
+}
+
+/*
  * The figures of k from its record since `from` (0: all, which the
  * cluster's month-by-month table needs), its days from a copy of bounds
  * when it has a strip (bounds not NULL); the timeline is kept in *keep
@@ -137,8 +185,14 @@ static bool load_figures(struct pub_store *st, const struct pub_history_key *k, 
 			 struct pub_timeline *keep, struct ms_buf *err)
 {
 	struct pub_timeline t;
+	bool done = false;
 
-	if (!load_timeline(st, k, from, now, &t, err)) {
+	/* a member has no strip: its windows from blocks of days */
+	if (bounds == NULL && keep == NULL && !load_blocks(st, k, from, now, &t, &done, err)) {
+		pub_timeline_free(&t);
+		return false;
+	}
+	if (!done && !load_timeline(st, k, from, now, &t, err)) {
 		pub_timeline_free(&t);
 		return false;
 	}
