@@ -23,6 +23,7 @@
 #include "evaluate.h"
 #include "history_import.h"
 #include "nagioslog.h"
+#include "render.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -196,7 +197,8 @@ static enum pub_work import_work(const struct pub_config *cfg, struct pub_store 
 	free(before);
 	snprintf(until, sizeof(until), "%lld", (long long)im->until);
 	ok = ok && (im->until == 0 || (pub_store_meta_set(st, META_IMPORTED_UNTIL, until, err) &&
-				       pub_history_rebuild(cfg, st, im->until, err)));
+				       pub_history_rebuild(cfg, st, im->until, pub_render_clock(),
+							   err)));
 	if (!ok)
 		return PUB_WORK_FAILED;
 	return im->no_render ? PUB_WORK_STORED : PUB_WORK_DONE;

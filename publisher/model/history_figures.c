@@ -135,6 +135,9 @@ static bool close_days(struct pub_store *st, const struct pub_history_key *k, ti
 			return true;	/* nothing recorded */
 		from = begins_day = pub_day_start(begins);
 	}
+	/* a day kept from another zone ends off this one's midnights: begin at the next */
+	if (pub_day_start(from) != from)
+		from = pub_day_after(pub_day_start(from));
 	if (from >= today)
 		return true;
 	if (!pub_history_spans(st, k, from, today, now, &spans, &n, err))
@@ -199,6 +202,9 @@ static bool close_months(struct pub_store *st, const struct pub_history_key *k, 
 		return false;
 	if (n > 0 && from == 0)
 		from = pub_month_start(days[0].start, 0);
+	/* a month kept from another zone ends off this one's: begin at the next */
+	if (from != 0 && pub_month_start(from, 0) != from)
+		from = pub_month_start(from, 1);
 	for (time_t month = from, next; ok && n > 0 &&
 	     (next = pub_month_start(month, 1)) <= today; month = next) {
 		struct pub_history_figures f;
@@ -209,7 +215,10 @@ static bool close_months(struct pub_store *st, const struct pub_history_key *k, 
 	return ok;
 }
 
-/* Days cut in another zone than the site's are forgotten (months that can be counted again too). */
+/*
+ * Days cut in another zone than the site's are forgotten, and months,
+ * but those older than the retention (their intervals may be gone).
+ */
 static bool check_zone(const struct pub_config *cfg, struct pub_store *st, time_t horizon,
 		       struct ms_buf *err)
 {
@@ -220,11 +229,28 @@ static bool check_zone(const struct pub_config *cfg, struct pub_store *st, time_
 	if (!pub_store_meta_get(st, META_HISTORY_ZONE, &kept, err))
 		return false;
 	ok = kept != NULL && strcmp(kept, zone) == 0;
+	/* what is older than the retention cannot be cut again: it stays (the reader leaves it out) */
 	if (!ok)
-		ok = (kept == NULL || pub_store_history_figures_forget(st, 0, horizon, err)) &&
+		ok = (kept == NULL ||
+		      pub_store_history_figures_forget(st, horizon, horizon, err)) &&
 		     pub_store_meta_set(st, META_HISTORY_ZONE, zone, err);
 	free(kept);
 	return ok;
+}
+
+bool pub_history_kept_usable(const struct pub_config *cfg, struct pub_store *st, time_t now,
+			     struct pub_history_kept *kept, struct ms_buf *err)
+{
+	const char *zone = cfg->timezone != NULL ? cfg->timezone : PUB_DEFAULT_TIMEZONE;
+	char *cut_in = NULL;
+
+	if (!pub_store_meta_get(st, META_HISTORY_ZONE, &cut_in, err))
+		return false;
+	/* none kept yet when no zone is recorded */
+	kept->use = cut_in != NULL && strcmp(cut_in, zone) == 0;
+	kept->horizon = now - cfg->history_days * 86400L;
+	free(cut_in);
+	return true;
 }
 
 static bool close_component(const struct pub_cluster *cl, const struct pub_component *co,
@@ -266,6 +292,25 @@ static time_t days_horizon(time_t horizon, time_t now)
 bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		      struct ms_buf *err)
 {
+	time_t horizon = now - cfg->history_days * 86400L;
+	char *saved;
+	bool ok;
+
+	/*
+	 * After the counting: what is pruned now was counted first. A day
+	 * stays while the month it is in may still be summed (the month
+	 * before this one), however short the retention.
+	 */
+	ok = pub_history_count(cfg, st, now, err);
+	pub_timezone_use(cfg->timezone, &saved);
+	ok = ok && pub_store_history_prune(st, horizon, days_horizon(horizon, now), err);
+	pub_timezone_restore(saved);
+	return ok;
+}
+
+bool pub_history_count(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		       struct ms_buf *err)
+{
 	time_t horizon = now - cfg->history_days * 86400L, today, counted;
 	char *saved, day[32];
 	bool ok;
@@ -286,12 +331,6 @@ bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t
 		snprintf(day, sizeof(day), "%lld", (long long)today);
 		ok = pub_store_meta_set(st, PUB_META_HISTORY_COUNTED, day, err);
 	}
-	/*
-	 * After the counting: what is pruned now was counted first. A day
-	 * stays while the month it is in may still be summed (the month
-	 * before this one), however short the retention.
-	 */
-	ok = ok && pub_store_history_prune(st, horizon, days_horizon(horizon, now), err);
 	pub_timezone_restore(saved);
 	return ok;
 }
@@ -299,5 +338,8 @@ bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t
 bool pub_history_recount(const struct pub_config *cfg, struct pub_store *st, time_t now,
 			 struct ms_buf *err)
 {
-	return pub_store_history_figures_forget(st, 0, now - cfg->history_days * 86400L, err);
+	time_t horizon = now - cfg->history_days * 86400L;
+
+	/* days older than the retention may have lost their intervals: kept as counted */
+	return pub_store_history_figures_forget(st, horizon, horizon, err);
 }

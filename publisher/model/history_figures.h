@@ -24,17 +24,34 @@
 #include "store.h"
 #include "uptime.h"
 
-/* What closed by now is counted; intervals and days older than history_days go. */
+/* What closed by now is counted (a run's end): intervals and days older than history_days go. */
 bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		      struct ms_buf *err);
+/* The counting alone (an import's end: retention is the runs'). */
+bool pub_history_count(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		       struct ms_buf *err);
 
 /*
- * The imported intervals were made again: every day is to be counted
- * again, and every month but those older than the retention (their
- * intervals may be gone; as counted, they stay).
+ * The imported intervals were made again: the days and months within the
+ * retention are to be counted again (older ones may have lost their
+ * intervals; as counted, they stay). now: the command's time.
  */
 bool pub_history_recount(const struct pub_config *cfg, struct pub_store *st, time_t now,
 			 struct ms_buf *err);
+
+/*
+ * What of the kept figures a reader may take as they are, as of now:
+ * none when they were cut in another zone than the site's (until the
+ * next record counts them again); of the days, those within the
+ * retention (an older day may outlive its intervals, kept for its
+ * month: read as the intervals are, it is unknown).
+ */
+struct pub_history_kept {
+	bool use;
+	time_t horizon;		/* a day that starts before it is read from the intervals */
+};
+bool pub_history_kept_usable(const struct pub_config *cfg, struct pub_store *st, time_t now,
+			     struct pub_history_kept *kept, struct ms_buf *err);
 
 /*
  * A day's intervals kept with its figures, for a window that starts in

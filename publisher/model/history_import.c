@@ -261,12 +261,14 @@ static bool rebuild_cluster(const struct pub_config *cfg, struct pub_store *st,
 }
 
 bool pub_history_rebuild(const struct pub_config *cfg, struct pub_store *st, time_t until,
-			 struct ms_buf *err)
+			 time_t now, struct ms_buf *err)
 {
 	bool ok = pub_store_history_import_clear(st, err);
 
 	for (size_t i = 0; ok && i < cfg->n_clusters; i++)
 		ok = rebuild_cluster(cfg, st, &cfg->clusters[i], until, err);
 	/* the days counted from the intervals made before, counted again */
-	return ok && pub_history_recount(cfg, st, until, err) && pub_history_keep(cfg, st, until, err);
+	/* counted to the newest line (or now when the logs run ahead of the clock); no pruning */
+	return ok && pub_history_recount(cfg, st, now, err) &&
+	       pub_history_count(cfg, st, until < now ? until : now, err);
 }

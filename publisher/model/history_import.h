@@ -20,7 +20,8 @@
 #include "conf.h"
 #include "store.h"
 
+/* ... then the kept figures counted again as of now (the command's time, not until). */
 bool pub_history_rebuild(const struct pub_config *cfg, struct pub_store *st, time_t until,
-			 struct ms_buf *err);
+			 time_t now, struct ms_buf *err);
 
 #endif

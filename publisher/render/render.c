@@ -29,6 +29,11 @@ void pub_render_set_clock(time_t now)
 	render_clock = now;
 }
 
+time_t pub_render_clock(void)
+{
+	return render_clock != 0 ? render_clock : time(NULL);
+}
+
 /* Strings that live as long as one feed's items. */
 struct arena {
 	char **s;

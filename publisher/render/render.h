@@ -31,6 +31,8 @@
  * sets it; by default it is the clock when rendering starts.
  */
 void pub_render_set_clock(time_t now);
+/* That time, or the real clock's when none was set. */
+time_t pub_render_clock(void);
 
 /* Renders every feed and the site; *changed counts the files replaced. */
 bool pub_render_all(const struct pub_config *cfg, struct pub_store *st,

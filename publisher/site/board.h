@@ -102,8 +102,9 @@ bool pub_board_load(const struct pub_config *cfg, struct pub_store *st,
  * board (of the clusters only: clusters_only), of the windows ending at
  * now, the days cut in the current zone (board_uptime.c).
  */
-bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
-			   bool clusters_only, struct ms_buf *err);
+bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st,
+			   const struct pub_config *cfg, time_t now, bool clusters_only,
+			   struct ms_buf *err);
 /* The response-time strips of the components that have one, up to now (board_metric.c). */
 bool pub_board_load_metrics(struct pub_board *b, struct pub_store *st, time_t now,
 			    struct ms_buf *err);

@@ -22,6 +22,15 @@ static time_t history_from(time_t now)
 	return now - longest - 2 * 86400L;	/* a day in any zone starts within two */
 }
 
+/* What every read of one board's figures shares. */
+struct reader {
+	struct pub_store *st;
+	time_t now;
+	struct pub_history_kept kept;	/* what of the kept figures may be taken */
+	time_t at[PUB_HISTORY_SPANS_AT];	/* where the windows start */
+	struct ms_buf *err;
+};
+
 /* A gap's spans as they are read: into the timeline's last gap, cut to it. */
 struct gap_reader {
 	struct pub_timeline *t;
@@ -36,31 +45,30 @@ static void add_gap_span(const char *state, time_t start, time_t end, void *arg)
 	pub_timeline_add_span(r->t, pub_time_kind_of(state), start, end > 0 ? end : r->now);
 }
 
-/* The times the windows ending at now start: a day one falls inside is not whole. */
-static void window_starts(time_t now, time_t at[static PUB_HISTORY_SPANS_AT])
+/* Is a window's start inside the day, which is then not whole? */
+static bool starts_inside(const struct reader *r, const struct pub_history_figures *d)
 {
 	for (size_t w = 0; w < PUB_HISTORY_SPANS_AT; w++)
-		at[w] = w < PUB_UPTIME_WINDOWS ? now - pub_uptime_windows[w].seconds : 0;
-}
-
-static bool starts_inside(const struct pub_history_figures *d,
-			  const time_t at[static PUB_HISTORY_SPANS_AT])
-{
-	for (size_t w = 0; w < PUB_HISTORY_SPANS_AT; w++)
-		if (at[w] > d->start && at[w] < d->end)
+		if (r->at[w] > d->start && r->at[w] < d->end)
 			return true;
 	return false;
 }
 
-/* A gap [start, end) of t, and the store's intervals in it. */
-static bool read_gap(struct pub_store *st, const struct pub_history_key *k,
-		     struct pub_timeline *t, time_t start, time_t end, time_t now,
-		     struct ms_buf *err)
+/* The store's intervals of k in [start, end) into t's last gap. */
+static bool read_intervals(const struct reader *r, const struct pub_history_key *k,
+			   struct pub_timeline *t, time_t start, time_t end)
 {
-	struct gap_reader r = { t, now };
+	struct gap_reader g = { t, r->now };
 
+	return pub_store_history_each(r->st, k, start, end, add_gap_span, &g, r->err);
+}
+
+/* A gap [start, end) of t, and the store's intervals in it. */
+static bool read_gap(const struct reader *r, const struct pub_history_key *k,
+		     struct pub_timeline *t, time_t start, time_t end)
+{
 	pub_timeline_add_gap(t, start, end);
-	return pub_store_history_each(st, k, start, end, add_gap_span, &r, err);
+	return read_intervals(r, k, t, start, end);
 }
 
 static void add_kept_span(const struct pub_span *sp, void *arg)
@@ -72,103 +80,114 @@ static void add_kept_span(const struct pub_span *sp, void *arg)
  * A counted day a window starts in, as a gap: its intervals as the
  * store kept them with it, else (an older row, a damaged one) read.
  */
-static bool split_day(struct pub_store *st, const struct pub_history_key *k,
-		      struct pub_timeline *t, const struct pub_history_figures *d, time_t now,
-		      struct ms_buf *err)
+static bool split_day(const struct reader *r, const struct pub_history_key *k,
+		      struct pub_timeline *t, const struct pub_history_figures *d)
 {
-	struct gap_reader r = { t, now };
-
 	pub_timeline_add_gap(t, d->start, d->end);
 	if (d->spans != NULL &&
 	    pub_history_spans_decode(d->spans, d->spans_len, d->start, d->end, add_kept_span, t))
 		return true;
-	return pub_store_history_each(st, k, d->start, d->end, add_gap_span, &r, err);
+	return read_intervals(r, k, t, d->start, d->end);
+}
+
+/* A kept day as the timeline takes it: whole, split, or (older than the retention) read. */
+static bool add_kept_day(const struct reader *r, const struct pub_history_key *k,
+			 struct pub_timeline *t, const struct pub_history_figures *d)
+{
+	struct pub_uptime u = { d->outage_s, d->degraded_s, d->maintenance_s, d->unknown_s, 0, 0 };
+
+	if (d->start < r->kept.horizon)
+		return read_gap(r, k, t, d->start, d->end);
+	if (starts_inside(r, d))
+		return split_day(r, k, t, d);
+	pub_timeline_add_day(t, d->start, d->end, &u);
+	return true;
+}
+
+static void timeline_begin(const struct reader *r, struct pub_timeline *t, time_t from)
+{
+	memset(t, 0, sizeof(*t));
+	t->from = from;
+	t->to = r->now;
 }
 
 /*
- * k's record from `from` to now: the days the store counted, those a
- * window starts in as their intervals, and the intervals of the time
+ * k's record from `from` to now: the days the store counted (those a
+ * window starts in as their intervals), and the intervals of the time
  * between them (none before the day the record begins in).
  */
-static bool load_timeline(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			  time_t now, struct pub_timeline *t, struct ms_buf *err)
+static bool load_timeline(const struct reader *r, const struct pub_history_key *k, time_t from,
+			  struct pub_timeline *t)
 {
-	struct pub_history_figures *days;
-	time_t at[PUB_HISTORY_SPANS_AT], cursor = from;
-	size_t n;
+	struct pub_history_figures *days = NULL;
+	time_t cursor = from;
+	size_t n = 0;
 	bool ok = true;
 
-	memset(t, 0, sizeof(*t));
-	t->from = from;
-	t->to = now;
-	window_starts(now, at);
-	if (!pub_store_history_figures(st, k, PUB_HISTORY_DAY, from, now, at, &days, &n, err))
+	timeline_begin(r, t, from);
+	if (r->kept.use && !pub_store_history_figures(r->st, k, PUB_HISTORY_DAY, from, r->now,
+						      r->at, &days, &n, r->err))
 		return false;
 	for (size_t i = 0; ok && i < n; i++) {
 		const struct pub_history_figures *d = &days[i];
-		struct pub_uptime u = { d->outage_s, d->degraded_s, d->maintenance_s,
-					d->unknown_s, 0, 0 };
 		if (d->start < cursor)
 			continue;
 		if (cursor < d->start && !d->first)
-			ok = read_gap(st, k, t, cursor, d->start, now, err);
-		if (!ok)
-			break;
-		if (starts_inside(d, at))
-			ok = split_day(st, k, t, d, now, err);
-		else
-			pub_timeline_add_day(t, d->start, d->end, &u);
+			ok = read_gap(r, k, t, cursor, d->start);
+		ok = ok && add_kept_day(r, k, t, d);
 		cursor = d->end;
 	}
-	if (ok && cursor < now)
-		ok = read_gap(st, k, t, cursor, now, now, err);
+	if (ok && cursor < r->now)
+		ok = read_gap(r, k, t, cursor, r->now);
 	pub_history_figures_free(days, n);
 	return ok;
+}
+
+/* Do the blocks cover their days whole, all within the retention? */
+static bool blocks_whole(const struct reader *r, const struct pub_history_figures *blocks,
+			 size_t n)
+{
+	for (size_t b = 0; b < n; b++)
+		if (blocks[b].covered_s != (long long)(blocks[b].end - blocks[b].start) ||
+		    blocks[b].start < r->kept.horizon)
+			return false;
+	return true;
 }
 
 /*
  * A member's record, whose windows alone are wanted: the days a window
  * starts in, and the days between them summed in blocks, not a row a
- * day. Where a block misses a day (not counted yet), false with
- * nothing done: load_timeline reads it day by day.
+ * day. Where a block misses a day (not counted yet) or reaches past the
+ * retention, *done is false with nothing done: load_timeline reads it
+ * day by day.
  */
-static bool load_blocks(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			time_t now, struct pub_timeline *t, bool *done, struct ms_buf *err)
+static bool load_blocks(const struct reader *r, const struct pub_history_key *k, time_t from,
+			struct pub_timeline *t, bool *done)
 {
 	struct pub_history_figures *split, *blocks;
-	time_t at[PUB_HISTORY_SPANS_AT], cursor = from;
+	time_t cursor = from;
 	size_t n_split, n_blocks, i = 0, j = 0;
 	bool ok = true;
 
 	*done = false;
-	memset(t, 0, sizeof(*t));
-	t->from = from;
-	t->to = now;
-	window_starts(now, at);
-	if (!pub_store_history_blocks(st, k, from, now, at, &split, &n_split, &blocks, &n_blocks,
-				      err))
+	timeline_begin(r, t, from);
+	if (!r->kept.use)
+		return true;
+	if (!pub_store_history_blocks(r->st, k, from, r->now, r->at, &split, &n_split, &blocks,
+				      &n_blocks, r->err))
 		return false;
-	for (size_t b = 0; b < n_blocks; b++)
-		if (blocks[b].covered_s != (long long)(blocks[b].end - blocks[b].start))
-			goto out;
-	*done = true;
+	*done = blocks_whole(r, blocks, n_blocks);
 	/* the two lists, merged by start (they do not overlap) */
-	while (ok && (i < n_split || j < n_blocks)) {
+	while (*done && ok && (i < n_split || j < n_blocks)) {
 		bool is_block = i == n_split || (j < n_blocks && blocks[j].start < split[i].start);
 		const struct pub_history_figures *d = is_block ? &blocks[j++] : &split[i++];
-		struct pub_uptime u = { d->outage_s, d->degraded_s, d->maintenance_s,
-					d->unknown_s, 0, 0 };
 		if (cursor < d->start && !d->first)
-			ok = read_gap(st, k, t, cursor, d->start, now, err);
-		if (ok && is_block)
-			pub_timeline_add_day(t, d->start, d->end, &u);
-		else if (ok)
-			ok = split_day(st, k, t, d, now, err);
+			ok = read_gap(r, k, t, cursor, d->start);
+		ok = ok && add_kept_day(r, k, t, d);
 		cursor = d->end;
 	}
-	if (ok && cursor < now)
-		ok = read_gap(st, k, t, cursor, now, now, err);
-out:
+	if (*done && ok && cursor < r->now)
+		ok = read_gap(r, k, t, cursor, r->now);
 	pub_history_figures_free(split, n_split);
 	pub_history_figures_free(blocks, n_blocks);
 	return ok;
@@ -180,24 +199,25 @@ out:
  * when it has a strip (bounds not NULL); the timeline is kept in *keep
  * when asked.
  */
-static bool load_figures(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			 time_t now, const struct pub_day *bounds, struct pub_figures *f,
-			 struct pub_timeline *keep, struct ms_buf *err)
+static bool load_figures(const struct reader *r, const struct pub_history_key *k, time_t from,
+			 const struct pub_day *bounds, struct pub_figures *f,
+			 struct pub_timeline *keep)
 {
 	struct pub_timeline t;
 	bool done = false;
 
 	/* a member has no strip: its windows from blocks of days */
-	if (bounds == NULL && keep == NULL && !load_blocks(st, k, from, now, &t, &done, err)) {
+	if (bounds == NULL && keep == NULL && !load_blocks(r, k, from, &t, &done)) {
 		pub_timeline_free(&t);
 		return false;
 	}
-	if (!done && !load_timeline(st, k, from, now, &t, err)) {
+	if (!done && !load_timeline(r, k, from, &t)) {
 		pub_timeline_free(&t);
 		return false;
 	}
 	for (size_t w = 0; w < PUB_UPTIME_WINDOWS; w++)
-		pub_timeline_count(&t, now - pub_uptime_windows[w].seconds, now, &f->windows[w]);
+		pub_timeline_count(&t, r->now - pub_uptime_windows[w].seconds, r->now,
+				   &f->windows[w]);
 	if (bounds != NULL) {
 		f->days = ms_xmalloc(PUB_STRIP_DAYS * sizeof(*f->days));
 		memcpy(f->days, bounds, PUB_STRIP_DAYS * sizeof(*f->days));
@@ -210,44 +230,55 @@ static bool load_figures(struct pub_store *st, const struct pub_history_key *k, 
 	return true;
 }
 
-static bool load_component(struct pub_store *st, const char *cluster,
-			   struct pub_board_component *bc, time_t now, const struct pub_day *bounds,
-			   struct ms_buf *err)
+static bool load_component(const struct reader *r, const char *cluster,
+			   struct pub_board_component *bc, const struct pub_day *bounds)
 {
 	const struct pub_component *co = bc->conf;
 	struct pub_history_key k = { cluster, co->slug, NULL };
 	struct ms_buf obj = MS_BUF_INIT;
-	time_t from = history_from(now);
-	bool ok = load_figures(st, &k, from, now, bounds, &bc->fig, NULL, err);
+	time_t from = history_from(r->now);
+	bool ok = load_figures(r, &k, from, bounds, &bc->fig, NULL);
 
 	for (size_t m = 0; ok && m < co->n_members; m++) {
 		pub_member_object(&co->members[m], &obj);
 		k.object = obj.data;
-		ok = load_figures(st, &k, from, now, NULL, &bc->members[m].fig, NULL, err);
+		ok = load_figures(r, &k, from, NULL, &bc->members[m].fig, NULL);
 	}
 	ms_buf_free(&obj);
 	return ok;
 }
 
-bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st, time_t now,
-			   bool clusters_only, struct ms_buf *err)
+/* A cluster's months as kept (none when they may not be taken). */
+static bool load_months(const struct reader *r, const struct pub_history_key *k,
+			struct pub_board_cluster *bcl)
 {
 	static const time_t no_spans[PUB_HISTORY_SPANS_AT];
-	struct pub_day bounds[PUB_STRIP_DAYS];
-	bool ok = true;
 
+	return !r->kept.use ||
+	       pub_store_history_figures(r->st, k, PUB_HISTORY_MONTH, 0, r->now, no_spans,
+					 &bcl->months, &bcl->n_months, r->err);
+}
+
+bool pub_board_load_uptime(struct pub_board *b, struct pub_store *st,
+			   const struct pub_config *cfg, time_t now, bool clusters_only,
+			   struct ms_buf *err)
+{
+	struct reader r = { st, now, { false, 0 }, { 0 }, err };
+	struct pub_day bounds[PUB_STRIP_DAYS];
+	bool ok = pub_history_kept_usable(cfg, st, now, &r.kept, err);
+
+	for (size_t w = 0; w < PUB_HISTORY_SPANS_AT; w++)
+		r.at[w] = w < PUB_UPTIME_WINDOWS ? now - pub_uptime_windows[w].seconds : 0;
 	/* the days are the same for every strip: cut once */
 	pub_uptime_day_bounds(now, bounds, PUB_STRIP_DAYS);
 	for (size_t i = 0; ok && i < b->n_clusters; i++) {
 		struct pub_board_cluster *bcl = &b->clusters[i];
 		struct pub_history_key k = { bcl->conf->slug, NULL, NULL };
 
-		ok = load_figures(st, &k, 0, now, bounds, &bcl->fig, &bcl->timeline, err) &&
-		     pub_store_history_figures(st, &k, PUB_HISTORY_MONTH, 0, now, no_spans,
-					       &bcl->months, &bcl->n_months, err);
+		ok = load_figures(&r, &k, 0, bounds, &bcl->fig, &bcl->timeline) &&
+		     load_months(&r, &k, bcl);
 		for (size_t j = 0; ok && !clusters_only && j < bcl->conf->n_components; j++)
-			ok = load_component(st, bcl->conf->slug, &bcl->components[j], now, bounds,
-					    err);
+			ok = load_component(&r, bcl->conf->slug, &bcl->components[j], bounds);
 	}
 	return ok;
 }

@@ -357,7 +357,7 @@ bool pub_site_render_part(const struct pub_config *cfg, struct pub_store *st, ti
 	ok = pub_store_read_begin(st, err) &&
 	     pub_board_load(cfg, st, &s.board, err) &&
 	     /* the linked pages show only the clusters' figures (history/CLUSTER.html) */
-	     pub_board_load_uptime(&s.board, st, now, !entry, err) &&
+	     pub_board_load_uptime(&s.board, st, cfg, now, !entry, err) &&
 	     (!entry || pub_board_load_metrics(&s.board, st, now, err)) &&
 	     pub_store_incidents(st, &s.incidents, &s.n_incidents, err);
 	pub_store_read_end(st);
