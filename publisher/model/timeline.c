@@ -76,7 +76,8 @@ static void count_segment(const struct pub_timeline *t, const struct pub_segment
 		pub_uptime_add(u, &g->u);
 		return;
 	}
-	pub_uptime_count(t->spans + g->first, g->n, s, e, &part);
+	/* a gap without spans: no pointer into a timeline that has none (NULL + 0 is undefined) */
+	pub_uptime_count(g->n > 0 ? t->spans + g->first : NULL, g->n, s, e, &part);
 	pub_uptime_add(u, &part);
 }
 
