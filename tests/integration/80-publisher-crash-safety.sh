@@ -22,7 +22,7 @@
 # store does not hold it (what an operator checks with `list`); when it
 # does, the next step's run renders it.
 #
-# CRASH_POINTS_MAX (default 300, 150 in a sanitizer build) bounds the
+# CRASH_POINTS_MAX (default 240, 150 in a sanitizer build) bounds the
 # kill points; above it a random sample of about that many is tried, a
 # new one each run (each kill and its checks take about a second, and the
 # scenario has some 730 write-side calls: every one of them takes some
@@ -40,7 +40,7 @@ py=/usr/bin/python3
 if grep -q '^SANITIZER_FLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
 	points_max=${CRASH_POINTS_MAX:-150} timed=${CRASH_TIMED:-40}
 else
-	points_max=${CRASH_POINTS_MAX:-300} timed=${CRASH_TIMED:-60}
+	points_max=${CRASH_POINTS_MAX:-240} timed=${CRASH_TIMED:-60}
 fi
 RANDOM=${CRASH_SEED:-$$}
 
