@@ -22,11 +22,11 @@
 # store does not hold it (what an operator checks with `list`); when it
 # does, the next step's run renders it.
 #
-# CRASH_POINTS_MAX (default 240, 150 in a sanitizer build) bounds the
+# CRASH_POINTS_MAX (default 240, 120 in a sanitizer build) bounds the
 # kill points; above it a random sample of about that many is tried, a
 # new one each run (each kill and its checks take about a second, and the
 # scenario has some 730 write-side calls: every one of them takes some
-# 12 minutes, CRASH_POINTS_MAX=1000). CRASH_TIMED (default 60, 40) is the
+# 12 minutes, CRASH_POINTS_MAX=1000). CRASH_TIMED (default 60, 30) is the
 # number of timed kills that must land during a run. CRASH_SEED fixes the
 # random choices.
 set -u
@@ -38,7 +38,7 @@ killpoint="$top_builddir/tests/killpoint.so"
 py=/usr/bin/python3
 # a sanitizer build runs several times slower: a smaller sample
 if grep -q '^SANITIZER_FLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
-	points_max=${CRASH_POINTS_MAX:-150} timed=${CRASH_TIMED:-40}
+	points_max=${CRASH_POINTS_MAX:-120} timed=${CRASH_TIMED:-30}
 else
 	points_max=${CRASH_POINTS_MAX:-240} timed=${CRASH_TIMED:-60}
 fi
