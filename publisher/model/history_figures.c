@@ -289,27 +289,42 @@ static time_t days_horizon(time_t horizon, time_t now)
 	return horizon < last_month ? horizon : last_month;
 }
 
+static bool count(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		  bool *counted_today, struct ms_buf *err);
+
 bool pub_history_keep(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		      struct ms_buf *err)
 {
 	time_t horizon = now - cfg->history_days * 86400L;
 	char *saved;
-	bool ok;
+	bool ok, counted_today = false;
 
 	/*
 	 * After the counting: what is pruned now was counted first. A day
 	 * stays while the month it is in may still be summed (the month
 	 * before this one), however short the retention.
 	 */
-	ok = pub_history_count(cfg, st, now, err);
+	ok = count(cfg, st, now, &counted_today, err);
 	pub_timezone_use(cfg->timezone, &saved);
-	ok = ok && pub_store_history_prune(st, horizon, days_horizon(horizon, now), err);
+	/* the days' figures once a day, when a day was counted: they have no index by end */
+	ok = ok && pub_store_history_prune(st, horizon, err) &&
+	     (!counted_today || pub_store_history_figures_prune(st, days_horizon(horizon, now),
+								 err));
 	pub_timezone_restore(saved);
 	return ok;
 }
 
 bool pub_history_count(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		       struct ms_buf *err)
+{
+	bool counted_today;
+
+	return count(cfg, st, now, &counted_today, err);
+}
+
+/* pub_history_count; *counted_today: whether this call counted (the first of a day). */
+static bool count(const struct pub_config *cfg, struct pub_store *st, time_t now,
+		  bool *counted_today, struct ms_buf *err)
 {
 	time_t horizon = now - cfg->history_days * 86400L, today, counted;
 	char *saved, day[32];
@@ -327,7 +342,8 @@ bool pub_history_count(const struct pub_config *cfg, struct pub_store *st, time_
 		for (size_t j = 0; ok && j < cl->n_components; j++)
 			ok = close_component(cl, &cl->components[j], st, today, now, err);
 	}
-	if (ok && counted != today) {
+	*counted_today = ok && counted != today;
+	if (*counted_today) {
 		snprintf(day, sizeof(day), "%lld", (long long)today);
 		ok = pub_store_meta_set(st, PUB_META_HISTORY_COUNTED, day, err);
 	}

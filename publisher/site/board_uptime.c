@@ -143,56 +143,6 @@ static bool load_timeline(const struct reader *r, const struct pub_history_key *
 	return ok;
 }
 
-/* Do the blocks cover their days whole, all within the retention? */
-static bool blocks_whole(const struct reader *r, const struct pub_history_figures *blocks,
-			 size_t n)
-{
-	for (size_t b = 0; b < n; b++)
-		if (blocks[b].covered_s != (long long)(blocks[b].end - blocks[b].start) ||
-		    blocks[b].start < r->kept.horizon)
-			return false;
-	return true;
-}
-
-/*
- * A member's record, whose windows alone are wanted: the days a window
- * starts in, and the days between them summed in blocks, not a row a
- * day. Where a block misses a day (not counted yet) or reaches past the
- * retention, *done is false with nothing done: load_timeline reads it
- * day by day.
- */
-static bool load_blocks(const struct reader *r, const struct pub_history_key *k, time_t from,
-			struct pub_timeline *t, bool *done)
-{
-	struct pub_history_figures *split, *blocks;
-	time_t cursor = from;
-	size_t n_split, n_blocks, i = 0, j = 0;
-	bool ok = true;
-
-	*done = false;
-	timeline_begin(r, t, from);
-	if (!r->kept.use)
-		return true;
-	if (!pub_store_history_blocks(r->st, k, from, r->now, r->at, &split, &n_split, &blocks,
-				      &n_blocks, r->err))
-		return false;
-	*done = blocks_whole(r, blocks, n_blocks);
-	/* the two lists, merged by start (they do not overlap) */
-	while (*done && ok && (i < n_split || j < n_blocks)) {
-		bool is_block = i == n_split || (j < n_blocks && blocks[j].start < split[i].start);
-		const struct pub_history_figures *d = is_block ? &blocks[j++] : &split[i++];
-		if (cursor < d->start && !d->first)
-			ok = read_gap(r, k, t, cursor, d->start);
-		ok = ok && add_kept_day(r, k, t, d);
-		cursor = d->end;
-	}
-	if (*done && ok && cursor < r->now)
-		ok = read_gap(r, k, t, cursor, r->now);
-	pub_history_figures_free(split, n_split);
-	pub_history_figures_free(blocks, n_blocks);
-	return ok;
-}
-
 /*
  * The figures of k from its record since `from` (0: all, which the
  * cluster's month-by-month table needs), its days from a copy of bounds
@@ -204,14 +154,8 @@ static bool load_figures(const struct reader *r, const struct pub_history_key *k
 			 struct pub_timeline *keep)
 {
 	struct pub_timeline t;
-	bool done = false;
 
-	/* a member has no strip: its windows from blocks of days */
-	if (bounds == NULL && keep == NULL && !load_blocks(r, k, from, &t, &done)) {
-		pub_timeline_free(&t);
-		return false;
-	}
-	if (!done && !load_timeline(r, k, from, &t)) {
+	if (!load_timeline(r, k, from, &t)) {
 		pub_timeline_free(&t);
 		return false;
 	}

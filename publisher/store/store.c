@@ -1538,13 +1538,16 @@ void pub_history_open_free(struct pub_history_open *list, size_t n)
 	free(list);
 }
 
-bool pub_store_history_prune(struct pub_store *st, time_t before, time_t days_before,
-			     struct ms_buf *err)
+bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err)
 {
 	return query(st, "cannot prune the history", err, "DELETE FROM history WHERE "
-		     "end IS NOT NULL AND end < ?1", PARAMS(NUM(before)), NULL, NULL) &&
-	       query(st, "cannot prune the history", err, "DELETE FROM history_figures WHERE "
-		     "period = 0 AND end < ?1", PARAMS(NUM(days_before)), NULL, NULL);
+		     "end IS NOT NULL AND end < ?1", PARAMS(NUM(before)), NULL, NULL);
+}
+
+bool pub_store_history_figures_prune(struct pub_store *st, time_t before, struct ms_buf *err)
+{
+	return query(st, "cannot prune the history", err, "DELETE FROM history_figures WHERE "
+		     "period = 0 AND end < ?1", PARAMS(NUM(before)), NULL, NULL);
 }
 
 bool pub_store_history_first(struct pub_store *st, const struct pub_history_key *k,
@@ -1607,54 +1610,6 @@ bool pub_store_history_figures(struct pub_store *st, const struct pub_history_ke
 	pub_history_figures_free(*list, *n);
 	*list = NULL;
 	*n = 0;
-	return false;
-}
-
-/* Rows of DAY_BLOCK: a block of days as one row of figures. */
-static void read_block(sqlite3_stmt *s, void *arg)
-{
-	struct pub_history_figures *f = arg;
-
-	read_figures(s, f);
-	f->covered_s = sqlite3_column_int64(s, 8);
-}
-
-bool pub_store_history_blocks(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			      time_t to, const time_t at[static PUB_HISTORY_SPANS_AT],
-			      struct pub_history_figures **split, size_t *n_split,
-			      struct pub_history_figures **blocks, size_t *n_blocks,
-			      struct ms_buf *err)
-{
-#define INSIDE(i) "(start < ?" i " AND ?" i " < end)"
-#define ANY_INSIDE "(" INSIDE("7") " OR " INSIDE("8") " OR " INSIDE("9") " OR " INSIDE("10") ")"
-#define KEY_RANGE "WHERE " HISTORY_KEY " AND period = ?4 AND start >= ?5 AND end <= ?6 AND "
-	bool ok;
-
-	*split = *blocks = NULL;
-	*n_split = *n_blocks = 0;
-	ok = kept_query(st, "cannot read the history", err, "SELECT start, end, outage, degraded, "
-			"maintenance, unknown, first, spans FROM history_figures " KEY_RANGE
-			ANY_INSIDE " ORDER BY start",
-			PARAMS(KEY_PARAMS(k), NUM(PUB_HISTORY_DAY), NUM(from), NUM(to), NUM(at[0]),
-			       NUM(at[1]), NUM(at[2]), NUM(at[3])), ALL_ROWS(split, n_split,
-			       read_figures)) &&
-	     /* the days between two of the times: one block, whichever they are */
-	     kept_query(st, "cannot read the history", err, "SELECT min(start), max(end), "
-			"sum(outage), sum(degraded), sum(maintenance), sum(unknown), max(first), "
-			"NULL, sum(end - start) FROM history_figures " KEY_RANGE "NOT " ANY_INSIDE
-			" GROUP BY (start >= ?7) + (start >= ?8) + (start >= ?9) + (start >= ?10) "
-			"ORDER BY 1", PARAMS(KEY_PARAMS(k), NUM(PUB_HISTORY_DAY), NUM(from),
-			NUM(to), NUM(at[0]), NUM(at[1]), NUM(at[2]), NUM(at[3])),
-			ALL_ROWS(blocks, n_blocks, read_block));
-#undef KEY_RANGE
-#undef ANY_INSIDE
-#undef INSIDE
-	if (ok)
-		return true;
-	pub_history_figures_free(*split, *n_split);
-	pub_history_figures_free(*blocks, *n_blocks);
-	*split = *blocks = NULL;
-	*n_split = *n_blocks = 0;
 	return false;
 }
 

@@ -308,9 +308,10 @@ struct pub_history_open {
 bool pub_store_history_open_all(struct pub_store *st, struct pub_history_open **list,
 				size_t *n, struct ms_buf *err);
 void pub_history_open_free(struct pub_history_open *list, size_t n);
-/* Forgets the intervals that ended before `before` (retention), the days' figures before days_before. */
-bool pub_store_history_prune(struct pub_store *st, time_t before, time_t days_before,
-			     struct ms_buf *err);
+/* Forgets the intervals that ended before `before` (retention). */
+bool pub_store_history_prune(struct pub_store *st, time_t before, struct ms_buf *err);
+/* Forgets the days' figures that ended before `before` (months stay). */
+bool pub_store_history_figures_prune(struct pub_store *st, time_t before, struct ms_buf *err);
 /* When k's record begins: the start of its first interval; 0 when it has none. */
 bool pub_store_history_first(struct pub_store *st, const struct pub_history_key *k,
 			     time_t *first, struct ms_buf *err);
@@ -351,7 +352,6 @@ struct pub_history_figures {
 	/* a day: its intervals cut to it (history_figures.h's encoding); NULL: none, or not read */
 	unsigned char *spans;
 	size_t spans_len;
-	long long covered_s;	/* a block: the time its days cover */
 };
 /*
  * k's figures of the periods within [from, to), oldest first; the
@@ -363,18 +363,6 @@ bool pub_store_history_figures(struct pub_store *st, const struct pub_history_ke
 			       enum pub_history_period period, time_t from, time_t to,
 			       const time_t spans_at[static PUB_HISTORY_SPANS_AT],
 			       struct pub_history_figures **list, size_t *n, struct ms_buf *err);
-/*
- * The same, for a key whose windows alone are wanted (a member): the
- * days one of the times falls inside, as above, and the days between two
- * of them summed into one row each (a block: start and end its first
- * day's and last day's, first if it holds the day the record begins in,
- * covered_s the time its days cover: end - start when none is missing).
- */
-bool pub_store_history_blocks(struct pub_store *st, const struct pub_history_key *k, time_t from,
-			      time_t to, const time_t at[static PUB_HISTORY_SPANS_AT],
-			      struct pub_history_figures **split, size_t *n_split,
-			      struct pub_history_figures **blocks, size_t *n_blocks,
-			      struct ms_buf *err);
 void pub_history_figures_free(struct pub_history_figures *list, size_t n);
 bool pub_store_history_figures_add(struct pub_store *st, const struct pub_history_key *k,
 				   enum pub_history_period period,
