@@ -33,7 +33,11 @@ static void add_span(const char *state, time_t start, time_t end, void *arg)
 	l->spans[l->n++].end = end > 0 ? end : l->now;
 }
 
-bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
+/*
+ * The store's intervals of k that end after from and start before to as
+ * spans (uptime.h), the open one until now; *spans is never NULL.
+ */
+static bool read_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
 		       time_t to, time_t now, struct pub_span **spans, size_t *n,
 		       struct ms_buf *err)
 {
@@ -140,7 +144,7 @@ static bool close_days(struct pub_store *st, const struct pub_history_key *k, ti
 		from = pub_day_after(pub_day_start(from));
 	if (from >= today)
 		return true;
-	if (!pub_history_spans(st, k, from, today, now, &spans, &n, err))
+	if (!read_spans(st, k, from, today, now, &spans, &n, err))
 		return false;
 	for (time_t day = from, next; ok && day < today; day = next) {
 		struct pub_history_figures f;
@@ -219,7 +223,7 @@ static bool close_months(struct pub_store *st, const struct pub_history_key *k, 
  * Days cut in another zone than the site's are forgotten, and months,
  * but those older than the retention (their intervals may be gone).
  */
-static bool check_zone(const struct pub_config *cfg, struct pub_store *st, time_t horizon,
+static bool check_zone(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		       struct ms_buf *err)
 {
 	const char *zone = cfg->timezone != NULL ? cfg->timezone : PUB_DEFAULT_TIMEZONE;
@@ -231,8 +235,7 @@ static bool check_zone(const struct pub_config *cfg, struct pub_store *st, time_
 	ok = kept != NULL && strcmp(kept, zone) == 0;
 	/* what is older than the retention cannot be cut again: it stays (the reader leaves it out) */
 	if (!ok)
-		ok = (kept == NULL ||
-		      pub_store_history_figures_forget(st, horizon, horizon, err)) &&
+		ok = (kept == NULL || pub_history_recount(cfg, st, now, err)) &&
 		     pub_store_meta_set(st, META_HISTORY_ZONE, zone, err);
 	free(kept);
 	return ok;
@@ -326,13 +329,13 @@ bool pub_history_count(const struct pub_config *cfg, struct pub_store *st, time_
 static bool count(const struct pub_config *cfg, struct pub_store *st, time_t now,
 		  bool *counted_today, struct ms_buf *err)
 {
-	time_t horizon = now - cfg->history_days * 86400L, today, counted;
+	time_t today, counted;
 	char *saved, day[32];
 	bool ok;
 
 	pub_timezone_use(cfg->timezone, &saved);
 	today = pub_day_start(now);
-	ok = check_zone(cfg, st, horizon, err) && counted_until(st, &counted, err);
+	ok = check_zone(cfg, st, now, err) && counted_until(st, &counted, err);
 	/* each minute's run but the first of a day has nothing to count */
 	for (size_t i = 0; ok && counted != today && i < cfg->n_clusters; i++) {
 		const struct pub_cluster *cl = &cfg->clusters[i];

@@ -65,12 +65,4 @@ bool pub_history_spans_decode(const unsigned char *bytes, size_t len, time_t day
 			      time_t day_end, void (*fn)(const struct pub_span *, void *),
 			      void *arg);
 
-/*
- * The store's intervals of k that end after from and start before to as
- * spans (uptime.h), the open one until now; *spans is never NULL.
- */
-bool pub_history_spans(struct pub_store *st, const struct pub_history_key *k, time_t from,
-		       time_t to, time_t now, struct pub_span **spans, size_t *n,
-		       struct ms_buf *err);
-
 #endif
